@@ -1,0 +1,152 @@
+/*
+ * Notifications (kernel/src/endpoint.c): signal, wait, poll, badges that
+ * OR together, waiter order, and a notification bound to a thread waking
+ * it from an endpoint Recv.
+ */
+#include "kt.h"
+
+/** Signal n: the label of the Send. */
+static enum cv_err send_signal(uint64_t n)
+{
+    return kt_label(cv_syscall(CV_SYS_SEND, n, CV_MSGINFO(0, 0, 0), NULL));
+}
+
+/** A badged WRITE-only cap to n in a new slot (0: failed). */
+static uint64_t badged(uint64_t n, uint64_t badge)
+{
+    uint64_t s = kt_slot();
+    if (s && cv_cnode_mint(KT_CNODE, s, 0, n, CV_RIGHT_WRITE, badge) != CV_OK) {
+        kt_failf("mint badge %#llx failed", (unsigned long long)badge);
+        return 0;
+    }
+    return s;
+}
+
+static void case_signal_wait(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), w = 0;
+    KT_NONZERO(n);
+    KT_OK(send_signal(n));
+    cv_wait(n, &w); /* pending: does not block */
+    KT_EQ(w, 1);
+    KT_ERR(kt_label(cv_nbrecv(n)), CV_E_WOULD_BLOCK);
+}
+
+static void case_badges_or(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    KT_NONZERO(n);
+    uint64_t b1 = badged(n, 0x1), b4 = badged(n, 0x4);
+    KT_NONZERO(b1 && b4);
+    KT_OK(send_signal(b1));
+    KT_OK(send_signal(b4));
+    KT_OK(send_signal(b4));
+    struct cv_sysret r = cv_nbrecv(n);
+    KT_OK(kt_label(r));
+    KT_EQ(r.badge, 0x5);
+}
+
+static void case_poll_empty(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), w = 7;
+    KT_NONZERO(n);
+    KT_TRUE(!cv_poll(n, &w), "poll of an empty notification reported a signal");
+    KT_EQ(w, 0);
+    KT_ERR(kt_label(cv_nbrecv(n)), CV_E_WOULD_BLOCK);
+}
+
+static void case_wakes_waiter(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    KT_NONZERO(n);
+    uint64_t b = badged(n, 0x20);
+    KT_NONZERO(b);
+    KT_THREAD(t, kt_h_recv, KT_MAIN_PRIO + 10, 0);
+    t->arg[0] = n;
+    KT_OK(kt_thread_start(t));
+    KT_TRUE(t->started && !t->done, "wait did not block");
+    KT_OK(send_signal(b));
+    KT_TRUE(kt_wait_flag(&t->done, 1000), "waiter not woken");
+    KT_EQ(t->out[0], CV_OK);
+    KT_EQ(t->out[1], 0x20);
+}
+
+static void case_waiters_fifo(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    KT_NONZERO(n);
+    KT_THREAD(a, kt_h_recv, KT_MAIN_PRIO + 10, 0);
+    KT_THREAD(b, kt_h_recv, KT_MAIN_PRIO + 10, 0);
+    a->arg[0] = b->arg[0] = n;
+    KT_OK(kt_thread_start(a));
+    KT_OK(kt_thread_start(b));
+    KT_OK(send_signal(n));
+    KT_TRUE(kt_wait_flag(&a->done, 1000), "first waiter not woken");
+    KT_TRUE(!b->done, "one signal woke two waiters");
+    KT_OK(send_signal(n));
+    KT_TRUE(kt_wait_flag(&b->done, 1000), "second waiter not woken");
+}
+
+static void case_bound_wakes_recv(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
+    KT_NONZERO(n && ep);
+    uint64_t b = badged(n, 0x8);
+    KT_NONZERO(b);
+    KT_THREAD(t, kt_h_recv, KT_MAIN_PRIO + 10, 0);
+    t->arg[0] = ep;
+    KT_OK(cv_tcb_bind_ntfn(t->tcb, n));
+    KT_OK(kt_thread_start(t));
+    KT_TRUE(t->started && !t->done, "Recv did not block");
+    KT_OK(send_signal(b));
+    KT_TRUE(kt_wait_flag(&t->done, 1000), "bound notification did not wake the Recv");
+    KT_EQ(t->out[0], CV_MSG_LABEL_NTFN);
+    KT_EQ(t->out[1], 0x8);
+}
+
+static void case_bound_pending(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
+    KT_NONZERO(n && ep);
+    uint64_t b = badged(n, 0x40);
+    KT_NONZERO(b);
+    KT_OK(cv_tcb_bind_ntfn(KT_TCB, n));
+    KT_OK(send_signal(b));
+    struct cv_sysret r = cv_nbrecv(ep);
+    enum cv_err unbind = cv_tcb_bind_ntfn(KT_TCB, 0);
+    KT_EQ(CV_MSG_LABEL(r.info), CV_MSG_LABEL_NTFN);
+    KT_EQ(r.badge, 0x40);
+    KT_OK(unbind);
+    KT_ERR(kt_label(cv_nbrecv(ep)), CV_E_WOULD_BLOCK);
+}
+
+static void case_rights(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), ro = kt_slot(), wo = kt_slot();
+    KT_NONZERO(n && ro && wo);
+    KT_OK(cv_cnode_mint(KT_CNODE, ro, 0, n, CV_RIGHT_READ, 0));
+    KT_OK(cv_cnode_mint(KT_CNODE, wo, 0, n, CV_RIGHT_WRITE, 0));
+    KT_ERR(send_signal(ro), CV_E_NO_RIGHTS);
+    KT_ERR(kt_label(cv_nbrecv(wo)), CV_E_NO_RIGHTS);
+    KT_ERR(kt_label(cv_recv(wo)), CV_E_NO_RIGHTS);
+}
+
+static void case_call_invalid(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    KT_NONZERO(n);
+    KT_ERR(cv_invoke(n, (enum cv_op)1, NULL, 0, NULL, 0), CV_E_INVALID_OP);
+}
+
+void kt_ntfn_tests(void)
+{
+    kt_run("ntfn.signal_wait", case_signal_wait);
+    kt_run("ntfn.badges_or", case_badges_or);
+    kt_run("ntfn.poll_empty", case_poll_empty);
+    kt_run("ntfn.signal_wakes_waiter", case_wakes_waiter);
+    kt_run("ntfn.waiters_fifo", case_waiters_fifo);
+    kt_run("ntfn.bound_wakes_endpoint_recv", case_bound_wakes_recv);
+    kt_run("ntfn.bound_pending_on_recv", case_bound_pending);
+    kt_run("ntfn.rights", case_rights);
+    kt_run("ntfn.call_invalid_op", case_call_invalid);
+}

@@ -1,0 +1,27 @@
+# cv_target_image(APP NODES OUT_VAR)
+#
+# Adds target `target-<APP>-<NODES>`: a cross build (target/CMakeLists.txt,
+# toolchain cmake/aarch64-toolchain.cmake) of the kernel, runtime, loader and
+# the app's components into a bootable image. OUT_VAR receives its path.
+function(cv_target_image app nodes out_var)
+  set(name target-${app}-${nodes})
+  if(NOT TARGET ${name})
+    ExternalProject_Add(${name}
+      SOURCE_DIR ${PROJECT_SOURCE_DIR}/target
+      BINARY_DIR ${CMAKE_BINARY_DIR}/${name}
+      CMAKE_GENERATOR ${CMAKE_GENERATOR}
+      CMAKE_ARGS
+        -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
+        -DCMAKE_BUILD_TYPE=Release
+        -DCV_APP=${app}
+        -DCV_NUM_NODES=${nodes}
+        -DCV_PLATFORM=${PLATFORM}
+        -DCV_SPECC=$<TARGET_FILE:specc>
+        -DCV_MKARCHIVE=$<TARGET_FILE:mkarchive>
+      INSTALL_COMMAND ""
+      BUILD_ALWAYS ON
+      USES_TERMINAL_BUILD ON
+      DEPENDS specc mkarchive)
+  endif()
+  set(${out_var} ${CMAKE_BINARY_DIR}/${name}/image.bin PARENT_SCOPE)
+endfunction()

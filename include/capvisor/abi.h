@@ -1,0 +1,291 @@
+/*
+ * capvisor kernel <-> user ABI.
+ *
+ * Shared by the kernel (EL2), every EL0 component (through libcap) and the
+ * host tools. Plain C99, no kernel or libc dependencies beyond <stdint.h>.
+ * docs/abi.md explains the design; this header is the authority.
+ */
+#ifndef CAPVISOR_ABI_H
+#define CAPVISOR_ABI_H
+
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ */
+/* System calls: `svc #0`, syscall number in x7.                       */
+/*                                                                    */
+/* In:  x0 = cptr (invoked capability, or unused)                      */
+/*      x1 = message info (see CV_MSG_*)                               */
+/*      x2..x5 = MR0..MR3, further MRs in the IPC buffer              */
+/* Out: x0 = badge of the sender (receive side) or unused              */
+/*      x1 = message info of the reply / received message;             */
+/*           for kernel invocations its label is the error (cv_err)    */
+/*      x2..x5 = MR0..MR3                                              */
+/* ------------------------------------------------------------------ */
+enum cv_syscall {
+    CV_SYS_CALL = 1,      /* send + wait for reply; kernel invocations   */
+    CV_SYS_SEND = 2,      /* blocking send on an endpoint; ntfn signal    */
+    CV_SYS_NBSEND = 3,    /* send only if a receiver waits, else drop     */
+    CV_SYS_RECV = 4,      /* wait on endpoint or notification             */
+    CV_SYS_REPLY = 5,     /* reply to the last Call received              */
+    CV_SYS_REPLYRECV = 6, /* reply, then Recv on x0                      */
+    CV_SYS_NBRECV = 7,    /* poll: endpoint or notification, no blocking  */
+    CV_SYS_YIELD = 8,     /* end the timeslice                            */
+    CV_SYS_DEBUG_PUTS = 9 /* x0 = vaddr, x1 = length: print on the console */
+};
+
+/* Message info word (x1). */
+#define CV_MSG_LEN_BITS 7u        /* number of message registers, <= CV_MSG_MAX */
+#define CV_MSG_CAPS_SHIFT 7u      /* 1 bit: one capability transferred */
+#define CV_MSG_LABEL_SHIFT 12u    /* label: operation, fault type or error */
+#define CV_MSG_MAX 64u
+
+#define CV_MSGINFO(label, caps, len)                                          \
+    (((uint64_t)(label) << CV_MSG_LABEL_SHIFT) |                              \
+     ((uint64_t)((caps) & 1u) << CV_MSG_CAPS_SHIFT) |                         \
+     ((uint64_t)(len) & ((1u << CV_MSG_LEN_BITS) - 1u)))
+#define CV_MSG_LABEL(mi) ((uint64_t)(mi) >> CV_MSG_LABEL_SHIFT)
+#define CV_MSG_CAPS(mi) (((uint64_t)(mi) >> CV_MSG_CAPS_SHIFT) & 1u)
+#define CV_MSG_LEN(mi) ((uint64_t)(mi) & ((1u << CV_MSG_LEN_BITS) - 1u))
+
+/*
+ * Label of a Recv that returned because the thread's bound notification was
+ * signalled (x0 = the notification word) rather than an endpoint message.
+ */
+#define CV_MSG_LABEL_NTFN 0xfffffull
+
+/* Number of message registers passed in x2..x5. */
+#define CV_MSG_REGS 4u
+
+/*
+ * IPC buffer: one 4 KiB frame per thread, mapped in its vspace and named
+ * to the kernel with tcb_configure. mr[0..3] are unused (in registers).
+ */
+struct cv_ipcbuf {
+    uint64_t mr[CV_MSG_MAX];
+    uint64_t send_cap;    /* cptr of the capability to transfer            */
+    uint64_t recv_cnode;  /* cptr of the cnode to receive a cap into, or 0 */
+                          /* (0: the thread's own cspace root)             */
+    uint64_t recv_index;  /* slot index in that cnode; 0 = accept no cap   */
+    uint64_t recv_badge;  /* badge of a received endpoint cap (out)        */
+    uint64_t user[8];     /* free for the runtime (thread-local data)      */
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors: label of the reply message of a kernel invocation.          */
+/* ------------------------------------------------------------------ */
+enum cv_err {
+    CV_OK = 0,
+    CV_E_INVALID_CAP = 1,     /* cptr out of range or slot empty          */
+    CV_E_WRONG_TYPE = 2,      /* capability of another object type        */
+    CV_E_NO_RIGHTS = 3,       /* capability lacks a right for this        */
+    CV_E_INVALID_ARG = 4,     /* an argument is out of its range          */
+    CV_E_INVALID_OP = 5,      /* unknown operation label for this object  */
+    CV_E_SLOT_OCCUPIED = 6,   /* destination slot is not empty            */
+    CV_E_SLOT_EMPTY = 7,      /* source slot is empty                     */
+    CV_E_NO_MEMORY = 8,       /* untyped exhausted                        */
+    CV_E_ALIGNMENT = 9,       /* address not aligned to the object size   */
+    CV_E_MAPPED = 10,         /* already mapped / slot in table taken     */
+    CV_E_NOT_MAPPED = 11,     /* no mapping where one is needed           */
+    CV_E_NO_TABLE = 12,       /* missing intermediate page table          */
+    CV_E_RANGE = 13,          /* address outside the allowed range        */
+    CV_E_NOT_DERIVABLE = 14,  /* this capability cannot be copied         */
+    CV_E_REVOKE_FIRST = 15,   /* object has children; revoke first        */
+    CV_E_DELETED = 16,        /* the object went away while blocked       */
+    CV_E_BUSY = 17,           /* object in a state that forbids this      */
+    CV_E_NO_REPLY = 18,       /* Reply with nobody waiting                */
+    CV_E_WOULD_BLOCK = 19,    /* NBRecv found nothing                     */
+    CV_E_BAD_SYSCALL = 20,    /* (fault label) unknown syscall number     */
+    CV_E_COUNT
+};
+
+/* ------------------------------------------------------------------ */
+/* Object types (the `type` argument of untyped_retype).               */
+/* ------------------------------------------------------------------ */
+enum cv_obj {
+    CV_OBJ_NULL = 0,
+    CV_OBJ_UNTYPED = 1,
+    CV_OBJ_CNODE = 2,      /* size_bits = radix (slots = 2^radix)       */
+    CV_OBJ_TCB = 3,
+    CV_OBJ_ENDPOINT = 4,
+    CV_OBJ_NOTIFICATION = 5,
+    CV_OBJ_FRAME_4K = 6,
+    CV_OBJ_FRAME_2M = 7,
+    CV_OBJ_PAGE_TABLE = 8, /* a level-2 or level-3 stage-2 table        */
+    CV_OBJ_VSPACE = 9,     /* root (level-1) table + VMID: an address space */
+    CV_OBJ_IRQ_CONTROL = 10,
+    CV_OBJ_IRQ_HANDLER = 11,
+    CV_OBJ_VCPU = 12,      /* reserved for virtualisation (issue 4)     */
+    CV_OBJ_COUNT
+};
+
+/* Capability rights (mint can only remove them). */
+#define CV_RIGHT_READ (1u << 0)  /* frames: map readable; ep: receive      */
+#define CV_RIGHT_WRITE (1u << 1) /* frames: map writable; ep/ntfn: send     */
+#define CV_RIGHT_GRANT (1u << 2) /* ep: may transfer capabilities           */
+#define CV_RIGHT_EXEC (1u << 3)  /* frames: map executable                 */
+#define CV_RIGHTS_ALL 0xfu
+
+/* Cap size in a CNode slot, and the CNode radix limits. */
+#define CV_CNODE_SLOT_BITS 6u
+#define CV_CNODE_MIN_RADIX 1u
+#define CV_CNODE_MAX_RADIX 16u
+#define CV_UNTYPED_MIN_BITS 4u
+#define CV_UNTYPED_MAX_BITS 47u
+
+/* Address-space layout seen by EL0 (stage 1 off: VA = IPA, 39 bits). */
+#define CV_VSPACE_BITS 39u
+#define CV_PAGE_BITS 12u
+#define CV_PAGE_SIZE 4096u
+#define CV_LARGE_PAGE_BITS 21u
+
+/* ------------------------------------------------------------------ */
+/* Invocation labels (CV_SYS_CALL on a capability of that type).       */
+/* Arguments are MR0.., results are MR0.. of the reply.                */
+/* ------------------------------------------------------------------ */
+enum cv_op {
+    /* untyped: MR0 type, MR1 size_bits (cnode radix / untyped bits),
+     * MR2 dest cnode cptr (0 = own root), MR3 dest index, MR4 count.  */
+    CV_OP_UNTYPED_RETYPE = 1,
+
+    /* cnode (invoked on the destination cnode cap):
+     * COPY/MINT/MOVE: MR0 dest index, MR1 src cnode cptr (0 = own root),
+     *                 MR2 src index, MR3 rights mask, MR4 badge (MINT) */
+    CV_OP_CNODE_COPY = 10,
+    CV_OP_CNODE_MINT = 11,
+    CV_OP_CNODE_MOVE = 12,
+    CV_OP_CNODE_DELETE = 13, /* MR0 index */
+    CV_OP_CNODE_REVOKE = 14, /* MR0 index */
+
+    /* tcb */
+    CV_OP_TCB_CONFIGURE = 20, /* MR0 cspace cptr, MR1 vspace cptr,
+                               * MR2 ipcbuf frame cptr, MR3 ipcbuf vaddr,
+                               * MR4 fault ep cptr (0 = none)           */
+    CV_OP_TCB_SET_PRIORITY = 21, /* MR0 prio (0..255)                   */
+    CV_OP_TCB_SET_AFFINITY = 22, /* MR0 core                             */
+    CV_OP_TCB_READ_REGS = 23,    /* out MR0.. = struct cv_user_regs      */
+    CV_OP_TCB_WRITE_REGS = 24,   /* MR0.. = struct cv_user_regs          */
+    CV_OP_TCB_RESUME = 25,
+    CV_OP_TCB_SUSPEND = 26,
+    CV_OP_TCB_BIND_NTFN = 27,    /* MR0 ntfn cptr (0 = unbind)           */
+    CV_OP_TCB_SET_FAULT_EP = 28, /* MR0 ep cptr (0 = none)               */
+    CV_OP_TCB_GET_CORE = 29,     /* out MR0 = core the thread last ran on */
+    CV_OP_TCB_BIND_VCPU = 30,    /* reserved (issue 4)                  */
+    CV_OP_TCB_SET_NAME = 31,     /* MR0..MR1: up to 15 chars, NUL-padded  */
+                                 /* (used in the kernel's fault lines)   */
+
+    /* frames */
+    CV_OP_FRAME_MAP = 40,   /* MR0 vspace cptr, MR1 vaddr, MR2 rights   */
+    CV_OP_FRAME_UNMAP = 41,
+    CV_OP_FRAME_PADDR = 42, /* out MR0 physical address                  */
+
+    /* page tables */
+    CV_OP_PT_MAP = 50,   /* MR0 vspace cptr, MR1 vaddr; the level is
+                          * chosen by the first missing table on the walk */
+    CV_OP_PT_UNMAP = 51,
+
+    /* irq control / handler */
+    CV_OP_IRQ_GET = 60,      /* on irq control: MR0 irq, MR1 dest cnode  */
+                             /* cptr (0 = own root), MR2 dest index      */
+    CV_OP_IRQ_SET_NTFN = 61, /* on handler: MR0 ntfn cptr                */
+    CV_OP_IRQ_ACK = 62,
+    CV_OP_IRQ_CLEAR = 63     /* on handler: detach the notification      */
+};
+
+/* User register file, as read/written with TCB_READ/WRITE_REGS. */
+struct cv_user_regs {
+    uint64_t x[31];
+    uint64_t sp;
+    uint64_t pc;
+    uint64_t spsr; /* only NZCV is user-writable */
+    uint64_t tpidr;
+};
+#define CV_USER_REGS_WORDS 35u
+
+/* ------------------------------------------------------------------ */
+/* Faults: delivered as a Call on the thread's fault endpoint.         */
+/* The label is the fault type; badge = the fault ep cap's badge.      */
+/* ------------------------------------------------------------------ */
+enum cv_fault {
+    CV_FAULT_DATA_ABORT = 1,   /* MR0 pc, MR1 address, MR2 ESR, MR3 is-write */
+    CV_FAULT_INSN_ABORT = 2,   /* MR0 pc, MR1 address, MR2 ESR             */
+    CV_FAULT_UNKNOWN_SYSCALL = 3, /* MR0 pc, MR1 x7 (number), MR2 ESR      */
+    CV_FAULT_UNDEFINED = 4,    /* MR0 pc, MR1 0, MR2 ESR                   */
+    CV_FAULT_ALIGNMENT = 5,    /* MR0 pc, MR1 address, MR2 ESR             */
+    CV_FAULT_COUNT
+};
+#define CV_FAULT_MSG_LEN 4u
+
+/* Reply to a fault: label says what the kernel does with the thread. */
+enum cv_fault_reply {
+    CV_FAULT_RESUME = 0,  /* retry the faulting instruction             */
+    CV_FAULT_SKIP = 1,    /* continue after the faulting instruction     */
+    CV_FAULT_SET_PC = 2,  /* continue at MR0                             */
+    CV_FAULT_STOP = 3     /* leave the thread suspended                  */
+};
+
+/* ------------------------------------------------------------------ */
+/* Boot information for the root thread (one read-only 4 KiB frame).   */
+/* ------------------------------------------------------------------ */
+#define CV_BOOTINFO_MAGIC 0x43564249u /* "CVBI" */
+#define CV_BOOTINFO_MAX_UNTYPED 128u
+
+/* Fixed slots in the root thread's cspace. */
+enum cv_root_slot {
+    CV_ROOT_NULL = 0,
+    CV_ROOT_TCB = 1,
+    CV_ROOT_CNODE = 2,
+    CV_ROOT_VSPACE = 3,
+    CV_ROOT_IRQ_CONTROL = 4,
+    CV_ROOT_IPCBUF = 5,
+    CV_ROOT_FIRST_FREE_FIXED = 6
+};
+
+struct cv_untyped_desc {
+    uint64_t paddr;
+    uint8_t size_bits;
+    uint8_t is_device;
+    uint16_t pad[3];
+};
+
+struct cv_bootinfo {
+    uint32_t magic;
+    uint32_t core_count;
+    uint64_t cnode_radix;       /* root cnode has 2^radix slots       */
+    uint64_t untyped_first;     /* first slot holding an untyped cap  */
+    uint64_t untyped_count;
+    uint64_t first_free_slot;   /* first empty slot after the untypeds */
+    uint64_t archive_vaddr;     /* boot archive, mapped read-only     */
+    uint64_t archive_size;
+    uint64_t ipcbuf_vaddr;
+    uint64_t timer_freq;        /* CNTFRQ, for user-level timeouts   */
+    struct cv_untyped_desc untyped[CV_BOOTINFO_MAX_UNTYPED];
+};
+
+/* Root thread's fixed virtual layout (its ELF links at CV_ROOT_IMAGE_BASE). */
+#define CV_ROOT_IMAGE_BASE 0x00400000ull
+#define CV_ROOT_BOOTINFO_VADDR 0x00200000ull
+#define CV_ROOT_IPCBUF_VADDR 0x00201000ull
+#define CV_ROOT_STACK_TOP 0x00300000ull /* 64 KiB below it */
+#define CV_ROOT_STACK_PAGES 16u
+#define CV_ROOT_ARCHIVE_VADDR 0x10000000ull
+
+/* ------------------------------------------------------------------ */
+/* Boot archive appended to the kernel image (tools/mkarchive).        */
+/* ------------------------------------------------------------------ */
+#define CV_ARCHIVE_MAGIC 0x31524143u /* "CAR1" */
+#define CV_ARCHIVE_NAME_LEN 48u
+
+struct cv_archive_entry {
+    char name[CV_ARCHIVE_NAME_LEN]; /* NUL-terminated */
+    uint64_t offset;                /* from the start of the archive, 4 KiB aligned */
+    uint64_t size;
+};
+
+struct cv_archive_header {
+    uint32_t magic;
+    uint32_t count;
+    uint64_t total_size;
+    struct cv_archive_entry entry[]; /* count entries */
+};
+
+#endif /* CAPVISOR_ABI_H */

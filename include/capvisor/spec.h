@@ -1,0 +1,146 @@
+/*
+ * The compiled system spec: what tools/specc writes from an app's
+ * description (apps/<app>/<app>.dts) and the root loader (loader/) reads.
+ *
+ * Little-endian, all offsets from the start of the blob, every table
+ * 8-byte aligned. The loader validates every index and offset before use:
+ * the blob is build output, but a corrupt one must give an error, not a
+ * wild access. docs/system-description.md describes the source format.
+ */
+#ifndef CAPVISOR_SPEC_H
+#define CAPVISOR_SPEC_H
+
+#include <stdint.h>
+
+#define CV_SPEC_MAGIC 0x50535643u /* "CVSP" */
+#define CV_SPEC_VERSION 1u
+#define CV_SPEC_NAME_MAX 32u     /* names incl. NUL */
+
+/* Kinds of shared object a connection creates. */
+enum cv_spec_obj_kind {
+    CV_SPEC_OBJ_ENDPOINT = 1,     /* rpc connection                      */
+    CV_SPEC_OBJ_NOTIFICATION = 2, /* notification connection              */
+    CV_SPEC_OBJ_DATAPORT = 3,     /* shared RAM, `size` bytes             */
+    CV_SPEC_OBJ_DEVICE = 4,       /* device frames at `paddr`, `size` bytes */
+    CV_SPEC_OBJ_IRQ = 5           /* irq handler for interrupt `irq`      */
+};
+
+/* What a component is handed for one interface. */
+enum cv_spec_iface_kind {
+    CV_SPEC_IF_RPC_CLIENT = 1,   /* badged send cap (call)              */
+    CV_SPEC_IF_RPC_SERVER = 2,   /* receive cap                         */
+    CV_SPEC_IF_NTFN_EMIT = 3,    /* badged signal cap                   */
+    CV_SPEC_IF_NTFN_CONSUME = 4, /* wait cap                            */
+    CV_SPEC_IF_DATAPORT = 5,     /* mapping at vaddr (no cap)           */
+    CV_SPEC_IF_DEVICE = 6,       /* device mapping at vaddr (no cap)    */
+    CV_SPEC_IF_IRQ = 7           /* irq handler cap, bound to the component's
+                                  * notification `ntfn_iface` (see below) */
+};
+
+struct cv_spec_header {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t total_size;
+    uint32_t component_count;
+    uint32_t object_count;
+    uint32_t iface_count;
+    uint32_t component_off; /* struct cv_spec_component[component_count] */
+    uint32_t object_off;    /* struct cv_spec_object[object_count]       */
+    uint32_t iface_off;     /* struct cv_spec_iface[iface_count]         */
+    uint32_t reserved;
+    char app_name[CV_SPEC_NAME_MAX];
+};
+
+struct cv_spec_object {
+    char name[CV_SPEC_NAME_MAX]; /* the connection's name                  */
+    uint32_t kind;               /* enum cv_spec_obj_kind                  */
+    uint32_t irq;                /* CV_SPEC_OBJ_IRQ: interrupt number      */
+    uint64_t paddr;              /* CV_SPEC_OBJ_DEVICE                     */
+    uint64_t size;               /* DATAPORT/DEVICE: bytes, page multiple  */
+};
+
+struct cv_spec_component {
+    char name[CV_SPEC_NAME_MAX];    /* instance name                        */
+    char program[CV_SPEC_NAME_MAX]; /* ELF name in the boot archive         */
+    uint32_t priority;              /* 0..255                               */
+    uint32_t affinity;              /* core                                 */
+    uint32_t stack_size;            /* bytes, page multiple                 */
+    uint32_t heap_size;             /* bytes, page multiple (may be 0)      */
+    uint32_t iface_first;           /* index into the iface table           */
+    uint32_t iface_count;
+    uint32_t cnode_radix;           /* size of the component's cspace       */
+    uint32_t fault_handler;         /* component index handling its faults, */
+                                    /* or CV_SPEC_NONE (kernel prints+stops)*/
+    uint32_t untyped_bits;          /* 0, or size of an untyped given to it */
+    uint32_t flags;                 /* CV_SPEC_COMP_*                       */
+};
+#define CV_SPEC_NONE 0xffffffffu
+/* Component flags. */
+#define CV_SPEC_COMP_IRQ_CONTROL 1u /* give it the irq control cap (tests) */
+
+struct cv_spec_iface {
+    char name[CV_SPEC_NAME_MAX]; /* the interface name the component uses  */
+    uint32_t kind;               /* enum cv_spec_iface_kind                 */
+    uint32_t object;             /* index into the object table             */
+    uint64_t badge;              /* RPC_CLIENT / NTFN_EMIT                  */
+    uint64_t vaddr;              /* DATAPORT / DEVICE mapping address       */
+    uint32_t rights;             /* CV_RIGHT_* for mappings                 */
+    uint32_t ntfn_iface;         /* IRQ: index (global) of the NTFN_CONSUME */
+                                 /* iface it signals, or CV_SPEC_NONE       */
+};
+
+/*
+ * Component virtual layout (stage 1 is off at EL0: VA = IPA).
+ * Program images link at CV_COMP_IMAGE_BASE; specc places dataports and
+ * devices from CV_COMP_SHARED_BASE upwards, each 2 MiB aligned region.
+ */
+#define CV_COMP_INFO_VADDR 0x00200000ull    /* struct cv_comp_info (RO)   */
+#define CV_COMP_IPCBUF_VADDR 0x00201000ull
+#define CV_COMP_STACK_TOP 0x00300000ull
+#define CV_COMP_IMAGE_BASE 0x00400000ull
+#define CV_COMP_HEAP_BASE 0x08000000ull
+#define CV_COMP_SHARED_BASE 0x10000000ull
+
+/* First cspace slot the loader fills with interface caps. */
+enum cv_comp_slot {
+    CV_COMP_SLOT_NULL = 0,
+    CV_COMP_SLOT_TCB = 1,
+    CV_COMP_SLOT_CNODE = 2,
+    CV_COMP_SLOT_VSPACE = 3,
+    CV_COMP_SLOT_FAULT_EP = 4, /* receive cap, for a fault handler      */
+    CV_COMP_SLOT_UNTYPED = 5,  /* untyped of 2^untyped_bits, if asked;   */
+                               /* slots 1..3 (own tcb, cnode, vspace) are */
+                               /* filled only for such components        */
+    CV_COMP_SLOT_IRQ_CONTROL = 6, /* with CV_SPEC_COMP_IRQ_CONTROL       */
+    CV_COMP_SLOT_FIRST_IFACE = 8
+};
+
+/*
+ * Written by the loader into a read-only page of each component: how the
+ * runtime finds its interfaces by name (libcap: cv_iface_find()).
+ */
+#define CV_COMP_INFO_MAGIC 0x494d4f43u /* "COMI" */
+#define CV_COMP_INFO_MAX_IFACES 48u
+
+struct cv_comp_iface_info {
+    char name[CV_SPEC_NAME_MAX];
+    uint32_t kind;  /* enum cv_spec_iface_kind */
+    uint32_t cptr;  /* slot in the component's cspace, 0 if none */
+    uint64_t vaddr; /* mapping, 0 if none */
+    uint64_t size;  /* mapping size in bytes */
+    uint64_t badge; /* for information */
+};
+
+struct cv_comp_info {
+    uint32_t magic;
+    uint32_t iface_count;
+    char name[CV_SPEC_NAME_MAX];
+    uint64_t heap_base;
+    uint64_t heap_size;
+    uint32_t core_count;
+    uint32_t component_index;
+    uint64_t timer_freq;
+    struct cv_comp_iface_info iface[CV_COMP_INFO_MAX_IFACES];
+};
+
+#endif /* CAPVISOR_SPEC_H */

@@ -1,0 +1,185 @@
+/*
+ * GICv2 driver (ARM IHI 0048B, "GIC Architecture Specification v2").
+ *
+ * All interrupts are Group 0 and signalled as IRQ: QEMU virt's GIC has no
+ * Security Extensions visible to us, so Group 0 is just "the" group and
+ * GICC_CTLR.FIQEn = 0 keeps it on the IRQ line (4.4.1). EOImode 0: one
+ * write to GICC_EOIR both drops priority and deactivates (4.4.5).
+ *
+ * CPU interface numbers: a core's interface number (used in ITARGETSR and
+ * in the SGI target list) is read from the banked GICD_ITARGETSR0..7,
+ * which return the reading core's own mask (4.3.12), in
+ * arch_gic_init_core. Until a core has done that we assume interface n ==
+ * core index n, which is how QEMU wires up to 8 cores.
+ *
+ * Locking: none. The distributor's per-INTID registers are set-/clear-
+ * registers or byte-accessible fields, so cores never read-modify-write a
+ * word that another core might change.
+ */
+#include <arch/boot.h>
+#include <arch/sysreg.h>
+#include <kernel/arch.h>
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_IGROUPR 0x080
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ICPENDR 0x280
+#define GICD_ICACTIVER 0x380
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_SGIR 0xf00
+
+#define GICC_CTLR 0x000
+#define GICC_PMR 0x004
+#define GICC_BPR 0x008
+#define GICC_IAR 0x00c
+#define GICC_EOIR 0x010
+
+#define GIC_CTLR_ENABLE 1u
+#define GIC_PRIO_DEFAULT 0xa0u
+#define GIC_PMR_ALL 0xffu
+#define GIC_INTID_MASK 0x3ffu
+#define GIC_IAR_SRC_MASK 0x1c00u /* GICC_IAR.CPUID: source core of an SGI */
+#define GIC_SPI_BASE 32u
+#define GIC_MAX_INTID 1019u
+
+static volatile uint8_t *gicd;
+static volatile uint8_t *gicc;
+static uint32_t gic_max_intid;
+static uint32_t gic_timer_ppi;
+static uint8_t gic_cpuif_mask[PLAT_MAX_CORES];
+/* GICC_IAR of the SGI each core acknowledged last: its EOI must echo the source. */
+static uint32_t gic_sgi_iar[PLAT_MAX_CORES];
+
+static inline volatile uint32_t *gicd_reg(uint32_t off)
+{
+    return (volatile uint32_t *)(gicd + off);
+}
+
+static inline volatile uint32_t *gicc_reg(uint32_t off)
+{
+    return (volatile uint32_t *)(gicc + off);
+}
+
+/** Disables, un-pends, deactivates and prioritises INTIDs [first, last]. */
+static void gic_reset_range(uint32_t first, uint32_t last)
+{
+    for (uint32_t i = first; i <= last; i += 32) {
+        *gicd_reg(GICD_ICENABLER + i / 8) = ~0u;
+        *gicd_reg(GICD_ICPENDR + i / 8) = ~0u;
+        *gicd_reg(GICD_ICACTIVER + i / 8) = ~0u;
+        *gicd_reg(GICD_IGROUPR + i / 8) = 0;
+    }
+    for (uint32_t i = first; i <= last; i++)
+        gicd[GICD_IPRIORITYR + i] = GIC_PRIO_DEFAULT;
+}
+
+/**
+ * Distributor (4.3): every SPI disabled, Group 0, default priority, routed
+ * to core 0; then enabled. Boot core only, before any arch_gic_init_core.
+ */
+void arch_gic_init(const struct plat_info *p)
+{
+    gicd = pa_ptr(p->gicd);
+    gicc = pa_ptr(p->gicc);
+    gic_timer_ppi = p->timer_hyp_ppi;
+    for (uint32_t i = 0; i < PLAT_MAX_CORES; i++)
+        gic_cpuif_mask[i] = (uint8_t)(1u << i);
+
+    *gicd_reg(GICD_CTLR) = 0;
+    uint32_t lines = 32u * ((*gicd_reg(GICD_TYPER) & 0x1fu) + 1u);
+    gic_max_intid = lines - 1 > GIC_MAX_INTID ? GIC_MAX_INTID : lines - 1;
+    gic_reset_range(GIC_SPI_BASE, gic_max_intid);
+    for (uint32_t i = GIC_SPI_BASE; i <= gic_max_intid; i++)
+        gicd[GICD_ITARGETSR + i] = gic_cpuif_mask[0];
+    *gicd_reg(GICD_CTLR) = GIC_CTLR_ENABLE;
+}
+
+/** First non-zero byte of the banked GICD_ITARGETSR0..7: this core's interface mask. */
+static uint8_t gic_own_mask(void)
+{
+    for (uint32_t i = 0; i < 32; i++) {
+        uint8_t m = gicd[GICD_ITARGETSR + i];
+        if (m)
+            return m;
+    }
+    return 0;
+}
+
+/**
+ * This core's banked SGIs/PPIs and its CPU interface (4.4): everything
+ * off except the reschedule SGI and the EL2 timer PPI; PMR lets every
+ * priority through; enabled with EOImode 0.
+ */
+void arch_gic_init_core(void)
+{
+    uint32_t core = arch_core_index();
+    uint8_t mask = gic_own_mask();
+    if (core < PLAT_MAX_CORES && mask)
+        gic_cpuif_mask[core] = mask;
+
+    gic_reset_range(0, 31);
+    *gicd_reg(GICD_ISENABLER) = (1u << ARCH_IPI_RESCHEDULE) | (1u << (gic_timer_ppi & 31));
+
+    *gicc_reg(GICC_PMR) = GIC_PMR_ALL;
+    *gicc_reg(GICC_BPR) = 0;
+    *gicc_reg(GICC_CTLR) = GIC_CTLR_ENABLE;
+}
+
+/** Reads GICC_IAR (4.4.4). For SGIs the source core is kept for the EOI. */
+uint32_t arch_irq_ack(void)
+{
+    uint32_t iar = *gicc_reg(GICC_IAR);
+    uint32_t irq = iar & GIC_INTID_MASK;
+    uint32_t core = arch_core_index();
+    if (irq < 16 && core < PLAT_MAX_CORES)
+        gic_sgi_iar[core] = iar;
+    return irq;
+}
+
+void arch_irq_eoi(uint32_t irq)
+{
+    uint32_t core = arch_core_index();
+    if (irq < 16 && core < PLAT_MAX_CORES && (gic_sgi_iar[core] & GIC_INTID_MASK) == irq)
+        irq = gic_sgi_iar[core];
+    *gicc_reg(GICC_EOIR) = irq;
+}
+
+void arch_irq_enable(uint32_t irq)
+{
+    if (irq <= gic_max_intid)
+        *gicd_reg(GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
+}
+
+void arch_irq_disable(uint32_t irq)
+{
+    if (irq <= gic_max_intid)
+        *gicd_reg(GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
+}
+
+/** GICD_ITARGETSR is byte-accessible (4.3.12); SGI/PPI targets are read-only. */
+void arch_irq_set_target(uint32_t irq, uint32_t core)
+{
+    if (irq < GIC_SPI_BASE || irq > gic_max_intid || core >= PLAT_MAX_CORES)
+        return;
+    gicd[GICD_ITARGETSR + irq] = gic_cpuif_mask[core];
+}
+
+uint32_t arch_irq_max(void)
+{
+    return gic_max_intid;
+}
+
+/**
+ * GICD_SGIR (4.3.15): TargetListFilter 0 = the listed interfaces. The dsb
+ * makes the sender's earlier memory writes visible before the SGI.
+ */
+void arch_send_ipi(uint32_t core, uint32_t sgi)
+{
+    if (core >= PLAT_MAX_CORES || sgi > 15)
+        return;
+    dsb(ish);
+    *gicd_reg(GICD_SGIR) = ((uint32_t)gic_cpuif_mask[core] << 16) | sgi;
+}

@@ -1,0 +1,70 @@
+/*
+ * Stage-2 address spaces of EL0 threads: VTTBR_EL2 switching and TLB
+ * maintenance. With HCR_EL2.{TGE,VM} = {1,1} and E2H = 0, EL0 accesses go
+ * through the stage-2 tables only (stage 1 of EL1&0 is off), so an EL0
+ * virtual address is the IPA. The tables themselves are built by the
+ * generic kernel with the bits in arch/pte.h.
+ *
+ * TLB maintenance by VMID: the stage-2 TLBI instructions act on the VMID
+ * currently in VTTBR_EL2 (ARM ARM D8.13 "TLB maintenance instructions"),
+ * so to flush another VMID we switch VTTBR_EL2 to it briefly. The kernel
+ * runs with interrupts masked, so nothing can run in between.
+ */
+#include <arch/sysreg.h>
+#include <kernel/arch.h>
+
+void arch_vspace_activate(paddr_t root, uint16_t vmid)
+{
+    sysreg_write(vttbr_el2, root.v | ((uint64_t)vmid << VTTBR_VMID_SHIFT));
+    isb();
+}
+
+/** Runs with VTTBR_EL2.VMID = vmid; returns the previous VTTBR_EL2. */
+static uint64_t mmu_vmid_enter(uint16_t vmid)
+{
+    uint64_t old = sysreg_read(vttbr_el2);
+    sysreg_write(vttbr_el2, (uint64_t)vmid << VTTBR_VMID_SHIFT);
+    isb();
+    return old;
+}
+
+static void mmu_vmid_leave(uint64_t old)
+{
+    sysreg_write(vttbr_el2, old);
+    isb();
+}
+
+void arch_tlb_flush_vmid(uint16_t vmid)
+{
+    uint64_t old = mmu_vmid_enter(vmid);
+    dsb(ishst);
+    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+    dsb(ish);
+    mmu_vmid_leave(old);
+}
+
+/**
+ * IPAS2E1IS drops the stage-2 entry; entries combining stage 1 and 2 may
+ * still hold the old translation, so VMALLE1IS follows (ARM ARM D8.13.5).
+ */
+void arch_tlb_flush_ipa(uint16_t vmid, uint64_t ipa)
+{
+    uint64_t old = mmu_vmid_enter(vmid);
+    dsb(ishst);
+    __asm__ volatile("tlbi ipas2e1is, %0" ::"r"(ipa >> 12) : "memory");
+    dsb(ish);
+    __asm__ volatile("tlbi vmalle1is" ::: "memory");
+    dsb(ish);
+    mmu_vmid_leave(old);
+}
+
+void arch_pt_barrier(void)
+{
+    dsb(ishst);
+}
+
+/** 16 when VTCR_EL2.VS could be set (FEAT_VMID16), else 8. */
+uint32_t arch_vmid_bits(void)
+{
+    return (sysreg_read(vtcr_el2) & VTCR_VS_16) ? 16 : 8;
+}

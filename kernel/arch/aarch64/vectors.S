@@ -1,0 +1,202 @@
+/*
+ * EL2 exception vectors (VBAR_EL2) and the EL0 entry/exit path.
+ *
+ * Vector table layout: ARM ARM D1.10.2 "Exception vectors": 16 slots of
+ * 0x80 bytes, 2 KiB aligned: {current EL SP0, current EL SPx, lower EL
+ * AArch64, lower EL AArch32} x {sync, IRQ, FIQ, SError}.
+ *
+ * The kernel runs at EL2 on SP_EL2 with PSTATE.I set. Its only unmasked
+ * window is arch_idle_wait, so a current-EL IRQ comes from the idle loop;
+ * every other current-EL exception is a kernel bug and panics.
+ * Lower-EL (EL0 thread) exceptions save the whole user context into
+ * core->cur_regs (TPIDR_EL2 -> struct core, cur_regs at offset 0) and run
+ * the generic handler on the core's kernel stack, which never returns:
+ * the way back to EL0 is arch_return_to_user.
+ */
+#include <arch/asm.h>
+
+/* A slot that calls kernel_panic_exception(esr, elr, far, kind). */
+.macro vec_panic kind
+    .balign 0x80
+    mov x3, #\kind
+    b exc_panic
+.endm
+
+.macro vec_branch target
+    .balign 0x80
+    b \target
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .global arch_vectors
+arch_vectors:
+    vec_panic ARCH_EXC_CUR_SP0_SYNC
+    vec_panic (ARCH_EXC_CUR_SP0_SYNC + 1)
+    vec_panic (ARCH_EXC_CUR_SP0_SYNC + 2)
+    vec_panic (ARCH_EXC_CUR_SP0_SYNC + 3)
+    vec_panic ARCH_EXC_CUR_SPX_SYNC
+    vec_branch idle_irq
+    vec_panic ARCH_EXC_CUR_SPX_FIQ
+    vec_panic ARCH_EXC_CUR_SPX_SERROR
+    vec_branch user_sync
+    vec_branch user_irq
+    vec_panic ARCH_EXC_LOWER64_FIQ
+    /*
+     * An SError while at EL0 is attributed to the thread (its ESR has EC
+     * 0x2F): the generic kernel faults the thread rather than the system.
+     */
+    vec_branch user_sync
+    vec_panic ARCH_EXC_LOWER32_SYNC
+    vec_panic (ARCH_EXC_LOWER32_SYNC + 1)
+    vec_panic (ARCH_EXC_LOWER32_SYNC + 2)
+    vec_panic (ARCH_EXC_LOWER32_SYNC + 3)
+
+exc_panic:
+    mrs x0, esr_el2
+    mrs x1, elr_el2
+    mrs x2, far_el2
+    bl kernel_panic_exception
+    b arch_halt
+
+/*
+ * IRQ during arch_idle_wait: the interrupted code is C, so only the
+ * caller-saved registers (x0..x18, x29, x30) and ELR/SPSR need saving.
+ */
+#define IDLE_FRAME (22 * 8)
+idle_irq:
+    sub sp, sp, #IDLE_FRAME
+    stp x0, x1, [sp, #0]
+    stp x2, x3, [sp, #16]
+    stp x4, x5, [sp, #32]
+    stp x6, x7, [sp, #48]
+    stp x8, x9, [sp, #64]
+    stp x10, x11, [sp, #80]
+    stp x12, x13, [sp, #96]
+    stp x14, x15, [sp, #112]
+    stp x16, x17, [sp, #128]
+    stp x18, x29, [sp, #144]
+    mrs x0, elr_el2
+    mrs x1, spsr_el2
+    stp x30, x0, [sp, #160]
+    str x1, [sp, #176]
+    bl kernel_irq_from_idle
+    ldr x1, [sp, #176]
+    ldp x30, x0, [sp, #160]
+    msr elr_el2, x0
+    msr spsr_el2, x1
+    ldp x18, x29, [sp, #144]
+    ldp x16, x17, [sp, #128]
+    ldp x14, x15, [sp, #112]
+    ldp x12, x13, [sp, #96]
+    ldp x10, x11, [sp, #80]
+    ldp x8, x9, [sp, #64]
+    ldp x6, x7, [sp, #48]
+    ldp x4, x5, [sp, #32]
+    ldp x2, x3, [sp, #16]
+    ldp x0, x1, [sp, #0]
+    add sp, sp, #IDLE_FRAME
+    eret
+
+/*
+ * Saves all user state into core->cur_regs, puts SP at the top of this
+ * core's kernel stack (recomputed from SP, see ARCH_STACK_SIZE) and
+ * calls \handler (noreturn).
+ */
+.macro user_entry handler
+    stp x0, x1, [sp, #-16]!
+    mrs x0, tpidr_el2
+    ldr x0, [x0, #CORE_CUR_REGS]
+    stp x2, x3, [x0, #16]
+    stp x4, x5, [x0, #32]
+    stp x6, x7, [x0, #48]
+    stp x8, x9, [x0, #64]
+    stp x10, x11, [x0, #80]
+    stp x12, x13, [x0, #96]
+    stp x14, x15, [x0, #112]
+    stp x16, x17, [x0, #128]
+    stp x18, x19, [x0, #144]
+    stp x20, x21, [x0, #160]
+    stp x22, x23, [x0, #176]
+    stp x24, x25, [x0, #192]
+    stp x26, x27, [x0, #208]
+    stp x28, x29, [x0, #224]
+    ldp x2, x3, [sp], #16
+    stp x2, x3, [x0, #ARCH_REGS_X0]
+    mrs x1, sp_el0
+    stp x30, x1, [x0, #ARCH_REGS_X30]
+    mrs x1, elr_el2
+    mrs x2, spsr_el2
+    stp x1, x2, [x0, #ARCH_REGS_PC]
+    mrs x1, tpidr_el0
+    str x1, [x0, #ARCH_REGS_TPIDR]
+    mov x1, sp
+    bl stack_top
+    mov x29, #0
+    mov x30, #0
+    bl \handler
+    b arch_halt
+.endm
+
+user_sync:
+    user_entry kernel_sync_from_user
+
+user_irq:
+    user_entry kernel_irq_from_user
+
+/*
+ * SP := top of the kernel stack containing x1 - 1. Stacks are
+ * ARCH_STACK_SIZE-aligned, and SP sits exactly at the top on entry from
+ * EL0, hence the -1. Clobbers x1.
+ */
+stack_top:
+    sub x1, x1, #1
+    orr x1, x1, #(ARCH_STACK_SIZE - 1)
+    add x1, x1, #1
+    mov sp, x1
+    ret
+
+/*
+ * void arch_return_to_user(struct arch_regs *r)   (noreturn)
+ * Makes r the core's current context, empties the kernel stack and
+ * restores r. The SPSR is sanitized: whatever r->spsr says (a user can
+ * set it), we return to EL0t, AArch64, with D/A/I/F clear.
+ */
+    .text
+    .global arch_return_to_user
+    .type arch_return_to_user, %function
+arch_return_to_user:
+    mrs x1, tpidr_el2
+    str x0, [x1, #CORE_CUR_REGS]
+    mov x1, sp
+    bl stack_top
+    ldp x1, x2, [x0, #ARCH_REGS_PC]
+    and x2, x2, #ARCH_SPSR_USER_MASK
+    msr elr_el2, x1
+    msr spsr_el2, x2
+    ldp x30, x1, [x0, #ARCH_REGS_X30]
+    msr sp_el0, x1
+    ldr x1, [x0, #ARCH_REGS_TPIDR]
+    msr tpidr_el0, x1
+    /* Another thread's LDXR must not pair with this thread's STXR. */
+    clrex
+    ldp x2, x3, [x0, #16]
+    ldp x4, x5, [x0, #32]
+    ldp x6, x7, [x0, #48]
+    ldp x8, x9, [x0, #64]
+    ldp x10, x11, [x0, #80]
+    ldp x12, x13, [x0, #96]
+    ldp x14, x15, [x0, #112]
+    ldp x16, x17, [x0, #128]
+    ldp x18, x19, [x0, #144]
+    ldp x20, x21, [x0, #160]
+    ldp x22, x23, [x0, #176]
+    ldp x24, x25, [x0, #192]
+    ldp x26, x27, [x0, #208]
+    ldp x28, x29, [x0, #224]
+    ldp x0, x1, [x0, #ARCH_REGS_X0]
+    eret
+    /* No speculation past the eret (ARM's recommended sequence). */
+    dsb nsh
+    isb
+    .size arch_return_to_user, . - arch_return_to_user

@@ -1,0 +1,138 @@
+/*
+ * The hooks the generic kernel needs from its architecture layer
+ * (kernel/arch/aarch64/). Generic code never touches system registers,
+ * the GIC or the UART directly; it calls these.
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <kernel/types.h>
+
+/**
+ * A thread's saved user context. The exception entry code (vectors.S)
+ * saves into and restores from the `struct arch_regs` that the current
+ * core's `struct core` points at (offset 0, see kernel/core.h): keep the
+ * layout in sync with ARCH_REGS_* in arch/aarch64/include/arch/asm.h.
+ */
+struct arch_regs {
+    uint64_t x[31];
+    uint64_t sp;    /* SP_EL0 */
+    uint64_t pc;    /* ELR_EL2 */
+    uint64_t spsr;  /* SPSR_EL2 */
+    uint64_t tpidr; /* TPIDR_EL0 */
+    uint64_t pad;
+};
+
+/** Platform facts taken from the DTB at boot (kernel/src/fdt.c fills it). */
+#define PLAT_MAX_CORES 8
+#define PLAT_MAX_MEM 4
+struct plat_info {
+    paddr_t mem_base[PLAT_MAX_MEM];
+    uint64_t mem_size[PLAT_MAX_MEM];
+    uint32_t mem_count;
+    paddr_t uart;                      /* PL011 */
+    paddr_t gicd, gicc, gich, gicv;    /* GICv2 distributor, cpu, hyp, vcpu */
+    uint32_t gic_version;              /* 2 (3 not yet supported) */
+    uint32_t timer_hyp_ppi;            /* EL2 physical timer PPI (INTID) */
+    uint32_t timer_virt_ppi;           /* EL1 virtual timer PPI (INTID) */
+    uint64_t cpu_mpidr[PLAT_MAX_CORES];
+    uint32_t cpu_count;
+    bool psci_smc;                     /* PSCI conduit: true = SMC, false = HVC */
+    paddr_t dtb;
+    uint64_t dtb_size;
+};
+
+/* ---- console ---- */
+void arch_uart_init(paddr_t base);
+void arch_uart_putc(char c);
+/** Non-blocking read: -1 when no character is waiting. */
+int arch_uart_getc(void);
+
+/* ---- per-core state ---- */
+struct core;
+/** Installs `c` as this core's `struct core` (TPIDR_EL2). */
+void arch_set_core(struct core *c);
+struct core *arch_core(void);
+
+/** Restores `r` (the core's current thread) and erets to EL0. */
+__attribute__((noreturn)) void arch_return_to_user(struct arch_regs *r);
+
+/** Unmasks interrupts, waits for one (wfi), masks them again. */
+void arch_idle_wait(void);
+
+/* ---- stage-2 address spaces (for EL0 threads: stage 1 is off) ---- */
+/** Makes the EL1&0 regime use `root` (level-1 table, 39-bit IPA) with `vmid`. */
+void arch_vspace_activate(paddr_t root, uint16_t vmid);
+/** Invalidates every stage-1+2 TLB entry of `vmid`, on all cores. */
+void arch_tlb_flush_vmid(uint16_t vmid);
+/** Invalidates the stage-2 entries of one IPA page of `vmid`, all cores. */
+void arch_tlb_flush_ipa(uint16_t vmid, uint64_t ipa);
+/** Makes page-table writes visible to the table walkers (dsb ishst). */
+void arch_pt_barrier(void);
+/** VMID width of this machine: 16 with FEAT_VMID16 (VTCR_EL2.VS set), else 8. */
+uint32_t arch_vmid_bits(void);
+
+/* ---- interrupts (GICv2) ---- */
+#define ARCH_IRQ_SPURIOUS 1023u
+#define ARCH_IPI_RESCHEDULE 0u /* SGI number */
+void arch_gic_init(const struct plat_info *p); /* distributor: boot core only */
+void arch_gic_init_core(void);                 /* cpu interface: every core */
+/** Acknowledges the highest-priority pending interrupt; returns its INTID. */
+uint32_t arch_irq_ack(void);
+void arch_irq_eoi(uint32_t irq);
+void arch_irq_enable(uint32_t irq);
+void arch_irq_disable(uint32_t irq);
+/** Routes SPI `irq` to `core` (index into plat_info.cpu_mpidr). */
+void arch_irq_set_target(uint32_t irq, uint32_t core);
+/** Highest INTID the distributor implements (from GICD_TYPER). */
+uint32_t arch_irq_max(void);
+void arch_send_ipi(uint32_t core, uint32_t sgi);
+
+/* ---- time (EL2 physical timer, CNTHP) ---- */
+void arch_timer_init_core(void);
+uint64_t arch_timer_now(void);  /* CNTPCT */
+uint64_t arch_timer_freq(void); /* CNTFRQ */
+/** Fires the hyp timer PPI once, `ticks` from now. */
+void arch_timer_set(uint64_t ticks);
+/**
+ * Disarms the hyp timer. Its PPI is level-triggered: an expired, still
+ * enabled timer keeps it asserted, so the handler must re-arm (arch_timer_set)
+ * or cancel before the EOI.
+ */
+void arch_timer_cancel(void);
+
+/* ---- cores ---- */
+/** PSCI CPU_ON of `core` (index), entering the kernel's secondary path. */
+int arch_cpu_on(uint32_t core, uint64_t mpidr);
+/** PSCI SYSTEM_OFF (used when the kernel has nothing left, and by tests). */
+__attribute__((noreturn)) void arch_system_off(void);
+__attribute__((noreturn)) void arch_halt(void);
+
+/* ---- exception syndrome ---- */
+uint64_t arch_read_esr(void); /* ESR_EL2 */
+uint64_t arch_read_far(void); /* FAR_EL2 */
+uint64_t arch_read_hpfar(void); /* HPFAR_EL2 (IPA[47:12] >> 8 of a stage-2 fault) */
+
+/* ---- entry points the arch layer calls into the generic kernel ---- */
+/** Boot core, MMU on, BSS clear, on its stack. */
+__attribute__((noreturn)) void kernel_main(paddr_t dtb);
+/** Secondary core `index`, MMU on, on its stack. */
+__attribute__((noreturn)) void kernel_secondary_main(uint32_t index);
+/** Synchronous exception from EL0 (registers saved in the current thread). */
+__attribute__((noreturn)) void kernel_sync_from_user(void);
+/** IRQ while at EL0. */
+__attribute__((noreturn)) void kernel_irq_from_user(void);
+/** IRQ while the kernel idles (arch_idle_wait); returns to the idle loop. */
+void kernel_irq_from_idle(void);
+/**
+ * Any exception the kernel itself caused: prints and halts. `kind` is the
+ * vector-table slot (0..15) = 4 * {0 current EL SP0, 1 current EL SPx,
+ * 2 lower EL AArch64, 3 lower EL AArch32} + {0 sync, 1 IRQ, 2 FIQ,
+ * 3 SError} (ARCH_EXC_* in arch/asm.h). Lower-EL FIQ and AArch32 entries
+ * also come here; a lower-EL AArch64 SError goes to kernel_sync_from_user
+ * (ESR EC 0x2F) so it faults the thread, not the system.
+ */
+__attribute__((noreturn)) void kernel_panic_exception(uint64_t esr, uint64_t elr, uint64_t far,
+                                                      uint32_t kind);
+
+#endif /* KERNEL_ARCH_H */

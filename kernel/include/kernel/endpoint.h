@@ -1,0 +1,61 @@
+/*
+ * Endpoints: synchronous, unbuffered IPC (Send, Call, Recv, Reply).
+ * Notifications: asynchronous words of badge bits (Signal, Wait, Poll).
+ */
+#ifndef KERNEL_ENDPOINT_H
+#define KERNEL_ENDPOINT_H
+
+#include <kernel/types.h>
+
+struct tcb;
+
+/** A FIFO of threads blocked on an object. */
+struct tcb_queue {
+    struct tcb *head;
+    struct tcb *tail;
+};
+
+enum ep_state { EP_IDLE, EP_SEND, EP_RECV };
+
+struct endpoint {
+    struct tcb_queue queue; /* all senders or all receivers */
+    uint32_t state;
+};
+
+struct notification {
+    uint64_t word;
+    struct tcb_queue queue; /* waiters */
+    struct tcb *bound;      /* tcb bound with TCB_BIND_NTFN, or NULL */
+};
+
+#define ENDPOINT_BITS 6u
+#define NOTIFICATION_BITS 6u
+
+void tcbq_append(struct tcb_queue *q, struct tcb *t);
+void tcbq_remove(struct tcb_queue *q, struct tcb *t);
+
+/** The current thread sends on `ep` (`call`: and waits for the reply). */
+void ep_send(struct endpoint *ep, uint64_t badge, bool can_grant, bool call, bool blocking);
+/** The current thread receives on `ep` (blocking or not). */
+void ep_recv(struct endpoint *ep, bool blocking);
+/** The current thread replies to the thread that called it. */
+void ep_reply(void);
+
+/** Sends the fault message of `t` on `ep` as a Call; `t` then waits. */
+void ep_send_fault(struct tcb *t, struct endpoint *ep, uint64_t badge);
+
+/** Wakes every thread blocked on `ep` with CV_E_DELETED. */
+void ep_destroy(struct endpoint *ep);
+
+void ntfn_signal(struct notification *n, uint64_t badge);
+void ntfn_wait(struct notification *n, bool blocking);
+void ntfn_destroy(struct notification *n);
+void ntfn_bind(struct notification *n, struct tcb *t);
+void ntfn_unbind(struct tcb *t);
+
+/** Removes `t` from whatever IPC it is blocked in (suspend, delete). */
+void ipc_cancel(struct tcb *t);
+/** `server` is going away: its pending caller gets CV_E_DELETED. */
+void ipc_abandon_reply(struct tcb *server);
+
+#endif

@@ -1,0 +1,12 @@
+/* Faults of EL0 threads: decode the syndrome, deliver as IPC or stop. */
+#ifndef KERNEL_FAULT_H
+#define KERNEL_FAULT_H
+
+#include <kernel/tcb.h>
+
+/** Raises fault `label` with `msg` for the current thread. */
+void fault_raise(struct tcb *t, uint32_t label, const uint64_t msg[CV_FAULT_MSG_LEN]);
+/** Applies a fault reply (label = enum cv_fault_reply) to `t`. */
+void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0);
+
+#endif

@@ -1,0 +1,16 @@
+/* Interrupts given to user level: irq control and irq handler caps. */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <kernel/cap.h>
+
+#define IRQ_MAX 1020u
+
+enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label);
+enum cv_err irq_handler_invoke(struct cte *h, uint64_t label);
+/** Last handler cap gone: detach and disable. */
+void irq_handler_destroy(uint32_t irq);
+/** Kernel IRQ dispatch (timer, IPIs, user interrupts). */
+void irq_handle(void);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * Kernel entry and exit, the idle loop, and the cross-core waits.
+ *
+ * Entry from EL0: vectors.S saved the registers into the current thread;
+ * we publish "not in user" (in_user = NULL), take the kernel lock, handle
+ * the exception and leave through kernel_exit(), which picks the next
+ * thread, publishes it in in_user and drops the lock just before eret.
+ */
+#include <kernel/core.h>
+#include <kernel/fpu.h>
+#include <kernel/irq.h>
+#include <kernel/kprintf.h>
+#include <kernel/lock.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/vspace.h>
+
+struct core cores[CV_MAX_CORES];
+uint32_t core_count;
+struct ticket_lock kernel_lock;
+
+static void enter_kernel(void)
+{
+    struct core *c = this_core();
+    __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
+    lock_acquire(&kernel_lock);
+    c->kernel_entries++;
+}
+
+void kernel_sync_from_user(void)
+{
+    enter_kernel();
+    if (this_core()->cur) /* NULL if it was destroyed while we waited */
+        syscall_sync_exception();
+    kernel_exit();
+}
+
+void kernel_irq_from_user(void)
+{
+    enter_kernel();
+    irq_handle();
+    kernel_exit();
+}
+
+void kernel_irq_from_idle(void)
+{
+    lock_acquire(&kernel_lock);
+    irq_handle();
+    lock_release(&kernel_lock);
+}
+
+__attribute__((noreturn)) static void idle_loop(struct core *c)
+{
+    for (;;) {
+        sched_choose(c);
+        if (c->cur)
+            kernel_exit();
+        lock_release(&kernel_lock);
+        arch_idle_wait();
+        lock_acquire(&kernel_lock);
+    }
+}
+
+/* The vspace `t` runs in, or NULL if it has none (then it cannot run). */
+static struct vspace *thread_vspace(const struct tcb *t)
+{
+    const struct cap *c = &t->slot[TCB_SLOT_VSPACE].cap;
+    return c->type == CV_OBJ_VSPACE ? pa_ptr(PA(c->obj)) : NULL;
+}
+
+void kernel_exit(void)
+{
+    struct core *c = this_core();
+    for (;;) {
+        sched_choose(c);
+        if (!c->cur)
+            idle_loop(c);
+        if (thread_vspace(c->cur))
+            break;
+        kprintf("kernel: thread '%s' has no address space: suspended\n", c->cur->name);
+        sched_block(c->cur, TS_INACTIVE);
+    }
+    struct tcb *t = c->cur;
+    struct vspace *vs = thread_vspace(t);
+    vspace_activate(vs);
+    fpu_switch(c, t);
+    t->last_core = c->index;
+    c->active_vmid = vs->meta.vmid;
+    __atomic_store_n(&c->in_user, t, __ATOMIC_RELEASE);
+    lock_release(&kernel_lock);
+    arch_return_to_user(&t->regs);
+}
+
+static void wait_core_out(uint32_t i, const struct tcb *t, uint32_t vmid)
+{
+    struct core *c = &cores[i];
+    for (bool sent = false;;) {
+        struct tcb *u = __atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE);
+        if (!u || (t && u != t) || (!t && c->active_vmid != vmid))
+            return;
+        if (!sent) {
+            arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
+            sent = true;
+        }
+    }
+}
+
+void core_wait_thread_out(const struct tcb *t)
+{
+    for (uint32_t i = 0; i < core_count; i++)
+        if (&cores[i] != this_core())
+            wait_core_out(i, t, 0);
+}
+
+void core_wait_vmid_out(uint16_t vmid)
+{
+    for (uint32_t i = 0; i < core_count; i++)
+        if (&cores[i] != this_core())
+            wait_core_out(i, NULL, vmid);
+}
+
+static const char *const exception_kinds[16] = {
+    "EL2t sync", "EL2t irq", "EL2t fiq", "EL2t serror", "EL2h sync", "EL2h irq",
+    "EL2h fiq",  "EL2h serror", "EL0 sync", "EL0 irq", "EL0 fiq", "EL0 serror",
+    "AArch32 sync", "AArch32 irq", "AArch32 fiq", "AArch32 serror"};
+
+void kernel_panic_exception(uint64_t esr, uint64_t elr, uint64_t far, uint32_t kind)
+{
+    kpanic("unexpected %s exception on core %u: esr 0x%lx elr 0x%lx far 0x%lx",
+           kind < 16 ? exception_kinds[kind] : "?", this_core()->index, esr, elr, far);
+}

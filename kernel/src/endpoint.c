@@ -1,0 +1,349 @@
+/*
+ * Synchronous IPC over endpoints, and the message transfer shared with
+ * fault delivery. A blocked sender's message stays in its own registers
+ * and IPC buffer until a receiver arrives: nothing is buffered in the
+ * kernel, so no IPC can run the kernel out of memory.
+ */
+#include <kernel/cnode.h>
+#include <kernel/core.h>
+#include <kernel/endpoint.h>
+#include <kernel/fault.h>
+#include <kernel/kprintf.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/tcb.h>
+
+void tcbq_append(struct tcb_queue *q, struct tcb *t)
+{
+    t->ipc_next = NULL;
+    t->ipc_prev = q->tail;
+    if (q->tail)
+        q->tail->ipc_next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+void tcbq_remove(struct tcb_queue *q, struct tcb *t)
+{
+    if (t->ipc_prev)
+        t->ipc_prev->ipc_next = t->ipc_next;
+    else
+        q->head = t->ipc_next;
+    if (t->ipc_next)
+        t->ipc_next->ipc_prev = t->ipc_prev;
+    else
+        q->tail = t->ipc_prev;
+    t->ipc_next = t->ipc_prev = NULL;
+}
+
+static struct tcb *ep_dequeue(struct endpoint *ep)
+{
+    struct tcb *t = ep->queue.head;
+    tcbq_remove(&ep->queue, t);
+    if (!ep->queue.head)
+        ep->state = EP_IDLE;
+    t->blocked_on = NULL;
+    return t;
+}
+
+static void ep_enqueue(struct endpoint *ep, struct tcb *t, uint32_t state)
+{
+    ep->state = state == TS_BLOCKED_SEND ? EP_SEND : EP_RECV;
+    tcbq_append(&ep->queue, t);
+    t->blocked_on = ep;
+    sched_block(t, state);
+}
+
+/* Sets the label/length word a thread sees in x1. */
+static void set_msginfo(struct tcb *t, uint64_t label, bool cap, uint64_t len)
+{
+    t->regs.x[1] = CV_MSGINFO(label, cap ? 1 : 0, len);
+}
+
+/* Moves one capability from `s`'s send_cap to the slot `r` offers. */
+static bool transfer_cap(struct tcb *s, struct tcb *r)
+{
+    struct cv_ipcbuf *sb = tcb_ipcbuf(s), *rb = tcb_ipcbuf(r);
+    enum cv_err err;
+    if (!sb || !rb || rb->recv_index == 0)
+        return false;
+    struct cte *src = cnode_lookup(s, sb->send_cap, &err);
+    struct cte *dst = cnode_slot(r, rb->recv_cnode, rb->recv_index, &err);
+    struct cap c;
+    if (!src || !dst || !cte_empty(dst) || cap_derive(&src->cap, CV_RIGHTS_ALL, 0, false, &c))
+        return false;
+    cte_insert(dst, &c, src);
+    rb->recv_badge = c.data0;
+    return true;
+}
+
+/* Copies the message of sender `s` to receiver `r` (badge into x0). */
+static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
+{
+    uint64_t label, len;
+    bool cap = false;
+    if (s->in_fault) {
+        label = s->fault_label;
+        len = CV_FAULT_MSG_LEN;
+        for (uint32_t i = 0; i < len; i++)
+            tcb_set_mr(r, i, s->fault_msg[i]);
+    } else {
+        uint64_t info = s->regs.x[1];
+        label = CV_MSG_LABEL(info);
+        len = CV_MSG_LEN(info);
+        if (len > CV_MSG_MAX)
+            len = CV_MSG_MAX;
+        if (len > CV_MSG_REGS && (!tcb_ipcbuf(s) || !tcb_ipcbuf(r)))
+            len = CV_MSG_REGS;
+        for (uint32_t i = 0; i < len; i++)
+            tcb_set_mr(r, i, tcb_get_mr(s, i));
+        if (CV_MSG_CAPS(info) && grant)
+            cap = transfer_cap(s, r);
+    }
+    r->regs.x[0] = badge;
+    set_msginfo(r, label, cap, len);
+}
+
+/* `caller` now waits for `server`'s reply. */
+static void link_reply(struct tcb *server, struct tcb *caller)
+{
+    struct tcb *old = server->reply_to;
+    if (old) { /* the server took a new call without answering this one */
+        old->reply_from = NULL;
+        if (old->in_fault) {
+            old->in_fault = false;
+            sched_block(old, TS_INACTIVE);
+        } else {
+            set_msginfo(old, CV_E_NO_REPLY, false, 0);
+            sched_wake(old);
+        }
+    }
+    server->reply_to = caller;
+    caller->reply_from = server;
+    sched_block(caller, TS_BLOCKED_REPLY);
+}
+
+void ep_send(struct endpoint *ep, uint64_t badge, bool can_grant, bool call, bool blocking)
+{
+    struct tcb *self = this_core()->cur;
+    if (ep->state == EP_RECV) {
+        struct tcb *r = ep_dequeue(ep);
+        transfer(self, r, badge, can_grant);
+        if (call)
+            link_reply(r, self);
+        sched_wake(r);
+        return;
+    }
+    if (!blocking && !call)
+        return; /* NBSend: nobody waits, the message is dropped */
+    self->ipc_badge = badge;
+    self->ipc_grant = can_grant;
+    self->ipc_call = call;
+    ep_enqueue(ep, self, TS_BLOCKED_SEND);
+}
+
+void ep_send_fault(struct tcb *t, struct endpoint *ep, uint64_t badge)
+{
+    t->ipc_badge = badge;
+    t->ipc_grant = false;
+    t->ipc_call = true;
+    if (ep->state == EP_RECV) {
+        struct tcb *r = ep_dequeue(ep);
+        transfer(t, r, badge, false);
+        link_reply(r, t);
+        sched_wake(r);
+        return;
+    }
+    ep_enqueue(ep, t, TS_BLOCKED_SEND);
+}
+
+/* Delivers a pending bound-notification word instead of a message. */
+static bool recv_bound_ntfn(struct tcb *self)
+{
+    struct notification *n = self->bound_ntfn;
+    if (!n || !n->word)
+        return false;
+    self->regs.x[0] = n->word;
+    n->word = 0;
+    set_msginfo(self, CV_MSG_LABEL_NTFN, false, 0);
+    return true;
+}
+
+void ep_recv(struct endpoint *ep, bool blocking)
+{
+    struct tcb *self = this_core()->cur;
+    if (recv_bound_ntfn(self))
+        return;
+    if (ep->state == EP_SEND) {
+        struct tcb *s = ep_dequeue(ep);
+        transfer(s, self, s->ipc_badge, s->ipc_grant);
+        if (s->ipc_call || s->in_fault)
+            link_reply(self, s);
+        else
+            sched_wake(s);
+        return;
+    }
+    if (!blocking) {
+        self->regs.x[0] = 0;
+        set_msginfo(self, CV_E_WOULD_BLOCK, false, 0);
+        return;
+    }
+    ep_enqueue(ep, self, TS_BLOCKED_RECV);
+}
+
+void ep_reply(void)
+{
+    struct tcb *self = this_core()->cur;
+    struct tcb *t = self->reply_to;
+    if (!t) {
+        set_msginfo(self, CV_E_NO_REPLY, false, 0);
+        return;
+    }
+    self->reply_to = NULL;
+    t->reply_from = NULL;
+    if (t->in_fault) {
+        t->in_fault = false;
+        fault_apply_reply(t, CV_MSG_LABEL(self->regs.x[1]), self->regs.x[2]);
+    } else {
+        transfer(self, t, 0, false);
+        sched_wake(t);
+    }
+    set_msginfo(self, CV_OK, false, 0);
+}
+
+/* Wakes `t`, whose IPC object disappeared, with CV_E_DELETED. */
+static void wake_deleted(struct tcb *t)
+{
+    t->blocked_on = NULL;
+    if (t->in_fault) { /* no handler any more: stop where it faulted */
+        t->in_fault = false;
+        kprintf("kernel: %s: fault handler endpoint deleted, thread stopped\n", t->name);
+        sched_block(t, TS_INACTIVE);
+        return;
+    }
+    t->regs.x[0] = 0;
+    set_msginfo(t, CV_E_DELETED, false, 0);
+    sched_wake(t);
+}
+
+void ep_destroy(struct endpoint *ep)
+{
+    while (ep->queue.head)
+        wake_deleted(ep_dequeue(ep));
+}
+
+/* ---------------- notifications ---------------- */
+
+void ntfn_signal(struct notification *n, uint64_t badge)
+{
+    uint64_t bits = badge ? badge : 1;
+    struct tcb *w = n->queue.head;
+    if (w) {
+        tcbq_remove(&n->queue, w);
+        w->blocked_on = NULL;
+        w->regs.x[0] = bits | n->word;
+        n->word = 0;
+        set_msginfo(w, CV_OK, false, 0);
+        sched_wake(w);
+        return;
+    }
+    struct tcb *b = n->bound;
+    if (b && b->state == TS_BLOCKED_RECV) {
+        ipc_cancel(b);
+        b->regs.x[0] = bits | n->word;
+        n->word = 0;
+        set_msginfo(b, CV_MSG_LABEL_NTFN, false, 0);
+        sched_wake(b);
+        return;
+    }
+    n->word |= bits;
+}
+
+void ntfn_wait(struct notification *n, bool blocking)
+{
+    struct tcb *self = this_core()->cur;
+    if (n->word) {
+        self->regs.x[0] = n->word;
+        n->word = 0;
+        set_msginfo(self, CV_OK, false, 0);
+        return;
+    }
+    if (!blocking) {
+        self->regs.x[0] = 0;
+        set_msginfo(self, CV_E_WOULD_BLOCK, false, 0);
+        return;
+    }
+    tcbq_append(&n->queue, self);
+    self->blocked_on = n;
+    sched_block(self, TS_BLOCKED_NTFN);
+}
+
+void ntfn_destroy(struct notification *n)
+{
+    while (n->queue.head) {
+        struct tcb *t = n->queue.head;
+        tcbq_remove(&n->queue, t);
+        wake_deleted(t);
+    }
+    if (n->bound)
+        ntfn_unbind(n->bound);
+}
+
+void ntfn_bind(struct notification *n, struct tcb *t)
+{
+    n->bound = t;
+    t->bound_ntfn = n;
+}
+
+void ntfn_unbind(struct tcb *t)
+{
+    if (t->bound_ntfn)
+        t->bound_ntfn->bound = NULL;
+    t->bound_ntfn = NULL;
+}
+
+/* ---------------- cancelling ---------------- */
+
+void ipc_cancel(struct tcb *t)
+{
+    switch (t->state) {
+    case TS_BLOCKED_SEND:
+    case TS_BLOCKED_RECV: {
+        struct endpoint *ep = t->blocked_on;
+        tcbq_remove(&ep->queue, t);
+        if (!ep->queue.head)
+            ep->state = EP_IDLE;
+        break;
+    }
+    case TS_BLOCKED_NTFN:
+        tcbq_remove(&((struct notification *)t->blocked_on)->queue, t);
+        break;
+    case TS_BLOCKED_REPLY:
+        if (t->reply_from)
+            t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+        break;
+    default:
+        break;
+    }
+    t->blocked_on = NULL;
+    t->in_fault = false;
+}
+
+void ipc_abandon_reply(struct tcb *server)
+{
+    struct tcb *caller = server->reply_to;
+    if (!caller)
+        return;
+    server->reply_to = NULL;
+    caller->reply_from = NULL;
+    if (caller->in_fault) {
+        caller->in_fault = false;
+        kprintf("kernel: %s: fault handler deleted, thread stopped\n", caller->name);
+        sched_block(caller, TS_INACTIVE);
+        return;
+    }
+    set_msginfo(caller, CV_E_DELETED, false, 0);
+    sched_wake(caller);
+}

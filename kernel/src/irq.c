@@ -1,0 +1,119 @@
+/*
+ * Interrupts: the kernel's own (timer tick, IPIs) and those given to user
+ * level. A user interrupt is masked at the distributor when it fires and
+ * its notification signalled; the handler's owner unmasks it with Ack.
+ */
+#include <kernel/cnode.h>
+#include <kernel/core.h>
+#include <kernel/endpoint.h>
+#include <kernel/irq.h>
+#include <kernel/kprintf.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+
+static struct cte irq_ntfn[IRQ_MAX]; /* copy of the notification cap */
+static bool irq_taken[IRQ_MAX];
+
+static void timer_tick(void)
+{
+    arch_timer_set(arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US));
+    this_core()->resched = true;
+}
+
+void irq_handle(void)
+{
+    uint32_t irq = arch_irq_ack();
+    if (irq >= IRQ_MAX)
+        return; /* spurious */
+    if (irq < 16) { /* IPI: the other core changed something for us */
+        arch_irq_eoi(irq);
+        this_core()->resched = true;
+        return;
+    }
+    if (irq == plat.timer_hyp_ppi) {
+        timer_tick(); /* re-arm before EOI: the timer PPI is level-triggered */
+        arch_irq_eoi(irq);
+        return;
+    }
+    const struct cap *n = &irq_ntfn[irq].cap;
+    arch_irq_disable(irq);
+    arch_irq_eoi(irq);
+    if (irq_taken[irq] && n->type == CV_OBJ_NOTIFICATION)
+        ntfn_signal(pa_ptr(PA(n->obj)), n->data0);
+    else
+        kprintf("kernel: interrupt %u has no handler: masked\n", irq);
+}
+
+static enum cv_err irq_get(struct cte *ctl)
+{
+    enum cv_err err;
+    uint64_t irq = inv_mr(0);
+    if (inv_len() < 3)
+        return CV_E_INVALID_ARG;
+    if (irq < 32 || irq >= IRQ_MAX || irq > arch_irq_max())
+        return CV_E_RANGE;
+    if (irq_taken[irq])
+        return CV_E_BUSY;
+    struct cte *dest = cnode_slot(inv_thread(), inv_mr(1), inv_mr(2), &err);
+    if (!dest)
+        return err;
+    if (!cte_empty(dest))
+        return CV_E_SLOT_OCCUPIED;
+    struct cap c = {.type = CV_OBJ_IRQ_HANDLER, .rights = CV_RIGHTS_ALL, .obj = irq};
+    cte_insert(dest, &c, ctl);
+    irq_taken[irq] = true;
+    arch_irq_set_target((uint32_t)irq, 0);
+    return CV_OK;
+}
+
+enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label)
+{
+    if (label != CV_OP_IRQ_GET)
+        return CV_E_INVALID_OP;
+    return irq_get(ctl);
+}
+
+static enum cv_err irq_set_ntfn(uint32_t irq)
+{
+    enum cv_err err;
+    struct cte *n = cnode_lookup(inv_thread(), inv_mr(0), &err);
+    if (!n)
+        return err;
+    if (n->cap.type != CV_OBJ_NOTIFICATION)
+        return CV_E_WRONG_TYPE;
+    if (!(n->cap.rights & CV_RIGHT_WRITE))
+        return CV_E_NO_RIGHTS;
+    struct cap c;
+    cap_derive(&n->cap, CV_RIGHTS_ALL, 0, false, &c);
+    cte_delete(&irq_ntfn[irq]);
+    cte_insert(&irq_ntfn[irq], &c, n);
+    arch_irq_enable(irq);
+    return CV_OK;
+}
+
+enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
+{
+    uint32_t irq = (uint32_t)h->cap.obj;
+    switch (label) {
+    case CV_OP_IRQ_SET_NTFN:
+        return irq_set_ntfn(irq);
+    case CV_OP_IRQ_ACK:
+        if (irq_ntfn[irq].cap.type != CV_OBJ_NOTIFICATION)
+            return CV_E_BUSY;
+        arch_irq_enable(irq);
+        return CV_OK;
+    case CV_OP_IRQ_CLEAR:
+        arch_irq_disable(irq);
+        cte_delete(&irq_ntfn[irq]);
+        return CV_OK;
+    default:
+        return CV_E_INVALID_OP;
+    }
+}
+
+void irq_handler_destroy(uint32_t irq)
+{
+    arch_irq_disable(irq);
+    cte_delete(&irq_ntfn[irq]);
+    irq_taken[irq] = false;
+}

@@ -1,0 +1,158 @@
+/*
+ * Per-core scheduling: 256 priorities, FIFO within a priority, the current
+ * thread is not in a queue while it runs. A thread runs only on its
+ * affinity core; waking one for another core sends that core an IPI.
+ */
+#include <kernel/core.h>
+#include <kernel/kprintf.h>
+#include <kernel/sched.h>
+
+static void bitmap_set(struct core *c, uint32_t prio)
+{
+    c->ready_bitmap[prio / 64] |= BIT(prio % 64);
+}
+
+static void bitmap_clear(struct core *c, uint32_t prio)
+{
+    c->ready_bitmap[prio / 64] &= ~BIT(prio % 64);
+}
+
+int sched_highest(const struct core *c)
+{
+    for (int w = (int)ARRAY_SIZE(c->ready_bitmap) - 1; w >= 0; w--)
+        if (c->ready_bitmap[w])
+            return w * 64 + 63 - __builtin_clzll(c->ready_bitmap[w]);
+    return -1;
+}
+
+static void queue_append(struct core *c, struct tcb *t, bool at_head)
+{
+    uint32_t p = t->prio;
+    t->sched_prev = t->sched_next = NULL;
+    if (!c->ready_head[p]) {
+        c->ready_head[p] = c->ready_tail[p] = t;
+    } else if (at_head) {
+        t->sched_next = c->ready_head[p];
+        c->ready_head[p]->sched_prev = t;
+        c->ready_head[p] = t;
+    } else {
+        t->sched_prev = c->ready_tail[p];
+        c->ready_tail[p]->sched_next = t;
+        c->ready_tail[p] = t;
+    }
+    t->in_ready_queue = true;
+    bitmap_set(c, p);
+}
+
+void sched_dequeue(struct tcb *t)
+{
+    if (!t->in_ready_queue)
+        return;
+    struct core *c = &cores[t->affinity];
+    uint32_t p = t->prio;
+    if (t->sched_prev)
+        t->sched_prev->sched_next = t->sched_next;
+    else
+        c->ready_head[p] = t->sched_next;
+    if (t->sched_next)
+        t->sched_next->sched_prev = t->sched_prev;
+    else
+        c->ready_tail[p] = t->sched_prev;
+    if (!c->ready_head[p])
+        bitmap_clear(c, p);
+    t->sched_next = t->sched_prev = NULL;
+    t->in_ready_queue = false;
+}
+
+/* Tells the core that should run `t` to reconsider. */
+static void sched_kick(struct tcb *t)
+{
+    struct core *target = &cores[t->affinity];
+    if (target == this_core()) {
+        if (!target->cur || t->prio > target->cur->prio)
+            target->resched = true;
+        return;
+    }
+    if (!target->cur || t->prio > target->cur->prio)
+        arch_send_ipi(target->index, ARCH_IPI_RESCHEDULE);
+}
+
+void sched_enqueue(struct tcb *t)
+{
+    KASSERT(t->state == TS_RUNNABLE);
+    for (uint32_t i = 0; i < core_count; i++)
+        if (cores[i].cur == t && i == t->affinity)
+            return; /* running on its own core already */
+    if (t->in_ready_queue)
+        return;
+    queue_append(&cores[t->affinity], t, false);
+    sched_kick(t);
+}
+
+void sched_block(struct tcb *t, uint32_t new_state)
+{
+    sched_dequeue(t);
+    t->state = new_state;
+    for (uint32_t i = 0; i < core_count; i++) {
+        if (cores[i].cur == t) {
+            if (&cores[i] == this_core())
+                cores[i].resched = true;
+            else
+                arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
+        }
+    }
+}
+
+void sched_wake(struct tcb *t)
+{
+    t->state = TS_RUNNABLE;
+    sched_enqueue(t);
+}
+
+void sched_yield(void)
+{
+    this_core()->resched = true;
+    struct tcb *t = this_core()->cur;
+    if (t)
+        t->ipc_call = false;
+}
+
+/*
+ * Picks this core's next thread: the highest-priority ready thread, unless
+ * the current one is still runnable here, has at least that priority and
+ * has not used up its timeslice.
+ */
+void sched_choose(struct core *c)
+{
+    struct tcb *cur = c->cur;
+    bool cur_ok = cur && cur->state == TS_RUNNABLE && cur->affinity == c->index;
+    int best = sched_highest(c);
+    if (cur_ok && (best < 0 || (uint32_t)best < cur->prio ||
+                   ((uint32_t)best == cur->prio && !c->resched))) {
+        c->resched = false;
+        return;
+    }
+    if (cur && cur->state == TS_RUNNABLE) {
+        /* preempted: a higher priority keeps our place at the head */
+        if (cur->affinity == c->index) {
+            bool expired = best >= 0 && (uint32_t)best == cur->prio;
+            queue_append(c, cur, !expired);
+        } else {
+            c->cur = NULL;
+            sched_enqueue(cur); /* moved to another core */
+        }
+    }
+    c->resched = false;
+    c->cur = NULL;
+    if (best < 0 && cur_ok) { /* nothing else: keep running (re-take it) */
+        sched_dequeue(cur);
+        c->cur = cur;
+        return;
+    }
+    best = sched_highest(c);
+    if (best < 0)
+        return;
+    struct tcb *next = c->ready_head[best];
+    sched_dequeue(next);
+    c->cur = next;
+}

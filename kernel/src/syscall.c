@@ -1,0 +1,273 @@
+/*
+ * System calls and exceptions of EL0 threads. Kernel invocations are a
+ * Call on a capability to a kernel object: the object's *_invoke decodes
+ * every argument first, then performs the operation, which cannot fail.
+ */
+#include <kernel/cnode.h>
+#include <kernel/core.h>
+#include <kernel/endpoint.h>
+#include <kernel/fault.h>
+#include <kernel/fpu.h>
+#include <kernel/irq.h>
+#include <kernel/kprintf.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/untyped.h>
+#include <kernel/vspace.h>
+
+/* ESR_EL2 exception classes (ARM ARM D17.2.37). */
+#define EC_UNKNOWN 0x00u
+#define EC_WFX 0x01u
+#define EC_FP 0x07u
+#define EC_SVC64 0x15u
+#define EC_IABT_LOWER 0x20u
+#define EC_PC_ALIGN 0x22u
+#define EC_DABT_LOWER 0x24u
+#define EC_SP_ALIGN 0x26u
+#define DFSC_ALIGNMENT 0x21u
+#define ESR_WNR BIT(6)
+#define DEBUG_PUTS_MAX 4096u
+
+/* The invocation in progress (the kernel lock makes one at a time). */
+static struct {
+    struct tcb *t;
+    uint32_t len;
+    uint32_t out_len;
+} inv;
+
+uint64_t tcb_get_mr(struct tcb *t, uint32_t i)
+{
+    if (i < CV_MSG_REGS)
+        return t->regs.x[2 + i];
+    struct cv_ipcbuf *b = tcb_ipcbuf(t);
+    return (b && i < CV_MSG_MAX) ? b->mr[i] : 0;
+}
+
+void tcb_set_mr(struct tcb *t, uint32_t i, uint64_t v)
+{
+    if (i < CV_MSG_REGS) {
+        t->regs.x[2 + i] = v;
+        return;
+    }
+    struct cv_ipcbuf *b = tcb_ipcbuf(t);
+    if (b && i < CV_MSG_MAX)
+        b->mr[i] = v;
+}
+
+uint64_t inv_mr(uint32_t i)
+{
+    return i < inv.len ? tcb_get_mr(inv.t, i) : 0;
+}
+
+void inv_set_mr(uint32_t i, uint64_t v)
+{
+    tcb_set_mr(inv.t, i, v);
+}
+
+void inv_set_len(uint32_t n)
+{
+    inv.out_len = n;
+}
+
+uint32_t inv_len(void)
+{
+    return inv.len;
+}
+
+struct tcb *inv_thread(void)
+{
+    return inv.t;
+}
+
+static void reply_error(struct tcb *t, enum cv_err err)
+{
+    t->regs.x[1] = CV_MSGINFO(err, 0, 0);
+}
+
+static enum cv_err invoke_object(struct cte *slot, uint64_t label)
+{
+    struct cap *c = &slot->cap;
+    switch (c->type) {
+    case CV_OBJ_UNTYPED:
+        return untyped_invoke(slot, label);
+    case CV_OBJ_CNODE:
+        return cnode_invoke(slot, label);
+    case CV_OBJ_TCB:
+        return tcb_invoke(pa_ptr(PA(c->obj)), c, label, inv.len);
+    case CV_OBJ_FRAME_4K:
+    case CV_OBJ_FRAME_2M:
+        return frame_invoke(slot, label);
+    case CV_OBJ_PAGE_TABLE:
+        return pt_invoke(slot, label);
+    case CV_OBJ_IRQ_CONTROL:
+        return irq_control_invoke(slot, label);
+    case CV_OBJ_IRQ_HANDLER:
+        return irq_handler_invoke(slot, label);
+    default:
+        return CV_E_INVALID_OP;
+    }
+}
+
+static void kernel_invocation(struct tcb *t, struct cte *slot)
+{
+    uint64_t info = t->regs.x[1];
+    inv.t = t;
+    inv.len = (uint32_t)CV_MSG_LEN(info);
+    if (inv.len > CV_MSG_MAX)
+        inv.len = CV_MSG_MAX;
+    inv.out_len = 0;
+    enum cv_err err = invoke_object(slot, CV_MSG_LABEL(info));
+    if (this_core()->cur != t)
+        return; /* the caller deleted itself */
+    t->regs.x[0] = 0;
+    t->regs.x[1] = CV_MSGINFO(err, 0, err == CV_OK ? inv.out_len : 0);
+}
+
+static bool need_right(struct tcb *t, const struct cap *c, uint8_t right)
+{
+    if (c->rights & right)
+        return true;
+    reply_error(t, CV_E_NO_RIGHTS);
+    return false;
+}
+
+/* Send, NBSend and Call. */
+static void sys_send(struct tcb *t, uint64_t num)
+{
+    enum cv_err err;
+    struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
+    if (!s) {
+        reply_error(t, err);
+        return;
+    }
+    const struct cap *c = &s->cap;
+    if (c->type == CV_OBJ_ENDPOINT) {
+        if (need_right(t, c, CV_RIGHT_WRITE))
+            ep_send(pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT,
+                    num == CV_SYS_CALL, num == CV_SYS_SEND);
+    } else if (c->type == CV_OBJ_NOTIFICATION && num != CV_SYS_CALL) {
+        if (need_right(t, c, CV_RIGHT_WRITE)) {
+            ntfn_signal(pa_ptr(PA(c->obj)), c->data0);
+            reply_error(t, CV_OK);
+        }
+    } else if (num == CV_SYS_CALL) {
+        kernel_invocation(t, s);
+    } else {
+        reply_error(t, CV_E_INVALID_OP);
+    }
+}
+
+/* Recv and NBRecv. */
+static void sys_recv(struct tcb *t, bool blocking)
+{
+    enum cv_err err;
+    struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
+    if (!s) {
+        reply_error(t, err);
+        return;
+    }
+    const struct cap *c = &s->cap;
+    if (c->type != CV_OBJ_ENDPOINT && c->type != CV_OBJ_NOTIFICATION) {
+        reply_error(t, CV_E_WRONG_TYPE);
+        return;
+    }
+    if (!need_right(t, c, CV_RIGHT_READ))
+        return;
+    if (c->type == CV_OBJ_ENDPOINT)
+        ep_recv(pa_ptr(PA(c->obj)), blocking);
+    else
+        ntfn_wait(pa_ptr(PA(c->obj)), blocking);
+}
+
+static void sys_debug_puts(struct tcb *t)
+{
+    uint64_t va = t->regs.x[0], len = t->regs.x[1];
+    struct vspace *vs = NULL;
+    if (t->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE)
+        vs = pa_ptr(PA(t->slot[TCB_SLOT_VSPACE].cap.obj));
+    char buf[256];
+    enum cv_err err = len > DEBUG_PUTS_MAX ? CV_E_INVALID_ARG : CV_OK;
+    for (uint64_t done = 0; err == CV_OK && done < len;) {
+        uint64_t n = len - done > sizeof(buf) ? sizeof(buf) : len - done;
+        if (!vs || !vspace_copy_in(vs, va + done, buf, n)) {
+            err = CV_E_RANGE;
+            break;
+        }
+        kputs_n(buf, n);
+        done += n;
+    }
+    reply_error(t, err);
+}
+
+static void raise_fault(struct tcb *t, uint32_t label, uint64_t addr, uint64_t esr, uint64_t w)
+{
+    uint64_t msg[CV_FAULT_MSG_LEN] = {t->regs.pc, addr, esr, w};
+    fault_raise(t, label, msg);
+}
+
+static void handle_syscall(struct tcb *t, uint64_t esr)
+{
+    uint64_t num = t->regs.x[7];
+    switch (num) {
+    case CV_SYS_CALL:
+    case CV_SYS_SEND:
+    case CV_SYS_NBSEND:
+        sys_send(t, num);
+        break;
+    case CV_SYS_RECV:
+    case CV_SYS_NBRECV:
+        sys_recv(t, num == CV_SYS_RECV);
+        break;
+    case CV_SYS_REPLY:
+        ep_reply();
+        break;
+    case CV_SYS_REPLYRECV:
+        ep_reply();
+        sys_recv(t, true);
+        break;
+    case CV_SYS_YIELD:
+        sched_yield();
+        break;
+    case CV_SYS_DEBUG_PUTS:
+        sys_debug_puts(t);
+        break;
+    default:
+        /* ELR points after the svc: report (and resume at) the svc itself */
+        t->regs.pc -= 4;
+        raise_fault(t, CV_FAULT_UNKNOWN_SYSCALL, num, esr, 0);
+        break;
+    }
+}
+
+void syscall_sync_exception(void)
+{
+    struct tcb *t = this_core()->cur;
+    uint64_t esr = arch_read_esr();
+    uint32_t ec = (uint32_t)(esr >> 26) & 0x3fu;
+    switch (ec) {
+    case EC_SVC64:
+        handle_syscall(t, esr);
+        break;
+    case EC_FP:
+        fpu_trap(t);
+        break;
+    case EC_WFX: /* an EL0 thread waiting for "an event": give the core away */
+        t->regs.pc += 4;
+        sched_yield();
+        break;
+    case EC_DABT_LOWER:
+        raise_fault(t, (esr & 0x3fu) == DFSC_ALIGNMENT ? CV_FAULT_ALIGNMENT : CV_FAULT_DATA_ABORT,
+                    arch_read_far(), esr, (esr & ESR_WNR) ? 1 : 0);
+        break;
+    case EC_IABT_LOWER:
+        raise_fault(t, CV_FAULT_INSN_ABORT, arch_read_far(), esr, 0);
+        break;
+    case EC_PC_ALIGN:
+    case EC_SP_ALIGN:
+        raise_fault(t, CV_FAULT_ALIGNMENT, arch_read_far(), esr, 0);
+        break;
+    default:
+        raise_fault(t, CV_FAULT_UNDEFINED, 0, esr, 0);
+        break;
+    }
+}

@@ -1,0 +1,106 @@
+/*
+ * Untyped retype: carves objects out of an untyped region at its
+ * watermark, each aligned to its own size, as children of the untyped cap.
+ */
+#include <kernel/cnode.h>
+#include <kernel/kprintf.h>
+#include <kernel/object.h>
+#include <kernel/syscall.h>
+#include <kernel/untyped.h>
+#include <kernel/vspace.h>
+
+#define RETYPE_MAX_COUNT 4096u
+
+struct retype_args {
+    uint32_t type;
+    uint32_t size_bits;
+    struct cte *dest; /* first destination slot */
+    uint64_t count;
+    uint64_t first_offset; /* of the first object, from the untyped base */
+    uint32_t obj_bits;
+};
+
+static enum cv_err retype_decode_dest(struct retype_args *a)
+{
+    enum cv_err err;
+    uint64_t index = inv_mr(3);
+    a->count = inv_mr(4);
+    if (a->count == 0 || a->count > RETYPE_MAX_COUNT)
+        return CV_E_INVALID_ARG;
+    struct cte *first = cnode_slot(inv_thread(), inv_mr(2), index, &err);
+    if (!first)
+        return err;
+    /* every destination slot must exist and be empty */
+    struct cte *last = cnode_slot(inv_thread(), inv_mr(2), index + a->count - 1, &err);
+    if (!last || index + a->count - 1 < index)
+        return last ? CV_E_INVALID_ARG : err;
+    for (uint64_t i = 0; i < a->count; i++)
+        if (!cte_empty(&first[i]))
+            return CV_E_SLOT_OCCUPIED;
+    a->dest = first;
+    return CV_OK;
+}
+
+static enum cv_err retype_decode(struct cte *ut, struct retype_args *a)
+{
+    if (inv_len() < 5)
+        return CV_E_INVALID_ARG;
+    if (inv_mr(0) > 0xffffffffu || inv_mr(1) > 0xffffffffu)
+        return CV_E_INVALID_ARG;
+    a->type = (uint32_t)inv_mr(0);
+    a->size_bits = (uint32_t)inv_mr(1);
+    enum cv_err err = obj_check_retype(a->type, a->size_bits);
+    if (err != CV_OK)
+        return err;
+    bool device = ut->cap.flags & CAP_FLAG_DEVICE;
+    /* device memory only becomes frames (or smaller device untypeds) */
+    if (device && a->type != CV_OBJ_FRAME_4K && a->type != CV_OBJ_FRAME_2M &&
+        a->type != CV_OBJ_UNTYPED)
+        return CV_E_INVALID_ARG;
+    err = retype_decode_dest(a);
+    if (err != CV_OK)
+        return err;
+    a->obj_bits = obj_size_bits(a->type, a->size_bits);
+    if (a->obj_bits > ut->cap.size_bits)
+        return CV_E_NO_MEMORY;
+    /* no children: everything made from it is gone, start from the base */
+    uint64_t watermark = cte_has_children(ut) ? ut->cap.data0 : 0;
+    uint64_t obj_size = 1ull << a->obj_bits;
+    a->first_offset = ROUND_UP(watermark, obj_size);
+    uint64_t ut_size = 1ull << ut->cap.size_bits;
+    if (a->first_offset > ut_size || (ut_size - a->first_offset) / obj_size < a->count)
+        return CV_E_NO_MEMORY;
+    return CV_OK;
+}
+
+static void retype_invoke(struct cte *ut, const struct retype_args *a)
+{
+    bool device = ut->cap.flags & CAP_FLAG_DEVICE;
+    uint64_t obj_size = 1ull << a->obj_bits;
+    for (uint64_t i = 0; i < a->count; i++) {
+        paddr_t pa = PA(ut->cap.obj + a->first_offset + i * obj_size);
+        if (!device) /* device frames are registers: never write them */
+            memset(pa_ptr(pa), 0, obj_size);
+        struct cap c;
+        obj_init(a->type, a->size_bits, pa, device, &c);
+        cte_insert(&a->dest[i], &c, ut);
+    }
+    ut->cap.data0 = a->first_offset + a->count * obj_size;
+}
+
+enum cv_err untyped_invoke(struct cte *ut, uint64_t label)
+{
+    if (label != CV_OP_UNTYPED_RETYPE)
+        return CV_E_INVALID_OP;
+    struct retype_args a = {0};
+    enum cv_err err = retype_decode(ut, &a);
+    if (err != CV_OK)
+        return err;
+    if (a.type == CV_OBJ_VSPACE) {
+        /* VMIDs are a finite resource: check before anything is made */
+        if (!vspace_vmid_available(a.count))
+            return CV_E_BUSY;
+    }
+    retype_invoke(ut, &a);
+    return CV_OK;
+}

@@ -1,0 +1,320 @@
+/*
+ * Stage-2 address spaces: table walks, frame and page-table mapping.
+ * Descriptor format: ARM ARM D8.3 (VMSAv8-64 translation table format),
+ * stage-2 attributes D8.5 (S2AP, MemAttr, XN).
+ */
+#include <kernel/cnode.h>
+#include <kernel/core.h>
+#include <kernel/kprintf.h>
+#include <kernel/syscall.h>
+#include <kernel/vspace.h>
+
+#define S2_VALID BIT(0)
+#define S2_TABLE (BIT(0) | BIT(1)) /* levels 1-2: next table; level 3: page */
+#define S2_BLOCK BIT(0)            /* levels 1-2 */
+#define S2_TYPE_MASK 3ull
+#define S2_MEMATTR_NORMAL (0xfull << 2) /* outer+inner write-back */
+#define S2_MEMATTR_DEVICE (0x1ull << 2) /* Device-nGnRE */
+#define S2_AP_READ (1ull << 6)
+#define S2_AP_WRITE (1ull << 7)
+#define S2_SH_INNER (3ull << 8)
+#define S2_AF BIT(10)
+#define S2_XN BIT(54)
+#define S2_ADDR_MASK 0x0000fffffffff000ull
+
+#define L1_SHIFT 30u
+#define L2_SHIFT 21u
+#define L3_SHIFT 12u
+#define IDX(va, shift) (((va) >> (shift)) & 511u)
+#define VSPACE_TOP (1ull << CV_VSPACE_BITS)
+
+static struct vspace *vmid_table[VMID_COUNT];
+static uint32_t vmid_generation[VMID_COUNT];
+
+static uint64_t *table_of(uint64_t desc)
+{
+    return pa_ptr(PA(desc & S2_ADDR_MASK));
+}
+
+bool vspace_vmid_available(uint64_t n)
+{
+    uint64_t free = 0;
+    for (uint32_t i = 1; i < VMID_COUNT; i++)
+        if (!vmid_table[i])
+            free++;
+    return free >= n;
+}
+
+void vspace_init(struct vspace *vs)
+{
+    for (uint32_t i = 1; i < VMID_COUNT; i++) {
+        if (!vmid_table[i]) {
+            vmid_table[i] = vs;
+            vmid_generation[i]++;
+            vs->meta.vmid = (uint16_t)i;
+            vs->meta.id = (vmid_generation[i] << 8) | i;
+            return;
+        }
+    }
+    kpanic("vspace_init without a free VMID"); /* retype checked first */
+}
+
+struct vspace *vspace_from_id(uint32_t id)
+{
+    uint32_t vmid = id & 0xffu;
+    struct vspace *vs = vmid_table[vmid];
+    if (id == 0 || !vs || vs->meta.id != id)
+        return NULL;
+    return vs;
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+    uint16_t vmid = vs->meta.vmid;
+    vmid_table[vmid] = NULL;
+    /* no core may keep walking these tables once the memory is reused */
+    core_wait_vmid_out(vmid);
+    arch_tlb_flush_vmid(vmid);
+}
+
+void vspace_activate(struct vspace *vs)
+{
+    arch_vspace_activate(ptr_pa(vs->l1), vs->meta.vmid);
+}
+
+/* Pointer to the level-`level` entry for `va`, or NULL if a table is missing. */
+static uint64_t *walk(struct vspace *vs, uint64_t va, uint32_t level)
+{
+    uint64_t *e = &vs->l1[IDX(va, L1_SHIFT)];
+    if (level == 1)
+        return e;
+    if ((*e & S2_TYPE_MASK) != S2_TABLE)
+        return NULL;
+    e = &table_of(*e)[IDX(va, L2_SHIFT)];
+    if (level == 2)
+        return e;
+    if ((*e & S2_TYPE_MASK) != S2_TABLE)
+        return NULL;
+    return &table_of(*e)[IDX(va, L3_SHIFT)];
+}
+
+static uint64_t leaf_desc(paddr_t pa, uint32_t rights, bool device, bool large)
+{
+    uint64_t d = (pa.v & S2_ADDR_MASK) | S2_AF | (large ? S2_BLOCK : S2_TABLE);
+    d |= device ? S2_MEMATTR_DEVICE : (S2_MEMATTR_NORMAL | S2_SH_INNER);
+    if (rights & CV_RIGHT_READ)
+        d |= S2_AP_READ;
+    if (rights & CV_RIGHT_WRITE)
+        d |= S2_AP_WRITE;
+    if (!(rights & CV_RIGHT_EXEC) || device)
+        d |= S2_XN;
+    return d;
+}
+
+static void set_entry(uint64_t *e, uint64_t v)
+{
+    __atomic_store_n(e, v, __ATOMIC_RELAXED);
+    arch_pt_barrier();
+}
+
+/* ---------------- frames ---------------- */
+
+void frame_unmap_cap(struct cap *cap)
+{
+    if (cap->extra == 0)
+        return;
+    struct vspace *vs = vspace_from_id(cap->extra);
+    bool large = cap->type == CV_OBJ_FRAME_2M;
+    uint64_t *e = vs ? walk(vs, cap->data1, large ? 2 : 3) : NULL;
+    /* only remove what this cap mapped: the same frame, still there */
+    if (e && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
+        (*e & S2_TYPE_MASK) == (large ? S2_BLOCK : S2_TABLE)) {
+        set_entry(e, 0);
+        arch_tlb_flush_ipa(vs->meta.vmid, cap->data1);
+    }
+    cap->extra = 0;
+    cap->data1 = 0;
+}
+
+static enum cv_err lookup_vspace(uint64_t cptr, struct vspace **out)
+{
+    enum cv_err err;
+    struct cte *s = cnode_lookup(inv_thread(), cptr, &err);
+    if (!s)
+        return err;
+    if (s->cap.type != CV_OBJ_VSPACE)
+        return CV_E_WRONG_TYPE;
+    *out = pa_ptr(PA(s->cap.obj));
+    return CV_OK;
+}
+
+static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, uint64_t **entry)
+{
+    if (inv_len() < 3)
+        return CV_E_INVALID_ARG;
+    if (cap->extra != 0)
+        return CV_E_MAPPED;
+    enum cv_err err = lookup_vspace(inv_mr(0), vs);
+    if (err != CV_OK)
+        return err;
+    uint64_t va = inv_mr(1), rights = inv_mr(2);
+    bool large = cap->type == CV_OBJ_FRAME_2M;
+    uint64_t size = 1ull << cap->size_bits;
+    if (!ALIGNED(va, size))
+        return CV_E_ALIGNMENT;
+    if (va >= VSPACE_TOP || VSPACE_TOP - va < size)
+        return CV_E_RANGE;
+    if (rights & ~(uint64_t)(CV_RIGHT_READ | CV_RIGHT_WRITE | CV_RIGHT_EXEC))
+        return CV_E_INVALID_ARG;
+    if (!(rights & CV_RIGHT_READ) || ((cap->flags & CAP_FLAG_DEVICE) && (rights & CV_RIGHT_EXEC)))
+        return CV_E_INVALID_ARG;
+    if (rights & ~(uint64_t)cap->rights)
+        return CV_E_NO_RIGHTS;
+    *entry = walk(*vs, va, large ? 2 : 3);
+    if (!*entry)
+        return CV_E_NO_TABLE;
+    if (**entry & S2_VALID)
+        return CV_E_MAPPED;
+    return CV_OK;
+}
+
+static enum cv_err frame_map(struct cap *cap)
+{
+    struct vspace *vs = NULL;
+    uint64_t *e = NULL;
+    enum cv_err err = frame_map_decode(cap, &vs, &e);
+    if (err != CV_OK)
+        return err;
+    bool large = cap->type == CV_OBJ_FRAME_2M;
+    set_entry(e, leaf_desc(PA(cap->obj), (uint32_t)inv_mr(2), cap->flags & CAP_FLAG_DEVICE, large));
+    cap->extra = vs->meta.id;
+    cap->data1 = inv_mr(1);
+    return CV_OK;
+}
+
+enum cv_err frame_invoke(struct cte *slot, uint64_t label)
+{
+    switch (label) {
+    case CV_OP_FRAME_MAP:
+        return frame_map(&slot->cap);
+    case CV_OP_FRAME_UNMAP:
+        if (slot->cap.extra == 0)
+            return CV_E_NOT_MAPPED;
+        frame_unmap_cap(&slot->cap);
+        return CV_OK;
+    case CV_OP_FRAME_PADDR:
+        inv_set_mr(0, slot->cap.obj);
+        inv_set_len(1);
+        return CV_OK;
+    default:
+        return CV_E_INVALID_OP;
+    }
+}
+
+/* ---------------- page tables ---------------- */
+
+void pt_unmap_cap(struct cap *cap)
+{
+    if (cap->extra == 0)
+        return;
+    struct vspace *vs = vspace_from_id(cap->extra);
+    uint64_t *e = vs ? walk(vs, cap->data1, cap->size_bits - 1) : NULL;
+    if (e && (*e & S2_TYPE_MASK) == S2_TABLE && (*e & S2_ADDR_MASK) == cap->obj) {
+        set_entry(e, 0);
+        arch_tlb_flush_vmid(vs->meta.vmid);
+    }
+    /* A table's entries must not come back if it is mapped again: the
+     * frames they name may be gone by then (its only cap is this one). */
+    memset(pa_ptr(PA(cap->obj)), 0, 1u << PAGE_TABLE_BITS);
+    arch_pt_barrier();
+    cap->extra = 0;
+    cap->data1 = 0;
+    cap->size_bits = 0;
+}
+
+static enum cv_err pt_map(struct cap *cap)
+{
+    if (inv_len() < 2)
+        return CV_E_INVALID_ARG;
+    if (cap->extra != 0)
+        return CV_E_MAPPED;
+    struct vspace *vs = NULL;
+    enum cv_err err = lookup_vspace(inv_mr(0), &vs);
+    if (err != CV_OK)
+        return err;
+    uint64_t va = inv_mr(1);
+    if (va >= VSPACE_TOP)
+        return CV_E_RANGE;
+    uint32_t level = 2;
+    uint64_t *e = walk(vs, va, 1);
+    if ((*e & S2_TYPE_MASK) == S2_TABLE) {
+        level = 3;
+        e = walk(vs, va, 2);
+    }
+    if (*e & S2_VALID)
+        return CV_E_MAPPED; /* nothing missing on this walk */
+    set_entry(e, (cap->obj & S2_ADDR_MASK) | S2_TABLE);
+    cap->extra = vs->meta.id;
+    cap->data1 = va & ~((1ull << (level == 2 ? L1_SHIFT : L2_SHIFT)) - 1);
+    cap->size_bits = (uint8_t)level;
+    inv_set_mr(0, level);
+    inv_set_len(1);
+    return CV_OK;
+}
+
+enum cv_err pt_invoke(struct cte *slot, uint64_t label)
+{
+    switch (label) {
+    case CV_OP_PT_MAP:
+        return pt_map(&slot->cap);
+    case CV_OP_PT_UNMAP:
+        if (slot->cap.extra == 0)
+            return CV_E_NOT_MAPPED;
+        pt_unmap_cap(&slot->cap);
+        return CV_OK;
+    default:
+        return CV_E_INVALID_OP;
+    }
+}
+
+/* ---------------- kernel use ---------------- */
+
+void vspace_boot_map(struct vspace *vs, uint64_t va, paddr_t pa, uint32_t rights,
+                     paddr_t (*alloc)(void))
+{
+    for (uint32_t level = 1; level < 3; level++) {
+        uint64_t *e = walk(vs, va, level);
+        if (!(*e & S2_VALID))
+            set_entry(e, (alloc().v & S2_ADDR_MASK) | S2_TABLE);
+    }
+    set_entry(walk(vs, va, 3), leaf_desc(pa, rights, false, false));
+}
+
+bool vspace_copy_in(struct vspace *vs, uint64_t va, void *dst, size_t len)
+{
+    uint8_t *out = dst;
+    while (len > 0) {
+        if (va >= VSPACE_TOP)
+            return false;
+        uint64_t *e = walk(vs, va, 2);
+        uint64_t pa;
+        if (e && (*e & S2_TYPE_MASK) == S2_BLOCK) {
+            pa = (*e & S2_ADDR_MASK & ~((1ull << L2_SHIFT) - 1)) | (va & ((1ull << L2_SHIFT) - 1));
+        } else {
+            e = walk(vs, va, 3);
+            if (!e || (*e & S2_TYPE_MASK) != S2_TABLE)
+                return false;
+            pa = (*e & S2_ADDR_MASK) | (va & (CV_PAGE_SIZE - 1));
+        }
+        if (!(*e & S2_AP_READ) || (*e & S2_MEMATTR_NORMAL) != S2_MEMATTR_NORMAL)
+            return false;
+        size_t chunk = CV_PAGE_SIZE - (va & (CV_PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        memcpy(out, pa_ptr(PA(pa)), chunk);
+        out += chunk;
+        va += chunk;
+        len -= chunk;
+    }
+    return true;
+}

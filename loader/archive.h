@@ -1,0 +1,25 @@
+/*
+ * The boot archive (struct cv_archive_header, abi.h): validation and
+ * lookup by name. Portable C without syscalls (host-testable).
+ */
+#ifndef LOADER_ARCHIVE_H
+#define LOADER_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capvisor/abi.h>
+
+/**
+ * Check the archive at [data, data + size): header, entry table, names
+ * and that every entry lies inside it. Returns 0 or -1 with err set.
+ */
+int archive_check(const void *data, size_t size, char *err, size_t errlen);
+
+/**
+ * Find entry name in a checked archive: *file and *len describe it.
+ * Returns 0, or -1 if there is no such entry.
+ */
+int archive_find(const void *data, const char *name, const void **file, size_t *len);
+
+#endif /* LOADER_ARCHIVE_H */

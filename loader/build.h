@@ -1,0 +1,54 @@
+/*
+ * Construction of the system a spec describes: shared objects first, then
+ * each component (cspace, address space, thread), then all threads are
+ * started together.
+ */
+#ifndef LOADER_BUILD_H
+#define LOADER_BUILD_H
+
+#include <stdint.h>
+
+#include <capvisor/abi.h>
+
+#include "alloc.h"
+#include "spec.h"
+
+#define BUILD_MAX_COMPONENTS 64u
+#define BUILD_MAX_OBJECTS    256u
+
+/** Loader-side state of one shared object. */
+struct build_obj {
+    uint64_t cptr;  /* ep / ntfn / irq handler, or the first frame */
+    uint64_t pages; /* DATAPORT / DEVICE: consecutive frame slots   */
+    uint32_t users; /* DATAPORT / DEVICE: ends mapped so far         */
+};
+
+/** Loader-side state of one component. */
+struct build_comp {
+    uint64_t cnode, vspace, tcb, ipcbuf;
+    uint64_t fault_ep; /* endpoint it handles faults on, if a handler */
+    uint32_t frames, caps;
+    int skipped; /* not built: affinity beyond the cores */
+};
+
+/** Everything the construction needs. */
+struct build {
+    const struct spec *spec;
+    const struct cv_bootinfo *bi;
+    const void *archive;
+    struct alloc *alloc;
+    uint64_t scratch_vaddr; /* a page of the loader's own vspace */
+    struct build_obj obj[BUILD_MAX_OBJECTS];
+    struct build_comp comp[BUILD_MAX_COMPONENTS];
+};
+
+/** Create every connection object and fault endpoint. 0 or -1. */
+int build_objects(struct build *b);
+
+/** Build component i (not started). 0, or -1 after printing why. */
+int build_component(struct build *b, uint32_t i);
+
+/** Resume every built component; returns how many were started. */
+uint32_t build_start(struct build *b);
+
+#endif /* LOADER_BUILD_H */

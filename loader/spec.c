@@ -1,0 +1,268 @@
+/*
+ * Validation of the compiled spec. Every check names the offending entry,
+ * since a bad spec is a build bug someone has to find.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spec.h"
+
+#define PAGE_MASK ((uint64_t)CV_PAGE_SIZE - 1)
+
+/** Lowest address a stack (plus its guard page) may reach. */
+#define STACK_FLOOR (CV_COMP_IPCBUF_VADDR + CV_PAGE_SIZE)
+
+/** Format the reason into err and fail. */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/** A name field: NUL-terminated and, if nonempty is set, not empty. */
+static int name_ok(const char name[CV_SPEC_NAME_MAX], int nonempty)
+{
+    return memchr(name, 0, CV_SPEC_NAME_MAX) != NULL && (!nonempty || name[0] != '\0');
+}
+
+/** A table of count entries of esize at off lies inside total bytes. */
+static int table_ok(uint64_t off, uint64_t count, uint64_t esize, uint64_t total)
+{
+    return off % 8 == 0 && off <= total && count <= (total - off) / esize;
+}
+
+int spec_iface_has_cap(uint32_t kind)
+{
+    return kind == CV_SPEC_IF_RPC_CLIENT || kind == CV_SPEC_IF_RPC_SERVER ||
+           kind == CV_SPEC_IF_NTFN_EMIT || kind == CV_SPEC_IF_NTFN_CONSUME ||
+           kind == CV_SPEC_IF_IRQ;
+}
+
+int spec_iface_has_mapping(uint32_t kind)
+{
+    return kind == CV_SPEC_IF_DATAPORT || kind == CV_SPEC_IF_DEVICE;
+}
+
+uint32_t spec_comp_cap_count(const struct spec *s, const struct cv_spec_component *c)
+{
+    uint32_t n = 0;
+
+    for (uint32_t k = 0; k < c->iface_count; k++)
+        n += spec_iface_has_cap(s->iface[c->iface_first + k].kind) ? 1 : 0;
+    return n;
+}
+
+/** The object kind an interface kind must refer to. */
+static uint32_t iface_obj_kind(uint32_t kind)
+{
+    switch (kind) {
+    case CV_SPEC_IF_RPC_CLIENT:
+    case CV_SPEC_IF_RPC_SERVER:
+        return CV_SPEC_OBJ_ENDPOINT;
+    case CV_SPEC_IF_NTFN_EMIT:
+    case CV_SPEC_IF_NTFN_CONSUME:
+        return CV_SPEC_OBJ_NOTIFICATION;
+    case CV_SPEC_IF_DATAPORT:
+        return CV_SPEC_OBJ_DATAPORT;
+    case CV_SPEC_IF_DEVICE:
+        return CV_SPEC_OBJ_DEVICE;
+    case CV_SPEC_IF_IRQ:
+        return CV_SPEC_OBJ_IRQ;
+    default:
+        return 0;
+    }
+}
+
+/** Header, table placement and string fields of the header. */
+static int check_header(struct spec *s, const uint8_t *p, size_t size, char *err, size_t errlen)
+{
+    const struct cv_spec_header *h = (const struct cv_spec_header *)p;
+
+    if ((uintptr_t)p % 8 != 0)
+        return fail(err, errlen, "spec: blob not 8-byte aligned");
+    if (size < sizeof(*h))
+        return fail(err, errlen, "spec: %zu bytes, shorter than the header", size);
+    if (h->magic != CV_SPEC_MAGIC)
+        return fail(err, errlen, "spec: bad magic %#x", (unsigned)h->magic);
+    if (h->version != CV_SPEC_VERSION)
+        return fail(err, errlen, "spec: version %u, loader reads %u", (unsigned)h->version,
+                    CV_SPEC_VERSION);
+    if (h->total_size < sizeof(*h) || h->total_size > size)
+        return fail(err, errlen, "spec: total_size %u outside 64..%zu", (unsigned)h->total_size,
+                    size);
+    if (!name_ok(h->app_name, 0))
+        return fail(err, errlen, "spec: app_name not NUL-terminated");
+    if (!table_ok(h->component_off, h->component_count, sizeof(struct cv_spec_component),
+                  h->total_size) ||
+        !table_ok(h->object_off, h->object_count, sizeof(struct cv_spec_object), h->total_size) ||
+        !table_ok(h->iface_off, h->iface_count, sizeof(struct cv_spec_iface), h->total_size))
+        return fail(err, errlen,
+                    "spec: a table lies outside the blob or "
+                    "is misaligned");
+    s->hdr = h;
+    s->comp = (const struct cv_spec_component *)(p + h->component_off);
+    s->obj = (const struct cv_spec_object *)(p + h->object_off);
+    s->iface = (const struct cv_spec_iface *)(p + h->iface_off);
+    return 0;
+}
+
+/** One shared object. */
+static int check_object(const struct cv_spec_object *o, uint32_t i, char *err, size_t errlen)
+{
+    if (!name_ok(o->name, 1))
+        return fail(err, errlen, "spec: object %u: bad name", i);
+    if (o->kind < CV_SPEC_OBJ_ENDPOINT || o->kind > CV_SPEC_OBJ_IRQ)
+        return fail(err, errlen, "spec: object %s: unknown kind %u", o->name, (unsigned)o->kind);
+    if (o->kind != CV_SPEC_OBJ_DATAPORT && o->kind != CV_SPEC_OBJ_DEVICE)
+        return 0;
+    if (o->size == 0 || (o->size & PAGE_MASK) || o->size > (1ull << CV_VSPACE_BITS))
+        return fail(err, errlen,
+                    "spec: object %s: size %#llx not a page "
+                    "multiple in 4K..512G",
+                    o->name, (unsigned long long)o->size);
+    if (o->kind == CV_SPEC_OBJ_DEVICE && ((o->paddr & PAGE_MASK) || o->paddr + o->size < o->paddr))
+        return fail(err, errlen,
+                    "spec: device %s: paddr %#llx unaligned or "
+                    "wraps",
+                    o->name, (unsigned long long)o->paddr);
+    return 0;
+}
+
+/** Mapping placement of a DATAPORT/DEVICE interface. */
+static int check_mapping(const struct spec *s, const struct cv_spec_iface *f, char *err,
+                         size_t errlen)
+{
+    uint64_t size = s->obj[f->object].size;
+
+    if ((f->vaddr & PAGE_MASK) || f->vaddr < CV_COMP_SHARED_BASE ||
+        f->vaddr > (1ull << CV_VSPACE_BITS) - size)
+        return fail(err, errlen,
+                    "spec: iface %s: mapping %#llx+%#llx "
+                    "outside the shared area",
+                    f->name, (unsigned long long)f->vaddr, (unsigned long long)size);
+    if (f->rights & ~CV_RIGHTS_ALL)
+        return fail(err, errlen, "spec: iface %s: bad rights %#x", f->name, (unsigned)f->rights);
+    return 0;
+}
+
+/** One interface; comp is the component whose range holds it. */
+static int check_iface(const struct spec *s, const struct cv_spec_component *c, uint32_t i,
+                       char *err, size_t errlen)
+{
+    const struct cv_spec_iface *f = &s->iface[i];
+
+    if (!name_ok(f->name, 1))
+        return fail(err, errlen, "spec: %s: iface %u: bad name", c->name, i);
+    if (iface_obj_kind(f->kind) == 0)
+        return fail(err, errlen, "spec: %s.%s: unknown kind %u", c->name, f->name,
+                    (unsigned)f->kind);
+    if (f->object >= s->hdr->object_count)
+        return fail(err, errlen, "spec: %s.%s: object %u out of range", c->name, f->name,
+                    (unsigned)f->object);
+    if (s->obj[f->object].kind != iface_obj_kind(f->kind))
+        return fail(err, errlen,
+                    "spec: %s.%s: kind %u does not match object "
+                    "%s",
+                    c->name, f->name, (unsigned)f->kind, s->obj[f->object].name);
+    if (spec_iface_has_mapping(f->kind))
+        return check_mapping(s, f, err, errlen);
+    if (f->kind != CV_SPEC_IF_IRQ)
+        return 0;
+    uint32_t n = f->ntfn_iface;
+    if (n < c->iface_first || n - c->iface_first >= c->iface_count ||
+        s->iface[n].kind != CV_SPEC_IF_NTFN_CONSUME)
+        return fail(err, errlen,
+                    "spec: %s.%s: ntfn_iface %u is not a "
+                    "notification this component consumes",
+                    c->name, f->name, (unsigned)n);
+    return 0;
+}
+
+/** Interface names are unique within a component (lookup by name). */
+static int check_iface_names(const struct spec *s, const struct cv_spec_component *c, char *err,
+                             size_t errlen)
+{
+    for (uint32_t a = 0; a < c->iface_count; a++)
+        for (uint32_t b = a + 1; b < c->iface_count; b++)
+            if (strcmp(s->iface[c->iface_first + a].name, s->iface[c->iface_first + b].name) == 0)
+                return fail(err, errlen, "spec: %s: iface %s twice", c->name,
+                            s->iface[c->iface_first + a].name);
+    return 0;
+}
+
+/** Sizes and limits of one component (not its interfaces). */
+static int check_comp_limits(const struct spec *s, const struct cv_spec_component *c, uint32_t i,
+                             char *err, size_t errlen)
+{
+    if (c->priority > 255)
+        return fail(err, errlen, "spec: %s: priority %u > 255", c->name, (unsigned)c->priority);
+    if (c->stack_size == 0 || (c->stack_size & PAGE_MASK) ||
+        c->stack_size > CV_COMP_STACK_TOP - STACK_FLOOR - CV_PAGE_SIZE)
+        return fail(err, errlen,
+                    "spec: %s: stack_size %#x not a page "
+                    "multiple in 4K..%#llx",
+                    c->name, (unsigned)c->stack_size,
+                    CV_COMP_STACK_TOP - STACK_FLOOR - CV_PAGE_SIZE);
+    if ((c->heap_size & PAGE_MASK) || c->heap_size > CV_COMP_SHARED_BASE - CV_COMP_HEAP_BASE)
+        return fail(err, errlen, "spec: %s: heap_size %#x", c->name, (unsigned)c->heap_size);
+    if (c->cnode_radix < CV_CNODE_MIN_RADIX || c->cnode_radix > CV_CNODE_MAX_RADIX)
+        return fail(err, errlen, "spec: %s: cnode_radix %u", c->name, (unsigned)c->cnode_radix);
+    if (c->fault_handler != CV_SPEC_NONE &&
+        (c->fault_handler >= s->hdr->component_count || c->fault_handler == i))
+        return fail(err, errlen, "spec: %s: bad fault_handler %u", c->name,
+                    (unsigned)c->fault_handler);
+    if (c->untyped_bits != 0 &&
+        (c->untyped_bits < CV_UNTYPED_MIN_BITS || c->untyped_bits > CV_UNTYPED_MAX_BITS))
+        return fail(err, errlen, "spec: %s: untyped_bits %u", c->name, (unsigned)c->untyped_bits);
+    if (c->flags & ~CV_SPEC_COMP_IRQ_CONTROL)
+        return fail(err, errlen, "spec: %s: unknown flags %#x", c->name, (unsigned)c->flags);
+    return 0;
+}
+
+/** One component and the interfaces in its range. */
+static int check_comp(const struct spec *s, uint32_t i, char *err, size_t errlen)
+{
+    const struct cv_spec_component *c = &s->comp[i];
+
+    if (!name_ok(c->name, 1) || !name_ok(c->program, 1))
+        return fail(err, errlen, "spec: component %u: bad name or program", i);
+    if (check_comp_limits(s, c, i, err, errlen))
+        return -1;
+    if (c->iface_first > s->hdr->iface_count ||
+        c->iface_count > s->hdr->iface_count - c->iface_first ||
+        c->iface_count > CV_COMP_INFO_MAX_IFACES)
+        return fail(err, errlen, "spec: %s: ifaces %u+%u out of range", c->name,
+                    (unsigned)c->iface_first, (unsigned)c->iface_count);
+    for (uint32_t k = 0; k < c->iface_count; k++)
+        if (check_iface(s, c, c->iface_first + k, err, errlen))
+            return -1;
+    if (check_iface_names(s, c, err, errlen))
+        return -1;
+    uint64_t slots = (uint64_t)CV_COMP_SLOT_FIRST_IFACE + spec_comp_cap_count(s, c);
+    if (slots > (1ull << c->cnode_radix))
+        return fail(err, errlen,
+                    "spec: %s: %llu slots needed, cnode_radix "
+                    "%u too small",
+                    c->name, (unsigned long long)slots, (unsigned)c->cnode_radix);
+    return 0;
+}
+
+int spec_parse(struct spec *s, const void *data, size_t size, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof(*s));
+    if (check_header(s, data, size, err, errlen))
+        return -1;
+    for (uint32_t i = 0; i < s->hdr->object_count; i++)
+        if (check_object(&s->obj[i], i, err, errlen))
+            return -1;
+    for (uint32_t i = 0; i < s->hdr->component_count; i++)
+        if (check_comp(s, i, err, errlen))
+            return -1;
+    return 0;
+}

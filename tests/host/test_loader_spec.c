@@ -1,0 +1,335 @@
+/*
+ * loader/spec.c and loader/archive.c against a good blob (the hello app)
+ * and one small corruption per check.
+ */
+#include <stdint.h>
+
+#include "archive.h"
+#include "spec.h"
+#include "test_loader.h"
+
+/** The hello app: client, server; echo (rpc), done (ntfn), buf (dataport). */
+struct blob {
+    struct cv_spec_header h;
+    struct cv_spec_component c[2];
+    struct cv_spec_object o[3];
+    struct cv_spec_iface f[6];
+};
+
+static struct cv_spec_iface iface(const char *name, uint32_t kind, uint32_t obj, uint64_t badge,
+                                  uint64_t vaddr)
+{
+    struct cv_spec_iface f;
+
+    memset(&f, 0, sizeof(f));
+    strcpy(f.name, name);
+    f.kind = kind;
+    f.object = obj;
+    f.badge = badge;
+    f.vaddr = vaddr;
+    f.rights = vaddr ? CV_RIGHT_READ | CV_RIGHT_WRITE : 0;
+    f.ntfn_iface = CV_SPEC_NONE;
+    return f;
+}
+
+static struct cv_spec_component comp(const char *name, uint32_t first)
+{
+    struct cv_spec_component c;
+
+    memset(&c, 0, sizeof(c));
+    strcpy(c.name, name);
+    snprintf(c.program, sizeof(c.program), "hello_%s", name);
+    c.priority = 100;
+    c.stack_size = 0x4000;
+    c.heap_size = 0x10000;
+    c.iface_first = first;
+    c.iface_count = 3;
+    c.cnode_radix = 8;
+    c.fault_handler = CV_SPEC_NONE;
+    return c;
+}
+
+static void make_blob(struct blob *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->h.magic = CV_SPEC_MAGIC;
+    b->h.version = CV_SPEC_VERSION;
+    b->h.total_size = sizeof(*b);
+    b->h.component_count = 2;
+    b->h.object_count = 3;
+    b->h.iface_count = 6;
+    b->h.component_off = offsetof(struct blob, c);
+    b->h.object_off = offsetof(struct blob, o);
+    b->h.iface_off = offsetof(struct blob, f);
+    strcpy(b->h.app_name, "hello");
+    b->c[0] = comp("client", 0);
+    b->c[1] = comp("server", 3);
+    const char *names[3] = {"echo", "done", "buf"};
+    const uint32_t kinds[3] = {CV_SPEC_OBJ_ENDPOINT, CV_SPEC_OBJ_NOTIFICATION,
+                               CV_SPEC_OBJ_DATAPORT};
+    for (int i = 0; i < 3; i++) {
+        strcpy(b->o[i].name, names[i]);
+        b->o[i].kind = kinds[i];
+    }
+    b->o[2].size = 0x1000;
+    b->f[0] = iface("echo", CV_SPEC_IF_RPC_CLIENT, 0, 1, 0);
+    b->f[1] = iface("done", CV_SPEC_IF_NTFN_CONSUME, 1, 0, 0);
+    b->f[2] = iface("buf", CV_SPEC_IF_DATAPORT, 2, 0, CV_COMP_SHARED_BASE);
+    b->f[3] = iface("echo", CV_SPEC_IF_RPC_SERVER, 0, 0, 0);
+    b->f[4] = iface("done", CV_SPEC_IF_NTFN_EMIT, 1, 1, 0);
+    b->f[5] = iface("buf", CV_SPEC_IF_DATAPORT, 2, 0, CV_COMP_SHARED_BASE);
+}
+
+static char err[160];
+
+static int parse(struct blob *b)
+{
+    struct spec s;
+    return spec_parse(&s, b, sizeof(*b), err, sizeof(err));
+}
+
+static void test_good(void)
+{
+    struct blob b;
+    struct spec s;
+
+    make_blob(&b);
+    CHECK(spec_parse(&s, &b, sizeof(b), err, sizeof(err)) == 0);
+    CHECK(s.hdr->component_count == 2);
+    CHECK(strcmp(s.comp[1].name, "server") == 0);
+    CHECK(s.iface[5].kind == CV_SPEC_IF_DATAPORT);
+    CHECK(spec_comp_cap_count(&s, &s.comp[0]) == 2);
+    CHECK(spec_obj_pages(&s.obj[2]) == 1);
+}
+
+/** Every truncation is refused (total_size is then beyond the data). */
+static void test_truncated(void)
+{
+    struct blob b;
+    struct spec s;
+
+    make_blob(&b);
+    for (size_t n = 0; n < sizeof(b); n++) {
+        uint64_t *copy = malloc(n + 8);
+        memcpy(copy, &b, n);
+        CHECK(spec_parse(&s, copy, n, err, sizeof(err)) == -1);
+        free(copy);
+    }
+}
+
+static void test_header(void)
+{
+    struct blob b;
+    struct spec s;
+
+    make_blob(&b);
+    CHECK_FAILS(spec_parse(&s, (char *)&b + 4, sizeof(b) - 4, err, sizeof(err)), err,
+                "not 8-byte aligned");
+    make_blob(&b);
+    b.h.magic = 0;
+    CHECK_FAILS(parse(&b), err, "bad magic");
+    make_blob(&b);
+    b.h.version = 2;
+    CHECK_FAILS(parse(&b), err, "version 2");
+    make_blob(&b);
+    b.h.total_size = sizeof(b) + 8;
+    CHECK_FAILS(parse(&b), err, "total_size");
+    make_blob(&b);
+    memset(b.h.app_name, 'x', sizeof(b.h.app_name));
+    CHECK_FAILS(parse(&b), err, "app_name");
+    make_blob(&b);
+    b.h.object_off += 4;
+    CHECK_FAILS(parse(&b), err, "table");
+    make_blob(&b);
+    b.h.iface_count = 0xffffffffu;
+    CHECK_FAILS(parse(&b), err, "table");
+    make_blob(&b);
+    b.h.component_off = 0xfffffff8u;
+    CHECK_FAILS(parse(&b), err, "table");
+}
+
+static void test_objects(void)
+{
+    struct blob b;
+
+    make_blob(&b);
+    b.o[0].kind = 9;
+    CHECK_FAILS(parse(&b), err, "unknown kind");
+    make_blob(&b);
+    b.o[2].size = 0x1001;
+    CHECK_FAILS(parse(&b), err, "not a page multiple");
+    make_blob(&b);
+    b.o[2].size = 0;
+    CHECK_FAILS(parse(&b), err, "not a page multiple");
+    make_blob(&b);
+    memset(b.o[1].name, 'n', sizeof(b.o[1].name));
+    CHECK_FAILS(parse(&b), err, "object 1: bad name");
+    make_blob(&b);
+    b.o[2].kind = CV_SPEC_OBJ_DEVICE;
+    b.f[2].kind = b.f[5].kind = CV_SPEC_IF_DEVICE;
+    b.o[2].paddr = 0xfffffffffffff000ull;
+    CHECK_FAILS(parse(&b), err, "wraps");
+}
+
+static void test_components(void)
+{
+    struct blob b;
+
+    make_blob(&b);
+    b.c[0].name[0] = '\0';
+    CHECK_FAILS(parse(&b), err, "component 0: bad name");
+    make_blob(&b);
+    memset(b.c[1].program, 'p', sizeof(b.c[1].program));
+    CHECK_FAILS(parse(&b), err, "component 1: bad name or program");
+    make_blob(&b);
+    b.c[0].priority = 256;
+    CHECK_FAILS(parse(&b), err, "priority 256");
+    make_blob(&b);
+    b.c[0].stack_size = 0x1800;
+    CHECK_FAILS(parse(&b), err, "stack_size");
+    make_blob(&b);
+    b.c[0].stack_size = 0x100000;
+    CHECK_FAILS(parse(&b), err, "stack_size");
+    make_blob(&b);
+    b.c[0].heap_size = 0x123;
+    CHECK_FAILS(parse(&b), err, "heap_size");
+    make_blob(&b);
+    b.c[0].cnode_radix = 17;
+    CHECK_FAILS(parse(&b), err, "cnode_radix 17");
+    make_blob(&b);
+    b.c[0].cnode_radix = 3; /* 8 slots < 8 fixed + 2 caps */
+    CHECK_FAILS(parse(&b), err, "too small");
+    make_blob(&b);
+    b.c[0].fault_handler = 0;
+    CHECK_FAILS(parse(&b), err, "fault_handler");
+    make_blob(&b);
+    b.c[0].fault_handler = 2;
+    CHECK_FAILS(parse(&b), err, "fault_handler");
+    make_blob(&b);
+    b.c[0].untyped_bits = 3;
+    CHECK_FAILS(parse(&b), err, "untyped_bits");
+    make_blob(&b);
+    b.c[0].flags = 2;
+    CHECK_FAILS(parse(&b), err, "unknown flags");
+    make_blob(&b);
+    b.c[1].iface_first = 0xffffffffu;
+    CHECK_FAILS(parse(&b), err, "out of range");
+    make_blob(&b);
+    b.c[1].iface_count = 4;
+    CHECK_FAILS(parse(&b), err, "out of range");
+}
+
+static void test_ifaces(void)
+{
+    struct blob b;
+
+    make_blob(&b);
+    b.f[0].object = 3;
+    CHECK_FAILS(parse(&b), err, "object 3 out of range");
+    make_blob(&b);
+    b.f[0].kind = CV_SPEC_IF_NTFN_EMIT;
+    CHECK_FAILS(parse(&b), err, "does not match");
+    make_blob(&b);
+    b.f[0].kind = 0;
+    CHECK_FAILS(parse(&b), err, "unknown kind");
+    make_blob(&b);
+    b.f[2].vaddr += 8;
+    CHECK_FAILS(parse(&b), err, "outside the shared area");
+    make_blob(&b);
+    b.f[2].vaddr = 0x1000;
+    CHECK_FAILS(parse(&b), err, "outside the shared area");
+    make_blob(&b);
+    b.f[2].vaddr = 1ull << CV_VSPACE_BITS;
+    CHECK_FAILS(parse(&b), err, "outside the shared area");
+    make_blob(&b);
+    b.f[2].rights = 0x10;
+    CHECK_FAILS(parse(&b), err, "bad rights");
+    make_blob(&b);
+    strcpy(b.f[1].name, "echo");
+    CHECK_FAILS(parse(&b), err, "iface echo twice");
+    make_blob(&b);
+    memset(b.f[4].name, 'f', sizeof(b.f[4].name));
+    CHECK_FAILS(parse(&b), err, "iface 4: bad name");
+}
+
+/** IRQ ifaces must name a notification their own component consumes. */
+static void test_irq(void)
+{
+    struct blob b;
+
+    make_blob(&b);
+    b.o[2].kind = CV_SPEC_OBJ_IRQ;
+    b.o[2].size = 0;
+    b.o[2].irq = 33;
+    b.f[5] = iface("irq", CV_SPEC_IF_IRQ, 2, 0, 0);
+    b.f[2] = iface("irq", CV_SPEC_IF_IRQ, 2, 0, 0);
+    b.f[2].ntfn_iface = 1; /* client's done: NTFN_CONSUME */
+    b.f[5].ntfn_iface = 1; /* belongs to the client, not the server */
+    CHECK_FAILS(parse(&b), err, "ntfn_iface 1");
+    b.f[5].ntfn_iface = 4; /* server's done is NTFN_EMIT */
+    CHECK_FAILS(parse(&b), err, "ntfn_iface 4");
+    b.c[1].iface_count = 2; /* drop the server's irq */
+    CHECK(parse(&b) == 0);
+    b.f[2].ntfn_iface = CV_SPEC_NONE;
+    CHECK_FAILS(parse(&b), err, "ntfn_iface");
+}
+
+/** An archive with spec.bin and one program. */
+struct archive {
+    struct cv_archive_header h;
+    struct cv_archive_entry e[2];
+    uint8_t data[64];
+};
+
+static void make_archive(struct archive *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->h.magic = CV_ARCHIVE_MAGIC;
+    a->h.count = 2;
+    a->h.total_size = sizeof(*a);
+    strcpy(a->e[0].name, "spec.bin");
+    a->e[0].offset = offsetof(struct archive, data);
+    a->e[0].size = 32;
+    strcpy(a->e[1].name, "hello_client");
+    a->e[1].offset = offsetof(struct archive, data) + 32;
+    a->e[1].size = 32;
+}
+
+static void test_archive(void)
+{
+    struct archive a;
+    const void *file;
+    size_t len;
+
+    make_archive(&a);
+    CHECK(archive_check(&a, sizeof(a), err, sizeof(err)) == 0);
+    CHECK(archive_find(&a, "hello_client", &file, &len) == 0);
+    CHECK(file == (const void *)(a.data + 32) && len == 32);
+    CHECK(archive_find(&a, "hello_server", &file, &len) == -1);
+    for (size_t n = 0; n < sizeof(a); n++)
+        CHECK(archive_check(&a, n, err, sizeof(err)) == -1);
+    a.h.magic = 1;
+    CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "magic");
+    make_archive(&a);
+    a.h.count = 0x7fffffff;
+    CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "entries");
+    make_archive(&a);
+    a.e[1].offset = UINT64_MAX - 8;
+    CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "hello_client outside");
+    make_archive(&a);
+    memset(a.e[0].name, 's', sizeof(a.e[0].name));
+    CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "not NUL-terminated");
+}
+
+int main(void)
+{
+    test_good();
+    test_truncated();
+    test_header();
+    test_objects();
+    test_components();
+    test_ifaces();
+    test_irq();
+    test_archive();
+    return test_done("test_loader_spec");
+}

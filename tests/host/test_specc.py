@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Host test of specc, the system-description compiler.
+
+    test_specc.py SPECC TESTDIR [APPSDIR]
+
+bad/*.dts: each must fail with exit status 1 and print, on stderr, every
+text given in its leading `// expect: ...` lines (the message in the
+`FILE:LINE: error: ...` form, FILE being the basename). good/*.dts must
+compile, and `specc --dump` of the result must show the expected layout.
+Every APPSDIR/*/*.dts (the reference apps) must compile too.
+"""
+import glob
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+PROGRAMS = "hello_client,hello_server,tests"
+failures = []
+
+
+def fail(name, why):
+    failures.append(name)
+    print("FAIL %s: %s" % (name, why))
+
+
+def run(args, env=None):
+    return subprocess.run(args, capture_output=True, text=True, env=env,
+                          timeout=60)
+
+
+def expectations(path):
+    """The `// expect: TEXT` lines at the top of a bad file."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("// expect: "):
+                break
+            out.append(line[len("// expect: "):].rstrip("\n"))
+    return out
+
+
+def check_bad(specc, path, tmp):
+    name = os.path.basename(path)
+    want = expectations(path)
+    out = os.path.join(tmp, "bad.bin")
+    if not want:
+        return fail(name, "no '// expect:' line")
+    r = run([specc, "--programs", PROGRAMS, "-o", out, path])
+    if r.returncode != 1:
+        return fail(name, "exit status %d, want 1" % r.returncode)
+    for text in want:
+        if text not in r.stderr:
+            return fail(name, "stderr lacks %r; got:\n%s" % (text, r.stderr))
+    if os.path.exists(out):
+        return fail(name, "wrote an output file despite the error")
+    print("ok   bad/%s" % name)
+
+
+def compile_dump(specc, path, tmp, programs=PROGRAMS):
+    """Compile path, return the --dump lines, or None (failure reported)."""
+    out = os.path.join(tmp, os.path.basename(path) + ".bin")
+    args = [specc, "-o", out, path]
+    if programs:
+        args[1:1] = ["--programs", programs]
+    r = run(args)
+    if r.returncode != 0:
+        fail(path, "specc failed:\n" + r.stderr)
+        return None
+    d = run([specc, "--dump", out])
+    if d.returncode != 0:
+        fail(path, "--dump failed:\n" + d.stderr)
+        return None
+    return d.stdout.splitlines()
+
+
+def fields(lines, prefix):
+    """key=value pairs of the dump line starting with prefix."""
+    for line in lines:
+        if line.strip().startswith(prefix + " "):
+            return dict(w.split("=", 1) for w in line.split() if "=" in w)
+    return None
+
+
+# good file -> {dump line prefix: {key: value}}
+GOOD = {
+    "hello.dts": {
+        "spec": {"app": "hello", "components": "2", "objects": "3",
+                 "ifaces": "6"},
+        "component[0]": {"name": "client", "untyped_bits": "20",
+                         "flags": "0x1", "fault_handler": "server",
+                         "iface_first": "0", "iface_count": "3"},
+        "iface[0]": {"name": "echo", "kind": "rpc_client", "badge": "0x1"},
+        "iface[2]": {"kind": "dataport", "vaddr": "0x10000000",
+                     "rights": "0x3"},
+        "iface[3]": {"name": "echo", "kind": "rpc_server", "badge": "0x0"},
+        "iface[4]": {"name": "done", "kind": "ntfn_emit", "badge": "0x1"},
+    },
+    "full.dts": {
+        "spec": {"app": "full", "components": "4", "objects": "8",
+                 "ifaces": "15"},
+        "component[0]": {"priority": "120", "affinity": "1",
+                         "iface_count": "4"},
+        "component[2]": {"stack_size": "0x8000", "heap_size": "0x0",
+                         "cnode_radix": "5", "iface_first": "5"},
+        "component[3]": {"flags": "0x1", "untyped_bits": "20"},
+        "iface[4]": {"name": "echo", "kind": "rpc_client", "badge": "0x2"},
+        "iface[3]": {"name": "big", "vaddr": "0x10200000"},
+        "iface[6]": {"kind": "ntfn_emit", "badge": "0x1"},
+        "iface[10]": {"kind": "ntfn_emit", "badge": "0x2"},
+        "iface[11]": {"name": "rtc_irq_ntfn", "kind": "ntfn_consume"},
+        "iface[12]": {"name": "rtc", "kind": "device",
+                      "vaddr": "0x10000000"},
+        "iface[13]": {"name": "rtc_irq", "kind": "irq", "ntfn_iface": "11"},
+        "iface[14]": {"name": "uart", "vaddr": "0x10200000"},
+        "object[5]": {"name": "rtc", "kind": "device", "paddr": "0x9010000",
+                      "size": "0x1000"},
+        "object[6]": {"name": "rtc_irq", "kind": "irq", "irq": "34"},
+    },
+    "include.dts": {
+        "spec": {"app": "include"},
+        "component[0]": {"priority": "7", "affinity": "2"},
+    },
+}
+
+
+def check_good(specc, path, tmp):
+    name = os.path.basename(path)
+    lines = compile_dump(specc, path, tmp)
+    if lines is None:
+        return
+    for prefix, want in GOOD.get(name, {}).items():
+        got = fields(lines, prefix)
+        if got is None:
+            return fail(name, "dump has no line %s" % prefix)
+        for key, value in want.items():
+            if got.get(key) != value:
+                return fail(name, "%s %s=%s, want %s" %
+                            (prefix, key, got.get(key), value))
+    print("ok   good/%s" % name)
+
+
+def check_binary(specc, tmp, good_dir):
+    """The blob itself: header fields and little-endian layout."""
+    out = os.path.join(tmp, "hello.bin")
+    r = run([specc, "-o", out, os.path.join(good_dir, "hello.dts")])
+    if r.returncode != 0:
+        return fail("binary", r.stderr)
+    blob = open(out, "rb").read()
+    magic, version, total, ncomp, nobj, nif, coff, ooff, ioff = \
+        struct.unpack_from("<9I", blob)
+    want = (0x50535643, 1, len(blob), 2, 3, 6, 72, 72 + 2 * 104,
+            72 + 2 * 104 + 3 * 56)
+    if (magic, version, total, ncomp, nobj, nif, coff, ooff, ioff) != want:
+        return fail("binary", "header %r" % ((magic, version, total, ncomp,
+                                              nobj, nif, coff, ooff, ioff),))
+    if blob[40:46] != b"hello\0" or total != ioff + 6 * 64:
+        return fail("binary", "app name or size")
+    # Corrupt the magic: --dump must refuse it.
+    bad = os.path.join(tmp, "corrupt.bin")
+    open(bad, "wb").write(b"XXXX" + blob[4:])
+    d = run([specc, "--dump", bad])
+    if d.returncode != 1 or "malformed spec" not in d.stderr:
+        return fail("binary", "--dump accepted a corrupt blob")
+    print("ok   binary layout, corrupt blob rejected")
+
+
+def check_misc(specc, tmp, good_dir):
+    hello = os.path.join(good_dir, "hello.dts")
+    r = run([specc, "-o", os.path.join(tmp, "x.bin"), "/nonexistent.dts"])
+    if r.returncode != 1 or "cannot read '/nonexistent.dts'" not in r.stderr:
+        return fail("misc", "missing input: %r" % r.stderr)
+    env = dict(os.environ, CV_DTC="/nonexistent/dtc")
+    r = run([specc, "-o", os.path.join(tmp, "x.bin"), hello], env=env)
+    if r.returncode != 1 or "cannot run '/nonexistent/dtc'" not in r.stderr:
+        return fail("misc", "CV_DTC override: %r" % r.stderr)
+    r = run([specc, hello])
+    if r.returncode != 1 or "usage" not in r.stderr:
+        return fail("misc", "no -o must be a usage error")
+    print("ok   missing input, CV_DTC, usage")
+
+
+def main():
+    specc, testdir = sys.argv[1], sys.argv[2]
+    apps = sys.argv[3] if len(sys.argv) > 3 else None
+    bad = sorted(glob.glob(os.path.join(testdir, "bad", "*.dts")))
+    good_dir = os.path.join(testdir, "good")
+    good = sorted(glob.glob(os.path.join(good_dir, "*.dts")))
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in bad:
+            check_bad(specc, path, tmp)
+        for path in good:
+            check_good(specc, path, tmp)
+        check_binary(specc, tmp, good_dir)
+        check_misc(specc, tmp, good_dir)
+        for path in sorted(glob.glob(os.path.join(apps or "/-", "*",
+                                                  "*.dts"))):
+            if compile_dump(specc, path, tmp, programs=None) is not None:
+                print("ok   %s" % os.path.relpath(path, apps))
+    print("%d bad, %d good files; %d failures" %
+          (len(bad), len(good), len(failures)))
+    if len(bad) < 12:
+        fail("suite", "fewer than 12 bad files")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

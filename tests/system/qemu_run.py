@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Boot a capvisor image in QEMU, drive its console, check what it prints.
+
+Used by the system tests (ctest) and the benchmarks. QEMU always dies with
+this script: on success, failure, timeout or Ctrl-C.
+
+  qemu_run.py --image IMG [--smp N] [--mem 1G] [--timeout S]
+              [--expect REGEX]... [--reject REGEX]... [--send TEXT]...
+              [--log FILE] [--qemu-arg ARG]...
+
+Each --expect must match, in order, somewhere in the console output; any
+--reject match at any time fails the run. --send lines are typed after the
+previous --expect matched (use --expect/--send pairs to drive a shell).
+"""
+import argparse
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+
+def qemu_command(args):
+    cmd = [
+        args.qemu, "-M", "virt,virtualization=on,gic-version=2",
+        "-cpu", args.cpu, "-smp", str(args.smp), "-m", args.mem,
+        "-nographic", "-nic", "none", "-kernel", args.image,
+        "-serial", "stdio", "-monitor", "none",
+    ]
+    return cmd + args.qemu_arg
+
+
+class Console:
+    """Accumulates QEMU's console output and waits for patterns in it."""
+
+    def __init__(self, proc, log):
+        self.proc = proc
+        self.log = log
+        self.text = ""
+        self.pos = 0  # where the next --expect starts looking
+
+    def pump(self, timeout):
+        fd = self.proc.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            return True
+        data = os.read(fd, 65536)
+        if not data:
+            return False
+        chunk = data.decode("utf-8", "replace").replace("\r", "")
+        self.text += chunk
+        if self.log:
+            self.log.write(chunk)
+            self.log.flush()
+        return True
+
+    def wait_for(self, pattern, deadline, rejects):
+        regex = re.compile(pattern, re.M)
+        while True:
+            for r in rejects:
+                m = r.search(self.text)
+                if m:
+                    return "rejected output: %r" % m.group(0)
+            m = regex.search(self.text, self.pos)
+            if m:
+                self.pos = m.end()
+                return None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout waiting for %r" % pattern
+            if not self.pump(min(left, 0.5)):
+                return "QEMU exited (%s) before %r" % (self.proc.poll(), pattern)
+
+
+def run(args):
+    log = open(args.log, "w") if args.log else None
+    proc = subprocess.Popen(qemu_command(args), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    console = Console(proc, log)
+    rejects = [re.compile(r, re.M) for r in args.reject]
+    deadline = time.monotonic() + args.timeout
+    sends = list(args.send)
+    error = None
+    start = time.monotonic()
+    try:
+        for i, pattern in enumerate(args.expect):
+            error = console.wait_for(pattern, deadline, rejects)
+            if error:
+                break
+            if args.print_times:
+                print("matched %r at %.3f s" % (pattern, time.monotonic() - start))
+            if i < len(sends):
+                proc.stdin.write((sends[i] + "\n").encode())
+                proc.stdin.flush()
+        if not error and args.settle > 0:  # watch for late rejects
+            end = min(deadline, time.monotonic() + args.settle)
+            while time.monotonic() < end and console.pump(0.2):
+                pass
+            for r in rejects:
+                m = r.search(console.text)
+                if m:
+                    error = "rejected output: %r" % m.group(0)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        if log:
+            log.close()
+    if error:
+        sys.stdout.write(console.text[-6000:])
+        print("\nFAIL: %s" % error)
+        return 1
+    if args.echo:
+        sys.stdout.write(console.text)
+    print("PASS: %d patterns matched" % len(args.expect))
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--image", required=True)
+    p.add_argument("--qemu", default="qemu-system-aarch64")
+    p.add_argument("--cpu", default="cortex-a57")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--mem", default="1G")
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--settle", type=float, default=0.0,
+                   help="seconds to keep watching for --reject after the last match")
+    p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--reject", action="append", default=[])
+    p.add_argument("--send", action="append", default=[])
+    p.add_argument("--qemu-arg", action="append", default=[])
+    p.add_argument("--log")
+    p.add_argument("--echo", action="store_true", help="print the console on success")
+    p.add_argument("--print-times", action="store_true")
+    args = p.parse_args()
+    if not os.path.exists(args.image):
+        print("FAIL: no image %s" % args.image)
+        return 1
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

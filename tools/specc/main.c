@@ -1,0 +1,145 @@
+/*
+ * specc: the system-description compiler.
+ *
+ *   specc [--programs a,b,c] -o spec.bin app.dts
+ *   specc --dump spec.bin
+ *
+ * Compiles an app's devicetree description (docs/system-description.md)
+ * into the spec blob the root loader reads (include/capvisor/spec.h).
+ * Errors in the description are printed as `FILE:LINE: error: ...` and
+ * make specc exit with status 1.
+ */
+#include "desc.h"
+#include "diag.h"
+#include "dtsrc.h"
+#include "dump.h"
+#include "emit.h"
+#include "layout.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/** Parsed command line. */
+struct main_args {
+    const char *input;
+    const char *output;
+    const char *dump;
+    char *program_list; /* --programs, split in place */
+    struct desc_programs programs;
+};
+
+/** Print usage to stderr; returns exit status 1. */
+static int main_usage(void)
+{
+    fprintf(stderr, "usage: specc [--programs a,b,c] -o spec.bin app.dts\n"
+                    "       specc --dump spec.bin\n");
+    return 1;
+}
+
+/** Split the comma-separated --programs value into args->programs. */
+static int main_split_programs(struct main_args *args, const char *list)
+{
+    char *save = NULL, *p;
+    uint32_t count = 1;
+
+    for (const char *c = list; *c; c++)
+        count += *c == ',';
+    args->program_list = strdup(list);
+    args->programs.name = calloc(count, sizeof(char *));
+    if (!args->program_list || !args->programs.name) {
+        diag_tool_error("out of memory");
+        return -1;
+    }
+    for (p = strtok_r(args->program_list, ",", &save); p;
+         p = strtok_r(NULL, ",", &save))
+        args->programs.name[args->programs.count++] = p;
+    if (args->programs.count == 0) {
+        diag_tool_error("--programs names no program");
+        return -1;
+    }
+    return 0;
+}
+
+/** Parse argv into args. Returns 0, or -1 on a usage error. */
+static int main_parse(int argc, char **argv, struct main_args *args)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--programs") == 0 && i + 1 < argc) {
+            if (main_split_programs(args, argv[++i]))
+                return -1;
+        } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+            args->output = argv[++i];
+        } else if (strcmp(a, "--dump") == 0 && i + 1 < argc) {
+            args->dump = argv[++i];
+        } else if (a[0] != '-' && !args->input) {
+            args->input = a;
+        } else {
+            return -1;
+        }
+    }
+    if (args->dump)
+        return args->input || args->output ? -1 : 0;
+    return args->input && args->output ? 0 : -1;
+}
+
+/** specc --dump FILE. */
+static int main_dump(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static char buf[1 << 20];
+    size_t size;
+    int rc;
+
+    if (!f) {
+        diag_tool_error("cannot read '%s': %s", path, strerror(errno));
+        return 1;
+    }
+    size = fread(buf, 1, sizeof(buf), f);
+    rc = ferror(f) || !feof(f);
+    fclose(f);
+    if (rc) {
+        diag_tool_error("cannot read '%s' (larger than %zu bytes?)", path,
+                        sizeof(buf));
+        return 1;
+    }
+    return dump_spec(buf, size, stdout) ? 1 : 0;
+}
+
+/** specc -o OUT IN: compile, check, lay out and write. */
+static int main_compile(const struct main_args *args)
+{
+    struct dtsrc src;
+    struct desc d;
+    int rc = 1;
+
+    if (dtsrc_open(&src, args->input) != 0) {
+        dtsrc_close(&src);
+        return 1;
+    }
+    if (desc_load(&d, &src, &args->programs) == 0 && layout_build(&d) == 0 &&
+        emit_write(&d, args->output) == 0)
+        rc = 0;
+    desc_free(&d);
+    dtsrc_close(&src);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct main_args args = {0};
+    int rc;
+
+    if (main_parse(argc, argv, &args) != 0) {
+        free(args.program_list);
+        free(args.programs.name);
+        return main_usage();
+    }
+    rc = args.dump ? main_dump(args.dump) : main_compile(&args);
+    free(args.program_list);
+    free(args.programs.name);
+    return rc;
+}
