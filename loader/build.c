@@ -412,6 +412,7 @@ static int build_thread(struct build *b, struct build_comp *c, uint32_t i, uint6
               cv_tcb_configure(c->tcb, c->cnode, c->vspace, c->ipcbuf, CV_COMP_IPCBUF_VADDR,
                                fault_ep)) ||
         check(sc->name, "write regs", cv_tcb_write_regs(c->tcb, &regs)) ||
+        check(sc->name, "name", cv_tcb_set_name(c->tcb, sc->name)) ||
         check(sc->name, "priority", cv_tcb_set_priority(c->tcb, sc->priority)) ||
         check(sc->name, "affinity", cv_tcb_set_affinity(c->tcb, sc->affinity)))
         return -1;

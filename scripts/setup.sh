@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential cmake ninja-build python3 git
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
-libfdt-dev device-tree-compiler qemu-system-arm clang-format
+libfdt-dev device-tree-compiler qemu-system-arm clang-format cppcheck clang-tidy
 cpio kmod"
 
 SUDO=""
@@ -29,3 +29,7 @@ if [ -n "$missing" ]; then
 else
     echo "setup: all packages present"
 fi
+
+# The Linux guest images (kernel Image + busybox initrd from Debian's arm64
+# packages, cached in guest/out): does nothing when already up to date.
+"$(dirname "$0")/../guest/build-images.sh"

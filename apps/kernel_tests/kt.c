@@ -24,13 +24,6 @@ void kt_failf(const char *fmt, ...)
     va_end(ap);
 }
 
-static uint64_t read_tpidr(void)
-{
-    uint64_t v;
-    __asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
-    return v;
-}
-
 bool kt_init(void)
 {
     const struct cv_comp_info *info = cv_comp_info();
@@ -39,9 +32,7 @@ bool kt_init(void)
     kt.timer_freq = info ? info->timer_freq : 0;
     if (kt.timer_freq == 0)
         __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(kt.timer_freq));
-    kt.tpidr = read_tpidr();
-    kt.next_slot = KT_SLOT_SCRATCH;
-    kt.next_va = KT_VA_BASE;
+    cv_self_init(KT_SLOT_ARENA, KT_SLOT_SCRATCH, KT_CNODE_SLOTS, KT_VA_BASE);
     enum cv_err err =
         cv_untyped_retype(KT_UNTYPED, CV_OBJ_UNTYPED, KT_ARENA_BITS, 0, KT_SLOT_ARENA, 1);
     if (err != CV_OK) {
@@ -57,10 +48,7 @@ void kt_reset(void)
     if (err != CV_OK)
         printf("kernel_tests: revoking the arena: %s\n", cv_err_str(err));
     /* copies of caps from outside the arena (own tcb, irq handlers...) */
-    for (uint64_t s = KT_SLOT_SCRATCH; s < kt.next_slot; s++)
-        (void)cv_cnode_delete(KT_CNODE, s);
-    kt.next_slot = KT_SLOT_SCRATCH;
-    kt.next_va = KT_VA_BASE;
+    cv_self_reset();
     kt.thread_count = 0;
     memset(kt_threads, 0, sizeof(kt_threads));
 }
@@ -84,12 +72,9 @@ void kt_run(const char *name, void (*fn)(void))
 
 uint64_t kt_slots(unsigned n)
 {
-    if (kt.next_slot + n > KT_CNODE_SLOTS) {
+    uint64_t s = cv_self_slots(n);
+    if (!s)
         kt_failf("out of scratch slots");
-        return 0;
-    }
-    uint64_t s = kt.next_slot;
-    kt.next_slot += n;
     return s;
 }
 
@@ -100,62 +85,39 @@ uint64_t kt_slot(void)
 
 uint64_t kt_alloc(enum cv_obj type, unsigned size_bits)
 {
-    uint64_t s = kt_slot();
+    enum cv_err err;
+    uint64_t s = cv_self_retype(type, size_bits, &err);
     if (!s)
-        return 0;
-    enum cv_err err = cv_untyped_retype(KT_SLOT_ARENA, type, size_bits, 0, s, 1);
-    if (err != CV_OK) {
         kt_failf("allocating object type %d: %s", (int)type, cv_err_str(err));
-        return 0;
-    }
     return s;
 }
 
 enum cv_err kt_map(uint64_t frame, uint64_t va, unsigned rights)
 {
-    /* at most one missing table per level below the root */
-    for (int tries = 0; tries < 3; tries++) {
-        enum cv_err err = cv_frame_map(frame, KT_VSPACE, va, rights);
-        if (err != CV_E_NO_TABLE)
-            return err;
-        uint64_t pt = kt_alloc(CV_OBJ_PAGE_TABLE, 0);
-        if (!pt)
-            return CV_E_NO_MEMORY;
-        err = cv_pt_map(pt, KT_VSPACE, va);
-        if (err != CV_OK)
-            return err;
-    }
-    return CV_E_NO_TABLE;
+    return cv_self_map(frame, va, rights);
 }
 
 uint64_t kt_va(uint64_t size, uint64_t align)
 {
-    uint64_t va = (kt.next_va + align - 1) & ~(align - 1);
-    kt.next_va = va + size + CV_PAGE_SIZE; /* an unmapped guard page after it */
-    return va;
+    return cv_self_va(size, align);
 }
 
 void *kt_page(uint64_t *frame_out)
 {
-    uint64_t frame = kt_alloc(CV_OBJ_FRAME_4K, 0);
-    if (!frame)
-        return NULL;
-    uint64_t va = kt_va(CV_PAGE_SIZE, CV_PAGE_SIZE);
-    enum cv_err err = kt_map(frame, va, KT_RW);
-    if (err != CV_OK) {
-        kt_failf("mapping a page at %#llx: %s", (unsigned long long)va, cv_err_str(err));
-        return NULL;
-    }
-    if (frame_out)
-        *frame_out = frame;
-    return (void *)(uintptr_t)va;
+    enum cv_err err;
+    void *p = cv_self_page(frame_out, &err);
+    if (!p)
+        kt_failf("mapping a page: %s", cv_err_str(err));
+    return p;
 }
 
 /* ---------------- helper threads ---------------- */
 
-/** First code a helper runs (pc set by kt_thread_new, x0 = t). */
-static _Noreturn void kt_thread_entry(struct kt_thread *t)
+/** First code a helper runs (entry given to cv_self_thread_create, arg = t). */
+static _Noreturn void kt_thread_entry(void *arg)
 {
+    struct kt_thread *t = arg;
+
     t->started = 1;
     t->fn(t);
     __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
@@ -174,36 +136,16 @@ struct kt_thread *kt_thread_new(void (*fn)(struct kt_thread *), unsigned prio, u
     memset(t, 0, sizeof(*t));
     t->fn = fn;
 
-    uint64_t stack = kt_va(KT_STACK_PAGES * CV_PAGE_SIZE, CV_PAGE_SIZE);
-    for (unsigned i = 0; i < KT_STACK_PAGES; i++) {
-        uint64_t f = kt_alloc(CV_OBJ_FRAME_4K, 0);
-        if (!f || kt_map(f, stack + i * CV_PAGE_SIZE, KT_RW) != CV_OK) {
-            kt_failf("helper stack page %u", i);
-            return NULL;
-        }
-    }
-    t->stack_top = stack + KT_STACK_PAGES * CV_PAGE_SIZE;
-    t->ipc = kt_page(&t->ipcbuf_cap);
-    t->tcb = kt_alloc(CV_OBJ_TCB, 0);
-    if (!t->ipc || !t->tcb)
-        return NULL;
-
-    struct cv_user_regs regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.pc = (uint64_t)(uintptr_t)kt_thread_entry;
-    regs.sp = t->stack_top;
-    regs.x[0] = (uint64_t)(uintptr_t)t;
-    regs.tpidr = kt.tpidr;
-    enum cv_err err = cv_tcb_configure(t->tcb, KT_CNODE, KT_VSPACE, t->ipcbuf_cap,
-                                       (uint64_t)(uintptr_t)t->ipc, fault_ep);
-    if (err == CV_OK)
-        err = cv_tcb_write_regs(t->tcb, &regs);
-    if (err == CV_OK)
-        err = cv_tcb_set_priority(t->tcb, prio);
+    struct cv_self_thread th;
+    enum cv_err err = cv_self_thread_create(&th, kt_thread_entry, t, prio, 0);
+    if (err == CV_OK && fault_ep)
+        err = cv_tcb_set_fault_ep(th.tcb, fault_ep);
     if (err != CV_OK) {
         kt_failf("setting up a helper thread: %s", cv_err_str(err));
         return NULL;
     }
+    t->tcb = th.tcb;
+    t->ipc = th.ipc;
     return t;
 }
 
@@ -309,12 +251,4 @@ bool kt_recv_timeout(uint64_t cptr, uint64_t ms, struct cv_sysret *r)
             return false;
         cv_yield();
     }
-}
-
-enum cv_err kt_tcb_set_name(uint64_t tcb, const char *name)
-{
-    uint64_t w[2] = {0, 0};
-    for (unsigned i = 0; i < 15 && name[i]; i++)
-        w[i / 8] |= (uint64_t)(unsigned char)name[i] << ((i % 8) * 8);
-    return cv_invoke(tcb, CV_OP_TCB_SET_NAME, w, 2, NULL, 0);
 }

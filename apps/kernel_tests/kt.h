@@ -12,6 +12,7 @@
  * in CV_COMP_SLOT_UNTYPED) into slots from KT_SLOT_SCRATCH upwards of the
  * component's own cnode; helper threads run in the component's own
  * vspace, with stacks and IPC buffers mapped from KT_VA_BASE upwards.
+ * libcap's cap/self.h does the allocating, mapping and thread set-up.
  */
 #ifndef KT_H
 #define KT_H
@@ -23,6 +24,7 @@
 #include <cap/invoke.h>
 #include <cap/ipc.h>
 #include <cap/runtime.h>
+#include <cap/self.h>
 #include <cap/syscall.h>
 
 /* The component's own caps (spec.h) under shorter names. */
@@ -40,7 +42,6 @@
 #define KT_VA_BASE      0x40000000ull /* helper stacks, IPC buffers, test mappings */
 #define KT_VA_UNMAPPED  0x30000000ull /* never mapped in the tests component */
 #define KT_MAIN_PRIO    100u          /* kernel_tests.dts: priority of `tests` */
-#define KT_STACK_PAGES  4u
 #define KT_MAX_THREADS  16u
 
 #define KT_RW (CV_RIGHT_READ | CV_RIGHT_WRITE)
@@ -48,9 +49,7 @@
 /** A helper thread in the component's own vspace. */
 struct kt_thread {
     uint64_t tcb;          /* cptr of its TCB */
-    uint64_t ipcbuf_cap;   /* cptr of its IPC buffer frame */
-    struct cv_ipcbuf *ipc; /* where that frame is mapped */
-    uintptr_t stack_top;
+    struct cv_ipcbuf *ipc; /* its IPC buffer */
     void (*fn)(struct kt_thread *);
     uint64_t arg[4];           /* set by the case before the start */
     volatile uint64_t out[8];  /* results the thread reports */
@@ -63,10 +62,7 @@ struct kt_thread {
 struct kt_state {
     unsigned core_count;
     uint64_t timer_freq;
-    uint64_t next_slot; /* next free scratch slot */
-    uint64_t next_va;   /* next free helper address */
     unsigned thread_count;
-    uint64_t tpidr; /* the main thread's TLS pointer, shared by helpers */
     unsigned passed, failed;
     bool case_failed;
     char why[200]; /* first failure of the current case */
@@ -199,7 +195,10 @@ static inline enum cv_err kt_label(struct cv_sysret r)
 }
 
 /** TCB_SET_NAME (abi.h): up to 15 characters in MR0..MR1. */
-enum cv_err kt_tcb_set_name(uint64_t tcb, const char *name);
+static inline enum cv_err kt_tcb_set_name(uint64_t tcb, const char *name)
+{
+    return cv_tcb_set_name(tcb, name);
+}
 
 /* ---- the case lists, one per file ---- */
 void kt_untyped_tests(void);

@@ -157,7 +157,7 @@ static void case_dest_cnode_bad(void)
 static void case_bad_type(void)
 {
     static const unsigned bad[] = {CV_OBJ_NULL, CV_OBJ_IRQ_CONTROL, CV_OBJ_IRQ_HANDLER,
-                                   CV_OBJ_VCPU, CV_OBJ_COUNT,       99};
+                                   CV_OBJ_COUNT, 99};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         KT_ERR(cv_untyped_retype(KT_SLOT_ARENA, (enum cv_obj)bad[i], 0, 0, kt_slot(), 1),
                CV_E_INVALID_ARG);

@@ -22,30 +22,30 @@
 /*      x2..x5 = MR0..MR3                                              */
 /* ------------------------------------------------------------------ */
 enum cv_syscall {
-    CV_SYS_CALL = 1,      /* send + wait for reply; kernel invocations   */
-    CV_SYS_SEND = 2,      /* blocking send on an endpoint; ntfn signal    */
-    CV_SYS_NBSEND = 3,    /* send only if a receiver waits, else drop     */
-    CV_SYS_RECV = 4,      /* wait on endpoint or notification             */
-    CV_SYS_REPLY = 5,     /* reply to the last Call received              */
-    CV_SYS_REPLYRECV = 6, /* reply, then Recv on x0                      */
-    CV_SYS_NBRECV = 7,    /* poll: endpoint or notification, no blocking  */
-    CV_SYS_YIELD = 8,     /* end the timeslice                            */
-    CV_SYS_DEBUG_PUTS = 9 /* x0 = vaddr, x1 = length: print on the console */
+    CV_SYS_CALL = 1,        /* send + wait for reply; kernel invocations   */
+    CV_SYS_SEND = 2,        /* blocking send on an endpoint; ntfn signal    */
+    CV_SYS_NBSEND = 3,      /* send only if a receiver waits, else drop     */
+    CV_SYS_RECV = 4,        /* wait on endpoint or notification             */
+    CV_SYS_REPLY = 5,       /* reply to the last Call received              */
+    CV_SYS_REPLYRECV = 6,   /* reply, then Recv on x0                      */
+    CV_SYS_NBRECV = 7,      /* poll: endpoint or notification, no blocking  */
+    CV_SYS_YIELD = 8,       /* end the timeslice                            */
+    CV_SYS_DEBUG_PUTS = 9,  /* x0 = vaddr, x1 = length: print on the console */
+    CV_SYS_THREAD_EXIT = 10 /* the caller stops (suspended): needs no cap */
 };
 
 /* Message info word (x1). */
-#define CV_MSG_LEN_BITS 7u        /* number of message registers, <= CV_MSG_MAX */
-#define CV_MSG_CAPS_SHIFT 7u      /* 1 bit: one capability transferred */
-#define CV_MSG_LABEL_SHIFT 12u    /* label: operation, fault type or error */
-#define CV_MSG_MAX 64u
+#define CV_MSG_LEN_BITS    7u  /* number of message registers, <= CV_MSG_MAX */
+#define CV_MSG_CAPS_SHIFT  7u  /* 1 bit: one capability transferred */
+#define CV_MSG_LABEL_SHIFT 12u /* label: operation, fault type or error */
+#define CV_MSG_MAX         64u
 
-#define CV_MSGINFO(label, caps, len)                                          \
-    (((uint64_t)(label) << CV_MSG_LABEL_SHIFT) |                              \
-     ((uint64_t)((caps) & 1u) << CV_MSG_CAPS_SHIFT) |                         \
+#define CV_MSGINFO(label, caps, len)                                                               \
+    (((uint64_t)(label) << CV_MSG_LABEL_SHIFT) | ((uint64_t)((caps)&1u) << CV_MSG_CAPS_SHIFT) |    \
      ((uint64_t)(len) & ((1u << CV_MSG_LEN_BITS) - 1u)))
 #define CV_MSG_LABEL(mi) ((uint64_t)(mi) >> CV_MSG_LABEL_SHIFT)
-#define CV_MSG_CAPS(mi) (((uint64_t)(mi) >> CV_MSG_CAPS_SHIFT) & 1u)
-#define CV_MSG_LEN(mi) ((uint64_t)(mi) & ((1u << CV_MSG_LEN_BITS) - 1u))
+#define CV_MSG_CAPS(mi)  (((uint64_t)(mi) >> CV_MSG_CAPS_SHIFT) & 1u)
+#define CV_MSG_LEN(mi)   ((uint64_t)(mi) & ((1u << CV_MSG_LEN_BITS) - 1u))
 
 /*
  * Label of a Recv that returned because the thread's bound notification was
@@ -62,12 +62,12 @@ enum cv_syscall {
  */
 struct cv_ipcbuf {
     uint64_t mr[CV_MSG_MAX];
-    uint64_t send_cap;    /* cptr of the capability to transfer            */
-    uint64_t recv_cnode;  /* cptr of the cnode to receive a cap into, or 0 */
-                          /* (0: the thread's own cspace root)             */
-    uint64_t recv_index;  /* slot index in that cnode; 0 = accept no cap   */
-    uint64_t recv_badge;  /* badge of a received endpoint cap (out)        */
-    uint64_t user[8];     /* free for the runtime (thread-local data)      */
+    uint64_t send_cap;   /* cptr of the capability to transfer            */
+    uint64_t recv_cnode; /* cptr of the cnode to receive a cap into, or 0 */
+                         /* (0: the thread's own cspace root)             */
+    uint64_t recv_index; /* slot index in that cnode; 0 = accept no cap   */
+    uint64_t recv_badge; /* badge of a received endpoint cap (out)        */
+    uint64_t user[8];    /* free for the runtime (thread-local data)      */
 };
 
 /* ------------------------------------------------------------------ */
@@ -75,26 +75,26 @@ struct cv_ipcbuf {
 /* ------------------------------------------------------------------ */
 enum cv_err {
     CV_OK = 0,
-    CV_E_INVALID_CAP = 1,     /* cptr out of range or slot empty          */
-    CV_E_WRONG_TYPE = 2,      /* capability of another object type        */
-    CV_E_NO_RIGHTS = 3,       /* capability lacks a right for this        */
-    CV_E_INVALID_ARG = 4,     /* an argument is out of its range          */
-    CV_E_INVALID_OP = 5,      /* unknown operation label for this object  */
-    CV_E_SLOT_OCCUPIED = 6,   /* destination slot is not empty            */
-    CV_E_SLOT_EMPTY = 7,      /* source slot is empty                     */
-    CV_E_NO_MEMORY = 8,       /* untyped exhausted                        */
-    CV_E_ALIGNMENT = 9,       /* address not aligned to the object size   */
-    CV_E_MAPPED = 10,         /* already mapped / slot in table taken     */
-    CV_E_NOT_MAPPED = 11,     /* no mapping where one is needed           */
-    CV_E_NO_TABLE = 12,       /* missing intermediate page table          */
-    CV_E_RANGE = 13,          /* address outside the allowed range        */
-    CV_E_NOT_DERIVABLE = 14,  /* this capability cannot be copied         */
-    CV_E_REVOKE_FIRST = 15,   /* object has children; revoke first        */
-    CV_E_DELETED = 16,        /* the object went away while blocked       */
-    CV_E_BUSY = 17,           /* object in a state that forbids this      */
-    CV_E_NO_REPLY = 18,       /* Reply with nobody waiting                */
-    CV_E_WOULD_BLOCK = 19,    /* NBRecv found nothing                     */
-    CV_E_BAD_SYSCALL = 20,    /* (fault label) unknown syscall number     */
+    CV_E_INVALID_CAP = 1,    /* cptr out of range or slot empty          */
+    CV_E_WRONG_TYPE = 2,     /* capability of another object type        */
+    CV_E_NO_RIGHTS = 3,      /* capability lacks a right for this        */
+    CV_E_INVALID_ARG = 4,    /* an argument is out of its range          */
+    CV_E_INVALID_OP = 5,     /* unknown operation label for this object  */
+    CV_E_SLOT_OCCUPIED = 6,  /* destination slot is not empty            */
+    CV_E_SLOT_EMPTY = 7,     /* source slot is empty                     */
+    CV_E_NO_MEMORY = 8,      /* untyped exhausted                        */
+    CV_E_ALIGNMENT = 9,      /* address not aligned to the object size   */
+    CV_E_MAPPED = 10,        /* already mapped / slot in table taken     */
+    CV_E_NOT_MAPPED = 11,    /* no mapping where one is needed           */
+    CV_E_NO_TABLE = 12,      /* missing intermediate page table          */
+    CV_E_RANGE = 13,         /* address outside the allowed range        */
+    CV_E_NOT_DERIVABLE = 14, /* this capability cannot be copied         */
+    CV_E_REVOKE_FIRST = 15,  /* object has children; revoke first        */
+    CV_E_DELETED = 16,       /* the object went away while blocked       */
+    CV_E_BUSY = 17,          /* object in a state that forbids this      */
+    CV_E_NO_REPLY = 18,      /* Reply with nobody waiting                */
+    CV_E_WOULD_BLOCK = 19,   /* NBRecv found nothing                     */
+    CV_E_BAD_SYSCALL = 20,   /* (fault label) unknown syscall number     */
     CV_E_COUNT
 };
 
@@ -104,7 +104,7 @@ enum cv_err {
 enum cv_obj {
     CV_OBJ_NULL = 0,
     CV_OBJ_UNTYPED = 1,
-    CV_OBJ_CNODE = 2,      /* size_bits = radix (slots = 2^radix)       */
+    CV_OBJ_CNODE = 2, /* size_bits = radix (slots = 2^radix)       */
     CV_OBJ_TCB = 3,
     CV_OBJ_ENDPOINT = 4,
     CV_OBJ_NOTIFICATION = 5,
@@ -114,28 +114,28 @@ enum cv_obj {
     CV_OBJ_VSPACE = 9,     /* root (level-1) table + VMID: an address space */
     CV_OBJ_IRQ_CONTROL = 10,
     CV_OBJ_IRQ_HANDLER = 11,
-    CV_OBJ_VCPU = 12,      /* reserved for virtualisation (issue 4)     */
+    CV_OBJ_VCPU = 12, /* reserved for virtualisation (issue 4)     */
     CV_OBJ_COUNT
 };
 
 /* Capability rights (mint can only remove them). */
-#define CV_RIGHT_READ (1u << 0)  /* frames: map readable; ep: receive      */
+#define CV_RIGHT_READ  (1u << 0) /* frames: map readable; ep: receive      */
 #define CV_RIGHT_WRITE (1u << 1) /* frames: map writable; ep/ntfn: send     */
 #define CV_RIGHT_GRANT (1u << 2) /* ep: may transfer capabilities           */
-#define CV_RIGHT_EXEC (1u << 3)  /* frames: map executable                 */
-#define CV_RIGHTS_ALL 0xfu
+#define CV_RIGHT_EXEC  (1u << 3) /* frames: map executable                 */
+#define CV_RIGHTS_ALL  0xfu
 
 /* Cap size in a CNode slot, and the CNode radix limits. */
-#define CV_CNODE_SLOT_BITS 6u
-#define CV_CNODE_MIN_RADIX 1u
-#define CV_CNODE_MAX_RADIX 16u
+#define CV_CNODE_SLOT_BITS  6u
+#define CV_CNODE_MIN_RADIX  1u
+#define CV_CNODE_MAX_RADIX  16u
 #define CV_UNTYPED_MIN_BITS 4u
 #define CV_UNTYPED_MAX_BITS 47u
 
 /* Address-space layout seen by EL0 (stage 1 off: VA = IPA, 39 bits). */
-#define CV_VSPACE_BITS 39u
-#define CV_PAGE_BITS 12u
-#define CV_PAGE_SIZE 4096u
+#define CV_VSPACE_BITS     39u
+#define CV_PAGE_BITS       12u
+#define CV_PAGE_SIZE       4096u
 #define CV_LARGE_PAGE_BITS 21u
 
 /* ------------------------------------------------------------------ */
@@ -157,9 +157,9 @@ enum cv_op {
     CV_OP_CNODE_REVOKE = 14, /* MR0 index */
 
     /* tcb */
-    CV_OP_TCB_CONFIGURE = 20, /* MR0 cspace cptr, MR1 vspace cptr,
-                               * MR2 ipcbuf frame cptr, MR3 ipcbuf vaddr,
-                               * MR4 fault ep cptr (0 = none)           */
+    CV_OP_TCB_CONFIGURE = 20,    /* MR0 cspace cptr, MR1 vspace cptr,
+                                  * MR2 ipcbuf frame cptr, MR3 ipcbuf vaddr,
+                                  * MR4 fault ep cptr (0 = none)           */
     CV_OP_TCB_SET_PRIORITY = 21, /* MR0 prio (0..255)                   */
     CV_OP_TCB_SET_AFFINITY = 22, /* MR0 core                             */
     CV_OP_TCB_READ_REGS = 23,    /* out MR0.. = struct cv_user_regs      */
@@ -169,18 +169,20 @@ enum cv_op {
     CV_OP_TCB_BIND_NTFN = 27,    /* MR0 ntfn cptr (0 = unbind)           */
     CV_OP_TCB_SET_FAULT_EP = 28, /* MR0 ep cptr (0 = none)               */
     CV_OP_TCB_GET_CORE = 29,     /* out MR0 = core the thread last ran on */
-    CV_OP_TCB_BIND_VCPU = 30,    /* reserved (issue 4)                  */
+    CV_OP_TCB_BIND_VCPU = 30,    /* MR0 vcpu cptr (0 = unbind): the thread
+                                  * then runs at EL1 as that guest vCPU,
+                                  * in its vspace as the guest's stage 2 */
     CV_OP_TCB_SET_NAME = 31,     /* MR0..MR1: up to 15 chars, NUL-padded  */
                                  /* (used in the kernel's fault lines)   */
 
     /* frames */
-    CV_OP_FRAME_MAP = 40,   /* MR0 vspace cptr, MR1 vaddr, MR2 rights   */
+    CV_OP_FRAME_MAP = 40, /* MR0 vspace cptr, MR1 vaddr, MR2 rights   */
     CV_OP_FRAME_UNMAP = 41,
     CV_OP_FRAME_PADDR = 42, /* out MR0 physical address                  */
 
     /* page tables */
-    CV_OP_PT_MAP = 50,   /* MR0 vspace cptr, MR1 vaddr; the level is
-                          * chosen by the first missing table on the walk */
+    CV_OP_PT_MAP = 50, /* MR0 vspace cptr, MR1 vaddr; the level is
+                        * chosen by the first missing table on the walk */
     CV_OP_PT_UNMAP = 51,
 
     /* irq control / handler */
@@ -188,7 +190,53 @@ enum cv_op {
                              /* cptr (0 = own root), MR2 dest index      */
     CV_OP_IRQ_SET_NTFN = 61, /* on handler: MR0 ntfn cptr                */
     CV_OP_IRQ_ACK = 62,
-    CV_OP_IRQ_CLEAR = 63     /* on handler: detach the notification      */
+    CV_OP_IRQ_CLEAR = 63, /* on handler: detach the notification      */
+
+    /* vcpu */
+    CV_OP_VCPU_READ_REGS = 70,  /* MR0 first enum cv_vcpu_reg, MR1 count;
+                                 * out MR0.. values                        */
+    CV_OP_VCPU_WRITE_REGS = 71, /* MR0 first reg, MR1 count, MR2.. values  */
+    CV_OP_VCPU_INJECT_IRQ = 72, /* MR0 virq (INTID), MR1 priority (0..255,
+                                 * top 5 bits used), MR2 list register or
+                                 * -1 = any free, MR3 flags (bit 0: exit
+                                 * with CV_FAULT_VM_MAINTENANCE when the
+                                 * guest EOIs it), MR4 source cpu (SGIs);
+                                 * CV_E_BUSY if no list register is free  */
+    CV_OP_VCPU_ACK_VTIMER = 73, /* re-enable virtual timer delivery        */
+    CV_OP_VCPU_GET_LRS = 74     /* out MR0 = bitmap of free list registers,
+                                 * MR1 = number of list registers          */
+};
+
+/* Guest EL1 system registers kept in a VCPU (VCPU_READ/WRITE_REGS). */
+enum cv_vcpu_reg {
+    CV_VCPU_SCTLR = 0,
+    CV_VCPU_TTBR0,
+    CV_VCPU_TTBR1,
+    CV_VCPU_TCR,
+    CV_VCPU_MAIR,
+    CV_VCPU_AMAIR,
+    CV_VCPU_CONTEXTIDR,
+    CV_VCPU_VBAR,
+    CV_VCPU_TPIDR_EL1,
+    CV_VCPU_TPIDRRO_EL0,
+    CV_VCPU_SP_EL1,
+    CV_VCPU_ELR_EL1,
+    CV_VCPU_SPSR_EL1,
+    CV_VCPU_ESR_EL1,
+    CV_VCPU_FAR_EL1,
+    CV_VCPU_AFSR0,
+    CV_VCPU_AFSR1,
+    CV_VCPU_PAR,
+    CV_VCPU_CPACR,
+    CV_VCPU_CNTKCTL,
+    CV_VCPU_CSSELR,
+    CV_VCPU_CNTV_CTL,
+    CV_VCPU_CNTV_CVAL,
+    CV_VCPU_CNTVOFF,
+    CV_VCPU_VMPIDR,    /* MPIDR the guest reads (Aff0 = vcpu index) */
+    CV_VCPU_GICH_VMCR, /* virtual CPU interface control (GICv2 5.3.5) */
+    CV_VCPU_GICH_APR,
+    CV_VCPU_REG_COUNT
 };
 
 /* User register file, as read/written with TCB_READ/WRITE_REGS. */
@@ -206,27 +254,68 @@ struct cv_user_regs {
 /* The label is the fault type; badge = the fault ep cap's badge.      */
 /* ------------------------------------------------------------------ */
 enum cv_fault {
-    CV_FAULT_DATA_ABORT = 1,   /* MR0 pc, MR1 address, MR2 ESR, MR3 is-write */
-    CV_FAULT_INSN_ABORT = 2,   /* MR0 pc, MR1 address, MR2 ESR             */
+    CV_FAULT_DATA_ABORT = 1,      /* MR0 pc, MR1 address, MR2 ESR, MR3 is-write */
+    CV_FAULT_INSN_ABORT = 2,      /* MR0 pc, MR1 address, MR2 ESR             */
     CV_FAULT_UNKNOWN_SYSCALL = 3, /* MR0 pc, MR1 x7 (number), MR2 ESR      */
-    CV_FAULT_UNDEFINED = 4,    /* MR0 pc, MR1 0, MR2 ESR                   */
-    CV_FAULT_ALIGNMENT = 5,    /* MR0 pc, MR1 address, MR2 ESR             */
+    CV_FAULT_UNDEFINED = 4,       /* MR0 pc, MR1 0, MR2 ESR                   */
+    CV_FAULT_ALIGNMENT = 5,       /* MR0 pc, MR1 address, MR2 ESR             */
+    /* Guest exits of a thread bound to a VCPU (delivered like faults). */
+    CV_FAULT_VM_DATA_ABORT = 8,   /* stage-2 data abort: see CV_VMEXIT_DA_*  */
+    CV_FAULT_VM_INSN_ABORT = 9,   /* MR0 pc, MR1 IPA, MR2 ESR                */
+    CV_FAULT_VM_HVC = 10,         /* MR0 pc (after the hvc), MR1 ESR,
+                                   * MR2..MR9 = x0..x7                       */
+    CV_FAULT_VM_SMC = 11,         /* MR0 pc (of the smc: reply SKIP), MR1 ESR,
+                                   * MR2..MR9 = x0..x7                       */
+    CV_FAULT_VM_SYSREG = 12,      /* MR0 pc, MR1 ESR (ISS: op0-2, CRn, CRm, Rt,
+                                   * direction), MR2 value written (writes)  */
+    CV_FAULT_VM_VTIMER = 13,      /* virtual timer fired; masked until
+                                   * CV_OP_VCPU_ACK_VTIMER. MR0 pc           */
+    CV_FAULT_VM_MAINTENANCE = 14, /* MR0 pc, MR1 bitmap of list registers the
+                                   * guest EOI'd (injected with flag bit 0)   */
+    CV_FAULT_VM_UNKNOWN = 15,     /* any other exit: MR0 pc, MR1 0, MR2 ESR  */
     CV_FAULT_COUNT
 };
-#define CV_FAULT_MSG_LEN 4u
+#define CV_FAULT_MSG_LEN  4u  /* native faults */
+#define CV_VMEXIT_MSG_LEN 10u /* guest exits (MR4.. in the IPC buffer) */
+
+/*
+ * CV_FAULT_VM_DATA_ABORT message: everything needed to emulate the access
+ * without re-reading guest state (ARM ARM D17.2.40, ISS of a data abort).
+ * With ISV 0 the access cannot be decoded from the syndrome.
+ */
+enum cv_vmexit_da {
+    CV_VMEXIT_DA_PC = 0,
+    CV_VMEXIT_DA_IPA = 1, /* faulting IPA (HPFAR page + FAR offset) */
+    CV_VMEXIT_DA_ESR = 2,
+    CV_VMEXIT_DA_WRITE = 3,  /* 1 = write */
+    CV_VMEXIT_DA_WIDTH = 4,  /* bytes: 1, 2, 4, 8 (0 if !ISV) */
+    CV_VMEXIT_DA_REG = 5,    /* Rt (31 = xzr/wzr) */
+    CV_VMEXIT_DA_VALUE = 6,  /* value written (writes), masked to width */
+    CV_VMEXIT_DA_SIGNED = 7, /* SSE: sign-extend a read */
+    CV_VMEXIT_DA_ISV = 8,    /* syndrome valid */
+    CV_VMEXIT_DA_SF = 9      /* 64-bit register (SF) */
+};
+/*
+ * Reply to a guest exit: CV_FAULT_RESUME continues at the exit's pc (for an
+ * HVC that is after it), CV_FAULT_SKIP after the instruction. An emulated
+ * MMIO read replies CV_FAULT_VM_EMULATED with MR0 = the value: the kernel
+ * writes it to Rt (masked, sign-extended per the syndrome) and skips the
+ * access; an emulated write replies CV_FAULT_VM_EMULATED too (MR0 ignored).
+ */
+#define CV_FAULT_VM_EMULATED 4u
 
 /* Reply to a fault: label says what the kernel does with the thread. */
 enum cv_fault_reply {
-    CV_FAULT_RESUME = 0,  /* retry the faulting instruction             */
-    CV_FAULT_SKIP = 1,    /* continue after the faulting instruction     */
-    CV_FAULT_SET_PC = 2,  /* continue at MR0                             */
-    CV_FAULT_STOP = 3     /* leave the thread suspended                  */
+    CV_FAULT_RESUME = 0, /* retry the faulting instruction             */
+    CV_FAULT_SKIP = 1,   /* continue after the faulting instruction     */
+    CV_FAULT_SET_PC = 2, /* continue at MR0                             */
+    CV_FAULT_STOP = 3    /* leave the thread suspended                  */
 };
 
 /* ------------------------------------------------------------------ */
 /* Boot information for the root thread (one read-only 4 KiB frame).   */
 /* ------------------------------------------------------------------ */
-#define CV_BOOTINFO_MAGIC 0x43564249u /* "CVBI" */
+#define CV_BOOTINFO_MAGIC       0x43564249u /* "CVBI" */
 #define CV_BOOTINFO_MAX_UNTYPED 128u
 
 /* Fixed slots in the root thread's cspace. */
@@ -250,29 +339,29 @@ struct cv_untyped_desc {
 struct cv_bootinfo {
     uint32_t magic;
     uint32_t core_count;
-    uint64_t cnode_radix;       /* root cnode has 2^radix slots       */
-    uint64_t untyped_first;     /* first slot holding an untyped cap  */
+    uint64_t cnode_radix;   /* root cnode has 2^radix slots       */
+    uint64_t untyped_first; /* first slot holding an untyped cap  */
     uint64_t untyped_count;
-    uint64_t first_free_slot;   /* first empty slot after the untypeds */
-    uint64_t archive_vaddr;     /* boot archive, mapped read-only     */
+    uint64_t first_free_slot; /* first empty slot after the untypeds */
+    uint64_t archive_vaddr;   /* boot archive, mapped read-only     */
     uint64_t archive_size;
     uint64_t ipcbuf_vaddr;
-    uint64_t timer_freq;        /* CNTFRQ, for user-level timeouts   */
+    uint64_t timer_freq; /* CNTFRQ, for user-level timeouts   */
     struct cv_untyped_desc untyped[CV_BOOTINFO_MAX_UNTYPED];
 };
 
 /* Root thread's fixed virtual layout (its ELF links at CV_ROOT_IMAGE_BASE). */
-#define CV_ROOT_IMAGE_BASE 0x00400000ull
+#define CV_ROOT_IMAGE_BASE     0x00400000ull
 #define CV_ROOT_BOOTINFO_VADDR 0x00200000ull
-#define CV_ROOT_IPCBUF_VADDR 0x00201000ull
-#define CV_ROOT_STACK_TOP 0x00300000ull /* 64 KiB below it */
-#define CV_ROOT_STACK_PAGES 16u
-#define CV_ROOT_ARCHIVE_VADDR 0x10000000ull
+#define CV_ROOT_IPCBUF_VADDR   0x00201000ull
+#define CV_ROOT_STACK_TOP      0x00300000ull /* 64 KiB below it */
+#define CV_ROOT_STACK_PAGES    16u
+#define CV_ROOT_ARCHIVE_VADDR  0x10000000ull
 
 /* ------------------------------------------------------------------ */
 /* Boot archive appended to the kernel image (tools/mkarchive).        */
 /* ------------------------------------------------------------------ */
-#define CV_ARCHIVE_MAGIC 0x31524143u /* "CAR1" */
+#define CV_ARCHIVE_MAGIC    0x31524143u /* "CAR1" */
 #define CV_ARCHIVE_NAME_LEN 48u
 
 struct cv_archive_entry {

@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 
-#define CV_SPEC_MAGIC 0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION 1u
-#define CV_SPEC_NAME_MAX 32u     /* names incl. NUL */
+#define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
+#define CV_SPEC_VERSION  1u
+#define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
 enum cv_spec_obj_kind {
@@ -68,11 +68,11 @@ struct cv_spec_component {
     uint32_t heap_size;             /* bytes, page multiple (may be 0)      */
     uint32_t iface_first;           /* index into the iface table           */
     uint32_t iface_count;
-    uint32_t cnode_radix;           /* size of the component's cspace       */
-    uint32_t fault_handler;         /* component index handling its faults, */
-                                    /* or CV_SPEC_NONE (kernel prints+stops)*/
-    uint32_t untyped_bits;          /* 0, or size of an untyped given to it */
-    uint32_t flags;                 /* CV_SPEC_COMP_*                       */
+    uint32_t cnode_radix;   /* size of the component's cspace       */
+    uint32_t fault_handler; /* component index handling its faults, */
+                            /* or CV_SPEC_NONE (kernel prints+stops)*/
+    uint32_t untyped_bits;  /* 0, or size of an untyped given to it */
+    uint32_t flags;         /* CV_SPEC_COMP_*                       */
 };
 #define CV_SPEC_NONE 0xffffffffu
 /* Component flags. */
@@ -94,12 +94,12 @@ struct cv_spec_iface {
  * Program images link at CV_COMP_IMAGE_BASE; specc places dataports and
  * devices from CV_COMP_SHARED_BASE upwards, each 2 MiB aligned region.
  */
-#define CV_COMP_INFO_VADDR 0x00200000ull    /* struct cv_comp_info (RO)   */
+#define CV_COMP_INFO_VADDR   0x00200000ull /* struct cv_comp_info (RO)   */
 #define CV_COMP_IPCBUF_VADDR 0x00201000ull
-#define CV_COMP_STACK_TOP 0x00300000ull
-#define CV_COMP_IMAGE_BASE 0x00400000ull
-#define CV_COMP_HEAP_BASE 0x08000000ull
-#define CV_COMP_SHARED_BASE 0x10000000ull
+#define CV_COMP_STACK_TOP    0x00300000ull
+#define CV_COMP_IMAGE_BASE   0x00400000ull
+#define CV_COMP_HEAP_BASE    0x08000000ull
+#define CV_COMP_SHARED_BASE  0x10000000ull
 
 /* First cspace slot the loader fills with interface caps. */
 enum cv_comp_slot {
@@ -107,10 +107,10 @@ enum cv_comp_slot {
     CV_COMP_SLOT_TCB = 1,
     CV_COMP_SLOT_CNODE = 2,
     CV_COMP_SLOT_VSPACE = 3,
-    CV_COMP_SLOT_FAULT_EP = 4, /* receive cap, for a fault handler      */
-    CV_COMP_SLOT_UNTYPED = 5,  /* untyped of 2^untyped_bits, if asked;   */
-                               /* slots 1..3 (own tcb, cnode, vspace) are */
-                               /* filled only for such components        */
+    CV_COMP_SLOT_FAULT_EP = 4,    /* receive cap, for a fault handler      */
+    CV_COMP_SLOT_UNTYPED = 5,     /* untyped of 2^untyped_bits, if asked;   */
+                                  /* slots 1..3 (own tcb, cnode, vspace) are */
+                                  /* filled only for such components        */
     CV_COMP_SLOT_IRQ_CONTROL = 6, /* with CV_SPEC_COMP_IRQ_CONTROL       */
     CV_COMP_SLOT_FIRST_IFACE = 8
 };
@@ -119,7 +119,7 @@ enum cv_comp_slot {
  * Written by the loader into a read-only page of each component: how the
  * runtime finds its interfaces by name (libcap: cv_iface_find()).
  */
-#define CV_COMP_INFO_MAGIC 0x494d4f43u /* "COMI" */
+#define CV_COMP_INFO_MAGIC      0x494d4f43u /* "COMI" */
 #define CV_COMP_INFO_MAX_IFACES 48u
 
 struct cv_comp_iface_info {

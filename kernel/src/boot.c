@@ -14,11 +14,12 @@
 #include <kernel/lock.h>
 #include <kernel/object.h>
 #include <kernel/sched.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
-#define ROOT_CNODE_RADIX 14u
-#define ROOT_PRIORITY 255u
-#define MAX_FREE_RANGES 8u
+#define ROOT_CNODE_RADIX     14u
+#define ROOT_PRIORITY        255u
+#define MAX_FREE_RANGES      8u
 #define SECONDARY_WAIT_LOOPS 200000000ull
 
 struct plat_info plat;
@@ -28,6 +29,12 @@ extern char __kernel_start[], __kernel_end[], __archive_start[], __archive_end[]
 struct range {
     uint64_t start, end;
 };
+
+/* Linker symbols are distinct objects to C: compare them as addresses. */
+static uint64_t archive_size(void)
+{
+    return (uint64_t)(uintptr_t)__archive_end - (uint64_t)(uintptr_t)__archive_start;
+}
 
 static struct range free_ram[MAX_FREE_RANGES];
 static uint32_t free_ram_count;
@@ -114,9 +121,9 @@ struct elf64_phdr {
     uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 #define PT_LOAD 1u
-#define PF_X 1u
-#define PF_W 2u
-#define PF_R 4u
+#define PF_X    1u
+#define PF_W    2u
+#define PF_R    4u
 
 static void load_segment(struct vspace *vs, const uint8_t *file, const struct elf64_phdr *ph)
 {
@@ -159,7 +166,7 @@ static uint64_t load_root_elf(struct vspace *vs, const uint8_t *file, uint64_t s
 static const struct cv_archive_entry *archive_find(const char *name)
 {
     const struct cv_archive_header *h = (const void *)__archive_start;
-    uint64_t size = (uint64_t)(__archive_end - __archive_start);
+    uint64_t size = archive_size();
     if (size < sizeof(*h) || h->magic != CV_ARCHIVE_MAGIC)
         kpanic("boot: no boot archive in the image");
     for (uint32_t i = 0; i < h->count; i++) {
@@ -175,14 +182,14 @@ static void map_root_fixed(struct vspace *vs, struct cte *ipcbuf)
     paddr_t bi = boot_alloc_page();
     bootinfo = pa_ptr(bi);
     vspace_boot_map(vs, CV_ROOT_BOOTINFO_VADDR, bi, CV_RIGHT_READ, boot_alloc_page);
-    vspace_boot_map(vs, CV_ROOT_IPCBUF_VADDR, PA(ipcbuf->cap.obj),
-                    CV_RIGHT_READ | CV_RIGHT_WRITE, boot_alloc_page);
+    vspace_boot_map(vs, CV_ROOT_IPCBUF_VADDR, PA(ipcbuf->cap.obj), CV_RIGHT_READ | CV_RIGHT_WRITE,
+                    boot_alloc_page);
     ipcbuf->cap.extra = vs->meta.id; /* so the cap knows it is mapped */
     ipcbuf->cap.data1 = CV_ROOT_IPCBUF_VADDR;
     for (uint32_t i = 1; i <= CV_ROOT_STACK_PAGES; i++)
         vspace_boot_map(vs, CV_ROOT_STACK_TOP - i * CV_PAGE_SIZE, boot_alloc_page(),
                         CV_RIGHT_READ | CV_RIGHT_WRITE, boot_alloc_page);
-    uint64_t asize = (uint64_t)(__archive_end - __archive_start);
+    uint64_t asize = archive_size();
     for (uint64_t off = 0; off < asize; off += CV_PAGE_SIZE)
         vspace_boot_map(vs, CV_ROOT_ARCHIVE_VADDR + off, ptr_pa(__archive_start + off),
                         CV_RIGHT_READ, boot_alloc_page);
@@ -224,11 +231,14 @@ static void untyped_add(uint64_t pa, uint32_t bits, bool device)
         kprintf("boot: too many untyped regions, dropping 0x%lx\n", pa);
         return;
     }
-    struct cap c = {.type = CV_OBJ_UNTYPED, .rights = CV_RIGHTS_ALL, .size_bits = (uint8_t)bits,
-                    .flags = device ? CAP_FLAG_DEVICE : 0, .obj = pa};
+    struct cap c = {.type = CV_OBJ_UNTYPED,
+                    .rights = CV_RIGHTS_ALL,
+                    .size_bits = (uint8_t)bits,
+                    .flags = device ? CAP_FLAG_DEVICE : 0,
+                    .obj = pa};
     cte_insert(&root_slots[bootinfo->untyped_first + n], &c, NULL);
-    bootinfo->untyped[n] = (struct cv_untyped_desc){.paddr = pa, .size_bits = (uint8_t)bits,
-                                                    .is_device = device};
+    bootinfo->untyped[n] =
+        (struct cv_untyped_desc){.paddr = pa, .size_bits = (uint8_t)bits, .is_device = device};
     bootinfo->untyped_count = n + 1;
 }
 
@@ -250,15 +260,16 @@ static void untyped_add_range(uint64_t start, uint64_t end, bool device)
 /* Device memory for user level: the low 1 GiB of MMIO except the kernel's. */
 static void device_untyped(void)
 {
-    struct range kernel_dev[] = {
-        {plat.gicd.v, plat.gicd.v + 0x10000}, {plat.gicc.v, plat.gicc.v + 0x10000},
-        {plat.gich.v, plat.gich.v + 0x10000}, {plat.uart.v, plat.uart.v + 0x1000}};
+    struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + 0x10000},
+                                 {plat.gicc.v, plat.gicc.v + 0x10000},
+                                 {plat.gich.v, plat.gich.v + 0x10000},
+                                 {plat.uart.v, plat.uart.v + 0x1000}};
     uint64_t at = 0, top = plat.mem_base[0].v < (1ull << 30) ? plat.mem_base[0].v : 1ull << 30;
     while (at < top) {
         uint64_t next = top;
         bool skipped = false;
         for (uint32_t i = 0; i < ARRAY_SIZE(kernel_dev); i++) {
-            if (kernel_dev[i].start <= at && at < kernel_dev[i].end && kernel_dev[i].end > at) {
+            if (kernel_dev[i].start <= at && at < kernel_dev[i].end) {
                 at = kernel_dev[i].end;
                 skipped = true;
             } else if (kernel_dev[i].start > at && kernel_dev[i].start < next) {
@@ -279,7 +290,7 @@ static void fill_bootinfo(void)
     bootinfo->cnode_radix = ROOT_CNODE_RADIX;
     bootinfo->untyped_first = CV_ROOT_FIRST_FREE_FIXED;
     bootinfo->archive_vaddr = CV_ROOT_ARCHIVE_VADDR;
-    bootinfo->archive_size = (uint64_t)(__archive_end - __archive_start);
+    bootinfo->archive_size = archive_size();
     bootinfo->ipcbuf_vaddr = CV_ROOT_IPCBUF_VADDR;
     bootinfo->timer_freq = arch_timer_freq();
     for (uint32_t i = 0; i < free_ram_count; i++)
@@ -299,6 +310,7 @@ static void core_start_local(uint32_t index)
     arch_timer_init_core();
     arch_fpu_init();
     c->fpu_trapping = true;
+    arch_vcpu_init_core();
     arch_timer_set(arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US));
 }
 

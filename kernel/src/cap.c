@@ -186,7 +186,7 @@ void cte_revoke(struct cte *s)
 static bool type_is_derivable(uint8_t type)
 {
     switch (type) {
-    case CV_OBJ_UNTYPED: /* its watermark lives in the cap: one cap only */
+    case CV_OBJ_UNTYPED:    /* its watermark lives in the cap: one cap only */
     case CV_OBJ_PAGE_TABLE: /* one cap = one link: unmap may then zero it */
     case CAP_ZOMBIE:
     case CV_OBJ_NULL:

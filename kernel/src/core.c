@@ -13,6 +13,7 @@
 #include <kernel/lock.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 struct core cores[CV_MAX_CORES];
@@ -22,6 +23,9 @@ struct ticket_lock kernel_lock;
 static void enter_kernel(void)
 {
     struct core *c = this_core();
+    /* before in_user clears: others then see the guest state in memory */
+    if (c->cur && c->cur->vcpu)
+        vcpu_entry_save(c->cur);
     __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
     lock_acquire(&kernel_lock);
     c->kernel_entries++;
@@ -75,10 +79,17 @@ void kernel_exit(void)
         sched_choose(c);
         if (!c->cur)
             idle_loop(c);
-        if (thread_vspace(c->cur))
+        if (!thread_vspace(c->cur)) {
+            kprintf("kernel: thread '%s' has no address space: suspended\n", c->cur->name);
+            sched_block(c->cur, TS_INACTIVE);
+            continue;
+        }
+        if (!c->cur->vcpu) {
+            vcpu_exit_native(c);
             break;
-        kprintf("kernel: thread '%s' has no address space: suspended\n", c->cur->name);
-        sched_block(c->cur, TS_INACTIVE);
+        }
+        if (vcpu_exit_prepare(c, c->cur))
+            break;
     }
     struct tcb *t = c->cur;
     struct vspace *vs = thread_vspace(t);
@@ -88,6 +99,8 @@ void kernel_exit(void)
     c->active_vmid = vs->meta.vmid;
     __atomic_store_n(&c->in_user, t, __ATOMIC_RELEASE);
     lock_release(&kernel_lock);
+    if (t->vcpu)
+        arch_return_to_guest(&t->regs);
     arch_return_to_user(&t->regs);
 }
 
@@ -120,8 +133,8 @@ void core_wait_vmid_out(uint16_t vmid)
 }
 
 static const char *const exception_kinds[16] = {
-    "EL2t sync", "EL2t irq", "EL2t fiq", "EL2t serror", "EL2h sync", "EL2h irq",
-    "EL2h fiq",  "EL2h serror", "EL0 sync", "EL0 irq", "EL0 fiq", "EL0 serror",
+    "EL2t sync",    "EL2t irq",    "EL2t fiq",    "EL2t serror",   "EL2h sync", "EL2h irq",
+    "EL2h fiq",     "EL2h serror", "EL0 sync",    "EL0 irq",       "EL0 fiq",   "EL0 serror",
     "AArch32 sync", "AArch32 irq", "AArch32 fiq", "AArch32 serror"};
 
 void kernel_panic_exception(uint64_t esr, uint64_t elr, uint64_t far, uint32_t kind)

@@ -12,6 +12,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/tcb.h>
+#include <kernel/vcpu.h>
 
 void tcbq_append(struct tcb_queue *q, struct tcb *t)
 {
@@ -85,7 +86,9 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
     bool cap = false;
     if (s->in_fault) {
         label = s->fault_label;
-        len = CV_FAULT_MSG_LEN;
+        len = s->fault_len;
+        if (len > CV_MSG_REGS && !tcb_ipcbuf(r))
+            len = CV_MSG_REGS;
         for (uint32_t i = 0; i < len; i++)
             tcb_set_mr(r, i, s->fault_msg[i]);
     } else {
@@ -318,6 +321,9 @@ void ipc_cancel(struct tcb *t)
     }
     case TS_BLOCKED_NTFN:
         tcbq_remove(&((struct notification *)t->blocked_on)->queue, t);
+        break;
+    case TS_BLOCKED_WFI:
+        vcpu_wfi_cancel(t);
         break;
     case TS_BLOCKED_REPLY:
         if (t->reply_from)

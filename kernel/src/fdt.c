@@ -10,17 +10,17 @@
  */
 #include <kernel/fdt.h>
 
-#define FDT_MAGIC 0xd00dfeedu
+#define FDT_MAGIC       0xd00dfeedu
 #define FDT_HEADER_SIZE 40u
-#define FDT_BEGIN_NODE 1u
-#define FDT_END_NODE 2u
-#define FDT_PROP 3u
-#define FDT_NOP 4u
-#define FDT_END 9u
+#define FDT_BEGIN_NODE  1u
+#define FDT_END_NODE    2u
+#define FDT_PROP        3u
+#define FDT_NOP         4u
+#define FDT_END         9u
 
-#define FDT_MAX_UARTS 4
+#define FDT_MAX_UARTS   4
 #define FDT_MAX_ALIASES 8
-#define FDT_PATH_MAX 128
+#define FDT_PATH_MAX    128
 
 /** A property value inside the blob (len bytes at p), or absent (p == NULL). */
 struct fdt_val {

@@ -10,13 +10,20 @@
 #include <kernel/kprintf.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/vcpu.h>
 
 static struct cte irq_ntfn[IRQ_MAX]; /* copy of the notification cap */
 static bool irq_taken[IRQ_MAX];
 
+/* Next timer: the end of the timeslice, or sooner a vCPU's WFI deadline. */
 static void timer_tick(void)
 {
-    arch_timer_set(arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US));
+    uint64_t now = arch_timer_now();
+    uint64_t next = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
+    uint64_t wfi = vcpu_wfi_tick(this_core(), now);
+    if (wfi && wfi > now && wfi - now < next)
+        next = wfi - now;
+    arch_timer_set(next);
     this_core()->resched = true;
 }
 
@@ -24,7 +31,7 @@ void irq_handle(void)
 {
     uint32_t irq = arch_irq_ack();
     if (irq >= IRQ_MAX)
-        return; /* spurious */
+        return;     /* spurious */
     if (irq < 16) { /* IPI: the other core changed something for us */
         arch_irq_eoi(irq);
         this_core()->resched = true;
@@ -32,6 +39,10 @@ void irq_handle(void)
     }
     if (irq == plat.timer_hyp_ppi) {
         timer_tick(); /* re-arm before EOI: the timer PPI is level-triggered */
+        arch_irq_eoi(irq);
+        return;
+    }
+    if (vcpu_handle_irq(irq)) {
         arch_irq_eoi(irq);
         return;
     }

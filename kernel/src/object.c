@@ -5,6 +5,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/object.h>
 #include <kernel/tcb.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 uint32_t obj_size_bits(uint32_t type, uint32_t size_bits)
@@ -27,6 +28,8 @@ uint32_t obj_size_bits(uint32_t type, uint32_t size_bits)
         return CV_LARGE_PAGE_BITS;
     case CV_OBJ_VSPACE:
         return VSPACE_BITS;
+    case CV_OBJ_VCPU:
+        return VCPU_BITS;
     default:
         return 0;
     }
@@ -50,8 +53,9 @@ enum cv_err obj_check_retype(uint32_t type, uint32_t size_bits)
     case CV_OBJ_FRAME_2M:
     case CV_OBJ_PAGE_TABLE:
     case CV_OBJ_VSPACE:
+    case CV_OBJ_VCPU:
         return CV_OK;
-    default: /* irq control/handler are not memory; vcpu not yet */
+    default: /* irq control/handler are not memory */
         return CV_E_INVALID_ARG;
     }
 }
@@ -75,6 +79,9 @@ void obj_init(uint32_t type, uint32_t size_bits, paddr_t pa, bool device, struct
         break;
     case CV_OBJ_VSPACE:
         vspace_init(pa_ptr(pa));
+        break;
+    case CV_OBJ_VCPU:
+        vcpu_init(pa_ptr(pa));
         break;
     default:
         break;
@@ -126,6 +133,9 @@ void obj_destroy(const struct cap *cap)
         break;
     case CV_OBJ_IRQ_HANDLER:
         irq_handler_destroy((uint32_t)cap->obj);
+        break;
+    case CV_OBJ_VCPU:
+        vcpu_destroy(pa_ptr(PA(cap->obj)));
         break;
     default: /* untyped, frames, tables, cnode and tcb shells: memory only */
         break;

@@ -127,8 +127,8 @@ void sched_choose(struct core *c)
     struct tcb *cur = c->cur;
     bool cur_ok = cur && cur->state == TS_RUNNABLE && cur->affinity == c->index;
     int best = sched_highest(c);
-    if (cur_ok && (best < 0 || (uint32_t)best < cur->prio ||
-                   ((uint32_t)best == cur->prio && !c->resched))) {
+    if (cur_ok &&
+        (best < 0 || (uint32_t)best < cur->prio || ((uint32_t)best == cur->prio && !c->resched))) {
         c->resched = false;
         return;
     }

@@ -13,19 +13,20 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/untyped.h>
+#include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
 /* ESR_EL2 exception classes (ARM ARM D17.2.37). */
-#define EC_UNKNOWN 0x00u
-#define EC_WFX 0x01u
-#define EC_FP 0x07u
-#define EC_SVC64 0x15u
-#define EC_IABT_LOWER 0x20u
-#define EC_PC_ALIGN 0x22u
-#define EC_DABT_LOWER 0x24u
-#define EC_SP_ALIGN 0x26u
+#define EC_UNKNOWN     0x00u
+#define EC_WFX         0x01u
+#define EC_FP          0x07u
+#define EC_SVC64       0x15u
+#define EC_IABT_LOWER  0x20u
+#define EC_PC_ALIGN    0x22u
+#define EC_DABT_LOWER  0x24u
+#define EC_SP_ALIGN    0x26u
 #define DFSC_ALIGNMENT 0x21u
-#define ESR_WNR BIT(6)
+#define ESR_WNR        BIT(6)
 #define DEBUG_PUTS_MAX 4096u
 
 /* The invocation in progress (the kernel lock makes one at a time). */
@@ -103,6 +104,8 @@ static enum cv_err invoke_object(struct cte *slot, uint64_t label)
         return irq_control_invoke(slot, label);
     case CV_OBJ_IRQ_HANDLER:
         return irq_handler_invoke(slot, label);
+    case CV_OBJ_VCPU:
+        return vcpu_invoke(pa_ptr(PA(c->obj)), label);
     default:
         return CV_E_INVALID_OP;
     }
@@ -143,8 +146,8 @@ static void sys_send(struct tcb *t, uint64_t num)
     const struct cap *c = &s->cap;
     if (c->type == CV_OBJ_ENDPOINT) {
         if (need_right(t, c, CV_RIGHT_WRITE))
-            ep_send(pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT,
-                    num == CV_SYS_CALL, num == CV_SYS_SEND);
+            ep_send(pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT, num == CV_SYS_CALL,
+                    num == CV_SYS_SEND);
     } else if (c->type == CV_OBJ_NOTIFICATION && num != CV_SYS_CALL) {
         if (need_right(t, c, CV_RIGHT_WRITE)) {
             ntfn_signal(pa_ptr(PA(c->obj)), c->data0);
@@ -231,6 +234,9 @@ static void handle_syscall(struct tcb *t, uint64_t esr)
     case CV_SYS_DEBUG_PUTS:
         sys_debug_puts(t);
         break;
+    case CV_SYS_THREAD_EXIT:
+        tcb_suspend(t);
+        break;
     default:
         /* ELR points after the svc: report (and resume at) the svc itself */
         t->regs.pc -= 4;
@@ -244,6 +250,10 @@ void syscall_sync_exception(void)
     struct tcb *t = this_core()->cur;
     uint64_t esr = arch_read_esr();
     uint32_t ec = (uint32_t)(esr >> 26) & 0x3fu;
+    if (t->vcpu) {
+        vcpu_handle_exit(t, esr);
+        return;
+    }
     switch (ec) {
     case EC_SVC64:
         handle_syscall(t, esr);

@@ -6,6 +6,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/tcb.h>
+#include <kernel/vcpu.h>
 
 void tcb_init(struct tcb *t)
 {
@@ -40,6 +41,7 @@ void tcb_destroy(struct tcb *t)
     tcb_suspend(t);
     ipc_abandon_reply(t);
     ntfn_unbind(t);
+    vcpu_unbind(t);
     core_wait_thread_out(t);
     fpu_forget(t);
     for (uint32_t i = 0; i < core_count; i++)
@@ -159,10 +161,14 @@ static enum cv_err tcb_write_regs(struct tcb *t)
         return CV_E_INVALID_ARG;
     if (t == inv_thread())
         return CV_E_BUSY; /* its registers are about to take the reply */
+    /* a guest may run at EL1 with its own interrupt masks; others: EL0 */
+    uint64_t spsr = inv_mr(33);
+    if (t->vcpu && !vcpu_spsr_valid(spsr))
+        return CV_E_INVALID_ARG;
     uint64_t *r = (uint64_t *)&t->regs;
     for (uint32_t i = 0; i < CV_USER_REGS_WORDS; i++)
         r[i] = inv_mr(i);
-    t->regs.spsr &= 0xf0000000ull; /* NZCV only: EL0, interrupts on */
+    t->regs.spsr &= t->vcpu ? 0xf00003cfull : 0xf0000000ull;
     return CV_OK;
 }
 
@@ -231,6 +237,8 @@ enum cv_err tcb_invoke(struct tcb *t, const struct cap *cap, uint64_t label, uin
         return CV_OK;
     case CV_OP_TCB_SET_NAME:
         return tcb_set_name(t);
+    case CV_OP_TCB_BIND_VCPU:
+        return vcpu_bind_invoke(t);
     default:
         return CV_E_INVALID_OP;
     }

@@ -9,24 +9,27 @@
 #include <kernel/syscall.h>
 #include <kernel/vspace.h>
 
-#define S2_VALID BIT(0)
-#define S2_TABLE (BIT(0) | BIT(1)) /* levels 1-2: next table; level 3: page */
-#define S2_BLOCK BIT(0)            /* levels 1-2 */
-#define S2_TYPE_MASK 3ull
-#define S2_MEMATTR_NORMAL (0xfull << 2) /* outer+inner write-back */
-#define S2_MEMATTR_DEVICE (0x1ull << 2) /* Device-nGnRE */
-#define S2_AP_READ (1ull << 6)
-#define S2_AP_WRITE (1ull << 7)
-#define S2_SH_INNER (3ull << 8)
-#define S2_AF BIT(10)
-#define S2_XN BIT(54)
-#define S2_ADDR_MASK 0x0000fffffffff000ull
+#include <arch/pte.h>
 
-#define L1_SHIFT 30u
-#define L2_SHIFT 21u
-#define L3_SHIFT 12u
+/* Short names for the descriptor bits of arch/pte.h used here. */
+#define S2_VALID          PTE_VALID
+#define S2_TABLE          (PTE_VALID | PTE_TABLE) /* levels 1-2: next table; level 3: page */
+#define S2_BLOCK          PTE_VALID               /* levels 1-2 */
+#define S2_TYPE_MASK      PTE_TYPE_MASK
+#define S2_MEMATTR_NORMAL S2_MEMATTR_NORMAL_WB
+#define S2_MEMATTR_DEVICE S2_MEMATTR_DEVICE_nGnRE
+#define S2_AP_READ        S2_AP_R
+#define S2_AP_WRITE       S2_AP_W
+#define S2_SH_INNER       PTE_SH_INNER
+#define S2_AF             PTE_AF
+#define S2_XN             PTE_XN
+#define S2_ADDR_MASK      PTE_OA_MASK
+
+#define L1_SHIFT       30u
+#define L2_SHIFT       21u
+#define L3_SHIFT       12u
 #define IDX(va, shift) (((va) >> (shift)) & 511u)
-#define VSPACE_TOP (1ull << CV_VSPACE_BITS)
+#define VSPACE_TOP     (1ull << CV_VSPACE_BITS)
 
 static struct vspace *vmid_table[VMID_COUNT];
 static uint32_t vmid_generation[VMID_COUNT];

@@ -158,6 +158,14 @@ enum cv_err cv_tcb_get_core(uint64_t tcb, unsigned *core)
     return err;
 }
 
+enum cv_err cv_tcb_set_name(uint64_t tcb, const char *name)
+{
+    uint64_t w[2] = {0, 0};
+    for (unsigned i = 0; i < 15 && name[i]; i++)
+        w[i / 8] |= (uint64_t)(unsigned char)name[i] << (8 * (i % 8));
+    return cv_invoke(tcb, CV_OP_TCB_SET_NAME, w, 2, NULL, 0);
+}
+
 enum cv_err cv_frame_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, unsigned rights)
 {
     uint64_t a[3] = {vspace, vaddr, rights};

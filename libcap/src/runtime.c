@@ -10,6 +10,7 @@
 #include <cap/heap.h>
 #include <cap/invoke.h>
 #include <cap/runtime.h>
+#include <cap/syscall.h>
 
 /* picolibc: point TPIDR_EL0 at a TLS block (picolib/machine/aarch64). */
 void _set_tls(void *tls);
@@ -35,9 +36,8 @@ const char *cv_comp_name(void)
 _Noreturn void cv_runtime_stop(void)
 {
     cv_console_flush();
-    (void)cv_tcb_suspend(runtime_tcb);
-    for (;;)
-        __asm__ volatile("udf #0");
+    for (;;) /* resumed by a holder of our TCB cap: stop again */
+        (void)cv_syscall(CV_SYS_THREAD_EXIT, 0, 0, NULL);
 }
 
 _Noreturn void _exit(int status)

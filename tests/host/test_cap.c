@@ -74,8 +74,8 @@ static struct cap ep_cap(uint64_t obj)
 static struct cte *new_cnode(unsigned radix, struct cap *cap)
 {
     struct cte *s = calloc((size_t)1 << radix, sizeof(struct cte));
-    *cap = (struct cap){.type = CV_OBJ_CNODE, .size_bits = (uint8_t)radix,
-                        .obj = (uint64_t)(uintptr_t)s};
+    *cap = (struct cap){
+        .type = CV_OBJ_CNODE, .size_bits = (uint8_t)radix, .obj = (uint64_t)(uintptr_t)s};
     return s;
 }
 
@@ -184,7 +184,7 @@ static void test_deep_cnode_chain(void)
     struct cte *first = new_cnode(1, &c);
     cte_insert(&root[1], &c, NULL);
     struct cte *cur = first;
-    struct cte **all = malloc(sizeof(*all) * DEPTH);
+    static struct cte *all[DEPTH];
     all[0] = first;
     for (int i = 1; i < DEPTH; i++) {
         struct cte *n = new_cnode(1, &c);
@@ -198,7 +198,6 @@ static void test_deep_cnode_chain(void)
     CHECK(cte_empty(&root[1]));
     for (int i = 0; i < DEPTH; i++)
         free(all[i]);
-    free(all);
 }
 
 /* A cnode holding a cap to itself, deleted from outside. */

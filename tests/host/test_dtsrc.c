@@ -10,39 +10,37 @@
 static int test_failures;
 
 /** Check that dtsrc_loc(path, prop) is `want`. */
-static void test_expect(const struct dtsrc *src, const char *path,
-                        const char *prop, const char *want)
+static void test_expect(const struct dtsrc *src, const char *path, const char *prop,
+                        const char *want)
 {
     const char *got = dtsrc_loc(src, path, prop);
 
     if (strcmp(got, want) == 0)
         return;
-    printf("FAIL %s %s: got %s, want %s\n", path, prop ? prop : "(node)", got,
-           want);
+    printf("FAIL %s %s: got %s, want %s\n", path, prop ? prop : "(node)", got, want);
     test_failures++;
 }
 
 /* What `dtc -O dts -T` prints, with labels, merged nodes, odd strings. */
-static const char test_annotated[] =
-    "/dts-v1/;\n"
-    "\n"
-    "/ { /* app.dts:2, extra.dtsi:1 */\n"
-    "\tcompatible = \"capvisor,system\"; /* app.dts:3 */\n"
-    "\n"
-    "\tcomponents { /* app.dts:4 */\n"
-    "\n"
-    "\t\tlbl: client { /* app.dts:5 */\n"
-    "\t\t\tprogram = \"a { b /* c */\"; /* app.dts:6 */\n"
-    "\t\t\tirq-control; /* app.dts:7 */\n"
-    "\t\t\tplbl: priority = <0x64>; /* dir/x.dtsi:12 */\n"
-    "\t\t}; /* app.dts:8 */\n"
-    "\n"
-    "\t\tserver@1 { /* app.dts:9.9-10.3 */\n"
-    "\t\t\tprogram = \"s\"; /* app.dts:9.20-33 */\n"
-    "\t\t}; /* app.dts:10 */\n"
-    "\t}; /* app.dts:11 */\n"
-    "\tapp-name = \"x\"; /* app.dts:12 */\n"
-    "}; /* app.dts:13 */\n";
+static const char test_annotated[] = "/dts-v1/;\n"
+                                     "\n"
+                                     "/ { /* app.dts:2, extra.dtsi:1 */\n"
+                                     "\tcompatible = \"capvisor,system\"; /* app.dts:3 */\n"
+                                     "\n"
+                                     "\tcomponents { /* app.dts:4 */\n"
+                                     "\n"
+                                     "\t\tlbl: client { /* app.dts:5 */\n"
+                                     "\t\t\tprogram = \"a { b /* c */\"; /* app.dts:6 */\n"
+                                     "\t\t\tirq-control; /* app.dts:7 */\n"
+                                     "\t\t\tplbl: priority = <0x64>; /* dir/x.dtsi:12 */\n"
+                                     "\t\t}; /* app.dts:8 */\n"
+                                     "\n"
+                                     "\t\tserver@1 { /* app.dts:9.9-10.3 */\n"
+                                     "\t\t\tprogram = \"s\"; /* app.dts:9.20-33 */\n"
+                                     "\t\t}; /* app.dts:10 */\n"
+                                     "\t}; /* app.dts:11 */\n"
+                                     "\tapp-name = \"x\"; /* app.dts:12 */\n"
+                                     "}; /* app.dts:13 */\n";
 
 int main(void)
 {

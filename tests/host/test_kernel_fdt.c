@@ -6,19 +6,9 @@
  */
 #include <kernel/fdt.h>
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdint.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);    \
-            failures++;                                                                 \
-        }                                                                               \
-    } while (0)
+#include "test_loader.h"
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -185,9 +175,5 @@ int main(void)
 
     free(dtb4);
     free(dtb1);
-    if (failures)
-        fprintf(stderr, "%d failures\n", failures);
-    else
-        printf("test_kernel_fdt: all passed\n");
-    return failures ? 1 : 0;
+    return test_done("test_kernel_fdt");
 }

@@ -1,5 +1,5 @@
 /*
- * Minimal checking macros shared by the loader host tests.
+ * Minimal checking macros shared by the loader and kernel host tests.
  */
 #ifndef TEST_LOADER_H
 #define TEST_LOADER_H

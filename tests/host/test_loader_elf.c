@@ -175,7 +175,7 @@ static void test_too_many(void)
     ((struct elf64_ehdr *)buf)->e_phnum = N;
     for (unsigned i = 0; i < N; i++) {
         struct elf64_phdr ph = {
-            ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0, LO + i * 0x1000, 0, 0, 0x10, 0};
+            ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0, LO + (uint64_t)i * 0x1000, 0, 0, 0x10, 0};
         memcpy(buf + sizeof(struct elf64_ehdr) + i * sizeof(ph), &ph, sizeof(ph));
     }
     struct elf_image img;

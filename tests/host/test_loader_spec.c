@@ -274,37 +274,41 @@ static void test_irq(void)
     CHECK_FAILS(parse(&b), err, "ntfn_iface");
 }
 
-/** An archive with spec.bin and one program. */
-struct archive {
+/*
+ * An archive with spec.bin and one program: the header, its two entries
+ * (the header's flexible array) and 64 bytes of data. A union, since a
+ * struct ending in a flexible array may not be a member of another struct.
+ */
+#define ARCHIVE_DATA (sizeof(struct cv_archive_header) + 2 * sizeof(struct cv_archive_entry))
+union archive {
     struct cv_archive_header h;
-    struct cv_archive_entry e[2];
-    uint8_t data[64];
+    uint8_t raw[ARCHIVE_DATA + 64];
 };
 
-static void make_archive(struct archive *a)
+static void make_archive(union archive *a)
 {
     memset(a, 0, sizeof(*a));
     a->h.magic = CV_ARCHIVE_MAGIC;
     a->h.count = 2;
     a->h.total_size = sizeof(*a);
-    strcpy(a->e[0].name, "spec.bin");
-    a->e[0].offset = offsetof(struct archive, data);
-    a->e[0].size = 32;
-    strcpy(a->e[1].name, "hello_client");
-    a->e[1].offset = offsetof(struct archive, data) + 32;
-    a->e[1].size = 32;
+    strcpy(a->h.entry[0].name, "spec.bin");
+    a->h.entry[0].offset = ARCHIVE_DATA;
+    a->h.entry[0].size = 32;
+    strcpy(a->h.entry[1].name, "hello_client");
+    a->h.entry[1].offset = ARCHIVE_DATA + 32;
+    a->h.entry[1].size = 32;
 }
 
 static void test_archive(void)
 {
-    struct archive a;
+    union archive a;
     const void *file;
     size_t len;
 
     make_archive(&a);
     CHECK(archive_check(&a, sizeof(a), err, sizeof(err)) == 0);
     CHECK(archive_find(&a, "hello_client", &file, &len) == 0);
-    CHECK(file == (const void *)(a.data + 32) && len == 32);
+    CHECK(file == (const void *)(a.raw + ARCHIVE_DATA + 32) && len == 32);
     CHECK(archive_find(&a, "hello_server", &file, &len) == -1);
     for (size_t n = 0; n < sizeof(a); n++)
         CHECK(archive_check(&a, n, err, sizeof(err)) == -1);
@@ -314,10 +318,10 @@ static void test_archive(void)
     a.h.count = 0x7fffffff;
     CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "entries");
     make_archive(&a);
-    a.e[1].offset = UINT64_MAX - 8;
+    a.h.entry[1].offset = UINT64_MAX - 8;
     CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "hello_client outside");
     make_archive(&a);
-    memset(a.e[0].name, 's', sizeof(a.e[0].name));
+    memset(a.h.entry[0].name, 's', sizeof(a.h.entry[0].name));
     CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "not NUL-terminated");
 }
 

@@ -4,13 +4,17 @@
 Used by the system tests (ctest) and the benchmarks. QEMU always dies with
 this script: on success, failure, timeout or Ctrl-C.
 
-  qemu_run.py --image IMG [--smp N] [--mem 1G] [--timeout S]
+  qemu_run.py --image IMG [--smp N] [--mem 1G] [--machine M] [--timeout S]
               [--expect REGEX]... [--reject REGEX]... [--send TEXT]...
-              [--log FILE] [--qemu-arg ARG]...
+              [--expect-exit] [--log FILE] [--qemu-arg ARG]...
+  qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
 
 Each --expect must match, in order, somewhere in the console output; any
 --reject match at any time fails the run. --send lines are typed after the
 previous --expect matched (use --expect/--send pairs to drive a shell).
+--expect-exit: after the last match QEMU must exit by itself (status 0).
+--kernel/--initrd/--append boot a Linux guest on bare QEMU (the reference
+the capvisor runs are compared with) instead of a capvisor --image.
 """
 import argparse
 import os
@@ -24,11 +28,15 @@ import time
 
 def qemu_command(args):
     cmd = [
-        args.qemu, "-M", "virt,virtualization=on,gic-version=2",
+        args.qemu, "-M", args.machine,
         "-cpu", args.cpu, "-smp", str(args.smp), "-m", args.mem,
-        "-nographic", "-nic", "none", "-kernel", args.image,
+        "-nographic", "-nic", "none", "-kernel", args.image or args.kernel,
         "-serial", "stdio", "-monitor", "none",
     ]
+    if args.initrd:
+        cmd += ["-initrd", args.initrd]
+    if args.append is not None:
+        cmd += ["-append", args.append]
     return cmd + args.qemu_arg
 
 
@@ -73,6 +81,17 @@ class Console:
             if not self.pump(min(left, 0.5)):
                 return "QEMU exited (%s) before %r" % (self.proc.poll(), pattern)
 
+    def wait_exit(self, deadline):
+        """Waits for QEMU to exit by itself with status 0 (guest power-off)."""
+        while self.pump(max(0.0, min(deadline - time.monotonic(), 0.5))):
+            if time.monotonic() >= deadline:
+                return "timeout waiting for QEMU to exit"
+        try:
+            status = self.proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return "timeout waiting for QEMU to exit"
+        return None if status == 0 else "QEMU exited with status %d" % status
+
 
 def run(args):
     log = open(args.log, "w") if args.log else None
@@ -95,6 +114,10 @@ def run(args):
             if i < len(sends):
                 proc.stdin.write((sends[i] + "\n").encode())
                 proc.stdin.flush()
+        if not error and args.expect_exit:
+            error = console.wait_exit(deadline)
+            if not error and args.print_times:
+                print("QEMU exited at %.3f s" % (time.monotonic() - start))
         if not error and args.settle > 0:  # watch for late rejects
             end = min(deadline, time.monotonic() + args.settle)
             while time.monotonic() < end and console.pump(0.2):
@@ -123,8 +146,14 @@ def run(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--image", required=True)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--image", help="a capvisor image")
+    what.add_argument("--kernel", help="a Linux Image, booted on bare QEMU")
+    p.add_argument("--initrd", help="with --kernel")
+    p.add_argument("--append", help="with --kernel: the kernel command line")
     p.add_argument("--qemu", default="qemu-system-aarch64")
+    p.add_argument("--machine", default="virt,virtualization=on,gic-version=2",
+                   help="-M value (bench/ipc/run.sh adds dtb-randomness=off)")
     p.add_argument("--cpu", default="cortex-a57")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="1G")
@@ -135,13 +164,16 @@ def main():
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--send", action="append", default=[])
     p.add_argument("--qemu-arg", action="append", default=[])
+    p.add_argument("--expect-exit", action="store_true",
+                   help="QEMU must exit by itself (status 0) after the last match")
     p.add_argument("--log")
     p.add_argument("--echo", action="store_true", help="print the console on success")
     p.add_argument("--print-times", action="store_true")
     args = p.parse_args()
-    if not os.path.exists(args.image):
-        print("FAIL: no image %s" % args.image)
-        return 1
+    for path in (args.image, args.kernel, args.initrd):
+        if path and not os.path.exists(path):
+            print("FAIL: no image %s" % path)
+            return 1
     return run(args)
 
 

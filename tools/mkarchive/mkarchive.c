@@ -33,8 +33,7 @@ struct mkarchive_file {
 };
 
 /** Print `mkarchive: error: MESSAGE`; returns -1. */
-static int mkarchive_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static int mkarchive_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int mkarchive_error(const char *fmt, ...)
 {
@@ -61,10 +60,8 @@ static int mkarchive_read(struct mkarchive_file *f)
     long len;
 
     if (!in)
-        return mkarchive_error("%s: cannot read '%s': %s", f->name, f->path,
-                               strerror(errno));
-    if (fseek(in, 0, SEEK_END) != 0 || (len = ftell(in)) < 0 ||
-        fseek(in, 0, SEEK_SET) != 0) {
+        return mkarchive_error("%s: cannot read '%s': %s", f->name, f->path, strerror(errno));
+    if (fseek(in, 0, SEEK_END) != 0 || (len = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0) {
         fclose(in);
         return mkarchive_error("%s: cannot size '%s'", f->name, f->path);
     }
@@ -87,8 +84,8 @@ static int mkarchive_parse_entry(const char *arg, struct mkarchive_file *f)
     if (!eq || len == 0 || eq[1] == '\0')
         return mkarchive_error("'%s' is not NAME=PATH", arg);
     if (len >= CV_ARCHIVE_NAME_LEN)
-        return mkarchive_error("name '%.*s' is longer than %u characters",
-                               (int)len, arg, CV_ARCHIVE_NAME_LEN - 1);
+        return mkarchive_error("name '%.*s' is longer than %u characters", (int)len, arg,
+                               CV_ARCHIVE_NAME_LEN - 1);
     memcpy(f->name, arg, len);
     f->name[len] = '\0';
     f->path = eq + 1;
@@ -108,8 +105,8 @@ static int mkarchive_check_unique(const struct mkarchive_file *files, int i)
 /** Assign each file its offset; returns the padded total size. */
 static uint64_t mkarchive_layout(struct mkarchive_file *files, int count)
 {
-    uint64_t at = sizeof(struct cv_archive_header) +
-                  (uint64_t)count * sizeof(struct cv_archive_entry);
+    uint64_t at =
+        sizeof(struct cv_archive_header) + (uint64_t)count * sizeof(struct cv_archive_entry);
 
     for (int i = 0; i < count; i++) {
         files[i].offset = mkarchive_page_up(at);
@@ -119,8 +116,7 @@ static uint64_t mkarchive_layout(struct mkarchive_file *files, int count)
 }
 
 /** Build the archive image in memory. NULL if out of memory. */
-static char *mkarchive_build(const struct mkarchive_file *files, int count,
-                             uint64_t total)
+static char *mkarchive_build(const struct mkarchive_file *files, int count, uint64_t total)
 {
     char *img = calloc(1, total);
     struct cv_archive_header *h = (struct cv_archive_header *)img;
@@ -140,8 +136,7 @@ static char *mkarchive_build(const struct mkarchive_file *files, int count,
 }
 
 /** Write the archive of `files` to `path`. */
-static int mkarchive_write(const char *path, struct mkarchive_file *files,
-                           int count)
+static int mkarchive_write(const char *path, struct mkarchive_file *files, int count)
 {
     uint64_t total = mkarchive_layout(files, count);
     char *img = mkarchive_build(files, count, total);
@@ -165,8 +160,8 @@ static int mkarchive_write(const char *path, struct mkarchive_file *files,
 static int mkarchive_load(char **args, int count, struct mkarchive_file *files)
 {
     for (int i = 0; i < count; i++) {
-        if (mkarchive_parse_entry(args[i], &files[i]) ||
-            mkarchive_check_unique(files, i) || mkarchive_read(&files[i]))
+        if (mkarchive_parse_entry(args[i], &files[i]) || mkarchive_check_unique(files, i) ||
+            mkarchive_read(&files[i]))
             return -1;
     }
     return 0;
@@ -186,8 +181,7 @@ int main(int argc, char **argv)
         mkarchive_error("out of memory");
         return 1;
     }
-    rc = mkarchive_load(argv + 3, count, files) ||
-         mkarchive_write(argv[2], files, count);
+    rc = mkarchive_load(argv + 3, count, files) || mkarchive_write(argv[2], files, count);
     for (int i = 0; i < count; i++)
         free(files[i].data);
     free(files);

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CONN_IRQ_MIN 32u   /* first SPI (GICv2 architecture spec 2.2.1) */
-#define CONN_IRQ_MAX 1019u /* last SPI */
-#define CONN_MAX_EMITTERS 64u /* one badge bit each */
+#define CONN_IRQ_MIN      32u   /* first SPI (GICv2 architecture spec 2.2.1) */
+#define CONN_IRQ_MAX      1019u /* last SPI */
+#define CONN_MAX_EMITTERS 64u   /* one badge bit each */
 
 /** A connection type: its name, object kind and allowed properties. */
 struct conn_type {
@@ -25,18 +25,14 @@ struct conn_type {
 
 static int conn_rpc(struct desc *d, const struct prop_node *n, uint32_t obj);
 static int conn_ntfn(struct desc *d, const struct prop_node *n, uint32_t obj);
-static int conn_dataport(struct desc *d, const struct prop_node *n,
-                         uint32_t obj);
-static int conn_device(struct desc *d, const struct prop_node *n,
-                       uint32_t obj);
+static int conn_dataport(struct desc *d, const struct prop_node *n, uint32_t obj);
+static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj);
 
 static const char *const conn_props_channel[] = {"type", "from", "to", NULL};
-static const char *const conn_props_dataport[] = {"type", "from", "to", "size",
-                                                  NULL};
+static const char *const conn_props_dataport[] = {"type", "from", "to", "size", NULL};
 /* "from" is listed only to give a better error in conn_device(). */
 static const char *const conn_props_device[] = {
-    "type",      "from", "to", "address", "size", "interrupt",
-    "irq-notification", NULL};
+    "type", "from", "to", "address", "size", "interrupt", "irq-notification", NULL};
 
 static const struct conn_type conn_types[] = {
     {"rpc", CV_SPEC_OBJ_ENDPOINT, conn_rpc, conn_props_channel},
@@ -57,24 +53,27 @@ static const struct conn_type *conn_find_type(const struct prop_node *n)
         if (strcmp(conn_types[i].name, type) == 0)
             return &conn_types[i];
     }
-    prop_error(n, "type", "unknown type '%s' (types: rpc, notification, "
-               "dataport, device)", type);
+    prop_error(n, "type",
+               "unknown type '%s' (types: rpc, notification, "
+               "dataport, device)",
+               type);
     return NULL;
 }
 
 /** Append object `name` of `kind`; -1 (reported) if the name is taken. */
-static int conn_add_object(struct desc *d, const struct prop_node *n,
-                           const char *name, uint32_t kind, uint32_t *index)
+static int conn_add_object(struct desc *d, const struct prop_node *n, const char *name,
+                           uint32_t kind, uint32_t *index)
 {
     struct desc_object *o;
 
     if (strlen(name) >= CV_SPEC_NAME_MAX)
-        return prop_error(n, NULL, "object name '%s' is longer than %u "
-                          "characters", name, CV_SPEC_NAME_MAX - 1);
+        return prop_error(n, NULL,
+                          "object name '%s' is longer than %u "
+                          "characters",
+                          name, CV_SPEC_NAME_MAX - 1);
     for (uint32_t i = 0; i < d->obj_count; i++) {
         if (strcmp(d->obj[i].spec.name, name) == 0)
-            return prop_error(n, NULL, "object name '%s' is used twice",
-                              name);
+            return prop_error(n, NULL, "object name '%s' is used twice", name);
     }
     o = desc_add_object(d);
     if (!o)
@@ -93,49 +92,49 @@ static void conn_component_list(const struct desc *d, char *buf, size_t len)
 
     buf[0] = '\0';
     for (uint32_t i = 0; i < d->comp_count && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s",
-                                 i ? ", " : "", d->comp[i].spec.name);
+        used +=
+            (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", d->comp[i].spec.name);
 }
 
 /**
  * Split end `ref` ("component.interface", from property `prop`) into the
  * component index and the interface name.
  */
-static int conn_parse_end(const struct desc *d, const struct prop_node *n,
-                          const char *prop, const char *ref, uint32_t *comp,
-                          char *iface)
+static int conn_parse_end(const struct desc *d, const struct prop_node *n, const char *prop,
+                          const char *ref, uint32_t *comp, char *iface)
 {
     const char *dot = strchr(ref, '.');
     char name[CV_SPEC_NAME_MAX], list[512];
     size_t len = dot ? (size_t)(dot - ref) : 0;
 
     if (!dot || len == 0 || dot[1] == '\0' || strchr(dot + 1, '.'))
-        return prop_error(n, prop, "end '%s' is not \"component.interface\"",
-                          ref);
+        return prop_error(n, prop, "end '%s' is not \"component.interface\"", ref);
     if (len >= CV_SPEC_NAME_MAX || strlen(dot + 1) >= CV_SPEC_NAME_MAX)
-        return prop_error(n, prop, "end '%s': a name in it is longer than %u "
-                          "characters", ref, CV_SPEC_NAME_MAX - 1);
+        return prop_error(n, prop,
+                          "end '%s': a name in it is longer than %u "
+                          "characters",
+                          ref, CV_SPEC_NAME_MAX - 1);
     memcpy(name, ref, len);
     name[len] = '\0';
     *comp = desc_find_component(d, name);
     if (*comp == CV_SPEC_NONE) {
         conn_component_list(d, list, sizeof(list));
-        return prop_error(n, prop, "end '%s' names no component "
-                          "(components: %s)", ref, list);
+        return prop_error(n, prop,
+                          "end '%s' names no component "
+                          "(components: %s)",
+                          ref, list);
     }
     strcpy(iface, dot + 1);
     return 0;
 }
 
 /** Add the interface for end `i` of property `prop`; returns it or NULL. */
-static struct desc_iface *conn_add_end(struct desc *d,
-                                       const struct prop_node *n,
-                                       const char *prop, int i, uint32_t obj,
-                                       uint32_t kind)
+static struct desc_iface *conn_add_end(struct desc *d, const struct prop_node *n, const char *prop,
+                                       int i, uint32_t obj, uint32_t kind)
 {
     char name[CV_SPEC_NAME_MAX];
     struct desc_iface *f;
-    uint32_t comp;
+    uint32_t comp = CV_SPEC_NONE;
 
     if (conn_parse_end(d, n, prop, prop_string_at(n, prop, i), &comp, name))
         return NULL;
@@ -154,8 +153,7 @@ static struct desc_iface *conn_add_end(struct desc *d,
  * Count the ends in `prop`: at least one, and exactly one if `one`.
  * Returns the count, or -1 (reported).
  */
-static int conn_count_ends(const struct prop_node *n, const char *type,
-                           const char *prop, int one)
+static int conn_count_ends(const struct prop_node *n, const char *type, const char *prop, int one)
 {
     int count = prop_string_count(n, prop);
 
@@ -164,33 +162,33 @@ static int conn_count_ends(const struct prop_node *n, const char *type,
     if (count == 0)
         return prop_error(n, NULL, "missing required property '%s'", prop);
     if (one && count != 1)
-        return prop_error(n, prop, "a %s connection has exactly one '%s' "
-                          "end, not %d", type, prop, count);
+        return prop_error(n, prop,
+                          "a %s connection has exactly one '%s' "
+                          "end, not %d",
+                          type, prop, count);
     return count;
 }
 
 /** The `from` ends get `from_kind` and badges, the one `to` end to_kind. */
-static int conn_channel(struct desc *d, const struct prop_node *n,
-                        uint32_t obj, uint32_t from_kind, uint32_t to_kind)
+static int conn_channel(struct desc *d, const struct prop_node *n, uint32_t obj, uint32_t from_kind,
+                        uint32_t to_kind)
 {
-    const char *type = from_kind == CV_SPEC_IF_RPC_CLIENT ? "rpc"
-                                                          : "notification";
+    const char *type = from_kind == CV_SPEC_IF_RPC_CLIENT ? "rpc" : "notification";
     int from = conn_count_ends(n, type, "from", 0);
     struct desc_iface *f;
 
     if (from < 0 || conn_count_ends(n, type, "to", 1) < 0)
         return -1;
     if (from_kind == CV_SPEC_IF_NTFN_EMIT && from > (int)CONN_MAX_EMITTERS)
-        return prop_error(n, "from", "a notification has at most %u 'from' "
+        return prop_error(n, "from",
+                          "a notification has at most %u 'from' "
                           "ends (one badge bit each), not %d",
                           CONN_MAX_EMITTERS, from);
     for (int i = 0; i < from; i++) {
         f = conn_add_end(d, n, "from", i, obj, from_kind);
         if (!f)
             return -1;
-        f->spec.badge = from_kind == CV_SPEC_IF_RPC_CLIENT
-                            ? (uint64_t)i + 1
-                            : (uint64_t)1 << i;
+        f->spec.badge = from_kind == CV_SPEC_IF_RPC_CLIENT ? (uint64_t)i + 1 : (uint64_t)1 << i;
     }
     return conn_add_end(d, n, "to", 0, obj, to_kind) ? 0 : -1;
 }
@@ -198,15 +196,13 @@ static int conn_channel(struct desc *d, const struct prop_node *n,
 /** rpc: badged clients (1, 2, 3, ...) calling one server. */
 static int conn_rpc(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
-    return conn_channel(d, n, obj, CV_SPEC_IF_RPC_CLIENT,
-                        CV_SPEC_IF_RPC_SERVER);
+    return conn_channel(d, n, obj, CV_SPEC_IF_RPC_CLIENT, CV_SPEC_IF_RPC_SERVER);
 }
 
 /** notification: emitters (badge bit i each) signalling one consumer. */
 static int conn_ntfn(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
-    return conn_channel(d, n, obj, CV_SPEC_IF_NTFN_EMIT,
-                        CV_SPEC_IF_NTFN_CONSUME);
+    return conn_channel(d, n, obj, CV_SPEC_IF_NTFN_EMIT, CV_SPEC_IF_NTFN_CONSUME);
 }
 
 /** Read `size` into the object: present, a non-zero page multiple. */
@@ -217,16 +213,17 @@ static int conn_size(struct desc *d, const struct prop_node *n, uint32_t obj)
     if (prop_u64(n, "size", &size))
         return -1;
     if (size == 0 || size % CV_PAGE_SIZE != 0)
-        return prop_error(n, "size", "size 0x%llx is not a non-zero multiple "
-                          "of the page size (0x%x)", (unsigned long long)size,
-                          CV_PAGE_SIZE);
+        return prop_error(n, "size",
+                          "size 0x%llx is not a non-zero multiple "
+                          "of the page size (0x%x)",
+                          (unsigned long long)size, CV_PAGE_SIZE);
     d->obj[obj].spec.size = size;
     return 0;
 }
 
 /** Add the ends of `prop` (at least one) as read-write dataport mappings. */
-static int conn_dataport_ends(struct desc *d, const struct prop_node *n,
-                              const char *prop, uint32_t obj)
+static int conn_dataport_ends(struct desc *d, const struct prop_node *n, const char *prop,
+                              uint32_t obj)
 {
     int count = conn_count_ends(n, "dataport", prop, 0);
     struct desc_iface *f;
@@ -241,8 +238,7 @@ static int conn_dataport_ends(struct desc *d, const struct prop_node *n,
 }
 
 /** dataport: shared RAM mapped read-write by every end. */
-static int conn_dataport(struct desc *d, const struct prop_node *n,
-                         uint32_t obj)
+static int conn_dataport(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
     if (conn_size(d, n, obj) || conn_dataport_ends(d, n, "from", obj) ||
         conn_dataport_ends(d, n, "to", obj))
@@ -251,34 +247,31 @@ static int conn_dataport(struct desc *d, const struct prop_node *n,
 }
 
 /** Check device region `obj` against the device regions before it. */
-static int conn_device_overlap(const struct desc *d, const struct prop_node *n,
-                               uint32_t obj)
+static int conn_device_overlap(const struct desc *d, const struct prop_node *n, uint32_t obj)
 {
     const struct cv_spec_object *o = &d->obj[obj].spec;
+    uint64_t o_end = o->paddr + o->size;
 
-    if (o->paddr + o->size < o->paddr)
+    if (o_end < o->paddr)
         return prop_error(n, "address", "region 0x%llx + 0x%llx wraps around",
-                          (unsigned long long)o->paddr,
-                          (unsigned long long)o->size);
+                          (unsigned long long)o->paddr, (unsigned long long)o->size);
     for (uint32_t i = 0; i < obj; i++) {
         const struct cv_spec_object *p = &d->obj[i].spec;
+        uint64_t p_end = p->paddr + p->size;
 
-        if (p->kind != CV_SPEC_OBJ_DEVICE || o->paddr >= p->paddr + p->size ||
-            p->paddr >= o->paddr + o->size)
+        if (p->kind != CV_SPEC_OBJ_DEVICE || o->paddr >= p_end || p->paddr >= o_end)
             continue;
-        return prop_error(n, "address", "device region 0x%llx..0x%llx "
+        return prop_error(n, "address",
+                          "device region 0x%llx..0x%llx "
                           "overlaps device '%s' (0x%llx..0x%llx)",
-                          (unsigned long long)o->paddr,
-                          (unsigned long long)(o->paddr + o->size), p->name,
-                          (unsigned long long)p->paddr,
-                          (unsigned long long)(p->paddr + p->size));
+                          (unsigned long long)o->paddr, (unsigned long long)o_end, p->name,
+                          (unsigned long long)p->paddr, (unsigned long long)p_end);
     }
     return 0;
 }
 
 /** Read a device's address and size. */
-static int conn_device_region(struct desc *d, const struct prop_node *n,
-                              uint32_t obj)
+static int conn_device_region(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
     uint64_t paddr;
 
@@ -295,8 +288,8 @@ static int conn_device_region(struct desc *d, const struct prop_node *n,
  * A device's interrupt: an irq object "<conn>_irq" and an IRQ interface
  * "<iface>_irq" in component `comp`, whose device interface is `iface`.
  */
-static int conn_device_irq(struct desc *d, const struct prop_node *n,
-                           uint32_t comp, const char *iface)
+static int conn_device_irq(struct desc *d, const struct prop_node *n, uint32_t comp,
+                           const char *iface)
 {
     char name[2 * CV_SPEC_NAME_MAX];
     const char *ref;
@@ -311,8 +304,10 @@ static int conn_device_irq(struct desc *d, const struct prop_node *n,
     d->obj[obj].spec.irq = irq;
     snprintf(name, sizeof(name), "%s_irq", iface);
     if (strlen(name) >= CV_SPEC_NAME_MAX)
-        return prop_error(n, "to", "interface name '%s' is longer than %u "
-                          "characters", name, CV_SPEC_NAME_MAX - 1);
+        return prop_error(n, "to",
+                          "interface name '%s' is longer than %u "
+                          "characters",
+                          name, CV_SPEC_NAME_MAX - 1);
     f = desc_add_iface(d, comp);
     if (!f)
         return -1;
@@ -337,10 +332,10 @@ static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
     struct desc_iface *f;
 
     if (prop_has(n, "from"))
-        return prop_error(n, "from", "a device connection has no 'from' end, "
+        return prop_error(n, "from",
+                          "a device connection has no 'from' end, "
                           "only 'to'");
-    if (conn_device_region(d, n, obj) ||
-        conn_count_ends(n, "device", "to", 1) < 0)
+    if (conn_device_region(d, n, obj) || conn_count_ends(n, "device", "to", 1) < 0)
         return -1;
     f = conn_add_end(d, n, "to", 0, obj, CV_SPEC_IF_DEVICE);
     if (!f)
@@ -349,7 +344,8 @@ static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
     if (prop_has(n, "interrupt"))
         return conn_device_irq(d, n, f->comp, f->spec.name);
     if (prop_has(n, "irq-notification"))
-        return prop_error(n, "irq-notification", "irq-notification without "
+        return prop_error(n, "irq-notification",
+                          "irq-notification without "
                           "an interrupt");
     return 0;
 }
@@ -358,7 +354,7 @@ static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
 static int conn_one(struct desc *d, const struct prop_node *n)
 {
     const struct conn_type *type;
-    uint32_t obj;
+    uint32_t obj = CV_SPEC_NONE;
 
     if (prop_check_leaf(n))
         return -1;

@@ -18,21 +18,20 @@
 
 /* Component defaults and limits (docs/system-description.md). */
 #define DESC_DEFAULT_PRIORITY 100u
-#define DESC_DEFAULT_STACK 0x4000u
-#define DESC_DEFAULT_HEAP 0x10000u
-#define DESC_DEFAULT_RADIX 8u
-#define DESC_MIN_RADIX 4u
-#define DESC_MAX_RADIX 12u
+#define DESC_DEFAULT_STACK    0x4000u
+#define DESC_DEFAULT_HEAP     0x10000u
+#define DESC_DEFAULT_RADIX    8u
+#define DESC_MIN_RADIX        4u
+#define DESC_MAX_RADIX        12u
 #define DESC_MIN_UNTYPED_BITS 12u
 #define DESC_MAX_UNTYPED_BITS 28u
 
-static const char *const desc_root_props[] = {
-    "compatible", "app-name", "model", "#address-cells", "#size-cells", NULL};
+static const char *const desc_root_props[] = {"compatible",     "app-name",    "model",
+                                              "#address-cells", "#size-cells", NULL};
 
 static const char *const desc_comp_props[] = {
-    "program",     "priority",     "affinity",    "stack-size",
-    "heap-size",   "cnode-radix",  "untyped-bits", "irq-control",
-    "fault-handler", NULL};
+    "program",     "priority",     "affinity",    "stack-size",    "heap-size",
+    "cnode-radix", "untyped-bits", "irq-control", "fault-handler", NULL};
 
 /** Grow array `*arr` of `count` elements of `size` bytes by one (zeroed). */
 static void *desc_grow(void *arr, uint32_t count, size_t size, void **out)
@@ -114,50 +113,46 @@ static int desc_check_program(const struct prop_node *n, const char *program,
     }
     list[0] = '\0';
     for (uint32_t i = 0; i < programs->count && used < sizeof(list); i++)
-        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-                                 i ? ", " : "", programs->name[i]);
-    return prop_error(n, "program", "unknown program '%s' (programs: %s)",
-                      program, list);
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+                                 programs->name[i]);
+    return prop_error(n, "program", "unknown program '%s' (programs: %s)", program, list);
 }
 
 /** Check that size property `prop` is a page multiple (non-zero if asked). */
-static int desc_check_pages(const struct prop_node *n, const char *prop,
-                            uint32_t value, int nonzero)
+static int desc_check_pages(const struct prop_node *n, const char *prop, uint32_t value,
+                            int nonzero)
 {
     if (value % CV_PAGE_SIZE == 0 && (value != 0 || !nonzero))
         return 0;
-    return prop_error(n, prop, "%s 0x%x is not a %smultiple of the page "
-                      "size (0x%x)", prop, value, nonzero ? "non-zero " : "",
-                      CV_PAGE_SIZE);
+    return prop_error(n, prop,
+                      "%s 0x%x is not a %smultiple of the page "
+                      "size (0x%x)",
+                      prop, value, nonzero ? "non-zero " : "", CV_PAGE_SIZE);
 }
 
 /** Read the numeric properties of a component. */
-static int desc_comp_numbers(const struct prop_node *n,
-                             struct cv_spec_component *c)
+static int desc_comp_numbers(const struct prop_node *n, struct cv_spec_component *c)
 {
     if (prop_u32(n, "priority", DESC_DEFAULT_PRIORITY, 0, 255, &c->priority) ||
         prop_u32(n, "affinity", 0, 0, DESC_MAX_CORES - 1, &c->affinity) ||
-        prop_u32(n, "stack-size", DESC_DEFAULT_STACK, 0, UINT32_MAX,
-                 &c->stack_size) ||
+        prop_u32(n, "stack-size", DESC_DEFAULT_STACK, 0, UINT32_MAX, &c->stack_size) ||
         desc_check_pages(n, "stack-size", c->stack_size, 1) ||
-        prop_u32(n, "heap-size", DESC_DEFAULT_HEAP, 0, UINT32_MAX,
-                 &c->heap_size) ||
+        prop_u32(n, "heap-size", DESC_DEFAULT_HEAP, 0, UINT32_MAX, &c->heap_size) ||
         desc_check_pages(n, "heap-size", c->heap_size, 0) ||
-        prop_u32(n, "cnode-radix", DESC_DEFAULT_RADIX, DESC_MIN_RADIX,
-                 DESC_MAX_RADIX, &c->cnode_radix))
+        prop_u32(n, "cnode-radix", DESC_DEFAULT_RADIX, DESC_MIN_RADIX, DESC_MAX_RADIX,
+                 &c->cnode_radix))
         return -1;
     if (!prop_has(n, "untyped-bits"))
         return 0;
-    return prop_u32(n, "untyped-bits", 0, DESC_MIN_UNTYPED_BITS,
-                    DESC_MAX_UNTYPED_BITS, &c->untyped_bits);
+    return prop_u32(n, "untyped-bits", 0, DESC_MIN_UNTYPED_BITS, DESC_MAX_UNTYPED_BITS,
+                    &c->untyped_bits);
 }
 
 /** Check a component's node name: short, usable in "comp.iface". */
 static int desc_comp_name(const struct prop_node *n)
 {
     if (strlen(n->name) >= CV_SPEC_NAME_MAX)
-        return prop_error(n, NULL, "name is longer than %u characters",
-                          CV_SPEC_NAME_MAX - 1);
+        return prop_error(n, NULL, "name is longer than %u characters", CV_SPEC_NAME_MAX - 1);
     if (strchr(n->name, '.'))
         return prop_error(n, NULL, "name must not contain '.'");
     return 0;
@@ -170,8 +165,7 @@ static int desc_component(struct desc *d, const struct prop_node *n,
     struct desc_component *c;
     int irq_control;
 
-    if (prop_check_known(n, desc_comp_props) || prop_check_leaf(n) ||
-        desc_comp_name(n))
+    if (prop_check_known(n, desc_comp_props) || prop_check_leaf(n) || desc_comp_name(n))
         return -1;
     c = desc_add_component(d);
     if (!c)
@@ -182,8 +176,7 @@ static int desc_component(struct desc *d, const struct prop_node *n,
     c->radix_loc = prop_loc(n, "cnode-radix");
     c->spec.fault_handler = CV_SPEC_NONE;
     if (prop_name(n, "program", 1, c->spec.program) ||
-        desc_check_program(n, c->spec.program, programs) ||
-        desc_comp_numbers(n, &c->spec) ||
+        desc_check_program(n, c->spec.program, programs) || desc_comp_numbers(n, &c->spec) ||
         prop_flag(n, "irq-control", &irq_control) ||
         prop_name(n, "fault-handler", 0, c->fault_name))
         return -1;
@@ -203,8 +196,7 @@ static int desc_components(struct desc *d, const struct dtsrc *src, int off,
         return -1;
     fdt_for_each_subnode(child, src->dtb, off)
     {
-        if (prop_node_init(&n, src, child, "component") ||
-            desc_component(d, &n, programs))
+        if (prop_node_init(&n, src, child, "component") || desc_component(d, &n, programs))
             return -1;
     }
     if (d->comp_count == 0)
@@ -222,13 +214,17 @@ static int desc_fault_handlers(struct desc *d)
             continue;
         c->spec.fault_handler = desc_find_component(d, c->fault_name);
         if (c->spec.fault_handler == CV_SPEC_NONE) {
-            diag_error(c->fault_loc, "component '%s': fault-handler '%s' "
-                       "names no component", c->spec.name, c->fault_name);
+            diag_error(c->fault_loc,
+                       "component '%s': fault-handler '%s' "
+                       "names no component",
+                       c->spec.name, c->fault_name);
             return -1;
         }
         if (c->spec.fault_handler == i) {
-            diag_error(c->fault_loc, "component '%s': a component cannot "
-                       "handle its own faults", c->spec.name);
+            diag_error(c->fault_loc,
+                       "component '%s': a component cannot "
+                       "handle its own faults",
+                       c->spec.name);
             return -1;
         }
     }
@@ -245,17 +241,18 @@ static int desc_default_app_name(struct desc *d, const struct dtsrc *src,
     base = base ? base + 1 : src->file;
     len = strcspn(base, ".");
     if (len == 0 || len >= CV_SPEC_NAME_MAX)
-        return prop_error(root, NULL, "cannot use the file name as app name "
+        return prop_error(root, NULL,
+                          "cannot use the file name as app name "
                           "(empty or longer than %u characters): set "
-                          "app-name", CV_SPEC_NAME_MAX - 1);
+                          "app-name",
+                          CV_SPEC_NAME_MAX - 1);
     memcpy(d->app_name, base, len);
     d->app_name[len] = '\0';
     return 0;
 }
 
 /** Check the root node: compatible, app-name, and only known children. */
-static int desc_root(struct desc *d, const struct dtsrc *src,
-                     const struct prop_node *root)
+static int desc_root(struct desc *d, const struct dtsrc *src, const struct prop_node *root)
 {
     const char *compat;
     int child;
@@ -266,25 +263,28 @@ static int desc_root(struct desc *d, const struct dtsrc *src,
     if (!compat)
         return -1;
     if (strcmp(compat, DESC_COMPATIBLE) != 0)
-        return prop_error(root, "compatible", "compatible is '%s', expected "
-                          "'%s'", compat, DESC_COMPATIBLE);
+        return prop_error(root, "compatible",
+                          "compatible is '%s', expected "
+                          "'%s'",
+                          compat, DESC_COMPATIBLE);
     fdt_for_each_subnode(child, src->dtb, root->off)
     {
         struct prop_node n;
 
         if (prop_node_init(&n, src, child, NULL))
             return -1;
-        if (strcmp(n.name, "components") && strcmp(n.name, "connections"))
-            return prop_error(&n, NULL, "unknown node '%s' (known: "
-                              "components, connections)", n.name);
+        if (strcmp(n.name, "components") != 0 && strcmp(n.name, "connections") != 0)
+            return prop_error(&n, NULL,
+                              "unknown node '%s' (known: "
+                              "components, connections)",
+                              n.name);
     }
     if (prop_has(root, "app-name"))
         return prop_name(root, "app-name", 1, d->app_name);
     return desc_default_app_name(d, src, root);
 }
 
-int desc_load(struct desc *d, const struct dtsrc *src,
-              const struct desc_programs *programs)
+int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs)
 {
     struct prop_node root;
     int comps, conns;

@@ -17,7 +17,7 @@
 
 /** A component: its spec entry and what still needs resolving. */
 struct desc_component {
-    struct cv_spec_component spec; /* iface_first/count set by layout */
+    struct cv_spec_component spec;     /* iface_first/count set by layout */
     char fault_name[CV_SPEC_NAME_MAX]; /* fault-handler, "" if none */
     const char *loc;                   /* "FILE:LINE" of the node */
     const char *fault_loc;             /* of the fault-handler property */
@@ -33,8 +33,8 @@ struct desc_object {
 /** An interface: one end of a connection, in some component. */
 struct desc_iface {
     struct cv_spec_iface spec;
-    uint32_t comp;  /* index of the component that has it */
-    const char *loc; /* "FILE:LINE" of the from/to property naming it */
+    uint32_t comp;                       /* index of the component that has it */
+    const char *loc;                     /* "FILE:LINE" of the from/to property naming it */
     char ntfn_ref[2 * CV_SPEC_NAME_MAX]; /* IRQ: irq-notification, or "" */
     const char *ntfn_loc;                /* IRQ: its location */
 };
@@ -61,8 +61,7 @@ struct desc_programs {
  * property). Interfaces are left in declaration order for layout_build().
  * Returns 0, or -1 after printing `FILE:LINE: error: ...`.
  */
-int desc_load(struct desc *d, const struct dtsrc *src,
-              const struct desc_programs *programs);
+int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs);
 
 /** Free what desc_load() allocated. */
 void desc_free(struct desc *d);

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define DTSRC_MAX_DEPTH 64
-#define DTSRC_PATH_MAX 1024
+#define DTSRC_PATH_MAX  1024
 
 /** The node path while scanning: "/a/b" and where each level starts. */
 struct dtsrc_path {
@@ -45,8 +45,7 @@ static int dtsrc_read_file(const char *path, char **data, size_t *size)
 
     if (!f)
         return -1;
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0) {
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
         return -1;
     }
@@ -72,8 +71,8 @@ static int dtsrc_tmpfile(char *path, size_t len)
     snprintf(path, len, "%s/specc-XXXXXX", dir && *dir ? dir : "/tmp");
     fd = mkstemp(path);
     if (fd < 0) {
-        diag_tool_error("cannot create a temporary file in '%s': %s",
-                        dir && *dir ? dir : "/tmp", strerror(errno));
+        diag_tool_error("cannot create a temporary file in '%s': %s", dir && *dir ? dir : "/tmp",
+                        strerror(errno));
         return -1;
     }
     close(fd);
@@ -90,8 +89,7 @@ static void dtsrc_child(char *const argv[], int quiet)
             dup2(null, STDERR_FILENO);
     }
     execvp(argv[0], argv);
-    fprintf(stderr, "specc: error: cannot run '%s': %s\n", argv[0],
-            strerror(errno));
+    fprintf(stderr, "specc: error: cannot run '%s': %s\n", argv[0], strerror(errno));
     _exit(127);
 }
 
@@ -126,8 +124,7 @@ static const char *dtsrc_tool(const char *name, const char *dflt)
 }
 
 /** Run dtc on `in`, writing format `fmt` (plus `-T` if annotate) to `out`. */
-static int dtsrc_dtc(const char *in, const char *fmt, int annotate,
-                     const char *out)
+static int dtsrc_dtc(const char *in, const char *fmt, int annotate, const char *out)
 {
     char *argv[DTSRC_ARGV_MAX];
     int n = 0;
@@ -297,8 +294,7 @@ void dtsrc_close(struct dtsrc *src)
 }
 
 /** Append one (path, prop) -> loc entry; the first definition wins. */
-static int dtsrc_add(struct dtsrc *src, const char *path, const char *prop,
-                     const char *loc)
+static int dtsrc_add(struct dtsrc *src, const char *path, const char *prop, const char *loc)
 {
     struct dtsrc_entry *e;
 
@@ -389,8 +385,7 @@ static int dtsrc_push(struct dtsrc_path *p, const char *name)
     if (strcmp(name, "/") == 0 && len == 0)
         strcpy(p->buf, "/");
     else
-        snprintf(p->buf + len, sizeof(p->buf) - len, "%s%s",
-                 len > 1 ? "/" : "", name);
+        snprintf(p->buf + len, sizeof(p->buf) - len, "%s%s", len > 1 ? "/" : "", name);
     return 0;
 }
 
@@ -402,8 +397,7 @@ static void dtsrc_pop(struct dtsrc_path *p)
 }
 
 /** Handle one body line (annotation already split off) at location loc. */
-static int dtsrc_line(struct dtsrc *src, struct dtsrc_path *p, char *body,
-                      const char *loc)
+static int dtsrc_line(struct dtsrc *src, struct dtsrc_path *p, char *body, const char *loc)
 {
     size_t n = strlen(body);
 
@@ -435,8 +429,7 @@ int dtsrc_scan(struct dtsrc *src, const char *text)
 
     if (!copy)
         return -1;
-    for (line = strtok_r(copy, "\n", &save); line && rc == 0;
-         line = strtok_r(NULL, "\n", &save)) {
+    for (line = strtok_r(copy, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
         if (dtsrc_split(line, loc, sizeof(loc)) == 0)
             rc = dtsrc_line(src, &path, dtsrc_trim(line), loc);
     }
@@ -445,8 +438,8 @@ int dtsrc_scan(struct dtsrc *src, const char *text)
 }
 
 /** The entry for (path, prop), or NULL. */
-static const struct dtsrc_entry *dtsrc_find(const struct dtsrc *src,
-                                            const char *path, const char *prop)
+static const struct dtsrc_entry *dtsrc_find(const struct dtsrc *src, const char *path,
+                                            const char *prop)
 {
     for (size_t i = 0; i < src->entry_count; i++) {
         const struct dtsrc_entry *e = &src->entry[i];
@@ -457,8 +450,7 @@ static const struct dtsrc_entry *dtsrc_find(const struct dtsrc *src,
     return NULL;
 }
 
-const char *dtsrc_loc(const struct dtsrc *src, const char *path,
-                      const char *prop)
+const char *dtsrc_loc(const struct dtsrc *src, const char *path, const char *prop)
 {
     const struct dtsrc_entry *e = NULL;
 

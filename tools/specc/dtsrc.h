@@ -51,7 +51,6 @@ int dtsrc_scan(struct dtsrc *src, const char *text);
  * "FILE:LINE" of property `prop` of node `path`; of the node itself if
  * `prop` is NULL or was not written; of the input file if neither is known.
  */
-const char *dtsrc_loc(const struct dtsrc *src, const char *path,
-                      const char *prop);
+const char *dtsrc_loc(const struct dtsrc *src, const char *path, const char *prop);
 
 #endif /* SPECC_DTSRC_H */

@@ -17,25 +17,21 @@ struct dump_tables {
     const struct cv_spec_iface *iface;
 };
 
-static const char *const dump_obj_kinds[] = {
-    "?", "endpoint", "notification", "dataport", "device", "irq"};
+static const char *const dump_obj_kinds[] = {"?",        "endpoint", "notification",
+                                             "dataport", "device",   "irq"};
 static const char *const dump_if_kinds[] = {
-    "?",            "rpc_client", "rpc_server", "ntfn_emit",
-    "ntfn_consume", "dataport",   "device",     "irq"};
+    "?", "rpc_client", "rpc_server", "ntfn_emit", "ntfn_consume", "dataport", "device", "irq"};
 
 /** Name of `kind` in `names` (count entries), "?" if out of range. */
-static const char *dump_kind(const char *const names[], uint32_t count,
-                             uint32_t kind)
+static const char *dump_kind(const char *const names[], uint32_t count, uint32_t kind)
 {
     return kind < count ? names[kind] : "?";
 }
 
 /** Whether a table of `count` entries of `esize` at `off` fits in `total`. */
-static int dump_table_ok(uint32_t off, uint32_t count, size_t esize,
-                         uint32_t total)
+static int dump_table_ok(uint32_t off, uint32_t count, size_t esize, uint32_t total)
 {
-    return off % 8 == 0 && off <= total &&
-           (uint64_t)count * esize <= (uint64_t)(total - off);
+    return off % 8 == 0 && off <= total && (uint64_t)count * esize <= (uint64_t)(total - off);
 }
 
 /** Whether a fixed-size name field is NUL-terminated. */
@@ -45,22 +41,17 @@ static int dump_name_ok(const char *name)
 }
 
 /** Check the header and table bounds; fill `t`. */
-static int dump_check_header(const void *buf, size_t size,
-                             struct dump_tables *t)
+static int dump_check_header(const void *buf, size_t size, struct dump_tables *t)
 {
     const struct cv_spec_header *h = buf;
     const char *b = buf;
 
-    if (size < sizeof(*h) || h->magic != CV_SPEC_MAGIC ||
-        h->version != CV_SPEC_VERSION || h->total_size > size ||
-        h->total_size < sizeof(*h) || !dump_name_ok(h->app_name))
+    if (size < sizeof(*h) || h->magic != CV_SPEC_MAGIC || h->version != CV_SPEC_VERSION ||
+        h->total_size > size || h->total_size < sizeof(*h) || !dump_name_ok(h->app_name))
         return -1;
-    if (!dump_table_ok(h->component_off, h->component_count,
-                       sizeof(*t->comp), h->total_size) ||
-        !dump_table_ok(h->object_off, h->object_count, sizeof(*t->obj),
-                       h->total_size) ||
-        !dump_table_ok(h->iface_off, h->iface_count, sizeof(*t->iface),
-                       h->total_size))
+    if (!dump_table_ok(h->component_off, h->component_count, sizeof(*t->comp), h->total_size) ||
+        !dump_table_ok(h->object_off, h->object_count, sizeof(*t->obj), h->total_size) ||
+        !dump_table_ok(h->iface_off, h->iface_count, sizeof(*t->iface), h->total_size))
         return -1;
     t->h = h;
     t->comp = (const void *)(b + h->component_off);
@@ -78,8 +69,7 @@ static int dump_check_tables(const struct dump_tables *t)
         if (!dump_name_ok(c->name) || !dump_name_ok(c->program) ||
             c->iface_first > t->h->iface_count ||
             c->iface_count > t->h->iface_count - c->iface_first ||
-            (c->fault_handler != CV_SPEC_NONE &&
-             c->fault_handler >= t->h->component_count))
+            (c->fault_handler != CV_SPEC_NONE && c->fault_handler >= t->h->component_count))
             return -1;
     }
     for (uint32_t i = 0; i < t->h->object_count; i++) {
@@ -90,8 +80,7 @@ static int dump_check_tables(const struct dump_tables *t)
         const struct cv_spec_iface *f = &t->iface[i];
 
         if (!dump_name_ok(f->name) || f->object >= t->h->object_count ||
-            (f->ntfn_iface != CV_SPEC_NONE &&
-             f->ntfn_iface >= t->h->iface_count))
+            (f->ntfn_iface != CV_SPEC_NONE && f->ntfn_iface >= t->h->iface_count))
             return -1;
     }
     return 0;
@@ -105,10 +94,11 @@ static void dump_iface(const struct dump_tables *t, uint32_t i, FILE *out)
 
     if (f->ntfn_iface != CV_SPEC_NONE)
         snprintf(ntfn, sizeof(ntfn), "%u", f->ntfn_iface);
-    fprintf(out, "  iface[%u] name=%s kind=%s object=%s badge=0x%" PRIx64
-            " vaddr=0x%" PRIx64 " rights=0x%x ntfn_iface=%s\n",
-            i, f->name, dump_kind(dump_if_kinds, 8, f->kind),
-            t->obj[f->object].name, f->badge, f->vaddr, f->rights, ntfn);
+    fprintf(out,
+            "  iface[%u] name=%s kind=%s object=%s badge=0x%" PRIx64 " vaddr=0x%" PRIx64
+            " rights=0x%x ntfn_iface=%s\n",
+            i, f->name, dump_kind(dump_if_kinds, 8, f->kind), t->obj[f->object].name, f->badge,
+            f->vaddr, f->rights, ntfn);
 }
 
 /** Print component `i` and its interfaces. */
@@ -116,13 +106,13 @@ static void dump_component(const struct dump_tables *t, uint32_t i, FILE *out)
 {
     const struct cv_spec_component *c = &t->comp[i];
 
-    fprintf(out, "component[%u] name=%s program=%s priority=%u affinity=%u "
+    fprintf(out,
+            "component[%u] name=%s program=%s priority=%u affinity=%u "
             "stack_size=0x%x heap_size=0x%x cnode_radix=%u untyped_bits=%u "
             "flags=0x%x fault_handler=%s iface_first=%u iface_count=%u\n",
-            i, c->name, c->program, c->priority, c->affinity, c->stack_size,
-            c->heap_size, c->cnode_radix, c->untyped_bits, c->flags,
-            c->fault_handler == CV_SPEC_NONE ? "none"
-                                             : t->comp[c->fault_handler].name,
+            i, c->name, c->program, c->priority, c->affinity, c->stack_size, c->heap_size,
+            c->cnode_radix, c->untyped_bits, c->flags,
+            c->fault_handler == CV_SPEC_NONE ? "none" : t->comp[c->fault_handler].name,
             c->iface_first, c->iface_count);
     for (uint32_t j = 0; j < c->iface_count; j++)
         dump_iface(t, c->iface_first + j, out);
@@ -133,10 +123,8 @@ static void dump_object(const struct dump_tables *t, uint32_t i, FILE *out)
 {
     const struct cv_spec_object *o = &t->obj[i];
 
-    fprintf(out, "object[%u] name=%s kind=%s irq=%u paddr=0x%" PRIx64
-            " size=0x%" PRIx64 "\n",
-            i, o->name, dump_kind(dump_obj_kinds, 6, o->kind), o->irq,
-            o->paddr, o->size);
+    fprintf(out, "object[%u] name=%s kind=%s irq=%u paddr=0x%" PRIx64 " size=0x%" PRIx64 "\n", i,
+            o->name, dump_kind(dump_obj_kinds, 6, o->kind), o->irq, o->paddr, o->size);
 }
 
 int dump_spec(const void *buf, size_t size, FILE *out)
@@ -148,10 +136,11 @@ int dump_spec(const void *buf, size_t size, FILE *out)
                         "index or name)");
         return -1;
     }
-    fprintf(out, "spec app=%s total_size=%u components=%u objects=%u "
+    fprintf(out,
+            "spec app=%s total_size=%u components=%u objects=%u "
             "ifaces=%u\n",
-            t.h->app_name, t.h->total_size, t.h->component_count,
-            t.h->object_count, t.h->iface_count);
+            t.h->app_name, t.h->total_size, t.h->component_count, t.h->object_count,
+            t.h->iface_count);
     for (uint32_t i = 0; i < t.h->component_count; i++)
         dump_component(&t, i, out);
     for (uint32_t i = 0; i < t.h->object_count; i++)

@@ -29,12 +29,9 @@ static void emit_header(const struct desc *d, struct cv_spec_header *h)
     h->object_count = d->obj_count;
     h->iface_count = d->iface_count;
     h->component_off = sizeof(*h);
-    h->object_off = h->component_off +
-                    d->comp_count * (uint32_t)sizeof(struct cv_spec_component);
-    h->iface_off = h->object_off +
-                   d->obj_count * (uint32_t)sizeof(struct cv_spec_object);
-    h->total_size = h->iface_off +
-                    d->iface_count * (uint32_t)sizeof(struct cv_spec_iface);
+    h->object_off = h->component_off + d->comp_count * (uint32_t)sizeof(struct cv_spec_component);
+    h->iface_off = h->object_off + d->obj_count * (uint32_t)sizeof(struct cv_spec_object);
+    h->total_size = h->iface_off + d->iface_count * (uint32_t)sizeof(struct cv_spec_iface);
     memcpy(h->app_name, d->app_name, sizeof(h->app_name));
 }
 
@@ -49,14 +46,14 @@ void *emit_build(const struct desc *d, size_t *size)
         return NULL;
     memcpy(blob, &h, sizeof(h));
     for (uint32_t i = 0; i < d->comp_count; i++)
-        memcpy(blob + h.component_off + i * sizeof(struct cv_spec_component),
-               &d->comp[i].spec, sizeof(struct cv_spec_component));
+        memcpy(blob + h.component_off + i * sizeof(struct cv_spec_component), &d->comp[i].spec,
+               sizeof(struct cv_spec_component));
     for (uint32_t i = 0; i < d->obj_count; i++)
-        memcpy(blob + h.object_off + i * sizeof(struct cv_spec_object),
-               &d->obj[i].spec, sizeof(struct cv_spec_object));
+        memcpy(blob + h.object_off + i * sizeof(struct cv_spec_object), &d->obj[i].spec,
+               sizeof(struct cv_spec_object));
     for (uint32_t i = 0; i < d->iface_count; i++)
-        memcpy(blob + h.iface_off + i * sizeof(struct cv_spec_iface),
-               &d->iface[i].spec, sizeof(struct cv_spec_iface));
+        memcpy(blob + h.iface_off + i * sizeof(struct cv_spec_iface), &d->iface[i].spec,
+               sizeof(struct cv_spec_iface));
     *size = h.total_size;
     return blob;
 }

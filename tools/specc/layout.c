@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define LAYOUT_REGION_ALIGN (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB */
-#define LAYOUT_VSPACE_END (1ull << CV_VSPACE_BITS)
+#define LAYOUT_VSPACE_END   (1ull << CV_VSPACE_BITS)
 
 /** Reorder d->iface so each component's interfaces are contiguous. */
 static int layout_group(struct desc *d)
@@ -48,17 +48,20 @@ static int layout_check_names(const struct desc *d, uint32_t c)
     const struct desc_iface *f = &d->iface[comp->iface_first];
 
     if (comp->iface_count > CV_COMP_INFO_MAX_IFACES) {
-        diag_error(f[CV_COMP_INFO_MAX_IFACES].loc, "component '%s': more "
-                   "than %u interfaces", comp->name, CV_COMP_INFO_MAX_IFACES);
+        diag_error(f[CV_COMP_INFO_MAX_IFACES].loc,
+                   "component '%s': more "
+                   "than %u interfaces",
+                   comp->name, CV_COMP_INFO_MAX_IFACES);
         return -1;
     }
     for (uint32_t i = 1; i < comp->iface_count; i++) {
         for (uint32_t j = 0; j < i; j++) {
             if (strcmp(f[i].spec.name, f[j].spec.name) != 0)
                 continue;
-            diag_error(f[i].loc, "component '%s': interface '%s' is used "
-                       "twice (connections '%s' and '%s')", comp->name,
-                       f[i].spec.name, d->obj[f[j].spec.object].spec.name,
+            diag_error(f[i].loc,
+                       "component '%s': interface '%s' is used "
+                       "twice (connections '%s' and '%s')",
+                       comp->name, f[i].spec.name, d->obj[f[j].spec.object].spec.name,
                        d->obj[f[i].spec.object].spec.name);
             return -1;
         }
@@ -77,10 +80,10 @@ static int layout_check_radix(const struct desc *d, uint32_t c)
         caps += layout_has_cap(f[i].spec.kind);
     if (CV_COMP_SLOT_FIRST_IFACE + caps <= slots)
         return 0;
-    diag_error(comp->radix_loc, "component '%s': cnode-radix %u gives %u "
+    diag_error(comp->radix_loc,
+               "component '%s': cnode-radix %u gives %u "
                "slots, too few for %u interface capabilities from slot %u",
-               comp->spec.name, comp->spec.cnode_radix, slots, caps,
-               CV_COMP_SLOT_FIRST_IFACE);
+               comp->spec.name, comp->spec.cnode_radix, slots, caps, CV_COMP_SLOT_FIRST_IFACE);
     return -1;
 }
 
@@ -92,31 +95,28 @@ static int layout_vaddrs(struct desc *d, uint32_t c)
     uint64_t next = CV_COMP_SHARED_BASE, size;
 
     for (uint32_t i = 0; i < comp->spec.iface_count; i++) {
-        if (f[i].spec.kind != CV_SPEC_IF_DATAPORT &&
-            f[i].spec.kind != CV_SPEC_IF_DEVICE)
+        if (f[i].spec.kind != CV_SPEC_IF_DATAPORT && f[i].spec.kind != CV_SPEC_IF_DEVICE)
             continue;
         size = d->obj[f[i].spec.object].spec.size;
         if (size > LAYOUT_VSPACE_END - next) {
-            diag_error(f[i].loc, "component '%s': shared regions do not fit "
-                       "below 0x%llx", comp->spec.name,
-                       (unsigned long long)LAYOUT_VSPACE_END);
+            diag_error(f[i].loc,
+                       "component '%s': shared regions do not fit "
+                       "below 0x%llx",
+                       comp->spec.name, (unsigned long long)LAYOUT_VSPACE_END);
             return -1;
         }
         f[i].spec.vaddr = next;
-        next = (next + size + LAYOUT_REGION_ALIGN - 1) &
-               ~(LAYOUT_REGION_ALIGN - 1);
+        next = (next + size + LAYOUT_REGION_ALIGN - 1) & ~(LAYOUT_REGION_ALIGN - 1);
     }
     return 0;
 }
 
 /** Global index of interface `name` of component `c`, or CV_SPEC_NONE. */
-static uint32_t layout_find_iface(const struct desc *d, uint32_t c,
-                                  const char *name)
+static uint32_t layout_find_iface(const struct desc *d, uint32_t c, const char *name)
 {
     const struct cv_spec_component *comp = &d->comp[c].spec;
 
-    for (uint32_t i = comp->iface_first;
-         i < comp->iface_first + comp->iface_count; i++) {
+    for (uint32_t i = comp->iface_first; i < comp->iface_first + comp->iface_count; i++) {
         if (strcmp(d->iface[i].spec.name, name) == 0)
             return i;
     }
@@ -136,16 +136,19 @@ static int layout_irq_ntfn(struct desc *d, struct desc_iface *f)
     uint32_t i = CV_SPEC_NONE;
 
     if (strncmp(f->ntfn_ref, comp, len) != 0 || f->ntfn_ref[len] != '.') {
-        diag_error(f->ntfn_loc, "connection '%s': irq-notification '%s' "
+        diag_error(f->ntfn_loc,
+                   "connection '%s': irq-notification '%s' "
                    "must name an interface of component '%s' (the device's "
-                   "'to' end)", conn, f->ntfn_ref, comp);
+                   "'to' end)",
+                   conn, f->ntfn_ref, comp);
         return -1;
     }
     i = layout_find_iface(d, f->comp, f->ntfn_ref + len + 1);
     if (i == CV_SPEC_NONE || d->iface[i].spec.kind != CV_SPEC_IF_NTFN_CONSUME) {
-        diag_error(f->ntfn_loc, "connection '%s': irq-notification '%s' is "
-                   "not the 'to' end of a notification connection", conn,
-                   f->ntfn_ref);
+        diag_error(f->ntfn_loc,
+                   "connection '%s': irq-notification '%s' is "
+                   "not the 'to' end of a notification connection",
+                   conn, f->ntfn_ref);
         return -1;
     }
     f->spec.ntfn_iface = i;
@@ -157,15 +160,13 @@ int layout_build(struct desc *d)
     if (layout_group(d))
         return -1;
     for (uint32_t c = 0; c < d->comp_count; c++) {
-        if (layout_check_names(d, c) || layout_check_radix(d, c) ||
-            layout_vaddrs(d, c))
+        if (layout_check_names(d, c) || layout_check_radix(d, c) || layout_vaddrs(d, c))
             return -1;
     }
     for (uint32_t i = 0; i < d->iface_count; i++) {
         struct desc_iface *f = &d->iface[i];
 
-        if (f->spec.kind == CV_SPEC_IF_IRQ && f->ntfn_ref[0] &&
-            layout_irq_ntfn(d, f))
+        if (f->spec.kind == CV_SPEC_IF_IRQ && f->ntfn_ref[0] && layout_irq_ntfn(d, f))
             return -1;
     }
     return 0;

@@ -52,8 +52,7 @@ static int main_split_programs(struct main_args *args, const char *list)
         diag_tool_error("out of memory");
         return -1;
     }
-    for (p = strtok_r(args->program_list, ",", &save); p;
-         p = strtok_r(NULL, ",", &save))
+    for (p = strtok_r(args->program_list, ",", &save); p; p = strtok_r(NULL, ",", &save))
         args->programs.name[args->programs.count++] = p;
     if (args->programs.count == 0) {
         diag_tool_error("--programs names no program");
@@ -102,8 +101,7 @@ static int main_dump(const char *path)
     rc = ferror(f) || !feof(f);
     fclose(f);
     if (rc) {
-        diag_tool_error("cannot read '%s' (larger than %zu bytes?)", path,
-                        sizeof(buf));
+        diag_tool_error("cannot read '%s' (larger than %zu bytes?)", path, sizeof(buf));
         return 1;
     }
     return dump_spec(buf, size, stdout) ? 1 : 0;

@@ -11,8 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int prop_node_init(struct prop_node *n, const struct dtsrc *src, int off,
-                   const char *what)
+int prop_node_init(struct prop_node *n, const struct dtsrc *src, int off, const char *what)
 {
     memset(n, 0, sizeof(*n));
     n->fdt = src->dtb;
@@ -21,8 +20,7 @@ int prop_node_init(struct prop_node *n, const struct dtsrc *src, int off,
     n->src = src;
     n->name = fdt_get_name(src->dtb, off, NULL);
     if (!n->name || fdt_get_path(src->dtb, off, n->path, sizeof(n->path))) {
-        diag_error(src->file_loc, "node path too long (max %d characters)",
-                   PROP_PATH_MAX - 1);
+        diag_error(src->file_loc, "node path too long (max %d characters)", PROP_PATH_MAX - 1);
         return -1;
     }
     return 0;
@@ -33,8 +31,7 @@ const char *prop_loc(const struct prop_node *n, const char *prop)
     return dtsrc_loc(n->src, n->path, prop);
 }
 
-int prop_error(const struct prop_node *n, const char *prop, const char *fmt,
-               ...)
+int prop_error(const struct prop_node *n, const char *prop, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -54,8 +51,8 @@ int prop_has(const struct prop_node *n, const char *prop)
     return fdt_getprop(n->fdt, n->off, prop, NULL) != NULL;
 }
 
-int prop_u32(const struct prop_node *n, const char *prop, uint32_t dflt,
-             uint32_t min, uint32_t max, uint32_t *out)
+int prop_u32(const struct prop_node *n, const char *prop, uint32_t dflt, uint32_t min, uint32_t max,
+             uint32_t *out)
 {
     int len;
     const fdt32_t *v = fdt_getprop(n->fdt, n->off, prop, &len);
@@ -65,12 +62,10 @@ int prop_u32(const struct prop_node *n, const char *prop, uint32_t dflt,
         return 0;
     }
     if (len != 4)
-        return prop_error(n, prop, "'%s' must be one cell, like <%u>", prop,
-                          min);
+        return prop_error(n, prop, "'%s' must be one cell, like <%u>", prop, min);
     *out = fdt32_to_cpu(*v);
     if (*out < min || *out > max)
-        return prop_error(n, prop, "%s %u is out of range %u..%u", prop, *out,
-                          min, max);
+        return prop_error(n, prop, "%s %u is out of range %u..%u", prop, *out, min, max);
     return 0;
 }
 
@@ -89,8 +84,7 @@ int prop_u64(const struct prop_node *n, const char *prop, uint64_t *out)
         *out = (uint64_t)fdt32_to_cpu(v[0]) << 32 | fdt32_to_cpu(v[1]);
         return 0;
     }
-    return prop_error(n, prop, "'%s' must be one or two cells (<high low>)",
-                      prop);
+    return prop_error(n, prop, "'%s' must be one or two cells (<high low>)", prop);
 }
 
 /** Whether the `len` bytes at `s` are one non-empty NUL-terminated string. */
@@ -115,8 +109,7 @@ const char *prop_string(const struct prop_node *n, const char *prop)
     return s;
 }
 
-int prop_name(const struct prop_node *n, const char *prop, int required,
-              char *buf)
+int prop_name(const struct prop_node *n, const char *prop, int required, char *buf)
 {
     const char *s;
 
@@ -126,8 +119,8 @@ int prop_name(const struct prop_node *n, const char *prop, int required,
     if (!s)
         return -1;
     if (strlen(s) >= CV_SPEC_NAME_MAX)
-        return prop_error(n, prop, "%s '%s' is longer than %u characters",
-                          prop, s, CV_SPEC_NAME_MAX - 1);
+        return prop_error(n, prop, "%s '%s' is longer than %u characters", prop, s,
+                          CV_SPEC_NAME_MAX - 1);
     strcpy(buf, s);
     return 0;
 }
@@ -180,8 +173,7 @@ static void prop_join(char *buf, size_t len, const char *const list[])
 
     buf[0] = '\0';
     for (; *list && used < len; list++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s",
-                                 used ? ", " : "", *list);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", *list);
 }
 
 int prop_check_known(const struct prop_node *n, const char *const known[])
@@ -198,8 +190,7 @@ int prop_check_known(const struct prop_node *n, const char *const known[])
         if (prop_in_list(name, known))
             continue;
         prop_join(list, sizeof(list), known);
-        return prop_error(n, name, "unknown property '%s' (known: %s)", name,
-                          list);
+        return prop_error(n, name, "unknown property '%s' (known: %s)", name, list);
     }
     return 0;
 }
@@ -213,6 +204,6 @@ int prop_check_leaf(const struct prop_node *n)
         return 0;
     if (prop_node_init(&c, n->src, child, NULL))
         return -1;
-    return prop_error(&c, NULL, "%s '%s': unexpected child node '%s'",
-                      n->what ? n->what : "node", n->name, c.name);
+    return prop_error(&c, NULL, "%s '%s': unexpected child node '%s'", n->what ? n->what : "node",
+                      n->name, c.name);
 }

@@ -18,23 +18,22 @@
 /** A node being read: where it is and how errors name it. */
 struct prop_node {
     const void *fdt;
-    int off;                   /* node offset in fdt */
-    char path[PROP_PATH_MAX];  /* "/components/client" */
-    const char *what;          /* "component", "connection", or NULL */
-    const char *name;          /* node name (points into fdt) */
-    const struct dtsrc *src;   /* for locations */
+    int off;                  /* node offset in fdt */
+    char path[PROP_PATH_MAX]; /* "/components/client" */
+    const char *what;         /* "component", "connection", or NULL */
+    const char *name;         /* node name (points into fdt) */
+    const struct dtsrc *src;  /* for locations */
 };
 
 /** Fill `n` for node `off` of `fdt`; -1 (reported) if the path is too long. */
-int prop_node_init(struct prop_node *n, const struct dtsrc *src, int off,
-                   const char *what);
+int prop_node_init(struct prop_node *n, const struct dtsrc *src, int off, const char *what);
 
 /** "FILE:LINE" of property `prop` of `n` (of the node if prop is NULL). */
 const char *prop_loc(const struct prop_node *n, const char *prop);
 
 /** Report an error about `n` at `prop` (NULL: the node). Returns -1. */
-int prop_error(const struct prop_node *n, const char *prop, const char *fmt,
-               ...) __attribute__((format(printf, 3, 4)));
+int prop_error(const struct prop_node *n, const char *prop, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /** Whether `n` has property `prop`. */
 int prop_has(const struct prop_node *n, const char *prop);
@@ -43,8 +42,8 @@ int prop_has(const struct prop_node *n, const char *prop);
  * Read one-cell property `prop` into `out`, `dflt` if absent, and check
  * min <= value <= max.
  */
-int prop_u32(const struct prop_node *n, const char *prop, uint32_t dflt,
-             uint32_t min, uint32_t max, uint32_t *out);
+int prop_u32(const struct prop_node *n, const char *prop, uint32_t dflt, uint32_t min, uint32_t max,
+             uint32_t *out);
 
 /** Read a one- or two-cell (high, low) number; it must be present. */
 int prop_u64(const struct prop_node *n, const char *prop, uint64_t *out);
@@ -53,8 +52,7 @@ int prop_u64(const struct prop_node *n, const char *prop, uint64_t *out);
  * Read string `prop` into `buf` (a name: at most CV_SPEC_NAME_MAX - 1
  * characters); if absent, an error when `required`, else buf is untouched.
  */
-int prop_name(const struct prop_node *n, const char *prop, int required,
-              char *buf);
+int prop_name(const struct prop_node *n, const char *prop, int required, char *buf);
 
 /** Read string `prop` of any length; NULL (reported) if absent or bad. */
 const char *prop_string(const struct prop_node *n, const char *prop);

@@ -14,8 +14,7 @@ _Static_assert(sizeof(struct arch_regs) == ARCH_REGS_SIZE, "arch_regs size");
 _Static_assert(ARCH_MAX_CORES == PLAT_MAX_CORES, "core count");
 
 /** The kernel stacks (head.S points each core's SP_EL2 at the top of its own). */
-uint8_t arch_stacks[PLAT_MAX_CORES][ARCH_STACK_SIZE]
-    __attribute__((aligned(ARCH_STACK_SIZE)));
+uint8_t arch_stacks[PLAT_MAX_CORES][ARCH_STACK_SIZE] __attribute__((aligned(ARCH_STACK_SIZE)));
 
 /** TPIDR_EL2 holds the core's `struct core` (EL2-only, so EL0 cannot see it). */
 void arch_set_core(struct core *c)

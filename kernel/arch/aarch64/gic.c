@@ -20,30 +20,30 @@
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
 
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ICPENDR 0x280
-#define GICD_ICACTIVER 0x380
+#define GICD_CTLR       0x000
+#define GICD_TYPER      0x004
+#define GICD_IGROUPR    0x080
+#define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
+#define GICD_ICPENDR    0x280
+#define GICD_ICACTIVER  0x380
 #define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_SGIR 0xf00
+#define GICD_ITARGETSR  0x800
+#define GICD_SGIR       0xf00
 
 #define GICC_CTLR 0x000
-#define GICC_PMR 0x004
-#define GICC_BPR 0x008
-#define GICC_IAR 0x00c
+#define GICC_PMR  0x004
+#define GICC_BPR  0x008
+#define GICC_IAR  0x00c
 #define GICC_EOIR 0x010
 
-#define GIC_CTLR_ENABLE 1u
+#define GIC_CTLR_ENABLE  1u
 #define GIC_PRIO_DEFAULT 0xa0u
-#define GIC_PMR_ALL 0xffu
-#define GIC_INTID_MASK 0x3ffu
+#define GIC_PMR_ALL      0xffu
+#define GIC_INTID_MASK   0x3ffu
 #define GIC_IAR_SRC_MASK 0x1c00u /* GICC_IAR.CPUID: source core of an SGI */
-#define GIC_SPI_BASE 32u
-#define GIC_MAX_INTID 1019u
+#define GIC_SPI_BASE     32u
+#define GIC_MAX_INTID    1019u
 
 static volatile uint8_t *gicd;
 static volatile uint8_t *gicc;

@@ -6,20 +6,20 @@
  */
 #include <kernel/arch.h>
 
-#define UART_DR 0x00
-#define UART_FR 0x18
+#define UART_DR   0x00
+#define UART_FR   0x18
 #define UART_LCRH 0x2c
-#define UART_CR 0x30
+#define UART_CR   0x30
 #define UART_IMSC 0x38
-#define UART_ICR 0x44
+#define UART_ICR  0x44
 
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
+#define FR_RXFE    (1u << 4)
+#define FR_TXFF    (1u << 5)
 #define LCRH_WLEN8 (3u << 5)
-#define LCRH_FEN (1u << 4)
-#define CR_UARTEN (1u << 0)
-#define CR_TXE (1u << 8)
-#define CR_RXE (1u << 9)
+#define LCRH_FEN   (1u << 4)
+#define CR_UARTEN  (1u << 0)
+#define CR_TXE     (1u << 8)
+#define CR_RXE     (1u << 9)
 
 static volatile uint32_t *uart_regs;
 

@@ -9,7 +9,7 @@
 #include <arch/boot.h>
 #include <kernel/arch.h>
 
-#define PSCI_CPU_ON_64 0xc4000003u
+#define PSCI_CPU_ON_64  0xc4000003u
 #define PSCI_SYSTEM_OFF 0x84000008u
 
 uint64_t arch_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -22,8 +22,8 @@ uint64_t arch_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     __asm__ volatile("smc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
                      :
-                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-                       "x15", "x16", "x17", "memory");
+                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+                       "x16", "x17", "memory");
     return x0;
 }
 
@@ -38,8 +38,8 @@ int arch_cpu_on(uint32_t core, uint64_t mpidr)
         return -2; /* PSCI INVALID_PARAMETERS */
     /* Everything the new core reads must be in memory it sees. */
     __asm__ volatile("dsb ish" ::: "memory");
-    return (int)(int64_t)arch_psci_call(PSCI_CPU_ON_64, mpidr,
-                                         (uintptr_t)arch_secondary_entry, core);
+    return (int)(int64_t)arch_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)arch_secondary_entry,
+                                        core);
 }
 
 void arch_system_off(void)

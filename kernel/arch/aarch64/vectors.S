@@ -166,12 +166,26 @@ stack_top:
     .global arch_return_to_user
     .type arch_return_to_user, %function
 arch_return_to_user:
+    mov x3, #ARCH_SPSR_USER_MASK
+    b return_common
+
+/*
+ * void arch_return_to_guest(struct arch_regs *r)   (noreturn)
+ * The same for a thread bound to a vCPU: it may return to EL1 (h or t) or
+ * EL0 with its own D/A/I/F; AArch64 only. The kernel checked r->spsr when
+ * it was written (tcb WRITE_REGS); the mask keeps M[4] (AArch32) clear.
+ */
+    .global arch_return_to_guest
+    .type arch_return_to_guest, %function
+arch_return_to_guest:
+    ldr x3, =ARCH_SPSR_GUEST_MASK
+return_common:
     mrs x1, tpidr_el2
     str x0, [x1, #CORE_CUR_REGS]
     mov x1, sp
     bl stack_top
     ldp x1, x2, [x0, #ARCH_REGS_PC]
-    and x2, x2, #ARCH_SPSR_USER_MASK
+    and x2, x2, x3
     msr elr_el2, x1
     msr spsr_el2, x2
     ldp x30, x1, [x0, #ARCH_REGS_X30]

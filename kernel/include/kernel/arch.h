@@ -25,19 +25,19 @@ struct arch_regs {
 
 /** Platform facts taken from the DTB at boot (kernel/src/fdt.c fills it). */
 #define PLAT_MAX_CORES 8
-#define PLAT_MAX_MEM 4
+#define PLAT_MAX_MEM   4
 struct plat_info {
     paddr_t mem_base[PLAT_MAX_MEM];
     uint64_t mem_size[PLAT_MAX_MEM];
     uint32_t mem_count;
-    paddr_t uart;                      /* PL011 */
-    paddr_t gicd, gicc, gich, gicv;    /* GICv2 distributor, cpu, hyp, vcpu */
-    uint32_t gic_version;              /* 2 (3 not yet supported) */
-    uint32_t timer_hyp_ppi;            /* EL2 physical timer PPI (INTID) */
-    uint32_t timer_virt_ppi;           /* EL1 virtual timer PPI (INTID) */
+    paddr_t uart;                   /* PL011 */
+    paddr_t gicd, gicc, gich, gicv; /* GICv2 distributor, cpu, hyp, vcpu */
+    uint32_t gic_version;           /* 2 (3 not yet supported) */
+    uint32_t timer_hyp_ppi;         /* EL2 physical timer PPI (INTID) */
+    uint32_t timer_virt_ppi;        /* EL1 virtual timer PPI (INTID) */
     uint64_t cpu_mpidr[PLAT_MAX_CORES];
     uint32_t cpu_count;
-    bool psci_smc;                     /* PSCI conduit: true = SMC, false = HVC */
+    bool psci_smc; /* PSCI conduit: true = SMC, false = HVC */
     paddr_t dtb;
     uint64_t dtb_size;
 };
@@ -56,6 +56,8 @@ struct core *arch_core(void);
 
 /** Restores `r` (the core's current thread) and erets to EL0. */
 __attribute__((noreturn)) void arch_return_to_user(struct arch_regs *r);
+/** The same for a vCPU thread: to EL1 or EL0 as its SPSR says. */
+__attribute__((noreturn)) void arch_return_to_guest(struct arch_regs *r);
 
 /** Unmasks interrupts, waits for one (wfi), masks them again. */
 void arch_idle_wait(void);
@@ -73,8 +75,9 @@ void arch_pt_barrier(void);
 uint32_t arch_vmid_bits(void);
 
 /* ---- interrupts (GICv2) ---- */
-#define ARCH_IRQ_SPURIOUS 1023u
-#define ARCH_IPI_RESCHEDULE 0u /* SGI number */
+#define ARCH_IRQ_SPURIOUS    1023u
+#define ARCH_IPI_RESCHEDULE  0u                /* SGI number */
+#define ARCH_IRQ_MAINTENANCE 25u               /* GICv2 virtual interface maintenance PPI */
 void arch_gic_init(const struct plat_info *p); /* distributor: boot core only */
 void arch_gic_init_core(void);                 /* cpu interface: every core */
 /** Acknowledges the highest-priority pending interrupt; returns its INTID. */
@@ -109,8 +112,8 @@ __attribute__((noreturn)) void arch_system_off(void);
 __attribute__((noreturn)) void arch_halt(void);
 
 /* ---- exception syndrome ---- */
-uint64_t arch_read_esr(void); /* ESR_EL2 */
-uint64_t arch_read_far(void); /* FAR_EL2 */
+uint64_t arch_read_esr(void);   /* ESR_EL2 */
+uint64_t arch_read_far(void);   /* FAR_EL2 */
 uint64_t arch_read_hpfar(void); /* HPFAR_EL2 (IPA[47:12] >> 8 of a stage-2 fault) */
 
 /* ---- entry points the arch layer calls into the generic kernel ---- */

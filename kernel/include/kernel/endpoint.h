@@ -28,7 +28,7 @@ struct notification {
     struct tcb *bound;      /* tcb bound with TCB_BIND_NTFN, or NULL */
 };
 
-#define ENDPOINT_BITS 6u
+#define ENDPOINT_BITS     6u
 #define NOTIFICATION_BITS 6u
 
 void tcbq_append(struct tcb_queue *q, struct tcb *t);

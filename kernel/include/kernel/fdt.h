@@ -16,14 +16,14 @@
 /** Errors of fdt_plat_parse (negative). */
 enum fdt_err {
     FDT_OK = 0,
-    FDT_E_HEADER = -1,     /* bad magic, version, sizes or offsets */
-    FDT_E_STRUCT = -2,     /* malformed token stream or property */
-    FDT_E_DEPTH = -3,      /* nodes nested deeper than FDT_MAX_DEPTH */
-    FDT_E_NO_MEMORY = -4,  /* no usable memory node */
-    FDT_E_NO_UART = -5,    /* no enabled "arm,pl011" */
-    FDT_E_NO_GIC = -6,     /* no GICv2 with its 4 register frames */
-    FDT_E_NO_TIMER = -7,   /* no "arm,armv8-timer" with 4 interrupts */
-    FDT_E_NO_CPUS = -8     /* no cpu node */
+    FDT_E_HEADER = -1,    /* bad magic, version, sizes or offsets */
+    FDT_E_STRUCT = -2,    /* malformed token stream or property */
+    FDT_E_DEPTH = -3,     /* nodes nested deeper than FDT_MAX_DEPTH */
+    FDT_E_NO_MEMORY = -4, /* no usable memory node */
+    FDT_E_NO_UART = -5,   /* no enabled "arm,pl011" */
+    FDT_E_NO_GIC = -6,    /* no GICv2 with its 4 register frames */
+    FDT_E_NO_TIMER = -7,  /* no "arm,armv8-timer" with 4 interrupts */
+    FDT_E_NO_CPUS = -8    /* no cpu node */
 };
 
 #define FDT_MAX_DEPTH 16

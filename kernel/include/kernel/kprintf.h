@@ -2,14 +2,13 @@
 #ifndef KERNEL_KPRINTF_H
 #define KERNEL_KPRINTF_H
 
-#include <stdarg.h>
 #include <kernel/types.h>
+#include <stdarg.h>
 
 /** printf subset: %s %c %d %u %x %lx %lu %ld %p %%, and the 'l'/'z' sizes. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kputs_n(const char *s, size_t n);
-__attribute__((noreturn)) void kpanic(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void kpanic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /** For our own invariants only, never for user-controlled input. */
 #define KASSERT(c)                                                                                 \

@@ -18,18 +18,21 @@ enum tcb_slot {
 };
 
 enum thread_state {
-    TS_INACTIVE = 0,   /* suspended, or never started */
-    TS_RUNNABLE,       /* running or in a ready queue */
-    TS_BLOCKED_SEND,   /* in an endpoint queue, sending (or faulting) */
-    TS_BLOCKED_RECV,   /* in an endpoint queue, receiving */
-    TS_BLOCKED_REPLY,  /* after Call / fault: waiting for the reply */
-    TS_BLOCKED_NTFN    /* in a notification queue */
+    TS_INACTIVE = 0,  /* suspended, or never started */
+    TS_RUNNABLE,      /* running or in a ready queue */
+    TS_BLOCKED_SEND,  /* in an endpoint queue, sending (or faulting) */
+    TS_BLOCKED_RECV,  /* in an endpoint queue, receiving */
+    TS_BLOCKED_REPLY, /* after Call / fault: waiting for the reply */
+    TS_BLOCKED_NTFN,  /* in a notification queue */
+    TS_BLOCKED_WFI    /* a vCPU in WFI: until an interrupt or its timer */
 };
 
-#define TCB_NAME_LEN 16u
+#define TCB_NAME_LEN   16u
 #define TCB_PRIO_COUNT 256u
 
 /** FP/SIMD state, saved only for threads that have used it. */
+struct vcpu;
+
 struct fpu_state {
     uint64_t q[64]; /* q0..q31, 128 bits each */
     uint64_t fpsr;
@@ -57,7 +60,11 @@ struct tcb {
     /* fault being delivered / waiting for its reply */
     bool in_fault;
     uint32_t fault_label;
-    uint64_t fault_msg[CV_FAULT_MSG_LEN];
+    uint32_t fault_len;
+    uint64_t fault_msg[CV_VMEXIT_MSG_LEN];
+    struct vcpu *vcpu;               /* bound VCPU: runs as a guest */
+    struct tcb *wfi_next, *wfi_prev; /* vCPUs waiting in WFI */
+    uint64_t wfi_deadline;           /* physical count, 0 = none */
     struct notification *bound_ntfn;
     bool fpu_used;
     char name[TCB_NAME_LEN];

@@ -30,9 +30,9 @@ static inline paddr_t ptr_pa(const void *p)
     return PA((uintptr_t)p);
 }
 
-#define BIT(n) (1ull << (n))
-#define ALIGNED(x, a) (((x) & ((a)-1)) == 0)
+#define BIT(n)         (1ull << (n))
+#define ALIGNED(x, a)  (((x) & ((a)-1)) == 0)
 #define ROUND_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 
 #endif /* KERNEL_TYPES_H */

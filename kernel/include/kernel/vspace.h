@@ -13,12 +13,12 @@
 
 #include <kernel/cap.h>
 
-#define VSPACE_BITS 13u
+#define VSPACE_BITS     13u
 #define PAGE_TABLE_BITS 12u
-#define VMID_COUNT 256u /* 8-bit VMIDs; VMID 0 is the kernel's "none" */
+#define VMID_COUNT      256u /* 8-bit VMIDs; VMID 0 is the kernel's "none" */
 
 struct vspace_meta {
-    uint32_t id;   /* (generation << 8) | vmid */
+    uint32_t id; /* (generation << 8) | vmid */
     uint16_t vmid;
 };
 

@@ -54,6 +54,8 @@ enum cv_err cv_tcb_suspend(uint64_t tcb);
 enum cv_err cv_tcb_bind_ntfn(uint64_t tcb, uint64_t ntfn);
 /** The core the thread last ran on. */
 enum cv_err cv_tcb_get_core(uint64_t tcb, unsigned *core);
+/** Name the thread (up to 15 characters) for the kernel's messages. */
+enum cv_err cv_tcb_set_name(uint64_t tcb, const char *name);
 
 /* frames and page tables */
 /** Map a frame at vaddr in vspace; CV_E_NO_TABLE if a table is missing. */

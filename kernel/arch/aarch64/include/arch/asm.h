@@ -7,13 +7,13 @@
 #define ARCH_ASM_H
 
 /* Byte offsets in struct arch_regs. */
-#define ARCH_REGS_X0 0
-#define ARCH_REGS_X30 240
-#define ARCH_REGS_SP 248
-#define ARCH_REGS_PC 256
-#define ARCH_REGS_SPSR 264
+#define ARCH_REGS_X0    0
+#define ARCH_REGS_X30   240
+#define ARCH_REGS_SP    248
+#define ARCH_REGS_PC    256
+#define ARCH_REGS_SPSR  264
 #define ARCH_REGS_TPIDR 272
-#define ARCH_REGS_SIZE 288
+#define ARCH_REGS_SIZE  288
 
 /* Equals PLAT_MAX_CORES of kernel/arch.h (checked in cpu.c). */
 #define ARCH_MAX_CORES 8
@@ -26,7 +26,7 @@
  * core's stack top (and index) follows from any SP inside its stack.
  */
 #define ARCH_STACK_SHIFT 14
-#define ARCH_STACK_SIZE (1 << ARCH_STACK_SHIFT)
+#define ARCH_STACK_SIZE  (1 << ARCH_STACK_SHIFT)
 
 /*
  * SPSR bits kept from a saved user SPSR on return to EL0: only the
@@ -34,17 +34,19 @@
  * forced: M[4:0] = 0 (AArch64 EL0t), D/A/I/F = 0, IL/SS/PAN... = 0.
  */
 #define ARCH_SPSR_USER_MASK 0xf0000000
+/* For vCPU threads: NZCV, DAIF and M[3:0] (ARM ARM C5.2.19). */
+#define ARCH_SPSR_GUEST_MASK 0xf00003cf
 
 /* Slot numbers of the exception vector table, passed as `kind` to kernel_panic_exception. */
-#define ARCH_EXC_CUR_SP0_SYNC 0
-#define ARCH_EXC_CUR_SPX_SYNC 4
-#define ARCH_EXC_CUR_SPX_IRQ 5
-#define ARCH_EXC_CUR_SPX_FIQ 6
+#define ARCH_EXC_CUR_SP0_SYNC   0
+#define ARCH_EXC_CUR_SPX_SYNC   4
+#define ARCH_EXC_CUR_SPX_IRQ    5
+#define ARCH_EXC_CUR_SPX_FIQ    6
 #define ARCH_EXC_CUR_SPX_SERROR 7
-#define ARCH_EXC_LOWER64_SYNC 8
-#define ARCH_EXC_LOWER64_IRQ 9
-#define ARCH_EXC_LOWER64_FIQ 10
+#define ARCH_EXC_LOWER64_SYNC   8
+#define ARCH_EXC_LOWER64_IRQ    9
+#define ARCH_EXC_LOWER64_FIQ    10
 #define ARCH_EXC_LOWER64_SERROR 11
-#define ARCH_EXC_LOWER32_SYNC 12
+#define ARCH_EXC_LOWER32_SYNC   12
 
 #endif /* ARCH_ASM_H */

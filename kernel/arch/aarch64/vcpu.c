@@ -1,0 +1,144 @@
+/*
+ * Guest state switching for vCPU threads: EL1 system registers, the
+ * virtual timer and the GICv2 virtual CPU interface control registers
+ * (GIC architecture specification v2, 5.3 "GIC virtual interface control
+ * registers"), and the HCR_EL2 configurations of the two modes.
+ */
+#include <kernel/core.h>
+#include <kernel/vcpu.h>
+
+#include <arch/sysreg.h>
+
+#define GICH_HCR  0x000u
+#define GICH_VTR  0x004u
+#define GICH_VMCR 0x008u
+#define GICH_APR  0x0f0u
+#define GICH_LR0  0x100u
+
+/* HCR_EL2 for a guest (ARM ARM D17.2.48): stage 2 on, interrupts to EL2,
+ * SMC/WFI/WFE trapped, broadcast TLB/cache maintenance inner shareable. */
+#define HCR_GUEST                                                                                  \
+    ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |           \
+     (1ull << 10) | (1ull << 13) | (1ull << 14) | (1ull << 19) | (1ull << 31))
+#define NATIVE_CPACR   (3ull << 20)
+#define NATIVE_CNTKCTL 3ull /* EL0PCTEN | EL0VCTEN */
+#define NATIVE_SCTLR_EL1                                                                           \
+    (SCTLR_EL1_RES1 | SCTLR_EL1_SA0 | SCTLR_EL1_DZE | SCTLR_EL1_UCT | SCTLR_EL1_UCI)
+
+#define RD(reg)                                                                                    \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrs %0, " #reg : "=r"(v_));                                              \
+        v_;                                                                                        \
+    })
+#define WR(reg, v) __asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(v)))
+
+static volatile uint32_t *gich(uint32_t off)
+{
+    return (volatile uint32_t *)(uintptr_t)(plat.gich.v + off);
+}
+
+uint32_t arch_vcpu_lr_count(void)
+{
+    uint32_t n = (*gich(GICH_VTR) & 0x3fu) + 1;
+    return n > VCPU_MAX_LRS ? VCPU_MAX_LRS : n;
+}
+
+void arch_vcpu_init_core(void)
+{
+    *gich(GICH_HCR) = 0;
+    arch_irq_enable(ARCH_IRQ_MAINTENANCE);
+}
+
+uint64_t arch_read_cntvct(void)
+{
+    return RD(cntvct_el0);
+}
+
+void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
+{
+    uint64_t *r = v->reg;
+    r[CV_VCPU_SCTLR] = RD(sctlr_el1);
+    r[CV_VCPU_TTBR0] = RD(ttbr0_el1);
+    r[CV_VCPU_TTBR1] = RD(ttbr1_el1);
+    r[CV_VCPU_TCR] = RD(tcr_el1);
+    r[CV_VCPU_MAIR] = RD(mair_el1);
+    r[CV_VCPU_AMAIR] = RD(amair_el1);
+    r[CV_VCPU_CONTEXTIDR] = RD(contextidr_el1);
+    r[CV_VCPU_VBAR] = RD(vbar_el1);
+    r[CV_VCPU_TPIDR_EL1] = RD(tpidr_el1);
+    r[CV_VCPU_TPIDRRO_EL0] = RD(tpidrro_el0);
+    r[CV_VCPU_SP_EL1] = RD(sp_el1);
+    r[CV_VCPU_ELR_EL1] = RD(elr_el1);
+    r[CV_VCPU_SPSR_EL1] = RD(spsr_el1);
+    r[CV_VCPU_ESR_EL1] = RD(esr_el1);
+    r[CV_VCPU_FAR_EL1] = RD(far_el1);
+    r[CV_VCPU_AFSR0] = RD(afsr0_el1);
+    r[CV_VCPU_AFSR1] = RD(afsr1_el1);
+    r[CV_VCPU_PAR] = RD(par_el1);
+    r[CV_VCPU_CPACR] = RD(cpacr_el1);
+    r[CV_VCPU_CNTKCTL] = RD(cntkctl_el1);
+    r[CV_VCPU_CSSELR] = RD(csselr_el1);
+    r[CV_VCPU_CNTV_CTL] = RD(cntv_ctl_el0);
+    r[CV_VCPU_CNTV_CVAL] = RD(cntv_cval_el0);
+    WR(cntv_ctl_el0, 0); /* no guest timer interrupt outside the guest */
+    r[CV_VCPU_GICH_VMCR] = *gich(GICH_VMCR);
+    r[CV_VCPU_GICH_APR] = *gich(GICH_APR);
+    for (uint32_t i = 0; i < lrs; i++)
+        v->lr[i] = gich(GICH_LR0)[i];
+    *gich(GICH_HCR) = 0;
+}
+
+void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs)
+{
+    const uint64_t *r = v->reg;
+    WR(sctlr_el1, r[CV_VCPU_SCTLR]);
+    WR(ttbr0_el1, r[CV_VCPU_TTBR0]);
+    WR(ttbr1_el1, r[CV_VCPU_TTBR1]);
+    WR(tcr_el1, r[CV_VCPU_TCR]);
+    WR(mair_el1, r[CV_VCPU_MAIR]);
+    WR(amair_el1, r[CV_VCPU_AMAIR]);
+    WR(contextidr_el1, r[CV_VCPU_CONTEXTIDR]);
+    WR(vbar_el1, r[CV_VCPU_VBAR]);
+    WR(tpidr_el1, r[CV_VCPU_TPIDR_EL1]);
+    WR(tpidrro_el0, r[CV_VCPU_TPIDRRO_EL0]);
+    WR(sp_el1, r[CV_VCPU_SP_EL1]);
+    WR(elr_el1, r[CV_VCPU_ELR_EL1]);
+    WR(spsr_el1, r[CV_VCPU_SPSR_EL1]);
+    WR(esr_el1, r[CV_VCPU_ESR_EL1]);
+    WR(far_el1, r[CV_VCPU_FAR_EL1]);
+    WR(afsr0_el1, r[CV_VCPU_AFSR0]);
+    WR(afsr1_el1, r[CV_VCPU_AFSR1]);
+    WR(par_el1, r[CV_VCPU_PAR]);
+    WR(cpacr_el1, r[CV_VCPU_CPACR]);
+    WR(cntkctl_el1, r[CV_VCPU_CNTKCTL]);
+    WR(csselr_el1, r[CV_VCPU_CSSELR]);
+    WR(cntvoff_el2, r[CV_VCPU_CNTVOFF]);
+    WR(vmpidr_el2, r[CV_VCPU_VMPIDR]);
+    WR(cntv_cval_el0, r[CV_VCPU_CNTV_CVAL]);
+    WR(cntv_ctl_el0, r[CV_VCPU_CNTV_CTL]);
+    *gich(GICH_VMCR) = (uint32_t)r[CV_VCPU_GICH_VMCR];
+    *gich(GICH_APR) = (uint32_t)r[CV_VCPU_GICH_APR];
+    for (uint32_t i = 0; i < lrs; i++)
+        gich(GICH_LR0)[i] = v->lr[i];
+    *gich(GICH_HCR) = v->gich_hcr;
+    __asm__ volatile("isb");
+}
+
+void arch_enter_guest_mode(void)
+{
+    WR(hcr_el2, HCR_GUEST);
+    WR(cnthctl_el2, CNTHCTL_EL1PCTEN); /* the physical timer is not the guest's */
+    __asm__ volatile("isb");
+}
+
+void arch_enter_native_mode(void)
+{
+    WR(hcr_el2, HCR_EL2_NATIVE);
+    WR(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+    WR(sctlr_el1, NATIVE_SCTLR_EL1);
+    WR(cpacr_el1, NATIVE_CPACR);
+    WR(cntkctl_el1, NATIVE_CNTKCTL);
+    WR(cntvoff_el2, 0);
+    __asm__ volatile("isb");
+}

@@ -1,0 +1,424 @@
+/*
+ * Virtual CPUs: binding, state switching, guest exits, virtual interrupts.
+ * See kernel/include/kernel/vcpu.h for the design; GICv2 list-register
+ * format: GIC architecture specification v2, 5.3.10 (GICH_LRn).
+ */
+#include <kernel/cnode.h>
+#include <kernel/core.h>
+#include <kernel/fault.h>
+#include <kernel/fpu.h>
+#include <kernel/kprintf.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/vcpu.h>
+
+#define LR_VIRQ_MASK     0x3ffu
+#define LR_CPUID_SHIFT   10u
+#define LR_EOI           BIT(19)
+#define LR_PRIO_SHIFT    23u
+#define LR_STATE_PENDING BIT(28)
+#define LR_STATE_ACTIVE  BIT(29)
+#define LR_STATE_MASK    (LR_STATE_PENDING | LR_STATE_ACTIVE)
+#define GICH_HCR_EN      1u
+#define SCTLR_EL1_RESET  0x30d00800ull
+#define MPIDR_RES1       BIT(31)
+#define CNTV_CTL_ENABLE  1u
+#define CNTV_CTL_IMASK   2u
+
+/* ESR_EL2 exception classes of guest exits (ARM ARM D17.2.37). */
+#define EC_WFX              0x01u
+#define EC_FP               0x07u
+#define EC_HVC64            0x16u
+#define EC_SMC64            0x17u
+#define EC_SYSREG           0x18u
+#define EC_IABT_LOWER       0x20u
+#define EC_DABT_LOWER       0x24u
+#define ISS_ISV             BIT(24)
+#define ISS_SAS_SHIFT       22u
+#define ISS_SSE             BIT(21)
+#define ISS_SRT_SHIFT       16u
+#define ISS_SF              BIT(15)
+#define ISS_WNR             BIT(6)
+#define ISS_SYSREG_READ     BIT(0)
+#define ISS_SYSREG_RT_SHIFT 5u
+
+static uint32_t lr_count;
+static struct tcb *wfi_head; /* vCPU threads blocked in WFI, all cores */
+
+void vcpu_init(struct vcpu *v)
+{
+    v->reg[CV_VCPU_SCTLR] = SCTLR_EL1_RESET;
+    v->reg[CV_VCPU_VMPIDR] = MPIDR_RES1;
+    v->gich_hcr = GICH_HCR_EN;
+    if (!lr_count)
+        lr_count = arch_vcpu_lr_count();
+}
+
+bool vcpu_spsr_valid(uint64_t spsr)
+{
+    uint64_t m = spsr & 0x1fu;
+    return m == 0x0u || m == 0x4u || m == 0x5u; /* EL0t, EL1t, EL1h */
+}
+
+/* ---------------- binding ---------------- */
+
+void vcpu_unbind(struct tcb *t)
+{
+    struct vcpu *v = t->vcpu;
+    if (!v)
+        return;
+    core_wait_thread_out(t);
+    vcpu_wfi_cancel(t);
+    v->tcb = NULL;
+    t->vcpu = NULL;
+    t->regs.spsr = 0; /* back to a plain EL0 thread */
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+    if (v->tcb)
+        vcpu_unbind(v->tcb);
+}
+
+enum cv_err vcpu_bind_invoke(struct tcb *t)
+{
+    enum cv_err err;
+    if (inv_mr(0) == 0) {
+        vcpu_unbind(t);
+        return CV_OK;
+    }
+    struct cte *s = cnode_lookup(inv_thread(), inv_mr(0), &err);
+    if (!s)
+        return err;
+    if (s->cap.type != CV_OBJ_VCPU)
+        return CV_E_WRONG_TYPE;
+    struct vcpu *v = pa_ptr(PA(s->cap.obj));
+    if (v->tcb || t->vcpu)
+        return CV_E_BUSY;
+    if (t == inv_thread())
+        return CV_E_BUSY; /* the caller would continue as a guest */
+    core_wait_thread_out(t);
+    v->tcb = t;
+    t->vcpu = v;
+    return CV_OK;
+}
+
+/* ---------------- state switching ---------------- */
+
+/* LRs the guest EOI'd with maintenance requested: now free, reported once. */
+static void collect_eoi(struct vcpu *v)
+{
+    for (uint32_t i = 0; i < lr_count; i++) {
+        if ((v->lr[i] & LR_EOI) && !(v->lr[i] & LR_STATE_MASK)) {
+            v->lr[i] = 0;
+            v->eoi_pending |= 1u << i;
+        }
+    }
+}
+
+void vcpu_entry_save(struct tcb *t)
+{
+    arch_vcpu_save(t->vcpu, lr_count);
+    collect_eoi(t->vcpu);
+}
+
+static void set_vtimer_irq(struct core *c, bool enable)
+{
+    if (c->vtimer_enabled == enable)
+        return;
+    if (enable)
+        arch_irq_enable(plat.timer_virt_ppi);
+    else
+        arch_irq_disable(plat.timer_virt_ppi);
+    c->vtimer_enabled = enable;
+}
+
+bool vcpu_exit_prepare(struct core *c, struct tcb *t)
+{
+    struct vcpu *v = t->vcpu;
+    if (v->eoi_pending) {
+        uint64_t msg[CV_MSG_REGS] = {t->regs.pc, v->eoi_pending, 0, 0};
+        v->eoi_pending = 0;
+        fault_raise_n(t, CV_FAULT_VM_MAINTENANCE, msg, 2);
+        return false;
+    }
+    if (!c->guest_mode) {
+        arch_enter_guest_mode();
+        c->guest_mode = true;
+    }
+    arch_vcpu_restore(v, lr_count);
+    set_vtimer_irq(c, !v->vtimer_masked);
+    return true;
+}
+
+void vcpu_exit_native(struct core *c)
+{
+    if (!c->guest_mode)
+        return;
+    arch_enter_native_mode();
+    c->guest_mode = false;
+    set_vtimer_irq(c, false);
+}
+
+/* ---------------- guest exits ---------------- */
+
+static void exit_data_abort(struct tcb *t, uint64_t esr)
+{
+    uint64_t m[CV_VMEXIT_MSG_LEN] = {0};
+    bool isv = esr & ISS_ISV, write = esr & ISS_WNR;
+    uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
+    m[CV_VMEXIT_DA_PC] = t->regs.pc;
+    m[CV_VMEXIT_DA_IPA] = ((arch_read_hpfar() >> 4) << 12) | (arch_read_far() & 0xfffu);
+    m[CV_VMEXIT_DA_ESR] = esr;
+    m[CV_VMEXIT_DA_WRITE] = write;
+    m[CV_VMEXIT_DA_ISV] = isv;
+    if (isv) {
+        uint32_t width = 1u << ((esr >> ISS_SAS_SHIFT) & 3u);
+        uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
+        m[CV_VMEXIT_DA_WIDTH] = width;
+        m[CV_VMEXIT_DA_REG] = rt;
+        m[CV_VMEXIT_DA_VALUE] = (write && width < 8) ? v & ((1ull << (width * 8)) - 1)
+                                : write              ? v
+                                                     : 0;
+        m[CV_VMEXIT_DA_SIGNED] = (esr & ISS_SSE) != 0;
+        m[CV_VMEXIT_DA_SF] = (esr & ISS_SF) != 0;
+    }
+    fault_raise_n(t, CV_FAULT_VM_DATA_ABORT, m, CV_VMEXIT_MSG_LEN);
+}
+
+static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
+{
+    uint64_t m[CV_VMEXIT_MSG_LEN] = {t->regs.pc, esr};
+    for (uint32_t i = 0; i < 8; i++)
+        m[2 + i] = t->regs.x[i];
+    fault_raise_n(t, label, m, CV_VMEXIT_MSG_LEN);
+}
+
+static void exit_sysreg(struct tcb *t, uint64_t esr)
+{
+    uint32_t rt = (uint32_t)(esr >> ISS_SYSREG_RT_SHIFT) & 31u;
+    bool read = esr & ISS_SYSREG_READ;
+    uint64_t m[CV_MSG_REGS] = {t->regs.pc, esr, (!read && rt != 31) ? t->regs.x[rt] : 0, 0};
+    fault_raise_n(t, CV_FAULT_VM_SYSREG, m, 3);
+}
+
+/* True if the guest has an interrupt waiting in a list register. */
+static bool vcpu_irq_pending(const struct vcpu *v)
+{
+    for (uint32_t i = 0; i < lr_count; i++)
+        if (v->lr[i] & LR_STATE_PENDING)
+            return true;
+    return false;
+}
+
+/* Physical count at which the guest's virtual timer fires, or 0. */
+static uint64_t vtimer_deadline(const struct vcpu *v)
+{
+    uint64_t ctl = v->reg[CV_VCPU_CNTV_CTL];
+    if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK) || v->vtimer_masked)
+        return 0;
+    uint64_t d = v->reg[CV_VCPU_CNTV_CVAL] + v->reg[CV_VCPU_CNTVOFF];
+    return d ? d : 1;
+}
+
+/* WFI/WFE: the vCPU gives up its core until it has something to do. */
+static void exit_wfx(struct tcb *t, uint64_t esr)
+{
+    struct vcpu *v = t->vcpu;
+    t->regs.pc += 4;
+    if ((esr & 1u) || vcpu_irq_pending(v)) { /* WFE, or work waiting */
+        sched_yield();
+        return;
+    }
+    uint64_t deadline = vtimer_deadline(v);
+    if (deadline && deadline <= arch_timer_now())
+        return; /* the timer is due: its interrupt comes on return */
+    t->wfi_deadline = deadline;
+    t->wfi_prev = NULL;
+    t->wfi_next = wfi_head;
+    if (wfi_head)
+        wfi_head->wfi_prev = t;
+    wfi_head = t;
+    sched_block(t, TS_BLOCKED_WFI);
+    if (deadline) {
+        uint64_t now = arch_timer_now();
+        uint64_t slice = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
+        if (deadline - now < slice)
+            arch_timer_set(deadline - now);
+    }
+}
+
+void vcpu_wfi_cancel(struct tcb *t)
+{
+    if (t->state != TS_BLOCKED_WFI)
+        return;
+    if (t->wfi_prev)
+        t->wfi_prev->wfi_next = t->wfi_next;
+    else
+        wfi_head = t->wfi_next;
+    if (t->wfi_next)
+        t->wfi_next->wfi_prev = t->wfi_prev;
+    t->wfi_next = t->wfi_prev = NULL;
+}
+
+static void wfi_wake(struct tcb *t)
+{
+    vcpu_wfi_cancel(t);
+    sched_wake(t);
+}
+
+uint64_t vcpu_wfi_tick(struct core *c, uint64_t now)
+{
+    uint64_t next = 0;
+    for (struct tcb *t = wfi_head, *n; t; t = n) {
+        n = t->wfi_next;
+        if (t->affinity != c->index || !t->wfi_deadline)
+            continue;
+        if (t->wfi_deadline <= now)
+            wfi_wake(t);
+        else if (!next || t->wfi_deadline < next)
+            next = t->wfi_deadline;
+    }
+    return next;
+}
+
+void vcpu_handle_exit(struct tcb *t, uint64_t esr)
+{
+    uint32_t ec = (uint32_t)(esr >> 26) & 0x3fu;
+    switch (ec) {
+    case EC_FP:
+        fpu_trap(t);
+        break;
+    case EC_WFX:
+        exit_wfx(t, esr);
+        break;
+    case EC_DABT_LOWER:
+        exit_data_abort(t, esr);
+        break;
+    case EC_IABT_LOWER: {
+        uint64_t m[CV_MSG_REGS] = {t->regs.pc, ((arch_read_hpfar() >> 4) << 12), esr, 0};
+        fault_raise_n(t, CV_FAULT_VM_INSN_ABORT, m, 3);
+        break;
+    }
+    case EC_HVC64:
+        exit_call(t, CV_FAULT_VM_HVC, esr);
+        break;
+    case EC_SMC64:
+        exit_call(t, CV_FAULT_VM_SMC, esr);
+        break;
+    case EC_SYSREG:
+        exit_sysreg(t, esr);
+        break;
+    default: {
+        uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, esr, 0};
+        fault_raise_n(t, CV_FAULT_VM_UNKNOWN, m, 3);
+        break;
+    }
+    }
+}
+
+bool vcpu_handle_irq(uint32_t irq)
+{
+    struct core *c = this_core();
+    struct tcb *t = c->cur;
+    if (irq == plat.timer_virt_ppi) {
+        set_vtimer_irq(c, false); /* level-triggered: off until acked */
+        if (t && t->vcpu && c->guest_mode) {
+            t->vcpu->vtimer_masked = true;
+            uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, 0, 0};
+            fault_raise_n(t, CV_FAULT_VM_VTIMER, m, 1);
+        }
+        return true;
+    }
+    /* maintenance: its work is done at entry (collect_eoi) and on exit */
+    return irq == ARCH_IRQ_MAINTENANCE;
+}
+
+/* ---------------- invocations ---------------- */
+
+static enum cv_err vcpu_regs(struct vcpu *v, bool write)
+{
+    uint64_t first = inv_mr(0), count = inv_mr(1);
+    if (inv_len() < (write ? 2u + count : 2u) || first >= CV_VCPU_REG_COUNT ||
+        count > CV_VCPU_REG_COUNT - first || count > CV_MSG_MAX - 2)
+        return CV_E_INVALID_ARG;
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    for (uint64_t i = 0; i < count; i++) {
+        if (write)
+            v->reg[first + i] = inv_mr(2 + (uint32_t)i);
+        else
+            inv_set_mr((uint32_t)i, v->reg[first + i]);
+    }
+    if (!write)
+        inv_set_len((uint32_t)count);
+    return CV_OK;
+}
+
+/* Places virq in a list register (GICv2 5.3.10); a pending copy already
+ * there is enough, an active one gets the pending bit (pending+active). */
+static enum cv_err vcpu_inject(struct vcpu *v)
+{
+    uint64_t virq = inv_mr(0), prio = inv_mr(1), want = inv_mr(2), flags = inv_mr(3);
+    uint64_t src = inv_mr(4);
+    if (inv_len() < 3 || virq > 1019 || prio > 255 || src > 7 ||
+        (want != (uint64_t)-1 && want >= lr_count))
+        return CV_E_INVALID_ARG;
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    int free_lr = -1;
+    for (uint32_t i = 0; i < lr_count; i++) {
+        if (v->lr[i] & LR_STATE_MASK) {
+            if ((v->lr[i] & LR_VIRQ_MASK) == virq) {
+                v->lr[i] |= LR_STATE_PENDING;
+                goto wake;
+            }
+        } else if (free_lr < 0 && (want == (uint64_t)-1 || want == i)) {
+            free_lr = (int)i;
+        }
+    }
+    if (free_lr < 0)
+        return CV_E_BUSY;
+    v->lr[free_lr] = (uint32_t)virq | (uint32_t)((prio >> 3) << LR_PRIO_SHIFT) | LR_STATE_PENDING |
+                     ((flags & 1u) ? LR_EOI : 0) |
+                     (virq < 16 ? (uint32_t)src << LR_CPUID_SHIFT : 0);
+wake:
+    if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
+        wfi_wake(v->tcb);
+    return CV_OK;
+}
+
+static enum cv_err vcpu_get_lrs(struct vcpu *v)
+{
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    uint64_t free = 0;
+    for (uint32_t i = 0; i < lr_count; i++)
+        if (!(v->lr[i] & LR_STATE_MASK))
+            free |= 1ull << i;
+    inv_set_mr(0, free);
+    inv_set_mr(1, lr_count);
+    inv_set_len(2);
+    return CV_OK;
+}
+
+enum cv_err vcpu_invoke(struct vcpu *v, uint64_t label)
+{
+    switch (label) {
+    case CV_OP_VCPU_READ_REGS:
+        return vcpu_regs(v, false);
+    case CV_OP_VCPU_WRITE_REGS:
+        return vcpu_regs(v, true);
+    case CV_OP_VCPU_INJECT_IRQ:
+        return vcpu_inject(v);
+    case CV_OP_VCPU_ACK_VTIMER:
+        v->vtimer_masked = false;
+        if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
+            wfi_wake(v->tcb); /* its deadline was ignored while masked */
+        return CV_OK;
+    case CV_OP_VCPU_GET_LRS:
+        return vcpu_get_lrs(v);
+    default:
+        return CV_E_INVALID_OP;
+    }
+}
