@@ -14,3 +14,16 @@ function(cv_app_description file)
   get_filename_component(abs ${file} ABSOLUTE)
   set_property(GLOBAL PROPERTY CV_DESCRIPTION ${abs})
 endfunction()
+
+# cv_app_file(NAME PATH): put the file PATH (a guest kernel, an initrd) in
+# the boot archive under NAME; a component's `files = "NAME"` refers to it.
+# PATH must exist when the build is configured: the guest images are built
+# by scripts/setup.sh (guest/build-images.sh), not by this build.
+function(cv_app_file name path)
+  get_filename_component(abs ${path} ABSOLUTE)
+  if(NOT EXISTS ${abs})
+    message(FATAL_ERROR "cv_app_file(${name}): guest image ${abs} missing: run "
+                        "scripts/setup.sh (it runs guest/build-images.sh)")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY CV_FILES "${name}=${abs}")
+endfunction()

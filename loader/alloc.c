@@ -66,10 +66,13 @@ enum cv_err alloc_object(struct alloc *a, enum cv_obj type, unsigned bits, uint6
     return alloc_retype(a, type, bits, 0, *cptr, 1);
 }
 
+/** Most objects one retype makes (RETYPE_MAX_COUNT, kernel/src/untyped.c). */
+#define ALLOC_RETYPE_MAX 4096u
+
 enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first)
 {
     uint64_t done = 0;
-    uint64_t chunk = count;
+    uint64_t chunk = count < ALLOC_RETYPE_MAX ? count : ALLOC_RETYPE_MAX;
 
     *first = alloc_slots(a, count);
     if (!*first)

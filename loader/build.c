@@ -14,6 +14,7 @@
 
 #define PAGE      CV_PAGE_SIZE
 #define RIGHTS_RW (CV_RIGHT_READ | CV_RIGHT_WRITE)
+#define REGION    (1ull << CV_LARGE_PAGE_BITS) /* FILE mappings: 2 MiB aligned */
 
 /** Print a failed step; returns -1 so callers can `return check(...)`. */
 static int check(const char *who, const char *what, enum cv_err err)
@@ -140,6 +141,36 @@ static int load_program(struct build *b, struct build_comp *c, const struct cv_s
     return 0;
 }
 
+/**
+ * A FILE object: frames holding a copy of archive entry o->name, filled
+ * a page at a time through the scratch page (the tail of the last page
+ * stays zero: retype hands out zeroed frames).
+ */
+static int create_file(struct build *b, const struct cv_spec_object *o, struct build_obj *bo)
+{
+    const void *file;
+    size_t len;
+
+    if (archive_find(b->archive, o->name, &file, &len) || len == 0) {
+        printf("loader: %s: error: file missing from the boot archive, or empty\n", o->name);
+        return -1;
+    }
+    bo->size = len;
+    bo->pages = (len + PAGE - 1) / PAGE;
+    if (check(o->name, "allocate file frames", alloc_frames(b->alloc, bo->pages, &bo->cptr)))
+        return -1;
+    for (uint64_t j = 0; j < bo->pages; j++) {
+        uint64_t off = j * PAGE;
+        uint8_t *p = scratch_map(b, bo->cptr + j, o->name);
+        if (!p)
+            return -1;
+        memcpy(p, (const uint8_t *)file + off, len - off < PAGE ? len - off : PAGE);
+        if (check(o->name, "scratch unmap", cv_frame_unmap(bo->cptr + j)))
+            return -1;
+    }
+    return 0;
+}
+
 /** Create the object of one connection. */
 static int create_object(struct build *b, uint32_t i)
 {
@@ -162,6 +193,8 @@ static int create_object(struct build *b, uint32_t i)
         bo->cptr = alloc_slots(b->alloc, 1);
         err = bo->cptr ? cv_irq_get(CV_ROOT_IRQ_CONTROL, o->irq, 0, bo->cptr) : CV_E_RANGE;
         break;
+    case CV_SPEC_OBJ_FILE:
+        return create_file(b, o, bo);
     default: /* devices: create_devices(), in address order */
         break;
     }
@@ -250,6 +283,43 @@ static int iface_map(struct build *b, struct build_comp *c, const char *who,
     return 0;
 }
 
+/** Map a FILE interface read-only at the component's next 2 MiB boundary. */
+static int iface_file(struct build *b, struct build_comp *c, const char *who,
+                      const struct cv_spec_iface *f, struct cv_comp_iface_info *out)
+{
+    struct build_obj *bo = &b->obj[f->object];
+    uint64_t vaddr = c->file_next ? c->file_next : CV_COMP_FILES_BASE;
+    uint64_t first;
+
+    if (bo->size > (1ull << CV_VSPACE_BITS) - vaddr)
+        return check(who, "file does not fit the address space", CV_E_RANGE);
+    if (shared_frames(b, bo, who, &first) ||
+        map_run(b, c, who, first, bo->pages, vaddr, CV_RIGHT_READ))
+        return -1;
+    out->vaddr = vaddr;
+    out->size = bo->size;
+    c->file_next = (vaddr + bo->size + REGION - 1) & ~(REGION - 1);
+    return 0;
+}
+
+/** Copy the frame caps of a dataport/device into c's slots from slot. */
+static int iface_frames(struct build *b, struct build_comp *c, const char *who,
+                        const struct cv_spec_iface *f, uint64_t slot,
+                        struct cv_comp_iface_info *out)
+{
+    struct build_obj *bo = &b->obj[f->object];
+    unsigned rights = f->rights ? f->rights : RIGHTS_RW;
+
+    for (uint64_t j = 0; j < bo->pages; j++)
+        if (check(who, "copy frame cap",
+                  cv_cnode_copy(c->cnode, slot + j, 0, bo->cptr + j, rights & ~CV_RIGHT_EXEC)))
+            return -1;
+    out->cptr = (uint32_t)slot;
+    out->size = bo->pages * PAGE;
+    c->caps += (uint32_t)bo->pages;
+    return 0;
+}
+
 /** Bind an IRQ handler to the component's notification, badged. */
 static int irq_bind(struct build *b, const char *who, const struct cv_spec_iface *f,
                     struct cv_comp_iface_info *out)
@@ -307,6 +377,17 @@ static int build_ifaces(struct build *b, struct build_comp *c, const struct cv_s
                 return -1;
             continue;
         }
+        if (f->kind == CV_SPEC_IF_FILE) {
+            if (iface_file(b, c, sc->name, f, out))
+                return -1;
+            continue;
+        }
+        if (f->kind == CV_SPEC_IF_FRAMES) {
+            if (iface_frames(b, c, sc->name, f, slot, out))
+                return -1;
+            slot += spec_iface_slots(b->spec, f);
+            continue;
+        }
         if (check(sc->name, f->name, iface_cap(b, c, f, slot)))
             return -1;
         out->cptr = (uint32_t)slot++;
@@ -315,10 +396,16 @@ static int build_ifaces(struct build *b, struct build_comp *c, const struct cv_s
             return -1;
     }
     info->iface_count = sc->iface_count;
+    if (sc->flags & CV_SPEC_COMP_CONSOLE) {
+        struct cv_comp_iface_info *out = &info->iface[info->iface_count++];
+        strcpy(out->name, "console");
+        out->kind = CV_SPEC_IF_CONSOLE;
+        out->cptr = CV_COMP_SLOT_CONSOLE;
+    }
     return 0;
 }
 
-/** Fixed slots: own objects + untyped, irq control, fault endpoint. */
+/** Fixed slots: own objects + untyped, irq control, console, fault endpoint. */
 static int build_fixed_caps(struct build *b, struct build_comp *c,
                             const struct cv_spec_component *sc)
 {
@@ -341,6 +428,13 @@ static int build_fixed_caps(struct build *b, struct build_comp *c,
         if (check(who, "irq control",
                   cv_cnode_copy(c->cnode, CV_COMP_SLOT_IRQ_CONTROL, 0, CV_ROOT_IRQ_CONTROL,
                                 CV_RIGHTS_ALL)))
+            return -1;
+        c->caps++;
+    }
+    if (sc->flags & CV_SPEC_COMP_CONSOLE) {
+        /* CV_E_INVALID_OP: a kernel without console input. */
+        if (check(who, "console input cap",
+                  cv_irq_get_console(CV_ROOT_IRQ_CONTROL, c->cnode, CV_COMP_SLOT_CONSOLE)))
             return -1;
         c->caps++;
     }
@@ -373,6 +467,10 @@ static int build_info(struct build *b, struct build_comp *c, uint32_t i,
     info->core_count = b->bi->core_count;
     info->component_index = i;
     info->timer_freq = b->bi->timer_freq;
+    if (sc->vm_index != CV_SPEC_NONE) {
+        info->has_vm = 1;
+        info->vm = b->spec->vm[sc->vm_index];
+    }
     int rc = build_ifaces(b, c, sc, info);
     if (check(sc->name, "scratch unmap", cv_frame_unmap(frame)) || rc)
         return -1;

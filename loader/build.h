@@ -18,15 +18,17 @@
 
 /** Loader-side state of one shared object. */
 struct build_obj {
-    uint64_t cptr;  /* ep / ntfn / irq handler, or the first frame */
-    uint64_t pages; /* DATAPORT / DEVICE: consecutive frame slots   */
-    uint32_t users; /* DATAPORT / DEVICE: ends mapped so far         */
+    uint64_t cptr;  /* ep / ntfn / irq handler, or the first frame    */
+    uint64_t pages; /* DATAPORT / DEVICE / FILE: consecutive frame slots */
+    uint64_t size;  /* FILE: bytes of the archive entry               */
+    uint32_t users; /* DATAPORT / DEVICE / FILE: ends mapped so far     */
 };
 
 /** Loader-side state of one component. */
 struct build_comp {
     uint64_t cnode, vspace, tcb, ipcbuf;
-    uint64_t fault_ep; /* endpoint it handles faults on, if a handler */
+    uint64_t fault_ep;  /* endpoint it handles faults on, if a handler */
+    uint64_t file_next; /* where its next FILE interface is mapped */
     uint32_t frames, caps;
     int skipped; /* not built: affinity beyond the cores */
 };

@@ -13,6 +13,10 @@
 /** Lowest address a stack (plus its guard page) may reach. */
 #define STACK_FLOOR (CV_COMP_IPCBUF_VADDR + CV_PAGE_SIZE)
 
+#define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* guest RAM: 2 MiB blocks */
+#define VM_MAX_VCPUS 8u
+#define COMP_FLAGS   (CV_SPEC_COMP_IRQ_CONTROL | CV_SPEC_COMP_CONSOLE)
+
 /** Format the reason into err and fail. */
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -49,13 +53,25 @@ int spec_iface_has_mapping(uint32_t kind)
     return kind == CV_SPEC_IF_DATAPORT || kind == CV_SPEC_IF_DEVICE;
 }
 
-uint32_t spec_comp_cap_count(const struct spec *s, const struct cv_spec_component *c)
+uint64_t spec_iface_slots(const struct spec *s, const struct cv_spec_iface *f)
 {
-    uint32_t n = 0;
+    if (f->kind == CV_SPEC_IF_FRAMES)
+        return spec_obj_pages(&s->obj[f->object]);
+    return spec_iface_has_cap(f->kind) ? 1 : 0;
+}
+
+uint64_t spec_comp_cap_count(const struct spec *s, const struct cv_spec_component *c)
+{
+    uint64_t n = 0;
 
     for (uint32_t k = 0; k < c->iface_count; k++)
-        n += spec_iface_has_cap(s->iface[c->iface_first + k].kind) ? 1 : 0;
+        n += spec_iface_slots(s, &s->iface[c->iface_first + k]);
     return n;
+}
+
+uint32_t spec_comp_info_ifaces(const struct cv_spec_component *c)
+{
+    return c->iface_count + ((c->flags & CV_SPEC_COMP_CONSOLE) ? 1u : 0u);
 }
 
 /** The object kind an interface kind must refer to. */
@@ -74,7 +90,9 @@ static uint32_t iface_obj_kind(uint32_t kind)
         return CV_SPEC_OBJ_DEVICE;
     case CV_SPEC_IF_IRQ:
         return CV_SPEC_OBJ_IRQ;
-    default:
+    case CV_SPEC_IF_FILE:
+        return CV_SPEC_OBJ_FILE;
+    default: /* CONSOLE: the loader adds it for CV_SPEC_COMP_CONSOLE */
         return 0;
     }
 }
@@ -101,7 +119,8 @@ static int check_header(struct spec *s, const uint8_t *p, size_t size, char *err
     if (!table_ok(h->component_off, h->component_count, sizeof(struct cv_spec_component),
                   h->total_size) ||
         !table_ok(h->object_off, h->object_count, sizeof(struct cv_spec_object), h->total_size) ||
-        !table_ok(h->iface_off, h->iface_count, sizeof(struct cv_spec_iface), h->total_size))
+        !table_ok(h->iface_off, h->iface_count, sizeof(struct cv_spec_iface), h->total_size) ||
+        !table_ok(h->vm_off, h->vm_count, sizeof(struct cv_spec_vm), h->total_size))
         return fail(err, errlen,
                     "spec: a table lies outside the blob or "
                     "is misaligned");
@@ -109,6 +128,7 @@ static int check_header(struct spec *s, const uint8_t *p, size_t size, char *err
     s->comp = (const struct cv_spec_component *)(p + h->component_off);
     s->obj = (const struct cv_spec_object *)(p + h->object_off);
     s->iface = (const struct cv_spec_iface *)(p + h->iface_off);
+    s->vm = (const struct cv_spec_vm *)(p + h->vm_off);
     return 0;
 }
 
@@ -117,7 +137,7 @@ static int check_object(const struct cv_spec_object *o, uint32_t i, char *err, s
 {
     if (!name_ok(o->name, 1))
         return fail(err, errlen, "spec: object %u: bad name", i);
-    if (o->kind < CV_SPEC_OBJ_ENDPOINT || o->kind > CV_SPEC_OBJ_IRQ)
+    if (o->kind < CV_SPEC_OBJ_ENDPOINT || o->kind > CV_SPEC_OBJ_FILE)
         return fail(err, errlen, "spec: object %s: unknown kind %u", o->name, (unsigned)o->kind);
     if (o->kind != CV_SPEC_OBJ_DATAPORT && o->kind != CV_SPEC_OBJ_DEVICE)
         return 0;
@@ -141,11 +161,25 @@ static int check_mapping(const struct spec *s, const struct cv_spec_iface *f, ch
     uint64_t size = s->obj[f->object].size;
 
     if ((f->vaddr & PAGE_MASK) || f->vaddr < CV_COMP_SHARED_BASE ||
-        f->vaddr > (1ull << CV_VSPACE_BITS) - size)
+        f->vaddr > CV_COMP_FILES_BASE - size)
         return fail(err, errlen,
                     "spec: iface %s: mapping %#llx+%#llx "
                     "outside the shared area",
                     f->name, (unsigned long long)f->vaddr, (unsigned long long)size);
+    if (f->rights & ~CV_RIGHTS_ALL)
+        return fail(err, errlen, "spec: iface %s: bad rights %#x", f->name, (unsigned)f->rights);
+    return 0;
+}
+
+/** A FRAMES interface: caps to the frames of a dataport or device. */
+static int check_frames(const struct spec *s, const struct cv_spec_component *c,
+                        const struct cv_spec_iface *f, char *err, size_t errlen)
+{
+    uint32_t kind = s->obj[f->object].kind;
+
+    if (kind != CV_SPEC_OBJ_DATAPORT && kind != CV_SPEC_OBJ_DEVICE)
+        return fail(err, errlen, "spec: %s.%s: frames of object %s, not a dataport or device",
+                    c->name, f->name, s->obj[f->object].name);
     if (f->rights & ~CV_RIGHTS_ALL)
         return fail(err, errlen, "spec: iface %s: bad rights %#x", f->name, (unsigned)f->rights);
     return 0;
@@ -159,12 +193,14 @@ static int check_iface(const struct spec *s, const struct cv_spec_component *c, 
 
     if (!name_ok(f->name, 1))
         return fail(err, errlen, "spec: %s: iface %u: bad name", c->name, i);
-    if (iface_obj_kind(f->kind) == 0)
+    if (iface_obj_kind(f->kind) == 0 && f->kind != CV_SPEC_IF_FRAMES)
         return fail(err, errlen, "spec: %s.%s: unknown kind %u", c->name, f->name,
                     (unsigned)f->kind);
     if (f->object >= s->hdr->object_count)
         return fail(err, errlen, "spec: %s.%s: object %u out of range", c->name, f->name,
                     (unsigned)f->object);
+    if (f->kind == CV_SPEC_IF_FRAMES)
+        return check_frames(s, c, f, err, errlen);
     if (s->obj[f->object].kind != iface_obj_kind(f->kind))
         return fail(err, errlen,
                     "spec: %s.%s: kind %u does not match object "
@@ -184,15 +220,23 @@ static int check_iface(const struct spec *s, const struct cv_spec_component *c, 
     return 0;
 }
 
-/** Interface names are unique within a component (lookup by name). */
+/**
+ * Interface names are unique within a component (lookup by name), and
+ * "console" is free for the one the loader adds with CV_SPEC_COMP_CONSOLE.
+ */
 static int check_iface_names(const struct spec *s, const struct cv_spec_component *c, char *err,
                              size_t errlen)
 {
-    for (uint32_t a = 0; a < c->iface_count; a++)
+    for (uint32_t a = 0; a < c->iface_count; a++) {
+        if ((c->flags & CV_SPEC_COMP_CONSOLE) &&
+            strcmp(s->iface[c->iface_first + a].name, "console") == 0)
+            return fail(err, errlen, "spec: %s: iface console clashes with the console input",
+                        c->name);
         for (uint32_t b = a + 1; b < c->iface_count; b++)
             if (strcmp(s->iface[c->iface_first + a].name, s->iface[c->iface_first + b].name) == 0)
                 return fail(err, errlen, "spec: %s: iface %s twice", c->name,
                             s->iface[c->iface_first + a].name);
+    }
     return 0;
 }
 
@@ -220,8 +264,51 @@ static int check_comp_limits(const struct spec *s, const struct cv_spec_componen
     if (c->untyped_bits != 0 &&
         (c->untyped_bits < CV_UNTYPED_MIN_BITS || c->untyped_bits > CV_UNTYPED_MAX_BITS))
         return fail(err, errlen, "spec: %s: untyped_bits %u", c->name, (unsigned)c->untyped_bits);
-    if (c->flags & ~CV_SPEC_COMP_IRQ_CONTROL)
+    if (c->flags & ~COMP_FLAGS)
         return fail(err, errlen, "spec: %s: unknown flags %#x", c->name, (unsigned)c->flags);
+    return 0;
+}
+
+/** Whether component c has a FILE interface named name. */
+static int has_file(const struct spec *s, const struct cv_spec_component *c, const char *name)
+{
+    for (uint32_t k = 0; k < c->iface_count; k++) {
+        const struct cv_spec_iface *f = &s->iface[c->iface_first + k];
+        if (f->kind == CV_SPEC_IF_FILE && strcmp(f->name, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/** The component's vm: in the table, its images among its files. */
+static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c, char *err,
+                         size_t errlen)
+{
+    if (c->vm_index == CV_SPEC_NONE)
+        return 0;
+    if (c->vm_index >= s->hdr->vm_count)
+        return fail(err, errlen, "spec: %s: vm_index %u out of range", c->name,
+                    (unsigned)c->vm_index);
+    const struct cv_spec_vm *v = &s->vm[c->vm_index];
+    if (!has_file(s, c, v->kernel) || (v->initrd[0] && !has_file(s, c, v->initrd)))
+        return fail(err, errlen, "spec: %s: vm kernel %s / initrd %s not among its files", c->name,
+                    v->kernel, v->initrd);
+    return 0;
+}
+
+/** One vm table entry on its own. */
+static int check_vm(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
+{
+    if (!name_ok(v->kernel, 1) || !name_ok(v->initrd, 0) ||
+        !memchr(v->bootargs, 0, sizeof(v->bootargs)))
+        return fail(err, errlen, "spec: vm %u: bad kernel, initrd or bootargs string", i);
+    if ((v->ram_base % VM_ALIGN) || v->ram_size == 0 || (v->ram_size % VM_ALIGN) ||
+        v->ram_base + v->ram_size < v->ram_base)
+        return fail(err, errlen, "spec: vm %u: ram %#llx+%#llx not 2 MiB aligned or wraps", i,
+                    (unsigned long long)v->ram_base, (unsigned long long)v->ram_size);
+    if (v->vcpus == 0 || v->vcpus > VM_MAX_VCPUS || v->flags != 0)
+        return fail(err, errlen, "spec: vm %u: vcpus %u not in 1..%u, or flags %#x", i,
+                    (unsigned)v->vcpus, VM_MAX_VCPUS, (unsigned)v->flags);
     return 0;
 }
 
@@ -236,13 +323,13 @@ static int check_comp(const struct spec *s, uint32_t i, char *err, size_t errlen
         return -1;
     if (c->iface_first > s->hdr->iface_count ||
         c->iface_count > s->hdr->iface_count - c->iface_first ||
-        c->iface_count > CV_COMP_INFO_MAX_IFACES)
+        spec_comp_info_ifaces(c) > CV_COMP_INFO_MAX_IFACES)
         return fail(err, errlen, "spec: %s: ifaces %u+%u out of range", c->name,
                     (unsigned)c->iface_first, (unsigned)c->iface_count);
     for (uint32_t k = 0; k < c->iface_count; k++)
         if (check_iface(s, c, c->iface_first + k, err, errlen))
             return -1;
-    if (check_iface_names(s, c, err, errlen))
+    if (check_iface_names(s, c, err, errlen) || check_comp_vm(s, c, err, errlen))
         return -1;
     uint64_t slots = (uint64_t)CV_COMP_SLOT_FIRST_IFACE + spec_comp_cap_count(s, c);
     if (slots > (1ull << c->cnode_radix))
@@ -260,6 +347,9 @@ int spec_parse(struct spec *s, const void *data, size_t size, char *err, size_t 
         return -1;
     for (uint32_t i = 0; i < s->hdr->object_count; i++)
         if (check_object(&s->obj[i], i, err, errlen))
+            return -1;
+    for (uint32_t i = 0; i < s->hdr->vm_count; i++)
+        if (check_vm(&s->vm[i], i, err, errlen))
             return -1;
     for (uint32_t i = 0; i < s->hdr->component_count; i++)
         if (check_comp(s, i, err, errlen))

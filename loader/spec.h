@@ -21,6 +21,7 @@ struct spec {
     const struct cv_spec_component *comp;
     const struct cv_spec_object *obj;
     const struct cv_spec_iface *iface;
+    const struct cv_spec_vm *vm;
 };
 
 /**
@@ -29,16 +30,22 @@ struct spec {
  */
 int spec_parse(struct spec *s, const void *data, size_t size, char *err, size_t errlen);
 
-/** True for interface kinds that put a capability in the cspace. */
+/** True for interface kinds that put one capability in the cspace. */
 int spec_iface_has_cap(uint32_t kind);
+
+/** Cspace slots interface f takes (FRAMES: one per page). */
+uint64_t spec_iface_slots(const struct spec *s, const struct cv_spec_iface *f);
 
 /** True for interface kinds that map frames (dataport, device). */
 int spec_iface_has_mapping(uint32_t kind);
 
-/** Number of cap-carrying interfaces of component c. */
-uint32_t spec_comp_cap_count(const struct spec *s, const struct cv_spec_component *c);
+/** Cspace slots the interfaces of component c take from CV_COMP_SLOT_FIRST_IFACE. */
+uint64_t spec_comp_cap_count(const struct spec *s, const struct cv_spec_component *c);
 
-/** Pages of a DATAPORT/DEVICE object. */
+/** Interfaces in c's info page: its spec interfaces, plus "console". */
+uint32_t spec_comp_info_ifaces(const struct cv_spec_component *c);
+
+/** Pages of a DATAPORT/DEVICE object (FILE objects: see the archive). */
 static inline uint64_t spec_obj_pages(const struct cv_spec_object *o)
 {
     return o->size >> CV_PAGE_BITS;

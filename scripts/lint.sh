@@ -44,7 +44,7 @@ fi
 # as a statement whose ternary result is unused (constStatement), so that
 # check is off for the one header made of such syscall stubs.
 echo "lint: cppcheck"
-if ! cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+if ! cppcheck --quiet --error-exitcode=1 -U__ASSEMBLER__ --enable=warning,performance,portability --std=c11 \
     --inline-suppr --suppress=constStatement:libcap/include/cap/syscall.h \
     -I include -I kernel/include -I kernel/arch/aarch64/include -I libcap/include \
     kernel/src kernel/arch/aarch64 loader libcap/src tools apps; then

@@ -4,10 +4,13 @@
 # second run only checks. Used by the README's commands and by .ci/run.
 set -eu
 
+NATIVE=$(dpkg --print-architecture)
+# libfdt-dev is named with its architecture: once arm64 is a foreign
+# architecture (guest images), the bare name may match the arm64 package.
 PACKAGES="build-essential cmake ninja-build python3 git
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
-libfdt-dev device-tree-compiler qemu-system-arm clang-format cppcheck clang-tidy
-cpio kmod"
+libfdt-dev:$NATIVE device-tree-compiler qemu-system-arm clang-format cppcheck clang-tidy
+cpio kmod clang libclang-rt-14-dev"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
@@ -33,3 +36,20 @@ fi
 # The Linux guest images (kernel Image + busybox initrd from Debian's arm64
 # packages, cached in guest/out): does nothing when already up to date.
 "$(dirname "$0")/../guest/build-images.sh"
+
+# libfdt for the aarch64 side (libvmm). libfdt-dev is not Multi-Arch: same in
+# Debian 12, so installing libfdt-dev:arm64 would remove the host's
+# libfdt-dev: download the arm64 package and unpack it aside instead.
+LIBFDT_ARM64=/opt/capvisor/libfdt-arm64
+if [ ! -f "$LIBFDT_ARM64/usr/lib/aarch64-linux-gnu/libfdt.a" ]; then
+    echo "setup: unpacking libfdt-dev:arm64 into $LIBFDT_ARM64"
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        $SUDO dpkg --add-architecture arm64
+        $SUDO apt-get update -q
+    fi
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download libfdt-dev:arm64)
+    $SUDO mkdir -p "$LIBFDT_ARM64"
+    $SUDO dpkg-deb -x "$tmp"/libfdt-dev_*_arm64.deb "$LIBFDT_ARM64"
+    rm -rf "$tmp"
+fi

@@ -114,7 +114,8 @@ enum cv_obj {
     CV_OBJ_VSPACE = 9,     /* root (level-1) table + VMID: an address space */
     CV_OBJ_IRQ_CONTROL = 10,
     CV_OBJ_IRQ_HANDLER = 11,
-    CV_OBJ_VCPU = 12, /* reserved for virtualisation (issue 4)     */
+    CV_OBJ_VCPU = 12,    /* a virtual CPU: bound to a tcb, runs a guest at EL1 */
+    CV_OBJ_CONSOLE = 13, /* console input (made by irq control, not retyped) */
     CV_OBJ_COUNT
 };
 
@@ -193,18 +194,24 @@ enum cv_op {
     CV_OP_IRQ_CLEAR = 63, /* on handler: detach the notification      */
 
     /* vcpu */
-    CV_OP_VCPU_READ_REGS = 70,  /* MR0 first enum cv_vcpu_reg, MR1 count;
-                                 * out MR0.. values                        */
-    CV_OP_VCPU_WRITE_REGS = 71, /* MR0 first reg, MR1 count, MR2.. values  */
-    CV_OP_VCPU_INJECT_IRQ = 72, /* MR0 virq (INTID), MR1 priority (0..255,
-                                 * top 5 bits used), MR2 list register or
-                                 * -1 = any free, MR3 flags (bit 0: exit
-                                 * with CV_FAULT_VM_MAINTENANCE when the
-                                 * guest EOIs it), MR4 source cpu (SGIs);
-                                 * CV_E_BUSY if no list register is free  */
-    CV_OP_VCPU_ACK_VTIMER = 73, /* re-enable virtual timer delivery        */
-    CV_OP_VCPU_GET_LRS = 74     /* out MR0 = bitmap of free list registers,
-                                 * MR1 = number of list registers          */
+    CV_OP_VCPU_READ_REGS = 70,   /* MR0 first enum cv_vcpu_reg, MR1 count;
+                                  * out MR0.. values                        */
+    CV_OP_VCPU_WRITE_REGS = 71,  /* MR0 first reg, MR1 count, MR2.. values  */
+    CV_OP_VCPU_INJECT_IRQ = 72,  /* MR0 virq (INTID), MR1 priority (0..255,
+                                  * top 5 bits used), MR2 list register or
+                                  * -1 = any free, MR3 flags (bit 0: exit
+                                  * with CV_FAULT_VM_MAINTENANCE when the
+                                  * guest EOIs it), MR4 source cpu (SGIs);
+                                  * CV_E_BUSY if no list register is free  */
+    CV_OP_VCPU_ACK_VTIMER = 73,  /* re-enable virtual timer delivery        */
+    CV_OP_IRQ_GET_CONSOLE = 64,  /* on irq control: MR0 dest cnode cptr (0 =
+                                  * own root), MR1 dest index: a console cap */
+    CV_OP_CONSOLE_SET_NTFN = 66, /* MR0 ntfn cptr (0 = none): signalled when
+                                  * console input arrives                  */
+    CV_OP_CONSOLE_READ = 67,     /* out MR0 = n bytes (<= 24), MR1..MR3 the
+                                  * bytes, 8 per word, little-endian       */
+    CV_OP_VCPU_GET_LRS = 74      /* out MR0 = bitmap of free list registers,
+                                  * MR1 = number of list registers          */
 };
 
 /* Guest EL1 system registers kept in a VCPU (VCPU_READ/WRITE_REGS). */
@@ -303,6 +310,8 @@ enum cv_vmexit_da {
  * access; an emulated write replies CV_FAULT_VM_EMULATED too (MR0 ignored).
  */
 #define CV_FAULT_VM_EMULATED 4u
+/* For an HVC/SMC exit, CV_FAULT_VM_EMULATED sets x0..x3 = MR0..MR3 and
+ * continues after the call (the result of an emulated firmware call). */
 
 /* Reply to a fault: label says what the kernel does with the thread. */
 enum cv_fault_reply {

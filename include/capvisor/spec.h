@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  1u
+#define CV_SPEC_VERSION  2u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -22,7 +22,9 @@ enum cv_spec_obj_kind {
     CV_SPEC_OBJ_NOTIFICATION = 2, /* notification connection              */
     CV_SPEC_OBJ_DATAPORT = 3,     /* shared RAM, `size` bytes             */
     CV_SPEC_OBJ_DEVICE = 4,       /* device frames at `paddr`, `size` bytes */
-    CV_SPEC_OBJ_IRQ = 5           /* irq handler for interrupt `irq`      */
+    CV_SPEC_OBJ_IRQ = 5,          /* irq handler for interrupt `irq`      */
+    CV_SPEC_OBJ_FILE = 6,         /* boot-archive entry named `name`      */
+    CV_SPEC_OBJ_CONSOLE = 7       /* console input                        */
 };
 
 /* What a component is handed for one interface. */
@@ -33,6 +35,11 @@ enum cv_spec_iface_kind {
     CV_SPEC_IF_NTFN_CONSUME = 4, /* wait cap                            */
     CV_SPEC_IF_DATAPORT = 5,     /* mapping at vaddr (no cap)           */
     CV_SPEC_IF_DEVICE = 6,       /* device mapping at vaddr (no cap)    */
+    CV_SPEC_IF_FILE = 8,         /* boot-archive file mapped read-only at
+                                  * vaddr, size bytes (no cap)             */
+    CV_SPEC_IF_FRAMES = 9,       /* caps to a device/dataport object's 4 KiB
+                                  * frames at slots cptr.. (not mapped)    */
+    CV_SPEC_IF_CONSOLE = 10,     /* console input cap (CV_OBJ_CONSOLE)     */
     CV_SPEC_IF_IRQ = 7           /* irq handler cap, bound to the component's
                                   * notification `ntfn_iface` (see below) */
 };
@@ -47,8 +54,26 @@ struct cv_spec_header {
     uint32_t component_off; /* struct cv_spec_component[component_count] */
     uint32_t object_off;    /* struct cv_spec_object[object_count]       */
     uint32_t iface_off;     /* struct cv_spec_iface[iface_count]         */
-    uint32_t reserved;
+    uint32_t vm_off;        /* struct cv_spec_vm[vm_count]               */
     char app_name[CV_SPEC_NAME_MAX];
+    uint32_t vm_count;
+    uint32_t reserved;
+};
+
+/*
+ * A virtual machine managed by a VMM component (the component's `vm`
+ * node): its guest RAM, vCPUs and boot images. `kernel` and `initrd` name
+ * FILE interfaces of the same component.
+ */
+#define CV_SPEC_BOOTARGS_MAX 256u
+struct cv_spec_vm {
+    uint64_t ram_base; /* guest IPA of RAM, 2 MiB aligned */
+    uint64_t ram_size; /* bytes, 2 MiB multiple */
+    uint32_t vcpus;    /* 1..8 */
+    uint32_t flags;    /* reserved, 0 */
+    char kernel[CV_SPEC_NAME_MAX];
+    char initrd[CV_SPEC_NAME_MAX]; /* "" = none */
+    char bootargs[CV_SPEC_BOOTARGS_MAX];
 };
 
 struct cv_spec_object {
@@ -73,10 +98,13 @@ struct cv_spec_component {
                             /* or CV_SPEC_NONE (kernel prints+stops)*/
     uint32_t untyped_bits;  /* 0, or size of an untyped given to it */
     uint32_t flags;         /* CV_SPEC_COMP_*                       */
+    uint32_t vm_index;      /* index into the vm table, or CV_SPEC_NONE */
+    uint32_t reserved;
 };
 #define CV_SPEC_NONE 0xffffffffu
 /* Component flags. */
 #define CV_SPEC_COMP_IRQ_CONTROL 1u /* give it the irq control cap (tests) */
+#define CV_SPEC_COMP_CONSOLE     2u /* give it the console input cap */
 
 struct cv_spec_iface {
     char name[CV_SPEC_NAME_MAX]; /* the interface name the component uses  */
@@ -100,6 +128,7 @@ struct cv_spec_iface {
 #define CV_COMP_IMAGE_BASE   0x00400000ull
 #define CV_COMP_HEAP_BASE    0x08000000ull
 #define CV_COMP_SHARED_BASE  0x10000000ull
+#define CV_COMP_FILES_BASE   0x20000000ull /* FILE ifaces, each 2 MiB aligned */
 
 /* First cspace slot the loader fills with interface caps. */
 enum cv_comp_slot {
@@ -112,6 +141,7 @@ enum cv_comp_slot {
                                   /* slots 1..3 (own tcb, cnode, vspace) are */
                                   /* filled only for such components        */
     CV_COMP_SLOT_IRQ_CONTROL = 6, /* with CV_SPEC_COMP_IRQ_CONTROL       */
+    CV_COMP_SLOT_CONSOLE = 7,     /* with CV_SPEC_COMP_CONSOLE: console input */
     CV_COMP_SLOT_FIRST_IFACE = 8
 };
 
@@ -141,6 +171,9 @@ struct cv_comp_info {
     uint32_t component_index;
     uint64_t timer_freq;
     struct cv_comp_iface_info iface[CV_COMP_INFO_MAX_IFACES];
+    uint32_t has_vm; /* 1: `vm` describes the VM this component runs */
+    uint32_t reserved;
+    struct cv_spec_vm vm;
 };
 
 #endif /* CAPVISOR_SPEC_H */

@@ -42,6 +42,12 @@ void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t 
 static bool fault_emulated_read(struct tcb *t, uint64_t value)
 {
     const uint64_t *m = t->fault_msg;
+    if (t->fault_label == CV_FAULT_VM_HVC || t->fault_label == CV_FAULT_VM_SMC) {
+        t->regs.x[0] = value; /* firmware call result; hvc's pc is past it */
+        if (t->fault_label == CV_FAULT_VM_SMC)
+            t->regs.pc += 4;
+        return true;
+    }
     if (t->fault_label != CV_FAULT_VM_DATA_ABORT || !m[CV_VMEXIT_DA_ISV]) {
         kprintf("kernel: %s: emulated reply to a non-decodable exit: stopped\n", t->name);
         sched_block(t, TS_INACTIVE);

@@ -40,6 +40,7 @@ struct fdt_node {
 
 struct fdt_uart {
     paddr_t base;
+    uint32_t irq; /* INTID, 0 if the node has no usable interrupts */
     char path[FDT_PATH_MAX];
     bool path_ok; /* false when the path did not fit */
 };
@@ -168,6 +169,8 @@ static void fdt_take_memory(struct fdt_walk *w, const struct fdt_node *n,
     }
 }
 
+static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid);
+
 static void fdt_take_uart(struct fdt_walk *w, const struct fdt_node *n,
                           const struct fdt_node *parent)
 {
@@ -176,6 +179,8 @@ static void fdt_take_uart(struct fdt_walk *w, const struct fdt_node *n,
         return;
     struct fdt_uart *u = &w->uart[w->uart_count++];
     u->base = PA(base);
+    if (!fdt_gic_intid(n->interrupts, 0, &u->irq))
+        u->irq = 0;
     u->path_ok = n->path_ok;
     for (uint32_t i = 0; i < n->path_len; i++)
         u->path[i] = w->path[i];
@@ -448,6 +453,7 @@ int fdt_plat_parse(const void *dtb, size_t max_size, struct plat_info *out)
         return err;
     const struct fdt_uart *u = fdt_stdout_uart(w);
     out->uart = u ? u->base : w->uart[0].base;
+    out->uart_irq = u ? u->irq : w->uart[0].irq;
     out->dtb = ptr_pa(dtb);
     out->dtb_size = total;
     return FDT_OK;

@@ -4,6 +4,7 @@
  * its notification signalled; the handler's owner unmasks it with Ack.
  */
 #include <kernel/cnode.h>
+#include <kernel/console.h>
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/irq.h>
@@ -42,6 +43,11 @@ void irq_handle(void)
         arch_irq_eoi(irq);
         return;
     }
+    if (irq == plat.uart_irq && irq != 0) {
+        console_irq();
+        arch_irq_eoi(irq);
+        return;
+    }
     if (vcpu_handle_irq(irq)) {
         arch_irq_eoi(irq);
         return;
@@ -63,7 +69,7 @@ static enum cv_err irq_get(struct cte *ctl)
         return CV_E_INVALID_ARG;
     if (irq < 32 || irq >= IRQ_MAX || irq > arch_irq_max())
         return CV_E_RANGE;
-    if (irq_taken[irq])
+    if (irq_taken[irq] || irq == plat.uart_irq) /* the console UART is the kernel's */
         return CV_E_BUSY;
     struct cte *dest = cnode_slot(inv_thread(), inv_mr(1), inv_mr(2), &err);
     if (!dest)
@@ -79,6 +85,8 @@ static enum cv_err irq_get(struct cte *ctl)
 
 enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label)
 {
+    if (label == CV_OP_IRQ_GET_CONSOLE)
+        return console_get_invoke(ctl);
     if (label != CV_OP_IRQ_GET)
         return CV_E_INVALID_OP;
     return irq_get(ctl);

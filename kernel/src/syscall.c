@@ -4,6 +4,7 @@
  * every argument first, then performs the operation, which cannot fail.
  */
 #include <kernel/cnode.h>
+#include <kernel/console.h>
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/fault.h>
@@ -106,6 +107,8 @@ static enum cv_err invoke_object(struct cte *slot, uint64_t label)
         return irq_handler_invoke(slot, label);
     case CV_OBJ_VCPU:
         return vcpu_invoke(pa_ptr(PA(c->obj)), label);
+    case CV_OBJ_CONSOLE:
+        return console_invoke(label);
     default:
         return CV_E_INVALID_OP;
     }

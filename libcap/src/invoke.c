@@ -200,6 +200,12 @@ enum cv_err cv_irq_get(uint64_t irq_control, unsigned irq, uint64_t dest_cnode, 
     return cv_invoke(irq_control, CV_OP_IRQ_GET, a, 3, NULL, 0);
 }
 
+enum cv_err cv_irq_get_console(uint64_t irq_control, uint64_t dest_cnode, uint64_t dest_index)
+{
+    uint64_t a[2] = {dest_cnode, dest_index};
+    return cv_invoke(irq_control, CV_OP_IRQ_GET_CONSOLE, a, 2, NULL, 0);
+}
+
 enum cv_err cv_irq_set_ntfn(uint64_t handler, uint64_t ntfn)
 {
     return invoke1(handler, CV_OP_IRQ_SET_NTFN, ntfn);

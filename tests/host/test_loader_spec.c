@@ -46,6 +46,7 @@ static struct cv_spec_component comp(const char *name, uint32_t first)
     c.iface_count = 3;
     c.cnode_radix = 8;
     c.fault_handler = CV_SPEC_NONE;
+    c.vm_index = CV_SPEC_NONE;
     return c;
 }
 
@@ -129,8 +130,8 @@ static void test_header(void)
     b.h.magic = 0;
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
-    b.h.version = 2;
-    CHECK_FAILS(parse(&b), err, "version 2");
+    b.h.version = 3;
+    CHECK_FAILS(parse(&b), err, "version 3");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");
@@ -209,7 +210,7 @@ static void test_components(void)
     b.c[0].untyped_bits = 3;
     CHECK_FAILS(parse(&b), err, "untyped_bits");
     make_blob(&b);
-    b.c[0].flags = 2;
+    b.c[0].flags = 4;
     CHECK_FAILS(parse(&b), err, "unknown flags");
     make_blob(&b);
     b.c[1].iface_first = 0xffffffffu;
@@ -242,6 +243,9 @@ static void test_ifaces(void)
     b.f[2].vaddr = 1ull << CV_VSPACE_BITS;
     CHECK_FAILS(parse(&b), err, "outside the shared area");
     make_blob(&b);
+    b.f[2].vaddr = CV_COMP_FILES_BASE; /* files are mapped from there */
+    CHECK_FAILS(parse(&b), err, "outside the shared area");
+    make_blob(&b);
     b.f[2].rights = 0x10;
     CHECK_FAILS(parse(&b), err, "bad rights");
     make_blob(&b);
@@ -272,6 +276,143 @@ static void test_irq(void)
     CHECK(parse(&b) == 0);
     b.f[2].ntfn_iface = CV_SPEC_NONE;
     CHECK_FAILS(parse(&b), err, "ntfn_iface");
+}
+
+/**
+ * A VMM component: files linux and initrd, the frames of device gicv as
+ * caps, console input, and its vm.
+ */
+struct vm_blob {
+    struct cv_spec_header h;
+    struct cv_spec_component c[1];
+    struct cv_spec_object o[3];
+    struct cv_spec_iface f[3];
+    struct cv_spec_vm vm[1];
+};
+
+static void make_vm_blob(struct vm_blob *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->h.magic = CV_SPEC_MAGIC;
+    b->h.version = CV_SPEC_VERSION;
+    b->h.total_size = sizeof(*b);
+    b->h.component_count = 1;
+    b->h.object_count = 3;
+    b->h.iface_count = 3;
+    b->h.vm_count = 1;
+    b->h.component_off = offsetof(struct vm_blob, c);
+    b->h.object_off = offsetof(struct vm_blob, o);
+    b->h.iface_off = offsetof(struct vm_blob, f);
+    b->h.vm_off = offsetof(struct vm_blob, vm);
+    b->c[0] = comp("vm0", 0);
+    b->c[0].cnode_radix = 4; /* 8 fixed + 2 frame caps */
+    b->c[0].flags = CV_SPEC_COMP_CONSOLE;
+    b->c[0].vm_index = 0;
+    strcpy(b->o[0].name, "linux");
+    b->o[0].kind = CV_SPEC_OBJ_FILE;
+    strcpy(b->o[1].name, "gicv");
+    b->o[1].kind = CV_SPEC_OBJ_DEVICE;
+    b->o[1].paddr = 0x08040000;
+    b->o[1].size = 0x2000;
+    strcpy(b->o[2].name, "initrd");
+    b->o[2].kind = CV_SPEC_OBJ_FILE;
+    b->f[0] = iface("linux", CV_SPEC_IF_FILE, 0, 0, 0);
+    b->f[1] = iface("gicv", CV_SPEC_IF_FRAMES, 1, 0, 0);
+    b->f[2] = iface("initrd", CV_SPEC_IF_FILE, 2, 0, 0);
+    b->vm[0].ram_base = 0x40000000;
+    b->vm[0].ram_size = 0x20000000;
+    b->vm[0].vcpus = 1;
+    strcpy(b->vm[0].kernel, "linux");
+    strcpy(b->vm[0].initrd, "initrd");
+    strcpy(b->vm[0].bootargs, "console=ttyAMA0");
+}
+
+static int parse_vm(struct vm_blob *b)
+{
+    struct spec s;
+    return spec_parse(&s, b, sizeof(*b), err, sizeof(err));
+}
+
+static void test_vm_good(void)
+{
+    struct vm_blob b;
+    struct spec s;
+
+    make_vm_blob(&b);
+    CHECK(spec_parse(&s, &b, sizeof(b), err, sizeof(err)) == 0);
+    CHECK(s.vm == &b.vm[0] && s.vm[0].vcpus == 1);
+    CHECK(spec_iface_slots(&s, &s.iface[0]) == 0);
+    CHECK(spec_iface_slots(&s, &s.iface[1]) == 2);
+    CHECK(spec_comp_cap_count(&s, &s.comp[0]) == 2);
+    CHECK(spec_comp_info_ifaces(&s.comp[0]) == 4);
+    b.vm[0].initrd[0] = '\0'; /* optional */
+    CHECK(parse_vm(&b) == 0);
+    b.o[1].kind = CV_SPEC_OBJ_DATAPORT; /* frames of a dataport */
+    CHECK(parse_vm(&b) == 0);
+    b.c[0].vm_index = CV_SPEC_NONE;
+    b.h.vm_count = 0;
+    CHECK(parse_vm(&b) == 0);
+}
+
+/** One corruption per check of the vm table, files, frames, console. */
+static void test_vm(void)
+{
+    struct vm_blob b;
+
+    make_vm_blob(&b);
+    b.h.vm_off = 4;
+    CHECK_FAILS(parse_vm(&b), err, "table");
+    make_vm_blob(&b);
+    b.h.vm_count = 2;
+    CHECK_FAILS(parse_vm(&b), err, "table");
+    make_vm_blob(&b);
+    b.vm[0].ram_base += 0x1000;
+    CHECK_FAILS(parse_vm(&b), err, "vm 0: ram");
+    make_vm_blob(&b);
+    b.vm[0].ram_size = 0;
+    CHECK_FAILS(parse_vm(&b), err, "vm 0: ram");
+    make_vm_blob(&b);
+    b.vm[0].ram_base = 0xffffffffffe00000ull;
+    CHECK_FAILS(parse_vm(&b), err, "wraps");
+    make_vm_blob(&b);
+    b.vm[0].vcpus = 9;
+    CHECK_FAILS(parse_vm(&b), err, "vcpus 9");
+    make_vm_blob(&b);
+    b.vm[0].flags = 1;
+    CHECK_FAILS(parse_vm(&b), err, "flags");
+    make_vm_blob(&b);
+    memset(b.vm[0].bootargs, 'a', sizeof(b.vm[0].bootargs));
+    CHECK_FAILS(parse_vm(&b), err, "bootargs");
+    make_vm_blob(&b);
+    b.vm[0].kernel[0] = '\0';
+    CHECK_FAILS(parse_vm(&b), err, "bad kernel");
+    make_vm_blob(&b);
+    strcpy(b.vm[0].initrd, "gicv"); /* an iface, but not a FILE */
+    CHECK_FAILS(parse_vm(&b), err, "not among its files");
+    make_vm_blob(&b);
+    b.c[0].vm_index = 1;
+    CHECK_FAILS(parse_vm(&b), err, "vm_index 1");
+    make_vm_blob(&b);
+    b.f[0].object = 1;
+    CHECK_FAILS(parse_vm(&b), err, "does not match");
+    make_vm_blob(&b);
+    b.f[1].object = 0;
+    CHECK_FAILS(parse_vm(&b), err, "not a dataport or device");
+    make_vm_blob(&b);
+    b.c[0].cnode_radix = 3;
+    CHECK_FAILS(parse_vm(&b), err, "too small");
+    make_vm_blob(&b);
+    b.o[1].size = 0x9000; /* 8 fixed + 9 frame caps > 16 slots */
+    CHECK_FAILS(parse_vm(&b), err, "17 slots needed");
+    make_vm_blob(&b);
+    strcpy(b.f[1].name, "console");
+    CHECK_FAILS(parse_vm(&b), err, "clashes with the console");
+    make_vm_blob(&b);
+    b.o[2].kind = CV_SPEC_OBJ_CONSOLE; /* the loader makes it, not the spec */
+    CHECK_FAILS(parse_vm(&b), err, "unknown kind");
+    make_vm_blob(&b);
+    b.f[2].kind = CV_SPEC_IF_CONSOLE;
+    CHECK_FAILS(parse_vm(&b), err, "unknown kind");
 }
 
 /*
@@ -334,6 +475,8 @@ int main(void)
     test_components();
     test_ifaces();
     test_irq();
+    test_vm_good();
+    test_vm();
     test_archive();
     return test_done("test_loader_spec");
 }

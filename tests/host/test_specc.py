@@ -17,6 +17,7 @@ import sys
 import tempfile
 
 PROGRAMS = "hello_client,hello_server,tests"
+FILES = "linux,initrd"
 failures = []
 
 
@@ -47,7 +48,7 @@ def check_bad(specc, path, tmp):
     out = os.path.join(tmp, "bad.bin")
     if not want:
         return fail(name, "no '// expect:' line")
-    r = run([specc, "--programs", PROGRAMS, "-o", out, path])
+    r = run([specc, "--programs", PROGRAMS, "--files", FILES, "-o", out, path])
     if r.returncode != 1:
         return fail(name, "exit status %d, want 1" % r.returncode)
     for text in want:
@@ -63,7 +64,7 @@ def compile_dump(specc, path, tmp, programs=PROGRAMS):
     out = os.path.join(tmp, os.path.basename(path) + ".bin")
     args = [specc, "-o", out, path]
     if programs:
-        args[1:1] = ["--programs", programs]
+        args[1:1] = ["--programs", programs, "--files", FILES]
     r = run(args)
     if r.returncode != 0:
         fail(path, "specc failed:\n" + r.stderr)
@@ -118,6 +119,30 @@ GOOD = {
                       "size": "0x1000"},
         "object[6]": {"name": "rtc_irq", "kind": "irq", "irq": "34"},
     },
+    "vm.dts": {
+        "spec": {"app": "vm", "components": "2", "objects": "4",
+                 "ifaces": "6", "vms": "2"},
+        "component[0]": {"name": "vm0", "untyped_bits": "30",
+                         "flags": "0x2", "cnode_radix": "5",
+                         "iface_count": "4", "vm": "0"},
+        "component[1]": {"iface_first": "4", "vm": "1"},
+        "iface[0]": {"name": "linux", "kind": "file", "object": "linux",
+                     "vaddr": "0x0", "rights": "0x1"},
+        "iface[1]": {"name": "initrd", "kind": "file"},
+        "iface[2]": {"name": "gicv", "kind": "frames", "vaddr": "0x0"},
+        "iface[3]": {"name": "ram", "kind": "frames", "object": "ram"},
+        "iface[4]": {"name": "linux", "kind": "file", "object": "linux"},
+        "iface[5]": {"name": "ram", "kind": "dataport",
+                     "vaddr": "0x10000000"},
+        "object[0]": {"name": "linux", "kind": "file"},
+        "object[2]": {"name": "gicv", "kind": "device",
+                      "paddr": "0x8040000", "size": "0x2000"},
+        "vm[0]": {"ram_base": "0x40000000", "ram_size": "0x20000000",
+                  "vcpus": "2", "kernel": "linux", "initrd": "initrd",
+                  "bootargs": '"console=ttyAMA0'},
+        "vm[1]": {"ram_base": "0x100000000", "ram_size": "0x200000",
+                  "vcpus": "1", "initrd": "none", "bootargs": '""'},
+    },
     "include.dts": {
         "spec": {"app": "include"},
         "component[0]": {"priority": "7", "affinity": "2"},
@@ -148,15 +173,19 @@ def check_binary(specc, tmp, good_dir):
     if r.returncode != 0:
         return fail("binary", r.stderr)
     blob = open(out, "rb").read()
-    magic, version, total, ncomp, nobj, nif, coff, ooff, ioff = \
-        struct.unpack_from("<9I", blob)
-    want = (0x50535643, 1, len(blob), 2, 3, 6, 72, 72 + 2 * 104,
-            72 + 2 * 104 + 3 * 56)
-    if (magic, version, total, ncomp, nobj, nif, coff, ooff, ioff) != want:
-        return fail("binary", "header %r" % ((magic, version, total, ncomp,
-                                              nobj, nif, coff, ooff, ioff),))
-    if blob[40:46] != b"hello\0" or total != ioff + 6 * 64:
-        return fail("binary", "app name or size")
+    # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
+    # component 112, object 56, iface 64, vm 344 bytes.
+    head = struct.unpack_from("<10I", blob)
+    want = (0x50535643, 2, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+            80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
+    if head != want:
+        return fail("binary", "header %r, want %r" % (head, want))
+    vm_count, = struct.unpack_from("<I", blob, 72)
+    if blob[40:46] != b"hello\0" or vm_count != 0 or head[2] != head[9]:
+        return fail("binary", "app name, vm_count or size")
+    # vm_index of a component without a vm (offset 104 in the component).
+    if struct.unpack_from("<I", blob, 80 + 104)[0] != 0xffffffff:
+        return fail("binary", "vm_index of a component without vm")
     # Corrupt the magic: --dump must refuse it.
     bad = os.path.join(tmp, "corrupt.bin")
     open(bad, "wb").write(b"XXXX" + blob[4:])

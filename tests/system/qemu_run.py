@@ -4,7 +4,7 @@
 Used by the system tests (ctest) and the benchmarks. QEMU always dies with
 this script: on success, failure, timeout or Ctrl-C.
 
-  qemu_run.py --image IMG [--smp N] [--mem 1G] [--machine M] [--timeout S]
+  qemu_run.py --image IMG [--smp N] [--mem 2G] [--machine M] [--timeout S]
               [--expect REGEX]... [--reject REGEX]... [--send TEXT]...
               [--expect-exit] [--log FILE] [--qemu-arg ARG]...
   qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
@@ -156,7 +156,7 @@ def main():
                    help="-M value (bench/ipc/run.sh adds dtb-randomness=off)")
     p.add_argument("--cpu", default="cortex-a57")
     p.add_argument("--smp", type=int, default=1)
-    p.add_argument("--mem", default="1G")
+    p.add_argument("--mem", default="2G")
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--settle", type=float, default=0.0,
                    help="seconds to keep watching for --reject after the last match")

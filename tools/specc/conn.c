@@ -29,10 +29,10 @@ static int conn_dataport(struct desc *d, const struct prop_node *n, uint32_t obj
 static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj);
 
 static const char *const conn_props_channel[] = {"type", "from", "to", NULL};
-static const char *const conn_props_dataport[] = {"type", "from", "to", "size", NULL};
+static const char *const conn_props_dataport[] = {"type", "from", "to", "size", "caps", NULL};
 /* "from" is listed only to give a better error in conn_device(). */
 static const char *const conn_props_device[] = {
-    "type", "from", "to", "address", "size", "interrupt", "irq-notification", NULL};
+    "type", "from", "to", "address", "size", "interrupt", "irq-notification", "caps", NULL};
 
 static const struct conn_type conn_types[] = {
     {"rpc", CV_SPEC_OBJ_ENDPOINT, conn_rpc, conn_props_channel},
@@ -221,15 +221,30 @@ static int conn_size(struct desc *d, const struct prop_node *n, uint32_t obj)
     return 0;
 }
 
-/** Add the ends of `prop` (at least one) as read-write dataport mappings. */
+/**
+ * The interface kind of a `to` end of a dataport or device: the frame caps
+ * (FRAMES) with the `caps` flag, else `mapped`. Returns 0 (reported) on error.
+ */
+static uint32_t conn_to_kind(const struct prop_node *n, uint32_t mapped)
+{
+    int caps;
+
+    if (prop_flag(n, "caps", &caps))
+        return 0;
+    return caps ? CV_SPEC_IF_FRAMES : mapped;
+}
+
+/** Add the ends of `prop` (at least one) as read-write dataports of `kind`. */
 static int conn_dataport_ends(struct desc *d, const struct prop_node *n, const char *prop,
-                              uint32_t obj)
+                              uint32_t obj, uint32_t kind)
 {
     int count = conn_count_ends(n, "dataport", prop, 0);
     struct desc_iface *f;
 
+    if (kind == 0)
+        return -1;
     for (int i = 0; i < count; i++) {
-        f = conn_add_end(d, n, prop, i, obj, CV_SPEC_IF_DATAPORT);
+        f = conn_add_end(d, n, prop, i, obj, kind);
         if (!f)
             return -1;
         f->spec.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
@@ -237,11 +252,11 @@ static int conn_dataport_ends(struct desc *d, const struct prop_node *n, const c
     return count < 0 ? -1 : 0;
 }
 
-/** dataport: shared RAM mapped read-write by every end. */
+/** dataport: shared RAM mapped read-write by every end (`to`: maybe caps). */
 static int conn_dataport(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
-    if (conn_size(d, n, obj) || conn_dataport_ends(d, n, "from", obj) ||
-        conn_dataport_ends(d, n, "to", obj))
+    if (conn_size(d, n, obj) || conn_dataport_ends(d, n, "from", obj, CV_SPEC_IF_DATAPORT) ||
+        conn_dataport_ends(d, n, "to", obj, conn_to_kind(n, CV_SPEC_IF_DATAPORT)))
         return -1;
     return 0;
 }
@@ -326,10 +341,14 @@ static int conn_device_irq(struct desc *d, const struct prop_node *n, uint32_t c
     return 0;
 }
 
-/** device: frames at `address` (and maybe an interrupt) for one component. */
+/**
+ * device: frames at `address` (and maybe an interrupt) for one component,
+ * mapped, or handed over as caps with the `caps` flag.
+ */
 static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
     struct desc_iface *f;
+    uint32_t kind;
 
     if (prop_has(n, "from"))
         return prop_error(n, "from",
@@ -337,7 +356,8 @@ static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
                           "only 'to'");
     if (conn_device_region(d, n, obj) || conn_count_ends(n, "device", "to", 1) < 0)
         return -1;
-    f = conn_add_end(d, n, "to", 0, obj, CV_SPEC_IF_DEVICE);
+    kind = conn_to_kind(n, CV_SPEC_IF_DEVICE);
+    f = kind ? conn_add_end(d, n, "to", 0, obj, kind) : NULL;
     if (!f)
         return -1;
     f->spec.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;

@@ -7,6 +7,7 @@
 #include "conn.h"
 #include "diag.h"
 #include "prop.h"
+#include "vm.h"
 
 #include <capvisor/abi.h>
 #include <libfdt.h>
@@ -24,14 +25,14 @@
 #define DESC_MIN_RADIX        4u
 #define DESC_MAX_RADIX        12u
 #define DESC_MIN_UNTYPED_BITS 12u
-#define DESC_MAX_UNTYPED_BITS 28u
+#define DESC_MAX_UNTYPED_BITS 30u
 
 static const char *const desc_root_props[] = {"compatible",     "app-name",    "model",
                                               "#address-cells", "#size-cells", NULL};
 
 static const char *const desc_comp_props[] = {
-    "program",     "priority",     "affinity",    "stack-size",    "heap-size",
-    "cnode-radix", "untyped-bits", "irq-control", "fault-handler", NULL};
+    "program",      "priority",    "affinity",      "stack-size",    "heap-size", "cnode-radix",
+    "untyped-bits", "irq-control", "fault-handler", "console-input", "files",     NULL};
 
 /** Grow array `*arr` of `count` elements of `size` bytes by one (zeroed). */
 static void *desc_grow(void *arr, uint32_t count, size_t size, void **out)
@@ -70,6 +71,16 @@ struct desc_object *desc_add_object(struct desc *d)
     return e;
 }
 
+struct cv_spec_vm *desc_add_vm(struct desc *d)
+{
+    void *e;
+
+    d->vm = desc_grow(d->vm, d->vm_count, sizeof(*d->vm), &e);
+    if (e)
+        d->vm_count++;
+    return e;
+}
+
 /** Append a component; returns it (zeroed), or NULL. */
 static struct desc_component *desc_add_component(struct desc *d)
 {
@@ -95,27 +106,27 @@ void desc_free(struct desc *d)
     free(d->comp);
     free(d->obj);
     free(d->iface);
+    free(d->vm);
     memset(d, 0, sizeof(*d));
 }
 
-/** Check that `program` is one of --programs, listing them if not. */
-static int desc_check_program(const struct prop_node *n, const char *program,
-                              const struct desc_programs *programs)
+int desc_check_listed(const struct prop_node *n, const char *prop, const char *what,
+                      const char *name, const struct desc_programs *list)
 {
-    char list[512];
+    char names[512];
     size_t used = 0;
 
-    if (programs->count == 0)
+    if (list->count == 0)
         return 0;
-    for (uint32_t i = 0; i < programs->count; i++) {
-        if (strcmp(programs->name[i], program) == 0)
+    for (uint32_t i = 0; i < list->count; i++) {
+        if (strcmp(list->name[i], name) == 0)
             return 0;
     }
-    list[0] = '\0';
-    for (uint32_t i = 0; i < programs->count && used < sizeof(list); i++)
-        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-                                 programs->name[i]);
-    return prop_error(n, "program", "unknown program '%s' (programs: %s)", program, list);
+    names[0] = '\0';
+    for (uint32_t i = 0; i < list->count && used < sizeof(names); i++)
+        used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+                                 list->name[i]);
+    return prop_error(n, prop, "unknown %s '%s' (%ss: %s)", what, name, what, names);
 }
 
 /** Check that size property `prop` is a page multiple (non-zero if asked). */
@@ -160,12 +171,12 @@ static int desc_comp_name(const struct prop_node *n)
 
 /** Read one component node. */
 static int desc_component(struct desc *d, const struct prop_node *n,
-                          const struct desc_programs *programs)
+                          const struct desc_programs *programs, const struct desc_programs *files)
 {
     struct desc_component *c;
-    int irq_control;
+    int irq_control, console;
 
-    if (prop_check_known(n, desc_comp_props) || prop_check_leaf(n) || desc_comp_name(n))
+    if (prop_check_known(n, desc_comp_props) || vm_check_children(n) || desc_comp_name(n))
         return -1;
     c = desc_add_component(d);
     if (!c)
@@ -174,19 +185,22 @@ static int desc_component(struct desc *d, const struct prop_node *n,
     c->loc = prop_loc(n, NULL);
     c->fault_loc = prop_loc(n, "fault-handler");
     c->radix_loc = prop_loc(n, "cnode-radix");
+    c->files_loc = prop_loc(n, "files");
     c->spec.fault_handler = CV_SPEC_NONE;
+    c->spec.vm_index = CV_SPEC_NONE;
     if (prop_name(n, "program", 1, c->spec.program) ||
-        desc_check_program(n, c->spec.program, programs) || desc_comp_numbers(n, &c->spec) ||
-        prop_flag(n, "irq-control", &irq_control) ||
-        prop_name(n, "fault-handler", 0, c->fault_name))
+        desc_check_listed(n, "program", "program", c->spec.program, programs) ||
+        desc_comp_numbers(n, &c->spec) || prop_flag(n, "irq-control", &irq_control) ||
+        prop_flag(n, "console-input", &console) || prop_name(n, "fault-handler", 0, c->fault_name))
         return -1;
-    c->spec.flags = irq_control ? CV_SPEC_COMP_IRQ_CONTROL : 0;
-    return 0;
+    c->spec.flags =
+        (irq_control ? CV_SPEC_COMP_IRQ_CONTROL : 0u) | (console ? CV_SPEC_COMP_CONSOLE : 0u);
+    return vm_load_files(d, n, d->comp_count - 1, files) || vm_load(d, n, d->comp_count - 1);
 }
 
 /** Read every child of /components. */
 static int desc_components(struct desc *d, const struct dtsrc *src, int off,
-                           const struct desc_programs *programs)
+                           const struct desc_programs *programs, const struct desc_programs *files)
 {
     struct prop_node parent, n;
     int child;
@@ -196,7 +210,7 @@ static int desc_components(struct desc *d, const struct dtsrc *src, int off,
         return -1;
     fdt_for_each_subnode(child, src->dtb, off)
     {
-        if (prop_node_init(&n, src, child, "component") || desc_component(d, &n, programs))
+        if (prop_node_init(&n, src, child, "component") || desc_component(d, &n, programs, files))
             return -1;
     }
     if (d->comp_count == 0)
@@ -284,7 +298,8 @@ static int desc_root(struct desc *d, const struct dtsrc *src, const struct prop_
     return desc_default_app_name(d, src, root);
 }
 
-int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs)
+int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs,
+              const struct desc_programs *files)
 {
     struct prop_node root;
     int comps, conns;
@@ -295,7 +310,7 @@ int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_program
     comps = fdt_subnode_offset(src->dtb, 0, "components");
     if (comps < 0)
         return prop_error(&root, NULL, "missing node 'components'");
-    if (desc_components(d, src, comps, programs) || desc_fault_handlers(d))
+    if (desc_components(d, src, comps, programs, files) || desc_fault_handlers(d))
         return -1;
     conns = fdt_subnode_offset(src->dtb, 0, "connections");
     if (conns < 0)

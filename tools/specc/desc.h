@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "dtsrc.h"
+#include "prop.h"
 
 /** Cores a component may be placed on (affinity < DESC_MAX_CORES). */
 #define DESC_MAX_CORES 4u
@@ -22,6 +23,7 @@ struct desc_component {
     const char *loc;                   /* "FILE:LINE" of the node */
     const char *fault_loc;             /* of the fault-handler property */
     const char *radix_loc;             /* of cnode-radix (or the node) */
+    const char *files_loc;             /* of files (or the node) */
 };
 
 /** A connection object (or the irq object of a device connection). */
@@ -48,9 +50,14 @@ struct desc {
     uint32_t obj_count;
     struct desc_iface *iface; /* declaration order, then grouped by layout */
     uint32_t iface_count;
+    struct cv_spec_vm *vm; /* in component order (vm_index) */
+    uint32_t vm_count;
 };
 
-/** The programs a description may name (--programs), or all if count 0. */
+/**
+ * The programs (--programs) or boot-archive files (--files) a description
+ * may name, or any name if count is 0.
+ */
 struct desc_programs {
     char **name;
     uint32_t count;
@@ -61,7 +68,8 @@ struct desc_programs {
  * property). Interfaces are left in declaration order for layout_build().
  * Returns 0, or -1 after printing `FILE:LINE: error: ...`.
  */
-int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs);
+int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_programs *programs,
+              const struct desc_programs *files);
 
 /** Free what desc_load() allocated. */
 void desc_free(struct desc *d);
@@ -74,5 +82,15 @@ struct desc_iface *desc_add_iface(struct desc *d, uint32_t comp);
 
 /** Append an object; returns it (zeroed), or NULL. */
 struct desc_object *desc_add_object(struct desc *d);
+
+/** Append a vm table entry; returns it (zeroed), or NULL. */
+struct cv_spec_vm *desc_add_vm(struct desc *d);
+
+/**
+ * Check that `name` (from property `prop` of `n`) is in `list`, unless the
+ * list is empty; the error names it as `what` and lists the known names.
+ */
+int desc_check_listed(const struct prop_node *n, const char *prop, const char *what,
+                      const char *name, const struct desc_programs *list);
 
 #endif /* SPECC_DESC_H */

@@ -9,18 +9,21 @@
 #include <inttypes.h>
 #include <string.h>
 
-/** The three tables of a checked blob. */
+/** The tables of a checked blob. */
 struct dump_tables {
     const struct cv_spec_header *h;
     const struct cv_spec_component *comp;
     const struct cv_spec_object *obj;
     const struct cv_spec_iface *iface;
+    const struct cv_spec_vm *vm;
 };
 
-static const char *const dump_obj_kinds[] = {"?",        "endpoint", "notification",
-                                             "dataport", "device",   "irq"};
+static const char *const dump_obj_kinds[] = {"?",      "endpoint", "notification", "dataport",
+                                             "device", "irq",      "file",         "console"};
 static const char *const dump_if_kinds[] = {
-    "?", "rpc_client", "rpc_server", "ntfn_emit", "ntfn_consume", "dataport", "device", "irq"};
+    "?",      "rpc_client", "rpc_server", "ntfn_emit", "ntfn_consume", "dataport",
+    "device", "irq",        "file",       "frames",    "console"};
+#define DUMP_COUNT(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
 /** Name of `kind` in `names` (count entries), "?" if out of range. */
 static const char *dump_kind(const char *const names[], uint32_t count, uint32_t kind)
@@ -51,12 +54,14 @@ static int dump_check_header(const void *buf, size_t size, struct dump_tables *t
         return -1;
     if (!dump_table_ok(h->component_off, h->component_count, sizeof(*t->comp), h->total_size) ||
         !dump_table_ok(h->object_off, h->object_count, sizeof(*t->obj), h->total_size) ||
-        !dump_table_ok(h->iface_off, h->iface_count, sizeof(*t->iface), h->total_size))
+        !dump_table_ok(h->iface_off, h->iface_count, sizeof(*t->iface), h->total_size) ||
+        !dump_table_ok(h->vm_off, h->vm_count, sizeof(*t->vm), h->total_size))
         return -1;
     t->h = h;
     t->comp = (const void *)(b + h->component_off);
     t->obj = (const void *)(b + h->object_off);
     t->iface = (const void *)(b + h->iface_off);
+    t->vm = (const void *)(b + h->vm_off);
     return 0;
 }
 
@@ -69,7 +74,15 @@ static int dump_check_tables(const struct dump_tables *t)
         if (!dump_name_ok(c->name) || !dump_name_ok(c->program) ||
             c->iface_first > t->h->iface_count ||
             c->iface_count > t->h->iface_count - c->iface_first ||
-            (c->fault_handler != CV_SPEC_NONE && c->fault_handler >= t->h->component_count))
+            (c->fault_handler != CV_SPEC_NONE && c->fault_handler >= t->h->component_count) ||
+            (c->vm_index != CV_SPEC_NONE && c->vm_index >= t->h->vm_count))
+            return -1;
+    }
+    for (uint32_t i = 0; i < t->h->vm_count; i++) {
+        const struct cv_spec_vm *v = &t->vm[i];
+
+        if (!dump_name_ok(v->kernel) || !dump_name_ok(v->initrd) ||
+            !memchr(v->bootargs, '\0', sizeof(v->bootargs)))
             return -1;
     }
     for (uint32_t i = 0; i < t->h->object_count; i++) {
@@ -97,23 +110,26 @@ static void dump_iface(const struct dump_tables *t, uint32_t i, FILE *out)
     fprintf(out,
             "  iface[%u] name=%s kind=%s object=%s badge=0x%" PRIx64 " vaddr=0x%" PRIx64
             " rights=0x%x ntfn_iface=%s\n",
-            i, f->name, dump_kind(dump_if_kinds, 8, f->kind), t->obj[f->object].name, f->badge,
-            f->vaddr, f->rights, ntfn);
+            i, f->name, dump_kind(dump_if_kinds, DUMP_COUNT(dump_if_kinds), f->kind),
+            t->obj[f->object].name, f->badge, f->vaddr, f->rights, ntfn);
 }
 
 /** Print component `i` and its interfaces. */
 static void dump_component(const struct dump_tables *t, uint32_t i, FILE *out)
 {
     const struct cv_spec_component *c = &t->comp[i];
+    char vm[16] = "none";
 
+    if (c->vm_index != CV_SPEC_NONE)
+        snprintf(vm, sizeof(vm), "%u", c->vm_index);
     fprintf(out,
             "component[%u] name=%s program=%s priority=%u affinity=%u "
             "stack_size=0x%x heap_size=0x%x cnode_radix=%u untyped_bits=%u "
-            "flags=0x%x fault_handler=%s iface_first=%u iface_count=%u\n",
+            "flags=0x%x fault_handler=%s iface_first=%u iface_count=%u vm=%s\n",
             i, c->name, c->program, c->priority, c->affinity, c->stack_size, c->heap_size,
             c->cnode_radix, c->untyped_bits, c->flags,
             c->fault_handler == CV_SPEC_NONE ? "none" : t->comp[c->fault_handler].name,
-            c->iface_first, c->iface_count);
+            c->iface_first, c->iface_count, vm);
     for (uint32_t j = 0; j < c->iface_count; j++)
         dump_iface(t, c->iface_first + j, out);
 }
@@ -124,7 +140,20 @@ static void dump_object(const struct dump_tables *t, uint32_t i, FILE *out)
     const struct cv_spec_object *o = &t->obj[i];
 
     fprintf(out, "object[%u] name=%s kind=%s irq=%u paddr=0x%" PRIx64 " size=0x%" PRIx64 "\n", i,
-            o->name, dump_kind(dump_obj_kinds, 6, o->kind), o->irq, o->paddr, o->size);
+            o->name, dump_kind(dump_obj_kinds, DUMP_COUNT(dump_obj_kinds), o->kind), o->irq,
+            o->paddr, o->size);
+}
+
+/** Print vm `i`; bootargs last, quoted, as it may hold spaces. */
+static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
+{
+    const struct cv_spec_vm *v = &t->vm[i];
+
+    fprintf(out,
+            "vm[%u] ram_base=0x%" PRIx64 " ram_size=0x%" PRIx64 " vcpus=%u flags=0x%x kernel=%s "
+            "initrd=%s bootargs=\"%s\"\n",
+            i, v->ram_base, v->ram_size, v->vcpus, v->flags, v->kernel,
+            v->initrd[0] ? v->initrd : "none", v->bootargs);
 }
 
 int dump_spec(const void *buf, size_t size, FILE *out)
@@ -138,12 +167,14 @@ int dump_spec(const void *buf, size_t size, FILE *out)
     }
     fprintf(out,
             "spec app=%s total_size=%u components=%u objects=%u "
-            "ifaces=%u\n",
+            "ifaces=%u vms=%u\n",
             t.h->app_name, t.h->total_size, t.h->component_count, t.h->object_count,
-            t.h->iface_count);
+            t.h->iface_count, t.h->vm_count);
     for (uint32_t i = 0; i < t.h->component_count; i++)
         dump_component(&t, i, out);
     for (uint32_t i = 0; i < t.h->object_count; i++)
         dump_object(&t, i, out);
+    for (uint32_t i = 0; i < t.h->vm_count; i++)
+        dump_vm(&t, i, out);
     return 0;
 }

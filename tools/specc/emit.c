@@ -19,6 +19,7 @@ _Static_assert(sizeof(struct cv_spec_header) % 8 == 0, "header size");
 _Static_assert(sizeof(struct cv_spec_component) % 8 == 0, "component size");
 _Static_assert(sizeof(struct cv_spec_object) % 8 == 0, "object size");
 _Static_assert(sizeof(struct cv_spec_iface) % 8 == 0, "iface size");
+_Static_assert(sizeof(struct cv_spec_vm) % 8 == 0, "vm size");
 
 /** Fill the header of a blob with `d`'s counts and table offsets. */
 static void emit_header(const struct desc *d, struct cv_spec_header *h)
@@ -28,10 +29,12 @@ static void emit_header(const struct desc *d, struct cv_spec_header *h)
     h->component_count = d->comp_count;
     h->object_count = d->obj_count;
     h->iface_count = d->iface_count;
+    h->vm_count = d->vm_count;
     h->component_off = sizeof(*h);
     h->object_off = h->component_off + d->comp_count * (uint32_t)sizeof(struct cv_spec_component);
     h->iface_off = h->object_off + d->obj_count * (uint32_t)sizeof(struct cv_spec_object);
-    h->total_size = h->iface_off + d->iface_count * (uint32_t)sizeof(struct cv_spec_iface);
+    h->vm_off = h->iface_off + d->iface_count * (uint32_t)sizeof(struct cv_spec_iface);
+    h->total_size = h->vm_off + d->vm_count * (uint32_t)sizeof(struct cv_spec_vm);
     memcpy(h->app_name, d->app_name, sizeof(h->app_name));
 }
 
@@ -54,6 +57,8 @@ void *emit_build(const struct desc *d, size_t *size)
     for (uint32_t i = 0; i < d->iface_count; i++)
         memcpy(blob + h.iface_off + i * sizeof(struct cv_spec_iface), &d->iface[i].spec,
                sizeof(struct cv_spec_iface));
+    if (d->vm_count)
+        memcpy(blob + h.vm_off, d->vm, d->vm_count * sizeof(struct cv_spec_vm));
     *size = h.total_size;
     return blob;
 }

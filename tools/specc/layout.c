@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define LAYOUT_REGION_ALIGN (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB */
-#define LAYOUT_VSPACE_END   (1ull << CV_VSPACE_BITS)
 
 /** Reorder d->iface so each component's interfaces are contiguous. */
 static int layout_group(struct desc *d)
@@ -35,23 +34,44 @@ static int layout_group(struct desc *d)
     return 0;
 }
 
-/** Whether an interface of `kind` is a capability in the cspace. */
-static int layout_has_cap(uint32_t kind)
+/** Cspace slots interface `f` takes: one per frame for FRAMES. */
+static uint32_t layout_cap_slots(const struct desc *d, const struct desc_iface *f)
 {
-    return kind != CV_SPEC_IF_DATAPORT && kind != CV_SPEC_IF_DEVICE;
+    switch (f->spec.kind) {
+    case CV_SPEC_IF_DATAPORT:
+    case CV_SPEC_IF_DEVICE:
+    case CV_SPEC_IF_FILE:
+        return 0;
+    case CV_SPEC_IF_FRAMES:
+        return (uint32_t)(d->obj[f->spec.object].spec.size / CV_PAGE_SIZE);
+    default:
+        return 1;
+    }
 }
 
-/** Check one component's interfaces: count and unique names. */
+/**
+ * Check one component's interfaces: count and unique names. A
+ * console-input component also gets the interface "console" (loader).
+ */
 static int layout_check_names(const struct desc *d, uint32_t c)
 {
     const struct cv_spec_component *comp = &d->comp[c].spec;
     const struct desc_iface *f = &d->iface[comp->iface_first];
+    int console = (comp->flags & CV_SPEC_COMP_CONSOLE) != 0;
+    uint32_t max = CV_COMP_INFO_MAX_IFACES - (console ? 1u : 0u);
 
-    if (comp->iface_count > CV_COMP_INFO_MAX_IFACES) {
-        diag_error(f[CV_COMP_INFO_MAX_IFACES].loc,
-                   "component '%s': more "
-                   "than %u interfaces",
-                   comp->name, CV_COMP_INFO_MAX_IFACES);
+    if (comp->iface_count > max) {
+        diag_error(f[max].loc, "component '%s': more than %u interfaces%s", comp->name, max,
+                   console ? " (besides 'console')" : "");
+        return -1;
+    }
+    for (uint32_t i = 0; console && i < comp->iface_count; i++) {
+        if (strcmp(f[i].spec.name, "console") != 0)
+            continue;
+        diag_error(f[i].loc,
+                   "component '%s': interface name 'console' is taken by "
+                   "console-input",
+                   comp->name);
         return -1;
     }
     for (uint32_t i = 1; i < comp->iface_count; i++) {
@@ -74,20 +94,24 @@ static int layout_check_radix(const struct desc *d, uint32_t c)
 {
     const struct desc_component *comp = &d->comp[c];
     const struct desc_iface *f = &d->iface[comp->spec.iface_first];
-    uint32_t caps = 0, slots = 1u << comp->spec.cnode_radix;
+    uint64_t caps = 0, slots = 1ull << comp->spec.cnode_radix;
 
     for (uint32_t i = 0; i < comp->spec.iface_count; i++)
-        caps += layout_has_cap(f[i].spec.kind);
+        caps += layout_cap_slots(d, &f[i]);
     if (CV_COMP_SLOT_FIRST_IFACE + caps <= slots)
         return 0;
     diag_error(comp->radix_loc,
                "component '%s': cnode-radix %u gives %u "
-               "slots, too few for %u interface capabilities from slot %u",
-               comp->spec.name, comp->spec.cnode_radix, slots, caps, CV_COMP_SLOT_FIRST_IFACE);
+               "slots, too few for %llu interface capabilities from slot %u",
+               comp->spec.name, comp->spec.cnode_radix, (unsigned)slots, (unsigned long long)caps,
+               CV_COMP_SLOT_FIRST_IFACE);
     return -1;
 }
 
-/** Place one component's dataports and devices from CV_COMP_SHARED_BASE. */
+/**
+ * Place one component's dataports and devices from CV_COMP_SHARED_BASE,
+ * below CV_COMP_FILES_BASE (the loader places files from there).
+ */
 static int layout_vaddrs(struct desc *d, uint32_t c)
 {
     const struct desc_component *comp = &d->comp[c];
@@ -98,11 +122,11 @@ static int layout_vaddrs(struct desc *d, uint32_t c)
         if (f[i].spec.kind != CV_SPEC_IF_DATAPORT && f[i].spec.kind != CV_SPEC_IF_DEVICE)
             continue;
         size = d->obj[f[i].spec.object].spec.size;
-        if (size > LAYOUT_VSPACE_END - next) {
+        if (next > CV_COMP_FILES_BASE || size > CV_COMP_FILES_BASE - next) {
             diag_error(f[i].loc,
                        "component '%s': shared regions do not fit "
                        "below 0x%llx",
-                       comp->spec.name, (unsigned long long)LAYOUT_VSPACE_END);
+                       comp->spec.name, (unsigned long long)CV_COMP_FILES_BASE);
             return -1;
         }
         f[i].spec.vaddr = next;

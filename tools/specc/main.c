@@ -1,7 +1,7 @@
 /*
  * specc: the system-description compiler.
  *
- *   specc [--programs a,b,c] -o spec.bin app.dts
+ *   specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts
  *   specc --dump spec.bin
  *
  * Compiles an app's devicetree description (docs/system-description.md)
@@ -28,34 +28,41 @@ struct main_args {
     const char *dump;
     char *program_list; /* --programs, split in place */
     struct desc_programs programs;
+    char *file_list; /* --files, split in place */
+    struct desc_programs files;
 };
 
 /** Print usage to stderr; returns exit status 1. */
 static int main_usage(void)
 {
-    fprintf(stderr, "usage: specc [--programs a,b,c] -o spec.bin app.dts\n"
+    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts\n"
                     "       specc --dump spec.bin\n");
     return 1;
 }
 
-/** Split the comma-separated --programs value into args->programs. */
-static int main_split_programs(struct main_args *args, const char *list)
+/** Split comma-separated `list` (option `opt`) into *names, in *storage. */
+static int main_split(const char *opt, const char *list, char **storage,
+                      struct desc_programs *names)
 {
     char *save = NULL, *p;
     uint32_t count = 1;
 
+    if (*storage) {
+        diag_tool_error("%s given twice", opt);
+        return -1;
+    }
     for (const char *c = list; *c; c++)
         count += *c == ',';
-    args->program_list = strdup(list);
-    args->programs.name = calloc(count, sizeof(char *));
-    if (!args->program_list || !args->programs.name) {
+    *storage = strdup(list);
+    names->name = calloc(count, sizeof(char *));
+    if (!*storage || !names->name) {
         diag_tool_error("out of memory");
         return -1;
     }
-    for (p = strtok_r(args->program_list, ",", &save); p; p = strtok_r(NULL, ",", &save))
-        args->programs.name[args->programs.count++] = p;
-    if (args->programs.count == 0) {
-        diag_tool_error("--programs names no program");
+    for (p = strtok_r(*storage, ",", &save); p; p = strtok_r(NULL, ",", &save))
+        names->name[names->count++] = p;
+    if (names->count == 0) {
+        diag_tool_error("%s names nothing", opt);
         return -1;
     }
     return 0;
@@ -68,7 +75,10 @@ static int main_parse(int argc, char **argv, struct main_args *args)
         const char *a = argv[i];
 
         if (strcmp(a, "--programs") == 0 && i + 1 < argc) {
-            if (main_split_programs(args, argv[++i]))
+            if (main_split(a, argv[++i], &args->program_list, &args->programs))
+                return -1;
+        } else if (strcmp(a, "--files") == 0 && i + 1 < argc) {
+            if (main_split(a, argv[++i], &args->file_list, &args->files))
                 return -1;
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
             args->output = argv[++i];
@@ -118,7 +128,7 @@ static int main_compile(const struct main_args *args)
         dtsrc_close(&src);
         return 1;
     }
-    if (desc_load(&d, &src, &args->programs) == 0 && layout_build(&d) == 0 &&
+    if (desc_load(&d, &src, &args->programs, &args->files) == 0 && layout_build(&d) == 0 &&
         emit_write(&d, args->output) == 0)
         rc = 0;
     desc_free(&d);
@@ -129,15 +139,13 @@ static int main_compile(const struct main_args *args)
 int main(int argc, char **argv)
 {
     struct main_args args = {0};
-    int rc;
+    int rc = -1;
 
-    if (main_parse(argc, argv, &args) != 0) {
-        free(args.program_list);
-        free(args.programs.name);
-        return main_usage();
-    }
-    rc = args.dump ? main_dump(args.dump) : main_compile(&args);
+    if (main_parse(argc, argv, &args) == 0)
+        rc = args.dump ? main_dump(args.dump) : main_compile(&args);
     free(args.program_list);
     free(args.programs.name);
-    return rc;
+    free(args.file_list);
+    free(args.files.name);
+    return rc < 0 ? main_usage() : rc;
 }

@@ -61,3 +61,17 @@ int arch_uart_getc(void)
         return -1;
     return (int)(*uart_reg(UART_DR) & 0xff);
 }
+
+/** Receive and receive-timeout interrupts on (PL011 TRM 3.3.10 UARTIMSC). */
+void arch_uart_rx_irq_enable(void)
+{
+    if (uart_regs)
+        *uart_reg(UART_IMSC) = (1u << 4) | (1u << 6);
+}
+
+/** Clears the receive interrupts once the FIFO has been drained. */
+void arch_uart_rx_irq_ack(void)
+{
+    if (uart_regs)
+        *uart_reg(UART_ICR) = (1u << 4) | (1u << 6);
+}

@@ -81,7 +81,10 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
     r[CV_VCPU_CSSELR] = RD(csselr_el1);
     r[CV_VCPU_CNTV_CTL] = RD(cntv_ctl_el0);
     r[CV_VCPU_CNTV_CVAL] = RD(cntv_cval_el0);
-    WR(cntv_ctl_el0, 0); /* no guest timer interrupt outside the guest */
+    /* The timer keeps running: clearing CNTV_CTL here would drop the level
+     * of a firing timer before irq_handle() acknowledges it (spurious 1023,
+     * an endless IRQ loop). Outside the guest its PPI is disabled instead
+     * (vcpu.c set_vtimer_irq). */
     r[CV_VCPU_GICH_VMCR] = *gich(GICH_VMCR);
     r[CV_VCPU_GICH_APR] = *gich(GICH_APR);
     for (uint32_t i = 0; i < lrs; i++)

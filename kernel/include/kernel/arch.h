@@ -31,6 +31,7 @@ struct plat_info {
     uint64_t mem_size[PLAT_MAX_MEM];
     uint32_t mem_count;
     paddr_t uart;                   /* PL011 */
+    uint32_t uart_irq;              /* its INTID (0: none: no console input) */
     paddr_t gicd, gicc, gich, gicv; /* GICv2 distributor, cpu, hyp, vcpu */
     uint32_t gic_version;           /* 2 (3 not yet supported) */
     uint32_t timer_hyp_ppi;         /* EL2 physical timer PPI (INTID) */
@@ -47,6 +48,8 @@ void arch_uart_init(paddr_t base);
 void arch_uart_putc(char c);
 /** Non-blocking read: -1 when no character is waiting. */
 int arch_uart_getc(void);
+void arch_uart_rx_irq_enable(void);
+void arch_uart_rx_irq_ack(void);
 
 /* ---- per-core state ---- */
 struct core;

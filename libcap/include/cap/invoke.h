@@ -70,6 +70,11 @@ enum cv_err cv_pt_unmap(uint64_t pt);
 /** Create the handler for irq in dest_cnode[dest_index]. */
 enum cv_err cv_irq_get(uint64_t irq_control, unsigned irq, uint64_t dest_cnode,
                        uint64_t dest_index);
+/**
+ * Put a console input cap (CV_OBJ_CONSOLE) in dest_cnode[dest_index]
+ * (dest_cnode 0 = the caller's own root cnode).
+ */
+enum cv_err cv_irq_get_console(uint64_t irq_control, uint64_t dest_cnode, uint64_t dest_index);
 enum cv_err cv_irq_set_ntfn(uint64_t handler, uint64_t ntfn);
 enum cv_err cv_irq_ack(uint64_t handler);
 enum cv_err cv_irq_clear(uint64_t handler);

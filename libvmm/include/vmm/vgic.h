@@ -1,0 +1,145 @@
+/*
+ * Emulated GICv2 distributor and list-register bookkeeping for one VM.
+ *
+ * The guest reaches the hardware virtual CPU interface (GICV) directly; only
+ * the distributor is emulated here. Pending interrupts are handed to the
+ * kernel one list register (LR) at a time through an injector callback; the
+ * ones that do not fit stay pending in the distributor state, which is the
+ * bounded overflow queue: every interrupt is in it at most once (per source
+ * CPU for SGIs), it never allocates, and it is drained in priority order
+ * (lowest priority value first, then lowest INTID) whenever LRs are freed.
+ *
+ * Portable C11: no system calls; the VMM calls in on guest MMIO exits,
+ * device input and maintenance exits.
+ */
+#ifndef VMM_VGIC_H
+#define VMM_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VGIC_MAX_VCPUS   8u   /* GICv2 CPUNumber is 3 bits (spec 4.3.2) */
+#define VGIC_MAX_IRQS    256u /* INTIDs 0..255 at most */
+#define VGIC_MAX_LRS     64u  /* GICH_VTR.ListRegs is 6 bits */
+#define VGIC_NR_PRIVATE  32u  /* SGIs 0..15 and PPIs 16..31, banked per CPU */
+#define VGIC_NR_SGIS     16u
+#define VGIC_DIST_FRAME  0x10000u /* size of the distributor region in the guest */
+#define VGIC_DEFAULT_LRS 4u       /* GIC-400 implements 4 list registers */
+#define VGIC_PRIO_MASK   0xf8u    /* 5 priority bits: the width of GICH_LR.Priority */
+
+/** Outcome of a vGIC call. Hostile guest accesses get a defined outcome. */
+enum vgic_result {
+    VGIC_OK = 0,
+    VGIC_RAZ_WI,     /* reserved/unknown register: read 0, write ignored (logged once) */
+    VGIC_BAD_WIDTH,  /* size or alignment not allowed there (spec 4.1.4): read 0, ignored */
+    VGIC_BAD_OFFSET, /* offset outside the distributor frame */
+    VGIC_BAD_VCPU,   /* vCPU index >= the VM's vCPU count */
+    VGIC_BAD_INTID,  /* INTID not an input of that kind, or beyond the configured count */
+    VGIC_BAD_CONFIG  /* vgic_init / vgic_set_lr_count argument out of range */
+};
+
+/** Per-interrupt state (one per SPI, one per vCPU for each SGI/PPI). */
+struct vgic_irq {
+    uint8_t priority; /* GICD_IPRIORITYR byte, low 3 bits dropped */
+    uint8_t targets;  /* GICD_ITARGETSR byte (SPIs only) */
+    uint8_t flags;    /* VGIC_IRQ_* in vgic.c */
+    uint8_t pad;
+};
+
+/** One vCPU: its banked SGIs/PPIs, SGI sources and list-register use. */
+struct vgic_vcpu {
+    struct vgic_irq priv[VGIC_NR_PRIVATE];
+    uint8_t sgi_src[VGIC_NR_SGIS]; /* pending SGI n from CPU k: bit k */
+    unsigned lr_count;             /* LRs the kernel offers this vCPU */
+    uint64_t lr_used;              /* LRs holding one of our interrupts */
+    uint16_t lr_intid[VGIC_MAX_LRS];
+};
+
+/** Log hook: one line per distinct reserved offset or bad access (log once). */
+typedef void (*vgic_log_fn)(void *ctx, unsigned vcpu, uint64_t offset, bool write, const char *why);
+
+/** The distributor of one VM. Plain data: may live in .bss. */
+struct vgic {
+    unsigned vcpu_count;
+    unsigned irq_count;
+    uint32_t ctlr; /* GICD_CTLR: EnableGrp0 bit 0, EnableGrp1 bit 1 */
+    struct vgic_vcpu vcpu[VGIC_MAX_VCPUS];
+    struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
+    uint32_t logged[VGIC_DIST_FRAME / 4u / 32u]; /* one bit per word offset */
+    vgic_log_fn log;
+    void *log_ctx;
+};
+
+/** What goes into one list register (GICv2 spec 5.3, GICH_LRn fields). */
+struct vgic_lr {
+    uint16_t intid;   /* VirtualID */
+    uint8_t source;   /* CPUID: the requesting vCPU for SGIs, else 0 */
+    uint8_t priority; /* 8-bit priority; the LR keeps bits [7:3] */
+    bool group1;      /* Grp1 */
+    bool level;       /* level-sensitive: ask for a maintenance on EOI */
+};
+
+/** Returned by an injector when the kernel has no free LR (CV_E_BUSY). */
+#define VGIC_INJECT_BUSY 1
+
+/**
+ * Puts `e` into list register `lr` of `vcpu` (CV_OP_VCPU_INJECT_IRQ).
+ * Returns 0 on success, VGIC_INJECT_BUSY if the kernel had no free LR,
+ * a negative value on any other error.
+ */
+struct vgic_injector {
+    int (*inject)(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e);
+    void *ctx;
+};
+
+/** Resets `v` for `vcpus` (1..8) vCPUs and `irqs` INTIDs (multiple of 32, 32..256). */
+enum vgic_result vgic_init(struct vgic *v, unsigned vcpus, unsigned irqs);
+
+/** Installs the log-once hook (NULL: silent). */
+void vgic_set_log(struct vgic *v, vgic_log_fn log, void *ctx);
+
+/** Number of list registers the kernel gives `vcpu` (1..64, default 4). */
+enum vgic_result vgic_set_lr_count(struct vgic *v, unsigned vcpu, unsigned lrs);
+
+/**
+ * A guest access of `width` bytes at `offset` in the distributor frame by
+ * `vcpu`. Reads store the result in *value (0 for every non-OK result).
+ * GICv2 architecture spec 4.1 (register map), 4.1.4 (access sizes), 4.3.
+ */
+enum vgic_result vgic_dist_access(struct vgic *v, unsigned vcpu, uint64_t offset, unsigned width,
+                                  bool write, uint64_t *value);
+
+/**
+ * Drives the input line of PPI (16..31, banked: `vcpu` selects the CPU) or
+ * SPI (32.., `vcpu` ignored). A level interrupt is pending while the line is
+ * high; an edge-configured one latches pending on a rising edge (spec 3.2.4).
+ */
+enum vgic_result vgic_set_irq_level(struct vgic *v, unsigned vcpu, unsigned intid, bool level);
+
+/** An edge (pulse) on a PPI or SPI: latches it pending whatever its configuration. */
+enum vgic_result vgic_raise_irq(struct vgic *v, unsigned vcpu, unsigned intid);
+
+/**
+ * The highest-priority interrupt that `vcpu` should be given and that is not
+ * yet in one of its LRs (pending, enabled, group enabled, targeted). False if none.
+ */
+bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out);
+
+/** Bitmap of vCPUs with something to deliver and a free LR: the ones to kick. */
+uint32_t vgic_pending_vcpus(const struct vgic *v);
+
+/**
+ * Injects pending interrupts of `vcpu` in priority order while LRs are free.
+ * Returns the number injected, or the injector's negative error.
+ */
+int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj);
+
+/**
+ * The kernel reported the LRs in `freed` of `vcpu` empty (CV_FAULT_VM_MAINTENANCE):
+ * their interrupts left the LRs; a level one whose line is still high is
+ * pending again. Then drains pending interrupts into the free LRs when `inj`
+ * is not NULL. Bits for LRs we did not fill are ignored. Returns as vgic_deliver.
+ */
+int vgic_lrs_freed(struct vgic *v, unsigned vcpu, uint64_t freed, const struct vgic_injector *inj);
+
+#endif /* VMM_VGIC_H */

@@ -1,0 +1,237 @@
+/*
+ * Guest device tree generation with libfdt's sequential-write functions
+ * (fdt_create .. fdt_finish). Each node has its own function; the first
+ * libfdt error aborts the whole build (FDT_TRY).
+ */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "vmm/fdtgen.h"
+
+#define PHANDLE_GIC 1u
+#define PHANDLE_CLK 2u
+
+/* Interrupt specifier, arm/gic.yaml: type, number, flags. */
+#define GIC_SPI             0u
+#define GIC_PPI             1u
+#define IRQ_TYPE_LEVEL_HIGH 4u
+
+/* Architected timer PPIs (as INTID - 16): secure, non-secure, virtual, hypervisor. */
+static const uint32_t timer_ppis[4] = {13, 14, 11, 10};
+
+#define FDT_TRY(expr)                                                                              \
+    do {                                                                                           \
+        int err_ = (expr);                                                                         \
+        if (err_ < 0)                                                                              \
+            return err_;                                                                           \
+    } while (0)
+
+/** Sets every field but RAM, bootargs and initrd to the QEMU virt values. */
+void fdtgen_defaults(struct fdtgen_params *p)
+{
+    *p = (struct fdtgen_params){
+        .vcpu_count = 1,
+        .gicd_base = IPA(FDTGEN_GICD_BASE),
+        .gicc_base = IPA(FDTGEN_GICC_BASE),
+        .uart_base = IPA(FDTGEN_UART_BASE),
+        .uart_spi = FDTGEN_UART_SPI,
+    };
+}
+
+/** A property of two 64-bit cells per pair: <addr size> in (2, 2) cells. */
+static int prop_reg(void *fdt, const uint64_t *pairs, unsigned count)
+{
+    fdt64_t cells[4];
+
+    for (unsigned i = 0; i < count * 2u; i++)
+        cells[i] = cpu_to_fdt64(pairs[i]);
+    return fdt_property(fdt, "reg", cells, (int)(count * 2u * sizeof(fdt64_t)));
+}
+
+/** A property of `n` 32-bit cells. */
+static int prop_cells(void *fdt, const char *name, const uint32_t *vals, unsigned n)
+{
+    fdt32_t cells[12];
+
+    for (unsigned i = 0; i < n; i++)
+        cells[i] = cpu_to_fdt32(vals[i]);
+    return fdt_property(fdt, name, cells, (int)(n * sizeof(fdt32_t)));
+}
+
+/** Root properties: machine compatible, 2/2 cells, the GIC as default parent. */
+static int root_props(void *fdt)
+{
+    FDT_TRY(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 2));
+    FDT_TRY(fdt_property_cell(fdt, "#size-cells", 2));
+    FDT_TRY(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_GIC));
+    return fdt_property_string(fdt, "model", "capvisor guest");
+}
+
+/** /chosen: bootargs, initrd range, console (Linux chosen.txt). */
+static int node_chosen(void *fdt, const struct fdtgen_params *p)
+{
+    char path[32];
+
+    snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)p->uart_base.v);
+    FDT_TRY(fdt_begin_node(fdt, "chosen"));
+    if (p->bootargs)
+        FDT_TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
+    if (p->initrd_end.v > p->initrd_start.v) {
+        FDT_TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start.v));
+        FDT_TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end.v));
+    }
+    FDT_TRY(fdt_property_string(fdt, "stdout-path", path));
+    return fdt_end_node(fdt);
+}
+
+/** memory@base (devicetree spec 3.4). */
+static int node_memory(void *fdt, const struct fdtgen_params *p)
+{
+    char name[32];
+    uint64_t reg[2] = {p->ram_base.v, p->ram_size};
+
+    snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_base.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "device_type", "memory"));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    return fdt_end_node(fdt);
+}
+
+/** cpu@i: reg = MPIDR Aff0 = i, started with PSCI CPU_ON (devicetree spec 3.8). */
+static int node_cpu(void *fdt, unsigned i)
+{
+    char name[16];
+
+    snprintf(name, sizeof(name), "cpu@%u", i);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "device_type", "cpu"));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a57"));
+    FDT_TRY(fdt_property_cell(fdt, "reg", i));
+    FDT_TRY(fdt_property_string(fdt, "enable-method", "psci"));
+    return fdt_end_node(fdt);
+}
+
+static int node_cpus(void *fdt, const struct fdtgen_params *p)
+{
+    FDT_TRY(fdt_begin_node(fdt, "cpus"));
+    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 1));
+    FDT_TRY(fdt_property_cell(fdt, "#size-cells", 0));
+    for (unsigned i = 0; i < p->vcpu_count; i++)
+        FDT_TRY(node_cpu(fdt, i));
+    return fdt_end_node(fdt);
+}
+
+/** psci: PSCI 1.0 with the 0.2 function IDs, HVC conduit (arm/psci.yaml). */
+static int node_psci(void *fdt)
+{
+    static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
+
+    FDT_TRY(fdt_begin_node(fdt, "psci"));
+    FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+    FDT_TRY(fdt_property_string(fdt, "method", "hvc"));
+    return fdt_end_node(fdt);
+}
+
+/** intc: GICv2 distributor + CPU interface, no hypervisor regions (arm/gic.yaml). */
+static int node_gic(void *fdt, const struct fdtgen_params *p)
+{
+    char name[32];
+    uint64_t reg[4] = {p->gicd_base.v, FDTGEN_GIC_SIZE, p->gicc_base.v, FDTGEN_GIC_SIZE};
+
+    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)p->gicd_base.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
+    FDT_TRY(fdt_property_cell(fdt, "#interrupt-cells", 3));
+    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 0)); /* no interrupt-map users */
+    FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    FDT_TRY(prop_reg(fdt, reg, 2));
+    FDT_TRY(fdt_property_cell(fdt, "phandle", PHANDLE_GIC));
+    return fdt_end_node(fdt);
+}
+
+/** timer: four PPIs, level-high, routed to every CPU (GICv2 CPU mask in flags[15:8]). */
+static int node_timer(void *fdt, const struct fdtgen_params *p)
+{
+    uint32_t flags = (((1u << p->vcpu_count) - 1u) << 8) | IRQ_TYPE_LEVEL_HIGH;
+    uint32_t irqs[12];
+
+    for (unsigned i = 0; i < 4; i++) {
+        irqs[3 * i] = GIC_PPI;
+        irqs[3 * i + 1] = timer_ppis[i];
+        irqs[3 * i + 2] = flags;
+    }
+    FDT_TRY(fdt_begin_node(fdt, "timer"));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+    FDT_TRY(prop_cells(fdt, "interrupts", irqs, 12));
+    return fdt_end_node(fdt);
+}
+
+/** apb-pclk: the fixed 24 MHz clock both PL011 clock inputs use. */
+static int node_clock(void *fdt)
+{
+    FDT_TRY(fdt_begin_node(fdt, "apb-pclk"));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+    FDT_TRY(fdt_property_cell(fdt, "#clock-cells", 0));
+    FDT_TRY(fdt_property_cell(fdt, "clock-frequency", FDTGEN_UART_CLK));
+    FDT_TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+    FDT_TRY(fdt_property_cell(fdt, "phandle", PHANDLE_CLK));
+    return fdt_end_node(fdt);
+}
+
+/** pl011@base: an AMBA PrimeCell, SPI level-high (serial/pl011.yaml). */
+static int node_uart(void *fdt, const struct fdtgen_params *p)
+{
+    static const char compat[] = "arm,pl011\0arm,primecell";
+    static const char clk_names[] = "uartclk\0apb_pclk";
+    uint32_t irq[3] = {GIC_SPI, p->uart_spi, IRQ_TYPE_LEVEL_HIGH};
+    uint32_t clks[2] = {PHANDLE_CLK, PHANDLE_CLK};
+    uint64_t reg[2] = {p->uart_base.v, FDTGEN_UART_SIZE};
+    char name[32];
+
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)p->uart_base.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    FDT_TRY(prop_cells(fdt, "interrupts", irq, 3));
+    FDT_TRY(prop_cells(fdt, "clocks", clks, 2));
+    FDT_TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
+    return fdt_end_node(fdt);
+}
+
+/** The whole tree, in sequential-write order. */
+static int build(void *fdt, size_t size, const struct fdtgen_params *p)
+{
+    FDT_TRY(fdt_create(fdt, (int)size));
+    FDT_TRY(fdt_finish_reservemap(fdt));
+    FDT_TRY(fdt_begin_node(fdt, ""));
+    FDT_TRY(root_props(fdt));
+    FDT_TRY(node_chosen(fdt, p));
+    FDT_TRY(node_memory(fdt, p));
+    FDT_TRY(node_cpus(fdt, p));
+    FDT_TRY(node_psci(fdt));
+    FDT_TRY(node_gic(fdt, p));
+    FDT_TRY(node_timer(fdt, p));
+    FDT_TRY(node_clock(fdt));
+    FDT_TRY(node_uart(fdt, p));
+    FDT_TRY(fdt_end_node(fdt));
+    return fdt_finish(fdt);
+}
+
+/** Checks the parameters, then builds. */
+enum fdtgen_result fdtgen_build(const struct fdtgen_params *p, void *buf, size_t size,
+                                size_t *out_size)
+{
+    if (p->vcpu_count == 0 || p->vcpu_count > FDTGEN_MAX_VCPUS || p->ram_size == 0)
+        return FDTGEN_E_PARAM;
+    if (p->uart_spi > 987 || p->initrd_end.v < p->initrd_start.v || size > INT32_MAX)
+        return FDTGEN_E_PARAM;
+    int err = build(buf, size, p);
+    if (err == -FDT_ERR_NOSPACE)
+        return FDTGEN_E_NOSPACE;
+    if (err < 0)
+        return FDTGEN_E_LIBFDT;
+    if (out_size)
+        *out_size = fdt_totalsize(buf);
+    return FDTGEN_OK;
+}

@@ -1,0 +1,100 @@
+/*
+ * Data-abort decoding and MMIO region dispatch.
+ * ARM ARM (DDI 0487) D17.2.37 ESR_EL2: EC [31:26]; for a Data Abort the ISS
+ * holds ISV [24], SAS [23:22], SSE [21], SRT [20:16], SF [15], AR [14],
+ * CM [8], S1PTW [7], WnR [6].
+ */
+#include "vmm/mmio.h"
+
+#define ESR_EC_SHIFT     26u
+#define ESR_EC_DABT_LOW  0x24u
+#define ESR_ISS_ISV      (1ull << 24)
+#define ESR_ISS_SAS(esr) (((esr) >> 22) & 3u)
+#define ESR_ISS_SSE      (1ull << 21)
+#define ESR_ISS_SRT(esr) (((esr) >> 16) & 31u)
+#define ESR_ISS_SF       (1ull << 15)
+#define ESR_ISS_CM       (1ull << 8)
+#define ESR_ISS_S1PTW    (1ull << 7)
+#define ESR_ISS_WNR      (1ull << 6)
+
+/** All ones in the low `width` bytes. */
+static uint64_t width_mask(unsigned width)
+{
+    return width >= 8 ? ~0ull : (1ull << (8u * width)) - 1u;
+}
+
+/** Checks the syndrome says an emulatable single load/store. */
+static enum mmio_result check_esr(uint64_t esr)
+{
+    if (((esr >> ESR_EC_SHIFT) & 0x3fu) != ESR_EC_DABT_LOW)
+        return MMIO_NOT_DATA_ABORT;
+    if (!(esr & ESR_ISS_ISV))
+        return MMIO_UNDECODABLE;
+    if (esr & ESR_ISS_S1PTW)
+        return MMIO_STAGE1_WALK;
+    if (esr & ESR_ISS_CM)
+        return MMIO_CACHE_OP;
+    return MMIO_OK;
+}
+
+/** Decode: every field from the syndrome, write data masked to the width. */
+enum mmio_result mmio_decode(const struct mmio_exit *exit, struct mmio_access *out)
+{
+    uint64_t esr = exit->esr;
+    enum mmio_result res = check_esr(esr);
+
+    if (res != MMIO_OK)
+        return res;
+    out->ipa = IPA(exit->ipa);
+    out->width = 1u << ESR_ISS_SAS(esr);
+    out->write = (esr & ESR_ISS_WNR) != 0;
+    out->reg = (unsigned)ESR_ISS_SRT(esr);
+    out->sign_extend = (esr & ESR_ISS_SSE) != 0;
+    out->sf = (esr & ESR_ISS_SF) != 0;
+    out->value = 0;
+    if (out->write && out->reg != 31)
+        out->value = exit->rt_value & width_mask(out->width);
+    return MMIO_OK;
+}
+
+/** Load result: sign- or zero-extend to 64 bits, then cut to 32 if !SF (ARM ARM C6.2 LDRS*). */
+uint64_t mmio_read_result(const struct mmio_access *acc, uint64_t raw)
+{
+    uint64_t val = raw & width_mask(acc->width);
+
+    if (acc->sign_extend && acc->width < 8) {
+        uint64_t sign = 1ull << (8u * acc->width - 1u);
+        val = (val ^ sign) - sign;
+    }
+    if (!acc->sf)
+        val &= 0xffffffffull;
+    return val;
+}
+
+/** Whether [ipa, ipa + width) lies inside `r`, without overflow. */
+static bool region_holds(const struct mmio_region *r, uint64_t ipa, unsigned width)
+{
+    if (ipa < r->base.v)
+        return false;
+    uint64_t off = ipa - r->base.v;
+    return off < r->size && width <= r->size - off;
+}
+
+/** First matching region runs the access. */
+enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
+                               const struct mmio_region **hit)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct mmio_region *r = &table[i];
+        if (!region_holds(r, acc->ipa.v, acc->width))
+            continue;
+        if (hit)
+            *hit = r;
+        uint64_t off = acc->ipa.v - r->base.v;
+        return r->handler(r->dev, off, acc->width, acc->write, &acc->value) ? MMIO_OK
+                                                                            : MMIO_DEVICE_ERROR;
+    }
+    if (hit)
+        *hit = NULL;
+    return MMIO_UNBACKED;
+}

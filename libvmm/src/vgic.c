@@ -1,0 +1,238 @@
+/*
+ * vGIC state, interrupt inputs and list-register management.
+ * GICv2 architecture specification (IHI 0048B): chapter 3 (interrupt
+ * handling and prioritization), chapter 5 (GIC virtualization extensions).
+ */
+#include <string.h>
+
+#include <stddef.h>
+
+#include "vgic_internal.h"
+
+/** Resets every interrupt: disabled, group 0, level, priority 0 (spec 4.3). */
+enum vgic_result vgic_init(struct vgic *v, unsigned vcpus, unsigned irqs)
+{
+    if (vcpus == 0 || vcpus > VGIC_MAX_VCPUS)
+        return VGIC_BAD_CONFIG;
+    if (irqs < VGIC_NR_PRIVATE || irqs > VGIC_MAX_IRQS || irqs % 32u != 0)
+        return VGIC_BAD_CONFIG;
+    memset(v, 0, sizeof(*v));
+    v->vcpu_count = vcpus;
+    v->irq_count = irqs;
+    for (unsigned c = 0; c < vcpus; c++) {
+        v->vcpu[c].lr_count = VGIC_DEFAULT_LRS;
+        for (unsigned i = 0; i < VGIC_NR_SGIS; i++)
+            v->vcpu[c].priv[i].flags = VGIC_IRQ_EDGE; /* SGIs are edge (ICFGR0 RO) */
+    }
+    return VGIC_OK;
+}
+
+/** Installs the log-once hook. */
+void vgic_set_log(struct vgic *v, vgic_log_fn log, void *ctx)
+{
+    v->log = log;
+    v->log_ctx = ctx;
+}
+
+/** Sets the LR count of `vcpu`; LRs beyond the new count must be empty. */
+enum vgic_result vgic_set_lr_count(struct vgic *v, unsigned vcpu, unsigned lrs)
+{
+    if (vcpu >= v->vcpu_count)
+        return VGIC_BAD_VCPU;
+    if (lrs == 0 || lrs > VGIC_MAX_LRS)
+        return VGIC_BAD_CONFIG;
+    if (lrs < VGIC_MAX_LRS && (v->vcpu[vcpu].lr_used >> lrs) != 0)
+        return VGIC_BAD_CONFIG;
+    v->vcpu[vcpu].lr_count = lrs;
+    return VGIC_OK;
+}
+
+/** See vgic_internal.h: banked state below 32, shared above. */
+struct vgic_irq *vgic_irq_get(struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    if (intid >= v->irq_count || vcpu >= v->vcpu_count)
+        return NULL;
+    if (intid < VGIC_NR_PRIVATE)
+        return &v->vcpu[vcpu].priv[intid];
+    return &v->spi[intid - VGIC_NR_PRIVATE];
+}
+
+/** See vgic_internal.h. */
+const struct vgic_irq *vgic_irq_peek(const struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    return vgic_irq_get((struct vgic *)v, vcpu, intid);
+}
+
+/** Pending: a latched edge or set-pending, or a high level input (spec 3.2.4). */
+bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
+
+    if (!irq)
+        return false;
+    if (intid < VGIC_NR_SGIS)
+        return v->vcpu[vcpu].sgi_src[intid] != 0;
+    if (irq->flags & VGIC_IRQ_LATCH)
+        return true;
+    return (irq->flags & (VGIC_IRQ_LINE | VGIC_IRQ_EDGE)) == VGIC_IRQ_LINE;
+}
+
+/** The input interrupt `intid` of `vcpu`: PPIs and SPIs only. */
+static struct vgic_irq *input_irq(struct vgic *v, unsigned vcpu, unsigned intid,
+                                  enum vgic_result *res)
+{
+    if (intid < VGIC_NR_PRIVATE && vcpu >= v->vcpu_count) {
+        *res = VGIC_BAD_VCPU;
+        return NULL;
+    }
+    struct vgic_irq *irq = vgic_irq_get(v, intid < VGIC_NR_PRIVATE ? vcpu : 0, intid);
+    *res = (irq && intid >= VGIC_NR_SGIS) ? VGIC_OK : VGIC_BAD_INTID;
+    return *res == VGIC_OK ? irq : NULL;
+}
+
+/** Level input; a rising edge latches an edge-configured interrupt (spec 3.2.4). */
+enum vgic_result vgic_set_irq_level(struct vgic *v, unsigned vcpu, unsigned intid, bool level)
+{
+    enum vgic_result res;
+    struct vgic_irq *irq = input_irq(v, vcpu, intid, &res);
+
+    if (!irq)
+        return res;
+    bool rising = level && !(irq->flags & VGIC_IRQ_LINE);
+    if (rising && (irq->flags & VGIC_IRQ_EDGE))
+        irq->flags |= VGIC_IRQ_LATCH;
+    if (level)
+        irq->flags |= VGIC_IRQ_LINE;
+    else
+        irq->flags &= (uint8_t)~VGIC_IRQ_LINE;
+    return VGIC_OK;
+}
+
+/** A pulse: latches pending. */
+enum vgic_result vgic_raise_irq(struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    enum vgic_result res;
+    struct vgic_irq *irq = input_irq(v, vcpu, intid, &res);
+
+    if (irq)
+        irq->flags |= VGIC_IRQ_LATCH;
+    return res;
+}
+
+/** Whether a pending `intid` may be signalled to `vcpu` now (spec 3.2, 4.3.1). */
+static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
+    unsigned group = (irq->flags & VGIC_IRQ_GROUP1) ? 1u : 0u;
+
+    if (!(irq->flags & VGIC_IRQ_ENABLED) || !(v->ctlr & (1u << group)))
+        return false;
+    if (irq->flags & (VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE))
+        return false;
+    if (intid >= VGIC_NR_PRIVATE && v->vcpu_count > 1 && !(irq->targets & (1u << vcpu)))
+        return false;
+    return vgic_irq_is_pending(v, vcpu, intid);
+}
+
+/** Lowest set bit of a non-zero byte. */
+static unsigned lowest_bit(unsigned x)
+{
+    return (unsigned)__builtin_ctz(x);
+}
+
+/** Highest priority first, then lowest INTID (spec 3.3). */
+bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
+{
+    unsigned best = VGIC_MAX_IRQS;
+    unsigned best_prio = 0x100;
+
+    if (vcpu >= v->vcpu_count)
+        return false;
+    for (unsigned id = 0; id < v->irq_count; id++) {
+        unsigned prio = vgic_irq_peek(v, vcpu, id)->priority;
+        if (prio < best_prio && deliverable(v, vcpu, id)) {
+            best = id;
+            best_prio = prio;
+        }
+    }
+    if (best == VGIC_MAX_IRQS)
+        return false;
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, best);
+    out->intid = (uint16_t)best;
+    out->source = best < VGIC_NR_SGIS ? (uint8_t)lowest_bit(v->vcpu[vcpu].sgi_src[best]) : 0;
+    out->priority = irq->priority;
+    out->group1 = (irq->flags & VGIC_IRQ_GROUP1) != 0;
+    out->level = best >= VGIC_NR_SGIS && !(irq->flags & VGIC_IRQ_EDGE);
+    return true;
+}
+
+/** Mask of the LRs of `c` that are usable and empty. */
+static uint64_t free_lrs(const struct vgic_vcpu *c)
+{
+    uint64_t all = c->lr_count >= 64 ? ~0ull : (1ull << c->lr_count) - 1u;
+    return all & ~c->lr_used;
+}
+
+/** Any vCPU with a deliverable interrupt and a free LR. */
+uint32_t vgic_pending_vcpus(const struct vgic *v)
+{
+    uint32_t mask = 0;
+    struct vgic_lr e;
+
+    for (unsigned c = 0; c < v->vcpu_count; c++) {
+        if (free_lrs(&v->vcpu[c]) && vgic_next_pending(v, c, &e))
+            mask |= 1u << c;
+    }
+    return mask;
+}
+
+/** Records that `e` now sits in LR `lr` of `vcpu`: no longer pending here. */
+static void commit_lr(struct vgic *v, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
+{
+    struct vgic_vcpu *c = &v->vcpu[vcpu];
+    struct vgic_irq *irq = vgic_irq_get(v, vcpu, e->intid);
+
+    irq->flags = (uint8_t)((irq->flags | VGIC_IRQ_IN_LR) & ~VGIC_IRQ_LATCH);
+    if (e->intid < VGIC_NR_SGIS)
+        c->sgi_src[e->intid] &= (uint8_t) ~(1u << e->source);
+    c->lr_used |= 1ull << lr;
+    c->lr_intid[lr] = e->intid;
+}
+
+/** Fills free LRs in priority order; stops on the first busy/error. */
+int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
+{
+    int count = 0;
+    struct vgic_lr e;
+
+    if (vcpu >= v->vcpu_count)
+        return 0;
+    for (;;) {
+        uint64_t avail = free_lrs(&v->vcpu[vcpu]);
+        if (!avail || !vgic_next_pending(v, vcpu, &e))
+            return count;
+        unsigned lr = (unsigned)__builtin_ctzll(avail);
+        int rc = inj->inject(inj->ctx, vcpu, lr, &e);
+        if (rc != 0)
+            return rc < 0 ? rc : count;
+        commit_lr(v, vcpu, lr, &e);
+        count++;
+    }
+}
+
+/** Empties the LRs in `freed` (GICH_ELRSR), then refills them. */
+int vgic_lrs_freed(struct vgic *v, unsigned vcpu, uint64_t freed, const struct vgic_injector *inj)
+{
+    if (vcpu >= v->vcpu_count)
+        return 0;
+    struct vgic_vcpu *c = &v->vcpu[vcpu];
+    freed &= c->lr_used;
+    while (freed) {
+        unsigned lr = (unsigned)__builtin_ctzll(freed);
+        struct vgic_irq *irq = vgic_irq_get(v, vcpu, c->lr_intid[lr]);
+        irq->flags &= (uint8_t)~VGIC_IRQ_IN_LR;
+        c->lr_used &= ~(1ull << lr);
+        freed &= freed - 1;
+    }
+    return inj ? vgic_deliver(v, vcpu, inj) : 0;
+}

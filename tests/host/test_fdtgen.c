@@ -1,0 +1,157 @@
+/*
+ * libvmm guest device tree: generate, read back with libfdt, run dtc on it.
+ */
+#include <libfdt.h>
+#include <stdint.h>
+
+#include "test_vmm.h"
+#include "vmm/fdtgen.h"
+
+static uint8_t blob[16384];
+
+static const void *prop(const char *path, const char *name, int *len)
+{
+    int node = fdt_path_offset(blob, path);
+    CHECK(node >= 0);
+    const void *p = fdt_getprop(blob, node, name, len);
+    if (!p)
+        fprintf(stderr, "missing %s:%s\n", path, name);
+    CHECK(p != NULL);
+    return p;
+}
+
+static uint32_t cell(const char *path, const char *name, int i)
+{
+    int len;
+    const fdt32_t *p = prop(path, name, &len);
+    CHECK(p && len >= 4 * (i + 1));
+    return p && len >= 4 * (i + 1) ? fdt32_to_cpu(p[i]) : 0xdeadbeef;
+}
+
+static uint64_t cell64(const char *path, const char *name, int i)
+{
+    return ((uint64_t)cell(path, name, 2 * i) << 32) | cell(path, name, 2 * i + 1);
+}
+
+static bool str_is(const char *path, const char *name, const char *want, int want_len)
+{
+    int len;
+    const char *p = prop(path, name, &len);
+    return p && len == want_len && memcmp(p, want, (size_t)len) == 0;
+}
+
+static void build(unsigned vcpus)
+{
+    struct fdtgen_params p;
+    size_t size = 0;
+    fdtgen_defaults(&p);
+    p.ram_base = IPA(0x40000000);
+    p.ram_size = 0x20000000;
+    p.vcpu_count = vcpus;
+    p.bootargs = "console=ttyAMA0 earlycon";
+    p.initrd_start = IPA(0x48000000);
+    p.initrd_end = IPA(0x48123456);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), &size), FDTGEN_OK);
+    CHECK_EQ(fdt_check_header(blob), 0);
+    CHECK_EQ(size, fdt_totalsize(blob));
+}
+
+static void test_tree(void)
+{
+    build(4);
+    CHECK(str_is("/", "compatible", "linux,dummy-virt", 17));
+    CHECK_EQ(cell("/", "#address-cells", 0), 2);
+    CHECK_EQ(cell("/", "#size-cells", 0), 2);
+    CHECK_EQ(cell("/", "interrupt-parent", 0), cell("/intc@8000000", "phandle", 0));
+    CHECK_EQ(cell64("/memory@40000000", "reg", 0), 0x40000000);
+    CHECK_EQ(cell64("/memory@40000000", "reg", 1), 0x20000000);
+    CHECK(str_is("/memory@40000000", "device_type", "memory", 7));
+    CHECK(str_is("/chosen", "bootargs", "console=ttyAMA0 earlycon", 25));
+    CHECK(str_is("/chosen", "stdout-path", "/pl011@9000000", 15));
+    CHECK_EQ(cell64("/chosen", "linux,initrd-start", 0), 0x48000000);
+    CHECK_EQ(cell64("/chosen", "linux,initrd-end", 0), 0x48123456);
+    CHECK_EQ(cell("/cpus", "#address-cells", 0), 1);
+    CHECK_EQ(cell("/cpus", "#size-cells", 0), 0);
+    CHECK_EQ(cell("/cpus/cpu@3", "reg", 0), 3);
+    CHECK(str_is("/cpus/cpu@3", "enable-method", "psci", 5));
+    CHECK(str_is("/cpus/cpu@0", "device_type", "cpu", 4));
+    CHECK(fdt_path_offset(blob, "/cpus/cpu@4") < 0);
+    CHECK(str_is("/psci", "compatible", "arm,psci-1.0\0arm,psci-0.2", 26));
+    CHECK(str_is("/psci", "method", "hvc", 4));
+    CHECK(str_is("/intc@8000000", "compatible", "arm,cortex-a15-gic", 19));
+    CHECK_EQ(cell("/intc@8000000", "#interrupt-cells", 0), 3);
+    int len = -1;
+    CHECK(prop("/intc@8000000", "interrupt-controller", &len) && len == 0);
+    CHECK_EQ(cell64("/intc@8000000", "reg", 0), 0x08000000);
+    CHECK_EQ(cell64("/intc@8000000", "reg", 1), 0x10000);
+    CHECK_EQ(cell64("/intc@8000000", "reg", 2), 0x08010000);
+    CHECK_EQ(cell64("/intc@8000000", "reg", 3), 0x10000);
+    prop("/intc@8000000", "reg", &len);
+    CHECK_EQ(len, 32); /* no hypervisor regions */
+    CHECK(str_is("/timer", "compatible", "arm,armv8-timer", 16));
+    static const uint32_t ppis[4] = {13, 14, 11, 10};
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i), 1);
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i + 1), ppis[i]);
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i + 2), 0xf04);
+    }
+    CHECK(str_is("/pl011@9000000", "compatible", "arm,pl011\0arm,primecell", 24));
+    CHECK_EQ(cell64("/pl011@9000000", "reg", 0), 0x09000000);
+    CHECK_EQ(cell64("/pl011@9000000", "reg", 1), 0x1000);
+    CHECK_EQ(cell("/pl011@9000000", "interrupts", 0), 0);
+    CHECK_EQ(cell("/pl011@9000000", "interrupts", 1), 1);
+    CHECK_EQ(cell("/pl011@9000000", "interrupts", 2), 4);
+    CHECK(str_is("/pl011@9000000", "clock-names", "uartclk\0apb_pclk", 17));
+    uint32_t clk = cell("/apb-pclk", "phandle", 0);
+    CHECK_EQ(cell("/pl011@9000000", "clocks", 0), clk);
+    CHECK_EQ(cell("/pl011@9000000", "clocks", 1), clk);
+    CHECK_EQ(cell("/apb-pclk", "clock-frequency", 0), 24000000);
+    CHECK_EQ(cell("/apb-pclk", "#clock-cells", 0), 0);
+}
+
+static void test_one_cpu_and_errors(void)
+{
+    struct fdtgen_params p;
+    uint8_t small[256];
+    build(1);
+    CHECK_EQ(cell("/timer", "interrupts", 2), 0x104);
+    fdtgen_defaults(&p);
+    p.ram_size = 1;
+    CHECK_EQ(fdtgen_build(&p, small, sizeof(small), NULL), FDTGEN_E_NOSPACE);
+    p.vcpu_count = 9;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    p.vcpu_count = 1;
+    p.ram_size = 0;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    p.ram_size = 1;
+    p.initrd_start = IPA(2);
+    p.initrd_end = IPA(1);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    p.initrd_end = IPA(2); /* empty: no initrd properties */
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+    CHECK(fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "linux,initrd-start", NULL) == NULL);
+}
+
+/** dtc must decompile the blob (argv[1] = dtc, argv[2] = scratch file). */
+static void test_dtc(const char *dtc, const char *path)
+{
+    char cmd[512];
+    build(2);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_EQ(fwrite(blob, 1, fdt_totalsize(blob), f), fdt_totalsize(blob));
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s -I dtb -O dts -o /dev/null %s", dtc, path);
+    CHECK_EQ(system(cmd), 0);
+}
+
+int main(int argc, char **argv)
+{
+    test_tree();
+    test_one_cpu_and_errors();
+    if (argc == 3)
+        test_dtc(argv[1], argv[2]);
+    return test_done("test_fdtgen");
+}

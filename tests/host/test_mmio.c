@@ -1,0 +1,127 @@
+/*
+ * libvmm MMIO decode (ESR_EL2 ISS for data aborts, ARM ARM D17.2.37) and dispatch.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "test_vmm.h"
+#include "vmm/mmio.h"
+
+#define EC_DABT (0x24ull << 26)
+#define ISV     (1ull << 24)
+
+static uint64_t esr(unsigned sas, bool sse, unsigned srt, bool sf, bool wnr)
+{
+    return EC_DABT | ISV | ((uint64_t)sas << 22) | ((uint64_t)sse << 21) | ((uint64_t)srt << 16) |
+           ((uint64_t)sf << 15) | ((uint64_t)wnr << 6);
+}
+
+static void test_decode(void)
+{
+    struct mmio_access a;
+    struct mmio_exit e = {esr(2, false, 5, false, true), 0x09000018, 0xffffffff12345678ull};
+
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_OK);
+    CHECK_EQ(a.ipa.v, 0x09000018);
+    CHECK_EQ(a.width, 4);
+    CHECK(a.write);
+    CHECK_EQ(a.reg, 5);
+    CHECK_EQ(a.value, 0x12345678);
+    e.esr = esr(0, false, 31, false, true); /* strb wzr */
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_OK);
+    CHECK_EQ(a.value, 0);
+    CHECK_EQ(a.width, 1);
+    e.esr = esr(3, false, 1, true, false);
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_OK);
+    CHECK_EQ(a.width, 8);
+    CHECK(!a.write);
+    e.esr = esr(1, false, 1, true, true);
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_OK);
+    CHECK_EQ(a.value, 0x5678);
+}
+
+static void test_decode_errors(void)
+{
+    struct mmio_access a;
+    struct mmio_exit e = {esr(2, false, 0, false, false) & ~ISV, 0, 0};
+
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_UNDECODABLE);
+    e.esr = (esr(2, false, 0, false, false) & ~(0x3full << 26)) | (0x20ull << 26);
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_NOT_DATA_ABORT);
+    e.esr = esr(2, false, 0, false, false) | (1ull << 7);
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_STAGE1_WALK);
+    e.esr = esr(2, false, 0, false, false) | (1ull << 8);
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_CACHE_OP);
+}
+
+static void test_read_result(void)
+{
+    struct mmio_access a = {.width = 1, .sign_extend = true, .sf = true};
+    CHECK_EQ(mmio_read_result(&a, 0x80), 0xffffffffffffff80ull); /* ldrsb x */
+    a.sf = false;
+    CHECK_EQ(mmio_read_result(&a, 0x80), 0xffffff80ull); /* ldrsb w */
+    CHECK_EQ(mmio_read_result(&a, 0x7f), 0x7f);
+    a.width = 2;
+    a.sf = true;
+    CHECK_EQ(mmio_read_result(&a, 0xdead8001), 0xffffffffffff8001ull); /* ldrsh x, garbage cut */
+    a.width = 4;
+    CHECK_EQ(mmio_read_result(&a, 0x80000000), 0xffffffff80000000ull); /* ldrsw */
+    a.sign_extend = false;
+    CHECK_EQ(mmio_read_result(&a, 0xff80000000ull), 0x80000000);
+    a.width = 8;
+    CHECK_EQ(mmio_read_result(&a, 0x8000000000000001ull), 0x8000000000000001ull);
+    a.sf = false; /* 64-bit access into a W register is not encodable; stays 32-bit */
+    CHECK_EQ(mmio_read_result(&a, 0x8000000000000001ull), 1);
+}
+
+static unsigned hits;
+static uint64_t last_off;
+
+static bool dev(void *d, uint64_t off, unsigned width, bool write, uint64_t *value)
+{
+    (void)width;
+    hits++;
+    last_off = off;
+    if (!write)
+        *value = (uintptr_t)d;
+    return off != 0x10;
+}
+
+static void test_dispatch(void)
+{
+    const struct mmio_region regions[] = {
+        {IPA(0x08000000), 0x10000, dev, (void *)1, "gicd"},
+        {IPA(0x09000000), 0x1000, dev, (void *)2, "uart"},
+        {IPA(0xfffffffffffff000ull), 0x1000, dev, (void *)3, "top"},
+    };
+    const struct mmio_region *hit;
+    struct mmio_access a = {.ipa = IPA(0x09000ffc), .width = 4};
+
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, &hit), MMIO_OK);
+    CHECK(hit == &regions[1]);
+    CHECK_EQ(a.value, 2);
+    CHECK_EQ(last_off, 0xffc);
+    a.ipa = IPA(0x09000ffe); /* straddles the end */
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, &hit), MMIO_UNBACKED);
+    CHECK(hit == NULL);
+    a.ipa = IPA(0x07ffffff);
+    a.width = 1;
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_UNBACKED);
+    a.ipa = IPA(0x08000010);
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_DEVICE_ERROR);
+    a.ipa = IPA(0xfffffffffffffffcull);
+    a.width = 8; /* would wrap past 2^64 */
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_UNBACKED);
+    a.width = 4;
+    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_OK);
+    CHECK_EQ(mmio_dispatch(regions, 0, &a, NULL), MMIO_UNBACKED);
+}
+
+int main(void)
+{
+    test_decode();
+    test_decode_errors();
+    test_read_result();
+    test_dispatch();
+    return test_done("test_mmio");
+}

@@ -1,0 +1,178 @@
+/*
+ * Files and virtual machines of a component, see vm.h.
+ */
+#include "vm.h"
+
+#include "diag.h"
+
+#include <capvisor/abi.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB: stage-2 block size */
+#define VM_MAX_VCPUS 8u
+
+static const char *const vm_props[] = {"ram-base", "ram-size", "vcpus", "kernel",
+                                       "initrd",   "bootargs", NULL};
+
+int vm_check_children(const struct prop_node *n)
+{
+    struct prop_node c;
+    int child;
+
+    fdt_for_each_subnode(child, n->fdt, n->off)
+    {
+        if (prop_node_init(&c, n->src, child, NULL))
+            return -1;
+        if (strcmp(c.name, "vm") != 0)
+            return prop_error(&c, NULL, "%s '%s': unexpected child node '%s'", n->what, n->name,
+                              c.name);
+    }
+    return 0;
+}
+
+/** Index of the FILE object named `name`, creating it if new. */
+static int vm_file_object(struct desc *d, const struct prop_node *n, const char *name,
+                          uint32_t *obj)
+{
+    struct desc_object *o;
+
+    for (uint32_t i = 0; i < d->obj_count; i++) {
+        if (strcmp(d->obj[i].spec.name, name) == 0) {
+            *obj = i;
+            return 0;
+        }
+    }
+    o = desc_add_object(d);
+    if (!o)
+        return -1;
+    strcpy(o->spec.name, name);
+    o->spec.kind = CV_SPEC_OBJ_FILE;
+    o->loc = prop_loc(n, "files");
+    *obj = d->obj_count - 1;
+    return 0;
+}
+
+/** Check file `i` of the list: length, --files, not listed before. */
+static int vm_check_file(const struct prop_node *n, int i, const struct desc_programs *files)
+{
+    const char *name = prop_string_at(n, "files", i);
+
+    if (strlen(name) >= CV_SPEC_NAME_MAX)
+        return prop_error(n, "files", "file name '%s' is longer than %u characters", name,
+                          CV_SPEC_NAME_MAX - 1);
+    if (desc_check_listed(n, "files", "file", name, files))
+        return -1;
+    for (int j = 0; j < i; j++) {
+        if (strcmp(prop_string_at(n, "files", j), name) == 0)
+            return prop_error(n, "files", "file '%s' is listed twice", name);
+    }
+    return 0;
+}
+
+int vm_load_files(struct desc *d, const struct prop_node *n, uint32_t comp,
+                  const struct desc_programs *files)
+{
+    int count = prop_string_count(n, "files");
+    struct desc_iface *f;
+    uint32_t obj;
+
+    for (int i = 0; i < count; i++) {
+        const char *name = prop_string_at(n, "files", i);
+
+        if (vm_check_file(n, i, files) || vm_file_object(d, n, name, &obj))
+            return -1;
+        f = desc_add_iface(d, comp);
+        if (!f)
+            return -1;
+        strcpy(f->spec.name, name);
+        f->spec.kind = CV_SPEC_IF_FILE;
+        f->spec.object = obj;
+        f->spec.rights = CV_RIGHT_READ;
+        f->spec.ntfn_iface = CV_SPEC_NONE;
+        f->loc = prop_loc(n, "files");
+    }
+    return count < 0 ? -1 : 0;
+}
+
+/** Read ram-base and ram-size: 2 MiB aligned, non-empty, no wrap. */
+static int vm_ram(const struct prop_node *n, struct cv_spec_vm *vm)
+{
+    if (prop_u64(n, "ram-base", &vm->ram_base) || prop_u64(n, "ram-size", &vm->ram_size))
+        return -1;
+    if (vm->ram_base % VM_ALIGN != 0)
+        return prop_error(n, "ram-base", "ram-base 0x%llx is not 2 MiB aligned",
+                          (unsigned long long)vm->ram_base);
+    if (vm->ram_size == 0 || vm->ram_size % VM_ALIGN != 0)
+        return prop_error(n, "ram-size", "ram-size 0x%llx is not a non-zero multiple of 2 MiB",
+                          (unsigned long long)vm->ram_size);
+    if (vm->ram_base + vm->ram_size < vm->ram_base)
+        return prop_error(n, "ram-size", "guest RAM 0x%llx + 0x%llx wraps around",
+                          (unsigned long long)vm->ram_base, (unsigned long long)vm->ram_size);
+    return 0;
+}
+
+/** Read image property `prop` (kernel, initrd): one of the component's files. */
+static int vm_image(const struct desc *d, const struct prop_node *n, uint32_t comp,
+                    const char *prop, int required, char *buf)
+{
+    const struct desc_iface *f;
+
+    if (prop_name(n, prop, required, buf))
+        return -1;
+    if (buf[0] == '\0')
+        return 0;
+    for (uint32_t i = 0; i < d->iface_count; i++) {
+        f = &d->iface[i];
+        if (f->comp == comp && f->spec.kind == CV_SPEC_IF_FILE && strcmp(f->spec.name, buf) == 0)
+            return 0;
+    }
+    return prop_error(n, prop, "%s '%s' is not one of the component's files", prop, buf);
+}
+
+/** Read bootargs (optional, shorter than CV_SPEC_BOOTARGS_MAX). */
+static int vm_bootargs(const struct prop_node *n, struct cv_spec_vm *vm)
+{
+    const char *s;
+
+    if (!prop_has(n, "bootargs"))
+        return 0;
+    s = prop_string(n, "bootargs");
+    if (!s)
+        return -1;
+    if (strlen(s) >= CV_SPEC_BOOTARGS_MAX)
+        return prop_error(n, "bootargs", "bootargs is %zu characters, at most %u", strlen(s),
+                          CV_SPEC_BOOTARGS_MAX - 1);
+    strcpy(vm->bootargs, s);
+    return 0;
+}
+
+int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
+{
+    struct prop_node v;
+    struct cv_spec_vm vm;
+    struct cv_spec_vm *e;
+    int off = fdt_subnode_offset(n->fdt, n->off, "vm");
+
+    if (off < 0)
+        return 0;
+    memset(&vm, 0, sizeof(vm));
+    if (prop_node_init(&v, n->src, off, "vm of component"))
+        return -1;
+    v.name = n->name;
+    if (prop_check_known(&v, vm_props) || prop_check_leaf(&v))
+        return -1;
+    if (!prop_has(n, "files"))
+        return prop_error(&v, NULL, "a vm needs the component's 'files' (its kernel image)");
+    if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
+        vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
+        vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_bootargs(&v, &vm))
+        return -1;
+    e = desc_add_vm(d);
+    if (!e)
+        return -1;
+    *e = vm;
+    d->comp[comp].spec.vm_index = d->vm_count - 1;
+    return 0;
+}
