@@ -229,6 +229,15 @@ void kt_spin_ms(uint64_t ms)
         ;
 }
 
+bool kt_spin_until_above(volatile uint64_t *counter, uint64_t above, uint64_t ms)
+{
+    uint64_t end = kt_now() + kt_ticks_ms(ms);
+    while (__atomic_load_n(counter, __ATOMIC_RELAXED) <= above)
+        if (kt_now() > end)
+            return false;
+    return true;
+}
+
 bool kt_wait_flag(volatile int *flag, uint64_t ms)
 {
     uint64_t end = kt_now() + kt_ticks_ms(ms);

@@ -183,6 +183,13 @@ uint64_t kt_ticks_ms(uint64_t ms);
 void kt_spin_ms(uint64_t ms);
 /** Wait (spinning with yield) until *flag != 0; false after ms. */
 bool kt_wait_flag(volatile int *flag, uint64_t ms);
+/**
+ * Busy-waits (no yield: only preemption lets others run) until *counter
+ * exceeds `above`, at most `ms`. Progress checks wait for an event with a
+ * generous bound instead of sampling after a fixed time, so a loaded host
+ * (4 virtual cores on 2 real ones) cannot fail them.
+ */
+bool kt_spin_until_above(volatile uint64_t *counter, uint64_t above, uint64_t ms);
 /** Poll cptr (NBRecv with yield) until a message arrives; false after ms. */
 bool kt_recv_timeout(uint64_t cptr, uint64_t ms, struct cv_sysret *r);
 

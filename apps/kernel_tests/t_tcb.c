@@ -26,15 +26,14 @@ static void case_suspend_resume(void)
 {
     KT_THREAD(t, kt_h_spin, KT_MAIN_PRIO, 0);
     KT_OK(kt_thread_start(t));
-    kt_spin_ms(30); /* equal priority: the tick shares the core */
-    KT_TRUE(t->counter > 0, "spinner made no progress");
+    /* equal priority: the tick shares the core */
+    KT_TRUE(kt_spin_until_above(&t->counter, 0, 3000), "spinner made no progress");
     KT_OK(cv_tcb_suspend(t->tcb));
     uint64_t c1 = t->counter;
     kt_spin_ms(30);
     KT_EQ(t->counter, c1);
     KT_OK(cv_tcb_resume(t->tcb));
-    kt_spin_ms(30);
-    KT_TRUE(t->counter > c1, "spinner did not run again after resume");
+    KT_TRUE(kt_spin_until_above(&t->counter, c1, 3000), "spinner did not run again after resume");
     KT_OK(cv_tcb_suspend(t->tcb));
 }
 
@@ -185,7 +184,9 @@ static void case_round_robin(void)
     KT_THREAD(b, kt_h_spin, KT_MAIN_PRIO, 0);
     KT_OK(kt_thread_start(a));
     KT_OK(kt_thread_start(b));
-    kt_spin_ms(200); /* no yield: only the timeslice lets them run */
+    /* no yield: only the timeslice lets them run */
+    kt_spin_until_above(&a->counter, 0, 3000);
+    kt_spin_until_above(&b->counter, 0, 3000);
     uint64_t ca = a->counter, cb = b->counter;
     KT_OK(cv_tcb_suspend(a->tcb));
     KT_OK(cv_tcb_suspend(b->tcb));
@@ -264,8 +265,7 @@ static void case_migrate(void)
     } while (core != to && kt_now() < end);
     KT_EQ(core, to);
     uint64_t c1 = t->counter;
-    kt_spin_ms(30);
-    KT_TRUE(t->counter > c1, "no progress after moving to core %u", to);
+    KT_TRUE(kt_spin_until_above(&t->counter, c1, 3000), "no progress after moving to core %u", to);
     KT_OK(cv_tcb_suspend(t->tcb));
 }
 
@@ -282,8 +282,7 @@ static void case_delete_running(void)
     if (kt.core_count > 1)
         KT_OK(cv_tcb_set_affinity(t->tcb, 1)); /* destroyed from another core */
     KT_OK(kt_thread_start(t));
-    kt_spin_ms(30);
-    KT_TRUE(t->counter > 0, "spinner made no progress");
+    KT_TRUE(kt_spin_until_above(&t->counter, 0, 3000), "spinner made no progress");
     KT_OK(cv_cnode_delete(KT_CNODE, t->tcb));
     uint64_t c1 = t->counter;
     kt_spin_ms(30);
