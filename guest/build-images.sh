@@ -122,7 +122,7 @@ built_from() {
         [ -s "$OUT/kernel-version" ] && [ -f "$stamp" ] || return 1
     [ "$(cat "$stamp")" = "$1" ] || return 1
     shift
-    for f in "$HERE/build-images.sh" "$HERE/init" $EXTRA "$@"; do
+    for f in "$HERE/build-images.sh" "$HERE/init" "$HERE/probe/cvprobe.c" $EXTRA "$@"; do
         [ -z "$(newer_than "$f" "$stamp")" ] || return 1
     done
 }
@@ -195,6 +195,10 @@ populate_root() {
     done
     cp "$kdir"/modules.builtin* "$kdir/modules.order" "$root/lib/modules/$ver/" 2>/dev/null || true
     depmod -b "$root" "$ver"
+    # capvisor's own guest-side probe (hostile accesses, exit benchmark)
+    mkdir -p "$root/usr/bin"
+    aarch64-linux-gnu-gcc -static -O2 -s -Wall -Wextra -Werror \
+        -o "$root/usr/bin/cvprobe" "$HERE/probe/cvprobe.c"
     if [ -n "$EXTRA" ]; then
         cp -R "$EXTRA"/. "$root/"
     fi

@@ -1,9 +1,12 @@
 #!/bin/sh
-# Boot time of the test guest (guest/build-images.sh) on bare QEMU: the
-# seconds from starting QEMU to the line `capvisor-guest: init ready`, as
-# measured by qemu_run.py --print-times, for each run and their median.
+# Boot time of the test guest (guest/build-images.sh): the seconds from
+# starting QEMU to the guest's line `capvisor-guest: init ready`, under
+# capvisor (apps/vm_minimal) and on bare QEMU (the same Image and initrd,
+# -M virt,virtualization=on -cpu cortex-a57), as measured by qemu_run.py
+# --print-times; each run and the medians, and their ratio.
 #
-#   bench/boot/bare.sh [RUNS]          (default 5; GUEST_OUT=dir, default guest/out)
+#   bench/boot/run.sh [RUNS] [BUILD_DIR]   (default 5 runs, build-boot;
+#                                          GUEST_OUT=dir, default guest/out)
 #
 # Every run boots each configuration in CONFIGS once, in turn, so that
 # configurations added beside `bare` (one boot_NAME function each) are
@@ -13,9 +16,10 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 GUEST=${GUEST_OUT:-$ROOT/guest/out}
 RUNS=${1:-5}
+BUILD=${2:-build-boot}
 QEMU_RUN=$ROOT/tests/system/qemu_run.py
-MARKER='^capvisor-guest: init ready'
-CONFIGS="bare"
+MARKER='capvisor-guest: init ready'
+CONFIGS="bare capvisor"
 
 # Boots once with qemu_run.py arguments "$@" (what to boot and how);
 # prints the seconds from QEMU's start to the marker.
@@ -32,8 +36,14 @@ time_boot() {
 # The reference: the guest's kernel and initrd straight on QEMU.
 boot_bare() {
     time_boot --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
-        --append "console=ttyAMA0 earlycon rdinit=/init" \
+        --append "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init" \
         --cpu cortex-a57 --smp 1 --mem 512M
+}
+
+# The same guest as vm_minimal's VM under capvisor (one vCPU, 512 MiB).
+boot_capvisor() {
+    time_boot --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
+        --cpu cortex-a57 --smp 1 --mem 2G
 }
 
 # Prints the median of the numbers in file $1, one a line.
@@ -44,6 +54,8 @@ median() {
 
 main() {
     "$ROOT/guest/build-images.sh" "$GUEST" >&2
+    cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_minimal >/dev/null
+    ninja -C "$BUILD" image >/dev/null
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     i=1
@@ -58,6 +70,8 @@ main() {
     for c in $CONFIGS; do
         echo "$c median: $(median "$tmp/$c") s ($RUNS runs)"
     done
+    awk -v c="$(median "$tmp/capvisor")" -v b="$(median "$tmp/bare")" \
+        'BEGIN { printf "ratio capvisor/bare: %.3f (goal: at most 1.10)\n", c / b }'
 }
 
 main

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Cost of one trapped MMIO read round trip (guest -> kernel -> VMM ->
+# guest), counted in instructions: boots apps/vm_minimal under
+# `-icount shift=0,sleep=off` (1 ns of virtual time per instruction, the
+# inputs that vary fixed as ../../shared/QEMU-NOTES.md says) and runs the
+# guest's `cvprobe mmio-bench N`, which reads GICD_TYPER (emulated by the
+# VMM's vGIC) N times and divides the elapsed counter time by N.
+#
+#   bench/exit/run.sh [N] [BUILD_DIR]        (default 20000, build-boot)
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+N=${1:-20000}
+BUILD=${2:-build-boot}
+
+cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_minimal >/dev/null
+ninja -C "$BUILD" image >/dev/null
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+python3 "$ROOT/tests/system/qemu_run.py" \
+    --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" --smp 1 --mem 2G \
+    --machine virt,virtualization=on,gic-version=2,dtb-randomness=off \
+    --qemu-arg=-icount --qemu-arg=shift=0,sleep=off \
+    --qemu-arg=-rtc --qemu-arg=base=2024-01-01T00:00:00,clock=vm \
+    --timeout 300 --expect 'capvisor-guest: init ready' --send "cvprobe mmio-bench $N" \
+    --expect 'cvprobe: mmio-bench: .* reads' --echo >"$LOG" || { tail -20 "$LOG"; exit 1; }
+grep 'cvprobe: mmio-bench' "$LOG" | tail -1
+echo "goal: below 1500 instructions per trapped MMIO read round trip"

@@ -1,0 +1,112 @@
+/*
+ * The guest's console (console.h).
+ */
+#include <stdio.h>
+
+#include <cap/invoke.h>
+#include <cap/self.h>
+
+#include "console.h"
+#include "virq.h"
+
+#define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
+
+/** Prints the buffered output, with the prefix if it starts a line. */
+static void console_emit(struct vm *vm, bool newline)
+{
+    struct vm_console *c = &vm->con;
+    if (!c->mid_line)
+        printf("%s: ", vm->name);
+    printf("%.*s%s", (int)c->len, c->line, newline ? "\n" : "");
+    c->mid_line = !newline;
+    c->len = 0;
+}
+
+void console_tx(void *ctx, uint8_t byte)
+{
+    struct vm *vm = ctx;
+    struct vm_console *c = &vm->con;
+    if (byte == '\r')
+        return;
+    if (byte == '\n') {
+        console_emit(vm, true);
+        return;
+    }
+    c->line[c->len++] = (char)byte;
+    if (c->len == sizeof(c->line))
+        console_emit(vm, false);
+}
+
+void console_flush(struct vm *vm)
+{
+    if (vm->con.len == 0)
+        return;
+    console_emit(vm, false);
+    fflush(stdout);
+}
+
+void console_init(struct vm *vm)
+{
+    enum cv_err err;
+    uint64_t ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);
+    if (ntfn)
+        err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
+    if (err == CV_OK)
+        err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, ntfn);
+    if (err != CV_OK) {
+        printf("%s: no console input (%s): the guest reads nothing\n", vm->name, cv_err_str(err));
+        return;
+    }
+    vm->con.ntfn = ntfn;
+    vm->con.in_more = true; /* input may have come before we asked */
+}
+
+/** One CV_OP_CONSOLE_READ into the input ring (which has room for it). */
+static void console_read(struct vm *vm)
+{
+    struct vm_console *c = &vm->con;
+    uint64_t res[4] = {0};
+    enum cv_err err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_READ, NULL, 0, res, 4);
+    uint64_t n = err == CV_OK ? res[0] : 0;
+    if (n > CONSOLE_READ_MAX)
+        n = CONSOLE_READ_MAX;
+    for (uint64_t k = 0; k < n; k++) {
+        uint8_t byte = (uint8_t)(res[1 + k / 8] >> (8 * (k % 8)));
+        c->in[(c->in_head + c->in_count++) % sizeof(c->in)] = byte;
+    }
+    c->in_more = n == CONSOLE_READ_MAX;
+}
+
+/** Reads from the kernel while it may have input and the ring has room. */
+static void console_fill(struct vm *vm)
+{
+    struct vm_console *c = &vm->con;
+    while (c->ntfn && c->in_more && sizeof(c->in) - c->in_count >= CONSOLE_READ_MAX)
+        console_read(vm);
+}
+
+void console_input(struct vm *vm)
+{
+    vm->con.in_more = true;
+    console_feed(vm);
+}
+
+void console_feed(struct vm *vm)
+{
+    struct vm_console *c = &vm->con;
+    if (vm->stopped || !c->ntfn)
+        return;
+    console_fill(vm);
+    bool pushed = false;
+    while (c->in_count && pl011_rx_space(&vm->uart) > 0) {
+        (void)pl011_rx_push(&vm->uart, c->in[c->in_head]);
+        c->in_head = (c->in_head + 1) % sizeof(c->in);
+        c->in_count--;
+        pushed = true;
+    }
+    if (pushed) {
+        virq_uart_update(vm);
+        virq_deliver(vm);
+    }
+    console_fill(vm);
+}

@@ -1,0 +1,34 @@
+/*
+ * The guest's console: what it writes to its PL011 is printed on the
+ * system console, one line at a time prefixed with the VM's name ("vm0: ");
+ * what is typed on the system console (the console-input capability,
+ * abi.h CV_OP_CONSOLE_*) goes into the PL011's receive FIFO.
+ */
+#ifndef VMM_CONSOLE_H
+#define VMM_CONSOLE_H
+
+#include <stdint.h>
+
+#include "vm.h"
+
+/**
+ * Arranges for console input to wake the VMM: a notification signalled by
+ * the console cap (CV_COMP_SLOT_CONSOLE) and bound to the VMM's own thread,
+ * so its Recv on the fault endpoint returns with CV_MSG_LABEL_NTFN. Without
+ * the cap the guest gets no input (said once).
+ */
+void console_init(struct vm *vm);
+
+/** pl011_tx_fn: one byte from the guest (ctx is the struct vm). */
+void console_tx(void *ctx, uint8_t byte);
+
+/** Prints a partial output line now (the guest stopped writing, e.g. a prompt). */
+void console_flush(struct vm *vm);
+
+/** Console input arrived: read it from the kernel and feed the UART. */
+void console_input(struct vm *vm);
+
+/** Moves buffered input into the UART's receive FIFO as it drains. */
+void console_feed(struct vm *vm);
+
+#endif /* VMM_CONSOLE_H */

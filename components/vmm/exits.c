@@ -1,0 +1,130 @@
+/*
+ * The exit loop (exits.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <cap/syscall.h>
+
+#include "console.h"
+#include "exits.h"
+#include "fw.h"
+#include "sysreg.h"
+#include "vdev.h"
+#include "virq.h"
+
+struct exit_result exits_reply(uint64_t label, uint64_t mr0)
+{
+    return (struct exit_result){EXIT_REPLY, label, mr0};
+}
+
+struct exit_result exits_stop(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    console_flush(vm);
+    printf("%s: ", vm->name);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(" — VM stopped\n");
+    vm_stop(vm);
+    return exits_reply(CV_FAULT_STOP, 0);
+}
+
+/** Exits the VMM does not emulate: the VM stops with the syndrome. */
+static struct exit_result exits_unhandled(struct vm *vm, const struct exit_msg *m)
+{
+    unsigned long long pc = m->mr[0];
+    switch (m->label) {
+    case CV_FAULT_VM_INSN_ABORT:
+        return exits_stop(vm,
+                          "vcpu %u: instruction fetch from unbacked IPA 0x%llx (pc 0x%llx, "
+                          "esr 0x%llx)",
+                          m->vcpu, (unsigned long long)m->mr[1], pc, (unsigned long long)m->mr[2]);
+    case CV_FAULT_VM_UNKNOWN:
+        return exits_stop(vm, "vcpu %u: unhandled guest exit (pc 0x%llx, esr 0x%llx)", m->vcpu, pc,
+                          (unsigned long long)m->mr[2]);
+    default:
+        return exits_stop(vm, "vcpu %u: unexpected fault %llu (pc 0x%llx)", m->vcpu,
+                          (unsigned long long)m->label, pc);
+    }
+}
+
+/** One exit of a running VM. */
+static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m)
+{
+    if (m->label != CV_FAULT_VM_DATA_ABORT)
+        console_flush(vm); /* the guest paused its output, e.g. at a prompt */
+    switch (m->label) {
+    case CV_FAULT_VM_DATA_ABORT:
+        return vdev_data_abort(vm, m);
+    case CV_FAULT_VM_HVC:
+    case CV_FAULT_VM_SMC:
+        return fw_call(vm, m);
+    case CV_FAULT_VM_VTIMER:
+        virq_vtimer(vm, m->vcpu);
+        return exits_reply(CV_FAULT_RESUME, 0);
+    case CV_FAULT_VM_MAINTENANCE:
+        virq_maintenance(vm, m->vcpu, m->mr[1]);
+        return exits_reply(CV_FAULT_RESUME, 0);
+    case CV_FAULT_VM_SYSREG:
+        return sysreg_access(vm, m);
+    default:
+        return exits_unhandled(vm, m);
+    }
+}
+
+/** Unpacks a received message: MR0..3 from registers, the rest from the IPC buffer. */
+static void exits_unpack(const struct cv_sysret *r, struct exit_msg *m)
+{
+    m->vcpu = (unsigned)(r->badge - 1u);
+    m->label = CV_MSG_LABEL(r->info);
+    for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
+        m->mr[i] = i < CV_MSG_REGS ? r->mr[i] : CV_IPCBUF->mr[i];
+}
+
+/** Handles what one Recv returned. */
+static struct exit_result exits_handle(struct vm *vm, const struct cv_sysret *r)
+{
+    struct exit_msg m;
+    if (CV_MSG_LABEL(r->info) == CV_MSG_LABEL_NTFN) {
+        console_flush(vm);
+        console_input(vm);
+        return (struct exit_result){EXIT_NO_REPLY, 0, 0};
+    }
+    exits_unpack(r, &m);
+    if (r->badge == 0 || m.vcpu >= vm->vcpu_count) {
+        printf("%s: message with unknown badge %llu ignored\n", vm->name,
+               (unsigned long long)r->badge);
+        return (struct exit_result){EXIT_NO_REPLY, 0, 0};
+    }
+    if (vm->stopped)
+        return exits_reply(CV_FAULT_STOP, 0);
+    vm->waiting = (int)m.vcpu;
+    struct exit_result res = exits_dispatch(vm, &m);
+    vm->waiting = -1;
+    return res;
+}
+
+_Noreturn void exits_loop(struct vm *vm)
+{
+    struct cv_sysret r = cv_recv(vm->ep);
+    for (;;) {
+        struct exit_result res = exits_handle(vm, &r);
+        uint64_t mr[CV_MSG_REGS] = {res.mr0, 0, 0, 0};
+        switch (res.action) {
+        case EXIT_REPLY:
+            r = cv_reply_recv(vm->ep, CV_MSGINFO(res.label, 0, 1), mr);
+            break;
+        case EXIT_REBOOT:
+            cv_reply(CV_MSGINFO(CV_FAULT_STOP, 0, 0), NULL);
+            if (!vm_reboot(vm))
+                vm_stop(vm);
+            r = cv_recv(vm->ep);
+            break;
+        default:
+            r = cv_recv(vm->ep);
+            break;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/*
+ * Guest memory (guest.h). Every object comes from the component's untyped
+ * through libcap's self allocator (cap/self.h).
+ */
+#include <stdio.h>
+
+#include <cap/invoke.h>
+#include <cap/runtime.h>
+#include <cap/self.h>
+
+#include "guest.h"
+
+#define GUEST_BLOCK    (1ull << CV_LARGE_PAGE_BITS)
+#define RIGHTS_RW      (CV_RIGHT_READ | CV_RIGHT_WRITE)
+#define RIGHTS_RWX     (RIGHTS_RW | CV_RIGHT_EXEC)
+#define MAP_TABLE_TRYS 3 /* at most one missing table per level below the root */
+
+/** Maps frame at ipa in the guest vspace, adding page tables on CV_E_NO_TABLE. */
+static enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights)
+{
+    for (int tries = 0; tries < MAP_TABLE_TRYS; tries++) {
+        enum cv_err err = cv_frame_map(frame, vm->vspace, ipa, rights);
+        if (err != CV_E_NO_TABLE)
+            return err;
+        uint64_t pt = cv_self_retype(CV_OBJ_PAGE_TABLE, 0, &err);
+        if (!pt)
+            return err;
+        err = cv_pt_map(pt, vm->vspace, ipa);
+        if (err != CV_OK)
+            return err;
+    }
+    return CV_E_NO_TABLE;
+}
+
+/** One 2 MiB block of RAM at offset off: in the guest and, as a copy, in the VMM. */
+static enum cv_err guest_ram_block(struct vm *vm, uint64_t off)
+{
+    enum cv_err err;
+    uint64_t frame = cv_self_retype(CV_OBJ_FRAME_2M, 0, &err);
+    if (!frame)
+        return err;
+    err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX);
+    if (err != CV_OK)
+        return err;
+    uint64_t copy = cv_self_slot();
+    if (!copy)
+        return CV_E_RANGE;
+    err = cv_cnode_copy(CV_COMP_SLOT_CNODE, copy, 0, frame, RIGHTS_RW);
+    if (err != CV_OK)
+        return err;
+    return cv_self_map(copy, GUEST_RAM_VADDR + off, RIGHTS_RW);
+}
+
+bool guest_create(struct vm *vm)
+{
+    enum cv_err err;
+    vm->vspace = cv_self_retype(CV_OBJ_VSPACE, 0, &err);
+    if (!vm->vspace) {
+        printf("%s: cannot create the guest vspace: %s\n", vm->name, cv_err_str(err));
+        return false;
+    }
+    for (uint64_t off = 0; off < vm->cfg->ram_size; off += GUEST_BLOCK) {
+        err = guest_ram_block(vm, off);
+        if (err != CV_OK) {
+            printf("%s: guest RAM at IPA 0x%llx: %s\n", vm->name,
+                   (unsigned long long)(vm->cfg->ram_base + off), cv_err_str(err));
+            return false;
+        }
+    }
+    vm->ram = (uint8_t *)(uintptr_t)GUEST_RAM_VADDR;
+    return true;
+}
+
+bool guest_map_gicv(struct vm *vm)
+{
+    const struct cv_comp_iface_info *f = cv_iface_find(GUEST_GICV_IFACE);
+    if (!f || f->kind != CV_SPEC_IF_FRAMES || !f->cptr || f->size < 2 * CV_PAGE_SIZE) {
+        printf("%s: no '%s' frames interface (the GICV device caps)\n", vm->name, GUEST_GICV_IFACE);
+        return false;
+    }
+    uint64_t frames = f->size / CV_PAGE_SIZE;
+    if (frames > VM_GICV_FRAMES)
+        frames = VM_GICV_FRAMES;
+    for (uint64_t i = 0; i < frames; i++) {
+        enum cv_err err = guest_map(vm, f->cptr + i, GUEST_GICC_IPA + i * CV_PAGE_SIZE, RIGHTS_RW);
+        if (err != CV_OK) {
+            printf("%s: mapping GICV frame %llu: %s\n", vm->name, (unsigned long long)i,
+                   cv_err_str(err));
+            return false;
+        }
+    }
+    return true;
+}
+
+void *guest_ptr(const struct vm *vm, uint64_t ipa, uint64_t len)
+{
+    uint64_t base = vm->cfg->ram_base, size = vm->cfg->ram_size;
+    if (ipa < base || ipa - base > size || len > size - (ipa - base))
+        return NULL;
+    return vm->ram + (ipa - base);
+}
+
+void guest_clean(const void *p, size_t len)
+{
+    uint64_t ctr;
+    __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+    uintptr_t line = 4u << ((ctr >> 16) & 0xfu); /* DminLine: log2 of words */
+    uintptr_t a = (uintptr_t)p & ~(line - 1), end = (uintptr_t)p + len;
+    for (; a < end; a += line)
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    __asm__ volatile("dsb sy" ::: "memory");
+}

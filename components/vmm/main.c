@@ -1,0 +1,23 @@
+/*
+ * vmm: the virtual machine monitor component. One instance runs one guest
+ * described by its `vm` node (docs/vmm.md): it builds the VM from its
+ * untyped, boots the guest's Linux Image and handles every guest exit.
+ */
+#include <stdio.h>
+
+#include "exits.h"
+#include "vm.h"
+
+/** The VM this component runs (large: the vGIC state; kept out of the stack). */
+static struct vm vm;
+
+int run(void)
+{
+    if (!vm_create(&vm) || !vm_start(&vm)) {
+        printf("%s: VM not started\n", vm.name[0] ? vm.name : "vmm");
+        return 1;
+    }
+    printf("%s: started %u vcpu(s), %llu MiB of RAM at 0x%llx\n", vm.name, vm.vcpu_count,
+           (unsigned long long)(vm.cfg->ram_size >> 20), (unsigned long long)vm.cfg->ram_base);
+    exits_loop(&vm);
+}

@@ -1,0 +1,81 @@
+/*
+ * Trapped system registers (sysreg.h). ISS of EC 0x18 (ARM ARM D17.2.37,
+ * "ISS encoding for an exception from MSR, MRS, or System instruction
+ * execution in AArch64 state"): Op0 [21:20], Op2 [19:17], Op1 [16:14],
+ * CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1 = read).
+ */
+#include <stdio.h>
+
+#include <cap/invoke.h>
+
+#include "sysreg.h"
+
+#define ISS_MASK    0x1ffffffull
+#define ISS_READ    1ull
+#define ISS_RT(iss) (((iss) >> 5) & 31u)
+/* The encoding fields only: Rt and Direction cleared. */
+#define ISS_ENC(iss) ((iss)&0x3ffc1eull)
+#define ENC(op0, op1, crn, crm, op2)                                                               \
+    (((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) |                 \
+     ((uint64_t)(crn) << 10) | ((uint64_t)(crm) << 1))
+
+/** A group of registers: those whose encoding & mask == match. */
+struct sysreg_group {
+    uint64_t mask;
+    uint64_t match;
+    const char *name;
+};
+
+/** Read-as-zero, writes ignored (ARM ARM D19: debug; D20/D23: PMUv3). */
+static const struct sysreg_group sysreg_raz_wi[] = {
+    /* Op0 = 2: debug and trace (MDSCR_EL1, OSLAR_EL1, OSDLR_EL1, DBGB/WxR, ...) */
+    {ENC(3, 0, 0, 0, 0), ENC(2, 0, 0, 0, 0), "debug"},
+    /* Op0 = 3, CRn = 9, CRm = 12..15: PMCR_EL0 .. PMOVSSET_EL0, PMINTEN*_EL1 */
+    {ENC(3, 0, 15, 12, 0), ENC(3, 0, 9, 12, 0), "pmu"},
+    /* Op0 = 3, Op1 = 3, CRn = 14, CRm = 8..15: PMEVCNTRn, PMEVTYPERn, PMCCFILTR */
+    {ENC(3, 7, 15, 8, 0), ENC(3, 3, 14, 8, 0), "pmu"},
+};
+
+/** The RAZ/WI group holding encoding enc, or NULL. */
+static const struct sysreg_group *sysreg_find(uint64_t enc)
+{
+    for (size_t i = 0; i < sizeof(sysreg_raz_wi) / sizeof(sysreg_raz_wi[0]); i++)
+        if ((enc & sysreg_raz_wi[i].mask) == sysreg_raz_wi[i].match)
+            return &sysreg_raz_wi[i];
+    return NULL;
+}
+
+/** A read: Rt = 0 and on to the next instruction. */
+static struct exit_result sysreg_read_zero(struct vm *vm, unsigned i, unsigned rt)
+{
+    struct cv_user_regs regs;
+    enum cv_err err = cv_tcb_read_regs(vm->vcpu[i].tcb, &regs);
+    if (err == CV_OK) {
+        if (rt < 31)
+            regs.x[rt] = 0;
+        regs.pc += 4;
+        err = cv_tcb_write_regs(vm->vcpu[i].tcb, &regs);
+    }
+    if (err != CV_OK)
+        return exits_stop(vm, "vcpu %u: emulating a system register read: %s", i, cv_err_str(err));
+    return exits_reply(CV_FAULT_RESUME, 0);
+}
+
+struct exit_result sysreg_access(struct vm *vm, const struct exit_msg *m)
+{
+    uint64_t iss = m->mr[1] & ISS_MASK;
+    const struct sysreg_group *g = sysreg_find(ISS_ENC(iss));
+    if (!g) {
+        uint64_t e = ISS_ENC(iss);
+        return exits_stop(vm,
+                          "vcpu %u: trapped %s of system register S%u_%u_C%u_C%u_%u "
+                          "(pc 0x%llx, esr 0x%llx)",
+                          m->vcpu, (iss & ISS_READ) ? "read" : "write", (unsigned)(e >> 20) & 3,
+                          (unsigned)(e >> 14) & 7, (unsigned)(e >> 10) & 15,
+                          (unsigned)(e >> 1) & 15, (unsigned)(e >> 17) & 7,
+                          (unsigned long long)m->mr[0], (unsigned long long)m->mr[1]);
+    }
+    if (iss & ISS_READ)
+        return sysreg_read_zero(vm, m->vcpu, ISS_RT(iss));
+    return exits_reply(CV_FAULT_SKIP, 0);
+}

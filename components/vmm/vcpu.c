@@ -1,0 +1,135 @@
+/*
+ * vCPU threads (vcpu.h). Objects come from the self allocator (cap/self.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cap/invoke.h>
+#include <cap/self.h>
+
+#include "vcpu.h"
+
+#define VMPIDR_RES1 (1ull << 31)
+
+/** Reports a failed step of vCPU i; always false. */
+static bool vcpu_fail(const struct vm *vm, unsigned i, const char *what, enum cv_err err)
+{
+    printf("%s: vcpu %u: %s: %s\n", vm->name, i, what, cv_err_str(err));
+    return false;
+}
+
+/** Writes every EL1 register of vCPU i from the reset image, VMPIDR = index. */
+static enum cv_err vcpu_reset_sysregs(struct vm *vm, unsigned i)
+{
+    uint64_t args[2 + CV_VCPU_REG_COUNT] = {0, CV_VCPU_REG_COUNT};
+    memcpy(&args[2], vm->sysreg_reset, sizeof(vm->sysreg_reset));
+    args[2 + CV_VCPU_VMPIDR] = VMPIDR_RES1 | i;
+    return cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_WRITE_REGS, args, 2 + CV_VCPU_REG_COUNT, NULL, 0);
+}
+
+/** A VCPU object bound to vCPU i's thread; the first one records the reset state. */
+static bool vcpu_new_object(struct vm *vm, unsigned i)
+{
+    enum cv_err err;
+    struct vm_vcpu *c = &vm->vcpu[i];
+    c->vcpu = cv_self_retype(CV_OBJ_VCPU, 0, &err);
+    if (!c->vcpu)
+        return vcpu_fail(vm, i, "VCPU object", err);
+    uint64_t args[2] = {0, CV_VCPU_REG_COUNT};
+    if (!vm->have_sysreg_reset) {
+        err =
+            cv_invoke(c->vcpu, CV_OP_VCPU_READ_REGS, args, 2, vm->sysreg_reset, CV_VCPU_REG_COUNT);
+        if (err != CV_OK)
+            return vcpu_fail(vm, i, "reading reset state", err);
+        vm->have_sysreg_reset = true;
+    }
+    err = cv_invoke(c->tcb, CV_OP_TCB_BIND_VCPU, &c->vcpu, 1, NULL, 0);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "binding", err);
+    uint64_t lrs[2];
+    err = cv_invoke(c->vcpu, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "list registers", err);
+    c->lr_count = (unsigned)lrs[1];
+    return true;
+}
+
+/** The vCPU thread's scheduling and name ("vm0.vcpu0"). */
+static enum cv_err vcpu_sched(struct vm *vm, unsigned i)
+{
+    uint64_t tcb = vm->vcpu[i].tcb;
+    char name[16];
+    snprintf(name, sizeof(name), "%.9s.vcpu%u", vm->name, i % 10u);
+    enum cv_err err = cv_tcb_set_priority(tcb, VCPU_PRIORITY);
+    if (err == CV_OK)
+        err = cv_tcb_set_affinity(tcb, vm->core_count ? i % vm->core_count : 0);
+    if (err == CV_OK)
+        err = cv_tcb_set_name(tcb, name);
+    return err;
+}
+
+bool vcpu_create(struct vm *vm, unsigned i)
+{
+    enum cv_err err;
+    struct vm_vcpu *c = &vm->vcpu[i];
+    c->tcb = cv_self_retype(CV_OBJ_TCB, 0, &err);
+    if (!c->tcb)
+        return vcpu_fail(vm, i, "TCB", err);
+    c->fault_ep = cv_self_slot();
+    if (!c->fault_ep)
+        return vcpu_fail(vm, i, "fault endpoint slot", CV_E_RANGE);
+    err = cv_cnode_mint(CV_COMP_SLOT_CNODE, c->fault_ep, 0, vm->ep, CV_RIGHT_WRITE, i + 1u);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "fault endpoint", err);
+    err = cv_tcb_configure(c->tcb, CV_COMP_SLOT_CNODE, vm->vspace, 0, 0, c->fault_ep);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "configure", err);
+    err = vcpu_sched(vm, i);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "priority, affinity or name", err);
+    return vcpu_new_object(vm, i);
+}
+
+bool vcpu_renew(struct vm *vm, unsigned i)
+{
+    struct vm_vcpu *c = &vm->vcpu[i];
+    uint64_t none = 0;
+    vcpu_suspend(vm, i);
+    enum cv_err err = cv_invoke(c->tcb, CV_OP_TCB_BIND_VCPU, &none, 1, NULL, 0);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "unbinding", err);
+    (void)cv_cnode_delete(CV_COMP_SLOT_CNODE, c->vcpu);
+    return vcpu_new_object(vm, i);
+}
+
+bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0)
+{
+    struct vm_vcpu *c = &vm->vcpu[i];
+    enum cv_err err = vcpu_reset_sysregs(vm, i);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "EL1 registers", err);
+    struct cv_user_regs regs;
+    memset(&regs, 0, sizeof(regs));
+    regs.pc = pc;
+    regs.x[0] = x0;
+    regs.spsr = VCPU_SPSR_ENTRY;
+    err = cv_tcb_write_regs(c->tcb, &regs);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "registers", err);
+    err = cv_tcb_resume(c->tcb);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "resume", err);
+    c->running = true;
+    return true;
+}
+
+void vcpu_suspend(struct vm *vm, unsigned i)
+{
+    struct vm_vcpu *c = &vm->vcpu[i];
+    if (!c->running)
+        return;
+    enum cv_err err = cv_tcb_suspend(c->tcb);
+    if (err != CV_OK)
+        vcpu_fail(vm, i, "suspend", err);
+    c->running = false;
+}

@@ -1,0 +1,35 @@
+/*
+ * The VMM's vCPU threads: one TCB bound to one VCPU object per guest CPU
+ * (abi.h CV_OP_TCB_BIND_VCPU), running in the guest vspace and faulting to
+ * the VMM's endpoint with badge = vCPU index + 1.
+ */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+/**
+ * Priority of the vCPU threads: just below the VMM component's (its
+ * description gives it 100, the default), so an exit is handled before the
+ * guest runs on.
+ */
+#define VCPU_PRIORITY 99u
+/** SPSR of a vCPU at entry: EL1h with D, A, I and F masked (booting.rst 4). */
+#define VCPU_SPSR_ENTRY 0x3c5ull
+
+/** Creates vCPU i (thread, VCPU object, badged fault endpoint); not started. */
+bool vcpu_create(struct vm *vm, unsigned i);
+
+/** Gives vCPU i a new VCPU object: reset EL1 state and empty list registers. */
+bool vcpu_renew(struct vm *vm, unsigned i);
+
+/** Starts vCPU i at pc with x0 (x1..x30 zero), EL1 state as after reset. */
+bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0);
+
+/** Suspends vCPU i if it runs. */
+void vcpu_suspend(struct vm *vm, unsigned i);
+
+#endif /* VMM_VCPU_H */

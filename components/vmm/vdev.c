@@ -1,0 +1,81 @@
+/*
+ * Emulated devices (vdev.h).
+ */
+#include <vmm/fdtgen.h>
+#include <vmm/mmio.h>
+
+#include "console.h"
+#include "vdev.h"
+#include "virq.h"
+
+/** What a handler works on: the VM and the vCPU whose access it is. */
+struct vdev_ctx {
+    struct vm *vm;
+    unsigned vcpu;
+};
+
+/** mmio_handler_fn of the distributor: every access has a defined outcome. */
+static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
+{
+    struct vdev_ctx *ctx = dev;
+    struct vm *vm = ctx->vm;
+    (void)vgic_dist_access(&vm->vgic, ctx->vcpu, off, width, write, value);
+    if (write)
+        virq_deliver(vm);
+    return true;
+}
+
+/** mmio_handler_fn of the UART: a bad width reads 0 and writes nothing. */
+static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
+{
+    struct vm *vm = ((struct vdev_ctx *)dev)->vm;
+    (void)pl011_access(&vm->uart, off, width, write, value);
+    virq_uart_update(vm);
+    console_feed(vm);
+    virq_deliver(vm);
+    return true;
+}
+
+void vdev_init(struct vm *vm)
+{
+    pl011_init(&vm->uart, console_tx, vm);
+}
+
+/** Why an access cannot be emulated, for the stop line. */
+static const char *vdev_why(enum mmio_result r)
+{
+    switch (r) {
+    case MMIO_UNDECODABLE:
+        return "without syndrome (ISV 0)";
+    case MMIO_STAGE1_WALK:
+        return "by a stage-1 table walk";
+    case MMIO_CACHE_OP:
+        return "by cache maintenance";
+    default:
+        return "of an unknown kind";
+    }
+}
+
+struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
+{
+    struct vdev_ctx ctx = {vm, m->vcpu};
+    const struct mmio_region regions[] = {
+        {IPA(FDTGEN_GICD_BASE), VGIC_DIST_FRAME, vdev_gicd, &ctx, "gicd"},
+        {IPA(FDTGEN_UART_BASE), PL011_MMIO_SIZE, vdev_uart, &ctx, "pl011"},
+    };
+    const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
+                                 m->mr[CV_VMEXIT_DA_VALUE]};
+    uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
+    struct mmio_access acc;
+    enum mmio_result r = mmio_decode(&ex, &acc);
+    if (r != MMIO_OK)
+        return exits_stop(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
+                          (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
+                          (unsigned long long)ex.esr);
+    r = mmio_dispatch(regions, sizeof(regions) / sizeof(regions[0]), &acc, NULL);
+    if (r == MMIO_UNBACKED)
+        return exits_stop(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)",
+                          (unsigned long long)ex.ipa, (unsigned long long)pc,
+                          acc.write ? "write" : "read");
+    return exits_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);
+}

@@ -1,0 +1,90 @@
+/*
+ * Virtual interrupts (virq.h).
+ */
+#include <stdio.h>
+
+#include <cap/invoke.h>
+
+#include "virq.h"
+
+#define INJECT_EOI_EXIT 1u /* abi.h CV_OP_VCPU_INJECT_IRQ MR3 bit 0 */
+
+/** vgic_injector: one CV_OP_VCPU_INJECT_IRQ into list register lr. */
+static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
+{
+    struct vm *vm = ctx;
+    uint64_t args[5] = {e->intid, e->priority, lr, INJECT_EOI_EXIT, e->source};
+    enum cv_err err = cv_invoke(vm->vcpu[vcpu].vcpu, CV_OP_VCPU_INJECT_IRQ, args, 5, NULL, 0);
+    if (err == CV_E_BUSY)
+        return VGIC_INJECT_BUSY;
+    if (err != CV_OK) {
+        printf("%s: vcpu %u: injecting INTID %u: %s\n", vm->name, vcpu, e->intid, cv_err_str(err));
+        return -1;
+    }
+    return 0;
+}
+
+/** vgic_log_fn: one line per distinct odd distributor access. */
+static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, const char *why)
+{
+    struct vm *vm = ctx;
+    printf("%s: vgic: vcpu %u %s GICD+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read",
+           (unsigned long long)offset, why);
+}
+
+bool virq_init(struct vm *vm)
+{
+    if (vgic_init(&vm->vgic, vm->vcpu_count, VM_IRQ_COUNT) != VGIC_OK)
+        return false;
+    vgic_set_log(&vm->vgic, virq_log, vm);
+    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+        unsigned lrs = vm->vcpu[i].lr_count;
+        if (lrs > VGIC_MAX_LRS)
+            lrs = VGIC_MAX_LRS;
+        if (vgic_set_lr_count(&vm->vgic, i, lrs) != VGIC_OK)
+            return false;
+    }
+    return true;
+}
+
+void virq_deliver(struct vm *vm)
+{
+    const struct vgic_injector inj = {virq_inject, vm};
+    if (vm->stopped)
+        return;
+    uint32_t mask = vgic_pending_vcpus(&vm->vgic);
+    for (unsigned i = 0; mask; i++, mask >>= 1)
+        if (mask & 1u)
+            (void)vgic_deliver(&vm->vgic, i, &inj);
+}
+
+void virq_vtimer(struct vm *vm, unsigned i)
+{
+    (void)vgic_set_irq_level(&vm->vgic, i, VM_TIMER_INTID, true);
+    virq_deliver(vm);
+}
+
+/** The timer's list register of vCPU i is free again: line low, timer on. */
+static void virq_timer_done(struct vm *vm, unsigned i)
+{
+    (void)vgic_set_irq_level(&vm->vgic, i, VM_TIMER_INTID, false);
+    enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_ACK_VTIMER, NULL, 0, NULL, 0);
+    if (err != CV_OK)
+        printf("%s: vcpu %u: timer ack: %s\n", vm->name, i, cv_err_str(err));
+}
+
+void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
+{
+    const struct vgic_vcpu *c = &vm->vgic.vcpu[i];
+    uint64_t ours = freed & c->lr_used;
+    for (unsigned lr = 0; ours; lr++, ours >>= 1)
+        if ((ours & 1u) && c->lr_intid[lr] == VM_TIMER_INTID)
+            virq_timer_done(vm, i);
+    (void)vgic_lrs_freed(&vm->vgic, i, freed, NULL);
+    virq_deliver(vm);
+}
+
+void virq_uart_update(struct vm *vm)
+{
+    (void)vgic_set_irq_level(&vm->vgic, 0, VM_UART_INTID, pl011_irq_level(&vm->uart));
+}

@@ -1,0 +1,36 @@
+/*
+ * Virtual interrupts: libvmm's vGIC distributor (vmm/vgic.h) connected to
+ * the kernel's list registers (abi.h CV_OP_VCPU_INJECT_IRQ), the virtual
+ * timer and the emulated UART's interrupt line.
+ *
+ * Every interrupt is injected with the EOI-maintenance flag, so the kernel
+ * reports each list register the guest is done with (CV_FAULT_VM_MAINTENANCE)
+ * and libvmm's bookkeeping of list registers stays exact.
+ */
+#ifndef VMM_VIRQ_H
+#define VMM_VIRQ_H
+
+#include <stdint.h>
+
+#include "vm.h"
+
+/** Resets the distributor for the VM's vCPUs and list-register counts. */
+bool virq_init(struct vm *vm);
+
+/** Injects what is pending into free list registers of every vCPU. */
+void virq_deliver(struct vm *vm);
+
+/** CV_FAULT_VM_VTIMER on vCPU i: its timer PPI's line is high. */
+void virq_vtimer(struct vm *vm, unsigned i);
+
+/**
+ * CV_FAULT_VM_MAINTENANCE on vCPU i: the guest EOI'd the list registers in
+ * freed. An EOI'd timer interrupt lowers its line and re-enables the timer
+ * (CV_OP_VCPU_ACK_VTIMER): it fires again if still due.
+ */
+void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed);
+
+/** Sets the UART's SPI to the PL011's interrupt output. */
+void virq_uart_update(struct vm *vm);
+
+#endif /* VMM_VIRQ_H */

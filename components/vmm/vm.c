@@ -1,0 +1,130 @@
+/*
+ * The VM's life: create, start, stop, reboot (vm.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cap/invoke.h>
+#include <cap/runtime.h>
+#include <cap/self.h>
+
+#include "boot.h"
+#include "console.h"
+#include "guest.h"
+#include "vcpu.h"
+#include "vdev.h"
+#include "virq.h"
+
+#define VM_CNODE_RADIX 12u             /* the description gives the VMM cnode-radix 12 */
+#define VM_SELF_VADDR  0x1000000000ull /* the self allocator's own mappings */
+#define VM_BLOCK       (1ull << CV_LARGE_PAGE_BITS)
+#define VM_RAM_MIN     0x40000000ull /* emulated and passed-through devices lie below */
+
+/** First cspace slot after every interface cap the loader placed. */
+static uint64_t vm_first_free_slot(const struct cv_comp_info *info)
+{
+    uint64_t first = CV_COMP_SLOT_FIRST_IFACE;
+    for (uint32_t i = 0; i < info->iface_count && i < CV_COMP_INFO_MAX_IFACES; i++) {
+        const struct cv_comp_iface_info *f = &info->iface[i];
+        uint64_t n = f->kind == CV_SPEC_IF_FRAMES ? f->size / CV_PAGE_SIZE : 1;
+        if (f->cptr && f->cptr + n > first)
+            first = f->cptr + n;
+    }
+    return first;
+}
+
+/** Checks the vm config (the loader copied it from the description). */
+static bool vm_config_ok(const struct vm *vm)
+{
+    const struct cv_spec_vm *c = vm->cfg;
+    const char *why = NULL;
+    if (c->vcpus == 0 || c->vcpus > VM_MAX_VCPUS)
+        why = "vcpus out of 1..8";
+    else if (c->ram_size == 0 || c->ram_base % VM_BLOCK || c->ram_size % VM_BLOCK)
+        why = "ram-base and ram-size must be non-zero 2 MiB multiples";
+    else if (c->ram_base < VM_RAM_MIN || c->ram_size > (1ull << CV_VSPACE_BITS) - c->ram_base)
+        why = "guest RAM must lie between 1 GiB (devices below) and 512 GiB (39-bit IPA)";
+    if (why)
+        printf("%s: bad vm config: %s\n", vm->name, why);
+    return why == NULL;
+}
+
+/** Resets devices and PSCI state (vCPU 0 on). */
+static bool vm_devices_reset(struct vm *vm)
+{
+    if (!virq_init(vm)) {
+        printf("%s: vGIC set-up failed\n", vm->name);
+        return false;
+    }
+    vdev_init(vm);
+    return psci_init(&vm->psci, vm->vcpu_count, IPA(vm->cfg->ram_base), vm->cfg->ram_size);
+}
+
+/** Objects: endpoint, guest memory, vCPUs. */
+static bool vm_build(struct vm *vm, const struct cv_comp_info *info)
+{
+    enum cv_err err;
+    cv_self_init(CV_COMP_SLOT_UNTYPED, vm_first_free_slot(info), 1ull << VM_CNODE_RADIX,
+                 VM_SELF_VADDR);
+    vm->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
+    if (!vm->ep) {
+        printf("%s: cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
+        return false;
+    }
+    if (!guest_create(vm) || !guest_map_gicv(vm))
+        return false;
+    for (unsigned i = 0; i < vm->vcpu_count; i++)
+        if (!vcpu_create(vm, i))
+            return false;
+    return true;
+}
+
+bool vm_create(struct vm *vm)
+{
+    const struct cv_comp_info *info = cv_comp_info();
+    memset(vm, 0, sizeof(*vm));
+    vm->waiting = -1;
+    snprintf(vm->name, sizeof(vm->name), "%s", cv_comp_name());
+    if (!info || !info->has_vm) {
+        printf("%s: no vm config in the info page (a `vm` node in the description)\n", vm->name);
+        return false;
+    }
+    vm->cfg = &info->vm;
+    vm->vcpu_count = vm->cfg->vcpus;
+    vm->core_count = info->core_count;
+    if (!vm_config_ok(vm) || !vm_build(vm, info) || !vm_devices_reset(vm))
+        return false;
+    console_init(vm);
+    return true;
+}
+
+bool vm_start(struct vm *vm)
+{
+    if (!boot_load(vm) || !vcpu_start(vm, 0, vm->entry, vm->dtb))
+        return false;
+    vm->stopped = false;
+    return true;
+}
+
+void vm_stop(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+        if ((int)i == vm->waiting)
+            vm->vcpu[i].running = false;
+        else
+            vcpu_suspend(vm, i);
+    }
+    vm->stopped = true;
+}
+
+bool vm_reboot(struct vm *vm)
+{
+    console_flush(vm);
+    vm->stopped = true; /* until vCPU 0 runs again */
+    for (unsigned i = 0; i < vm->vcpu_count; i++)
+        if (!vcpu_renew(vm, i))
+            return false;
+    if (!vm_devices_reset(vm))
+        return false;
+    return vm_start(vm);
+}

@@ -1,0 +1,89 @@
+/*
+ * One virtual machine as the VMM component runs it: its configuration (the
+ * info page's `vm`, include/capvisor/spec.h), the capabilities it created
+ * (guest vspace, vCPUs, fault endpoint) and the emulated devices (vGIC
+ * distributor, PL011, PSCI state) from libvmm.
+ *
+ * The VMM is single-threaded: everything here belongs to its main thread,
+ * which handles every guest exit (exits.c) in turn.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <capvisor/abi.h>
+#include <capvisor/spec.h>
+#include <vmm/pl011.h>
+#include <vmm/psci.h>
+#include <vmm/vgic.h>
+
+#define VM_MAX_VCPUS   8u
+#define VM_IRQ_COUNT   64u /* INTIDs 0..63: SGIs, PPIs and SPIs 0..31 */
+#define VM_TIMER_INTID 27u /* virtual timer PPI (arch timer binding: PPI 11) */
+#define VM_UART_INTID  33u /* PL011 on SPI 1 */
+#define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
+
+/** Which of the VMM's own threads a vCPU is, and what it is doing. */
+struct vm_vcpu {
+    uint64_t tcb;      /* cptr of the thread that runs the vCPU */
+    uint64_t vcpu;     /* cptr of its VCPU object */
+    uint64_t fault_ep; /* cptr of the badged fault endpoint it calls */
+    bool running;      /* resumed and not suspended by us */
+    unsigned lr_count; /* list registers the kernel offers it */
+};
+
+/** Console state: the guest's output line and input waiting for the UART. */
+struct vm_console {
+    char line[128];
+    unsigned len;
+    bool mid_line; /* a partial line was printed: no prefix for the rest */
+    uint8_t in[256];
+    unsigned in_head, in_count;
+    bool in_more;  /* the kernel may hold more input than we took */
+    uint64_t ntfn; /* cptr of the console-input notification, 0 if none */
+};
+
+/** The VM. */
+struct vm {
+    char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
+    const struct cv_spec_vm *cfg;
+    unsigned vcpu_count;
+    unsigned core_count;
+    uint64_t vspace; /* cptr of the guest's stage-2 address space */
+    uint64_t ep;     /* cptr of the endpoint all vCPUs fault to */
+    uint8_t *ram;    /* guest RAM as mapped in the VMM */
+    uint64_t entry;  /* kernel entry IPA */
+    uint64_t dtb;    /* DTB IPA (x0 at entry) */
+    bool stopped;    /* the VM is stopped; the VMM keeps running */
+    int waiting;     /* vCPU whose exit is being handled (awaits the reply), or -1 */
+    bool fw_logged;  /* an unsupported firmware call was reported */
+    uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
+    bool have_sysreg_reset;
+    struct vm_vcpu vcpu[VM_MAX_VCPUS];
+    struct vgic vgic;
+    struct pl011 uart;
+    struct psci psci;
+    struct vm_console con;
+};
+
+/** Reads the info page's vm config and builds the VM: false (reason printed) on error. */
+bool vm_create(struct vm *vm);
+
+/** Loads the boot images and starts vCPU 0. */
+bool vm_start(struct vm *vm);
+
+/**
+ * Stops the VM: every vCPU suspended; the VMM keeps running. The vCPU
+ * `waiting` for the reply to its exit is left to that reply (CV_FAULT_STOP).
+ */
+void vm_stop(struct vm *vm);
+
+/**
+ * PSCI SYSTEM_RESET: fresh vCPUs, vGIC, UART and PSCI state, the images
+ * loaded again and vCPU 0 started. No vCPU may be waiting for a reply.
+ */
+bool vm_reboot(struct vm *vm);
+
+#endif /* VMM_VM_H */
