@@ -1,6 +1,6 @@
 /*
  * vmm: the virtual machine monitor component. One instance runs one guest
- * described by its `vm` node (docs/vmm.md): it builds the VM from its
+ * described by its `vm` node (apps/vm_minimal/README.md): it builds the VM from its
  * untyped, boots the guest's Linux Image and handles every guest exit.
  */
 #include <stdio.h>

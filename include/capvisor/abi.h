@@ -310,8 +310,9 @@ enum cv_vmexit_da {
  * access; an emulated write replies CV_FAULT_VM_EMULATED too (MR0 ignored).
  */
 #define CV_FAULT_VM_EMULATED 4u
-/* For an HVC/SMC exit, CV_FAULT_VM_EMULATED sets x0..x3 = MR0..MR3 and
- * continues after the call (the result of an emulated firmware call). */
+/* For an HVC/SMC exit, CV_FAULT_VM_EMULATED sets x0 = MR0 and continues
+ * after the call (the result of an emulated firmware call); for a SYSREG
+ * exit it gives a read its value (MR0 -> Rt) and skips the instruction. */
 
 /* Reply to a fault: label says what the kernel does with the thread. */
 enum cv_fault_reply {

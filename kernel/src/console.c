@@ -18,12 +18,14 @@ void console_irq(void)
 {
     int ch;
     bool got = false;
+    /* Ack before draining: a byte arriving after the last read raises the
+     * interrupt again instead of being cleared with it and left unread. */
+    arch_uart_rx_irq_ack();
     while ((ch = arch_uart_getc()) >= 0) {
         if (ring_head - ring_tail < CONSOLE_RING) /* full: drop, never block */
             ring[ring_head++ % CONSOLE_RING] = (uint8_t)ch;
         got = true;
     }
-    arch_uart_rx_irq_ack();
     const struct cap *n = &console_ntfn.cap;
     if (got && n->type == CV_OBJ_NOTIFICATION)
         ntfn_signal(pa_ptr(PA(n->obj)), n->data0);

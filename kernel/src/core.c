@@ -55,6 +55,7 @@ void kernel_irq_from_idle(void)
 
 __attribute__((noreturn)) static void idle_loop(struct core *c)
 {
+    fpu_release(c); /* the state must be in the TCB if it runs elsewhere */
     for (;;) {
         sched_choose(c);
         if (c->cur)

@@ -42,6 +42,15 @@ void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t 
 static bool fault_emulated_read(struct tcb *t, uint64_t value)
 {
     const uint64_t *m = t->fault_msg;
+    if (t->fault_label == CV_FAULT_VM_SYSREG) {
+        /* ESR ISS for MSR/MRS traps (ARM ARM D17.2.37, EC 0x18): Rt [9:5],
+         * direction [0] (1 = read); a read gets the value, then skip */
+        uint64_t esr = m[1], rt = (esr >> 5) & 31u;
+        if ((esr & 1u) && rt < 31)
+            t->regs.x[rt] = value;
+        t->regs.pc += 4;
+        return true;
+    }
     if (t->fault_label == CV_FAULT_VM_HVC || t->fault_label == CV_FAULT_VM_SMC) {
         t->regs.x[0] = value; /* firmware call result; hvc's pc is past it */
         if (t->fault_label == CV_FAULT_VM_SMC)

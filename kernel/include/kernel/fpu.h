@@ -1,7 +1,7 @@
 /*
- * FP/SIMD registers of EL0 threads. A thread that never touches them pays
- * nothing: they trap (CPTR_EL2.TFP) until its first use, and only threads
- * that used them are saved and restored when a core switches threads.
+ * FP/SIMD registers of EL0 threads and guests: restored lazily on the
+ * first use in a run (CPTR_EL2.TFP trap), saved when a core switches away
+ * from the thread whose state it holds (kernel/src/fpu.c).
  */
 #ifndef KERNEL_FPU_H
 #define KERNEL_FPU_H
@@ -12,6 +12,8 @@
 void fpu_trap(struct tcb *t);
 /** Kernel exit to `t` on `c`: hand the registers over if needed. */
 void fpu_switch(struct core *c, struct tcb *t);
+/** Saves the live state of this core's owner (before idling). */
+void fpu_release(struct core *c);
 /** `t` is destroyed: forget it as the registers' owner anywhere. */
 void fpu_forget(struct tcb *t);
 
