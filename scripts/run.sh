@@ -3,7 +3,7 @@
 #   scripts/run.sh [app] [num_nodes]      (Ctrl-A X leaves QEMU)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-app="${1:-hello}"
+app="${1:-vm_minimal}"
 nodes="${2:-1}"
 ./scripts/setup.sh
 cmake -G Ninja -S . -B "build-$app" -DCAMKES_VM_APP="$app" -DPLATFORM=qemu-arm-virt \
