@@ -171,6 +171,14 @@ void cte_delete(struct cte *s)
     reap();
 }
 
+void cte_replace_copy(struct cte *slot, struct cte *src)
+{
+    cte_delete(slot);
+    struct cap c;
+    if (src && cap_derive(&src->cap, CV_RIGHTS_ALL, 0, false, &c) == CV_OK)
+        cte_insert(slot, &c, src);
+}
+
 void cte_revoke(struct cte *s)
 {
     /* Deleting a child may delete others (inside a destroyed cnode), even

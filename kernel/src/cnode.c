@@ -33,6 +33,21 @@ struct cte *cnode_lookup(struct tcb *t, uint64_t cptr, enum cv_err *err)
     return s;
 }
 
+struct cte *cnode_lookup_typed(struct tcb *t, uint64_t cptr, uint32_t type, uint8_t rights,
+                               enum cv_err *err)
+{
+    struct cte *s = cnode_lookup(t, cptr, err);
+    if (s && s->cap.type != type) {
+        *err = CV_E_WRONG_TYPE;
+        return NULL;
+    }
+    if (s && (s->cap.rights & rights) != rights) {
+        *err = CV_E_NO_RIGHTS;
+        return NULL;
+    }
+    return s;
+}
+
 struct cte *cnode_slot(struct tcb *t, uint64_t cnode_cptr, uint64_t index, enum cv_err *err)
 {
     const struct cap *cn;

@@ -64,22 +64,14 @@ static enum cv_err console_set_ntfn(void)
     enum cv_err err;
     struct cte *n = NULL;
     if (inv_mr(0) != 0) {
-        n = cnode_lookup(inv_thread(), inv_mr(0), &err);
+        n = cnode_lookup_typed(inv_thread(), inv_mr(0), CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
         if (!n)
             return err;
-        if (n->cap.type != CV_OBJ_NOTIFICATION)
-            return CV_E_WRONG_TYPE;
-        if (!(n->cap.rights & CV_RIGHT_WRITE))
-            return CV_E_NO_RIGHTS;
     }
-    cte_delete(&console_ntfn);
-    if (n) {
-        struct cap c;
-        cap_derive(&n->cap, CV_RIGHTS_ALL, 0, false, &c);
-        cte_insert(&console_ntfn, &c, n);
-        if (ring_head != ring_tail) /* input typed before anyone listened */
-            ntfn_signal(pa_ptr(PA(c.obj)), c.data0);
-    }
+    cte_replace_copy(&console_ntfn, n);
+    const struct cap *c = &console_ntfn.cap;
+    if (n && ring_head != ring_tail) /* input typed before anyone listened */
+        ntfn_signal(pa_ptr(PA(c->obj)), c->data0);
     return CV_OK;
 }
 

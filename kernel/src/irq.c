@@ -95,17 +95,11 @@ enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label)
 static enum cv_err irq_set_ntfn(uint32_t irq)
 {
     enum cv_err err;
-    struct cte *n = cnode_lookup(inv_thread(), inv_mr(0), &err);
+    struct cte *n =
+        cnode_lookup_typed(inv_thread(), inv_mr(0), CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
     if (!n)
         return err;
-    if (n->cap.type != CV_OBJ_NOTIFICATION)
-        return CV_E_WRONG_TYPE;
-    if (!(n->cap.rights & CV_RIGHT_WRITE))
-        return CV_E_NO_RIGHTS;
-    struct cap c;
-    cap_derive(&n->cap, CV_RIGHTS_ALL, 0, false, &c);
-    cte_delete(&irq_ntfn[irq]);
-    cte_insert(&irq_ntfn[irq], &c, n);
+    cte_replace_copy(&irq_ntfn[irq], n);
     arch_irq_enable(irq);
     return CV_OK;
 }

@@ -137,15 +137,22 @@ static bool need_right(struct tcb *t, const struct cap *c, uint8_t right)
     return false;
 }
 
-/* Send, NBSend and Call. */
-static void sys_send(struct tcb *t, uint64_t num)
+/* The slot named by x0, or NULL after replying with the lookup error. */
+static struct cte *invoked_slot(struct tcb *t)
 {
     enum cv_err err;
     struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
-    if (!s) {
+    if (!s)
         reply_error(t, err);
+    return s;
+}
+
+/* Send, NBSend and Call. */
+static void sys_send(struct tcb *t, uint64_t num)
+{
+    struct cte *s = invoked_slot(t);
+    if (!s)
         return;
-    }
     const struct cap *c = &s->cap;
     if (c->type == CV_OBJ_ENDPOINT) {
         if (need_right(t, c, CV_RIGHT_WRITE))
@@ -166,12 +173,9 @@ static void sys_send(struct tcb *t, uint64_t num)
 /* Recv and NBRecv. */
 static void sys_recv(struct tcb *t, bool blocking)
 {
-    enum cv_err err;
-    struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
-    if (!s) {
-        reply_error(t, err);
+    struct cte *s = invoked_slot(t);
+    if (!s)
         return;
-    }
     const struct cap *c = &s->cap;
     if (c->type != CV_OBJ_ENDPOINT && c->type != CV_OBJ_NOTIFICATION) {
         reply_error(t, CV_E_WRONG_TYPE);

@@ -52,12 +52,7 @@ void tcb_destroy(struct tcb *t)
 /* Replaces internal slot `which` with a copy of the cap at `cptr` (0: empty). */
 static void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src)
 {
-    cte_delete(&t->slot[which]);
-    if (!src)
-        return;
-    struct cap c;
-    if (cap_derive(&src->cap, CV_RIGHTS_ALL, 0, false, &c) == CV_OK)
-        cte_insert(&t->slot[which], &c, src);
+    cte_replace_copy(&t->slot[which], src);
 }
 
 /* Looks up an optional cap of `type`: cptr 0 gives NULL without error. */

@@ -76,6 +76,12 @@ void cte_move(struct cte *dest, struct cte *src);
  */
 void cte_delete(struct cte *s);
 
+/**
+ * Makes kernel-held slot `slot` (a TCB's, the IRQ table's) hold a copy of
+ * the cap in `src` (derived from it), or nothing if `src` is NULL.
+ */
+void cte_replace_copy(struct cte *slot, struct cte *src);
+
 /** Deletes every descendant of `s` in the derivation tree. Cannot fail. */
 void cte_revoke(struct cte *s);
 

@@ -21,6 +21,13 @@ struct cte *cnode_lookup(struct tcb *t, uint64_t cptr, enum cv_err *err);
  */
 struct cte *cnode_slot(struct tcb *t, uint64_t cnode_cptr, uint64_t index, enum cv_err *err);
 
+/**
+ * cnode_lookup, then checks the cap is of `type` (CV_E_WRONG_TYPE) and has
+ * every right in `rights` (CV_E_NO_RIGHTS).
+ */
+struct cte *cnode_lookup_typed(struct tcb *t, uint64_t cptr, uint32_t type, uint8_t rights,
+                               enum cv_err *err);
+
 enum cv_err cnode_invoke(struct cte *cnode, uint64_t label);
 
 #endif
