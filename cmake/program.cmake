@@ -27,3 +27,10 @@ function(cv_app_file name path)
   endif()
   set_property(GLOBAL APPEND PROPERTY CV_FILES "${name}=${abs}")
 endfunction()
+
+# cv_app_built_file(NAME TARGET PATH): like cv_app_file for a file this
+# build makes: PATH is produced by TARGET (e.g. guest/attacker's image).
+function(cv_app_built_file name target path)
+  set_property(GLOBAL APPEND PROPERTY CV_FILES "${name}=${path}")
+  set_property(GLOBAL APPEND PROPERTY CV_FILE_TARGETS ${target})
+endfunction()

@@ -306,7 +306,7 @@ static int check_vm(const struct cv_spec_vm *v, uint32_t i, char *err, size_t er
         v->ram_base + v->ram_size < v->ram_base)
         return fail(err, errlen, "spec: vm %u: ram %#llx+%#llx not 2 MiB aligned or wraps", i,
                     (unsigned long long)v->ram_base, (unsigned long long)v->ram_size);
-    if (v->vcpus == 0 || v->vcpus > VM_MAX_VCPUS || v->flags != 0)
+    if (v->vcpus == 0 || v->vcpus > VM_MAX_VCPUS || (v->flags & ~CV_SPEC_VM_FLAGS))
         return fail(err, errlen, "spec: vm %u: vcpus %u not in 1..%u, or flags %#x", i,
                     (unsigned)v->vcpus, VM_MAX_VCPUS, (unsigned)v->flags);
     return 0;

@@ -8,7 +8,7 @@ NATIVE=$(dpkg --print-architecture)
 # libfdt-dev is named with its architecture: once arm64 is a foreign
 # architecture (guest images), the bare name may match the arm64 package.
 PACKAGES="build-essential cmake ninja-build python3 git
-gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
+gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross picolibc-aarch64-linux-gnu
 libfdt-dev:$NATIVE device-tree-compiler qemu-system-arm clang-format cppcheck clang-tidy
 cpio kmod clang libclang-rt-14-dev"
 

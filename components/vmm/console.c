@@ -10,6 +10,9 @@
 #include "virq.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
+/* What Linux's panic() prints first (kernel/panic.c); its 'K' occurs only
+ * at the start, so a byte-at-a-time match needs no backtracking. */
+static const char CONSOLE_PANIC[] = "Kernel panic - not syncing";
 
 /** Prints the buffered output, with the prefix if it starts a line. */
 static void console_emit(struct vm *vm, bool newline)
@@ -22,10 +25,30 @@ static void console_emit(struct vm *vm, bool newline)
     c->len = 0;
 }
 
+/** Follows the output for CONSOLE_PANIC, across line-buffer flushes. */
+static void console_watch(struct vm_console *c, uint8_t byte)
+{
+    if (byte == (uint8_t)CONSOLE_PANIC[c->panic_match])
+        c->panic_match++;
+    else
+        c->panic_match = byte == (uint8_t)CONSOLE_PANIC[0] ? 1u : 0u;
+    if (c->panic_match == sizeof(CONSOLE_PANIC) - 1u) {
+        c->panicked = true;
+        c->panic_match = 0;
+    }
+}
+
+void console_reset(struct vm *vm)
+{
+    vm->con.panic_match = 0;
+    vm->con.panicked = false;
+}
+
 void console_tx(void *ctx, uint8_t byte)
 {
     struct vm *vm = ctx;
     struct vm_console *c = &vm->con;
+    console_watch(c, byte);
     if (byte == '\r')
         return;
     if (byte == '\n') {
@@ -53,6 +76,10 @@ void console_init(struct vm *vm)
         err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
     if (err == CV_OK)
         err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, ntfn);
+    if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
+        printf("%s: no console-input: the guest reads nothing\n", vm->name);
+        return;
+    }
     if (err != CV_OK) {
         printf("%s: no console input (%s): the guest reads nothing\n", vm->name, cv_err_str(err));
         return;

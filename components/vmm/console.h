@@ -22,6 +22,12 @@ void console_init(struct vm *vm);
 /** pl011_tx_fn: one byte from the guest (ctx is the struct vm). */
 void console_tx(void *ctx, uint8_t byte);
 
+/**
+ * Forgets what the guest printed before a reboot: the watch for a kernel
+ * panic (vm_console.panicked, reported by fw.c at the reset) starts afresh.
+ */
+void console_reset(struct vm *vm);
+
 /** Prints a partial output line now (the guest stopped writing, e.g. a prompt). */
 void console_flush(struct vm *vm);
 

@@ -1,10 +1,14 @@
 /*
  * Emulated devices (vdev.h).
  */
+#include <stdio.h>
+
+#include <cap/invoke.h>
 #include <vmm/fdtgen.h>
 #include <vmm/mmio.h>
 
 #include "console.h"
+#include "inject.h"
 #include "vdev.h"
 #include "virq.h"
 
@@ -56,6 +60,32 @@ static const char *vdev_why(enum mmio_result r)
     }
 }
 
+/**
+ * An access to an IPA that is neither RAM nor a device: the VM's
+ * `unbacked-access` (spec.h CV_SPEC_VM_ABORT_UNBACKED) says whether the
+ * guest gets an external abort (reported, rate-limited) or the VM stops.
+ */
+static struct exit_result vdev_unbacked(struct vm *vm, const struct exit_msg *m,
+                                        const struct mmio_access *acc)
+{
+    unsigned long long ipa = m->mr[CV_VMEXIT_DA_IPA], pc = m->mr[CV_VMEXIT_DA_PC];
+    const char *dir = acc->write ? "write" : "read";
+    if (!(vm->cfg->flags & CV_SPEC_VM_ABORT_UNBACKED))
+        return exits_stop(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)", ipa, pc, dir);
+    enum cv_err err = inject_data_abort(vm, m->vcpu, m->mr[CV_VMEXIT_DA_ESR]);
+    if (err != CV_OK)
+        return exits_stop(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", m->vcpu, ipa,
+                          cv_err_str(err));
+    struct vm_logs *l = &vm->logs;
+    if (l->abort_count < VM_WARN_LOG_MAX) {
+        console_flush(vm);
+        printf("%s: vcpu %u: %s of unbacked IPA 0x%llx (pc 0x%llx): external abort injected%s\n",
+               vm->name, m->vcpu, dir, ipa, pc,
+               ++l->abort_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
+    }
+    return exits_reply(CV_FAULT_RESUME, 0);
+}
+
 struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
 {
     struct vdev_ctx ctx = {vm, m->vcpu};
@@ -74,8 +104,6 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
                           (unsigned long long)ex.esr);
     r = mmio_dispatch(regions, sizeof(regions) / sizeof(regions[0]), &acc, NULL);
     if (r == MMIO_UNBACKED)
-        return exits_stop(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)",
-                          (unsigned long long)ex.ipa, (unsigned long long)pc,
-                          acc.write ? "write" : "read");
+        return vdev_unbacked(vm, m, &acc);
     return exits_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);
 }

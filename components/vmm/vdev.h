@@ -12,7 +12,11 @@
 /** Resets the PL011 (its output goes to console_tx). */
 void vdev_init(struct vm *vm);
 
-/** CV_FAULT_VM_DATA_ABORT: emulates the access, or stops the VM if it cannot. */
+/**
+ * CV_FAULT_VM_DATA_ABORT: emulates the access, or stops the VM if it cannot.
+ * An access to an unbacked IPA injects an abort or stops the VM, as the
+ * VM's `unbacked-access` says.
+ */
 struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m);
 
 #endif /* VMM_VDEV_H */

@@ -5,6 +5,7 @@
 
 #include <cap/invoke.h>
 
+#include "console.h"
 #include "virq.h"
 
 #define INJECT_EOI_EXIT 1u /* abi.h CV_OP_VCPU_INJECT_IRQ MR3 bit 0 */
@@ -24,12 +25,21 @@ static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_
     return 0;
 }
 
-/** vgic_log_fn: one line per distinct odd distributor access. */
+/**
+ * vgic_log_fn: one line per distinct odd distributor access (libvmm logs
+ * each offset once), at most VM_WARN_LOG_MAX lines: a guest writing junk
+ * over the whole distributor must not flood the console.
+ */
 static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, const char *why)
 {
     struct vm *vm = ctx;
+    if (vm->logs.vgic_count == VM_WARN_LOG_MAX)
+        return;
+    console_flush(vm);
     printf("%s: vgic: vcpu %u %s GICD+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read",
            (unsigned long long)offset, why);
+    if (++vm->logs.vgic_count == VM_WARN_LOG_MAX)
+        printf("%s: vgic: further odd distributor accesses are not reported\n", vm->name);
 }
 
 bool virq_init(struct vm *vm)

@@ -126,5 +126,6 @@ bool vm_reboot(struct vm *vm)
             return false;
     if (!vm_devices_reset(vm))
         return false;
+    console_reset(vm);
     return vm_start(vm);
 }

@@ -43,6 +43,20 @@ struct vm_console {
     unsigned in_head, in_count;
     bool in_more;  /* the kernel may hold more input than we took */
     uint64_t ntfn; /* cptr of the console-input notification, 0 if none */
+    unsigned panic_match; /* bytes of CONSOLE_PANIC matched so far */
+    bool panicked;        /* the guest printed CONSOLE_PANIC since it booted */
+};
+
+#define VM_FW_LOG_MAX   16u /* distinct unknown firmware call IDs reported */
+#define VM_WARN_LOG_MAX 16u /* lines of one kind of guest misbehaviour reported */
+
+/** Rate limits for warnings a guest can cause (STYLE.md: logged, rate-limited). */
+struct vm_logs {
+    uint64_t fw_id[VM_FW_LOG_MAX]; /* unknown firmware call IDs reported */
+    unsigned fw_count;
+    unsigned vgic_count;  /* odd distributor accesses reported */
+    unsigned abort_count; /* external aborts injected and reported */
+    unsigned imm_count;   /* HVC/SMC with a non-zero immediate reported */
 };
 
 /** The VM. */
@@ -58,7 +72,7 @@ struct vm {
     uint64_t dtb;    /* DTB IPA (x0 at entry) */
     bool stopped;    /* the VM is stopped; the VMM keeps running */
     int waiting;     /* vCPU whose exit is being handled (awaits the reply), or -1 */
-    bool fw_logged;  /* an unsupported firmware call was reported */
+    struct vm_logs logs;
     uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
     bool have_sysreg_reset;
     struct vm_vcpu vcpu[VM_MAX_VCPUS];

@@ -7,10 +7,18 @@
  *   cvprobe mmio-bench N   N reads of GICD_TYPER; prints the cost per read
  *                          in counter ticks and, under -icount shift=0,
  *                          in instructions (1 ns per instruction)
- *   cvprobe gicd-junk      writes junk (words, then bytes) to every offset
- *                          of the 4 KiB GIC distributor frame, then writes
- *                          the saved values back
+ *   cvprobe gicd-junk [FROM TO]  writes junk (words, then bytes) to every
+ *                          offset of the 4 KiB GIC distributor frame (or
+ *                          FROM..TO), then puts back what it can
+ *                          (gicd_restore). Junk over a whole frame can
+ *                          leave the guest itself without interrupts (junk
+ *                          SGIs are IPIs such as CPU stop): the VMM and the
+ *                          rest of the system must carry on, not the guest
+ *                          (tests/system: system.vm_hostile.attacks)
  *   cvprobe read ADDR      reads the word at guest-physical ADDR
+ *   cvprobe hvc | smc      issues HVC #0 / SMC #0 (PSCI_VERSION) from EL0,
+ *                          where both are undefined: the guest kernel, not
+ *                          the VMM, gets the exception (SIGILL)
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -39,6 +47,29 @@ static volatile uint8_t *map_phys(unsigned long pa, size_t len)
     return (volatile uint8_t *)p + (pa & 0xffful);
 }
 
+/*
+ * Device accesses as single loads and stores without writeback, as Linux's
+ * readl/writel: those carry the instruction syndrome (ISV 1) the VMM
+ * emulates from. A compiler may use post-index forms (ISV 0, which stop
+ * the VM) for a plain volatile access in a loop.
+ */
+static void write32(volatile void *p, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" ::"r"(v), "r"(p) : "memory");
+}
+
+static void write8(volatile void *p, uint8_t v)
+{
+    __asm__ volatile("strb %w0, [%1]" ::"r"(v), "r"(p) : "memory");
+}
+
+static uint32_t read32(const volatile void *p)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(p) : "memory");
+    return v;
+}
+
 static uint64_t counter(void)
 {
     uint64_t v;
@@ -55,13 +86,13 @@ static uint64_t counter_freq(void)
 
 static int mmio_bench(long n)
 {
-    volatile uint32_t *typer = (volatile uint32_t *)(map_phys(GICD_BASE, GICD_SIZE) + GICD_TYPER);
+    const volatile uint8_t *typer = map_phys(GICD_BASE, GICD_SIZE) + GICD_TYPER;
     uint32_t last = 0;
     for (int i = 0; i < 100; i++) /* warm up */
-        last = *typer;
+        last = read32(typer);
     uint64_t t0 = counter();
     for (long i = 0; i < n; i++)
-        last = *typer;
+        last = read32(typer);
     uint64_t ticks = counter() - t0;
     uint64_t ns = ticks * 1000000000ull / counter_freq();
     printf("cvprobe: mmio-bench: %ld reads, %llu ticks, %llu ns/read (= instructions under "
@@ -70,20 +101,61 @@ static int mmio_bench(long n)
     return 0;
 }
 
-static int gicd_junk(void)
+/* Distributor registers gicd_restore treats apart (GICv2 4.1.2). */
+#define GICD_IGROUPR    0x080ul /* .. 0x0ff */
+#define GICD_ISENABLER  0x100ul /* set/clear pairs: enable, pending, active */
+#define GICD_ICENABLER  0x180ul
+#define GICD_ICPENDR    0x280ul
+#define GICD_ICACTIVER  0x380ul
+#define GICD_IPRIORITYR 0x400ul /* priorities, targets, config: .. 0xeff */
+#define GICD_SGIR       0xf00ul /* SGIR, CPENDSGIR, SPENDSGIR: .. 0xf2f */
+#define GICD_PAIR_LEN   0x80ul
+
+/** Writes v to every word of [from, to). */
+static void gicd_fill(volatile uint8_t *d, unsigned long from, unsigned long to, uint32_t v)
+{
+    for (unsigned long off = from; off < to; off += 4)
+        write32(d + off, v);
+}
+
+/** Writes the saved words of [from, to) back. */
+static void gicd_put_back(volatile uint8_t *d, const uint32_t *saved, unsigned long from,
+                          unsigned long to)
+{
+    for (unsigned long off = from; off < to; off += 4)
+        write32(d + off, saved[off / 4]);
+}
+
+/**
+ * Puts back what the guest needs after gicd_junk: groups, priorities,
+ * targets, configuration and the enables (through ICENABLER then
+ * ISENABLER: a saved value written to a clear register would clear it);
+ * junk pending and active state is cleared. CTLR last: on again.
+ */
+static void gicd_restore(volatile uint8_t *d, const uint32_t *saved)
+{
+    gicd_put_back(d, saved, GICD_IGROUPR, GICD_ISENABLER);
+    gicd_fill(d, GICD_ICENABLER, GICD_ICENABLER + GICD_PAIR_LEN, ~0u);
+    gicd_put_back(d, saved, GICD_ISENABLER, GICD_ISENABLER + GICD_PAIR_LEN);
+    gicd_fill(d, GICD_ICPENDR, GICD_ICPENDR + GICD_PAIR_LEN, ~0u);
+    gicd_fill(d, GICD_ICACTIVER, GICD_ICACTIVER + GICD_PAIR_LEN, ~0u);
+    gicd_put_back(d, saved, GICD_IPRIORITYR, GICD_SGIR);
+    write32(d, saved[0]);
+}
+
+static int gicd_junk(unsigned long from, unsigned long to)
 {
     volatile uint8_t *d = map_phys(GICD_BASE, GICD_SIZE);
     static uint32_t saved[GICD_SIZE / 4];
     for (unsigned long off = 0; off < GICD_SIZE; off += 4)
-        saved[off / 4] = *(volatile uint32_t *)(d + off);
-    for (unsigned long off = 0; off < GICD_SIZE; off += 4)
-        *(volatile uint32_t *)(d + off) = 0xdeadbeefu ^ (uint32_t)off;
-    for (unsigned long off = 0; off < GICD_SIZE; off++)
-        d[off] = (uint8_t)(0xa5 ^ off);
-    for (unsigned long off = 0; off < GICD_SIZE; off += 4) /* best effort */
-        *(volatile uint32_t *)(d + off) = saved[off / 4];
-    printf("cvprobe: gicd-junk: wrote %lu words and %lu bytes, typer now 0x%x\n", GICD_SIZE / 4,
-           GICD_SIZE, *(volatile uint32_t *)(d + GICD_TYPER));
+        saved[off / 4] = read32(d + off);
+    for (unsigned long off = from & ~3ul; off < to; off += 4)
+        write32(d + off, 0xdeadbeefu ^ (uint32_t)off);
+    for (unsigned long off = from; off < to; off++)
+        write8(d + off, (uint8_t)(0xa5 ^ off));
+    gicd_restore(d, saved);
+    printf("cvprobe: gicd-junk: wrote 0x%lx..0x%lx as words and bytes, typer now 0x%x\n", from, to,
+           read32(d + GICD_TYPER));
     return 0;
 }
 
@@ -92,9 +164,23 @@ static int read_phys(const char *arg)
     unsigned long pa = strtoul(arg, NULL, 0);
     printf("cvprobe: reading guest-physical 0x%lx\n", pa);
     fflush(stdout);
-    uint32_t v = *(volatile uint32_t *)map_phys(pa, 4);
+    uint32_t v = read32(map_phys(pa, 4));
     printf("cvprobe: read 0x%lx = 0x%x\n", pa, v);
     return 0;
+}
+
+/** HVC or SMC from EL0: UNDEFINED (ARM ARM D1.x), so this process gets SIGILL. */
+static int firmware_call(const char *how)
+{
+    register uint64_t x0 __asm__("x0") = 0x84000000u; /* PSCI_VERSION */
+    printf("cvprobe: %s #0 from EL0\n", how);
+    fflush(stdout);
+    if (strcmp(how, "hvc") == 0)
+        __asm__ volatile("hvc #0" : "+r"(x0)::"memory");
+    else
+        __asm__ volatile("smc #0" : "+r"(x0)::"memory");
+    printf("cvprobe: %s returned 0x%llx\n", how, (unsigned long long)x0);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -102,9 +188,15 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "mmio-bench") == 0)
         return mmio_bench(atol(argv[2]) > 0 ? atol(argv[2]) : 1);
     if (argc == 2 && strcmp(argv[1], "gicd-junk") == 0)
-        return gicd_junk();
+        return gicd_junk(0, GICD_SIZE);
+    if (argc == 4 && strcmp(argv[1], "gicd-junk") == 0) {
+        unsigned long from = strtoul(argv[2], NULL, 0), to = strtoul(argv[3], NULL, 0);
+        return gicd_junk(from < GICD_SIZE ? from : GICD_SIZE, to < GICD_SIZE ? to : GICD_SIZE);
+    }
     if (argc == 3 && strcmp(argv[1], "read") == 0)
         return read_phys(argv[2]);
-    fprintf(stderr, "usage: cvprobe mmio-bench N | gicd-junk | read ADDR\n");
+    if (argc == 2 && (strcmp(argv[1], "hvc") == 0 || strcmp(argv[1], "smc") == 0))
+        return firmware_call(argv[1]);
+    fprintf(stderr, "usage: cvprobe mmio-bench N | gicd-junk [FROM TO] | read ADDR | hvc | smc\n");
     return 1;
 }

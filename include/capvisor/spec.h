@@ -70,11 +70,20 @@ struct cv_spec_vm {
     uint64_t ram_base; /* guest IPA of RAM, 2 MiB aligned */
     uint64_t ram_size; /* bytes, 2 MiB multiple */
     uint32_t vcpus;    /* 1..8 */
-    uint32_t flags;    /* reserved, 0 */
+    uint32_t flags;    /* CV_SPEC_VM_* */
     char kernel[CV_SPEC_NAME_MAX];
     char initrd[CV_SPEC_NAME_MAX]; /* "" = none */
     char bootargs[CV_SPEC_BOOTARGS_MAX];
 };
+
+/*
+ * VM flags. CV_SPEC_VM_ABORT_UNBACKED (`unbacked-access = "abort";`): a
+ * guest access to an IPA that is neither RAM nor an emulated device gets a
+ * synchronous external abort injected; without it (`"stop"`, the default)
+ * the VMM stops the VM.
+ */
+#define CV_SPEC_VM_ABORT_UNBACKED 1u
+#define CV_SPEC_VM_FLAGS          CV_SPEC_VM_ABORT_UNBACKED /* every defined flag */
 
 struct cv_spec_object {
     char name[CV_SPEC_NAME_MAX]; /* the connection's name                  */

@@ -198,6 +198,11 @@ static void fn_features(struct psci *p, unsigned vcpu, const uint64_t x[4], stru
     ret(out, f && f->fn != fn_not_supported ? PSCI_SUCCESS : PSCI_E_NOT_SUPPORTED);
 }
 
+bool psci_known(uint64_t fid)
+{
+    return (fid >> 32) == 0 && find_func(fid) != NULL;
+}
+
 /** Unknown function IDs return NOT_SUPPORTED (SMCCC 5.2: -1). */
 void psci_call(struct psci *p, unsigned vcpu, const uint64_t x[4], struct psci_action *out)
 {

@@ -347,6 +347,8 @@ static void test_vm_good(void)
     CHECK(spec_comp_info_ifaces(&s.comp[0]) == 4);
     b.vm[0].initrd[0] = '\0'; /* optional */
     CHECK(parse_vm(&b) == 0);
+    b.vm[0].flags = CV_SPEC_VM_ABORT_UNBACKED;
+    CHECK(parse_vm(&b) == 0);
     b.o[1].kind = CV_SPEC_OBJ_DATAPORT; /* frames of a dataport */
     CHECK(parse_vm(&b) == 0);
     b.c[0].vm_index = CV_SPEC_NONE;
@@ -378,7 +380,7 @@ static void test_vm(void)
     b.vm[0].vcpus = 9;
     CHECK_FAILS(parse_vm(&b), err, "vcpus 9");
     make_vm_blob(&b);
-    b.vm[0].flags = 1;
+    b.vm[0].flags = CV_SPEC_VM_FLAGS + 1u; /* an undefined flag */
     CHECK_FAILS(parse_vm(&b), err, "flags");
     make_vm_blob(&b);
     memset(b.vm[0].bootargs, 'a', sizeof(b.vm[0].bootargs));

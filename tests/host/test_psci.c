@@ -37,6 +37,9 @@ static void test_version_features(void)
     CHECK_EQ(a.ret, 2);
     call(0, 0xC4000099, 0, 0, 0);
     CHECK_EQ(a.ret, (uint64_t)(int64_t)PSCI_E_NOT_SUPPORTED);
+    CHECK(!psci_known(0xC4000099));
+    CHECK(psci_known(SMCCC_ARCH_FEATURES));
+    CHECK(!psci_known(0x100000000ull | PSCI_0_2_VERSION));
     call(0, 0x100000000ull | PSCI_0_2_VERSION, 0, 0, 0); /* upper bits set */
     CHECK_EQ(a.ret, (uint64_t)(int64_t)PSCI_E_NOT_SUPPORTED);
     call(5, PSCI_0_2_VERSION, 0, 0, 0); /* no such vCPU */

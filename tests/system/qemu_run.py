@@ -10,8 +10,9 @@ this script: on success, failure, timeout or Ctrl-C.
   qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
 
 Each --expect must match, in order, somewhere in the console output; any
---reject match at any time fails the run. --send lines are typed after the
-previous --expect matched (use --expect/--send pairs to drive a shell).
+--reject match at any time fails the run. A --send line is typed once every
+--expect before it on the command line has matched (steps run in the order
+given; a --send before any --expect is typed at once).
 --expect-exit: after the last match QEMU must exit by itself (status 0).
 --kernel/--initrd/--append boot a Linux guest on bare QEMU (the reference
 the capvisor runs are compared with) instead of a capvisor --image.
@@ -101,19 +102,19 @@ def run(args):
     console = Console(proc, log)
     rejects = [re.compile(r, re.M) for r in args.reject]
     deadline = time.monotonic() + args.timeout
-    sends = list(args.send)
     error = None
     start = time.monotonic()
     try:
-        for i, pattern in enumerate(args.expect):
-            error = console.wait_for(pattern, deadline, rejects)
+        for kind, text in args.steps:
+            if kind == "send":
+                proc.stdin.write((text + "\n").encode())
+                proc.stdin.flush()
+                continue
+            error = console.wait_for(text, deadline, rejects)
             if error:
                 break
             if args.print_times:
-                print("matched %r at %.3f s" % (pattern, time.monotonic() - start))
-            if i < len(sends):
-                proc.stdin.write((sends[i] + "\n").encode())
-                proc.stdin.flush()
+                print("matched %r at %.3f s" % (text, time.monotonic() - start))
         if not error and args.expect_exit:
             error = console.wait_exit(deadline)
             if not error and args.print_times:
@@ -144,6 +145,16 @@ def run(args):
     return 0
 
 
+class Step(argparse.Action):
+    """--expect and --send: also kept, in command-line order, in args.steps."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        getattr(namespace, self.dest).append(value)
+        if not hasattr(namespace, "steps"):
+            namespace.steps = []
+        namespace.steps.append((self.dest, value))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     what = p.add_mutually_exclusive_group(required=True)
@@ -160,9 +171,9 @@ def main():
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--settle", type=float, default=0.0,
                    help="seconds to keep watching for --reject after the last match")
-    p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--expect", action=Step, default=[])
     p.add_argument("--reject", action="append", default=[])
-    p.add_argument("--send", action="append", default=[])
+    p.add_argument("--send", action=Step, default=[])
     p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("--expect-exit", action="store_true",
                    help="QEMU must exit by itself (status 0) after the last match")
@@ -170,6 +181,8 @@ def main():
     p.add_argument("--echo", action="store_true", help="print the console on success")
     p.add_argument("--print-times", action="store_true")
     args = p.parse_args()
+    if not hasattr(args, "steps"):
+        args.steps = []
     for path in (args.image, args.kernel, args.initrd):
         if path and not os.path.exists(path):
             print("FAIL: no image %s" % path)

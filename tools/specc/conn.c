@@ -342,26 +342,34 @@ static int conn_device_irq(struct desc *d, const struct prop_node *n, uint32_t c
 }
 
 /**
- * device: frames at `address` (and maybe an interrupt) for one component,
- * mapped, or handed over as caps with the `caps` flag.
+ * device: frames at `address` (and maybe an interrupt), mapped, or handed
+ * over as caps with the `caps` flag. Several components may share a device
+ * without an interrupt (e.g. the GICv2 virtual CPU interface every VMM maps
+ * into its guest); an interrupt goes to exactly one.
  */
 static int conn_device(struct desc *d, const struct prop_node *n, uint32_t obj)
 {
-    struct desc_iface *f;
+    struct desc_iface *f = NULL;
     uint32_t kind;
+    int irq = prop_has(n, "interrupt"), count;
 
     if (prop_has(n, "from"))
         return prop_error(n, "from",
                           "a device connection has no 'from' end, "
                           "only 'to'");
-    if (conn_device_region(d, n, obj) || conn_count_ends(n, "device", "to", 1) < 0)
+    if (conn_device_region(d, n, obj))
+        return -1;
+    count = conn_count_ends(n, irq ? "device with an interrupt" : "device", "to", irq);
+    if (count < 0)
         return -1;
     kind = conn_to_kind(n, CV_SPEC_IF_DEVICE);
-    f = kind ? conn_add_end(d, n, "to", 0, obj, kind) : NULL;
-    if (!f)
-        return -1;
-    f->spec.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
-    if (prop_has(n, "interrupt"))
+    for (int i = 0; i < count; i++) {
+        f = kind ? conn_add_end(d, n, "to", i, obj, kind) : NULL;
+        if (!f)
+            return -1;
+        f->spec.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
+    }
+    if (irq && f) /* count is 1 here (conn_count_ends) */
         return conn_device_irq(d, n, f->comp, f->spec.name);
     if (prop_has(n, "irq-notification"))
         return prop_error(n, "irq-notification",

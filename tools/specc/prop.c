@@ -109,6 +109,31 @@ const char *prop_string(const struct prop_node *n, const char *prop)
     return s;
 }
 
+int prop_choice(const struct prop_node *n, const char *prop, const char *const choices[],
+                uint32_t *out)
+{
+    const char *s;
+    char list[128] = "";
+
+    *out = 0;
+    if (!prop_has(n, prop))
+        return 0;
+    s = prop_string(n, prop);
+    if (!s)
+        return -1;
+    for (uint32_t i = 0; choices[i]; i++) {
+        if (strcmp(s, choices[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+        /* The message lists them: "a", "b" or "c". */
+        const char *sep = i == 0 ? "" : (choices[i + 1] ? ", " : " or ");
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof(list) - used, "%s\"%s\"", sep, choices[i]);
+    }
+    return prop_error(n, prop, "%s '%s' is not %s", prop, s, list);
+}
+
 int prop_name(const struct prop_node *n, const char *prop, int required, char *buf)
 {
     const char *s;

@@ -66,6 +66,13 @@ int prop_string_count(const struct prop_node *n, const char *prop);
 /** String `i` of string-list `prop` (checked by prop_string_count). */
 const char *prop_string_at(const struct prop_node *n, const char *prop, int i);
 
+/**
+ * Read enumerated string `prop`: `out` is its index in NULL-terminated
+ * `choices`, 0 (the default) when absent; another string is reported.
+ */
+int prop_choice(const struct prop_node *n, const char *prop, const char *const choices[],
+                uint32_t *out);
+
 /** Read flag property `prop` (no value) into `out` (1 if present). */
 int prop_flag(const struct prop_node *n, const char *prop, int *out);
 

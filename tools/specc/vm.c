@@ -13,8 +13,8 @@
 #define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB: stage-2 block size */
 #define VM_MAX_VCPUS 8u
 
-static const char *const vm_props[] = {"ram-base", "ram-size", "vcpus", "kernel",
-                                       "initrd",   "bootargs", NULL};
+static const char *const vm_props[] = {"ram-base", "ram-size", "vcpus",           "kernel",
+                                       "initrd",   "bootargs", "unbacked-access", NULL};
 
 int vm_check_children(const struct prop_node *n)
 {
@@ -148,6 +148,19 @@ static int vm_bootargs(const struct prop_node *n, struct cv_spec_vm *vm)
     return 0;
 }
 
+/** Read unbacked-access: "stop" (the default) or "abort" (CV_SPEC_VM_ABORT_UNBACKED). */
+static int vm_unbacked(const struct prop_node *n, struct cv_spec_vm *vm)
+{
+    static const char *const choices[] = {"stop", "abort", NULL};
+    uint32_t i;
+
+    if (prop_choice(n, "unbacked-access", choices, &i))
+        return -1;
+    if (i == 1)
+        vm->flags |= CV_SPEC_VM_ABORT_UNBACKED;
+    return 0;
+}
+
 int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
 {
     struct prop_node v;
@@ -167,7 +180,8 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
         return prop_error(&v, NULL, "a vm needs the component's 'files' (its kernel image)");
     if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
-        vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_bootargs(&v, &vm))
+        vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_bootargs(&v, &vm) ||
+        vm_unbacked(&v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)

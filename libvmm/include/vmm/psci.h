@@ -86,6 +86,13 @@ bool psci_init(struct psci *p, unsigned vcpus, ipa_t ram_base, uint64_t ram_size
 /** Decodes and commits the call in x[0..3] from `vcpu` (DEN 0022D 5). */
 void psci_call(struct psci *p, unsigned vcpu, const uint64_t x[4], struct psci_action *out);
 
+/**
+ * True if psci_call implements function ID fid (PSCI or SMCCC arch), even
+ * if it answers NOT_SUPPORTED (SMCCC_ARCH_FEATURES for an unknown feature);
+ * false for IDs psci_call only rejects as unknown (SMCCC 5.2).
+ */
+bool psci_known(uint64_t fid);
+
 /** The VMM started `vcpu` after PSCI_ACT_CPU_START: ON_PENDING -> ON. */
 void psci_vcpu_started(struct psci *p, unsigned vcpu);
 

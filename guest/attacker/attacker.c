@@ -1,0 +1,205 @@
+/*
+ * attacker: a hostile guest kernel. It runs at EL1 (the MMU off) where a
+ * Linux program cannot, and does what a compromised guest kernel could do
+ * to its VMM: firmware calls with unknown function IDs over HVC and SMC, an
+ * HVC with a reserved immediate, bad PSCI arguments, reads and writes of
+ * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
+ * every width over the whole GIC distributor, and last an access the VMM
+ * cannot decode (a load pair, ISV 0). Each outcome is printed on the
+ * emulated PL011; tests/system/CMakeLists.txt (system.vm_hostile.el1)
+ * checks the lines and that the rest of the system keeps running.
+ */
+#include <stdint.h>
+
+#define UART_DR    0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
+#define GICD_BASE  0x08000000ul
+#define GICD_SIZE  0x1000ul
+#define GICD_TYPER 0x4ul
+#define RAM_END    0x41000000ul   /* apps/vm_hostile: 16 MiB at 0x40000000 */
+#define UNBACKED   0x0a000000ul   /* below RAM, no device */
+#define IPA_TOP    0x7ffffff000ul /* last page of the 39-bit IPA space */
+#define IPA_BEYOND 0x8000000000ul /* first byte beyond it */
+
+#define SMCCC_NOT_SUPPORTED 0xffffffffffffffffull /* -1 */
+#define PSCI_VERSION        0x84000000ull
+#define PSCI_CPU_ON         0xc4000003ull
+#define PSCI_AFFINITY_INFO  0xc4000004ull
+#define PSCI_E_INVALID      0xfffffffffffffffeull /* -2 INVALID_PARAMETERS */
+#define PSCI_E_ALREADY_ON   0xfffffffffffffffcull /* -4 ALREADY_ON */
+
+#define ESR_EC(esr) ((esr) >> 26)
+#define EC_DABT_CUR 0x25u /* data abort taken without a change of level */
+
+uint64_t attacker_hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+uint64_t attacker_smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+uint64_t attacker_hvc_imm(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+void attacker_ldp(uint64_t addr);
+void attacker_main(void);
+void attacker_unexpected(uint64_t esr);
+
+/* ESR_EL1 of the last synchronous exception (head.S writes it). */
+volatile uint64_t attacker_esr;
+static unsigned attacker_failures;
+
+/*
+ * Device accesses as single loads and stores without writeback: those
+ * carry an instruction syndrome (ISV 1) the VMM emulates from. (A compiler
+ * may use post-index forms, ISV 0, for a plain volatile access in a loop.)
+ */
+static void write32(uint64_t addr, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static void write16(uint64_t addr, uint16_t v)
+{
+    __asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static void write8(uint64_t addr, uint8_t v)
+{
+    __asm__ volatile("strb %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static void write64(uint64_t addr, uint64_t v)
+{
+    __asm__ volatile("str %0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static uint32_t read32(uint64_t addr)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return v;
+}
+
+static void put_char(char c)
+{
+    write32(UART_DR, (uint8_t)c);
+}
+
+static void put_str(const char *s)
+{
+    while (*s)
+        put_char(*s++);
+}
+
+static void put_hex(uint64_t v)
+{
+    put_str("0x");
+    int shift = 60;
+    while (shift > 0 && ((v >> shift) & 0xfu) == 0)
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        put_char("0123456789abcdef"[(v >> shift) & 0xfu]);
+}
+
+/** One result line: "attacker: WHAT VALUE ok" or "... WRONG (want W)". */
+static void report(const char *what, uint64_t got, uint64_t want)
+{
+    put_str("attacker: ");
+    put_str(what);
+    put_char(' ');
+    put_hex(got);
+    if (got == want) {
+        put_str(" ok\n");
+        return;
+    }
+    attacker_failures++;
+    put_str(" WRONG (want ");
+    put_hex(want);
+    put_str(")\n");
+}
+
+void attacker_unexpected(uint64_t esr)
+{
+    put_str("attacker: unexpected exception, ESR_EL1 ");
+    put_hex(esr);
+    put_char('\n');
+}
+
+/** Unknown function IDs (SMCCC 5.2: NOT_SUPPORTED), over HVC and SMC. */
+static void attack_firmware(void)
+{
+    static const uint64_t ids[] = {
+        0x12345678ull,                  /* a yielding call, no such service */
+        0xc5000000ull,                  /* SiP service, fast call */
+        0xffffffffull,                  /* every bit of a 32-bit ID */
+        0x8400ffffull,                  /* PSCI range, no such function */
+        0x100000000ull | 0x84000000ull, /* PSCI_VERSION with upper bits set */
+    };
+    for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        report("hvc unknown id ->", attacker_hvc(ids[i], ~0ull, ~0ull, ~0ull), SMCCC_NOT_SUPPORTED);
+        report("smc unknown id ->", attacker_smc(ids[i], ~0ull, ~0ull, ~0ull), SMCCC_NOT_SUPPORTED);
+    }
+    report("hvc #0x1234 PSCI_VERSION ->", attacker_hvc_imm(PSCI_VERSION, 0, 0, 0),
+           SMCCC_NOT_SUPPORTED);
+    /* The SMC conduit reaches the same PSCI as HVC: version 1.0 or later. */
+    report("smc PSCI_VERSION >= 1.0:", attacker_smc(PSCI_VERSION, 0, 0, 0) >= 0x10000u, 1);
+}
+
+/** PSCI with arguments a hostile kernel picks. */
+static void attack_psci(void)
+{
+    report("psci CPU_ON cpu 7 ->", attacker_hvc(PSCI_CPU_ON, 7, 0x40000000u, 0), PSCI_E_INVALID);
+    report("psci CPU_ON cpu ~0 ->", attacker_hvc(PSCI_CPU_ON, ~0ull, 0x40000000u, 0),
+           PSCI_E_INVALID);
+    report("psci CPU_ON self ->", attacker_hvc(PSCI_CPU_ON, 0, 0x40000000u, 0), PSCI_E_ALREADY_ON);
+    report("psci AFFINITY_INFO cpu 9 ->", attacker_hvc(PSCI_AFFINITY_INFO, 9, 0, 0),
+           PSCI_E_INVALID);
+}
+
+/** A read or write of addr must end in an external abort injected by the VMM. */
+static void expect_abort(const char *what, uint64_t addr, int write)
+{
+    attacker_esr = 0;
+    if (write)
+        write32(addr, 0xdeadbeefu);
+    else
+        (void)read32(addr);
+    report(what, ESR_EC(attacker_esr), EC_DABT_CUR);
+}
+
+static void attack_unbacked(void)
+{
+    expect_abort("read below RAM, abort EC", UNBACKED, 0);
+    expect_abort("write below RAM, abort EC", UNBACKED + 0x100, 1);
+    expect_abort("read past RAM end, abort EC", RAM_END, 0);
+    expect_abort("read top of IPA space, abort EC", IPA_TOP, 0);
+    expect_abort("read beyond IPA space, abort EC", IPA_BEYOND, 0);
+}
+
+/**
+ * Junk of every width over every distributor offset (words and bytes,
+ * also 64-bit and halfword accesses the GIC does not allow), then read
+ * back: the VMM must neither stop nor crash, and TYPER must not change.
+ */
+static void attack_gicd(void)
+{
+    uint32_t typer = read32(GICD_BASE + GICD_TYPER);
+    for (uint64_t off = 0; off < GICD_SIZE; off += 4)
+        write32(GICD_BASE + off, 0xa5a5a5a5u ^ (uint32_t)off);
+    for (uint64_t off = 0; off < GICD_SIZE; off++)
+        write8(GICD_BASE + off, (uint8_t)(0x5a ^ off));
+    for (uint64_t off = 0; off < GICD_SIZE; off += 8)
+        write64(GICD_BASE + off, ~0ull);
+    for (uint64_t off = 0; off < GICD_SIZE; off += 2)
+        write16(GICD_BASE + off, 0xffffu);
+    for (uint64_t off = 0; off < GICD_SIZE; off += 4)
+        (void)read32(GICD_BASE + off);
+    report("gicd junk done, TYPER unchanged:", read32(GICD_BASE + GICD_TYPER) == typer, 1);
+}
+
+void attacker_main(void)
+{
+    put_str("attacker: at EL1, attacking the VMM\n");
+    attack_firmware();
+    attack_psci();
+    attack_unbacked();
+    attack_gicd();
+    put_str("attacker: ");
+    put_hex(attacker_failures);
+    put_str(" wrong answers; last: a load pair from the distributor (no syndrome)\n");
+    attacker_ldp(GICD_BASE);
+    put_str("attacker: the load pair returned\n");
+}
