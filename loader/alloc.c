@@ -69,19 +69,16 @@ enum cv_err alloc_object(struct alloc *a, enum cv_obj type, unsigned bits, uint6
 /** Most objects one retype makes (RETYPE_MAX_COUNT, kernel/src/untyped.c). */
 #define ALLOC_RETYPE_MAX 4096u
 
-enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first)
+enum cv_err alloc_frames_in(struct alloc *a, enum cv_obj type, uint64_t count, uint64_t first)
 {
     uint64_t done = 0;
     uint64_t chunk = count < ALLOC_RETYPE_MAX ? count : ALLOC_RETYPE_MAX;
 
-    *first = alloc_slots(a, count);
-    if (!*first)
-        return CV_E_RANGE;
     /* Ask for the whole run; halve it when no single untyped has room. */
     while (done < count) {
         if (chunk > count - done)
             chunk = count - done;
-        enum cv_err err = alloc_retype(a, CV_OBJ_FRAME_4K, 0, 0, *first + done, (unsigned)chunk);
+        enum cv_err err = alloc_retype(a, type, 0, 0, first + done, (unsigned)chunk);
         if (err == CV_OK)
             done += chunk;
         else if (err != CV_E_NO_MEMORY || chunk == 1)
@@ -90,6 +87,14 @@ enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first)
             chunk = (chunk + 1) / 2;
     }
     return CV_OK;
+}
+
+enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first)
+{
+    *first = alloc_slots(a, count);
+    if (!*first)
+        return CV_E_RANGE;
+    return alloc_frames_in(a, CV_OBJ_FRAME_4K, count, *first);
 }
 
 /** The device untyped holding [paddr, paddr + bytes), or NULL. */

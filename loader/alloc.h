@@ -46,6 +46,9 @@ enum cv_err alloc_object(struct alloc *a, enum cv_obj type, unsigned bits, uint6
 /** count RAM 4 KiB frames in consecutive new slots from *first. */
 enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first);
 
+/** Retype count frames of `type` (4 KiB or 2 MiB) into slots first.. (allocated). */
+enum cv_err alloc_frames_in(struct alloc *a, enum cv_obj type, uint64_t count, uint64_t first);
+
 /**
  * count 4 KiB device frames covering [paddr, paddr + count pages), in
  * consecutive new slots from *first. Calls must come in increasing paddr

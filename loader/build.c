@@ -3,6 +3,7 @@
  * with the component and the step, and stops the load: a half-built
  * system is never started.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,12 +45,22 @@ static enum cv_err map_frame(struct build *b, uint64_t frame, uint64_t vspace, u
     return CV_E_NO_TABLE;
 }
 
-/** Map a frame at the loader's scratch page; NULL on error. */
+/** Map a 4 KiB frame at the loader's scratch page; NULL on error. */
 static void *scratch_map(struct build *b, uint64_t frame, const char *who)
 {
     if (check(who, "scratch map", map_frame(b, frame, CV_ROOT_VSPACE, b->scratch_vaddr, RIGHTS_RW)))
         return NULL;
     return (void *)(uintptr_t)b->scratch_vaddr;
+}
+
+/** Map a 2 MiB frame at the loader's large scratch region; NULL on error. */
+static void *scratch_map_large(struct build *b, uint64_t frame, const char *who)
+{
+    uint64_t va = b->scratch_vaddr + REGION;
+
+    if (check(who, "scratch map", map_frame(b, frame, CV_ROOT_VSPACE, va, RIGHTS_RW)))
+        return NULL;
+    return (void *)(uintptr_t)va;
 }
 
 /** Map count consecutive frame slots from first at vaddr.. in c. */
@@ -141,32 +152,52 @@ static int load_program(struct build *b, struct build_comp *c, const struct cv_s
     return 0;
 }
 
+/** Copy n bytes to frame (size bytes, mapped through the scratch area). */
+static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t *src, uint64_t n,
+                      const char *who)
+{
+    uint8_t *p = large ? scratch_map_large(b, frame, who) : scratch_map(b, frame, who);
+    if (!p)
+        return -1;
+    memcpy(p, src, n);
+    return check(who, "scratch unmap", cv_frame_unmap(frame));
+}
+
 /**
- * A FILE object: frames holding a copy of archive entry o->name, filled
- * a page at a time through the scratch page (the tail of the last page
- * stays zero: retype hands out zeroed frames).
+ * A FILE object: frames holding a copy of archive entry o->name: 2 MiB
+ * frames for every whole 2 MiB of it, 4 KiB frames for the rest (a
+ * 27 MiB kernel Image is then 13 copies and mappings, not 6,900; each
+ * mapping change costs TLB maintenance). The tail of the last frame stays
+ * zero: retype hands out zeroed frames.
  */
 static int create_file(struct build *b, const struct cv_spec_object *o, struct build_obj *bo)
 {
-    const void *file;
+    const uint8_t *file;
     size_t len;
 
-    if (archive_find(b->archive, o->name, &file, &len) || len == 0) {
+    if (archive_find(b->archive, o->name, (const void **)&file, &len) || len == 0) {
         printf("loader: %s: error: file missing from the boot archive, or empty\n", o->name);
         return -1;
     }
     bo->size = len;
-    bo->pages = (len + PAGE - 1) / PAGE;
-    if (check(o->name, "allocate file frames", alloc_frames(b->alloc, bo->pages, &bo->cptr)))
+    bo->large = len / REGION;
+    bo->pages = bo->large + (len % REGION + PAGE - 1) / PAGE;
+    bo->cptr = alloc_slots(b->alloc, bo->pages);
+    if (!bo->cptr)
+        return check(o->name, "allocate file frames", CV_E_RANGE);
+    if (check(o->name, "allocate file frames",
+              alloc_frames_in(b->alloc, CV_OBJ_FRAME_2M, bo->large, bo->cptr)) ||
+        check(o->name, "allocate file frames",
+              alloc_frames_in(b->alloc, CV_OBJ_FRAME_4K, bo->pages - bo->large,
+                              bo->cptr + bo->large)))
         return -1;
+    uint64_t off = 0;
     for (uint64_t j = 0; j < bo->pages; j++) {
-        uint64_t off = j * PAGE;
-        uint8_t *p = scratch_map(b, bo->cptr + j, o->name);
-        if (!p)
+        bool large = j < bo->large;
+        uint64_t n = large ? REGION : (len - off < PAGE ? len - off : PAGE);
+        if (fill_frame(b, bo->cptr + j, large, file + off, n, o->name))
             return -1;
-        memcpy(p, (const uint8_t *)file + off, len - off < PAGE ? len - off : PAGE);
-        if (check(o->name, "scratch unmap", cv_frame_unmap(bo->cptr + j)))
-            return -1;
+        off += n;
     }
     return 0;
 }
@@ -293,8 +324,15 @@ static int iface_file(struct build *b, struct build_comp *c, const char *who,
 
     if (bo->size > (1ull << CV_VSPACE_BITS) - vaddr)
         return check(who, "file does not fit the address space", CV_E_RANGE);
-    if (shared_frames(b, bo, who, &first) ||
-        map_run(b, c, who, first, bo->pages, vaddr, CV_RIGHT_READ))
+    if (shared_frames(b, bo, who, &first))
+        return -1;
+    for (uint64_t j = 0; j < bo->large; j++)
+        if (check(who, "map file frame",
+                  map_frame(b, first + j, c->vspace, vaddr + j * REGION, CV_RIGHT_READ)))
+            return -1;
+    c->frames += (uint32_t)bo->large;
+    if (map_run(b, c, who, first + bo->large, bo->pages - bo->large, vaddr + bo->large * REGION,
+                CV_RIGHT_READ))
         return -1;
     out->vaddr = vaddr;
     out->size = bo->size;

@@ -20,6 +20,7 @@
 struct build_obj {
     uint64_t cptr;  /* ep / ntfn / irq handler, or the first frame    */
     uint64_t pages; /* DATAPORT / DEVICE / FILE: consecutive frame slots */
+    uint64_t large; /* FILE: how many of them (the first) are 2 MiB    */
     uint64_t size;  /* FILE: bytes of the archive entry               */
     uint32_t users; /* DATAPORT / DEVICE / FILE: ends mapped so far     */
 };
@@ -39,7 +40,8 @@ struct build {
     const struct cv_bootinfo *bi;
     const void *archive;
     struct alloc *alloc;
-    uint64_t scratch_vaddr; /* a page of the loader's own vspace */
+    uint64_t scratch_vaddr; /* 2 MiB aligned in the loader's own vspace: */
+                            /* a 4 KiB page there, a 2 MiB frame above  */
     struct build_obj obj[BUILD_MAX_OBJECTS];
     struct build_comp comp[BUILD_MAX_COMPONENTS];
 };

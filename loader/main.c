@@ -73,7 +73,8 @@ static int bootinfo_ok(const struct cv_bootinfo *bi)
         printf("loader: error: bad bootinfo magic %#x\n", (unsigned)bi->magic);
         return 0;
     }
-    if (scratch_vaddr(bi) >= (1ull << CV_VSPACE_BITS) - CV_PAGE_SIZE ||
+    /* a 4 KiB scratch page, then a 2 MiB one (build.h) */
+    if (scratch_vaddr(bi) > (1ull << CV_VSPACE_BITS) - 2 * (1ull << CV_LARGE_PAGE_BITS) ||
         bi->archive_size > (1ull << CV_VSPACE_BITS)) {
         printf("loader: error: archive %#llx+%#llx leaves no scratch page\n",
                (unsigned long long)bi->archive_vaddr, (unsigned long long)bi->archive_size);

@@ -32,8 +32,7 @@ static bool boot_file(const struct vm *vm, const char *name, struct boot_file *f
 }
 
 /** Copies f to IPA ipa and cleans it to the point of coherency. */
-static bool boot_copy(const struct vm *vm, uint64_t ipa, const void *data, size_t size,
-                      const char *what)
+static bool boot_copy(struct vm *vm, uint64_t ipa, const void *data, size_t size, const char *what)
 {
     void *dst = guest_ptr(vm, ipa, size);
     if (!dst) {
@@ -57,7 +56,7 @@ static uint64_t boot_initrd_ipa(const struct vm *vm, const struct image_layout *
 }
 
 /** Generates the device tree for this VM and copies it to IPA dtb. */
-static bool boot_dtb(const struct vm *vm, uint64_t dtb, uint64_t initrd, uint64_t initrd_size)
+static bool boot_dtb(struct vm *vm, uint64_t dtb, uint64_t initrd, uint64_t initrd_size)
 {
     static uint8_t buf[BOOT_DTB_MAX];
     struct fdtgen_params p;

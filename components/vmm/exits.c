@@ -9,6 +9,7 @@
 #include "console.h"
 #include "exits.h"
 #include "fw.h"
+#include "guest.h"
 #include "sysreg.h"
 #include "vdev.h"
 #include "virq.h"
@@ -50,9 +51,41 @@ static struct exit_result exits_unhandled(struct vm *vm, const struct exit_msg *
     }
 }
 
+void exits_report(struct vm *vm)
+{
+    const uint64_t *e = vm->exits;
+    unsigned long long total = 0;
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        total += e[k];
+    printf("%s: %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu other\n",
+           vm->name, total, (unsigned long long)e[VM_EXIT_MMIO], (unsigned long long)e[VM_EXIT_RAM],
+           (unsigned long long)e[VM_EXIT_FW], (unsigned long long)e[VM_EXIT_IRQ],
+           (unsigned long long)e[VM_EXIT_OTHER]);
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        vm->exits[k] = 0;
+}
+
+/** The kind an exit is counted as (RAM backing is counted by vdev/guest). */
+static enum vm_exit_kind exits_kind(uint64_t label)
+{
+    switch (label) {
+    case CV_FAULT_VM_DATA_ABORT:
+        return VM_EXIT_MMIO;
+    case CV_FAULT_VM_HVC:
+    case CV_FAULT_VM_SMC:
+        return VM_EXIT_FW;
+    case CV_FAULT_VM_VTIMER:
+    case CV_FAULT_VM_MAINTENANCE:
+        return VM_EXIT_IRQ;
+    default:
+        return VM_EXIT_OTHER;
+    }
+}
+
 /** One exit of a running VM. */
 static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m)
 {
+    vm->exits[exits_kind(m->label)]++;
     if (m->label != CV_FAULT_VM_DATA_ABORT)
         console_flush(vm); /* the guest paused its output, e.g. at a prompt */
     switch (m->label) {
@@ -69,6 +102,13 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
         return exits_reply(CV_FAULT_RESUME, 0);
     case CV_FAULT_VM_SYSREG:
         return sysreg_access(vm, m);
+    case CV_FAULT_VM_INSN_ABORT: /* code in RAM not backed yet, else fatal */
+        if (guest_fault(vm, m->mr[1]) == GUEST_BACKED) {
+            vm->exits[VM_EXIT_OTHER]--;
+            vm->exits[VM_EXIT_RAM]++;
+            return exits_reply(CV_FAULT_RESUME, 0);
+        }
+        return exits_unhandled(vm, m);
     default:
         return exits_unhandled(vm, m);
     }

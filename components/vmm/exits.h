@@ -42,6 +42,9 @@ struct exit_result exits_reply(uint64_t label, uint64_t mr0);
 struct exit_result exits_stop(struct vm *vm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** Prints the exit counts since the guest started ("<vm>: N exits: ...") and zeroes them. */
+void exits_report(struct vm *vm);
+
 /** Handles exits forever. */
 _Noreturn void exits_loop(struct vm *vm);
 

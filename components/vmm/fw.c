@@ -61,6 +61,7 @@ static struct exit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fid)
  */
 static struct exit_result fw_reset(struct vm *vm)
 {
+    exits_report(vm);
     if (vm->con.panicked)
         printf("%s: guest kernel panic reported; rebooting\n", vm->name);
     else
@@ -99,6 +100,7 @@ struct exit_result fw_call(struct vm *vm, const struct exit_msg *m)
         vm->vcpu[m->vcpu].running = false; /* the STOP reply suspends it */
         return exits_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_OFF:
+        exits_report(vm);
         printf("%s: guest powered off (PSCI SYSTEM_OFF)\n", vm->name);
         vm_stop(vm);
         return exits_reply(CV_FAULT_STOP, 0);

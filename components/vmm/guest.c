@@ -1,6 +1,7 @@
 /*
  * Guest memory (guest.h). Every object comes from the component's untyped
- * through libcap's self allocator (cap/self.h).
+ * through libcap's self allocator (cap/self.h); guest RAM from the part of
+ * it reserved at creation.
  */
 #include <stdio.h>
 
@@ -32,11 +33,53 @@ static enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, 
     return CV_E_NO_TABLE;
 }
 
-/** One 2 MiB block of RAM at offset off: in the guest and, as a copy, in the VMM. */
-static enum cv_err guest_ram_block(struct vm *vm, uint64_t off)
+/**
+ * Reserves the guest's RAM: untyped children of the component's untyped,
+ * one per set bit of ram_size, largest first. Called before any other
+ * object is made, so each child sits aligned at the parent's watermark
+ * with no gap. An untyped is not zeroed (kernel/src/untyped.c): the
+ * reservation costs nothing until a block is backed.
+ */
+static enum cv_err guest_reserve(struct vm *vm)
 {
+    struct vm_ram *mem = &vm->mem;
+    uint64_t left = vm->cfg->ram_size;
+    while (left) {
+        unsigned bits = 63u - (unsigned)__builtin_clzll(left);
+        if (bits > CV_UNTYPED_MAX_BITS)
+            bits = CV_UNTYPED_MAX_BITS;
+        if (mem->ut_count == VM_RAM_UT_MAX)
+            return CV_E_RANGE;
+        enum cv_err err;
+        uint64_t ut = cv_self_retype(CV_OBJ_UNTYPED, bits, &err);
+        if (!ut)
+            return err;
+        mem->ut[mem->ut_count++] = ut;
+        left -= 1ull << bits;
+    }
+    return CV_OK;
+}
+
+/** A zeroed 2 MiB frame from the reservation into a new slot, or 0. */
+static uint64_t guest_frame(struct vm *vm, enum cv_err *err)
+{
+    const struct vm_ram *mem = &vm->mem;
+    uint64_t frame = cv_self_slot();
+    *err = frame ? CV_E_NO_MEMORY : CV_E_RANGE;
+    for (unsigned i = 0; frame && i < mem->ut_count && *err == CV_E_NO_MEMORY; i++)
+        *err = cv_untyped_retype(mem->ut[i], CV_OBJ_FRAME_2M, 0, 0, frame, 1);
+    return *err == CV_OK ? frame : 0;
+}
+
+/** Backs RAM block b (2 MiB at offset b * GUEST_BLOCK): in the guest and, as a copy, in the VMM. */
+static enum cv_err guest_back(struct vm *vm, uint64_t b)
+{
+    struct vm_ram *mem = &vm->mem;
+    if (mem->backed[b / 64] & (1ull << (b % 64)))
+        return CV_OK;
     enum cv_err err;
-    uint64_t frame = cv_self_retype(CV_OBJ_FRAME_2M, 0, &err);
+    uint64_t off = b * GUEST_BLOCK;
+    uint64_t frame = guest_frame(vm, &err);
     if (!frame)
         return err;
     err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX);
@@ -46,29 +89,43 @@ static enum cv_err guest_ram_block(struct vm *vm, uint64_t off)
     if (!copy)
         return CV_E_RANGE;
     err = cv_cnode_copy(CV_COMP_SLOT_CNODE, copy, 0, frame, RIGHTS_RW);
+    if (err == CV_OK)
+        err = cv_self_map(copy, GUEST_RAM_VADDR + off, RIGHTS_RW);
     if (err != CV_OK)
         return err;
-    return cv_self_map(copy, GUEST_RAM_VADDR + off, RIGHTS_RW);
+    mem->backed[b / 64] |= 1ull << (b % 64);
+    mem->blocks_backed++;
+    return CV_OK;
 }
 
 bool guest_create(struct vm *vm)
 {
-    enum cv_err err;
+    enum cv_err err = guest_reserve(vm);
+    if (err != CV_OK) {
+        printf("%s: cannot reserve %llu MiB of guest RAM: %s\n", vm->name,
+               (unsigned long long)(vm->cfg->ram_size >> 20), cv_err_str(err));
+        return false;
+    }
     vm->vspace = cv_self_retype(CV_OBJ_VSPACE, 0, &err);
     if (!vm->vspace) {
         printf("%s: cannot create the guest vspace: %s\n", vm->name, cv_err_str(err));
         return false;
     }
-    for (uint64_t off = 0; off < vm->cfg->ram_size; off += GUEST_BLOCK) {
-        err = guest_ram_block(vm, off);
-        if (err != CV_OK) {
-            printf("%s: guest RAM at IPA 0x%llx: %s\n", vm->name,
-                   (unsigned long long)(vm->cfg->ram_base + off), cv_err_str(err));
-            return false;
-        }
-    }
     vm->ram = (uint8_t *)(uintptr_t)GUEST_RAM_VADDR;
     return true;
+}
+
+enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa)
+{
+    uint64_t base = vm->cfg->ram_base;
+    if (ipa < base || ipa - base >= vm->cfg->ram_size)
+        return GUEST_NOT_RAM;
+    enum cv_err err = guest_back(vm, (ipa - base) / GUEST_BLOCK);
+    if (err == CV_OK)
+        return GUEST_BACKED;
+    printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name, (unsigned long long)ipa,
+           cv_err_str(err));
+    return GUEST_NO_MEMORY;
 }
 
 bool guest_map_gicv(struct vm *vm)
@@ -92,11 +149,20 @@ bool guest_map_gicv(struct vm *vm)
     return true;
 }
 
-void *guest_ptr(const struct vm *vm, uint64_t ipa, uint64_t len)
+void *guest_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
 {
     uint64_t base = vm->cfg->ram_base, size = vm->cfg->ram_size;
     if (ipa < base || ipa - base > size || len > size - (ipa - base))
         return NULL;
+    uint64_t first = (ipa - base) / GUEST_BLOCK, last = (ipa - base + len - 1) / GUEST_BLOCK;
+    for (uint64_t b = first; len && b <= last; b++) {
+        enum cv_err err = guest_back(vm, b);
+        if (err != CV_OK) {
+            printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name,
+                   (unsigned long long)(base + b * GUEST_BLOCK), cv_err_str(err));
+            return NULL;
+        }
+    }
     return vm->ram + (ipa - base);
 }
 

@@ -1,8 +1,8 @@
 /*
  * Guest memory: the stage-2 address space, guest RAM (2 MiB frames from the
  * component's untyped, also mapped into the VMM so it can write the boot
- * images) and the hardware GICv2 virtual CPU interface the guest uses as
- * its GICC (GIC architecture specification v2, 5.4).
+ * images and read what the guest shares) and the hardware GICv2 virtual CPU interface the guest
+ * uses as its GICC (GIC architecture specification v2, 5.4).
  */
 #ifndef VMM_GUEST_H
 #define VMM_GUEST_H
@@ -20,14 +20,32 @@
 /** The `caps` device interface holding the GICV frame caps. */
 #define GUEST_GICV_IFACE "gicv"
 
-/** Creates the guest vspace and maps cfg->ram_size bytes of RAM at cfg->ram_base. */
+/**
+ * Reserves cfg->ram_size bytes of RAM for the guest (from the component's
+ * untyped: the first objects made from it) and creates its vspace. RAM is
+ * backed 2 MiB at a time on first use (guest_fault, guest_ptr): memory the
+ * guest never touches is never zeroed (which is what QEMU's boot time
+ * spent most on when all of it was). False, the reason printed, on error.
+ */
 bool guest_create(struct vm *vm);
+
+enum guest_fault_result {
+    GUEST_NOT_RAM,   /* not guest RAM: a device or unbacked */
+    GUEST_BACKED,    /* RAM, backed now (or already): retry the access */
+    GUEST_NO_MEMORY, /* RAM the VMM could not back (printed) */
+};
+
+/** A stage-2 fault at ipa: backs the RAM block if ipa is guest RAM. */
+enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa);
 
 /** Maps the GICV frames (interface GUEST_GICV_IFACE) at GUEST_GICC_IPA. */
 bool guest_map_gicv(struct vm *vm);
 
-/** The VMM's pointer to [ipa, ipa + len) of guest RAM, or NULL if not all RAM. */
-void *guest_ptr(const struct vm *vm, uint64_t ipa, uint64_t len);
+/**
+ * The VMM's pointer to [ipa, ipa + len) of guest RAM, backed now if it was
+ * not; NULL if it is not all RAM or cannot be backed (printed).
+ */
+void *guest_ptr(struct vm *vm, uint64_t ipa, uint64_t len);
 
 /**
  * Cleans [p, p + len) to the point of coherency: the guest starts with its

@@ -8,6 +8,7 @@
 #include <vmm/mmio.h>
 
 #include "console.h"
+#include "guest.h"
 #include "inject.h"
 #include "vdev.h"
 #include "virq.h"
@@ -33,10 +34,15 @@ static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint6
 static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
 {
     struct vm *vm = ((struct vdev_ctx *)dev)->vm;
+    bool level = pl011_irq_level(&vm->uart);
     (void)pl011_access(&vm->uart, off, width, write, value);
-    virq_uart_update(vm);
-    console_feed(vm);
-    virq_deliver(vm);
+    console_feed(vm); /* delivers if it gave the UART input */
+    /* Most accesses (a byte of output, a flag read) change no interrupt:
+     * then there is nothing new to deliver. */
+    if (pl011_irq_level(&vm->uart) != level) {
+        virq_uart_update(vm);
+        virq_deliver(vm);
+    }
     return true;
 }
 
@@ -96,6 +102,15 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
+    /* RAM not backed yet: any access (with syndrome or not, a table walk,
+     * cache maintenance) is retried once it is */
+    enum guest_fault_result g = guest_fault(vm, ex.ipa);
+    if (g != GUEST_NOT_RAM) {
+        vm->exits[VM_EXIT_MMIO]--;
+        vm->exits[VM_EXIT_RAM]++;
+        return g == GUEST_BACKED ? exits_reply(CV_FAULT_RESUME, 0)
+                                 : exits_stop(vm, "vcpu %u: guest RAM unavailable", m->vcpu);
+    }
     struct mmio_access acc;
     enum mmio_result r = mmio_decode(&ex, &acc);
     if (r != MMIO_OK)

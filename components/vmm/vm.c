@@ -60,18 +60,20 @@ static bool vm_devices_reset(struct vm *vm)
     return psci_init(&vm->psci, vm->vcpu_count, IPA(vm->cfg->ram_base), vm->cfg->ram_size);
 }
 
-/** Objects: endpoint, guest memory, vCPUs. */
+/** Objects: guest memory (first: see guest_create), endpoint, vCPUs. */
 static bool vm_build(struct vm *vm, const struct cv_comp_info *info)
 {
     enum cv_err err;
     cv_self_init(CV_COMP_SLOT_UNTYPED, vm_first_free_slot(info), 1ull << VM_CNODE_RADIX,
                  VM_SELF_VADDR);
+    if (!guest_create(vm))
+        return false;
     vm->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
     if (!vm->ep) {
         printf("%s: cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
         return false;
     }
-    if (!guest_create(vm) || !guest_map_gicv(vm))
+    if (!guest_map_gicv(vm))
         return false;
     for (unsigned i = 0; i < vm->vcpu_count; i++)
         if (!vcpu_create(vm, i))

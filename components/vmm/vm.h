@@ -41,10 +41,35 @@ struct vm_console {
     bool mid_line; /* a partial line was printed: no prefix for the rest */
     uint8_t in[256];
     unsigned in_head, in_count;
-    bool in_more;  /* the kernel may hold more input than we took */
-    uint64_t ntfn; /* cptr of the console-input notification, 0 if none */
+    bool in_more;         /* the kernel may hold more input than we took */
+    uint64_t ntfn;        /* cptr of the console-input notification, 0 if none */
     unsigned panic_match; /* bytes of CONSOLE_PANIC matched so far */
     bool panicked;        /* the guest printed CONSOLE_PANIC since it booted */
+};
+
+/*
+ * Guest RAM: reserved whole as untyped when the VM is built, backed by a
+ * 2 MiB frame per block on the first access (guest.c).
+ */
+#define VM_RAM_BLOCKS_MAX (1u << (CV_VSPACE_BITS - CV_LARGE_PAGE_BITS))
+#define VM_RAM_UT_MAX     32u /* power-of-two untypeds that sum to the RAM size */
+
+struct vm_ram {
+    uint64_t ut[VM_RAM_UT_MAX]; /* the reservation, retyped into frames on demand */
+    unsigned ut_count;
+    uint64_t backed[VM_RAM_BLOCKS_MAX / 64]; /* bit per 2 MiB block: frame mapped */
+    unsigned blocks_backed;
+};
+
+/* What the VMM was asked to do since the guest (re)started: exits.c counts,
+ * the guest's power-off and reset print them. */
+enum vm_exit_kind {
+    VM_EXIT_MMIO,  /* emulated device access */
+    VM_EXIT_RAM,   /* first access to a RAM block: backed */
+    VM_EXIT_FW,    /* HVC/SMC: PSCI and other firmware calls */
+    VM_EXIT_IRQ,   /* virtual timer, maintenance (EOI) */
+    VM_EXIT_OTHER, /* system registers, unbacked accesses, ... */
+    VM_EXIT_KINDS
 };
 
 #define VM_FW_LOG_MAX   16u /* distinct unknown firmware call IDs reported */
@@ -67,12 +92,14 @@ struct vm {
     unsigned core_count;
     uint64_t vspace; /* cptr of the guest's stage-2 address space */
     uint64_t ep;     /* cptr of the endpoint all vCPUs fault to */
-    uint8_t *ram;    /* guest RAM as mapped in the VMM */
-    uint64_t entry;  /* kernel entry IPA */
-    uint64_t dtb;    /* DTB IPA (x0 at entry) */
-    bool stopped;    /* the VM is stopped; the VMM keeps running */
-    int waiting;     /* vCPU whose exit is being handled (awaits the reply), or -1 */
+    uint8_t *ram;    /* guest RAM as mapped in the VMM (where backed) */
+    struct vm_ram mem;
+    uint64_t entry; /* kernel entry IPA */
+    uint64_t dtb;   /* DTB IPA (x0 at entry) */
+    bool stopped;   /* the VM is stopped; the VMM keeps running */
+    int waiting;    /* vCPU whose exit is being handled (awaits the reply), or -1 */
     struct vm_logs logs;
+    uint64_t exits[VM_EXIT_KINDS];
     uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
     bool have_sysreg_reset;
     struct vm_vcpu vcpu[VM_MAX_VCPUS];

@@ -135,7 +135,7 @@ void ep_send(struct endpoint *ep, uint64_t badge, bool can_grant, bool call, boo
         transfer(self, r, badge, can_grant);
         if (call)
             link_reply(r, self);
-        sched_wake(r);
+        sched_wake_ipc(r);
         return;
     }
     if (!blocking && !call)
@@ -155,7 +155,7 @@ void ep_send_fault(struct tcb *t, struct endpoint *ep, uint64_t badge)
         struct tcb *r = ep_dequeue(ep);
         transfer(t, r, badge, false);
         link_reply(r, t);
-        sched_wake(r);
+        sched_wake_ipc(r);
         return;
     }
     ep_enqueue(ep, t, TS_BLOCKED_SEND);
@@ -210,7 +210,7 @@ void ep_reply(void)
         fault_apply_reply(t, CV_MSG_LABEL(self->regs.x[1]), self->regs.x[2]);
     } else {
         transfer(self, t, 0, false);
-        sched_wake(t);
+        sched_wake_ipc(t);
     }
     set_msginfo(self, CV_OK, false, 0);
 }

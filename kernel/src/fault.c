@@ -96,5 +96,5 @@ void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0)
         sched_block(t, TS_INACTIVE);
         return;
     }
-    sched_wake(t);
+    sched_wake_ipc(t); /* a reply: the handler usually waits next */
 }

@@ -117,6 +117,41 @@ void sched_yield(void)
         t->ipc_call = false;
 }
 
+void sched_wake_ipc(struct tcb *t)
+{
+    struct core *c = this_core();
+    if (t->affinity != c->index || c->handoff || t->in_ready_queue) {
+        sched_wake(t);
+        return;
+    }
+    t->state = TS_RUNNABLE;
+    c->handoff = t;
+}
+
+/*
+ * The handoff thread runs now if the current one stopped (blocked, or
+ * gone) and nothing ready here has its priority or more; otherwise, if it
+ * is still runnable, it is queued as sched_wake would have. True if it
+ * became current.
+ */
+static bool sched_take_handoff(struct core *c)
+{
+    struct tcb *t = c->handoff;
+    if (!t)
+        return false;
+    c->handoff = NULL;
+    if (t->state != TS_RUNNABLE || t->in_ready_queue || t == c->cur)
+        return false; /* blocked again, or already queued by someone */
+    struct tcb *cur = c->cur;
+    if ((!cur || cur->state != TS_RUNNABLE) && sched_highest(c) < (int)t->prio) {
+        c->cur = t;
+        c->resched = false;
+        return true;
+    }
+    sched_enqueue(t);
+    return false;
+}
+
 /*
  * Picks this core's next thread: the highest-priority ready thread, unless
  * the current one is still runnable here, has at least that priority and
@@ -124,6 +159,8 @@ void sched_yield(void)
  */
 void sched_choose(struct core *c)
 {
+    if (sched_take_handoff(c))
+        return;
     struct tcb *cur = c->cur;
     bool cur_ok = cur && cur->state == TS_RUNNABLE && cur->affinity == c->index;
     int best = sched_highest(c);

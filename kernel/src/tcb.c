@@ -44,9 +44,12 @@ void tcb_destroy(struct tcb *t)
     vcpu_unbind(t);
     core_wait_thread_out(t);
     fpu_forget(t);
-    for (uint32_t i = 0; i < core_count; i++)
+    for (uint32_t i = 0; i < core_count; i++) {
         if (cores[i].cur == t)
             cores[i].cur = NULL;
+        if (cores[i].handoff == t)
+            cores[i].handoff = NULL;
+    }
 }
 
 /* Replaces internal slot `which` with a copy of the cap at `cptr` (0: empty). */

@@ -146,7 +146,10 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
         arch_enter_guest_mode();
         c->guest_mode = true;
     }
-    arch_vcpu_restore(v, lr_count);
+    bool live = v->live_core == c->index + 1 && c->live_vcpu == v;
+    arch_vcpu_restore(v, lr_count, live);
+    v->live_core = c->index + 1;
+    c->live_vcpu = v;
     set_vtimer_irq(c, !v->vtimer_masked);
     return true;
 }
@@ -344,6 +347,8 @@ static enum cv_err vcpu_regs(struct vcpu *v, bool write)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
+    if (write)
+        v->live_core = 0; /* the next run loads every register */
     for (uint64_t i = 0; i < count; i++) {
         if (write)
             v->reg[first + i] = inv_mr(2 + (uint32_t)i);

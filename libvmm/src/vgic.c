@@ -140,19 +140,29 @@ static unsigned lowest_bit(unsigned x)
     return (unsigned)__builtin_ctz(x);
 }
 
-/** Highest priority first, then lowest INTID (spec 3.3). */
+/**
+ * Highest priority first, then lowest INTID (spec 3.3). Runs after most
+ * exits: one pass over the flags, the banked and shared arrays walked
+ * directly (deliverable()'s checks, in the order that rejects most early).
+ */
 bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
 {
     unsigned best = VGIC_MAX_IRQS;
     unsigned best_prio = 0x100;
 
-    if (vcpu >= v->vcpu_count)
+    if (vcpu >= v->vcpu_count || !(v->ctlr & 3u))
         return false;
+    const struct vgic_irq *priv = v->vcpu[vcpu].priv;
     for (unsigned id = 0; id < v->irq_count; id++) {
-        unsigned prio = vgic_irq_peek(v, vcpu, id)->priority;
-        if (prio < best_prio && deliverable(v, vcpu, id)) {
+        const struct vgic_irq *irq =
+            id < VGIC_NR_PRIVATE ? &priv[id] : &v->spi[id - VGIC_NR_PRIVATE];
+        if ((irq->flags & (VGIC_IRQ_ENABLED | VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE)) !=
+                VGIC_IRQ_ENABLED ||
+            irq->priority >= best_prio)
+            continue;
+        if (deliverable(v, vcpu, id)) {
             best = id;
-            best_prio = prio;
+            best_prio = irq->priority;
         }
     }
     if (best == VGIC_MAX_IRQS)

@@ -19,10 +19,17 @@ void arch_vspace_activate(paddr_t root, uint16_t vmid)
     isb();
 }
 
-/** Runs with VTTBR_EL2.VMID = vmid; returns the previous VTTBR_EL2. */
+/**
+ * Runs with VTTBR_EL2.VMID = vmid (TLBI by VMID acts on the current one);
+ * returns the previous VTTBR_EL2. Left alone when the VMID is already
+ * current (the usual case: a thread unmapping from its own vspace): a
+ * VTTBR_EL2 write is a full TLB flush under QEMU's TCG.
+ */
 static uint64_t mmu_vmid_enter(uint16_t vmid)
 {
     uint64_t old = sysreg_read(vttbr_el2);
+    if ((uint16_t)(old >> VTTBR_VMID_SHIFT) == vmid)
+        return old;
     sysreg_write(vttbr_el2, (uint64_t)vmid << VTTBR_VMID_SHIFT);
     isb();
     return old;
@@ -30,6 +37,8 @@ static uint64_t mmu_vmid_enter(uint16_t vmid)
 
 static void mmu_vmid_leave(uint64_t old)
 {
+    if (sysreg_read(vttbr_el2) == old)
+        return;
     sysreg_write(vttbr_el2, old);
     isb();
 }

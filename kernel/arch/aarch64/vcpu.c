@@ -92,10 +92,9 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
     *gich(GICH_HCR) = 0;
 }
 
-void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs)
+/* The EL1 context native mode leaves alone (arch_enter_native_mode). */
+static void restore_el1_context(const uint64_t *r)
 {
-    const uint64_t *r = v->reg;
-    WR(sctlr_el1, r[CV_VCPU_SCTLR]);
     WR(ttbr0_el1, r[CV_VCPU_TTBR0]);
     WR(ttbr1_el1, r[CV_VCPU_TTBR1]);
     WR(tcr_el1, r[CV_VCPU_TCR]);
@@ -113,9 +112,17 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs)
     WR(afsr0_el1, r[CV_VCPU_AFSR0]);
     WR(afsr1_el1, r[CV_VCPU_AFSR1]);
     WR(par_el1, r[CV_VCPU_PAR]);
+    WR(csselr_el1, r[CV_VCPU_CSSELR]);
+}
+
+void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
+{
+    const uint64_t *r = v->reg;
+    if (!el1_live)
+        restore_el1_context(r);
+    WR(sctlr_el1, r[CV_VCPU_SCTLR]);
     WR(cpacr_el1, r[CV_VCPU_CPACR]);
     WR(cntkctl_el1, r[CV_VCPU_CNTKCTL]);
-    WR(csselr_el1, r[CV_VCPU_CSSELR]);
     WR(cntvoff_el2, r[CV_VCPU_CNTVOFF]);
     WR(vmpidr_el2, r[CV_VCPU_VMPIDR]);
     WR(cntv_cval_el0, r[CV_VCPU_CNTV_CVAL]);

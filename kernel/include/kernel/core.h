@@ -24,13 +24,15 @@ struct core {
     struct arch_regs *cur_regs; /* MUST stay first: used by vectors.S */
     uint32_t index;
     bool online;
-    bool resched;    /* timeslice over or higher priority woken */
-    struct tcb *cur; /* thread owning this core, NULL when idle */
+    bool resched;        /* timeslice over or higher priority woken */
+    struct tcb *cur;     /* thread owning this core, NULL when idle */
+    struct tcb *handoff; /* woken by IPC, not queued yet (sched_wake_ipc) */
     struct tcb *volatile in_user;
     volatile uint32_t active_vmid;
-    bool fpu_trapping;   /* CPTR_EL2.TFP set */
-    bool guest_mode;     /* HCR_EL2 and EL1 registers set for a guest */
-    bool vtimer_enabled; /* virtual timer PPI enabled at the GIC */
+    bool fpu_trapping;            /* CPTR_EL2.TFP set */
+    bool guest_mode;              /* HCR_EL2 and EL1 registers set for a guest */
+    bool vtimer_enabled;          /* virtual timer PPI enabled at the GIC */
+    const struct vcpu *live_vcpu; /* whose EL1 context the registers hold (vcpu.h) */
     /* ready queues: one FIFO per priority, and a bitmap of non-empty ones */
     struct tcb *ready_head[TCB_PRIO_COUNT];
     struct tcb *ready_tail[TCB_PRIO_COUNT];

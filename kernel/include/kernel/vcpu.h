@@ -25,6 +25,7 @@ struct vcpu {
     uint32_t gich_hcr;
     uint32_t eoi_pending; /* list registers EOI'd with maintenance asked */
     bool vtimer_masked;   /* fired; waiting for CV_OP_VCPU_ACK_VTIMER */
+    uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
     struct tcb *tcb;      /* bound thread, or NULL */
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
@@ -60,7 +61,13 @@ void vcpu_wfi_cancel(struct tcb *t);
 void arch_vcpu_init_core(void);
 uint32_t arch_vcpu_lr_count(void);
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
-void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs);
+/**
+ * Loads v's state into this core. `el1_live`: the core's EL1 context
+ * registers still hold v->reg (v ran here last and nobody wrote them since),
+ * so only what native mode overwrites is loaded again: every EL1 context
+ * write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
+ */
+void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live);
 void arch_enter_guest_mode(void);
 void arch_enter_native_mode(void);
 uint64_t arch_read_cntvct(void);
