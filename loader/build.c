@@ -45,34 +45,36 @@ static enum cv_err map_frame(struct build *b, uint64_t frame, uint64_t vspace, u
     return CV_E_NO_TABLE;
 }
 
-/** Map a 4 KiB frame at the loader's scratch page; NULL on error. */
-static void *scratch_map(struct build *b, uint64_t frame, const char *who)
+/**
+ * Map a frame at the loader's scratch area: a 4 KiB one at scratch_vaddr,
+ * a 2 MiB (`large`) one at the next 2 MiB (build.h). NULL on error.
+ */
+static void *scratch_map(struct build *b, uint64_t frame, bool large, const char *who)
 {
-    if (check(who, "scratch map", map_frame(b, frame, CV_ROOT_VSPACE, b->scratch_vaddr, RIGHTS_RW)))
-        return NULL;
-    return (void *)(uintptr_t)b->scratch_vaddr;
-}
-
-/** Map a 2 MiB frame at the loader's large scratch region; NULL on error. */
-static void *scratch_map_large(struct build *b, uint64_t frame, const char *who)
-{
-    uint64_t va = b->scratch_vaddr + REGION;
+    uint64_t va = b->scratch_vaddr + (large ? REGION : 0);
 
     if (check(who, "scratch map", map_frame(b, frame, CV_ROOT_VSPACE, va, RIGHTS_RW)))
         return NULL;
     return (void *)(uintptr_t)va;
 }
 
-/** Map count consecutive frame slots from first at vaddr.. in c. */
-static int map_run(struct build *b, struct build_comp *c, const char *who, uint64_t first,
-                   uint64_t count, uint64_t vaddr, unsigned rights)
+/** Map count consecutive frame slots from first, each `size` bytes, at vaddr.. in c. */
+static int map_frames(struct build *b, struct build_comp *c, const char *who, uint64_t first,
+                      uint64_t count, uint64_t size, uint64_t vaddr, unsigned rights)
 {
     for (uint64_t j = 0; j < count; j++) {
-        if (check(who, "map frame", map_frame(b, first + j, c->vspace, vaddr + j * PAGE, rights)))
+        if (check(who, "map frame", map_frame(b, first + j, c->vspace, vaddr + j * size, rights)))
             return -1;
     }
     c->frames += (uint32_t)count;
     return 0;
+}
+
+/** Map count consecutive 4 KiB frame slots from first at vaddr.. in c. */
+static int map_run(struct build *b, struct build_comp *c, const char *who, uint64_t first,
+                   uint64_t count, uint64_t vaddr, unsigned rights)
+{
+    return map_frames(b, c, who, first, count, PAGE, vaddr, rights);
 }
 
 /** New RAM frames mapped at vaddr.. (stack, heap, IPC buffer). */
@@ -104,7 +106,7 @@ static int fill_page(struct build *b, const struct elf_image *img, const struct 
         hi = pv + PAGE;
     if (lo >= hi)
         return 0; /* only bss here: retype hands out zeroed frames */
-    uint8_t *p = scratch_map(b, frame, who);
+    uint8_t *p = scratch_map(b, frame, false, who);
     if (!p)
         return -1;
     memset(p, 0, PAGE);
@@ -156,7 +158,7 @@ static int load_program(struct build *b, struct build_comp *c, const struct cv_s
 static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t *src, uint64_t n,
                       const char *who)
 {
-    uint8_t *p = large ? scratch_map_large(b, frame, who) : scratch_map(b, frame, who);
+    uint8_t *p = scratch_map(b, frame, large, who);
     if (!p)
         return -1;
     memcpy(p, src, n);
@@ -324,14 +326,9 @@ static int iface_file(struct build *b, struct build_comp *c, const char *who,
 
     if (bo->size > (1ull << CV_VSPACE_BITS) - vaddr)
         return check(who, "file does not fit the address space", CV_E_RANGE);
-    if (shared_frames(b, bo, who, &first))
-        return -1;
-    for (uint64_t j = 0; j < bo->large; j++)
-        if (check(who, "map file frame",
-                  map_frame(b, first + j, c->vspace, vaddr + j * REGION, CV_RIGHT_READ)))
-            return -1;
-    c->frames += (uint32_t)bo->large;
-    if (map_run(b, c, who, first + bo->large, bo->pages - bo->large, vaddr + bo->large * REGION,
+    if (shared_frames(b, bo, who, &first) ||
+        map_frames(b, c, who, first, bo->large, REGION, vaddr, CV_RIGHT_READ) ||
+        map_run(b, c, who, first + bo->large, bo->pages - bo->large, vaddr + bo->large * REGION,
                 CV_RIGHT_READ))
         return -1;
     out->vaddr = vaddr;
@@ -493,7 +490,7 @@ static int build_info(struct build *b, struct build_comp *c, uint32_t i,
 
     if (check(sc->name, "info frame", alloc_frames(b->alloc, 1, &frame)))
         return -1;
-    struct cv_comp_info *info = scratch_map(b, frame, sc->name);
+    struct cv_comp_info *info = scratch_map(b, frame, false, sc->name);
     if (!info)
         return -1;
     _Static_assert(sizeof(*info) <= PAGE, "info page fits a frame");

@@ -65,7 +65,7 @@ void exits_report(struct vm *vm)
         vm->exits[k] = 0;
 }
 
-/** The kind an exit is counted as (RAM backing is counted by vdev/guest). */
+/** The kind an exit is counted as (RAM backing: exits_ram). */
 static enum vm_exit_kind exits_kind(uint64_t label)
 {
     switch (label) {
@@ -82,9 +82,31 @@ static enum vm_exit_kind exits_kind(uint64_t label)
     }
 }
 
+/**
+ * A stage-2 abort on guest RAM that is not backed yet (guest_fault backs
+ * it): any access, decodable or not, a table walk or an instruction fetch,
+ * is retried. False if the abort is not on guest RAM.
+ */
+static bool exits_ram(struct vm *vm, const struct exit_msg *m, struct exit_result *res)
+{
+    if (m->label != CV_FAULT_VM_DATA_ABORT && m->label != CV_FAULT_VM_INSN_ABORT)
+        return false;
+    /* both messages carry the IPA in MR1 (abi.h) */
+    enum guest_fault_result g = guest_fault(vm, m->mr[CV_VMEXIT_DA_IPA]);
+    if (g == GUEST_NOT_RAM)
+        return false;
+    vm->exits[VM_EXIT_RAM]++;
+    *res = g == GUEST_BACKED ? exits_reply(CV_FAULT_RESUME, 0)
+                             : exits_stop(vm, "vcpu %u: guest RAM unavailable", m->vcpu);
+    return true;
+}
+
 /** One exit of a running VM. */
 static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m)
 {
+    struct exit_result res;
+    if (exits_ram(vm, m, &res))
+        return res;
     vm->exits[exits_kind(m->label)]++;
     if (m->label != CV_FAULT_VM_DATA_ABORT)
         console_flush(vm); /* the guest paused its output, e.g. at a prompt */
@@ -102,13 +124,6 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
         return exits_reply(CV_FAULT_RESUME, 0);
     case CV_FAULT_VM_SYSREG:
         return sysreg_access(vm, m);
-    case CV_FAULT_VM_INSN_ABORT: /* code in RAM not backed yet, else fatal */
-        if (guest_fault(vm, m->mr[1]) == GUEST_BACKED) {
-            vm->exits[VM_EXIT_OTHER]--;
-            vm->exits[VM_EXIT_RAM]++;
-            return exits_reply(CV_FAULT_RESUME, 0);
-        }
-        return exits_unhandled(vm, m);
     default:
         return exits_unhandled(vm, m);
     }

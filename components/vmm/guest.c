@@ -94,8 +94,17 @@ static enum cv_err guest_back(struct vm *vm, uint64_t b)
     if (err != CV_OK)
         return err;
     mem->backed[b / 64] |= 1ull << (b % 64);
-    mem->blocks_backed++;
     return CV_OK;
+}
+
+/** guest_back, the failure printed: false then. */
+static bool guest_back_said(struct vm *vm, uint64_t b)
+{
+    enum cv_err err = guest_back(vm, b);
+    if (err != CV_OK)
+        printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name,
+               (unsigned long long)(vm->cfg->ram_base + b * GUEST_BLOCK), cv_err_str(err));
+    return err == CV_OK;
 }
 
 bool guest_create(struct vm *vm)
@@ -120,12 +129,7 @@ enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa)
     uint64_t base = vm->cfg->ram_base;
     if (ipa < base || ipa - base >= vm->cfg->ram_size)
         return GUEST_NOT_RAM;
-    enum cv_err err = guest_back(vm, (ipa - base) / GUEST_BLOCK);
-    if (err == CV_OK)
-        return GUEST_BACKED;
-    printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name, (unsigned long long)ipa,
-           cv_err_str(err));
-    return GUEST_NO_MEMORY;
+    return guest_back_said(vm, (ipa - base) / GUEST_BLOCK) ? GUEST_BACKED : GUEST_NO_MEMORY;
 }
 
 bool guest_map_gicv(struct vm *vm)
@@ -155,14 +159,9 @@ void *guest_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
     if (ipa < base || ipa - base > size || len > size - (ipa - base))
         return NULL;
     uint64_t first = (ipa - base) / GUEST_BLOCK, last = (ipa - base + len - 1) / GUEST_BLOCK;
-    for (uint64_t b = first; len && b <= last; b++) {
-        enum cv_err err = guest_back(vm, b);
-        if (err != CV_OK) {
-            printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name,
-                   (unsigned long long)(base + b * GUEST_BLOCK), cv_err_str(err));
+    for (uint64_t b = first; len && b <= last; b++)
+        if (!guest_back_said(vm, b))
             return NULL;
-        }
-    }
     return vm->ram + (ipa - base);
 }
 

@@ -8,7 +8,6 @@
 #include <vmm/mmio.h>
 
 #include "console.h"
-#include "guest.h"
 #include "inject.h"
 #include "vdev.h"
 #include "virq.h"
@@ -102,15 +101,6 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
-    /* RAM not backed yet: any access (with syndrome or not, a table walk,
-     * cache maintenance) is retried once it is */
-    enum guest_fault_result g = guest_fault(vm, ex.ipa);
-    if (g != GUEST_NOT_RAM) {
-        vm->exits[VM_EXIT_MMIO]--;
-        vm->exits[VM_EXIT_RAM]++;
-        return g == GUEST_BACKED ? exits_reply(CV_FAULT_RESUME, 0)
-                                 : exits_stop(vm, "vcpu %u: guest RAM unavailable", m->vcpu);
-    }
     struct mmio_access acc;
     enum mmio_result r = mmio_decode(&ex, &acc);
     if (r != MMIO_OK)

@@ -58,7 +58,6 @@ struct vm_ram {
     uint64_t ut[VM_RAM_UT_MAX]; /* the reservation, retyped into frames on demand */
     unsigned ut_count;
     uint64_t backed[VM_RAM_BLOCKS_MAX / 64]; /* bit per 2 MiB block: frame mapped */
-    unsigned blocks_backed;
 };
 
 /* What the VMM was asked to do since the guest (re)started: exits.c counts,
