@@ -215,6 +215,7 @@ void kt_ipc_tests(void);
 void kt_ntfn_tests(void);
 void kt_vspace_tests(void);
 void kt_fault_tests(void);
+void kt_vcpu_tests(void);
 void kt_irq_tests(void);
 
 /** The shared dataport with kt_heartbeat (heartbeat.c writes it). */

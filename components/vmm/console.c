@@ -7,6 +7,7 @@
 #include <cap/self.h>
 
 #include "console.h"
+#include "vdev.h"
 #include "virq.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
@@ -132,6 +133,7 @@ void console_feed(struct vm *vm)
         pushed = true;
     }
     if (pushed) {
+        vdev_uart_sync(vm); /* a UARTDR read pops now: it must exit */
         virq_uart_update(vm);
         virq_deliver(vm);
     }

@@ -57,12 +57,15 @@ void exits_report(struct vm *vm)
     unsigned long long total = 0;
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         total += e[k];
-    printf("%s: %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu other\n",
+    printf("%s: %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu posted, "
+           "%llu other; %llu posted writes\n",
            vm->name, total, (unsigned long long)e[VM_EXIT_MMIO], (unsigned long long)e[VM_EXIT_RAM],
            (unsigned long long)e[VM_EXIT_FW], (unsigned long long)e[VM_EXIT_IRQ],
-           (unsigned long long)e[VM_EXIT_OTHER]);
+           (unsigned long long)e[VM_EXIT_POSTED], (unsigned long long)e[VM_EXIT_OTHER],
+           (unsigned long long)vm->posted_writes);
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         vm->exits[k] = 0;
+    vm->posted_writes = 0;
 }
 
 /** The kind an exit is counted as (RAM backing: exits_ram). */
@@ -77,6 +80,8 @@ static enum vm_exit_kind exits_kind(uint64_t label)
     case CV_FAULT_VM_VTIMER:
     case CV_FAULT_VM_MAINTENANCE:
         return VM_EXIT_IRQ;
+    case CV_FAULT_VM_POSTED:
+        return VM_EXIT_POSTED;
     default:
         return VM_EXIT_OTHER;
     }
@@ -124,6 +129,8 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
         return exits_reply(CV_FAULT_RESUME, 0);
     case CV_FAULT_VM_SYSREG:
         return sysreg_access(vm, m);
+    case CV_FAULT_VM_POSTED: /* taken in exits_handle; the partial line is out */
+        return exits_reply(CV_FAULT_RESUME, 0);
     default:
         return exits_unhandled(vm, m);
     }
@@ -133,7 +140,8 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
 static void exits_unpack(const struct cv_sysret *r, struct exit_msg *m)
 {
     m->vcpu = (unsigned)(r->badge - 1u);
-    m->label = CV_MSG_LABEL(r->info);
+    m->label = CV_MSG_LABEL(r->info) & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG;
+    m->posted = (CV_MSG_LABEL(r->info) & CV_FAULT_VM_POSTED_FLAG) != 0;
     for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
         m->mr[i] = i < CV_MSG_REGS ? r->mr[i] : CV_IPCBUF->mr[i];
 }
@@ -155,6 +163,8 @@ static struct exit_result exits_handle(struct vm *vm, const struct cv_sysret *r)
     }
     if (vm->stopped)
         return exits_reply(CV_FAULT_STOP, 0);
+    if (m.posted || m.label == CV_FAULT_VM_POSTED)
+        vdev_take_posted(vm, m.vcpu); /* they came before this exit */
     vm->waiting = (int)m.vcpu;
     struct exit_result res = exits_dispatch(vm, &m);
     vm->waiting = -1;

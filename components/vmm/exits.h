@@ -29,6 +29,7 @@ struct exit_result {
 struct exit_msg {
     unsigned vcpu; /* from the badge */
     uint64_t label;
+    bool posted; /* CV_FAULT_VM_POSTED_FLAG: take the vCPU's posted writes first */
     uint64_t mr[CV_VMEXIT_MSG_LEN];
 };
 

@@ -16,8 +16,7 @@
 #define RIGHTS_RWX     (RIGHTS_RW | CV_RIGHT_EXEC)
 #define MAP_TABLE_TRYS 3 /* at most one missing table per level below the root */
 
-/** Maps frame at ipa in the guest vspace, adding page tables on CV_E_NO_TABLE. */
-static enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights)
+enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights)
 {
     for (int tries = 0; tries < MAP_TABLE_TRYS; tries++) {
         enum cv_err err = cv_frame_map(frame, vm->vspace, ipa, rights);

@@ -38,6 +38,9 @@ enum guest_fault_result {
 /** A stage-2 fault at ipa: backs the RAM block if ipa is guest RAM. */
 enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa);
 
+/** Maps frame at ipa in the guest vspace, adding page tables on CV_E_NO_TABLE. */
+enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights);
+
 /** Maps the GICV frames (interface GUEST_GICV_IFACE) at GUEST_GICC_IPA. */
 bool guest_map_gicv(struct vm *vm);
 

@@ -4,10 +4,12 @@
 #include <stdio.h>
 
 #include <cap/invoke.h>
+#include <cap/self.h>
 #include <vmm/fdtgen.h>
 #include <vmm/mmio.h>
 
 #include "console.h"
+#include "guest.h"
 #include "inject.h"
 #include "vdev.h"
 #include "virq.h"
@@ -42,12 +44,87 @@ static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint6
         virq_uart_update(vm);
         virq_deliver(vm);
     }
+    vdev_uart_sync(vm);
     return true;
+}
+
+bool vdev_create(struct vm *vm)
+{
+    struct vm_uart_page *p = &vm->uart_page;
+    uint64_t frame;
+    enum cv_err err;
+    p->words = cv_self_page(&frame, &err);
+    p->guest_cap = p->words ? cv_self_slot() : 0;
+    if (p->guest_cap)
+        err = cv_cnode_copy(CV_COMP_SLOT_CNODE, p->guest_cap, 0, frame, CV_RIGHT_READ);
+    else if (p->words)
+        err = CV_E_RANGE;
+    if (err != CV_OK)
+        printf("%s: UART read page: %s\n", vm->name, cv_err_str(err));
+    return err == CV_OK;
 }
 
 void vdev_init(struct vm *vm)
 {
     pl011_init(&vm->uart, console_tx, vm);
+    vdev_uart_sync(vm);
+}
+
+/* Maps or unmaps the page; on failure the UART is emulated on every read,
+ * which is slower but right, so only said. */
+static void vdev_uart_map(struct vm *vm, bool map)
+{
+    struct vm_uart_page *p = &vm->uart_page;
+    enum cv_err err = map ? guest_map(vm, p->guest_cap, FDTGEN_UART_BASE, CV_RIGHT_READ)
+                          : cv_frame_unmap(p->guest_cap);
+    if (err == CV_OK)
+        p->mapped = map;
+    else
+        printf("%s: UART read page %s: %s\n", vm->name, map ? "map" : "unmap", cv_err_str(err));
+}
+
+void vdev_uart_sync(struct vm *vm)
+{
+    struct vm_uart_page *p = &vm->uart_page;
+    if (!p->words)
+        return;
+    if (!pl011_reads_pure(&vm->uart)) {
+        if (p->mapped)
+            vdev_uart_map(vm, false);
+        return;
+    }
+    /* the guest reads it with its caches off (a Device mapping) */
+    if (pl011_read_page(&vm->uart, p->words))
+        guest_clean(p->words, PL011_MMIO_SIZE);
+    if (!p->mapped)
+        vdev_uart_map(vm, true);
+}
+
+uint64_t vdev_posted_ipa(void)
+{
+    return FDTGEN_UART_BASE; /* UARTDR: offset 0 */
+}
+
+void vdev_take_posted(struct vm *vm, unsigned i)
+{
+    uint64_t res[1 + CV_POSTED_TAKE_MAX];
+    bool level = pl011_irq_level(&vm->uart);
+    uint64_t n;
+    do {
+        enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_TAKE_POSTED, NULL, 0, res,
+                                    1 + CV_POSTED_TAKE_MAX);
+        n = err == CV_OK && res[0] <= CV_POSTED_TAKE_MAX ? res[0] : 0;
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t value = CV_POSTED_VALUE(res[1 + k]);
+            (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(res[1 + k]), true, &value);
+        }
+        vm->posted_writes += n;
+    } while (n == CV_POSTED_TAKE_MAX);
+    if (pl011_irq_level(&vm->uart) != level) {
+        virq_uart_update(vm);
+        virq_deliver(vm);
+    }
+    vdev_uart_sync(vm);
 }
 
 /** Why an access cannot be emulated, for the stop line. */

@@ -9,8 +9,24 @@
 #include "exits.h"
 #include "vm.h"
 
+/** The UART's read page (struct vm_uart_page): false, the reason printed, on error. */
+bool vdev_create(struct vm *vm);
+
 /** Resets the PL011 (its output goes to console_tx). */
 void vdev_init(struct vm *vm);
+
+/**
+ * After the UART changed: its read page shows the new state, and is mapped
+ * in the guest exactly while reads have no side effect (no received byte
+ * waits, which a UARTDR read would pop).
+ */
+void vdev_uart_sync(struct vm *vm);
+
+/** Posted writes to UARTDR for vCPU i (vcpu.c): the register's IPA. */
+uint64_t vdev_posted_ipa(void);
+
+/** Takes vCPU i's posted writes from the kernel and emulates them, in order. */
+void vdev_take_posted(struct vm *vm, unsigned i);
 
 /**
  * CV_FAULT_VM_DATA_ABORT: emulates the access, or stops the VM if it cannot.

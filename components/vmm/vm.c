@@ -73,7 +73,7 @@ static bool vm_build(struct vm *vm, const struct cv_comp_info *info)
         printf("%s: cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
         return false;
     }
-    if (!guest_map_gicv(vm))
+    if (!guest_map_gicv(vm) || !vdev_create(vm))
         return false;
     for (unsigned i = 0; i < vm->vcpu_count; i++)
         if (!vcpu_create(vm, i))

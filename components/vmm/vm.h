@@ -63,11 +63,12 @@ struct vm_ram {
 /* What the VMM was asked to do since the guest (re)started: exits.c counts,
  * the guest's power-off and reset print them. */
 enum vm_exit_kind {
-    VM_EXIT_MMIO,  /* emulated device access */
-    VM_EXIT_RAM,   /* first access to a RAM block: backed */
-    VM_EXIT_FW,    /* HVC/SMC: PSCI and other firmware calls */
-    VM_EXIT_IRQ,   /* virtual timer, maintenance (EOI) */
-    VM_EXIT_OTHER, /* system registers, unbacked accesses, ... */
+    VM_EXIT_MMIO,   /* emulated device access */
+    VM_EXIT_RAM,    /* first access to a RAM block: backed */
+    VM_EXIT_FW,     /* HVC/SMC: PSCI and other firmware calls */
+    VM_EXIT_IRQ,    /* virtual timer, maintenance (EOI) */
+    VM_EXIT_POSTED, /* only to take posted writes (idle guest, timer tick) */
+    VM_EXIT_OTHER,  /* system registers, unbacked accesses, ... */
     VM_EXIT_KINDS
 };
 
@@ -81,6 +82,18 @@ struct vm_logs {
     unsigned vgic_count;  /* odd distributor accesses reported */
     unsigned abort_count; /* external aborts injected and reported */
     unsigned imm_count;   /* HVC/SMC with a non-zero immediate reported */
+};
+
+/*
+ * The PL011's read page (vdev.c): what each UART register reads, mapped
+ * read-only at the UART's IPA while reads have no side effect, so that the
+ * guest polls flags without exits; its writes still fault (UARTDR's are
+ * posted, the rest emulated).
+ */
+struct vm_uart_page {
+    uint32_t *words;    /* the VMM's mapping */
+    uint64_t guest_cap; /* read-only copy of the frame cap the guest maps */
+    bool mapped;        /* at the UART's IPA in the guest now */
 };
 
 /** The VM. */
@@ -99,11 +112,13 @@ struct vm {
     int waiting;    /* vCPU whose exit is being handled (awaits the reply), or -1 */
     struct vm_logs logs;
     uint64_t exits[VM_EXIT_KINDS];
+    uint64_t posted_writes;                   /* UART writes that did not exit (vdev_take_posted) */
     uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
     bool have_sysreg_reset;
     struct vm_vcpu vcpu[VM_MAX_VCPUS];
     struct vgic vgic;
     struct pl011 uart;
+    struct vm_uart_page uart_page;
     struct psci psci;
     struct vm_console con;
 };

@@ -210,9 +210,35 @@ enum cv_op {
                                   * console input arrives                  */
     CV_OP_CONSOLE_READ = 67,     /* out MR0 = n bytes (<= 24), MR1..MR3 the
                                   * bytes, 8 per word, little-endian       */
-    CV_OP_VCPU_GET_LRS = 74      /* out MR0 = bitmap of free list registers,
+    CV_OP_VCPU_GET_LRS = 74,     /* out MR0 = bitmap of free list registers,
                                   * MR1 = number of list registers          */
+    CV_OP_VCPU_SET_POSTED = 75,  /* MR0 IPA of a device register (4-byte
+                                  * aligned; 0 = none) whose 1-, 2- and
+                                  * 4-byte writes the kernel records instead
+                                  * of exiting (posted writes, below)       */
+    CV_OP_VCPU_TAKE_POSTED = 76  /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
+                                  * MRn the oldest posted writes, removed   */
 };
+
+/*
+ * Posted writes: a guest's writes to the one register named by
+ * CV_OP_VCPU_SET_POSTED do not exit. The kernel records each (value and
+ * width, as CV_POSTED_* below) in the VCPU, up to CV_POSTED_MAX, and
+ * continues the guest; the VMM takes them with CV_OP_VCPU_TAKE_POSTED and
+ * emulates them in order. It is told to when
+ *  - any exit of that vCPU carries CV_FAULT_VM_POSTED_FLAG in its label
+ *    (take them before emulating the exit: that keeps the device's order),
+ *    which is how a write that finds the record full is delivered;
+ *  - CV_FAULT_VM_POSTED: the vCPU waits for an interrupt (WFI) or a
+ *    timer tick found writes waiting; reply CV_FAULT_RESUME.
+ * Only for registers whose writes the guest cannot observe before the VMM
+ * has seen them, e.g. a UART's transmit register.
+ */
+#define CV_POSTED_MAX           256u
+#define CV_POSTED_TAKE_MAX      (CV_MSG_MAX - 1u)
+#define CV_POSTED_VALUE(e)      ((uint32_t)(e))
+#define CV_POSTED_WIDTH(e)      ((unsigned)((e) >> 32) & 0xffu) /* bytes: 1, 2, 4 */
+#define CV_FAULT_VM_POSTED_FLAG 0x100u
 
 /* Guest EL1 system registers kept in a VCPU (VCPU_READ/WRITE_REGS). */
 enum cv_vcpu_reg {
@@ -280,6 +306,8 @@ enum cv_fault {
     CV_FAULT_VM_MAINTENANCE = 14, /* MR0 pc, MR1 bitmap of list registers the
                                    * guest EOI'd (injected with flag bit 0)   */
     CV_FAULT_VM_UNKNOWN = 15,     /* any other exit: MR0 pc, MR1 0, MR2 ESR  */
+    CV_FAULT_VM_POSTED = 16,      /* posted writes wait (CV_OP_VCPU_SET_POSTED):
+                                   * MR0 pc, MR1 how many                    */
     CV_FAULT_COUNT
 };
 #define CV_FAULT_MSG_LEN  4u  /* native faults */

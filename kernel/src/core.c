@@ -33,6 +33,11 @@ static void enter_kernel(void)
 
 void kernel_sync_from_user(void)
 {
+    /* A posted write goes back to the guest at once: no state saved, no
+     * lock (vcpu_posted_fast says why none is needed). */
+    struct tcb *t = this_core()->cur;
+    if (t && t->vcpu && vcpu_posted_fast(t))
+        arch_return_to_guest(&t->regs);
     enter_kernel();
     if (this_core()->cur) /* NULL if it was destroyed while we waited */
         syscall_sync_exception();

@@ -85,7 +85,7 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
     uint64_t label, len;
     bool cap = false;
     if (s->in_fault) {
-        label = s->fault_label;
+        label = s->fault_label | vcpu_fault_flags(s);
         len = s->fault_len;
         if (len > CV_MSG_REGS && !tcb_ipcbuf(r))
             len = CV_MSG_REGS;

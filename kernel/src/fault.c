@@ -30,7 +30,8 @@ void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t 
     t->in_fault = false;
     kprintf("kernel: thread '%s': %s at pc 0x%lx, address 0x%lx (esr 0x%lx): no fault handler, "
             "suspended\n",
-            t->name, label < CV_FAULT_COUNT ? fault_names[label] : "fault", msg[0], msg[1], msg[2]);
+            t->name, label < CV_FAULT_COUNT && fault_names[label] ? fault_names[label] : "fault",
+            msg[0], msg[1], msg[2]);
     sched_block(t, TS_INACTIVE);
 }
 

@@ -25,6 +25,7 @@ static void timer_tick(void)
     if (wfi && wfi > now && wfi - now < next)
         next = wfi - now;
     arch_timer_set(next);
+    vcpu_posted_tick(this_core());
     this_core()->resched = true;
 }
 

@@ -165,19 +165,103 @@ void vcpu_exit_native(struct core *c)
 
 /* ---------------- guest exits ---------------- */
 
+/* ---------------- posted writes (abi.h CV_OP_VCPU_SET_POSTED) ---------------- */
+
+/* Records a write to the posted register; false if it must exit instead
+ * (another address or kind of access, or the record is full). */
+static bool posted_record(struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
+{
+    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
+    if (ipa != v->posted_ipa || !v->posted_ipa || !(esr & ISS_ISV) || !(esr & ISS_WNR) ||
+        sas == 3u || v->posted_count == CV_POSTED_MAX)
+        return false;
+    uint32_t width = 1u << sas;
+    uint64_t mask = (1ull << (width * 8u)) - 1u;
+    v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
+        (value & mask) | ((uint64_t)width << 32);
+    return true;
+}
+
+/* The VMM is to take the record: an exit of its own (the guest is idle or
+ * a tick came), resumed at `pc`. */
+static void posted_exit(struct tcb *t)
+{
+    uint64_t m[CV_MSG_REGS] = {t->regs.pc, t->vcpu->posted_count, 0, 0};
+    fault_raise_n(t, CV_FAULT_VM_POSTED, m, 2);
+}
+
+bool vcpu_posted_fast(struct tcb *t)
+{
+    struct vcpu *v = t->vcpu;
+    uint64_t esr = arch_read_esr();
+    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER)
+        return false;
+    uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
+    uint64_t ipa = arch_guest_fault_ipa(esr);
+    if (!posted_record(v, ipa, esr, rt == 31 ? 0 : t->regs.x[rt]))
+        return false;
+    t->regs.pc += 4;
+    return true;
+}
+
+uint64_t vcpu_fault_flags(const struct tcb *t)
+{
+    return t->vcpu && t->vcpu->posted_count ? CV_FAULT_VM_POSTED_FLAG : 0;
+}
+
+void vcpu_posted_tick(struct core *c)
+{
+    struct tcb *t = c->cur;
+    if (t && t->vcpu && c->guest_mode && t->vcpu->posted_count && t->state == TS_RUNNABLE &&
+        !t->in_fault)
+        posted_exit(t);
+}
+
+static enum cv_err vcpu_set_posted(struct vcpu *v)
+{
+    uint64_t ipa = inv_mr(0);
+    if (inv_len() < 1 || (ipa & 3u) || ipa >= (1ull << CV_VSPACE_BITS))
+        return CV_E_INVALID_ARG;
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    v->posted_ipa = ipa;
+    return CV_OK;
+}
+
+static enum cv_err vcpu_take_posted(struct vcpu *v)
+{
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    uint32_t n = v->posted_count < CV_POSTED_TAKE_MAX ? v->posted_count : CV_POSTED_TAKE_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        inv_set_mr(1 + i, v->posted[(v->posted_head + i) % CV_POSTED_MAX]);
+    v->posted_head = (v->posted_head + n) % CV_POSTED_MAX;
+    v->posted_count -= n;
+    inv_set_mr(0, n);
+    inv_set_len(1 + n);
+    return CV_OK;
+}
+
+/* ---------------- guest exits ---------------- */
+
 static void exit_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t m[CV_VMEXIT_MSG_LEN] = {0};
     bool isv = esr & ISS_ISV, write = esr & ISS_WNR;
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
+    uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
+    uint64_t ipa = arch_guest_fault_ipa(esr);
+    if (posted_record(t->vcpu, ipa, esr, v)) {
+        t->regs.pc += 4;
+        return;
+    }
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
-    m[CV_VMEXIT_DA_IPA] = ((arch_read_hpfar() >> 4) << 12) | (arch_read_far() & 0xfffu);
+    m[CV_VMEXIT_DA_IPA] = ipa;
     m[CV_VMEXIT_DA_ESR] = esr;
     m[CV_VMEXIT_DA_WRITE] = write;
     m[CV_VMEXIT_DA_ISV] = isv;
     if (isv) {
         uint32_t width = 1u << ((esr >> ISS_SAS_SHIFT) & 3u);
-        uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
         m[CV_VMEXIT_DA_WIDTH] = width;
         m[CV_VMEXIT_DA_REG] = rt;
         m[CV_VMEXIT_DA_VALUE] = (write && width < 8) ? v & ((1ull << (width * 8)) - 1)
@@ -228,6 +312,10 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 static void exit_wfx(struct tcb *t, uint64_t esr)
 {
     struct vcpu *v = t->vcpu;
+    if (v->posted_count) { /* idle: the VMM takes them first, then the WFx runs again */
+        posted_exit(t);
+        return;
+    }
     t->regs.pc += 4;
     if ((esr & 1u) || vcpu_irq_pending(v)) { /* WFE, or work waiting */
         sched_yield();
@@ -423,6 +511,10 @@ enum cv_err vcpu_invoke(struct vcpu *v, uint64_t label)
         return CV_OK;
     case CV_OP_VCPU_GET_LRS:
         return vcpu_get_lrs(v);
+    case CV_OP_VCPU_SET_POSTED:
+        return vcpu_set_posted(v);
+    case CV_OP_VCPU_TAKE_POSTED:
+        return vcpu_take_posted(v);
     default:
         return CV_E_INVALID_OP;
     }

@@ -225,6 +225,29 @@ static const struct pl011_reg *find_reg(uint64_t offset)
     return NULL;
 }
 
+bool pl011_reads_pure(const struct pl011 *u)
+{
+    return u->rx_count == 0;
+}
+
+/* The handlers run on a copy: a UARTDR read pops (from an empty FIFO: 0). */
+unsigned pl011_read_page(const struct pl011 *u, uint32_t *page)
+{
+    struct pl011 copy = *u;
+    unsigned changed = 0;
+    for (size_t i = 0; i < sizeof(pl011_regs) / sizeof(pl011_regs[0]); i++) {
+        const struct pl011_reg *r = &pl011_regs[i];
+        for (uint32_t off = r->base; r->read && off < r->end; off += 4) {
+            uint32_t v = r->read(&copy, off);
+            if (page[off / 4] != v) {
+                page[off / 4] = v;
+                changed++;
+            }
+        }
+    }
+    return changed;
+}
+
 /**
  * Decode, then run the handler. Accesses are 1, 2 or 4 bytes at a register's
  * offset: narrow reads see its low bits, narrow writes set its low bits.

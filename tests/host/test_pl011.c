@@ -115,11 +115,42 @@ static void test_bad_access(void)
     CHECK(1);
 }
 
+/* Every aligned word of the page is what the emulation reads there. */
+static void check_page(const uint32_t *page)
+{
+    for (uint64_t off = 0; off < PL011_MMIO_SIZE; off += 4) {
+        uint64_t v = 0;
+        (void)pl011_access(&u, off, 4, false, &v);
+        CHECK_EQ(page[off / 4], (uint32_t)v);
+    }
+}
+
+static void test_read_page(void)
+{
+    static uint32_t page[PL011_MMIO_SIZE / 4];
+    pl011_init(&u, tx, NULL);
+    CHECK(pl011_reads_pure(&u));
+    CHECK(pl011_read_page(&u, page) > 0);
+    check_page(page);
+    CHECK_EQ(pl011_read_page(&u, page), 0u); /* nothing changed: nothing written */
+    wr(0x038, 0x30);                         /* IMSC: RX, TX */
+    wr(0x000, 'x');                          /* TX raised */
+    CHECK_EQ(pl011_read_page(&u, page), 3u); /* IMSC, RIS and MIS */
+    check_page(page);
+    CHECK(pl011_rx_push(&u, 'a'));
+    CHECK(!pl011_reads_pure(&u)); /* a UARTDR read would pop 'a' */
+    CHECK_EQ(rd(0x000), 'a');
+    CHECK(pl011_reads_pure(&u));
+    (void)pl011_read_page(&u, page);
+    check_page(page);
+}
+
 int main(void)
 {
     test_ids();
     test_tx();
     test_rx();
     test_bad_access();
+    test_read_page();
     return test_done("test_pl011");
 }

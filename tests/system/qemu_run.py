@@ -9,7 +9,8 @@ this script: on success, failure, timeout or Ctrl-C.
               [--expect-exit] [--log FILE] [--qemu-arg ARG]...
   qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
 
-Each --expect must match, in order, somewhere in the console output; any
+Each --expect must match, in order, somewhere in the console output (a
+--seen anywhere in it, before or after the last match); any
 --reject match at any time fails the run. A --send line is typed once every
 --expect before it on the command line has matched (steps run in the order
 given; a --send before any --expect is typed at once).
@@ -65,16 +66,19 @@ class Console:
             self.log.flush()
         return True
 
-    def wait_for(self, pattern, deadline, rejects):
+    def wait_for(self, pattern, deadline, rejects, anywhere=False):
+        """Waits for pattern after the last match (anywhere: in all the
+        output, the last match position left alone)."""
         regex = re.compile(pattern, re.M)
         while True:
             for r in rejects:
                 m = r.search(self.text)
                 if m:
                     return "rejected output: %r" % m.group(0)
-            m = regex.search(self.text, self.pos)
+            m = regex.search(self.text, 0 if anywhere else self.pos)
             if m:
-                self.pos = m.end()
+                if not anywhere:
+                    self.pos = m.end()
                 return None
             left = deadline - time.monotonic()
             if left <= 0:
@@ -110,7 +114,7 @@ def run(args):
                 proc.stdin.write((text + "\n").encode())
                 proc.stdin.flush()
                 continue
-            error = console.wait_for(text, deadline, rejects)
+            error = console.wait_for(text, deadline, rejects, kind == "seen")
             if error:
                 break
             if args.print_times:
@@ -141,7 +145,7 @@ def run(args):
         return 1
     if args.echo:
         sys.stdout.write(console.text)
-    print("PASS: %d patterns matched" % len(args.expect))
+    print("PASS: %d patterns matched" % (len(args.expect) + len(args.seen)))
     return 0
 
 
@@ -174,6 +178,9 @@ def main():
     p.add_argument("--expect", action=Step, default=[])
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--send", action=Step, default=[])
+    p.add_argument("--seen", action=Step, default=[],
+                   help="like --expect, but matched anywhere in the output "
+                        "(lines of guests running side by side come in any order)")
     p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("--expect-exit", action="store_true",
                    help="QEMU must exit by itself (status 0) after the last match")

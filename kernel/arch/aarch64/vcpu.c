@@ -135,6 +135,30 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
     __asm__ volatile("isb");
 }
 
+/* ISS of a data abort (ARM ARM D17.2.40): DFSC 0b0011xx is a permission
+ * fault; S1PTW: the fault was on the stage-1 walk, HPFAR is then valid. */
+#define ISS_DFSC_MASK        0x3cu
+#define ISS_DFSC_PERM        0x0cu
+#define ISS_S1PTW            (1u << 7)
+#define PAR_F                1u
+#define PAR_PA_MASK          0x0000fffffffff000ull
+#define HPFAR_FIPA_TO_IPA(h) (((h) >> 4) << 12)
+
+uint64_t arch_guest_fault_ipa(uint64_t esr)
+{
+    uint64_t far = RD(far_el2);
+    uint64_t ipa = HPFAR_FIPA_TO_IPA(RD(hpfar_el2)) | (far & 0xfffu);
+    if ((esr & ISS_DFSC_MASK) != ISS_DFSC_PERM || (esr & ISS_S1PTW))
+        return ipa;
+    uint64_t par = RD(par_el1); /* the guest's */
+    __asm__ volatile("at s1e1r, %0\n\tisb" : : "r"(far));
+    uint64_t res = RD(par_el1);
+    WR(par_el1, par);
+    /* a failed walk (the guest changed its tables meanwhile): HPFAR is
+     * the best there is, and what QEMU fills in */
+    return (res & PAR_F) ? ipa : (res & PAR_PA_MASK) | (far & 0xfffu);
+}
+
 void arch_enter_guest_mode(void)
 {
     WR(hcr_el2, HCR_GUEST);

@@ -9,7 +9,12 @@
  * in memory; a vCPU running on another core is first made to leave
  * (core_wait_thread_out) before its state is read or changed.
  *
- * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*).
+ * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except
+ * posted writes (abi.h CV_OP_VCPU_SET_POSTED): writes to one register the
+ * VMM names are recorded here and the guest goes on. An exit costs two
+ * address-space switches, and under QEMU each one discards the guest's TLB,
+ * so a console byte that exits costs more than a guest line of output that
+ * does not; the record is taken in batches.
  */
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H
@@ -27,6 +32,10 @@ struct vcpu {
     bool vtimer_masked;   /* fired; waiting for CV_OP_VCPU_ACK_VTIMER */
     uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
     struct tcb *tcb;      /* bound thread, or NULL */
+    uint64_t posted_ipa;  /* register whose writes are posted, or 0 */
+    uint32_t posted_head; /* oldest entry of posted[] */
+    uint32_t posted_count;
+    uint64_t posted[CV_POSTED_MAX]; /* value | width << 32 (abi.h CV_POSTED_*) */
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
 
@@ -50,6 +59,18 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t);
 void vcpu_exit_native(struct core *c);
 /** A synchronous exception of a vCPU thread (a guest exit). */
 void vcpu_handle_exit(struct tcb *t, uint64_t esr);
+/**
+ * Kernel entry from the guest on vCPU thread `t`, before anything is saved
+ * or locked: true if it was a posted write, now recorded (the guest
+ * continues after it). Only `t`'s core touches the record while `t` runs
+ * (the invocations first make it leave: core_wait_thread_out), and
+ * nothing else is read or written but the exception registers.
+ */
+bool vcpu_posted_fast(struct tcb *t);
+/** Label bits a fault message of `t` carries besides its type (CV_FAULT_VM_POSTED_FLAG). */
+uint64_t vcpu_fault_flags(const struct tcb *t);
+/** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
+void vcpu_posted_tick(struct core *c);
 /** Interrupts for vCPUs: the virtual timer and the GIC maintenance PPI. */
 bool vcpu_handle_irq(uint32_t irq);
 /** Timer tick: wakes vCPUs whose WFI deadline passed; next deadline or 0. */
@@ -68,6 +89,13 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
  * write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
  */
 void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live);
+/**
+ * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault
+ * outside a table walk, where the architecture leaves it UNKNOWN and the
+ * guest's stage 1 translates FAR_EL2 (AT S1E1R; PAR_EL1 keeps the guest's
+ * value). The guest's EL1 registers must be loaded.
+ */
+uint64_t arch_guest_fault_ipa(uint64_t esr);
 void arch_enter_guest_mode(void);
 void arch_enter_native_mode(void);
 uint64_t arch_read_cntvct(void);

@@ -59,4 +59,16 @@ uint32_t pl011_ris(const struct pl011 *u);
 /** The UARTINTR output: any unmasked raised interrupt (TRM 3.4). */
 bool pl011_irq_level(const struct pl011 *u);
 
+/** True if no register read changes the UART: the receive FIFO is empty (a UARTDR read pops). */
+bool pl011_reads_pure(const struct pl011 *u);
+
+/**
+ * The UART as a read-only page the guest can read without exits: the word
+ * at each readable register's offset is what a 4-byte read returns (and a
+ * narrow aligned read its low bytes; offsets of no register stay as they
+ * were, 0 in a zeroed page). Writes only the words that changed and says
+ * how many. Only a true image while pl011_reads_pure().
+ */
+unsigned pl011_read_page(const struct pl011 *u, uint32_t *page);
+
 #endif /* VMM_PL011_H */

@@ -1,0 +1,273 @@
+/*
+ * VCPUs (kernel/src/vcpu.c), with a few instructions of guest code at EL1
+ * (MMU off: addresses are IPAs): posted writes (abi.h
+ * CV_OP_VCPU_SET_POSTED) are recorded without exits and taken in order,
+ * other accesses still exit, a full record or an idle vCPU makes one, and
+ * the invocations refuse bad arguments.
+ */
+#include <string.h>
+
+#include "kt.h"
+
+#define GUEST_CODE_IPA 0x40000000ull
+#define GUEST_DEV_IPA  0x09000000ull /* the posted register: offset 0 of a page */
+#define GUEST_SPSR     0x3c5ull      /* EL1h, DAIF masked */
+#define VCPU_PRIO      KT_MAIN_PRIO  /* equal: our polling yield lets it run */
+#define WAIT_MS        5000u
+#define GUEST_RWX      (CV_RIGHT_READ | CV_RIGHT_WRITE | CV_RIGHT_EXEC)
+
+/* A64 encodings (ARM ARM C6): Rn = x0 (the posted IPA), Rt = w1/x1. */
+#define I_STRB_W1  0x39000001u /* strb w1, [x0] */
+#define I_STRH_W1  0x79000001u /* strh w1, [x0] */
+#define I_STR_W1   0xb9000001u /* str  w1, [x0] */
+#define I_STR_X1   0xf9000001u /* str  x1, [x0]: 8 bytes, never posted */
+#define I_STR_W1_4 0xb9000401u /* str  w1, [x0, #4]: another register */
+#define I_LDR_W2   0xb9400002u /* ldr  w2, [x0] */
+#define I_ADD_W1_1 0x11000421u /* add  w1, w1, #1 */
+#define I_B_BACK2  0x17fffffeu /* b    .-8 */
+#define I_WFI      0xd503207fu
+#define I_HVC0     0xd4000002u
+#define I_B_SELF   0x14000000u
+
+/** A guest: a vCPU thread in its own stage-2 vspace, faulting to ep. */
+struct guest {
+    uint64_t vspace, tcb, vcpu, ep;
+    uint32_t *code; /* our mapping of its code page */
+};
+
+/** Maps frame at ipa in vspace, adding page tables as the walk needs them. */
+static enum cv_err guest_map(uint64_t vspace, uint64_t frame, uint64_t ipa, unsigned rights)
+{
+    for (int tries = 0; tries < 3; tries++) {
+        enum cv_err err = cv_frame_map(frame, vspace, ipa, rights);
+        if (err != CV_E_NO_TABLE)
+            return err;
+        uint64_t pt = kt_alloc(CV_OBJ_PAGE_TABLE, 0);
+        if (!pt)
+            return CV_E_NO_MEMORY;
+        err = cv_pt_map(pt, vspace, ipa);
+        if (err != CV_OK)
+            return err;
+    }
+    return CV_E_NO_TABLE;
+}
+
+/** The code page: prog[0..n) then `b .`, made visible to instruction fetch. */
+static void guest_load(struct guest *g, const uint32_t *prog, unsigned n)
+{
+    memcpy(g->code, prog, n * sizeof(uint32_t));
+    g->code[n] = I_B_SELF;
+    for (unsigned i = 0; i <= n; i += 16) /* 64-byte lines */
+        __asm__ volatile("dc cvac, %0\n\tic ivau, %0" : : "r"(&g->code[i]) : "memory");
+    __asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}
+
+/** Builds a guest running prog (x0 = the posted IPA, x1 = x1_start); not started. */
+static bool guest_new(struct guest *g, const uint32_t *prog, unsigned n, uint64_t x1_start)
+{
+    uint64_t frame = 0, gframe = kt_slot();
+    g->code = kt_page(&frame);
+    g->vspace = kt_alloc(CV_OBJ_VSPACE, 0);
+    g->ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
+    g->tcb = kt_alloc(CV_OBJ_TCB, 0);
+    g->vcpu = kt_alloc(CV_OBJ_VCPU, 0);
+    if (!g->code || !gframe || !g->vspace || !g->ep || !g->tcb || !g->vcpu)
+        return false;
+    guest_load(g, prog, n);
+    struct cv_user_regs regs;
+    memset(&regs, 0, sizeof(regs));
+    regs.pc = GUEST_CODE_IPA;
+    regs.spsr = GUEST_SPSR;
+    regs.x[0] = GUEST_DEV_IPA;
+    regs.x[1] = x1_start;
+    enum cv_err err = cv_cnode_copy(KT_CNODE, gframe, 0, frame, CV_RIGHTS_ALL);
+    if (err == CV_OK)
+        err = guest_map(g->vspace, gframe, GUEST_CODE_IPA, GUEST_RWX);
+    if (err == CV_OK)
+        err = cv_tcb_configure(g->tcb, KT_CNODE, g->vspace, 0, 0, g->ep);
+    if (err == CV_OK)
+        err = cv_tcb_set_priority(g->tcb, VCPU_PRIO);
+    if (err == CV_OK)
+        err = cv_invoke(g->tcb, CV_OP_TCB_BIND_VCPU, &g->vcpu, 1, NULL, 0);
+    if (err == CV_OK)
+        err = cv_tcb_write_regs(g->tcb, &regs);
+    if (err != CV_OK)
+        kt_failf("guest set-up: %s", cv_err_str(err));
+    return err == CV_OK;
+}
+
+static enum cv_err set_posted(const struct guest *g, uint64_t ipa)
+{
+    return cv_invoke(g->vcpu, CV_OP_VCPU_SET_POSTED, &ipa, 1, NULL, 0);
+}
+
+/** The next exit: its label (posted flag included); mr[] gets MR0..MR9. */
+static uint64_t next_exit(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN])
+{
+    struct cv_sysret r;
+    if (!kt_recv_timeout(g->ep, WAIT_MS, &r)) {
+        kt_failf("no exit within %u ms", WAIT_MS);
+        return 0;
+    }
+    for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
+        mr[i] = i < CV_MSG_REGS ? r.mr[i] : CV_IPCBUF->mr[i];
+    return CV_MSG_LABEL(r.info);
+}
+
+/** Takes every posted write into out[] (at most max); returns how many. */
+static unsigned take_all(const struct guest *g, uint64_t *out, unsigned max)
+{
+    uint64_t res[1 + CV_POSTED_TAKE_MAX];
+    unsigned total = 0;
+    for (;;) {
+        if (cv_invoke(g->vcpu, CV_OP_VCPU_TAKE_POSTED, NULL, 0, res, 1 + CV_POSTED_TAKE_MAX) !=
+                CV_OK ||
+            res[0] == 0 || res[0] > CV_POSTED_TAKE_MAX)
+            return total;
+        for (uint64_t k = 0; k < res[0] && total < max; k++)
+            out[total++] = res[1 + k];
+    }
+}
+
+static void reply(uint64_t label)
+{
+    uint64_t mr[CV_MSG_REGS] = {0};
+    cv_reply(CV_MSGINFO(label, 0, 1), mr);
+}
+
+/** Posted writes taken so far from a guest, oldest first. */
+struct taken {
+    uint64_t e[CV_POSTED_MAX + 1];
+    unsigned n;
+    unsigned posted_exits; /* CV_FAULT_VM_POSTED exits seen */
+};
+
+/**
+ * The next exit other than CV_FAULT_VM_POSTED, whose label it returns. A
+ * timer tick can make that exit whenever writes wait: each one's writes
+ * are taken into *t and the guest resumed; so are those an exit flags.
+ */
+static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN], struct taken *t)
+{
+    for (;;) {
+        uint64_t label = next_exit(g, mr);
+        if (label & CV_FAULT_VM_POSTED_FLAG)
+            t->n += take_all(g, &t->e[t->n], CV_POSTED_MAX + 1 - t->n);
+        if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
+            return label;
+        t->posted_exits++;
+        reply(CV_FAULT_RESUME);
+    }
+}
+
+/* Byte, halfword and word writes are recorded; a doubleword write and a
+ * write to the next register exit, flagged because writes wait; a read
+ * exits. The register's page is mapped read-only (the VMM's UART page):
+ * the writes are permission faults. */
+static void case_posted_in_order(void)
+{
+    static const uint32_t prog[] = {I_STRB_W1, I_ADD_W1_1, I_STRH_W1, I_STR_W1,
+                                    I_STR_X1,  I_STR_W1_4, I_HVC0};
+    struct guest g;
+    static struct taken t;
+    uint64_t m[CV_VMEXIT_MSG_LEN], dev = 0;
+    t.n = t.posted_exits = 0;
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1234abcd));
+    KT_NONZERO(kt_page(&dev));
+    uint64_t gdev = kt_slot();
+    KT_NONZERO(gdev);
+    KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
+    KT_OK(guest_map(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
+    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_OK(cv_tcb_resume(g.tcb));
+    uint64_t label = exit_taking(&g, m, &t);
+    KT_EQ(label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG, CV_FAULT_VM_DATA_ABORT);
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
+    KT_EQ(m[CV_VMEXIT_DA_WIDTH], 8);
+    KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x1234abce);
+    KT_EQ(t.n, 3);
+    KT_TRUE(t.posted_exits || (label & CV_FAULT_VM_POSTED_FLAG), "the waiting writes unflagged");
+    KT_EQ(t.e[0], 0xcd | (1ull << 32));
+    KT_EQ(t.e[1], 0xabce | (2ull << 32));
+    KT_EQ(t.e[2], 0x1234abce | (4ull << 32));
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* nothing waits now */
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 4);
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
+    KT_EQ(t.n, 3);
+}
+
+/* CV_POSTED_MAX writes fit; the next one exits with the flag, and the
+ * record holds them all, oldest first. */
+static void case_posted_full(void)
+{
+    static const uint32_t prog[] = {I_STR_W1, I_ADD_W1_1, I_B_BACK2};
+    static struct taken t;
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    t.n = t.posted_exits = 0;
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0));
+    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_OK(cv_tcb_resume(g.tcb));
+    /* the write that finds the record full exits (ticks may take some first) */
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT | CV_FAULT_VM_POSTED_FLAG);
+    KT_EQ(t.n, m[CV_VMEXIT_DA_VALUE]);
+    KT_TRUE(t.n >= CV_POSTED_MAX, "exited with %u writes taken", t.n);
+    for (unsigned i = 0; i < t.n; i++)
+        KT_EQ(t.e[i], i | (4ull << 32));
+}
+
+/* A vCPU that waits for an interrupt (WFI) with writes waiting exits once
+ * to have them taken, then waits as usual (here it has one pending, masked
+ * by DAIF: the WFI completes); a read of the posted register is never
+ * recorded. (QEMU never traps WFE, so that is not tested.) */
+static void case_posted_idle(void)
+{
+    static const uint32_t prog[] = {I_STR_W1, I_WFI, I_LDR_W2, I_HVC0};
+    const uint64_t irq[3] = {27, 0xa0, (uint64_t)-1}; /* virq, priority, any LR */
+    static struct taken t;
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    t.n = t.posted_exits = 0;
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 7));
+    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, irq, 3, NULL, 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the read */
+    KT_EQ(t.posted_exits, 1); /* at the WFI (or a tick just before it) */
+    KT_EQ(t.n, 1);
+    KT_EQ(t.e[0], 7 | (4ull << 32));
+    KT_EQ(m[CV_VMEXIT_DA_WRITE], 0);
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
+    KT_EQ(t.n, 1);
+}
+
+/* Without a posted register every write exits; bad registers are refused. */
+static void case_posted_args(void)
+{
+    static const uint32_t prog[] = {I_STR_W1, I_HVC0};
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], posted[1];
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 1));
+    KT_ERR(set_posted(&g, GUEST_DEV_IPA + 2), CV_E_INVALID_ARG);
+    KT_ERR(set_posted(&g, 1ull << CV_VSPACE_BITS), CV_E_INVALID_ARG);
+    KT_ERR(cv_invoke(g.tcb, CV_OP_VCPU_SET_POSTED, NULL, 0, NULL, 0), CV_E_INVALID_OP);
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, NULL, 0, NULL, 0), CV_E_INVALID_ARG);
+    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_OK(set_posted(&g, 0)); /* off again */
+    KT_EQ(take_all(&g, posted, 1), 0);
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    KT_EQ(m[CV_VMEXIT_DA_VALUE], 1);
+}
+
+void kt_vcpu_tests(void)
+{
+    kt_run("vcpu.posted_in_order", case_posted_in_order);
+    kt_run("vcpu.posted_full", case_posted_full);
+    kt_run("vcpu.posted_idle", case_posted_idle);
+    kt_run("vcpu.posted_args", case_posted_args);
+}
