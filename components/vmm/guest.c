@@ -81,7 +81,8 @@ static enum cv_err guest_back(struct vm *vm, uint64_t b)
     uint64_t frame = guest_frame(vm, &err);
     if (!frame)
         return err;
-    err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX);
+    /* as pages: see abi.h CV_MAP_PAGES (a table per block is the price) */
+    err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX | CV_MAP_PAGES);
     if (err != CV_OK)
         return err;
     uint64_t copy = cv_self_slot();

@@ -47,6 +47,11 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     err = cv_invoke(c->tcb, CV_OP_TCB_BIND_VCPU, &c->vcpu, 1, NULL, 0);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "binding", err);
+    /* the kernel takes the last list register for the timer (virq.c) */
+    c->vtimer[0] = c->vtimer[1] = 0;
+    err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, c->vtimer, 2, NULL, 0);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "timer list register", err);
     uint64_t lrs[2];
     err = cv_invoke(c->vcpu, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2);
     if (err != CV_OK)

@@ -26,8 +26,10 @@ static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint6
     struct vdev_ctx *ctx = dev;
     struct vm *vm = ctx->vm;
     (void)vgic_dist_access(&vm->vgic, ctx->vcpu, off, width, write, value);
-    if (write)
+    if (write) {
+        virq_vtimer_sync(vm);
         virq_deliver(vm);
+    }
     return true;
 }
 

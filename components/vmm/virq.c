@@ -94,6 +94,28 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
     virq_deliver(vm);
 }
 
+void virq_vtimer_sync(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+        struct vm_vcpu *c = &vm->vcpu[i];
+        uint8_t prio = 0;
+        uint64_t want[2] = {0, 0};
+        if (vgic_irq_enabled(&vm->vgic, i, VM_TIMER_INTID, &prio)) {
+            want[0] = VM_TIMER_INTID;
+            want[1] = prio;
+        }
+        if (want[0] == c->vtimer[0] && want[1] == c->vtimer[1])
+            continue;
+        enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 2, NULL, 0);
+        if (err == CV_OK) {
+            c->vtimer[0] = want[0];
+            c->vtimer[1] = want[1];
+        } else {
+            printf("%s: vcpu %u: timer delivery: %s\n", vm->name, i, cv_err_str(err));
+        }
+    }
+}
+
 void virq_uart_update(struct vm *vm)
 {
     (void)vgic_set_irq_level(&vm->vgic, 0, VM_UART_INTID, pl011_irq_level(&vm->uart));

@@ -27,11 +27,12 @@
 
 /** Which of the VMM's own threads a vCPU is, and what it is doing. */
 struct vm_vcpu {
-    uint64_t tcb;      /* cptr of the thread that runs the vCPU */
-    uint64_t vcpu;     /* cptr of its VCPU object */
-    uint64_t fault_ep; /* cptr of the badged fault endpoint it calls */
-    bool running;      /* resumed and not suspended by us */
-    unsigned lr_count; /* list registers the kernel offers it */
+    uint64_t tcb;       /* cptr of the thread that runs the vCPU */
+    uint64_t vcpu;      /* cptr of its VCPU object */
+    uint64_t fault_ep;  /* cptr of the badged fault endpoint it calls */
+    bool running;       /* resumed and not suspended by us */
+    unsigned lr_count;  /* list registers the kernel offers it */
+    uint64_t vtimer[2]; /* CV_OP_VCPU_SET_VTIMER's INTID and priority, as last set */
 };
 
 /** Console state: the guest's output line and input waiting for the UART. */

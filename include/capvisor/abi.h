@@ -125,6 +125,14 @@ enum cv_obj {
 #define CV_RIGHT_GRANT (1u << 2) /* ep: may transfer capabilities           */
 #define CV_RIGHT_EXEC  (1u << 3) /* frames: map executable                 */
 #define CV_RIGHTS_ALL  0xfu
+/*
+ * CV_OP_FRAME_MAP flag: a 2 MiB frame mapped as 512 4 KiB pages, filling
+ * the (empty) level-3 table mapped at vaddr, not as one block. For guest
+ * RAM under QEMU's TCG: a guest page under a 2 MiB stage-2 block counts as
+ * a 2 MiB page there, and the guest's every TLB invalidation by address
+ * then flushes its whole TLB.
+ */
+#define CV_MAP_PAGES (1u << 8)
 
 /* Cap size in a CNode slot, and the CNode radix limits. */
 #define CV_CNODE_SLOT_BITS  6u
@@ -177,7 +185,8 @@ enum cv_op {
                                  /* (used in the kernel's fault lines)   */
 
     /* frames */
-    CV_OP_FRAME_MAP = 40, /* MR0 vspace cptr, MR1 vaddr, MR2 rights   */
+    CV_OP_FRAME_MAP = 40, /* MR0 vspace cptr, MR1 vaddr, MR2 rights
+                           * (| CV_MAP_PAGES)                         */
     CV_OP_FRAME_UNMAP = 41,
     CV_OP_FRAME_PADDR = 42, /* out MR0 physical address                  */
 
@@ -216,8 +225,17 @@ enum cv_op {
                                   * aligned; 0 = none) whose 1-, 2- and
                                   * 4-byte writes the kernel records instead
                                   * of exiting (posted writes, below)       */
-    CV_OP_VCPU_TAKE_POSTED = 76  /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
+    CV_OP_VCPU_TAKE_POSTED = 76, /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
                                   * MRn the oldest posted writes, removed   */
+    CV_OP_VCPU_SET_VTIMER = 77   /* MR0 INTID (16..31) the kernel injects the
+                                  * virtual timer as when it fires, without
+                                  * an exit (0 = exit with CV_FAULT_VM_VTIMER
+                                  * instead), MR1 its priority (0..255). From
+                                  * the first call on, the last list register
+                                  * is the kernel's (INJECT_IRQ leaves it
+                                  * alone, GET_LRS counts it out): the timer
+                                  * goes there, and is unmasked when the guest
+                                  * EOIs it                                 */
 };
 
 /*

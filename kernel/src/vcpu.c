@@ -105,15 +105,40 @@ enum cv_err vcpu_bind_invoke(struct tcb *t)
 
 /* ---------------- state switching ---------------- */
 
-/* LRs the guest EOI'd with maintenance requested: now free, reported once. */
+/* The list registers the VMM may use: all but the kernel's timer LR. */
+static uint32_t vmm_lr_count(const struct vcpu *v)
+{
+    return v->vtimer_lr_own ? lr_count - 1 : lr_count;
+}
+
+/* LRs the guest EOI'd with maintenance requested: now free, reported once;
+ * the kernel's timer LR is not reported: the timer runs again instead. */
 static void collect_eoi(struct vcpu *v)
 {
     for (uint32_t i = 0; i < lr_count; i++) {
         if ((v->lr[i] & LR_EOI) && !(v->lr[i] & LR_STATE_MASK)) {
             v->lr[i] = 0;
-            v->eoi_pending |= 1u << i;
+            if (i >= vmm_lr_count(v) && v->vtimer_in_lr) {
+                v->vtimer_in_lr = false;
+                v->vtimer_masked = false;
+            } else {
+                v->eoi_pending |= 1u << i;
+            }
         }
     }
+}
+
+/* The timer fired in the guest: into the kernel's LR, if the VMM asked
+ * for that and it is free (it is, unless the last one was not EOI'd). */
+static bool vtimer_inject(struct vcpu *v)
+{
+    uint32_t last = lr_count - 1;
+    if (!v->vtimer_intid || !v->vtimer_lr_own || v->vtimer_in_lr || (v->lr[last] & LR_STATE_MASK))
+        return false;
+    v->lr[last] = v->vtimer_intid | (uint32_t)((v->vtimer_prio >> 3) << LR_PRIO_SHIFT) |
+                  LR_STATE_PENDING | LR_EOI;
+    v->vtimer_in_lr = true;
+    return true;
 }
 
 void vcpu_entry_save(struct tcb *t)
@@ -225,6 +250,21 @@ static enum cv_err vcpu_set_posted(struct vcpu *v)
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     v->posted_ipa = ipa;
+    return CV_OK;
+}
+
+static enum cv_err vcpu_set_vtimer(struct vcpu *v)
+{
+    uint64_t intid = inv_mr(0), prio = inv_mr(1);
+    if (inv_len() < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 || lr_count < 2)
+        return CV_E_INVALID_ARG;
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    if (!v->vtimer_lr_own && (v->lr[lr_count - 1] & LR_STATE_MASK))
+        return CV_E_BUSY; /* the VMM's interrupt is still in the last LR */
+    v->vtimer_lr_own = true;
+    v->vtimer_intid = (uint16_t)intid;
+    v->vtimer_prio = (uint8_t)prio;
     return CV_OK;
 }
 
@@ -416,6 +456,8 @@ bool vcpu_handle_irq(uint32_t irq)
         set_vtimer_irq(c, false); /* level-triggered: off until acked */
         if (t && t->vcpu && c->guest_mode) {
             t->vcpu->vtimer_masked = true;
+            if (vtimer_inject(t->vcpu))
+                return true;
             uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, 0, 0};
             fault_raise_n(t, CV_FAULT_VM_VTIMER, m, 1);
         }
@@ -455,12 +497,12 @@ static enum cv_err vcpu_inject(struct vcpu *v)
     uint64_t virq = inv_mr(0), prio = inv_mr(1), want = inv_mr(2), flags = inv_mr(3);
     uint64_t src = inv_mr(4);
     if (inv_len() < 3 || virq > 1019 || prio > 255 || src > 7 ||
-        (want != (uint64_t)-1 && want >= lr_count))
+        (want != (uint64_t)-1 && want >= vmm_lr_count(v)))
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     int free_lr = -1;
-    for (uint32_t i = 0; i < lr_count; i++) {
+    for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
         if (v->lr[i] & LR_STATE_MASK) {
             if ((v->lr[i] & LR_VIRQ_MASK) == virq) {
                 v->lr[i] |= LR_STATE_PENDING;
@@ -486,11 +528,11 @@ static enum cv_err vcpu_get_lrs(struct vcpu *v)
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     uint64_t free = 0;
-    for (uint32_t i = 0; i < lr_count; i++)
+    for (uint32_t i = 0; i < vmm_lr_count(v); i++)
         if (!(v->lr[i] & LR_STATE_MASK))
             free |= 1ull << i;
     inv_set_mr(0, free);
-    inv_set_mr(1, lr_count);
+    inv_set_mr(1, vmm_lr_count(v));
     inv_set_len(2);
     return CV_OK;
 }
@@ -515,6 +557,8 @@ enum cv_err vcpu_invoke(struct vcpu *v, uint64_t label)
         return vcpu_set_posted(v);
     case CV_OP_VCPU_TAKE_POSTED:
         return vcpu_take_posted(v);
+    case CV_OP_VCPU_SET_VTIMER:
+        return vcpu_set_vtimer(v);
     default:
         return CV_E_INVALID_OP;
     }

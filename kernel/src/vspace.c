@@ -122,21 +122,35 @@ static void set_entry(uint64_t *e, uint64_t v)
 
 /* ---------------- frames ---------------- */
 
+#define PAGES_PER_LARGE (1u << (CV_LARGE_PAGE_BITS - CV_PAGE_BITS))
+
+/* True if the 512 level-3 entries at e map large frame `pa` page by page. */
+static bool pages_map_frame(const uint64_t *e, uint64_t pa)
+{
+    return (e[0] & S2_VALID) && (e[0] & S2_TYPE_MASK) == S2_TABLE && (e[0] & S2_ADDR_MASK) == pa;
+}
+
 void frame_unmap_cap(struct cap *cap)
 {
     if (cap->extra == 0)
         return;
     struct vspace *vs = vspace_from_id(cap->extra);
-    bool large = cap->type == CV_OBJ_FRAME_2M;
-    uint64_t *e = vs ? walk(vs, cap->data1, large ? 2 : 3) : NULL;
+    bool large = cap->type == CV_OBJ_FRAME_2M, pages = cap->flags & CAP_FLAG_PAGES;
+    uint64_t *e = vs ? walk(vs, cap->data1, large && !pages ? 2 : 3) : NULL;
     /* only remove what this cap mapped: the same frame, still there */
-    if (e && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
-        (*e & S2_TYPE_MASK) == (large ? S2_BLOCK : S2_TABLE)) {
+    if (e && pages && pages_map_frame(e, cap->obj)) {
+        for (uint32_t i = 0; i < PAGES_PER_LARGE; i++)
+            __atomic_store_n(&e[i], 0, __ATOMIC_RELAXED);
+        arch_pt_barrier();
+        arch_tlb_flush_vmid(vs->meta.vmid);
+    } else if (e && !pages && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
+               (*e & S2_TYPE_MASK) == (large ? S2_BLOCK : S2_TABLE)) {
         set_entry(e, 0);
         arch_tlb_flush_ipa(vs->meta.vmid, cap->data1);
     }
     cap->extra = 0;
     cap->data1 = 0;
+    cap->flags &= (uint8_t)~CAP_FLAG_PAGES;
 }
 
 static enum cv_err lookup_vspace(uint64_t cptr, struct vspace **out)
@@ -160,9 +174,11 @@ static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, u
     enum cv_err err = lookup_vspace(inv_mr(0), vs);
     if (err != CV_OK)
         return err;
-    uint64_t va = inv_mr(1), rights = inv_mr(2);
-    bool large = cap->type == CV_OBJ_FRAME_2M;
+    uint64_t va = inv_mr(1), rights = inv_mr(2) & ~(uint64_t)CV_MAP_PAGES;
+    bool large = cap->type == CV_OBJ_FRAME_2M, pages = inv_mr(2) & CV_MAP_PAGES;
     uint64_t size = 1ull << cap->size_bits;
+    if (pages && !large)
+        return CV_E_INVALID_ARG;
     if (!ALIGNED(va, size))
         return CV_E_ALIGNMENT;
     if (va >= VSPACE_TOP || VSPACE_TOP - va < size)
@@ -173,11 +189,12 @@ static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, u
         return CV_E_INVALID_ARG;
     if (rights & ~(uint64_t)cap->rights)
         return CV_E_NO_RIGHTS;
-    *entry = walk(*vs, va, large ? 2 : 3);
+    *entry = walk(*vs, va, large && !pages ? 2 : 3);
     if (!*entry)
         return CV_E_NO_TABLE;
-    if (**entry & S2_VALID)
-        return CV_E_MAPPED;
+    for (uint32_t i = 0; i < (pages ? PAGES_PER_LARGE : 1u); i++)
+        if ((*entry)[i] & S2_VALID)
+            return CV_E_MAPPED;
     return CV_OK;
 }
 
@@ -188,8 +205,20 @@ static enum cv_err frame_map(struct cap *cap)
     enum cv_err err = frame_map_decode(cap, &vs, &e);
     if (err != CV_OK)
         return err;
-    bool large = cap->type == CV_OBJ_FRAME_2M;
-    set_entry(e, leaf_desc(PA(cap->obj), (uint32_t)inv_mr(2), cap->flags & CAP_FLAG_DEVICE, large));
+    bool large = cap->type == CV_OBJ_FRAME_2M, pages = inv_mr(2) & CV_MAP_PAGES;
+    uint32_t rights = (uint32_t)inv_mr(2) & CV_RIGHTS_ALL;
+    bool device = cap->flags & CAP_FLAG_DEVICE;
+    if (pages) {
+        for (uint32_t i = 0; i < PAGES_PER_LARGE; i++)
+            __atomic_store_n(&e[i],
+                             leaf_desc(PA(cap->obj + i * CV_PAGE_SIZE), rights, device, false),
+                             __ATOMIC_RELAXED);
+        arch_pt_barrier();
+        cap->flags |= CAP_FLAG_PAGES;
+    } else {
+        set_entry(e, leaf_desc(PA(cap->obj), rights, device, large));
+        cap->flags &= (uint8_t)~CAP_FLAG_PAGES;
+    }
     cap->extra = vs->meta.id;
     cap->data1 = inv_mr(1);
     return CV_OK;

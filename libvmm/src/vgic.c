@@ -134,6 +134,18 @@ static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid)
     return vgic_irq_is_pending(v, vcpu, intid);
 }
 
+bool vgic_irq_enabled(const struct vgic *v, unsigned vcpu, unsigned intid, uint8_t *prio)
+{
+    if (vcpu >= v->vcpu_count)
+        return false;
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
+    if (!irq)
+        return false;
+    unsigned group = (irq->flags & VGIC_IRQ_GROUP1) ? 1u : 0u;
+    *prio = irq->priority;
+    return (irq->flags & VGIC_IRQ_ENABLED) && (v->ctlr & (1u << group));
+}
+
 /** Lowest set bit of a non-zero byte. */
 static unsigned lowest_bit(unsigned x)
 {

@@ -20,6 +20,7 @@
 
 /** cap.flags bits */
 #define CAP_FLAG_DEVICE 1u /* untyped/frame: device memory, never RAM */
+#define CAP_FLAG_PAGES  2u /* 2 MiB frame: mapped as 512 pages (CV_MAP_PAGES) */
 
 /**
  * A capability: type, rights and object reference plus per-type data:

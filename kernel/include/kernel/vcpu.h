@@ -28,8 +28,12 @@ struct vcpu {
     uint64_t reg[CV_VCPU_REG_COUNT];
     uint32_t lr[VCPU_MAX_LRS];
     uint32_t gich_hcr;
-    uint32_t eoi_pending; /* list registers EOI'd with maintenance asked */
-    bool vtimer_masked;   /* fired; waiting for CV_OP_VCPU_ACK_VTIMER */
+    uint32_t eoi_pending;  /* list registers EOI'd with maintenance asked */
+    bool vtimer_masked;    /* fired; waiting for CV_OP_VCPU_ACK_VTIMER or its EOI */
+    bool vtimer_lr_own;    /* the last LR is the kernel's (CV_OP_VCPU_SET_VTIMER) */
+    bool vtimer_in_lr;     /* the timer's interrupt is in it */
+    uint16_t vtimer_intid; /* inject the timer as this INTID, or 0: exit */
+    uint8_t vtimer_prio;
     uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
     struct tcb *tcb;      /* bound thread, or NULL */
     uint64_t posted_ipa;  /* register whose writes are posted, or 0 */

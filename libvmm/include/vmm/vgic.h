@@ -125,6 +125,13 @@ enum vgic_result vgic_raise_irq(struct vgic *v, unsigned vcpu, unsigned intid);
  */
 bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out);
 
+/**
+ * Whether the guest lets `intid` reach `vcpu`: enabled, and its group
+ * enabled in GICD_CTLR; *prio gets its priority. (What the kernel needs to
+ * deliver the virtual timer by itself: abi.h CV_OP_VCPU_SET_VTIMER.)
+ */
+bool vgic_irq_enabled(const struct vgic *v, unsigned vcpu, unsigned intid, uint8_t *prio);
+
 /** Bitmap of vCPUs with something to deliver and a free LR: the ones to kick. */
 uint32_t vgic_pending_vcpus(const struct vgic *v);
 
