@@ -2,8 +2,10 @@
  * VCPUs (kernel/src/vcpu.c), with a few instructions of guest code at EL1
  * (MMU off: addresses are IPAs): posted writes (abi.h
  * CV_OP_VCPU_SET_POSTED) are recorded without exits and taken in order,
- * other accesses still exit, a full record or an idle vCPU makes one, and
- * the invocations refuse bad arguments.
+ * other accesses still exit, a full record or an idle vCPU makes one; the
+ * virtual timer is delivered by the kernel when asked (SET_VTIMER), else
+ * it exits; the invocations refuse bad arguments. And a 2 MiB frame
+ * mapped as pages (CV_MAP_PAGES), which is how guest RAM is mapped.
  */
 #include <string.h>
 
@@ -28,6 +30,13 @@
 #define I_WFI      0xd503207fu
 #define I_HVC0     0xd4000002u
 #define I_B_SELF   0x14000000u
+/* the virtual timer, due 100 ticks from now (ARM ARM D11.2.4) */
+#define I_MRS_X2_CNTVCT    0xd53be042u /* mrs x2, cntvct_el0 */
+#define I_ADD_X2_100       0x91019042u /* add x2, x2, #100 */
+#define I_MSR_CNTV_CVAL_X2 0xd51be342u /* msr cntv_cval_el0, x2 */
+#define I_MOV_X2_1         0xd2800022u /* mov x2, #1 (ENABLE) */
+#define I_MSR_CNTV_CTL_X2  0xd51be322u /* msr cntv_ctl_el0, x2 */
+#define TIMER_INTID        27u
 
 /** A guest: a vCPU thread in its own stage-2 vspace, faulting to ep. */
 struct guest {
@@ -264,10 +273,97 @@ static void case_posted_args(void)
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 1);
 }
 
+/* The timer fires with DAIF masked: the interrupt waits in a list
+ * register, so the WFI completes and the hvc exits. */
+static const uint32_t timer_prog[] = {I_MRS_X2_CNTVCT, I_ADD_X2_100,      I_MSR_CNTV_CVAL_X2,
+                                      I_MOV_X2_1,      I_MSR_CNTV_CTL_X2, I_WFI,
+                                      I_HVC0};
+
+static uint64_t lr_count_of(const struct guest *g)
+{
+    uint64_t lrs[2] = {0, 0};
+    (void)cv_invoke(g->vcpu, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2);
+    return lrs[1];
+}
+
+/* CV_OP_VCPU_SET_VTIMER: the kernel injects the timer, no exit; from the
+ * first call the last list register is the kernel's. */
+static void case_vtimer_direct(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
+    uint64_t all = lr_count_of(&g), arg[2] = {TIMER_INTID, 0xa0};
+    KT_TRUE(all >= 2, "%llu list registers", (unsigned long long)all);
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
+    KT_EQ(lr_count_of(&g), all - 1);
+    const uint64_t last[3] = {40, 0xa0, all - 1}; /* INTID, priority, LR */
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, last, 3, NULL, 0), CV_E_INVALID_ARG);
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+}
+
+/* Without it (INTID 0) the timer exits, masked until acknowledged. */
+static void case_vtimer_exit(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], off[2] = {0, 0};
+    KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, off, 2, NULL, 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_VTIMER);
+}
+
+static void case_vtimer_args(void)
+{
+    struct guest g;
+    static const uint64_t bad[][2] = {{15, 0}, {32, 0}, {TIMER_INTID, 256}};
+    KT_NONZERO(guest_new(&g, timer_prog, 1, 0));
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, bad[i], 2, NULL, 0), CV_E_INVALID_ARG);
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, bad[0], 1, NULL, 0), CV_E_INVALID_ARG);
+}
+
+/* CV_MAP_PAGES: a 2 MiB frame as 512 pages of the level-3 table there. */
+static void case_map_pages(void)
+{
+    uint64_t big = kt_alloc(CV_OBJ_FRAME_2M, 0), small = kt_alloc(CV_OBJ_FRAME_4K, 0);
+    uint64_t va = kt_va(1ull << CV_LARGE_PAGE_BITS, 1ull << CV_LARGE_PAGE_BITS);
+    KT_NONZERO(big && small && va);
+    KT_ERR(cv_frame_map(small, KT_VSPACE, va, KT_RW | CV_MAP_PAGES), CV_E_INVALID_ARG);
+    enum cv_err err = cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES);
+    while (err == CV_E_NO_TABLE) { /* tables down to level 3 */
+        uint64_t pt = kt_alloc(CV_OBJ_PAGE_TABLE, 0);
+        KT_NONZERO(pt);
+        KT_OK(cv_pt_map(pt, KT_VSPACE, va));
+        err = cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES);
+    }
+    KT_OK(err);
+    volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
+    p[0] = 1;
+    p[(1u << CV_LARGE_PAGE_BITS) / 8 - 1] = 2; /* the last page */
+    uint64_t pa = 0;
+    KT_OK(cv_frame_paddr(big, &pa));
+    KT_OK(cv_frame_unmap(big));
+    KT_ERR(cv_frame_unmap(big), CV_E_NOT_MAPPED);
+    /* the level-3 table is empty again: a 4 KiB frame fits in, then the
+     * 2 MiB one no longer does */
+    KT_OK(cv_frame_map(small, KT_VSPACE, va + 0x1000, KT_RW));
+    KT_ERR(cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES), CV_E_MAPPED);
+    KT_OK(cv_frame_unmap(small));
+    KT_OK(cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES));
+    KT_EQ(p[0], 1);
+    KT_EQ(p[(1u << CV_LARGE_PAGE_BITS) / 8 - 1], 2);
+}
+
 void kt_vcpu_tests(void)
 {
     kt_run("vcpu.posted_in_order", case_posted_in_order);
     kt_run("vcpu.posted_full", case_posted_full);
     kt_run("vcpu.posted_idle", case_posted_idle);
     kt_run("vcpu.posted_args", case_posted_args);
+    kt_run("vcpu.vtimer_direct", case_vtimer_direct);
+    kt_run("vcpu.vtimer_exit", case_vtimer_exit);
+    kt_run("vcpu.vtimer_args", case_vtimer_args);
+    kt_run("vspace.map_pages", case_map_pages);
 }
