@@ -15,7 +15,7 @@
 #define GUEST_DEV_IPA  0x09000000ull /* the posted register: offset 0 of a page */
 #define GUEST_SPSR     0x3c5ull      /* EL1h, DAIF masked */
 #define VCPU_PRIO      KT_MAIN_PRIO  /* equal: our polling yield lets it run */
-#define WAIT_MS        5000u
+#define WAIT_MS        30000u        /* generous: 4 vCPUs of QEMU on 2 host cores are slow */
 #define GUEST_RWX      (CV_RIGHT_READ | CV_RIGHT_WRITE | CV_RIGHT_EXEC)
 
 /* A64 encodings (ARM ARM C6): Rn = x0 (the posted IPA), Rt = w1/x1. */

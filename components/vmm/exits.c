@@ -136,14 +136,17 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
     }
 }
 
-/** Unpacks a received message: MR0..3 from registers, the rest from the IPC buffer. */
+/**
+ * Unpacks a received message: MR0..3 from registers, the rest from the IPC
+ * buffer. A data abort needs only MR0..3 (abi.h: the VMM decodes the
+ * syndrome), so its other words are not read; words not sent read 0.
+ */
 static void exits_unpack(const struct cv_sysret *r, struct exit_msg *m)
 {
-    m->vcpu = (unsigned)(r->badge - 1u);
-    m->label = CV_MSG_LABEL(r->info) & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG;
-    m->posted = (CV_MSG_LABEL(r->info) & CV_FAULT_VM_POSTED_FLAG) != 0;
-    for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
-        m->mr[i] = i < CV_MSG_REGS ? r->mr[i] : CV_IPCBUF->mr[i];
+    uint64_t len = CV_MSG_LEN(r->info);
+    unsigned want = m->label == CV_FAULT_VM_DATA_ABORT ? CV_MSG_REGS : CV_VMEXIT_MSG_LEN;
+    for (unsigned i = 0; i < want; i++)
+        m->mr[i] = i >= len ? 0 : i < CV_MSG_REGS ? r->mr[i] : CV_IPCBUF->mr[i];
 }
 
 /** Handles what one Recv returned. */
@@ -155,6 +158,9 @@ static struct exit_result exits_handle(struct vm *vm, const struct cv_sysret *r)
         console_input(vm);
         return (struct exit_result){EXIT_NO_REPLY, 0, 0};
     }
+    m.vcpu = (unsigned)(r->badge - 1u);
+    m.label = CV_MSG_LABEL(r->info) & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG;
+    m.posted = (CV_MSG_LABEL(r->info) & CV_FAULT_VM_POSTED_FLAG) != 0;
     exits_unpack(r, &m);
     if (r->badge == 0 || m.vcpu >= vm->vcpu_count) {
         printf("%s: message with unknown badge %llu ignored\n", vm->name,

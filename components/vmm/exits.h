@@ -30,7 +30,7 @@ struct exit_msg {
     unsigned vcpu; /* from the badge */
     uint64_t label;
     bool posted; /* CV_FAULT_VM_POSTED_FLAG: take the vCPU's posted writes first */
-    uint64_t mr[CV_VMEXIT_MSG_LEN];
+    uint64_t mr[CV_VMEXIT_MSG_LEN]; /* of a data abort only MR0..3 (exits_unpack) */
 };
 
 /** Reply label with MR0. */

@@ -172,11 +172,14 @@ static struct exit_result vdev_unbacked(struct vm *vm, const struct exit_msg *m,
 
 struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
 {
-    struct vdev_ctx ctx = {vm, m->vcpu};
-    const struct mmio_region regions[] = {
+    /* built once: this runs for every emulated access (the VMM has one thread) */
+    static struct vdev_ctx ctx;
+    static const struct mmio_region regions[] = {
         {IPA(FDTGEN_GICD_BASE), VGIC_DIST_FRAME, vdev_gicd, &ctx, "gicd"},
         {IPA(FDTGEN_UART_BASE), PL011_MMIO_SIZE, vdev_uart, &ctx, "pl011"},
     };
+    ctx.vm = vm;
+    ctx.vcpu = m->vcpu;
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];

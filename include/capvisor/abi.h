@@ -338,16 +338,18 @@ enum cv_fault {
  */
 enum cv_vmexit_da {
     CV_VMEXIT_DA_PC = 0,
-    CV_VMEXIT_DA_IPA = 1, /* faulting IPA (HPFAR page + FAR offset) */
-    CV_VMEXIT_DA_ESR = 2,
-    CV_VMEXIT_DA_WRITE = 3,  /* 1 = write */
-    CV_VMEXIT_DA_WIDTH = 4,  /* bytes: 1, 2, 4, 8 (0 if !ISV) */
-    CV_VMEXIT_DA_REG = 5,    /* Rt (31 = xzr/wzr) */
-    CV_VMEXIT_DA_VALUE = 6,  /* value written (writes), masked to width */
+    CV_VMEXIT_DA_IPA = 1,    /* faulting IPA (HPFAR page + FAR offset) */
+    CV_VMEXIT_DA_ESR = 2,    /* the syndrome: all of what follows, undecoded */
+    CV_VMEXIT_DA_VALUE = 3,  /* value written (writes), masked to width */
+    CV_VMEXIT_DA_WRITE = 4,  /* 1 = write */
+    CV_VMEXIT_DA_WIDTH = 5,  /* bytes: 1, 2, 4, 8 (0 if !ISV) */
+    CV_VMEXIT_DA_REG = 6,    /* Rt (31 = xzr/wzr) */
     CV_VMEXIT_DA_SIGNED = 7, /* SSE: sign-extend a read */
     CV_VMEXIT_DA_ISV = 8,    /* syndrome valid */
     CV_VMEXIT_DA_SF = 9      /* 64-bit register (SF) */
 };
+/* A VMM that decodes the syndrome itself needs only MR0..MR3, which a
+ * Recv returns in registers: the first CV_MSG_REGS words. */
 /*
  * Reply to a guest exit: CV_FAULT_RESUME continues at the exit's pc (for an
  * HVC that is after it), CV_FAULT_SKIP after the instruction. An emulated

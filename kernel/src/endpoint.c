@@ -79,6 +79,21 @@ static bool transfer_cap(struct tcb *s, struct tcb *r)
     return true;
 }
 
+/* Copies words [0, len) of msg into r's message registers: the first
+ * CV_MSG_REGS into its registers, the rest into its IPC buffer, which
+ * must be there when len > CV_MSG_REGS (the callers check). */
+static void copy_to_mrs(struct tcb *r, const uint64_t *msg, uint64_t len)
+{
+    uint32_t regs = len < CV_MSG_REGS ? (uint32_t)len : CV_MSG_REGS;
+    for (uint32_t i = 0; i < regs; i++)
+        r->regs.x[2 + i] = msg[i];
+    if (len > CV_MSG_REGS) {
+        struct cv_ipcbuf *b = tcb_ipcbuf(r);
+        for (uint32_t i = CV_MSG_REGS; i < len; i++)
+            b->mr[i] = msg[i];
+    }
+}
+
 /* Copies the message of sender `s` to receiver `r` (badge into x0). */
 static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
 {
@@ -89,8 +104,7 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
         len = s->fault_len;
         if (len > CV_MSG_REGS && !tcb_ipcbuf(r))
             len = CV_MSG_REGS;
-        for (uint32_t i = 0; i < len; i++)
-            tcb_set_mr(r, i, s->fault_msg[i]);
+        copy_to_mrs(r, s->fault_msg, len);
     } else {
         uint64_t info = s->regs.x[1];
         label = CV_MSG_LABEL(info);

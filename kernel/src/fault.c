@@ -17,11 +17,18 @@ void fault_raise(struct tcb *t, uint32_t label, const uint64_t msg[CV_FAULT_MSG_
 
 void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t len)
 {
+    for (uint32_t i = 0; i < len; i++)
+        t->fault_msg[i] = msg[i];
+    fault_send(t, label, len);
+}
+
+/* Only words [0, len) of fault_msg leave (endpoint.c transfer). */
+void fault_send(struct tcb *t, uint32_t label, uint32_t len)
+{
+    const uint64_t *msg = t->fault_msg;
     t->in_fault = true;
     t->fault_label = label;
     t->fault_len = len;
-    memset(t->fault_msg, 0, sizeof(t->fault_msg));
-    memcpy(t->fault_msg, msg, len * sizeof(uint64_t));
     const struct cap *ep = &t->slot[TCB_SLOT_FAULT_EP].cap;
     if (ep->type == CV_OBJ_ENDPOINT) {
         ep_send_fault(t, pa_ptr(PA(ep->obj)), ep->data0);
@@ -31,7 +38,7 @@ void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t 
     kprintf("kernel: thread '%s': %s at pc 0x%lx, address 0x%lx (esr 0x%lx): no fault handler, "
             "suspended\n",
             t->name, label < CV_FAULT_COUNT && fault_names[label] ? fault_names[label] : "fault",
-            msg[0], msg[1], msg[2]);
+            msg[0], len > 1 ? msg[1] : 0, len > 2 ? msg[2] : 0);
     sched_block(t, TS_INACTIVE);
 }
 

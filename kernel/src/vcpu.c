@@ -179,13 +179,16 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
     return true;
 }
 
+/* The timer PPI stays as the vCPU left it: native mode turns the guest's
+ * timer itself off (CNTV_CTL), one register write where a distributor
+ * access each way cost more, in QEMU a device access under its global
+ * lock. */
 void vcpu_exit_native(struct core *c)
 {
     if (!c->guest_mode)
         return;
     arch_enter_native_mode();
     c->guest_mode = false;
-    set_vtimer_irq(c, false);
 }
 
 /* ---------------- guest exits ---------------- */
@@ -219,8 +222,9 @@ bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
     uint64_t esr = arch_read_esr();
-    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER)
-        return false;
+    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER ||
+        (esr & (ISS_ISV | ISS_WNR)) != (ISS_ISV | ISS_WNR))
+        return false; /* not a write the syndrome describes: never posted */
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t ipa = arch_guest_fault_ipa(esr);
     if (!posted_record(v, ipa, esr, rt == 31 ? 0 : t->regs.x[rt]))
@@ -284,33 +288,31 @@ static enum cv_err vcpu_take_posted(struct vcpu *v)
 
 /* ---------------- guest exits ---------------- */
 
+/* The message is written where it leaves from (fault_send): this is the
+ * exit every emulated device access takes. */
 static void exit_data_abort(struct tcb *t, uint64_t esr)
 {
-    uint64_t m[CV_VMEXIT_MSG_LEN] = {0};
+    uint64_t *m = t->fault_msg;
     bool isv = esr & ISS_ISV, write = esr & ISS_WNR;
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (posted_record(t->vcpu, ipa, esr, v)) {
+    if (write && posted_record(t->vcpu, ipa, esr, v)) {
         t->regs.pc += 4;
         return;
     }
+    uint32_t width = isv ? 1u << ((esr >> ISS_SAS_SHIFT) & 3u) : 0;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
     m[CV_VMEXIT_DA_IPA] = ipa;
     m[CV_VMEXIT_DA_ESR] = esr;
     m[CV_VMEXIT_DA_WRITE] = write;
     m[CV_VMEXIT_DA_ISV] = isv;
-    if (isv) {
-        uint32_t width = 1u << ((esr >> ISS_SAS_SHIFT) & 3u);
-        m[CV_VMEXIT_DA_WIDTH] = width;
-        m[CV_VMEXIT_DA_REG] = rt;
-        m[CV_VMEXIT_DA_VALUE] = (write && width < 8) ? v & ((1ull << (width * 8)) - 1)
-                                : write              ? v
-                                                     : 0;
-        m[CV_VMEXIT_DA_SIGNED] = (esr & ISS_SSE) != 0;
-        m[CV_VMEXIT_DA_SF] = (esr & ISS_SF) != 0;
-    }
-    fault_raise_n(t, CV_FAULT_VM_DATA_ABORT, m, CV_VMEXIT_MSG_LEN);
+    m[CV_VMEXIT_DA_WIDTH] = width;
+    m[CV_VMEXIT_DA_REG] = isv ? rt : 0;
+    m[CV_VMEXIT_DA_VALUE] = !(isv && write) ? 0 : width < 8 ? v & ((1ull << (width * 8)) - 1) : v;
+    m[CV_VMEXIT_DA_SIGNED] = isv && (esr & ISS_SSE);
+    m[CV_VMEXIT_DA_SF] = isv && (esr & ISS_SF);
+    fault_send(t, CV_FAULT_VM_DATA_ABORT, CV_VMEXIT_MSG_LEN);
 }
 
 static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)

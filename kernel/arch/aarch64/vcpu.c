@@ -174,5 +174,6 @@ void arch_enter_native_mode(void)
     WR(cpacr_el1, NATIVE_CPACR);
     WR(cntkctl_el1, NATIVE_CNTKCTL);
     WR(cntvoff_el2, 0);
+    WR(cntv_ctl_el0, 0); /* the guest's timer waits (restore loads it again) */
     __asm__ volatile("isb");
 }

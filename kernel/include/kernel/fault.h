@@ -8,6 +8,8 @@
 void fault_raise(struct tcb *t, uint32_t label, const uint64_t msg[CV_FAULT_MSG_LEN]);
 /** The same with a message of `len` (<= CV_VMEXIT_MSG_LEN) words. */
 void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t len);
+/** Raises a fault whose message the caller wrote into t->fault_msg[0, len). */
+void fault_send(struct tcb *t, uint32_t label, uint32_t len);
 /** Applies a fault reply (label = enum cv_fault_reply) to `t`. */
 void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0);
 
