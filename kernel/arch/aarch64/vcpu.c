@@ -22,8 +22,11 @@
      (1ull << 10) | (1ull << 13) | (1ull << 14) | (1ull << 19) | (1ull << 31))
 #define NATIVE_CPACR   (3ull << 20)
 #define NATIVE_CNTKCTL 3ull /* EL0PCTEN | EL0VCTEN */
+/* nTWE: an EL0 WFE is not trapped (it waits for at most a tick); Linux
+ * sets it too, so that its SCTLR_EL1 can stay (arch_enter_native_mode). */
 #define NATIVE_SCTLR_EL1                                                                           \
-    (SCTLR_EL1_RES1 | SCTLR_EL1_SA0 | SCTLR_EL1_DZE | SCTLR_EL1_UCT | SCTLR_EL1_UCI)
+    (SCTLR_EL1_RES1 | SCTLR_EL1_SA0 | SCTLR_EL1_DZE | SCTLR_EL1_UCT | SCTLR_EL1_UCI |              \
+     SCTLR_EL1_NTWE)
 
 #define RD(reg)                                                                                    \
     ({                                                                                             \
@@ -170,7 +173,11 @@ void arch_enter_native_mode(void)
 {
     WR(hcr_el2, HCR_EL2_NATIVE);
     WR(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
-    WR(sctlr_el1, NATIVE_SCTLR_EL1);
+    /* A guest's SCTLR_EL1 stays if native threads would not see the
+     * difference: under QEMU, each change of it is a full TLB flush (two
+     * per exit to the VMM, and the guest refills its TLB after each). */
+    if ((RD(sctlr_el1) ^ NATIVE_SCTLR_EL1) & ~(uint64_t)SCTLR_EL1_NOT_EL0)
+        WR(sctlr_el1, NATIVE_SCTLR_EL1);
     WR(cpacr_el1, NATIVE_CPACR);
     WR(cntkctl_el1, NATIVE_CNTKCTL);
     WR(cntvoff_el2, 0);

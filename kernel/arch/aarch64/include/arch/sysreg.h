@@ -36,6 +36,19 @@
 #define SCTLR_EL1_DZE  SR_BIT(14)
 #define SCTLR_EL1_UCT  SR_BIT(15)
 #define SCTLR_EL1_UCI  SR_BIT(26)
+#define SCTLR_EL1_NTWE SR_BIT(18)
+/*
+ * SCTLR_EL1 bits that do not act on a native EL0 thread (HCR_EL2.TGE 1,
+ * E2H 0: stage 1 off, exceptions to EL2, AArch64 only): stage-1 and cache
+ * enables (M, C, I, WXN), EL1-only controls (SA, EOS, IESB, EIS, SPAN, EE,
+ * BT1, ITFSB, TCF, ATA, DSSBS, EPAN) and AArch32 EL0 ones (CP15BEN, ITD,
+ * SED, UMA, nTLSMD, LSMAOE). ARM ARM D17.2.118.
+ */
+#define SCTLR_EL1_NOT_EL0                                                                          \
+    (SR_BIT(0) | SR_BIT(2) | SR_BIT(3) | SR_BIT(5) | SR_BIT(7) | SR_BIT(8) | SR_BIT(9) |           \
+     SR_BIT(11) | SR_BIT(12) | SR_BIT(19) | SR_BIT(21) | SR_BIT(22) | SR_BIT(23) | SR_BIT(25) |    \
+     SR_BIT(28) | SR_BIT(29) | SR_BITL(36) | SR_BITL(37) | SR_BITL(40) | SR_BITL(41) |             \
+     SR_BITL(43) | SR_BITL(44) | SR_BITL(57))
 
 /* HCR_EL2 (ARM ARM D17.2.48). */
 #define HCR_VM         SR_BITL(0)
