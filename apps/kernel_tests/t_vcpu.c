@@ -44,23 +44,6 @@ struct guest {
     uint32_t *code; /* our mapping of its code page */
 };
 
-/** Maps frame at ipa in vspace, adding page tables as the walk needs them. */
-static enum cv_err guest_map(uint64_t vspace, uint64_t frame, uint64_t ipa, unsigned rights)
-{
-    for (int tries = 0; tries < 3; tries++) {
-        enum cv_err err = cv_frame_map(frame, vspace, ipa, rights);
-        if (err != CV_E_NO_TABLE)
-            return err;
-        uint64_t pt = kt_alloc(CV_OBJ_PAGE_TABLE, 0);
-        if (!pt)
-            return CV_E_NO_MEMORY;
-        err = cv_pt_map(pt, vspace, ipa);
-        if (err != CV_OK)
-            return err;
-    }
-    return CV_E_NO_TABLE;
-}
-
 /** The code page: prog[0..n) then `b .`, made visible to instruction fetch. */
 static void guest_load(struct guest *g, const uint32_t *prog, unsigned n)
 {
@@ -91,7 +74,7 @@ static bool guest_new(struct guest *g, const uint32_t *prog, unsigned n, uint64_
     regs.x[1] = x1_start;
     enum cv_err err = cv_cnode_copy(KT_CNODE, gframe, 0, frame, CV_RIGHTS_ALL);
     if (err == CV_OK)
-        err = guest_map(g->vspace, gframe, GUEST_CODE_IPA, GUEST_RWX);
+        err = cv_self_map_in(g->vspace, gframe, GUEST_CODE_IPA, GUEST_RWX);
     if (err == CV_OK)
         err = cv_tcb_configure(g->tcb, KT_CNODE, g->vspace, 0, 0, g->ep);
     if (err == CV_OK)
@@ -169,6 +152,19 @@ static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN
     }
 }
 
+/** A guest running prog with UARTDR-like posted writes at GUEST_DEV_IPA; *t emptied. */
+static bool posted_guest(struct guest *g, const uint32_t *prog, unsigned n, uint64_t x1,
+                         struct taken *t)
+{
+    t->n = t->posted_exits = 0;
+    if (!guest_new(g, prog, n, x1))
+        return false;
+    enum cv_err err = set_posted(g, GUEST_DEV_IPA);
+    if (err != CV_OK)
+        kt_failf("SET_POSTED: %s", cv_err_str(err));
+    return err == CV_OK;
+}
+
 /* Byte, halfword and word writes are recorded; a doubleword write and a
  * write to the next register exit, flagged because writes wait; a read
  * exits. The register's page is mapped read-only (the VMM's UART page):
@@ -180,14 +176,12 @@ static void case_posted_in_order(void)
     struct guest g;
     static struct taken t;
     uint64_t m[CV_VMEXIT_MSG_LEN], dev = 0;
-    t.n = t.posted_exits = 0;
-    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1234abcd));
+    KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1234abcd, &t));
     KT_NONZERO(kt_page(&dev));
     uint64_t gdev = kt_slot();
     KT_NONZERO(gdev);
     KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
-    KT_OK(guest_map(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
-    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_OK(cv_self_map_in(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
     KT_OK(cv_tcb_resume(g.tcb));
     uint64_t label = exit_taking(&g, m, &t);
     KT_EQ(label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG, CV_FAULT_VM_DATA_ABORT);
@@ -215,9 +209,7 @@ static void case_posted_full(void)
     static struct taken t;
     struct guest g;
     uint64_t m[CV_VMEXIT_MSG_LEN];
-    t.n = t.posted_exits = 0;
-    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0));
-    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0, &t));
     KT_OK(cv_tcb_resume(g.tcb));
     /* the write that finds the record full exits (ticks may take some first) */
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT | CV_FAULT_VM_POSTED_FLAG);
@@ -238,9 +230,7 @@ static void case_posted_idle(void)
     static struct taken t;
     struct guest g;
     uint64_t m[CV_VMEXIT_MSG_LEN];
-    t.n = t.posted_exits = 0;
-    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 7));
-    KT_OK(set_posted(&g, GUEST_DEV_IPA));
+    KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 7, &t));
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, irq, 3, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the read */
@@ -331,14 +321,7 @@ static void case_map_pages(void)
     uint64_t va = kt_va(1ull << CV_LARGE_PAGE_BITS, 1ull << CV_LARGE_PAGE_BITS);
     KT_NONZERO(big && small && va);
     KT_ERR(cv_frame_map(small, KT_VSPACE, va, KT_RW | CV_MAP_PAGES), CV_E_INVALID_ARG);
-    enum cv_err err = cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES);
-    while (err == CV_E_NO_TABLE) { /* tables down to level 3 */
-        uint64_t pt = kt_alloc(CV_OBJ_PAGE_TABLE, 0);
-        KT_NONZERO(pt);
-        KT_OK(cv_pt_map(pt, KT_VSPACE, va));
-        err = cv_frame_map(big, KT_VSPACE, va, KT_RW | CV_MAP_PAGES);
-    }
-    KT_OK(err);
+    KT_OK(cv_self_map_in(KT_VSPACE, big, va, KT_RW | CV_MAP_PAGES)); /* tables down to level 3 */
     volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
     p[0] = 1;
     p[(1u << CV_LARGE_PAGE_BITS) / 8 - 1] = 2; /* the last page */

@@ -11,25 +11,13 @@
 
 #include "guest.h"
 
-#define GUEST_BLOCK    (1ull << CV_LARGE_PAGE_BITS)
-#define RIGHTS_RW      (CV_RIGHT_READ | CV_RIGHT_WRITE)
-#define RIGHTS_RWX     (RIGHTS_RW | CV_RIGHT_EXEC)
-#define MAP_TABLE_TRYS 3 /* at most one missing table per level below the root */
+#define GUEST_BLOCK (1ull << CV_LARGE_PAGE_BITS)
+#define RIGHTS_RW   (CV_RIGHT_READ | CV_RIGHT_WRITE)
+#define RIGHTS_RWX  (RIGHTS_RW | CV_RIGHT_EXEC)
 
 enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights)
 {
-    for (int tries = 0; tries < MAP_TABLE_TRYS; tries++) {
-        enum cv_err err = cv_frame_map(frame, vm->vspace, ipa, rights);
-        if (err != CV_E_NO_TABLE)
-            return err;
-        uint64_t pt = cv_self_retype(CV_OBJ_PAGE_TABLE, 0, &err);
-        if (!pt)
-            return err;
-        err = cv_pt_map(pt, vm->vspace, ipa);
-        if (err != CV_OK)
-            return err;
-    }
-    return CV_E_NO_TABLE;
+    return cv_self_map_in(vm->vspace, frame, ipa, rights);
 }
 
 /**

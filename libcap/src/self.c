@@ -63,21 +63,26 @@ uint64_t cv_self_va(uint64_t size, uint64_t align)
     return va;
 }
 
-enum cv_err cv_self_map(uint64_t frame, uint64_t vaddr, unsigned rights)
+enum cv_err cv_self_map_in(uint64_t vspace, uint64_t frame, uint64_t vaddr, unsigned rights)
 {
     /* at most one missing table per level below the root */
     for (int tries = 0; tries < 3; tries++) {
-        enum cv_err err = cv_frame_map(frame, CV_COMP_SLOT_VSPACE, vaddr, rights);
+        enum cv_err err = cv_frame_map(frame, vspace, vaddr, rights);
         if (err != CV_E_NO_TABLE)
             return err;
         uint64_t pt = cv_self_retype(CV_OBJ_PAGE_TABLE, 0, &err);
         if (!pt)
             return err;
-        err = cv_pt_map(pt, CV_COMP_SLOT_VSPACE, vaddr);
+        err = cv_pt_map(pt, vspace, vaddr);
         if (err != CV_OK)
             return err;
     }
     return CV_E_NO_TABLE;
+}
+
+enum cv_err cv_self_map(uint64_t frame, uint64_t vaddr, unsigned rights)
+{
+    return cv_self_map_in(CV_COMP_SLOT_VSPACE, frame, vaddr, rights);
 }
 
 enum cv_err cv_self_map_pages(uint64_t vaddr, unsigned count, unsigned rights)

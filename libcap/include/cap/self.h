@@ -50,6 +50,9 @@ uint64_t cv_self_va(uint64_t size, uint64_t align);
 /** Map frame at vaddr in the own vspace, adding page tables on CV_E_NO_TABLE. */
 enum cv_err cv_self_map(uint64_t frame, uint64_t vaddr, unsigned rights);
 
+/** cv_self_map into `vspace` (e.g. a guest's stage 2); rights may carry CV_MAP_PAGES. */
+enum cv_err cv_self_map_in(uint64_t vspace, uint64_t frame, uint64_t vaddr, unsigned rights);
+
 /** Retype count 4 KiB frames and map them from vaddr upwards. */
 enum cv_err cv_self_map_pages(uint64_t vaddr, unsigned count, unsigned rights);
 
