@@ -4,9 +4,9 @@
  * to its VMM: firmware calls with unknown function IDs over HVC and SMC, an
  * HVC with a reserved immediate, bad PSCI arguments, reads and writes of
  * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
- * every width over the whole GIC distributor, and last an access the VMM
- * cannot decode (a load pair, ISV 0). Each outcome is printed on the
- * emulated PL011; tests/system/CMakeLists.txt (system.vm_hostile.el1)
+ * every width over the whole GIC distributor and the UART, and last an
+ * access the VMM cannot decode (a load pair, ISV 0). Each outcome is
+ * printed on the emulated PL011; tests/system/CMakeLists.txt (system.vm_hostile.el1)
  * checks the lines and that the rest of the system keeps running.
  */
 #include <stdint.h>
@@ -14,6 +14,8 @@
 #define UART_DR    0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
 #define GICD_BASE  0x08000000ul
 #define GICD_SIZE  0x1000ul
+#define UART_SIZE  0x1000ul
+#define UART_PID0  0xfe0ul /* UARTPeriphID0: 0x11 */
 #define GICD_TYPER 0x4ul
 #define RAM_END    0x41000000ul   /* apps/vm_hostile: 16 MiB at 0x40000000 */
 #define UNBACKED   0x0a000000ul   /* below RAM, no device */
@@ -190,6 +192,30 @@ static void attack_gicd(void)
     report("gicd junk done, TYPER unchanged:", read32(GICD_BASE + GICD_TYPER) == typer, 1);
 }
 
+/**
+ * Junk of every width over the UART (its page reads from memory, its
+ * writes fault on that page; UARTDR's are posted): bytes, halfwords and
+ * words everywhere but UARTDR (junk there would only print), doublewords
+ * everywhere (the PL011 has none: ignored). Then the UART is set back to
+ * something sane; the lines after this one show output still works.
+ */
+static void attack_uart(void)
+{
+    for (uint64_t off = 4; off < UART_SIZE; off++)
+        write8(UART_DR + off, (uint8_t)(0xa5 ^ off));
+    for (uint64_t off = 4; off < UART_SIZE; off += 2)
+        write16(UART_DR + off, 0xffffu);
+    for (uint64_t off = 4; off < UART_SIZE; off += 4)
+        write32(UART_DR + off, 0x5a5a5a5au ^ (uint32_t)off);
+    for (uint64_t off = 0; off < UART_SIZE; off += 8)
+        write64(UART_DR + off, ~0ull);
+    write32(UART_DR + 0x38, 0);     /* IMSC: no interrupts */
+    write32(UART_DR + 0x44, 0x7ff); /* ICR: all cleared */
+    write32(UART_DR + 0x2c, 0x70);  /* LCR_H: 8 bits, FIFOs */
+    write32(UART_DR + 0x30, 0x301); /* CR: UART, TX and RX on */
+    report("uart junk done, ID unchanged:", read32(UART_DR + UART_PID0) == 0x11, 1);
+}
+
 void attacker_main(void)
 {
     put_str("attacker: at EL1, attacking the VMM\n");
@@ -197,6 +223,7 @@ void attacker_main(void)
     attack_psci();
     attack_unbacked();
     attack_gicd();
+    attack_uart();
     put_str("attacker: ");
     put_hex(attacker_failures);
     put_str(" wrong answers; last: a load pair from the distributor (no syndrome)\n");
