@@ -59,3 +59,17 @@ int archive_find(const void *data, const char *name, const void **file, size_t *
     }
     return -1;
 }
+
+bool archive_alone(const void *data, uint64_t offset, uint64_t size)
+{
+    const struct cv_archive_header *h = data;
+
+    if (offset < sizeof(*h) + (uint64_t)h->count * sizeof(h->entry[0]))
+        return false; /* the header or entry table is there */
+    for (uint32_t i = 0; i < h->count; i++) {
+        const struct cv_archive_entry *e = &h->entry[i];
+        if (e->offset != offset && e->offset < offset + size && offset < e->offset + e->size)
+            return false;
+    }
+    return true;
+}

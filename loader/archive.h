@@ -5,6 +5,7 @@
 #ifndef LOADER_ARCHIVE_H
 #define LOADER_ARCHIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,12 @@ int archive_check(const void *data, size_t size, char *err, size_t errlen);
  * Returns 0, or -1 if there is no such entry.
  */
 int archive_find(const void *data, const char *name, const void **file, size_t *len);
+
+/**
+ * True if [offset, offset + size) of a checked archive holds no bytes of
+ * any entry but the one at `offset`, nor of the header: what a frame over
+ * that range may show of the archive.
+ */
+bool archive_alone(const void *data, uint64_t offset, uint64_t size);
 
 #endif /* LOADER_ARCHIVE_H */

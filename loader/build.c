@@ -166,7 +166,41 @@ static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t
 }
 
 /**
- * A FILE object: frames holding a copy of archive entry o->name: 2 MiB
+ * A large FILE object as the archive's own frames (bootinfo
+ * archive_frame_*, read-only): no copy, and none of the fresh memory a copy
+ * would touch (under QEMU a guest kernel's 27 MiB, zeroed and then
+ * written). 0 if done, 1 if the file is not where those frames can serve
+ * (the archive placed or built otherwise: copy it), -1 on error.
+ */
+static int file_from_archive(struct build *b, const uint8_t *file, size_t len, struct build_obj *bo,
+                             const char *who)
+{
+    const struct cv_bootinfo *bi = b->bi;
+    uint64_t off = (uint64_t)(file - (const uint8_t *)b->archive), n = (len + REGION - 1) / REGION;
+    if (!bi->archive_frame_count || off < bi->archive_frame_offset ||
+        (off - bi->archive_frame_offset) % REGION)
+        return 1;
+    uint64_t k = (off - bi->archive_frame_offset) / REGION;
+    if (k + n > bi->archive_frame_count || !archive_alone(b->archive, off, n * REGION))
+        return 1;
+    bo->cptr = alloc_slots(b->alloc, n);
+    if (!bo->cptr)
+        return check(who, "allocate file frame slots", CV_E_RANGE);
+    for (uint64_t j = 0; j < n; j++)
+        if (check(who, "share archive frames",
+                  cv_cnode_copy(CV_ROOT_CNODE, bo->cptr + j, 0, bi->archive_frame_first + k + j,
+                                CV_RIGHT_READ)))
+            return -1;
+    bo->size = len;
+    bo->large = n;
+    bo->pages = n;
+    bo->in_archive = true;
+    return 0;
+}
+
+/**
+ * A FILE object: the archive's frames (file_from_archive), or else frames
+ * holding a copy of archive entry o->name: 2 MiB
  * frames for every whole 2 MiB of it, 4 KiB frames for the rest (a
  * 27 MiB kernel Image is then 13 copies and mappings, not 6,900; each
  * mapping change costs TLB maintenance). The tail of the last frame stays
@@ -181,6 +215,9 @@ static int create_file(struct build *b, const struct cv_spec_object *o, struct b
         printf("loader: %s: error: file missing from the boot archive, or empty\n", o->name);
         return -1;
     }
+    int shared = file_from_archive(b, file, len, bo, o->name);
+    if (shared <= 0)
+        return shared;
     bo->size = len;
     bo->large = len / REGION;
     bo->pages = bo->large + (len % REGION + PAGE - 1) / PAGE;
@@ -333,6 +370,8 @@ static int iface_file(struct build *b, struct build_comp *c, const char *who,
         return -1;
     out->vaddr = vaddr;
     out->size = bo->size;
+    if (bo->in_archive)
+        c->archive_frames += (uint32_t)bo->pages;
     c->file_next = (vaddr + bo->size + REGION - 1) & ~(REGION - 1);
     return 0;
 }
@@ -587,8 +626,12 @@ int build_component(struct build *b, uint32_t i)
     if (build_spaces(b, c, sc) || load_program(b, c, sc, &entry) || build_info(b, c, i, sc) ||
         build_fixed_caps(b, c, sc) || build_thread(b, c, i, entry))
         return -1;
-    printf("loader: %s: %u frames, %u caps, core %u\n", sc->name, (unsigned)c->frames,
+    printf("loader: %s: %u frames, %u caps, core %u", sc->name, (unsigned)c->frames,
            (unsigned)c->caps, (unsigned)sc->affinity);
+    if (c->archive_frames)
+        printf("; %u frames are the boot archive's (files, read-only)",
+               (unsigned)c->archive_frames);
+    printf("\n");
     return 0;
 }
 

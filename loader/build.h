@@ -6,6 +6,7 @@
 #ifndef LOADER_BUILD_H
 #define LOADER_BUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <capvisor/abi.h>
@@ -18,11 +19,12 @@
 
 /** Loader-side state of one shared object. */
 struct build_obj {
-    uint64_t cptr;  /* ep / ntfn / irq handler, or the first frame    */
-    uint64_t pages; /* DATAPORT / DEVICE / FILE: consecutive frame slots */
-    uint64_t large; /* FILE: how many of them (the first) are 2 MiB    */
-    uint64_t size;  /* FILE: bytes of the archive entry               */
-    uint32_t users; /* DATAPORT / DEVICE / FILE: ends mapped so far     */
+    uint64_t cptr;   /* ep / ntfn / irq handler, or the first frame    */
+    uint64_t pages;  /* DATAPORT / DEVICE / FILE: consecutive frame slots */
+    uint64_t large;  /* FILE: how many of them (the first) are 2 MiB    */
+    uint64_t size;   /* FILE: bytes of the archive entry               */
+    uint32_t users;  /* DATAPORT / DEVICE / FILE: ends mapped so far     */
+    bool in_archive; /* FILE: its frames are the boot archive's own        */
 };
 
 /** Loader-side state of one component. */
@@ -31,7 +33,8 @@ struct build_comp {
     uint64_t fault_ep;  /* endpoint it handles faults on, if a handler */
     uint64_t file_next; /* where its next FILE interface is mapped */
     uint32_t frames, caps;
-    int skipped; /* not built: affinity beyond the cores */
+    uint32_t archive_frames; /* of `frames`: the boot archive's own (FILE) */
+    int skipped;             /* not built: affinity beyond the cores */
 };
 
 /** Everything the construction needs. */

@@ -403,6 +403,12 @@ struct cv_bootinfo {
     uint64_t first_free_slot; /* first empty slot after the untypeds */
     uint64_t archive_vaddr;   /* boot archive, mapped read-only     */
     uint64_t archive_size;
+    /* Read-only 2 MiB frame caps over the archive: frame k at archive
+     * offset archive_frame_offset + k * 2 MiB, in slot
+     * archive_frame_first + k (count 0 if its placement does not allow) */
+    uint64_t archive_frame_first;
+    uint64_t archive_frame_count;
+    uint64_t archive_frame_offset;
     uint64_t ipcbuf_vaddr;
     uint64_t timer_freq; /* CNTFRQ, for user-level timeouts   */
     struct cv_untyped_desc untyped[CV_BOOTINFO_MAX_UNTYPED];
@@ -421,6 +427,12 @@ struct cv_bootinfo {
 /* ------------------------------------------------------------------ */
 #define CV_ARCHIVE_MAGIC    0x31524143u /* "CAR1" */
 #define CV_ARCHIVE_NAME_LEN 48u
+
+/* Files of CV_ARCHIVE_LARGE_MIN bytes or more start on a 2 MiB boundary of
+ * the archive and no other file shares their last 2 MiB (tools/mkarchive):
+ * the loader gives them out as the archive's own frames (bootinfo). */
+#define CV_ARCHIVE_LARGE_MIN   (1ull << 20)
+#define CV_ARCHIVE_LARGE_ALIGN (1ull << CV_LARGE_PAGE_BITS)
 
 struct cv_archive_entry {
     char name[CV_ARCHIVE_NAME_LEN]; /* NUL-terminated */

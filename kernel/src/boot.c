@@ -283,6 +283,33 @@ static void device_untyped(void)
     }
 }
 
+/*
+ * Read-only frame caps over the archive's whole 2 MiB blocks, after the
+ * untypeds: the loader maps large boot files (a guest's kernel) from
+ * there instead of copying them into fresh frames. The archive is part of
+ * the kernel image, never in an untyped: these caps are its only handles,
+ * and they cannot be made writable (mint only removes rights).
+ */
+static void archive_frames(void)
+{
+    uint64_t start = ptr_pa(__archive_start).v, end = start + archive_size();
+    uint64_t first = (start + CV_ARCHIVE_LARGE_ALIGN - 1) & ~(CV_ARCHIVE_LARGE_ALIGN - 1);
+    uint64_t slot = bootinfo->first_free_slot, n = 0;
+    for (uint64_t pa = first;
+         pa + CV_ARCHIVE_LARGE_ALIGN <= end && slot + n < (1ull << ROOT_CNODE_RADIX);
+         pa += CV_ARCHIVE_LARGE_ALIGN, n++) {
+        struct cap c = {.type = CV_OBJ_FRAME_2M,
+                        .rights = CV_RIGHT_READ,
+                        .size_bits = CV_LARGE_PAGE_BITS,
+                        .obj = pa};
+        cte_insert(&root_slots[slot + n], &c, NULL);
+    }
+    bootinfo->archive_frame_first = slot;
+    bootinfo->archive_frame_count = n;
+    bootinfo->archive_frame_offset = first - start;
+    bootinfo->first_free_slot = slot + n;
+}
+
 static void fill_bootinfo(void)
 {
     bootinfo->magic = CV_BOOTINFO_MAGIC;
@@ -297,6 +324,7 @@ static void fill_bootinfo(void)
         untyped_add_range(free_ram[i].start, free_ram[i].end, false);
     device_untyped();
     bootinfo->first_free_slot = bootinfo->untyped_first + bootinfo->untyped_count;
+    archive_frames();
 }
 
 /* ---------------- cores ---------------- */

@@ -468,8 +468,23 @@ static void test_archive(void)
     CHECK_FAILS(archive_check(&a, sizeof(a), err, sizeof(err)), err, "not NUL-terminated");
 }
 
+/* What a frame over part of the archive may show: one entry's bytes only. */
+static void test_archive_alone(void)
+{
+    union archive a;
+    make_archive(&a);
+    CHECK(archive_alone(&a, ARCHIVE_DATA + 32, 32));   /* hello_client alone */
+    CHECK(archive_alone(&a, ARCHIVE_DATA + 32, 1000)); /* and past the end */
+    CHECK(!archive_alone(&a, ARCHIVE_DATA, 33));       /* spec.bin, 1 byte of the next */
+    CHECK(archive_alone(&a, ARCHIVE_DATA, 32));
+    CHECK(!archive_alone(&a, 0, 16));                /* the header */
+    CHECK(!archive_alone(&a, ARCHIVE_DATA - 8, 64)); /* the entry table */
+    CHECK(!archive_alone(&a, ARCHIVE_DATA + 16, 8)); /* inside spec.bin */
+}
+
 int main(void)
 {
+    test_archive_alone();
     test_good();
     test_truncated();
     test_header();

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,15 +103,29 @@ static int mkarchive_check_unique(const struct mkarchive_file *files, int i)
     return 0;
 }
 
-/** Assign each file its offset; returns the padded total size. */
+/** x rounded up to a multiple of CV_ARCHIVE_LARGE_ALIGN. */
+static uint64_t mkarchive_large_up(uint64_t x)
+{
+    return (x + CV_ARCHIVE_LARGE_ALIGN - 1) & ~(uint64_t)(CV_ARCHIVE_LARGE_ALIGN - 1);
+}
+
+/**
+ * Assign each file its offset; returns the padded total size. A file of at
+ * least CV_ARCHIVE_LARGE_MIN bytes starts on a CV_ARCHIVE_LARGE_ALIGN
+ * boundary and has its last block to itself (abi.h): the loader can then
+ * hand out the archive's own 2 MiB frames instead of copies.
+ */
 static uint64_t mkarchive_layout(struct mkarchive_file *files, int count)
 {
     uint64_t at =
         sizeof(struct cv_archive_header) + (uint64_t)count * sizeof(struct cv_archive_entry);
 
     for (int i = 0; i < count; i++) {
-        files[i].offset = mkarchive_page_up(at);
+        bool large = files[i].size >= CV_ARCHIVE_LARGE_MIN;
+        files[i].offset = large ? mkarchive_large_up(at) : mkarchive_page_up(at);
         at = files[i].offset + files[i].size;
+        if (large)
+            at = mkarchive_large_up(at);
     }
     return mkarchive_page_up(at);
 }
