@@ -323,10 +323,32 @@ static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
     fault_raise_n(t, label, m, CV_VMEXIT_MSG_LEN);
 }
 
+/* ISS of a trapped MSR/MRS (ARM ARM D17.2.37, EC 0x18): Op0 [21:20], Op2
+ * [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], read [0]. */
+#define SYSREG_ID_SPACE_MASK 0x31fc00u /* Op0, Op1, CRn */
+#define SYSREG_ID_SPACE      0x300000u /* Op0 3, Op1 0, CRn 0 */
+#define SYSREG_OP2(esr)      ((uint32_t)((esr) >> 17) & 7u)
+#define SYSREG_CRM(esr)      ((uint32_t)((esr) >> 1) & 15u)
+
+/* A read of an ID register (TID3): answered here, it never changes. */
+static bool exit_id_reg(struct tcb *t, uint64_t esr, uint32_t rt)
+{
+    uint64_t v;
+    if ((esr & SYSREG_ID_SPACE_MASK) != SYSREG_ID_SPACE || !(esr & ISS_SYSREG_READ) ||
+        !arch_vcpu_id_reg(SYSREG_CRM(esr), SYSREG_OP2(esr), &v))
+        return false;
+    if (rt != 31)
+        t->regs.x[rt] = v;
+    t->regs.pc += 4;
+    return true;
+}
+
 static void exit_sysreg(struct tcb *t, uint64_t esr)
 {
     uint32_t rt = (uint32_t)(esr >> ISS_SYSREG_RT_SHIFT) & 31u;
     bool read = esr & ISS_SYSREG_READ;
+    if (exit_id_reg(t, esr, rt))
+        return;
     uint64_t m[CV_MSG_REGS] = {t->regs.pc, esr, (!read && rt != 31) ? t->regs.x[rt] : 0, 0};
     fault_raise_n(t, CV_FAULT_VM_SYSREG, m, 3);
 }

@@ -16,10 +16,11 @@
 #define GICH_LR0  0x100u
 
 /* HCR_EL2 for a guest (ARM ARM D17.2.48): stage 2 on, interrupts to EL2,
- * SMC/WFI/WFE trapped, broadcast TLB/cache maintenance inner shareable. */
+ * SMC/WFI/WFE trapped, broadcast TLB/cache maintenance inner shareable,
+ * ID group 3 registers trapped (TID3: arch_vcpu_id_reg). */
 #define HCR_GUEST                                                                                  \
     ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |           \
-     (1ull << 10) | (1ull << 13) | (1ull << 14) | (1ull << 19) | (1ull << 31))
+     (1ull << 10) | (1ull << 13) | (1ull << 14) | (1ull << 18) | (1ull << 19) | (1ull << 31))
 #define NATIVE_CPACR   (3ull << 20)
 #define NATIVE_CNTKCTL 3ull /* EL0PCTEN | EL0VCTEN */
 /* nTWE: an EL0 WFE is not trapped (it waits for at most a tick); Linux
@@ -39,6 +40,76 @@
 static volatile uint32_t *gich(uint32_t off)
 {
     return (volatile uint32_t *)(uintptr_t)(plat.gich.v + off);
+}
+
+/*
+ * ID registers a guest reads (HCR_EL2.TID3 traps them): the CPU's own, but
+ * without what the kernel does not switch between guests and threads:
+ * SVE and SME state, pointer authentication keys, MTE tags, activity
+ * monitors, MPAM, and the GICv3 system registers (guests get a GICv2).
+ * Registers of that space an ARMv8.0 CPU does not have read as 0, as the
+ * architecture has them (and so are hidden, e.g. ID_AA64ISAR2's QARMA3).
+ * ARM ARM D17.2 (ID_AA64PFR0/1, ID_AA64ISAR1).
+ */
+#define ID_FIELD(shift) (0xfull << (shift))
+#define PFR0_HIDDEN                                                                                \
+    (ID_FIELD(24) /* GIC */ | ID_FIELD(32) /* SVE */ | ID_FIELD(40) /* MPAM */ |                   \
+     ID_FIELD(44) /* AMU */)
+#define PFR1_KEPT (ID_FIELD(0) /* BT */ | ID_FIELD(4) /* SSBS */)
+#define ISAR1_HIDDEN                                                                               \
+    (ID_FIELD(4) /* APA */ | ID_FIELD(8) /* API */ | ID_FIELD(24) /* GPA */ |                      \
+     ID_FIELD(28) /* GPI */)
+
+#define ID_READ(crm, op2)                                                                          \
+    case ((crm) << 3 | (op2)):                                                                     \
+        __asm__ volatile("mrs %0, s3_0_c0_c" #crm "_" #op2 : "=r"(v));                             \
+        break
+
+bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)
+{
+    uint64_t v = 0;
+    if (crm < 1 || crm > 7 || op2 > 7)
+        return false;
+    switch (crm << 3 | op2) {
+        /* AArch32 (CRm 1-3) and AArch64 (4-7) ID registers of ARMv8.0 */
+        ID_READ(1, 0);
+        ID_READ(1, 1);
+        ID_READ(1, 2);
+        ID_READ(1, 3);
+        ID_READ(1, 4);
+        ID_READ(1, 5);
+        ID_READ(1, 6);
+        ID_READ(1, 7);
+        ID_READ(2, 0);
+        ID_READ(2, 1);
+        ID_READ(2, 2);
+        ID_READ(2, 3);
+        ID_READ(2, 4);
+        ID_READ(2, 5);
+        ID_READ(3, 0);
+        ID_READ(3, 1);
+        ID_READ(3, 2);
+        ID_READ(4, 0);
+        ID_READ(4, 1);
+        ID_READ(5, 0);
+        ID_READ(5, 1);
+        ID_READ(5, 4);
+        ID_READ(5, 5);
+        ID_READ(6, 0);
+        ID_READ(6, 1);
+        ID_READ(7, 0);
+        ID_READ(7, 1);
+    default:
+        break;
+    }
+    if (crm == 4 && op2 == 0)
+        v &= ~PFR0_HIDDEN;
+    else if (crm == 4 && op2 == 1)
+        v &= PFR1_KEPT;
+    else if (crm == 6 && op2 == 1)
+        v &= ~ISAR1_HIDDEN;
+    *value = v;
+    return true;
 }
 
 uint32_t arch_vcpu_lr_count(void)

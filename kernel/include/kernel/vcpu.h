@@ -100,6 +100,11 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live);
  * value). The guest's EL1 registers must be loaded.
  */
 uint64_t arch_guest_fault_ipa(uint64_t esr);
+/**
+ * What a guest reads from ID register op0 3, op1 0, CRn 0, CRm `crm`, op2
+ * `op2` (the HCR_EL2.TID3 group): false if that is not one of them.
+ */
+bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value);
 void arch_enter_guest_mode(void);
 void arch_enter_native_mode(void);
 uint64_t arch_read_cntvct(void);
