@@ -224,7 +224,9 @@ enum cv_op {
     CV_OP_VCPU_SET_POSTED = 75,  /* MR0 IPA of a device register (4-byte
                                   * aligned; 0 = none) whose 1-, 2- and
                                   * 4-byte writes the kernel records instead
-                                  * of exiting (posted writes, below)       */
+                                  * of exiting (posted writes, below); what
+                                  * was recorded for the previous one stays:
+                                  * take it first                          */
     CV_OP_VCPU_TAKE_POSTED = 76, /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
                                   * MRn the oldest posted writes, removed   */
     CV_OP_VCPU_SET_VTIMER = 77   /* MR0 INTID (16..31) the kernel injects the
@@ -235,7 +237,8 @@ enum cv_op {
                                   * is the kernel's (INJECT_IRQ leaves it
                                   * alone, GET_LRS counts it out): the timer
                                   * goes there, and is unmasked when the guest
-                                  * EOIs it                                 */
+                                  * EOIs it; while it is there, INJECT_IRQ of
+                                  * that INTID is CV_E_BUSY                 */
 };
 
 /*

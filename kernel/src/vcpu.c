@@ -191,8 +191,6 @@ void vcpu_exit_native(struct core *c)
     c->guest_mode = false;
 }
 
-/* ---------------- guest exits ---------------- */
-
 /* ---------------- posted writes (abi.h CV_OP_VCPU_SET_POSTED) ---------------- */
 
 /* Records a write to the posted register; false if it must exit instead
@@ -525,6 +523,8 @@ static enum cv_err vcpu_inject(struct vcpu *v)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
+    if (v->vtimer_in_lr && virq == v->vtimer_intid)
+        return CV_E_BUSY; /* in the kernel's LR: one copy of an INTID at most */
     int free_lr = -1;
     for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
         if (v->lr[i] & LR_STATE_MASK) {
