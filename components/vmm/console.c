@@ -8,7 +8,6 @@
 
 #include "console.h"
 #include "vdev.h"
-#include "virq.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
 /* What Linux's panic() prints first (kernel/panic.c); its 'K' occurs only
@@ -125,17 +124,14 @@ void console_feed(struct vm *vm)
     if (vm->stopped || !c->ntfn)
         return;
     console_fill(vm);
-    bool pushed = false;
+    bool pushed = false, level = pl011_irq_level(&vm->uart);
     while (c->in_count && pl011_rx_space(&vm->uart) > 0) {
         (void)pl011_rx_push(&vm->uart, c->in[c->in_head]);
         c->in_head = (c->in_head + 1) % sizeof(c->in);
         c->in_count--;
         pushed = true;
     }
-    if (pushed) {
-        vdev_uart_sync(vm); /* a UARTDR read pops now: it must exit */
-        virq_uart_update(vm);
-        virq_deliver(vm);
-    }
+    if (pushed)
+        vdev_uart_changed(vm, level); /* a UARTDR read pops now: it must exit */
     console_fill(vm);
 }

@@ -40,13 +40,7 @@ static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint6
     bool level = pl011_irq_level(&vm->uart);
     (void)pl011_access(&vm->uart, off, width, write, value);
     console_feed(vm); /* delivers if it gave the UART input */
-    /* Most accesses (a byte of output, a flag read) change no interrupt:
-     * then there is nothing new to deliver. */
-    if (pl011_irq_level(&vm->uart) != level) {
-        virq_uart_update(vm);
-        virq_deliver(vm);
-    }
-    vdev_uart_sync(vm);
+    vdev_uart_changed(vm, level);
     return true;
 }
 
@@ -102,6 +96,17 @@ void vdev_uart_sync(struct vm *vm)
         vdev_uart_map(vm, true);
 }
 
+/* Most changes (a byte of output, a flag read) move no interrupt line:
+ * then there is nothing new to deliver. */
+void vdev_uart_changed(struct vm *vm, bool level_before)
+{
+    if (pl011_irq_level(&vm->uart) != level_before) {
+        virq_uart_update(vm);
+        virq_deliver(vm);
+    }
+    vdev_uart_sync(vm);
+}
+
 uint64_t vdev_posted_ipa(void)
 {
     return FDTGEN_UART_BASE; /* UARTDR: offset 0 */
@@ -122,11 +127,7 @@ void vdev_take_posted(struct vm *vm, unsigned i)
         }
         vm->posted_writes += n;
     } while (n == CV_POSTED_TAKE_MAX);
-    if (pl011_irq_level(&vm->uart) != level) {
-        virq_uart_update(vm);
-        virq_deliver(vm);
-    }
-    vdev_uart_sync(vm);
+    vdev_uart_changed(vm, level);
 }
 
 /** Why an access cannot be emulated, for the stop line. */

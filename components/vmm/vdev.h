@@ -22,6 +22,13 @@ void vdev_init(struct vm *vm);
  */
 void vdev_uart_sync(struct vm *vm);
 
+/**
+ * The UART changed (an access, input, posted writes): its interrupt line
+ * follows if it moved from `level_before` (pl011_irq_level before), and
+ * vdev_uart_sync.
+ */
+void vdev_uart_changed(struct vm *vm, bool level_before);
+
 /** Posted writes to UARTDR for vCPU i (vcpu.c): the register's IPA. */
 uint64_t vdev_posted_ipa(void);
 

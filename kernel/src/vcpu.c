@@ -287,7 +287,8 @@ static enum cv_err vcpu_take_posted(struct vcpu *v)
 /* ---------------- guest exits ---------------- */
 
 /* The message is written where it leaves from (fault_send): this is the
- * exit every emulated device access takes. */
+ * exit every emulated device access takes. A posted write never gets here
+ * (vcpu_posted_fast took it, or found the record full: then it exits). */
 static void exit_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t *m = t->fault_msg;
@@ -295,10 +296,6 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (write && posted_record(t->vcpu, ipa, esr, v)) {
-        t->regs.pc += 4;
-        return;
-    }
     uint32_t width = isv ? 1u << ((esr >> ISS_SAS_SHIFT) & 3u) : 0;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
     m[CV_VMEXIT_DA_IPA] = ipa;

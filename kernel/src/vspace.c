@@ -124,10 +124,13 @@ static void set_entry(uint64_t *e, uint64_t v)
 
 #define PAGES_PER_LARGE (1u << (CV_LARGE_PAGE_BITS - CV_PAGE_BITS))
 
-/* True if the 512 level-3 entries at e map large frame `pa` page by page. */
-static bool pages_map_frame(const uint64_t *e, uint64_t pa)
+/* How a frame cap is mapped: entries at the level walk() gives for it, one
+ * (a page, or a 2 MiB block) or 512 pages (CV_MAP_PAGES). */
+static uint32_t frame_entries(const struct cap *cap, bool pages, uint32_t *level)
 {
-    return (e[0] & S2_VALID) && (e[0] & S2_TYPE_MASK) == S2_TABLE && (e[0] & S2_ADDR_MASK) == pa;
+    bool block = cap->type == CV_OBJ_FRAME_2M && !pages;
+    *level = block ? 2 : 3;
+    return pages ? PAGES_PER_LARGE : 1u;
 }
 
 void frame_unmap_cap(struct cap *cap)
@@ -135,18 +138,20 @@ void frame_unmap_cap(struct cap *cap)
     if (cap->extra == 0)
         return;
     struct vspace *vs = vspace_from_id(cap->extra);
-    bool large = cap->type == CV_OBJ_FRAME_2M, pages = cap->flags & CAP_FLAG_PAGES;
-    uint64_t *e = vs ? walk(vs, cap->data1, large && !pages ? 2 : 3) : NULL;
-    /* only remove what this cap mapped: the same frame, still there */
-    if (e && pages && pages_map_frame(e, cap->obj)) {
-        for (uint32_t i = 0; i < PAGES_PER_LARGE; i++)
+    bool pages = cap->flags & CAP_FLAG_PAGES;
+    uint32_t level, n = frame_entries(cap, pages, &level);
+    uint64_t *e = vs ? walk(vs, cap->data1, level) : NULL;
+    /* only remove what this cap mapped: the same frame, still there (its
+     * first entry says; the rest are never mapped apart from it) */
+    if (e && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
+        (*e & S2_TYPE_MASK) == (level == 2 ? S2_BLOCK : S2_TABLE)) {
+        for (uint32_t i = 0; i < n; i++)
             __atomic_store_n(&e[i], 0, __ATOMIC_RELAXED);
         arch_pt_barrier();
-        arch_tlb_flush_vmid(vs->meta.vmid);
-    } else if (e && !pages && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
-               (*e & S2_TYPE_MASK) == (large ? S2_BLOCK : S2_TABLE)) {
-        set_entry(e, 0);
-        arch_tlb_flush_ipa(vs->meta.vmid, cap->data1);
+        if (n > 1)
+            arch_tlb_flush_vmid(vs->meta.vmid);
+        else
+            arch_tlb_flush_ipa(vs->meta.vmid, cap->data1);
     }
     cap->extra = 0;
     cap->data1 = 0;
@@ -175,9 +180,9 @@ static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, u
     if (err != CV_OK)
         return err;
     uint64_t va = inv_mr(1), rights = inv_mr(2) & ~(uint64_t)CV_MAP_PAGES;
-    bool large = cap->type == CV_OBJ_FRAME_2M, pages = inv_mr(2) & CV_MAP_PAGES;
+    bool pages = inv_mr(2) & CV_MAP_PAGES;
     uint64_t size = 1ull << cap->size_bits;
-    if (pages && !large)
+    if (pages && cap->type != CV_OBJ_FRAME_2M)
         return CV_E_INVALID_ARG;
     if (!ALIGNED(va, size))
         return CV_E_ALIGNMENT;
@@ -189,10 +194,11 @@ static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, u
         return CV_E_INVALID_ARG;
     if (rights & ~(uint64_t)cap->rights)
         return CV_E_NO_RIGHTS;
-    *entry = walk(*vs, va, large && !pages ? 2 : 3);
+    uint32_t level, n = frame_entries(cap, pages, &level);
+    *entry = walk(*vs, va, level);
     if (!*entry)
         return CV_E_NO_TABLE;
-    for (uint32_t i = 0; i < (pages ? PAGES_PER_LARGE : 1u); i++)
+    for (uint32_t i = 0; i < n; i++)
         if ((*entry)[i] & S2_VALID)
             return CV_E_MAPPED;
     return CV_OK;
@@ -205,20 +211,16 @@ static enum cv_err frame_map(struct cap *cap)
     enum cv_err err = frame_map_decode(cap, &vs, &e);
     if (err != CV_OK)
         return err;
-    bool large = cap->type == CV_OBJ_FRAME_2M, pages = inv_mr(2) & CV_MAP_PAGES;
+    bool pages = inv_mr(2) & CV_MAP_PAGES, device = cap->flags & CAP_FLAG_DEVICE;
     uint32_t rights = (uint32_t)inv_mr(2) & CV_RIGHTS_ALL;
-    bool device = cap->flags & CAP_FLAG_DEVICE;
-    if (pages) {
-        for (uint32_t i = 0; i < PAGES_PER_LARGE; i++)
-            __atomic_store_n(&e[i],
-                             leaf_desc(PA(cap->obj + i * CV_PAGE_SIZE), rights, device, false),
-                             __ATOMIC_RELAXED);
-        arch_pt_barrier();
-        cap->flags |= CAP_FLAG_PAGES;
-    } else {
-        set_entry(e, leaf_desc(PA(cap->obj), rights, device, large));
-        cap->flags &= (uint8_t)~CAP_FLAG_PAGES;
-    }
+    uint32_t level, n = frame_entries(cap, pages, &level);
+    for (uint32_t i = 0; i < n; i++)
+        __atomic_store_n(&e[i],
+                         leaf_desc(PA(cap->obj + i * CV_PAGE_SIZE), rights, device, level == 2),
+                         __ATOMIC_RELAXED);
+    arch_pt_barrier();
+    cap->flags =
+        pages ? (uint8_t)(cap->flags | CAP_FLAG_PAGES) : (uint8_t)(cap->flags & ~CAP_FLAG_PAGES);
     cap->extra = vs->meta.id;
     cap->data1 = inv_mr(1);
     return CV_OK;
