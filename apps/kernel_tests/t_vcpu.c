@@ -33,6 +33,7 @@
 /* the virtual timer, due 100 ticks from now (ARM ARM D11.2.4) */
 #define I_MRS_X2_CNTVCT    0xd53be042u /* mrs x2, cntvct_el0 */
 #define I_ADD_X2_100       0x91019042u /* add x2, x2, #100 */
+#define I_ADD_X2_64K       0x91404042u /* add x2, x2, #16, lsl #12: 1 ms at 62.5 MHz */
 #define I_MSR_CNTV_CVAL_X2 0xd51be342u /* msr cntv_cval_el0, x2 */
 #define I_MOV_X2_1         0xd2800022u /* mov x2, #1 (ENABLE) */
 #define I_MSR_CNTV_CTL_X2  0xd51be322u /* msr cntv_ctl_el0, x2 */
@@ -293,6 +294,54 @@ static void case_vtimer_direct(void)
     KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
 }
 
+/* The timer due while the guest waits in an exit fires in native mode
+ * (the kernel leaves the guest's timer running there) and is delivered
+ * when the guest runs again: then the kernel's list register holds it,
+ * which INJECT_IRQ of its INTID tells (CV_E_BUSY). A WFI cannot tell: it
+ * may complete without an interrupt. */
+static const uint32_t timer_exit_first_prog[] = {
+    I_MRS_X2_CNTVCT, I_ADD_X2_64K, I_MSR_CNTV_CVAL_X2, I_MOV_X2_1, I_MSR_CNTV_CTL_X2, I_HVC0,
+    I_WFI,           I_HVC0};
+
+static void case_vtimer_in_exit(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], arg[2] = {TIMER_INTID, 0xa0};
+    const uint64_t timer[3] = {TIMER_INTID, 0xa0, 0}; /* INTID, priority, LR */
+    KT_NONZERO(guest_new(&g, timer_exit_first_prog,
+                         sizeof(timer_exit_first_prog) / sizeof(timer_exit_first_prog[0]), 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    uint64_t pc = m[0];
+    kt_spin_ms(5); /* the timer, due 1 ms after it was set, fires meanwhile */
+    reply(CV_FAULT_RESUME);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[0], pc + 8); /* past the WFI */
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, timer, 3, NULL, 0), CV_E_BUSY);
+}
+
+/* SET_VTIMER cannot take the last list register while the VMM's
+ * interrupt is in it; INJECT_IRQ cannot inject the timer's INTID while the
+ * kernel's list register holds it (the timer fired, DAIF masked). */
+static void case_vtimer_busy(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], arg[2] = {TIMER_INTID, 0xa0};
+    KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
+    uint64_t last = lr_count_of(&g) - 1;
+    const uint64_t spi[3] = {40, 0xa0, last}; /* INTID, priority, LR */
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, spi, 3, NULL, 0));
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0), CV_E_BUSY);
+
+    KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC); /* the timer pends in the kernel's LR */
+    const uint64_t timer[3] = {TIMER_INTID, 0xa0, 0};
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, timer, 3, NULL, 0), CV_E_BUSY);
+}
+
 /* Without it (INTID 0) the timer exits, masked until acknowledged. */
 static void case_vtimer_exit(void)
 {
@@ -347,6 +396,8 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.posted_args", case_posted_args);
     kt_run("vcpu.vtimer_direct", case_vtimer_direct);
     kt_run("vcpu.vtimer_exit", case_vtimer_exit);
+    kt_run("vcpu.vtimer_in_exit", case_vtimer_in_exit);
+    kt_run("vcpu.vtimer_busy", case_vtimer_busy);
     kt_run("vcpu.vtimer_args", case_vtimer_args);
     kt_run("vspace.map_pages", case_map_pages);
 }

@@ -179,10 +179,12 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
     return true;
 }
 
-/* The timer PPI stays as the vCPU left it: native mode turns the guest's
- * timer itself off (CNTV_CTL), one register write where a distributor
- * access each way cost more, in QEMU a device access under its global
- * lock. */
+/* The timer PPI stays as the vCPU left it, and so does the guest's timer:
+ * it rarely fires in the few microseconds an exit takes, and if it does,
+ * vcpu_handle_irq turns its PPI off until the vCPU runs again. Turning the
+ * timer or its PPI off and on at each exit cost more: under QEMU a timer
+ * register write wakes its main loop, a distributor access takes its
+ * global lock. */
 void vcpu_exit_native(struct core *c)
 {
     if (!c->guest_mode)
