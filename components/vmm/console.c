@@ -2,9 +2,12 @@
  * The guest's console (console.h).
  */
 #include <stdio.h>
+#include <string.h>
 
+#include <cap/console.h>
 #include <cap/invoke.h>
 #include <cap/self.h>
+#include <cap/syscall.h>
 
 #include "console.h"
 #include "vdev.h"
@@ -14,13 +17,28 @@
  * at the start, so a byte-at-a-time match needs no backtracking. */
 static const char CONSOLE_PANIC[] = "Kernel panic - not syncing";
 
-/** Prints the buffered output, with the prefix if it starts a line. */
+/**
+ * Prints the buffered output, with the prefix if it starts a line: one
+ * kernel call and no formatting, as the guest's output is most of what the
+ * VMM prints (printf added 0.25 us a byte under QEMU).
+ */
 static void console_emit(struct vm *vm, bool newline)
 {
     struct vm_console *c = &vm->con;
-    if (!c->mid_line)
-        printf("%s: ", vm->name);
-    printf("%.*s%s", (int)c->len, c->line, newline ? "\n" : "");
+    char out[sizeof(vm->name) + 2 + sizeof(c->line) + 1];
+    size_t n = 0;
+    if (!c->mid_line) {
+        n = strnlen(vm->name, sizeof(vm->name));
+        memcpy(out, vm->name, n);
+        out[n++] = ':';
+        out[n++] = ' ';
+    }
+    memcpy(out + n, c->line, c->len);
+    n += c->len;
+    if (newline)
+        out[n++] = '\n';
+    cv_console_flush(); /* what the VMM printf'd before goes first */
+    cv_debug_puts(out, n);
     c->mid_line = !newline;
     c->len = 0;
 }
@@ -65,7 +83,6 @@ void console_flush(struct vm *vm)
     if (vm->con.len == 0)
         return;
     console_emit(vm, false);
-    fflush(stdout);
 }
 
 void console_init(struct vm *vm)
