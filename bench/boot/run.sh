@@ -70,6 +70,10 @@ main() {
     for c in $CONFIGS; do
         echo "$c median: $(median "$tmp/$c") s ($RUNS runs)"
     done
+    # Each run's two boots follow each other: their ratio is less moved by
+    # the machine's load changing over the whole invocation.
+    paste "$tmp/capvisor" "$tmp/bare" | awk '{ printf "%.3f\n", $1 / $2 }' >"$tmp/ratio"
+    echo "per-run ratios capvisor/bare: $(sort -n "$tmp/ratio" | tr '\n' ' ')(median $(median "$tmp/ratio"))"
     awk -v c="$(median "$tmp/capvisor")" -v b="$(median "$tmp/bare")" \
         'BEGIN { printf "ratio capvisor/bare: %.3f (goal: at most 1.10)\n", c / b }'
 }
