@@ -19,6 +19,7 @@ given; a --send before any --expect is typed at once).
 the capvisor runs are compared with) instead of a capvisor --image.
 """
 import argparse
+import codecs
 import os
 import re
 import select
@@ -50,6 +51,10 @@ class Console:
         self.log = log
         self.text = ""
         self.pos = 0  # where the next --expect starts looking
+        # QEMU writes the console a byte at a time: a read can end inside a
+        # multi-byte character (the "—" of the VMM's stop line), whose
+        # bytes must wait for the rest rather than become U+FFFD each.
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def pump(self, timeout):
         fd = self.proc.stdout.fileno()
@@ -59,7 +64,7 @@ class Console:
         data = os.read(fd, 65536)
         if not data:
             return False
-        chunk = data.decode("utf-8", "replace").replace("\r", "")
+        chunk = self.decoder.decode(data).replace("\r", "")
         self.text += chunk
         if self.log:
             self.log.write(chunk)
