@@ -222,13 +222,17 @@ bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
     uint64_t esr = arch_read_esr();
+    v->fault_ipa_known = false; /* every exception from the vCPU comes here first */
     if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER ||
         (esr & (ISS_ISV | ISS_WNR)) != (ISS_ISV | ISS_WNR))
         return false; /* not a write the syndrome describes: never posted */
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (!posted_record(v, ipa, esr, rt == 31 ? 0 : t->regs.x[rt]))
+    if (!posted_record(v, ipa, esr, rt == 31 ? 0 : t->regs.x[rt])) {
+        v->fault_ipa = ipa; /* for exit_data_abort, next in this kernel entry */
+        v->fault_ipa_known = true;
         return false;
+    }
     t->regs.pc += 4;
     return true;
 }
@@ -297,7 +301,9 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
     bool isv = esr & ISS_ISV, write = esr & ISS_WNR;
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
-    uint64_t ipa = arch_guest_fault_ipa(esr);
+    struct vcpu *vc = t->vcpu;
+    uint64_t ipa = vc->fault_ipa_known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
+    vc->fault_ipa_known = false;
     uint32_t width = isv ? 1u << ((esr >> ISS_SAS_SHIFT) & 3u) : 0;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
     m[CV_VMEXIT_DA_IPA] = ipa;

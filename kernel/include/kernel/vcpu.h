@@ -40,6 +40,11 @@ struct vcpu {
     uint32_t posted_head; /* oldest entry of posted[] */
     uint32_t posted_count;
     uint64_t posted[CV_POSTED_MAX]; /* value | width << 32 (abi.h CV_POSTED_*) */
+    /* The IPA of the data abort in hand when vcpu_posted_fast worked it out
+     * (AT, a stage-1 walk) and did not post the write: the exit that
+     * follows in the same kernel entry reuses it. */
+    uint64_t fault_ipa;
+    bool fault_ipa_known;
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
 
