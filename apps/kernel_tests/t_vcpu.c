@@ -19,17 +19,20 @@
 #define GUEST_RWX      (CV_RIGHT_READ | CV_RIGHT_WRITE | CV_RIGHT_EXEC)
 
 /* A64 encodings (ARM ARM C6): Rn = x0 (the posted IPA), Rt = w1/x1. */
-#define I_STRB_W1  0x39000001u /* strb w1, [x0] */
-#define I_STRH_W1  0x79000001u /* strh w1, [x0] */
-#define I_STR_W1   0xb9000001u /* str  w1, [x0] */
-#define I_STR_X1   0xf9000001u /* str  x1, [x0]: 8 bytes, never posted */
-#define I_STR_W1_4 0xb9000401u /* str  w1, [x0, #4]: another register */
-#define I_LDR_W2   0xb9400002u /* ldr  w2, [x0] */
-#define I_ADD_W1_1 0x11000421u /* add  w1, w1, #1 */
-#define I_B_BACK2  0x17fffffeu /* b    .-8 */
-#define I_WFI      0xd503207fu
-#define I_HVC0     0xd4000002u
-#define I_B_SELF   0x14000000u
+#define I_STRB_W1   0x39000001u /* strb w1, [x0] */
+#define I_STRH_W1   0x79000001u /* strh w1, [x0] */
+#define I_STR_W1    0xb9000001u /* str  w1, [x0] */
+#define I_STR_X1    0xf9000001u /* str  x1, [x0]: 8 bytes, never posted */
+#define I_STR_W1_4  0xb9000401u /* str  w1, [x0, #4]: another register */
+#define I_STR_W1_S  0xb9003001u /* str  w1, [x0, #0x30]: the steady register */
+#define I_STRH_W1_S 0x79006001u /* strh w1, [x0, #0x30] */
+#define I_STRB_W1_S 0x3900c001u /* strb w1, [x0, #0x30] */
+#define I_LDR_W2    0xb9400002u /* ldr  w2, [x0] */
+#define I_ADD_W1_1  0x11000421u /* add  w1, w1, #1 */
+#define I_B_BACK2   0x17fffffeu /* b    .-8 */
+#define I_WFI       0xd503207fu
+#define I_HVC0      0xd4000002u
+#define I_B_SELF    0x14000000u
 /* the virtual timer, due 100 ticks from now (ARM ARM D11.2.4) */
 #define I_MRS_X2_CNTVCT    0xd53be042u /* mrs x2, cntvct_el0 */
 #define I_ADD_X2_100       0x91019042u /* add x2, x2, #100 */
@@ -276,6 +279,51 @@ static void case_posted_args(void)
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 1);
 }
 
+/* SET_POSTED's steady register: writes of its value are dropped without
+ * an exit or a record; another value exits, and so does a byte, which
+ * cannot hold 0x301. */
+static void case_posted_steady(void)
+{
+    static const uint32_t prog[] = {I_STR_W1_S, I_STRH_W1_S, I_STRB_W1_S,
+                                    I_ADD_W1_1, I_STR_W1_S,  I_HVC0};
+    struct guest g;
+    static struct taken t;
+    uint64_t m[CV_VMEXIT_MSG_LEN], dev = 0, gdev = kt_slot();
+    const uint64_t arg[3] = {GUEST_DEV_IPA, GUEST_DEV_IPA + 0x30, 0x301};
+    KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x301, &t));
+    KT_NONZERO(kt_page(&dev) && gdev);
+    KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
+    KT_OK(cv_self_map_in(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, arg, 3, NULL, 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the byte */
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 0x30);
+    KT_EQ(m[CV_VMEXIT_DA_WIDTH], 1);
+    uint64_t pc = m[CV_VMEXIT_DA_PC];
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* 0x302 */
+    KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x302);
+    KT_EQ(m[CV_VMEXIT_DA_PC], pc + 8);
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
+    KT_EQ(t.n, 0);                 /* nothing recorded */
+    KT_EQ(pc, GUEST_CODE_IPA + 8); /* the word and the halfword: no exit */
+}
+
+static void case_posted_steady_args(void)
+{
+    static const uint32_t prog[] = {I_HVC0};
+    struct guest g;
+    static const uint64_t bad[][3] = {{GUEST_DEV_IPA, GUEST_DEV_IPA + 0x31, 1},
+                                      {GUEST_DEV_IPA, 1ull << CV_VSPACE_BITS, 1},
+                                      {GUEST_DEV_IPA, GUEST_DEV_IPA + 0x30, 1ull << 32}};
+    KT_NONZERO(guest_new(&g, prog, 1, 0));
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, bad[i], 3, NULL, 0), CV_E_INVALID_ARG);
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, bad[0], 2, NULL, 0), CV_E_INVALID_ARG);
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, bad[0], 1, NULL, 0)); /* no steady register */
+}
+
 /* The timer fires with DAIF masked: the interrupt waits in a list
  * register, so the WFI completes and the hvc exits. */
 static const uint32_t timer_prog[] = {I_MRS_X2_CNTVCT, I_ADD_X2_100,      I_MSR_CNTV_CVAL_X2,
@@ -406,6 +454,8 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.posted_full", case_posted_full);
     kt_run("vcpu.posted_idle", case_posted_idle);
     kt_run("vcpu.posted_args", case_posted_args);
+    kt_run("vcpu.posted_steady", case_posted_steady);
+    kt_run("vcpu.posted_steady_args", case_posted_steady_args);
     kt_run("vcpu.vtimer_direct", case_vtimer_direct);
     kt_run("vcpu.vtimer_exit", case_vtimer_exit);
     kt_run("vcpu.vtimer_in_exit", case_vtimer_in_exit);

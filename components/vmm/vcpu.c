@@ -57,8 +57,7 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     if (err != CV_OK)
         return vcpu_fail(vm, i, "list registers", err);
     c->lr_count = (unsigned)lrs[1];
-    uint64_t posted = vdev_posted_ipa(); /* console bytes need no exit each */
-    err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_POSTED, &posted, 1, NULL, 0);
+    err = vdev_posted_set(vm, i); /* console bytes need no exit each */
     if (err != CV_OK)
         return vcpu_fail(vm, i, "posted writes", err);
     return true;

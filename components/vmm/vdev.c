@@ -60,10 +60,38 @@ bool vdev_create(struct vm *vm)
     return err == CV_OK;
 }
 
+#define UART_CR          0x030u
+#define UART_CR_FIRMWARE 0x301u /* UARTEN | TXE | RXE */
+
 void vdev_init(struct vm *vm)
 {
     pl011_init(&vm->uart, console_tx, vm);
+    /* as firmware leaves it: enabled, so that Linux's console writes of
+     * UARTCR around each line keep its value (and need no exit) */
+    uint64_t cr = UART_CR_FIRMWARE;
+    (void)pl011_access(&vm->uart, UART_CR, 4, true, &cr);
     vdev_uart_sync(vm);
+}
+
+enum cv_err vdev_posted_set(struct vm *vm, unsigned i)
+{
+    const uint64_t args[3] = {FDTGEN_UART_BASE, FDTGEN_UART_BASE + UART_CR, vm->uart.cr};
+    enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_SET_POSTED, args, 3, NULL, 0);
+    if (err == CV_OK)
+        vm->vcpu[i].steady_cr = vm->uart.cr;
+    return err;
+}
+
+/* UARTCR changed: the kernel must no longer drop writes of the old value. */
+static void vdev_steady_sync(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+        if (!vm->vcpu[i].vcpu || vm->vcpu[i].steady_cr == vm->uart.cr)
+            continue;
+        enum cv_err err = vdev_posted_set(vm, i);
+        if (err != CV_OK) /* the invocation's arguments are always valid */
+            printf("%s: vcpu %u: UARTCR for the kernel: %s\n", vm->name, i, cv_err_str(err));
+    }
 }
 
 /* Maps or unmaps the page; on failure the UART is emulated on every read,
@@ -82,6 +110,7 @@ static void vdev_uart_map(struct vm *vm, bool map)
 void vdev_uart_sync(struct vm *vm)
 {
     struct vm_uart_page *p = &vm->uart_page;
+    vdev_steady_sync(vm);
     if (!p->words)
         return;
     if (!pl011_reads_pure(&vm->uart)) {
@@ -105,11 +134,6 @@ void vdev_uart_changed(struct vm *vm, bool level_before)
         virq_deliver(vm);
     }
     vdev_uart_sync(vm);
-}
-
-uint64_t vdev_posted_ipa(void)
-{
-    return FDTGEN_UART_BASE; /* UARTDR: offset 0 */
 }
 
 void vdev_take_posted(struct vm *vm, unsigned i)

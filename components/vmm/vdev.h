@@ -29,8 +29,13 @@ void vdev_uart_sync(struct vm *vm);
  */
 void vdev_uart_changed(struct vm *vm, bool level_before);
 
-/** Posted writes to UARTDR for vCPU i (vcpu.c): the register's IPA. */
-uint64_t vdev_posted_ipa(void);
+/**
+ * Tells the kernel about vCPU i's UART writes that need no exit
+ * (CV_OP_VCPU_SET_POSTED): UARTDR's are posted, and UARTCR is steady at its
+ * current value (Linux writes it before and after every console line).
+ * vdev_uart_sync calls it again for every vCPU when UARTCR changes.
+ */
+enum cv_err vdev_posted_set(struct vm *vm, unsigned i);
 
 /** Takes vCPU i's posted writes from the kernel and emulates them, in order. */
 void vdev_take_posted(struct vm *vm, unsigned i);

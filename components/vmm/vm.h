@@ -33,6 +33,7 @@ struct vm_vcpu {
     bool running;       /* resumed and not suspended by us */
     unsigned lr_count;  /* list registers the kernel offers it */
     uint64_t vtimer[2]; /* CV_OP_VCPU_SET_VTIMER's INTID and priority, as last set */
+    uint32_t steady_cr; /* UARTCR as the kernel was last told (vdev_posted_set) */
 };
 
 /** Console state: the guest's output line and input waiting for the UART. */

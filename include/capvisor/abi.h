@@ -226,7 +226,14 @@ enum cv_op {
                                   * 4-byte writes the kernel records instead
                                   * of exiting (posted writes, below); what
                                   * was recorded for the previous one stays:
-                                  * take it first                          */
+                                  * take it first. Optionally MR1 the IPA
+                                  * of a steady register (4-byte aligned,
+                                  * 0 = none) and MR2 the 32-bit value it
+                                  * holds: 1-, 2- and 4-byte writes there
+                                  * whose value, zero-extended, is that
+                                  * value change nothing and complete
+                                  * without an exit (the VMM calls again
+                                  * when the value changes)                */
     CV_OP_VCPU_TAKE_POSTED = 76, /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
                                   * MRn the oldest posted writes, removed   */
     CV_OP_VCPU_SET_VTIMER = 77   /* MR0 INTID (16..31) the kernel injects the

@@ -218,17 +218,29 @@ static void posted_exit(struct tcb *t)
     fault_raise_n(t, CV_FAULT_VM_POSTED, m, 2);
 }
 
+/* A write of the value the steady register holds (zero-extended: a
+ * narrower write matches only a value that fits): it changes nothing, so
+ * there is nothing to record or emulate. Linux writes a PL011's registers
+ * 2 bytes wide. */
+static bool steady_write(const struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
+{
+    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
+    uint64_t mask = (1ull << (8u << sas)) - 1u;
+    return v->steady_ipa && ipa == v->steady_ipa && sas < 3u && (value & mask) == v->steady_value;
+}
+
 bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
     uint64_t esr = arch_read_esr();
     v->fault_ipa_known = false; /* every exception from the vCPU comes here first */
-    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER ||
+    if (!(v->posted_ipa | v->steady_ipa) || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER ||
         (esr & (ISS_ISV | ISS_WNR)) != (ISS_ISV | ISS_WNR))
         return false; /* not a write the syndrome describes: never posted */
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
+    uint64_t value = rt == 31 ? 0 : t->regs.x[rt];
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (!posted_record(v, ipa, esr, rt == 31 ? 0 : t->regs.x[rt])) {
+    if (!posted_record(v, ipa, esr, value) && !steady_write(v, ipa, esr, value)) {
         v->fault_ipa = ipa; /* for exit_data_abort, next in this kernel entry */
         v->fault_ipa_known = true;
         return false;
@@ -250,14 +262,24 @@ void vcpu_posted_tick(struct core *c)
         posted_exit(t);
 }
 
+/* A register IPA for SET_POSTED: 4-byte aligned, inside the vspace (0 = none). */
+static bool posted_ipa_ok(uint64_t ipa)
+{
+    return !(ipa & 3u) && ipa < (1ull << CV_VSPACE_BITS);
+}
+
 static enum cv_err vcpu_set_posted(struct vcpu *v)
 {
-    uint64_t ipa = inv_mr(0);
-    if (inv_len() < 1 || (ipa & 3u) || ipa >= (1ull << CV_VSPACE_BITS))
+    uint32_t len = inv_len();
+    uint64_t ipa = inv_mr(0), steady = len >= 3 ? inv_mr(1) : 0, value = len >= 3 ? inv_mr(2) : 0;
+    if ((len != 1 && len != 3) || !posted_ipa_ok(ipa) || !posted_ipa_ok(steady) ||
+        value > 0xffffffffu)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     v->posted_ipa = ipa;
+    v->steady_ipa = steady;
+    v->steady_value = (uint32_t)value;
     return CV_OK;
 }
 

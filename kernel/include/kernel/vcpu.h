@@ -34,9 +34,11 @@ struct vcpu {
     bool vtimer_in_lr;     /* the timer's interrupt is in it */
     uint16_t vtimer_intid; /* inject the timer as this INTID, or 0: exit */
     uint8_t vtimer_prio;
-    uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
-    struct tcb *tcb;      /* bound thread, or NULL */
-    uint64_t posted_ipa;  /* register whose writes are posted, or 0 */
+    uint32_t live_core;  /* core index + 1 whose EL1 registers hold reg[], or 0 */
+    struct tcb *tcb;     /* bound thread, or NULL */
+    uint64_t posted_ipa; /* register whose writes are posted, or 0 */
+    uint64_t steady_ipa; /* register whose writes of steady_value are dropped, or 0 */
+    uint32_t steady_value;
     uint32_t posted_head; /* oldest entry of posted[] */
     uint32_t posted_count;
     uint64_t posted[CV_POSTED_MAX]; /* value | width << 32 (abi.h CV_POSTED_*) */
