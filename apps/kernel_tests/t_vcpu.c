@@ -316,7 +316,8 @@ static void case_posted_steady_args(void)
     struct guest g;
     static const uint64_t bad[][3] = {{GUEST_DEV_IPA, GUEST_DEV_IPA + 0x31, 1},
                                       {GUEST_DEV_IPA, 1ull << CV_VSPACE_BITS, 1},
-                                      {GUEST_DEV_IPA, GUEST_DEV_IPA + 0x30, 1ull << 32}};
+                                      {GUEST_DEV_IPA, GUEST_DEV_IPA + 0x30, 1ull << 32},
+                                      {0, GUEST_DEV_IPA + 0x30, 1}};
     KT_NONZERO(guest_new(&g, prog, 1, 0));
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, bad[i], 3, NULL, 0), CV_E_INVALID_ARG);

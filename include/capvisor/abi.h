@@ -228,8 +228,9 @@ enum cv_op {
                                   * was recorded for the previous one stays:
                                   * take it first. Optionally MR1 the IPA
                                   * of a steady register (4-byte aligned,
-                                  * 0 = none) and MR2 the 32-bit value it
-                                  * holds: 1-, 2- and 4-byte writes there
+                                  * 0 = none; only with a posted one) and
+                                  * MR2 the 32-bit value it holds: 1-, 2-
+                                  * and 4-byte writes there
                                   * whose value, zero-extended, is that
                                   * value change nothing and complete
                                   * without an exit (the VMM calls again

@@ -233,20 +233,22 @@ bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
     uint64_t esr = arch_read_esr();
-    v->fault_ipa_known = false; /* every exception from the vCPU comes here first */
-    if (!(v->posted_ipa | v->steady_ipa) || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER ||
+    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER || /* steady implies posted */
         (esr & (ISS_ISV | ISS_WNR)) != (ISS_ISV | ISS_WNR))
         return false; /* not a write the syndrome describes: never posted */
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t value = rt == 31 ? 0 : t->regs.x[rt];
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (!posted_record(v, ipa, esr, value) && !steady_write(v, ipa, esr, value)) {
-        v->fault_ipa = ipa; /* for exit_data_abort, next in this kernel entry */
-        v->fault_ipa_known = true;
-        return false;
+    if (posted_record(v, ipa, esr, value) || steady_write(v, ipa, esr, value)) {
+        t->regs.pc += 4;
+        return true;
     }
-    t->regs.pc += 4;
-    return true;
+    /* for exit_data_abort, next in this kernel entry: every write the
+     * syndrome describes passes here while writes are posted (SET_POSTED
+     * forgets it), so one never finds the IPA of an earlier access */
+    v->fault_ipa = ipa;
+    v->fault_ipa_known = true;
+    return false;
 }
 
 uint64_t vcpu_fault_flags(const struct tcb *t)
@@ -273,11 +275,12 @@ static enum cv_err vcpu_set_posted(struct vcpu *v)
     uint32_t len = inv_len();
     uint64_t ipa = inv_mr(0), steady = len >= 3 ? inv_mr(1) : 0, value = len >= 3 ? inv_mr(2) : 0;
     if ((len != 1 && len != 3) || !posted_ipa_ok(ipa) || !posted_ipa_ok(steady) ||
-        value > 0xffffffffu)
+        (steady && !ipa) || value > 0xffffffffu)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     v->posted_ipa = ipa;
+    v->fault_ipa_known = false; /* may be from a write that never reached its exit */
     v->steady_ipa = steady;
     v->steady_value = (uint32_t)value;
     return CV_OK;
@@ -324,8 +327,8 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
     struct vcpu *vc = t->vcpu;
-    uint64_t ipa = vc->fault_ipa_known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
-    vc->fault_ipa_known = false;
+    bool known = isv && write && vc->fault_ipa_known; /* vcpu_posted_fast says why */
+    uint64_t ipa = known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
     uint32_t width = isv ? 1u << ((esr >> ISS_SAS_SHIFT) & 3u) : 0;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
     m[CV_VMEXIT_DA_IPA] = ipa;
