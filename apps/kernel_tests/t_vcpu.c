@@ -169,6 +169,16 @@ static bool posted_guest(struct guest *g, const uint32_t *prog, unsigned n, uint
     return err == CV_OK;
 }
 
+/** A page the guest reads at GUEST_DEV_IPA, read-only (the VMM's UART
+ * page): its writes there are permission faults. */
+static void map_dev_page(const struct guest *g)
+{
+    uint64_t dev = 0, gdev = kt_slot();
+    KT_NONZERO(kt_page(&dev) && gdev);
+    KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
+    KT_OK(cv_self_map_in(g->vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
+}
+
 /* Byte, halfword and word writes are recorded; a doubleword write and a
  * write to the next register exit, flagged because writes wait; a read
  * exits. The register's page is mapped read-only (the VMM's UART page):
@@ -179,13 +189,9 @@ static void case_posted_in_order(void)
                                     I_STR_X1,  I_STR_W1_4, I_HVC0};
     struct guest g;
     static struct taken t;
-    uint64_t m[CV_VMEXIT_MSG_LEN], dev = 0;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
     KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1234abcd, &t));
-    KT_NONZERO(kt_page(&dev));
-    uint64_t gdev = kt_slot();
-    KT_NONZERO(gdev);
-    KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
-    KT_OK(cv_self_map_in(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
+    map_dev_page(&g);
     KT_OK(cv_tcb_resume(g.tcb));
     uint64_t label = exit_taking(&g, m, &t);
     KT_EQ(label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG, CV_FAULT_VM_DATA_ABORT);
@@ -288,12 +294,10 @@ static void case_posted_steady(void)
                                     I_ADD_W1_1, I_STR_W1_S,  I_HVC0};
     struct guest g;
     static struct taken t;
-    uint64_t m[CV_VMEXIT_MSG_LEN], dev = 0, gdev = kt_slot();
+    uint64_t m[CV_VMEXIT_MSG_LEN];
     const uint64_t arg[3] = {GUEST_DEV_IPA, GUEST_DEV_IPA + 0x30, 0x301};
     KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x301, &t));
-    KT_NONZERO(kt_page(&dev) && gdev);
-    KT_OK(cv_cnode_copy(KT_CNODE, gdev, 0, dev, CV_RIGHT_READ));
-    KT_OK(cv_self_map_in(g.vspace, gdev, GUEST_DEV_IPA, CV_RIGHT_READ));
+    map_dev_page(&g);
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_POSTED, arg, 3, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the byte */

@@ -197,16 +197,20 @@ void vcpu_exit_native(struct core *c)
 
 /* Records a write to the posted register; false if it must exit instead
  * (another address or kind of access, or the record is full). */
+/* The bits a 1-, 2- or 4-byte write carries (ISS SAS 0..2; not 3). */
+static uint64_t narrow_write_mask(uint32_t sas)
+{
+    return (1ull << (8u << sas)) - 1u;
+}
+
 static bool posted_record(struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
 {
     uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
     if (ipa != v->posted_ipa || !v->posted_ipa || !(esr & ISS_ISV) || !(esr & ISS_WNR) ||
         sas == 3u || v->posted_count == CV_POSTED_MAX)
         return false;
-    uint32_t width = 1u << sas;
-    uint64_t mask = (1ull << (width * 8u)) - 1u;
     v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
-        (value & mask) | ((uint64_t)width << 32);
+        (value & narrow_write_mask(sas)) | ((uint64_t)(1u << sas) << 32);
     return true;
 }
 
@@ -225,8 +229,8 @@ static void posted_exit(struct tcb *t)
 static bool steady_write(const struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
 {
     uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
-    uint64_t mask = (1ull << (8u << sas)) - 1u;
-    return v->steady_ipa && ipa == v->steady_ipa && sas < 3u && (value & mask) == v->steady_value;
+    return v->steady_ipa && ipa == v->steady_ipa && sas < 3u &&
+           (value & narrow_write_mask(sas)) == v->steady_value;
 }
 
 bool vcpu_posted_fast(struct tcb *t)
