@@ -216,6 +216,17 @@ void kt_ntfn_tests(void);
 void kt_vspace_tests(void);
 void kt_fault_tests(void);
 void kt_vcpu_tests(void);
+void kt_fpu_tests(void);
+
+/* ---- FP/SIMD registers (t_fpu.c; the suite itself never uses them) ---- */
+
+#define KT_FP_REGS    32u
+#define KT_FP_PATTERN 0x1111000000000000ull /* what the main thread fills */
+/** d0..d31 := base, base + 1, ... */
+void kt_fp_fill(uint64_t base);
+/** The first of d0..d31 that does not hold base + i (base 0: all zero);
+ * KT_FP_REGS if all do. */
+unsigned kt_fp_mismatch(uint64_t base);
 void kt_irq_tests(void);
 
 /** The shared dataport with kt_heartbeat (heartbeat.c writes it). */

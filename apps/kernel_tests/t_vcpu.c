@@ -41,6 +41,11 @@
 #define I_MOV_X2_1         0xd2800022u /* mov x2, #1 (ENABLE) */
 #define I_MSR_CNTV_CTL_X2  0xd51be322u /* msr cntv_ctl_el0, x2 */
 #define TIMER_INTID        27u
+/* FP/SIMD (ARM ARM C7.2 FMOV (general)) */
+#define I_FMOV_X4_D1 0x9e660024u /* fmov x4, d1 */
+#define I_FMOV_D0_X1 0x9e670020u /* fmov d0, x1 */
+#define I_FMOV_X3_D0 0x9e660003u /* fmov x3, d0 */
+#define CPACR_FPEN   (3ull << 20)
 
 /** A guest: a vCPU thread in its own stage-2 vspace, faulting to ep. */
 struct guest {
@@ -428,6 +433,30 @@ static void case_vtimer_args(void)
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, bad[0], 1, NULL, 0), CV_E_INVALID_ARG);
 }
 
+/* A guest's FP/SIMD registers are its own: zero at its first use although
+ * ours hold values, kept while we (its VMM) use ours during its exit, and
+ * ours are kept too. (A guest gets its registers as soon as it runs:
+ * kernel/src/fpu.c.) */
+static const uint32_t fpu_prog[] = {I_FMOV_X4_D1, I_FMOV_D0_X1, I_HVC0, I_FMOV_X3_D0, I_HVC0};
+
+static void case_fpu(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    const uint64_t pattern = 0x3333000000000007ull, cpacr[3] = {CV_VCPU_CPACR, 1, CPACR_FPEN};
+    KT_NONZERO(guest_new(&g, fpu_prog, sizeof(fpu_prog) / sizeof(fpu_prog[0]), pattern));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_WRITE_REGS, cpacr, 3, NULL, 0));
+    kt_fp_fill(KT_FP_PATTERN);
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[2 + 4], 0);              /* its d1 at its first use */
+    kt_fp_fill(KT_FP_PATTERN + 100); /* ours again, while it waits */
+    reply(CV_FAULT_RESUME);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[2 + 3], pattern); /* its d0 */
+    KT_EQ(kt_fp_mismatch(KT_FP_PATTERN + 100), KT_FP_REGS);
+}
+
 /* CV_MAP_PAGES: a 2 MiB frame as 512 pages of the level-3 table there. */
 static void case_map_pages(void)
 {
@@ -466,5 +495,6 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.vtimer_in_exit", case_vtimer_in_exit);
     kt_run("vcpu.vtimer_busy", case_vtimer_busy);
     kt_run("vcpu.vtimer_args", case_vtimer_args);
+    kt_run("vcpu.fpu", case_fpu);
     kt_run("vspace.map_pages", case_map_pages);
 }

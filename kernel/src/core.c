@@ -90,6 +90,8 @@ void kernel_exit(void)
             sched_block(c->cur, TS_INACTIVE);
             continue;
         }
+        if (!fpu_runnable_here(c, c->cur))
+            continue;
         if (!c->cur->vcpu) {
             vcpu_exit_native(c);
             break;

@@ -1,7 +1,8 @@
 /*
- * FP/SIMD registers of EL0 threads and guests: restored lazily on the
- * first use in a run (CPTR_EL2.TFP trap), saved when a core switches away
- * from the thread whose state it holds (kernel/src/fpu.c).
+ * FP/SIMD registers of EL0 threads and guests: a core keeps its owner's
+ * state in its registers until another thread uses them (native threads
+ * trap on their first use, CPTR_EL2.TFP; guests get theirs at once). The
+ * rules are in kernel/src/fpu.c.
  */
 #ifndef KERNEL_FPU_H
 #define KERNEL_FPU_H
@@ -12,6 +13,9 @@
 void fpu_trap(struct tcb *t);
 /** Kernel exit to `t` on `c`: hand the registers over if needed. */
 void fpu_switch(struct core *c, struct tcb *t);
+/** False if `t`'s state is still in another core's registers: `t` then
+ * waits (TS_BLOCKED_FPU) until that core saves it, and must not run. */
+bool fpu_runnable_here(struct core *c, struct tcb *t);
 /** Saves the live state of this core's owner (before idling). */
 void fpu_release(struct core *c);
 /** `t` is destroyed: forget it as the registers' owner anywhere. */

@@ -24,7 +24,8 @@ enum thread_state {
     TS_BLOCKED_RECV,  /* in an endpoint queue, receiving */
     TS_BLOCKED_REPLY, /* after Call / fault: waiting for the reply */
     TS_BLOCKED_NTFN,  /* in a notification queue */
-    TS_BLOCKED_WFI    /* a vCPU in WFI: until an interrupt or its timer */
+    TS_BLOCKED_WFI,   /* a vCPU in WFI: until an interrupt or its timer */
+    TS_BLOCKED_FPU    /* moved core: until the old one saves its FP/SIMD state */
 };
 
 #define TCB_NAME_LEN   16u
@@ -67,6 +68,7 @@ struct tcb {
     uint64_t wfi_deadline;           /* physical count, 0 = none */
     struct notification *bound_ntfn;
     bool fpu_used;
+    uint32_t fpu_core; /* 1 + the core whose registers hold its FP state; 0: in fpu */
     char name[TCB_NAME_LEN];
     struct fpu_state fpu;
 };
