@@ -92,8 +92,10 @@ void fpu_switch(struct core *c, struct tcb *t)
         load(c, t);
         return;
     }
-    if (o && o->affinity != c->index)
-        save_owner(c); /* it moved: it may run elsewhere next */
+    /* it moved: it may run elsewhere next (or waits for this already, and
+     * may have been moved back meanwhile) */
+    if (o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU))
+        save_owner(c);
     set_trap(c, true);
 }
 
