@@ -12,15 +12,35 @@
     ".irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "   \
     "23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
 
-void kt_fp_fill(uint64_t base)
+/* FPCR and FPSR values of a pattern: flush-to-zero, a rounding mode and
+ * cumulative exception flags that tell the patterns apart. */
+static uint64_t fpcr_of(uint64_t base)
 {
-    __asm__ volatile(EACH_FP_REG "fmov d\\n, %x0\n\tadd %x0, %x0, #1\n\t.endr" : "+r"(base));
+    return base ? (1ull << 24) | (((base >> 60) & 3u) << 22) : 0;
 }
 
-/* out[i] := di */
-static void fp_read(uint64_t out[KT_FP_REGS])
+static uint64_t fpsr_of(uint64_t base)
 {
-    __asm__ volatile(EACH_FP_REG "fmov x9, d\\n\n\tstr x9, [%0, #\\n * 8]\n\t.endr"
+    return (base >> 56) & 0x1fu;
+}
+
+void kt_fp_fill(uint64_t base)
+{
+    uint64_t fpcr = fpcr_of(base), fpsr = fpsr_of(base);
+    __asm__ volatile(EACH_FP_REG "dup v\\n\\().2d, %x0\n\tadd %x0, %x0, #1\n\t.endr\n\t"
+                                 "msr fpcr, %1\n\tmsr fpsr, %2"
+                     : "+r"(base)
+                     : "r"(fpcr), "r"(fpsr));
+}
+
+/* out[2i], out[2i + 1] := the halves of vi; out[64], out[65] := FPCR, FPSR */
+#define FP_WORDS (2 * KT_FP_REGS + 2)
+static void fp_read(uint64_t out[FP_WORDS])
+{
+    __asm__ volatile(EACH_FP_REG "mov x9, v\\n\\().d[0]\n\tstr x9, [%0, #\\n * 16]\n\t"
+                                 "mov x9, v\\n\\().d[1]\n\tstr x9, [%0, #\\n * 16 + 8]\n\t.endr\n\t"
+                                 "mrs x9, fpcr\n\tstr x9, [%0, #512]\n\t"
+                                 "mrs x9, fpsr\n\tstr x9, [%0, #520]"
                      :
                      : "r"(out)
                      : "x9", "memory");
@@ -28,11 +48,15 @@ static void fp_read(uint64_t out[KT_FP_REGS])
 
 unsigned kt_fp_mismatch(uint64_t base)
 {
-    uint64_t v[KT_FP_REGS];
+    uint64_t v[FP_WORDS];
     fp_read(v);
-    for (unsigned i = 0; i < KT_FP_REGS; i++)
-        if (v[i] != (base ? base + i : 0))
+    for (unsigned i = 0; i < KT_FP_REGS; i++) {
+        uint64_t want = base ? base + i : 0;
+        if (v[2 * i] != want || v[2 * i + 1] != want)
             return i;
+    }
+    if (v[2 * KT_FP_REGS] != fpcr_of(base) || v[2 * KT_FP_REGS + 1] != fpsr_of(base))
+        return KT_FP_REGS + 1;
     return KT_FP_REGS;
 }
 
@@ -91,10 +115,15 @@ static void moved_owner(void)
     t->arg[1] = PATTERN_OTHER;
     KT_OK(cv_tcb_set_affinity(t->tcb, 0));
     KT_OK(cv_tcb_set_affinity(spin->tcb, 0));
-    KT_OK(kt_thread_start(t));
-    KT_TRUE(kt_spin_until_above(&t->counter, 0, 3000), "helper did not fill");
-    KT_OK(kt_thread_start(spin)); /* core 0 keeps running, without FP/SIMD */
+    /* core 0 runs the spinner, which never uses FP/SIMD, from before the
+     * helper until after its move: nothing there saves the helper's state
+     * but the move itself */
+    KT_OK(kt_thread_start(spin));
     KT_TRUE(kt_spin_until_above(&spin->counter, 0, 3000), "spinner made no progress");
+    KT_OK(kt_thread_start(t)); /* preempts the spinner, fills, blocks */
+    KT_TRUE(kt_spin_until_above(&t->counter, 0, 3000), "helper did not fill");
+    uint64_t c1 = spin->counter;
+    KT_TRUE(kt_spin_until_above(&spin->counter, c1, 3000), "spinner did not run again");
     KT_OK(cv_tcb_set_affinity(t->tcb, 1));
     uint64_t mr[CV_MSG_REGS] = {0};
     cv_send(ep, CV_MSGINFO(0, 0, 0), mr); /* wakes it here, on core 1 */

@@ -58,17 +58,15 @@ void kernel_irq_from_idle(void)
     lock_release(&kernel_lock);
 }
 
-__attribute__((noreturn)) static void idle_loop(struct core *c)
+/* Nothing to run here: wait for an interrupt with the lock released. The
+ * caller chooses again; it loops, so an idle core picking threads that
+ * cannot run (fpu_runnable_here, a missing vspace) uses no more stack. */
+static void idle_wait(struct core *c)
 {
-    fpu_release(c); /* the state must be in the TCB if it runs elsewhere */
-    for (;;) {
-        sched_choose(c);
-        if (c->cur)
-            kernel_exit();
-        lock_release(&kernel_lock);
-        arch_idle_wait();
-        lock_acquire(&kernel_lock);
-    }
+    fpu_release(c); /* an idle core holds nobody's FP/SIMD state */
+    lock_release(&kernel_lock);
+    arch_idle_wait();
+    lock_acquire(&kernel_lock);
 }
 
 /* The vspace `t` runs in, or NULL if it has none (then it cannot run). */
@@ -83,8 +81,10 @@ void kernel_exit(void)
     struct core *c = this_core();
     for (;;) {
         sched_choose(c);
-        if (!c->cur)
-            idle_loop(c);
+        if (!c->cur) {
+            idle_wait(c);
+            continue;
+        }
         if (!thread_vspace(c->cur)) {
             kprintf("kernel: thread '%s' has no address space: suspended\n", c->cur->name);
             sched_block(c->cur, TS_INACTIVE);

@@ -101,7 +101,8 @@ void fpu_switch(struct core *c, struct tcb *t)
 
 void fpu_forget(struct tcb *t)
 {
-    if (t->fpu_core)
-        fpu_owner[t->fpu_core - 1] = NULL;
+    for (uint32_t i = 0; i < CV_MAX_CORES; i++) /* not only fpu_core: no dangling owner */
+        if (fpu_owner[i] == t)
+            fpu_owner[i] = NULL;
     t->fpu_core = 0;
 }

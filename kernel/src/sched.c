@@ -80,9 +80,13 @@ static void sched_kick(struct tcb *t)
 void sched_enqueue(struct tcb *t)
 {
     KASSERT(t->state == TS_RUNNABLE);
+    /* Running on its own core already, or still on the one it was moved
+     * from: that core queues it here when it switches away (sched_choose),
+     * and was told to (tcb_set_affinity, sched_block). Queued now, it
+     * could run on two cores at once. */
     for (uint32_t i = 0; i < core_count; i++)
-        if (cores[i].cur == t && i == t->affinity)
-            return; /* running on its own core already */
+        if (cores[i].cur == t)
+            return;
     if (t->in_ready_queue)
         return;
     queue_append(&cores[t->affinity], t, false);
