@@ -90,7 +90,7 @@ void kernel_exit(void)
             sched_block(c->cur, TS_INACTIVE);
             continue;
         }
-        if (!fpu_runnable_here(c, c->cur))
+        if (!fpu_runnable_here(c, c->cur) || fpu_switch(c, c->cur))
             continue;
         if (!c->cur->vcpu) {
             vcpu_exit_native(c);
@@ -102,7 +102,6 @@ void kernel_exit(void)
     struct tcb *t = c->cur;
     struct vspace *vs = thread_vspace(t);
     vspace_activate(vs);
-    fpu_switch(c, t);
     t->last_core = c->index;
     c->active_vmid = vs->meta.vmid;
     __atomic_store_n(&c->in_user, t, __ATOMIC_RELEASE);

@@ -32,24 +32,27 @@ static void set_trap(struct core *c, bool trap)
     }
 }
 
-/* Saves the owner's registers into its TCB; leaves FP/SIMD untrapped. */
-static void save_owner(struct core *c)
+/* Saves the owner's registers into its TCB; leaves FP/SIMD untrapped.
+ * Returns the owner if that woke it (it waited for this), else NULL. */
+static struct tcb *save_owner(struct core *c)
 {
     struct tcb *o = fpu_owner[c->index];
     set_trap(c, false);
     arch_fpu_save(&o->fpu);
     o->fpu_core = 0;
     fpu_owner[c->index] = NULL;
-    if (o->state == TS_BLOCKED_FPU)
-        sched_wake(o);
+    if (o->state != TS_BLOCKED_FPU)
+        return NULL;
+    sched_wake(o);
+    return o;
 }
 
 /* Makes `t` the owner with its own state (zeroes at its first use: no
- * leftovers of others); leaves FP/SIMD untrapped. */
-static void load(struct core *c, struct tcb *t)
+ * leftovers of others); leaves FP/SIMD untrapped. Returns the thread that
+ * saving the last owner woke (save_owner), or NULL. */
+static struct tcb *load(struct core *c, struct tcb *t)
 {
-    if (fpu_owner[c->index])
-        save_owner(c);
+    struct tcb *woken = fpu_owner[c->index] ? save_owner(c) : NULL;
     set_trap(c, false);
     if (t->fpu_used)
         arch_fpu_restore(&t->fpu);
@@ -58,6 +61,7 @@ static void load(struct core *c, struct tcb *t)
     t->fpu_used = true;
     t->fpu_core = c->index + 1;
     fpu_owner[c->index] = t;
+    return woken;
 }
 
 void fpu_release(struct core *c)
@@ -69,7 +73,7 @@ void fpu_release(struct core *c)
 
 void fpu_trap(struct tcb *t)
 {
-    load(this_core(), t);
+    load(this_core(), t); /* a thread it wakes is chosen at this kernel exit */
 }
 
 bool fpu_runnable_here(struct core *c, struct tcb *t)
@@ -81,22 +85,25 @@ bool fpu_runnable_here(struct core *c, struct tcb *t)
     return false;
 }
 
-void fpu_switch(struct core *c, struct tcb *t)
+bool fpu_switch(struct core *c, struct tcb *t)
 {
     struct tcb *o = fpu_owner[c->index];
     if (o == t) {
         set_trap(c, false);
-        return;
+        return false;
     }
+    struct tcb *woken = NULL;
     if (t->vcpu) {
-        load(c, t);
-        return;
+        woken = load(c, t);
+    } else {
+        /* it moved: it may run elsewhere next (or waits for this already,
+         * and may have been moved back meanwhile) */
+        if (o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU))
+            woken = save_owner(c);
+        set_trap(c, true);
     }
-    /* it moved: it may run elsewhere next (or waits for this already, and
-     * may have been moved back meanwhile) */
-    if (o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU))
-        save_owner(c);
-    set_trap(c, true);
+    /* one that was moved back may be due here before t */
+    return woken && woken->affinity == c->index && woken->prio > t->prio;
 }
 
 void fpu_forget(struct tcb *t)

@@ -11,8 +11,9 @@
 
 /** First FP/SIMD use by `t` (EC 0x07): give it its registers. */
 void fpu_trap(struct tcb *t);
-/** Kernel exit to `t` on `c`: hand the registers over if needed. */
-void fpu_switch(struct core *c, struct tcb *t);
+/** Kernel exit to `t` on `c`: hand the registers over if needed. True if
+ * that woke a thread of higher priority here: the caller chooses again. */
+bool fpu_switch(struct core *c, struct tcb *t);
 /** False if `t`'s state is still in another core's registers: `t` then
  * waits (TS_BLOCKED_FPU) until that core saves it, and must not run. */
 bool fpu_runnable_here(struct core *c, struct tcb *t);
