@@ -117,7 +117,8 @@ static void moved_owner(void)
     KT_OK(cv_tcb_set_affinity(spin->tcb, 0));
     /* core 0 runs the spinner, which never uses FP/SIMD, from before the
      * helper until after its move: nothing there saves the helper's state
-     * but the move itself */
+     * before the move; after it, core 0's next kernel exit does (the IPI
+     * when core 1 picks the helper first, or a timer tick before that) */
     KT_OK(kt_thread_start(spin));
     KT_TRUE(kt_spin_until_above(&spin->counter, 0, 3000), "spinner made no progress");
     KT_OK(kt_thread_start(t)); /* preempts the spinner, fills, blocks */
