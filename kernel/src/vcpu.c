@@ -195,27 +195,24 @@ void vcpu_exit_native(struct core *c)
 
 /* ---------------- posted writes (abi.h CV_OP_VCPU_SET_POSTED) ---------------- */
 
-/* Records a write to the posted register; false if it must exit instead
- * (another address or kind of access, or the record is full). */
 /* The bits a 1-, 2- or 4-byte write carries (ISS SAS 0..2; not 3). */
 static uint64_t narrow_write_mask(uint32_t sas)
 {
     return (1ull << (8u << sas)) - 1u;
 }
 
-static bool posted_record(struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
+/* Records a write (the syndrome's, of 1 << sas bytes) to the posted
+ * register; false if it must exit instead (another address, 8 bytes, or
+ * the record is full). */
+static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t sas, uint64_t value)
 {
-    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
-    if (ipa != v->posted_ipa || !v->posted_ipa || !(esr & ISS_ISV) || !(esr & ISS_WNR) ||
-        sas == 3u || v->posted_count == CV_POSTED_MAX)
+    if (ipa != v->posted_ipa || sas == 3u || v->posted_count == CV_POSTED_MAX)
         return false;
     v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
         (value & narrow_write_mask(sas)) | ((uint64_t)(1u << sas) << 32);
     return true;
 }
 
-/* The VMM is to take the record: an exit of its own (the guest is idle or
- * a tick came), resumed at `pc`. */
 static void posted_exit(struct tcb *t)
 {
     uint64_t m[CV_MSG_REGS] = {t->regs.pc, t->vcpu->posted_count, 0, 0};
@@ -226,9 +223,8 @@ static void posted_exit(struct tcb *t)
  * narrower write matches only a value that fits): it changes nothing, so
  * there is nothing to record or emulate. Linux writes a PL011's registers
  * 2 bytes wide. */
-static bool steady_write(const struct vcpu *v, uint64_t ipa, uint64_t esr, uint64_t value)
+static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t sas, uint64_t value)
 {
-    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
     return v->steady_ipa && ipa == v->steady_ipa && sas < 3u &&
            (value & narrow_write_mask(sas)) == v->steady_value;
 }
@@ -243,7 +239,8 @@ bool vcpu_posted_fast(struct tcb *t)
     uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
     uint64_t value = rt == 31 ? 0 : t->regs.x[rt];
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (posted_record(v, ipa, esr, value) || steady_write(v, ipa, esr, value)) {
+    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
+    if (posted_record(v, ipa, sas, value) || steady_write(v, ipa, sas, value)) {
         t->regs.pc += 4;
         return true;
     }
