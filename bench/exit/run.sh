@@ -21,21 +21,23 @@ ninja -C "$BUILD" image >/dev/null
 
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
-python3 "$ROOT/tests/system/qemu_run.py" \
-    --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" --smp 1 --mem 2G \
-    --machine virt,virtualization=on,gic-version=2,dtb-randomness=off \
+
+# Boots the image with the extra qemu_run.py arguments "$@", runs
+# `cvprobe mmio-bench N` in the guest and prints its ns per read.
+ns_per_read() {
+    python3 "$ROOT/tests/system/qemu_run.py" \
+        --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" --smp 1 --mem 2G "$@" \
+        --timeout 300 --expect 'capvisor-guest: init ready' --send "cvprobe mmio-bench $N" \
+        --expect 'cvprobe: mmio-bench: .* ns/read' --echo >"$LOG" || { tail -20 "$LOG" >&2; exit 1; }
+    sed -n 's/.*cvprobe: mmio-bench: [0-9]* reads, [0-9]* ticks, \([0-9]*\) ns\/read.*/\1/p' "$LOG" |
+        tail -1
+}
+
+COST=$(ns_per_read --machine virt,virtualization=on,gic-version=2,dtb-randomness=off \
     --qemu-arg=-icount --qemu-arg=shift=0,sleep=off \
-    --qemu-arg=-rtc --qemu-arg=base=2024-01-01T00:00:00,clock=vm \
-    --timeout 300 --expect 'capvisor-guest: init ready' --send "cvprobe mmio-bench $N" \
-    --expect 'cvprobe: mmio-bench: .* ns/read' --echo >"$LOG" || { tail -20 "$LOG"; exit 1; }
-COST=$(sed -n 's/.*cvprobe: mmio-bench: [0-9]* reads, [0-9]* ticks, \([0-9]*\) ns\/read.*/\1/p' "$LOG" | tail -1)
+    --qemu-arg=-rtc --qemu-arg=base=2024-01-01T00:00:00,clock=vm)
 echo "exit: one trapped MMIO read round trip (guest -> kernel -> VMM -> guest): $COST instructions (N=$N)"
 echo "goal: below 1500 instructions"
 
-python3 "$ROOT/tests/system/qemu_run.py" \
-    --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" --smp 1 --mem 2G \
-    --timeout 300 --expect 'capvisor-guest: init ready' --send "cvprobe mmio-bench $N" \
-    --expect 'cvprobe: mmio-bench: .* ns/read' --echo >"$LOG" || { tail -20 "$LOG"; exit 1; }
-WALL=$(sed -n 's/.*cvprobe: mmio-bench: [0-9]* reads, [0-9]* ticks, \([0-9]*\) ns\/read.*/\1/p' "$LOG" | tail -1)
+WALL=$(ns_per_read)
 echo "exit: the same round trip without icount: $WALL ns of wall-clock time"
-
