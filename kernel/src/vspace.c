@@ -313,15 +313,16 @@ enum cv_err pt_invoke(struct cte *slot, uint64_t label)
 
 /* ---------------- kernel use ---------------- */
 
-void vspace_boot_map(struct vspace *vs, uint64_t va, paddr_t pa, uint32_t rights,
+void vspace_boot_map(struct vspace *vs, uint64_t va, paddr_t pa, uint32_t rights, bool large,
                      paddr_t (*alloc)(void))
 {
-    for (uint32_t level = 1; level < 3; level++) {
+    uint32_t leaf = large ? 2 : 3;
+    for (uint32_t level = 1; level < leaf; level++) {
         uint64_t *e = walk(vs, va, level);
         if (!(*e & S2_VALID))
             set_entry(e, (alloc().v & S2_ADDR_MASK) | S2_TABLE);
     }
-    set_entry(walk(vs, va, 3), leaf_desc(pa, rights, false, false));
+    set_entry(walk(vs, va, leaf), leaf_desc(pa, rights, false, large));
 }
 
 bool vspace_copy_in(struct vspace *vs, uint64_t va, void *dst, size_t len)

@@ -43,8 +43,9 @@ enum cv_err pt_invoke(struct cte *slot, uint64_t label);
 void frame_unmap_cap(struct cap *cap);
 void pt_unmap_cap(struct cap *cap);
 
-/** Boot-time mapping into the root's vspace, with tables from `alloc`. */
-void vspace_boot_map(struct vspace *vs, uint64_t vaddr, paddr_t pa, uint32_t rights,
+/** Boot-time mapping into the root's vspace (a 4 KiB page, or a 2 MiB
+ *  block if `large`: both addresses then 2 MiB aligned), with tables from `alloc`. */
+void vspace_boot_map(struct vspace *vs, uint64_t vaddr, paddr_t pa, uint32_t rights, bool large,
                      paddr_t (*alloc)(void));
 
 /**
