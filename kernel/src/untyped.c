@@ -2,6 +2,7 @@
  * Untyped retype: carves objects out of an untyped region at its
  * watermark, each aligned to its own size, as children of the untyped cap.
  */
+#include <kernel/arch.h>
 #include <kernel/cnode.h>
 #include <kernel/kprintf.h>
 #include <kernel/object.h>
@@ -73,6 +74,22 @@ static enum cv_err retype_decode(struct cte *ut, struct retype_args *a)
     return CV_OK;
 }
 
+/*
+ * Zeroes a new object. A frame is also cleaned to the point of coherency:
+ * the zeroes sit in the cache as dirty lines, and a guest reading the frame
+ * with its MMU off or through a non-cacheable mapping of its own goes
+ * straight to memory, where the frame's previous owner's data still is
+ * until those lines are written back. Kernel objects are only ever
+ * accessed cacheably (the table walkers too: VTCR_EL2/TCR_EL2 say
+ * write-back), so they need no clean.
+ */
+static void retype_zero(uint32_t type, paddr_t pa, uint64_t size)
+{
+    memset(pa_ptr(pa), 0, size);
+    if (type == CV_OBJ_FRAME_4K || type == CV_OBJ_FRAME_2M)
+        arch_dcache_clean_poc(pa_ptr(pa), size);
+}
+
 static void retype_invoke(struct cte *ut, const struct retype_args *a)
 {
     bool device = ut->cap.flags & CAP_FLAG_DEVICE;
@@ -84,7 +101,7 @@ static void retype_invoke(struct cte *ut, const struct retype_args *a)
          * objects, which are zeroed then (zeroing a 1 GiB VMM untyped at
          * load took 1.9 s under TCG for nothing). */
         if (!device && a->type != CV_OBJ_UNTYPED)
-            memset(pa_ptr(pa), 0, obj_size);
+            retype_zero(a->type, pa, obj_size);
         struct cap c;
         obj_init(a->type, a->size_bits, pa, device, &c);
         cte_insert(&a->dest[i], &c, ut);

@@ -72,6 +72,16 @@ void arch_pt_barrier(void)
     dsb(ishst);
 }
 
+void arch_dcache_clean_poc(const void *p, uint64_t len)
+{
+    uint64_t ctr = sysreg_read(ctr_el0);
+    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine: log2 of words */
+    uint64_t a = (uint64_t)(uintptr_t)p & ~(line - 1), end = (uint64_t)(uintptr_t)p + len;
+    for (; a < end; a += line)
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    dsb(ish);
+}
+
 /** 16 when VTCR_EL2.VS could be set (FEAT_VMID16), else 8. */
 uint32_t arch_vmid_bits(void)
 {

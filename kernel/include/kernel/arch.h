@@ -74,6 +74,8 @@ void arch_tlb_flush_vmid(uint16_t vmid);
 void arch_tlb_flush_ipa(uint16_t vmid, uint64_t ipa);
 /** Makes page-table writes visible to the table walkers (dsb ishst). */
 void arch_pt_barrier(void);
+/** Cleans [p, p + len) from the data caches to the point of coherency. */
+void arch_dcache_clean_poc(const void *p, uint64_t len);
 /** VMID width of this machine: 16 with FEAT_VMID16 (VTCR_EL2.VS set), else 8. */
 uint32_t arch_vmid_bits(void);
 
