@@ -131,9 +131,9 @@ static void load_segment(struct vspace *vs, const uint8_t *file, const struct el
                       ((ph->flags & PF_W) ? CV_RIGHT_WRITE : 0) |
                       ((ph->flags & PF_X) ? CV_RIGHT_EXEC : 0) | CV_RIGHT_READ;
     uint64_t first = ph->vaddr & ~(uint64_t)(CV_PAGE_SIZE - 1);
+    uint64_t file_end = ph->vaddr + ph->filesz;
     for (uint64_t va = first; va < ph->vaddr + ph->memsz; va += CV_PAGE_SIZE) {
         paddr_t pa = boot_alloc_page(); /* zeroed: the part past filesz stays so */
-        uint64_t file_end = ph->vaddr + ph->filesz;
         uint64_t from = va > ph->vaddr ? va : ph->vaddr;
         uint64_t to = va + CV_PAGE_SIZE < file_end ? va + CV_PAGE_SIZE : file_end;
         if (from < to)

@@ -79,7 +79,7 @@ void arch_dcache_clean_poc(const void *p, uint64_t len)
     uint64_t a = (uint64_t)(uintptr_t)p & ~(line - 1), end = (uint64_t)(uintptr_t)p + len;
     for (; a < end; a += line)
         __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-    dsb(ish);
+    dsb(sy); /* complete for every observer, as Linux's dcache_clean_poc */
 }
 
 /** 16 when VTCR_EL2.VS could be set (FEAT_VMID16), else 8. */
