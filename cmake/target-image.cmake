@@ -2,7 +2,8 @@
 #
 # Adds target `target-<APP>-<NODES>`: a cross build (target/CMakeLists.txt,
 # toolchain cmake/aarch64-toolchain.cmake) of the kernel, runtime, loader and
-# the app's components into a bootable image. OUT_VAR receives its path.
+# the app's components into a bootable image. OUT_VAR receives the path of
+# its ELF form; the raw arm64 Image form is image.bin beside it.
 function(cv_target_image app nodes out_var)
   set(name target-${app}-${nodes})
   if(NOT TARGET ${name})
@@ -23,5 +24,5 @@ function(cv_target_image app nodes out_var)
       USES_TERMINAL_BUILD ON
       DEPENDS specc mkarchive)
   endif()
-  set(${out_var} ${CMAKE_BINARY_DIR}/${name}/image.bin PARENT_SCOPE)
+  set(${out_var} ${CMAKE_BINARY_DIR}/${name}/image.elf PARENT_SCOPE)
 endfunction()

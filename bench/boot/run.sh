@@ -6,7 +6,13 @@
 # --print-times; each run and the medians, and their ratio.
 #
 #   bench/boot/run.sh [RUNS] [BUILD_DIR]   (default 5 runs, build-boot;
-#                                          GUEST_OUT=dir, default guest/out)
+#                                          GUEST_OUT=dir, default guest/out;
+#                                          IDLE=seconds before each boot)
+#
+# Back to back (IDLE unset), a boot reuses host memory the previous QEMU
+# just freed; on a host that reclaims free memory after a few seconds (this
+# machine's balloon, docs/vmm.md) IDLE=8 measures boots from cold memory
+# instead, as a first boot after a pause would see.
 #
 # Every run boots each configuration in CONFIGS once, in turn, so that
 # configurations added beside `bare` (one boot_NAME function each) are
@@ -24,6 +30,7 @@ CONFIGS="bare capvisor"
 # Boots once with qemu_run.py arguments "$@" (what to boot and how);
 # prints the seconds from QEMU's start to the marker.
 time_boot() {
+    sleep "${IDLE:-0}"
     result=$(python3 "$QEMU_RUN" --timeout 60 --print-times \
         --expect "$MARKER" --reject 'Kernel panic' "$@") || {
         echo "$result" >&2

@@ -382,8 +382,17 @@ static void start_secondaries(void)
     }
 }
 
+/*
+ * Where the DTB is when the boot path passed none (x0 = 0). QEMU enters an
+ * ELF image (our default, see docs/build.md) that way and puts the DTB at
+ * the base of RAM instead, where it fits below our link address.
+ */
+#define DTB_AT_RAM_BASE PA(0x40000000) /* QEMU virt */
+
 void kernel_main(paddr_t dtb)
 {
+    if (dtb.v == 0)
+        dtb = DTB_AT_RAM_BASE;
     if (fdt_plat_parse(pa_ptr(dtb), 1u << 21, &plat) != 0) {
         arch_uart_init(PA(0x09000000)); /* QEMU virt's PL011, best effort */
         kpanic("boot: cannot read the device tree at 0x%lx", dtb.v);
@@ -396,7 +405,7 @@ void kernel_main(paddr_t dtb)
     core_start_local(0);
     for (uint32_t i = 0; i < plat.mem_count; i++)
         free_ram_add(plat.mem_base[i].v, plat.mem_base[i].v + plat.mem_size[i]);
-    free_ram_reserve(plat.mem_base[0].v, (uint64_t)__kernel_end);
+    free_ram_reserve((uint64_t)__kernel_start, (uint64_t)__kernel_end);
     free_ram_reserve(dtb.v, dtb.v + plat.dtb_size);
     struct tcb *root = make_root();
     start_secondaries();

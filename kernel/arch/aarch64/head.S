@@ -1,10 +1,13 @@
 /*
  * Boot path of capvisor on AArch64 EL2 (non-VHE).
  *
- * The image starts with the arm64 Image header (Linux
- * Documentation/arch/arm64/booting.rst), which makes QEMU load it at
- * RAM base + text_offset (0x40080000, our link address), enter it at EL2
- * with the MMU and caches off, and pass the DTB's physical address in x0.
+ * QEMU's -kernel enters us at EL2 with the MMU and caches off, in one of
+ * two forms (docs/build.md). The default image is the ELF, loaded at its
+ * link address 0x40200000; x0 is 0 then and the DTB is at the base of RAM
+ * (kernel_main looks there). image.bin, the raw form, starts with the
+ * arm64 Image header (Linux Documentation/arch/arm64/booting.rst): QEMU
+ * loads it at RAM base + text_offset (the same 0x40200000) and passes the
+ * DTB's physical address in x0.
  * Secondary cores enter at arch_secondary_entry through PSCI CPU_ON with
  * x0 = context_id = core index, again at EL2 with MMU and caches off.
  *
@@ -29,13 +32,13 @@ _start:
     /* arm64 Image header, 64 bytes. */
     b primary_entry             /* code0 */
     .long 0                     /* code1 */
-    .quad 0x80000               /* text_offset: load at RAM base + 0x80000 */
+    .quad 0x200000              /* text_offset: load at RAM base + 2 MiB */
     .quad __image_size          /* image_size, BSS included */
     /*
      * flags: bit 0 = 0 little endian, bits [2:1] = 1 4 KiB pages,
      * bit 3 = 0: the kernel is not relocatable, it must sit at
      * 2 MiB-aligned base + text_offset as close to the start of RAM as
-     * possible (that is 0x40080000 on QEMU virt).
+     * possible (that is 0x40200000 on QEMU virt).
      */
     .quad 0x2
     .quad 0, 0, 0               /* res2..res4 */
@@ -44,7 +47,7 @@ _start:
 
 primary_entry:
     msr daifset, #0xf
-    mov x19, x0                 /* DTB physical address */
+    mov x19, x0                 /* DTB physical address, or 0 */
     bl check_el2_at_link_address
     bl mmu_build_identity_map
     bl el2_setup
