@@ -63,8 +63,12 @@ static void case_configure_errors(void)
     uint64_t t = kt_alloc(CV_OBJ_TCB, 0), ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
     uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), big = kt_alloc(CV_OBJ_FRAME_2M, 0);
     uint64_t f = kt_alloc(CV_OBJ_FRAME_4K, 0), ro = kt_slot(), empty = kt_slot();
-    KT_NONZERO(t && ep && n && big && f && ro && empty);
+    uint64_t ro_f = kt_slot();
+    KT_NONZERO(t && ep && n && big && f && ro && empty && ro_f);
     KT_OK(cv_cnode_mint(KT_CNODE, ro, 0, ep, CV_RIGHT_READ, 0));
+    /* the kernel writes replies into an IPC buffer: read-only will not do */
+    KT_OK(cv_cnode_mint(KT_CNODE, ro_f, 0, f, CV_RIGHT_READ, 0));
+    KT_ERR(cv_tcb_configure(t, KT_CNODE, KT_VSPACE, ro_f, KT_VA_BASE, 0), CV_E_NO_RIGHTS);
     KT_ERR(cv_tcb_configure(t, ep, KT_VSPACE, f, KT_VA_BASE, 0), CV_E_WRONG_TYPE);
     KT_ERR(cv_tcb_configure(t, KT_CNODE, KT_CNODE, f, KT_VA_BASE, 0), CV_E_WRONG_TYPE);
     KT_ERR(cv_tcb_configure(t, KT_CNODE, KT_VSPACE, big, KT_VA_BASE, 0), CV_E_WRONG_TYPE);
@@ -109,6 +113,74 @@ static void case_regs_roundtrip(void)
     KT_EQ(out.pc, in.pc);
     KT_EQ(out.spsr, 0xf0000000ull);
     KT_EQ(out.tpidr, in.tpidr);
+}
+
+/* The SPSR flipper of case_write_regs_race: while flip_on, it alternates
+ * the SPSR word of our IPC buffer (MR33) between EL1h and EL2h. */
+#define SPSR_EL1H   0x3c5ull
+#define SPSR_EL2H   0x3c9ull
+#define SPSR_MR     33u
+#define RACE_ROUNDS 3000u
+static volatile int flip_on, flip_stop;
+
+static void h_flip(struct kt_thread *t)
+{
+    volatile uint64_t *w = &CV_IPCBUF->mr[SPSR_MR];
+    while (!__atomic_load_n(&flip_stop, __ATOMIC_ACQUIRE)) {
+        if (__atomic_load_n(&flip_on, __ATOMIC_ACQUIRE)) {
+            *w = SPSR_EL2H;
+            *w = SPSR_EL1H;
+        }
+        __atomic_add_fetch(&t->counter, 1, __ATOMIC_ACQ_REL);
+    }
+}
+
+/* Turns the flipper off and waits until no write of it is in flight. */
+static bool flip_pause(struct kt_thread *f)
+{
+    __atomic_store_n(&flip_on, 0, __ATOMIC_RELEASE);
+    uint64_t c = __atomic_load_n(&f->counter, __ATOMIC_ACQUIRE);
+    return kt_spin_until_above(&f->counter, c + 1, 1000);
+}
+
+/* WRITE_REGS of a vCPU thread while another of our threads, on another
+ * core, changes the SPSR in our IPC buffer: each call sees one value, so
+ * it is refused (EL2h) or writes EL1h; never does a checked EL1h turn
+ * into a stored EL2h (the kernel reads the message once). */
+static void case_write_regs_race(void)
+{
+    if (kt.core_count == 1)
+        return; /* needs the flipper on another core */
+    uint64_t t = kt_alloc(CV_OBJ_TCB, 0), v = kt_alloc(CV_OBJ_VCPU, 0);
+    KT_NONZERO(t && v);
+    KT_OK(cv_invoke(t, CV_OP_TCB_BIND_VCPU, &v, 1, NULL, 0));
+    KT_THREAD(f, h_flip, KT_MAIN_PRIO, 0);
+    KT_OK(cv_tcb_set_affinity(f->tcb, 1));
+    flip_stop = 0;
+    flip_on = 0;
+    KT_OK(kt_thread_start(f));
+    unsigned stored = 0, refused = 0;
+    struct cv_user_regs in, out;
+    memset(&in, 0, sizeof(in));
+    in.pc = 0x40000000;
+    in.spsr = SPSR_EL1H;
+    for (unsigned i = 0; i < RACE_ROUNDS && !kt.case_failed; i++) {
+        __atomic_store_n(&flip_on, 1, __ATOMIC_RELEASE);
+        enum cv_err err = cv_tcb_write_regs(t, &in);
+        KT_TRUE(flip_pause(f), "the flipper stopped running");
+        if (err != CV_OK) {
+            KT_ERR(err, CV_E_INVALID_ARG);
+            refused++;
+            continue;
+        }
+        stored++;
+        KT_OK(cv_tcb_read_regs(t, &out));
+        KT_EQ(out.spsr, SPSR_EL1H);
+    }
+    __atomic_store_n(&flip_stop, 1, __ATOMIC_RELEASE);
+    KT_TRUE(kt_wait_flag(&f->done, 1000), "the flipper did not stop");
+    KT_TRUE(stored > 0 && refused > 0, "%u stored, %u refused: the flipper did not race", stored,
+            refused);
 }
 
 static void case_write_regs_short(void)
@@ -345,6 +417,7 @@ void kt_tcb_tests(void)
     kt_run("tcb.self_busy", case_self_busy);
     kt_run("tcb.regs_roundtrip", case_regs_roundtrip);
     kt_run("tcb.write_regs_short", case_write_regs_short);
+    kt_run("tcb.write_regs_race", case_write_regs_race);
     kt_run("tcb.resume_unconfigured", case_resume_unconfigured);
     kt_run("tcb.higher_priority_runs_first", case_higher_runs_first);
     kt_run("tcb.priority_order", case_priority_order);

@@ -40,7 +40,17 @@
 #define I_MSR_CNTV_CVAL_X2 0xd51be342u /* msr cntv_cval_el0, x2 */
 #define I_MOV_X2_1         0xd2800022u /* mov x2, #1 (ENABLE) */
 #define I_MSR_CNTV_CTL_X2  0xd51be322u /* msr cntv_ctl_el0, x2 */
+#define I_ADD_X2_268MS     0x917ffc42u /* add x2, x2, #0xfff, lsl #12: 268 ms */
 #define TIMER_INTID        27u
+#define I_MSR_TPIDRRO_X1   0xd51bd061u /* msr tpidrro_el0, x1 */
+#define I_MRS_X3_TPIDRRO   0xd53bd063u /* mrs x3, tpidrro_el0 */
+/* PAN (ARM ARM D19.2.110 ID_AA64MMFR1_EL1.PAN [23:20], C5.2.13 PAN) */
+#define I_MRS_X4_MMFR1 0xd5380724u /* mrs x4, id_aa64mmfr1_el1 */
+#define I_UBFX_X4_PAN  0xd3545c84u /* ubfx x4, x4, #20, #4 */
+#define I_CBZ_X4_FWD4  0xb4000084u /* cbz x4, .+16 */
+#define I_MSR_PAN_1    0xd500419fu /* msr pan, #1 */
+#define I_MRS_X3_PAN   0xd5384263u /* mrs x3, pan */
+#define PSTATE_PAN     (1ull << 22)
 /* FP/SIMD (ARM ARM C7.2 FMOV (general)) */
 #define I_FMOV_X4_D1 0x9e660024u /* fmov x4, d1 */
 #define I_FMOV_D0_X1 0x9e670020u /* fmov d0, x1 */
@@ -457,6 +467,74 @@ static void case_fpu(void)
     KT_EQ(kt_fp_mismatch(KT_FP_PATTERN + 100), KT_FP_REGS);
 }
 
+/* TPIDRRO_EL0, which EL0 can read, is the guest's: we (its VMM, native,
+ * on its core) read 0 during its exit, and it reads its value after. */
+static const uint32_t tpidrro_prog[] = {I_MSR_TPIDRRO_X1, I_HVC0, I_MRS_X3_TPIDRRO, I_HVC0};
+
+static void case_tpidrro(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], ours = 1;
+    unsigned core = 0;
+    const uint64_t secret = 0x5ec4e75ec4e7ull;
+    KT_NONZERO(guest_new(&g, tpidrro_prog, sizeof(tpidrro_prog) / sizeof(tpidrro_prog[0]), secret));
+    KT_OK(cv_tcb_get_core(KT_TCB, &core));
+    KT_OK(cv_tcb_set_affinity(g.tcb, core));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(ours));
+    KT_EQ(ours, 0);
+    reply(CV_FAULT_RESUME);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[2 + 3], secret);
+}
+
+/* PSTATE bits the guest sets at EL1 survive an exit: PAN, set before an
+ * hvc, is still set after it. Needs a CPU with PAN (-cpu max: the test
+ * system.kernel_tests.cpu_max); without, the guest skips to its last hvc
+ * with x4 = 0. */
+static const uint32_t pan_prog[] = {I_MRS_X4_MMFR1, I_UBFX_X4_PAN, I_CBZ_X4_FWD4, I_MSR_PAN_1,
+                                    I_HVC0,         I_MRS_X3_PAN,  I_HVC0};
+
+static void case_pstate_kept(void)
+{
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    KT_NONZERO(guest_new(&g, pan_prog, sizeof(pan_prog) / sizeof(pan_prog[0]), 0));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    if (m[2 + 4] == 0)
+        return; /* no PAN on this CPU */
+    reply(CV_FAULT_RESUME);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[2 + 3] & PSTATE_PAN, PSTATE_PAN);
+}
+
+/* Unbinding a vCPU that waits in WFI suspends its thread, and the other
+ * vCPUs waiting stay on the kernel's WFI list: b's WFI still ends at its
+ * timer after a (unbound while in WFI) is suspended. */
+static const uint32_t wfi_prog[] = {I_WFI, I_HVC0};
+static const uint32_t timer_late_prog[] = {I_MRS_X2_CNTVCT, I_ADD_X2_268MS,    I_MSR_CNTV_CVAL_X2,
+                                           I_MOV_X2_1,      I_MSR_CNTV_CTL_X2, I_WFI,
+                                           I_HVC0};
+
+static void case_unbind_in_wfi(void)
+{
+    struct guest a, b;
+    uint64_t m[CV_VMEXIT_MSG_LEN], arg[2] = {TIMER_INTID, 0xa0}, none = 0;
+    KT_NONZERO(guest_new(&a, wfi_prog, sizeof(wfi_prog) / sizeof(wfi_prog[0]), 0));
+    KT_NONZERO(
+        guest_new(&b, timer_late_prog, sizeof(timer_late_prog) / sizeof(timer_late_prog[0]), 0));
+    KT_OK(cv_invoke(b.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
+    KT_OK(cv_tcb_resume(a.tcb));
+    kt_spin_ms(5); /* a waits: no timer, no interrupt */
+    KT_OK(cv_tcb_resume(b.tcb));
+    kt_spin_ms(20); /* b waits, its timer 268 ms away */
+    KT_OK(cv_invoke(a.tcb, CV_OP_TCB_BIND_VCPU, &none, 1, NULL, 0));
+    KT_OK(cv_tcb_suspend(a.tcb));
+    KT_EQ(next_exit(&b, m), CV_FAULT_VM_HVC);
+}
+
 /* CV_MAP_PAGES: a 2 MiB frame as 512 pages of the level-3 table there. */
 static void case_map_pages(void)
 {
@@ -496,5 +574,8 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.vtimer_busy", case_vtimer_busy);
     kt_run("vcpu.vtimer_args", case_vtimer_args);
     kt_run("vcpu.fpu", case_fpu);
+    kt_run("vcpu.tpidrro", case_tpidrro);
+    kt_run("vcpu.pstate_kept", case_pstate_kept);
+    kt_run("vcpu.unbind_in_wfi", case_unbind_in_wfi);
     kt_run("vspace.map_pages", case_map_pages);
 }

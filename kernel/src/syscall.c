@@ -30,11 +30,17 @@
 #define ESR_WNR        BIT(6)
 #define DEBUG_PUTS_MAX 4096u
 
-/* The invocation in progress (the kernel lock makes one at a time). */
+/*
+ * The invocation in progress (the kernel lock makes one at a time). Its
+ * message is copied here once, before any of it is checked: the caller's
+ * IPC buffer is user memory that another of its threads, on another core,
+ * can change between a check and a second read.
+ */
 static struct {
     struct tcb *t;
     uint32_t len;
     uint32_t out_len;
+    uint64_t mr[CV_MSG_MAX];
 } inv;
 
 uint64_t tcb_get_mr(struct tcb *t, uint32_t i)
@@ -58,7 +64,7 @@ void tcb_set_mr(struct tcb *t, uint32_t i, uint64_t v)
 
 uint64_t inv_mr(uint32_t i)
 {
-    return i < inv.len ? tcb_get_mr(inv.t, i) : 0;
+    return i < inv.len ? inv.mr[i] : 0;
 }
 
 void inv_set_mr(uint32_t i, uint64_t v)
@@ -121,6 +127,8 @@ static void kernel_invocation(struct tcb *t, struct cte *slot)
     inv.len = (uint32_t)CV_MSG_LEN(info);
     if (inv.len > CV_MSG_MAX)
         inv.len = CV_MSG_MAX;
+    for (uint32_t i = 0; i < inv.len; i++)
+        inv.mr[i] = tcb_get_mr(t, i);
     inv.out_len = 0;
     enum cv_err err = invoke_object(slot, CV_MSG_LABEL(info));
     if (this_core()->cur != t)

@@ -8,6 +8,8 @@
 #include <kernel/tcb.h>
 #include <kernel/vcpu.h>
 
+#define IPCBUF_RIGHTS (CV_RIGHT_READ | CV_RIGHT_WRITE)
+
 void tcb_init(struct tcb *t)
 {
     t->state = TS_INACTIVE;
@@ -89,6 +91,9 @@ static enum cv_err tcb_configure(struct tcb *t)
         return CV_E_INVALID_ARG;
     if (ipcbuf && (ipcbuf->cap.flags & CAP_FLAG_DEVICE))
         return CV_E_INVALID_ARG;
+    /* The kernel writes replies into it: a read-only cap must not do. */
+    if (ipcbuf && (ipcbuf->cap.rights & IPCBUF_RIGHTS) != IPCBUF_RIGHTS)
+        return CV_E_NO_RIGHTS;
     if (fault_ep && !(fault_ep->cap.rights & CV_RIGHT_WRITE))
         return CV_E_NO_RIGHTS;
     if (t == inv_thread())
@@ -166,7 +171,7 @@ static enum cv_err tcb_write_regs(struct tcb *t)
     uint64_t *r = (uint64_t *)&t->regs;
     for (uint32_t i = 0; i < CV_USER_REGS_WORDS; i++)
         r[i] = inv_mr(i);
-    t->regs.spsr &= t->vcpu ? 0xf00003cfull : 0xf0000000ull;
+    t->regs.spsr &= t->vcpu ? VCPU_SPSR_BITS : 0xf0000000ull;
     return CV_OK;
 }
 

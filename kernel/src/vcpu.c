@@ -68,7 +68,13 @@ void vcpu_unbind(struct tcb *t)
     if (!v)
         return;
     core_wait_thread_out(t);
-    vcpu_wfi_cancel(t);
+    /* A vCPU waiting for an interrupt can no longer get one: the thread is
+     * suspended (else it stayed blocked with no way out, and off the WFI
+     * list, where a later cancel would have cut the list). */
+    if (t->state == TS_BLOCKED_WFI) {
+        vcpu_wfi_cancel(t);
+        t->state = TS_INACTIVE;
+    }
     v->tcb = NULL;
     t->vcpu = NULL;
     t->regs.spsr = 0; /* back to a plain EL0 thread */
@@ -438,7 +444,7 @@ void vcpu_wfi_cancel(struct tcb *t)
         return;
     if (t->wfi_prev)
         t->wfi_prev->wfi_next = t->wfi_next;
-    else
+    else if (wfi_head == t)
         wfi_head = t->wfi_next;
     if (t->wfi_next)
         t->wfi_next->wfi_prev = t->wfi_prev;

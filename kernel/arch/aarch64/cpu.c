@@ -4,12 +4,15 @@
 #include <arch/boot.h>
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
+#include <kernel/vcpu.h>
 
 _Static_assert(__builtin_offsetof(struct arch_regs, x[30]) == ARCH_REGS_X30, "x30");
 _Static_assert(__builtin_offsetof(struct arch_regs, sp) == ARCH_REGS_SP, "sp");
 _Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "pc");
 _Static_assert(__builtin_offsetof(struct arch_regs, spsr) == ARCH_REGS_SPSR, "spsr");
 _Static_assert(__builtin_offsetof(struct arch_regs, tpidr) == ARCH_REGS_TPIDR, "tpidr");
+/* the return path keeps what the kernel keeps, but M[3] and M[1] */
+_Static_assert((ARCH_SPSR_GUEST_MASK | 0xaull) == VCPU_SPSR_BITS, "guest SPSR bits");
 _Static_assert(sizeof(struct arch_regs) == ARCH_REGS_SIZE, "arch_regs size");
 _Static_assert(ARCH_MAX_CORES == PLAT_MAX_CORES, "core count");
 

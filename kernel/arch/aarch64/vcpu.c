@@ -187,7 +187,6 @@ static void restore_el1_context(const uint64_t *r)
     WR(contextidr_el1, r[CV_VCPU_CONTEXTIDR]);
     WR(vbar_el1, r[CV_VCPU_VBAR]);
     WR(tpidr_el1, r[CV_VCPU_TPIDR_EL1]);
-    WR(tpidrro_el0, r[CV_VCPU_TPIDRRO_EL0]);
     WR(sp_el1, r[CV_VCPU_SP_EL1]);
     WR(elr_el1, r[CV_VCPU_ELR_EL1]);
     WR(spsr_el1, r[CV_VCPU_SPSR_EL1]);
@@ -205,6 +204,7 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
     if (!el1_live)
         restore_el1_context(r);
     WR(sctlr_el1, r[CV_VCPU_SCTLR]);
+    WR(tpidrro_el0, r[CV_VCPU_TPIDRRO_EL0]); /* native mode clears it */
     WR(cpacr_el1, r[CV_VCPU_CPACR]);
     WR(cntkctl_el1, r[CV_VCPU_CNTKCTL]);
     WR_CHANGED(cntvoff_el2, r[CV_VCPU_CNTVOFF]);
@@ -262,6 +262,8 @@ void arch_enter_native_mode(void)
         WR(sctlr_el1, NATIVE_SCTLR_EL1);
     WR(cpacr_el1, NATIVE_CPACR);
     WR(cntkctl_el1, NATIVE_CNTKCTL);
+    /* EL0 can read it: a native thread must not see the guest's value. */
+    WR(tpidrro_el0, 0);
     /* The guest's timer runs on: if it fires here, its interrupt is turned
      * off until the guest runs again (vcpu.c vcpu_handle_irq). Native
      * threads read the virtual count unshifted. */

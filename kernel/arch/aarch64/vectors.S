@@ -173,7 +173,8 @@ arch_return_to_user:
  * void arch_return_to_guest(struct arch_regs *r)   (noreturn)
  * The same for a thread bound to a vCPU: it may return to EL1 (h or t) or
  * EL0 with its own D/A/I/F; AArch64 only. The kernel checked r->spsr when
- * it was written (tcb WRITE_REGS); the mask keeps M[4] (AArch32) clear.
+ * it was written (tcb WRITE_REGS); the mask and the M[0] fix below keep
+ * even an unchecked value at EL0t, EL1t or EL1h (asm.h).
  */
     .global arch_return_to_guest
     .type arch_return_to_guest, %function
@@ -186,6 +187,8 @@ return_common:
     bl stack_top
     ldp x1, x2, [x0, #ARCH_REGS_PC]
     and x2, x2, x3
+    and x4, x2, x2, lsr #2      /* bit 0: M[0] & M[2], SP_ELx only at EL1 */
+    bfi x2, x4, #0, #1
     msr elr_el2, x1
     msr spsr_el2, x2
     ldp x30, x1, [x0, #ARCH_REGS_X30]
