@@ -273,14 +273,25 @@ static void untyped_add_range(uint64_t start, uint64_t end, bool device)
     }
 }
 
-/* Device memory for user level: the low 1 GiB of MMIO except the kernel's. */
+/* Below the lowest RAM bank and the 1 GiB line: device memory. */
+static uint64_t device_top(void)
+{
+    uint64_t top = 1ull << 30;
+    for (uint32_t i = 0; i < plat.mem_count; i++)
+        if (plat.mem_base[i].v < top)
+            top = plat.mem_base[i].v;
+    return top;
+}
+
+/* Device memory for user level: the low 1 GiB of MMIO except the kernel's
+ * (and never RAM, wherever the device tree puts its banks). */
 static void device_untyped(void)
 {
     struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + 0x10000},
                                  {plat.gicc.v, plat.gicc.v + 0x10000},
                                  {plat.gich.v, plat.gich.v + 0x10000},
                                  {plat.uart.v, plat.uart.v + 0x1000}};
-    uint64_t at = 0, top = plat.mem_base[0].v < (1ull << 30) ? plat.mem_base[0].v : 1ull << 30;
+    uint64_t at = 0, top = device_top();
     while (at < top) {
         uint64_t next = top;
         bool skipped = false;
