@@ -60,6 +60,7 @@ bool vdev_create(struct vm *vm)
     return err == CV_OK;
 }
 
+#define ESR_WNR          (1ull << 6) /* data abort ISS: a write (ARM ARM D17.2.40) */
 #define UART_CR          0x030u
 #define UART_CR_FIRMWARE 0x301u /* UARTEN | TXE | RXE */
 
@@ -203,18 +204,25 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
         {IPA(FDTGEN_GICD_BASE), VGIC_DIST_FRAME, vdev_gicd, &ctx, "gicd"},
         {IPA(FDTGEN_UART_BASE), PL011_MMIO_SIZE, vdev_uart, &ctx, "pl011"},
     };
+    static const size_t n_regions = sizeof(regions) / sizeof(regions[0]);
     ctx.vm = vm;
     ctx.vcpu = m->vcpu;
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
-    struct mmio_access acc;
+    struct mmio_access acc = {0};
     enum mmio_result r = mmio_decode(&ex, &acc);
+    if (r == MMIO_UNDECODABLE && !mmio_region_at(regions, n_regions, IPA(ex.ipa))) {
+        /* no device there: the VM's unbacked-access decides, as for any
+         * access (a load pair, a SIMD load from user space via /dev/mem) */
+        acc.write = (ex.esr & ESR_WNR) != 0;
+        return vdev_unbacked(vm, m, &acc);
+    }
     if (r != MMIO_OK)
         return exits_stop(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
                           (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
                           (unsigned long long)ex.esr);
-    r = mmio_dispatch(regions, sizeof(regions) / sizeof(regions[0]), &acc, NULL);
+    r = mmio_dispatch(regions, n_regions, &acc, NULL);
     if (r == MMIO_UNBACKED)
         return vdev_unbacked(vm, m, &acc);
     return exits_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);

@@ -169,6 +169,10 @@ static void attack_unbacked(void)
     expect_abort("read past RAM end, abort EC", RAM_END, 0);
     expect_abort("read top of IPA space, abort EC", IPA_TOP, 0);
     expect_abort("read beyond IPA space, abort EC", IPA_BEYOND, 0);
+    /* no syndrome (ISV 0) but no device there either: an abort too */
+    attacker_esr = 0;
+    attacker_ldp(UNBACKED + 0x200);
+    report("load pair below RAM, abort EC", ESR_EC(attacker_esr), EC_DABT_CUR);
 }
 
 /**

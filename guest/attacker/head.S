@@ -99,7 +99,8 @@ attacker_hvc_imm:
 
 /*
  * void attacker_ldp(addr): a load pair from addr. A data abort on it has no
- * instruction syndrome (ISV 0): the VMM cannot emulate it.
+ * instruction syndrome (ISV 0): the VMM cannot emulate it, so at a device
+ * the VM stops; where nothing is, the guest gets an abort like any access.
  */
     .globl  attacker_ldp
 attacker_ldp:

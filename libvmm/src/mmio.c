@@ -81,6 +81,14 @@ static bool region_holds(const struct mmio_region *r, uint64_t ipa, unsigned wid
 }
 
 /** First matching region runs the access. */
+const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t n, ipa_t ipa)
+{
+    for (size_t i = 0; i < n; i++)
+        if (region_holds(&table[i], ipa.v, 1))
+            return &table[i];
+    return NULL;
+}
+
 enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
                                const struct mmio_region **hit)
 {

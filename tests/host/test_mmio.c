@@ -115,6 +115,13 @@ static void test_dispatch(void)
     a.width = 4;
     CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_OK);
     CHECK_EQ(mmio_dispatch(regions, 0, &a, NULL), MMIO_UNBACKED);
+
+    CHECK(mmio_region_at(regions, 3, IPA(0x08000000)) == &regions[0]);
+    CHECK(mmio_region_at(regions, 3, IPA(0x0800ffff)) == &regions[0]);
+    CHECK(mmio_region_at(regions, 3, IPA(0x08010000)) == NULL);
+    CHECK(mmio_region_at(regions, 3, IPA(0x07ffffff)) == NULL);
+    CHECK(mmio_region_at(regions, 3, IPA(0xffffffffffffffffull)) == &regions[2]);
+    CHECK(mmio_region_at(regions, 0, IPA(0x08000000)) == NULL);
 }
 
 int main(void)

@@ -76,4 +76,10 @@ struct mmio_region {
 enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
                                const struct mmio_region **hit);
 
+/**
+ * The region of `table` holding the byte at `ipa`, or NULL: where an access
+ * that cannot be decoded (no width) was going.
+ */
+const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t n, ipa_t ipa);
+
 #endif /* VMM_MMIO_H */
