@@ -11,6 +11,14 @@
 #include "vdev.h"
 
 #define VMPIDR_RES1 (1ull << 31)
+/*
+ * A VCPU object's size (kernel VCPU_BITS). Each vCPU makes its objects from
+ * an untyped of this size into one slot: a reset deletes the old object,
+ * which leaves the untyped without children, so the next one reuses the
+ * memory and the slot (from the VMM's own untyped, each reset would cost
+ * both for good: a guest looping on SYSTEM_RESET ran the VMM out).
+ */
+#define VCPU_OBJ_BITS 12u
 
 /** Reports a failed step of vCPU i; always false. */
 static bool vcpu_fail(const struct vm *vm, unsigned i, const char *what, enum cv_err err)
@@ -33,8 +41,8 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
 {
     enum cv_err err;
     struct vm_vcpu *c = &vm->vcpu[i];
-    c->vcpu = cv_self_retype(CV_OBJ_VCPU, 0, &err);
-    if (!c->vcpu)
+    err = cv_untyped_retype(c->vcpu_ut, CV_OBJ_VCPU, 0, 0, c->vcpu, 1);
+    if (err != CV_OK)
         return vcpu_fail(vm, i, "VCPU object", err);
     uint64_t args[2] = {0, CV_VCPU_REG_COUNT};
     if (!vm->have_sysreg_reset) {
@@ -85,8 +93,12 @@ bool vcpu_create(struct vm *vm, unsigned i)
     if (!c->tcb)
         return vcpu_fail(vm, i, "TCB", err);
     c->fault_ep = cv_self_slot();
-    if (!c->fault_ep)
-        return vcpu_fail(vm, i, "fault endpoint slot", CV_E_RANGE);
+    c->vcpu = cv_self_slot();
+    if (!c->fault_ep || !c->vcpu)
+        return vcpu_fail(vm, i, "fault endpoint and VCPU slots", CV_E_RANGE);
+    c->vcpu_ut = cv_self_retype(CV_OBJ_UNTYPED, VCPU_OBJ_BITS, &err);
+    if (!c->vcpu_ut)
+        return vcpu_fail(vm, i, "untyped for VCPU objects", err);
     err = cv_cnode_mint(CV_COMP_SLOT_CNODE, c->fault_ep, 0, vm->ep, CV_RIGHT_WRITE, i + 1u);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "fault endpoint", err);
@@ -107,7 +119,9 @@ bool vcpu_renew(struct vm *vm, unsigned i)
     enum cv_err err = cv_invoke(c->tcb, CV_OP_TCB_BIND_VCPU, &none, 1, NULL, 0);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "unbinding", err);
-    (void)cv_cnode_delete(CV_COMP_SLOT_CNODE, c->vcpu);
+    err = cv_cnode_delete(CV_COMP_SLOT_CNODE, c->vcpu);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "deleting the VCPU object", err);
     return vcpu_new_object(vm, i);
 }
 

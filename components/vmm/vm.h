@@ -28,7 +28,8 @@
 /** Which of the VMM's own threads a vCPU is, and what it is doing. */
 struct vm_vcpu {
     uint64_t tcb;       /* cptr of the thread that runs the vCPU */
-    uint64_t vcpu;      /* cptr of its VCPU object */
+    uint64_t vcpu;      /* cptr of its VCPU object (a fixed slot) */
+    uint64_t vcpu_ut;   /* cptr of the untyped it is made from, its only child */
     uint64_t fault_ep;  /* cptr of the badged fault endpoint it calls */
     bool running;       /* resumed and not suspended by us */
     unsigned lr_count;  /* list registers the kernel offers it */

@@ -4,8 +4,9 @@
  * to its VMM: firmware calls with unknown function IDs over HVC and SMC, an
  * HVC with a reserved immediate, bad PSCI arguments, reads and writes of
  * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
- * every width over the whole GIC distributor and the UART, and last an
- * access the VMM cannot decode (a load pair, ISV 0). Each outcome is
+ * every width over the whole GIC distributor and the UART, then a loop of
+ * SYSTEM_RESETs (a guest stuck rebooting), and last an access the VMM
+ * cannot decode (a load pair, ISV 0). Each outcome is
  * printed on the emulated PL011; tests/system/CMakeLists.txt (system.vm_hostile.el1)
  * checks the lines and that the rest of the system keeps running.
  */
@@ -28,6 +29,13 @@
 #define PSCI_AFFINITY_INFO  0xc4000004ull
 #define PSCI_E_INVALID      0xfffffffffffffffeull /* -2 INVALID_PARAMETERS */
 #define PSCI_E_ALREADY_ON   0xfffffffffffffffcull /* -4 ALREADY_ON */
+
+#define PSCI_SYSTEM_RESET 0x84000009ull
+/* Kept across SYSTEM_RESET in RAM the VMM leaves alone (no image there):
+ * [0] magic, [1] resets so far, [2] wrong answers of the first boot. */
+#define RESET_STATE  0x40800000ul
+#define RESET_MAGIC  0x7265736574ull /* "reset" */
+#define RESET_ROUNDS 4500u           /* more than the VMM's 4,096 slots */
 
 #define ESR_EC(esr) ((esr) >> 26)
 #define EC_DABT_CUR 0x25u /* data abort taken without a change of level */
@@ -220,17 +228,37 @@ static void attack_uart(void)
     report("uart junk done, ID unchanged:", read32(UART_DR + UART_PID0) == 0x11, 1);
 }
 
+/** One more SYSTEM_RESET of the loop; returns only if the VMM refused it. */
+static void reset_again(volatile uint64_t *st)
+{
+    st[1]++;
+    (void)attacker_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+    put_str("attacker: unexpected: SYSTEM_RESET returned\n");
+}
+
 void attacker_main(void)
 {
-    put_str("attacker: at EL1, attacking the VMM\n");
-    attack_firmware();
-    attack_psci();
-    attack_unbacked();
-    attack_gicd();
-    attack_uart();
-    put_str("attacker: ");
-    put_hex(attacker_failures);
+    volatile uint64_t *st = (volatile uint64_t *)RESET_STATE;
+    if (st[0] != RESET_MAGIC) { /* the first boot */
+        put_str("attacker: at EL1, attacking the VMM\n");
+        attack_firmware();
+        attack_psci();
+        attack_unbacked();
+        attack_gicd();
+        attack_uart();
+        st[0] = RESET_MAGIC;
+        st[1] = 0;
+        st[2] = attacker_failures;
+        put_str("attacker: now SYSTEM_RESET, again and again\n");
+    }
+    if (st[1] < RESET_ROUNDS)
+        reset_again(st);
+    put_str("attacker: booted after ");
+    put_hex(st[1]);
+    put_str(" resets\nattacker: ");
+    put_hex(st[2]);
     put_str(" wrong answers; last: a load pair from the distributor (no syndrome)\n");
+    st[0] = 0;
     attacker_ldp(GICD_BASE);
     put_str("attacker: the load pair returned\n");
 }
