@@ -157,7 +157,19 @@ static unsigned lowest_bit(unsigned x)
  * exits: one pass over the flags, the banked and shared arrays walked
  * directly (deliverable()'s checks, in the order that rejects most early).
  */
-bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
+/** INTIDs vgic_deliver passes over: the kernel refused them (busy). */
+struct vgic_skip {
+    uint64_t bits[VGIC_MAX_IRQS / 64];
+};
+
+static bool skipped(const struct vgic_skip *s, unsigned id)
+{
+    return s && (s->bits[id / 64] >> (id % 64)) & 1u;
+}
+
+/** vgic_next_pending without the INTIDs in `skip` (may be NULL). */
+static bool next_pending(const struct vgic *v, unsigned vcpu, const struct vgic_skip *skip,
+                         struct vgic_lr *out)
 {
     unsigned best = VGIC_MAX_IRQS;
     unsigned best_prio = 0x100;
@@ -170,7 +182,7 @@ bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
             id < VGIC_NR_PRIVATE ? &priv[id] : &v->spi[id - VGIC_NR_PRIVATE];
         if ((irq->flags & (VGIC_IRQ_ENABLED | VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE)) !=
                 VGIC_IRQ_ENABLED ||
-            irq->priority >= best_prio)
+            irq->priority >= best_prio || skipped(skip, id))
             continue;
         if (deliverable(v, vcpu, id)) {
             best = id;
@@ -186,6 +198,11 @@ bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
     out->group1 = (irq->flags & VGIC_IRQ_GROUP1) != 0;
     out->level = best >= VGIC_NR_SGIS && !(irq->flags & VGIC_IRQ_EDGE);
     return true;
+}
+
+bool vgic_next_pending(const struct vgic *v, unsigned vcpu, struct vgic_lr *out)
+{
+    return next_pending(v, vcpu, NULL, out);
 }
 
 /** Mask of the LRs of `c` that are usable and empty. */
@@ -221,22 +238,37 @@ static void commit_lr(struct vgic *v, unsigned vcpu, unsigned lr, const struct v
     c->lr_intid[lr] = e->intid;
 }
 
-/** Fills free LRs in priority order; stops on the first busy/error. */
+/*
+ * Fills free LRs in priority order. An interrupt the kernel refuses as busy
+ * (it holds that INTID itself, e.g. the timer in its own LR) stays pending
+ * and the next ones go on; after VGIC_BUSY_MAX refusals the kernel is taken
+ * to have no LR free. Stops on the first other error.
+ */
+#define VGIC_BUSY_MAX 4u
+
 int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
 {
     int count = 0;
+    unsigned busy = 0;
+    struct vgic_skip skip = {{0}};
     struct vgic_lr e;
 
     if (vcpu >= v->vcpu_count)
         return 0;
     for (;;) {
         uint64_t avail = free_lrs(&v->vcpu[vcpu]);
-        if (!avail || !vgic_next_pending(v, vcpu, &e))
+        if (!avail || !next_pending(v, vcpu, &skip, &e))
             return count;
         unsigned lr = (unsigned)__builtin_ctzll(avail);
         int rc = inj->inject(inj->ctx, vcpu, lr, &e);
-        if (rc != 0)
-            return rc < 0 ? rc : count;
+        if (rc < 0)
+            return rc;
+        if (rc != 0) {
+            if (++busy == VGIC_BUSY_MAX)
+                return count;
+            skip.bits[e.intid / 64] |= 1ull << (e.intid % 64);
+            continue;
+        }
         commit_lr(v, vcpu, lr, &e);
         count++;
     }

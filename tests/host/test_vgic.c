@@ -30,14 +30,19 @@ struct lr_log {
     unsigned lr[64];
     unsigned vcpu[64];
     unsigned count;
-    int fail_with; /* 0: accept */
+    int fail_with;       /* 0: accept */
+    unsigned busy_intid; /* 0: none; else this INTID is refused as busy */
+    unsigned calls;
 };
 
 static int record(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
 {
     struct lr_log *l = ctx;
+    l->calls++;
     if (l->fail_with)
         return l->fail_with;
+    if (l->busy_intid && e->intid == l->busy_intid)
+        return VGIC_INJECT_BUSY;
     l->e[l->count] = *e;
     l->lr[l->count] = lr;
     l->vcpu[l->count] = vcpu;
@@ -352,6 +357,43 @@ static void test_gating(void)
     CHECK_EQ(vgic_lrs_freed(&vg, 0, ~0ull, NULL), 0); /* only our LR is freed */
 }
 
+/* The kernel refusing one INTID (it holds the timer's in its own LR) does
+ * not hold back the others; it stays pending and goes in once accepted. */
+static void test_busy_intid_skipped(void)
+{
+    struct lr_log l = {0};
+    struct vgic_injector inj = {record, &l};
+    setup(1, 64);
+    wr(0, 0x000, 4, 1);
+    wr(0, 0x100, 4, (1u << 27) | (1u << 20)); /* enable PPIs 27 and 20 */
+    wr(0, 0x104, 4, 1u << 8);                 /* and SPI 40 */
+    wr(0, 0x414, 4, 0x80u);                   /* PPI 20: priority 0x80 */
+    wr(0, 0x428, 4, 0x80u);                   /* SPI 40: 0x80 */
+    wr(0, 0x418, 4, 0x10u << 24);             /* PPI 27: 0x10, the highest */
+    CHECK_EQ(vgic_raise_irq(&vg, 0, 27), VGIC_OK);
+    CHECK_EQ(vgic_raise_irq(&vg, 0, 20), VGIC_OK);
+    CHECK_EQ(vgic_raise_irq(&vg, 0, 40), VGIC_OK);
+    l.busy_intid = 27;
+    CHECK_EQ(vgic_deliver(&vg, 0, &inj), 2);
+    CHECK_EQ(l.count, 2);
+    CHECK(l.e[0].intid != 27 && l.e[1].intid != 27);
+    CHECK_EQ(rd(0, 0x200, 4) & (1u << 27), 1u << 27); /* still pending */
+    l.busy_intid = 0;
+    CHECK_EQ(vgic_deliver(&vg, 0, &inj), 1);
+    CHECK_EQ(l.e[2].intid, 27);
+    /* a kernel with no LR at all: a few refusals, then it stops asking */
+    setup(1, 64);
+    wr(0, 0x000, 4, 1);
+    wr(0, 0x104, 4, 0xffu); /* SPIs 32..39 */
+    for (unsigned id = 32; id < 40; id++)
+        CHECK_EQ(vgic_raise_irq(&vg, 0, id), VGIC_OK);
+    l.count = l.calls = 0;
+    l.fail_with = VGIC_INJECT_BUSY;
+    CHECK_EQ(vgic_deliver(&vg, 0, &inj), 0);
+    CHECK_EQ(l.calls, 4);
+    CHECK_EQ(rd(0, 0x204, 4) & 0xffu, 0xffu);
+}
+
 /** Every offset, width and direction on every vCPU: defined result, no crash. */
 static void test_exhaustive(void)
 {
@@ -390,6 +432,7 @@ int main(void)
     test_level_repending();
     test_edge_and_ppi();
     test_gating();
+    test_busy_intid_skipped();
     test_exhaustive();
     return test_done("test_vgic");
 }
