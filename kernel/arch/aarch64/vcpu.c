@@ -65,7 +65,12 @@ static volatile uint32_t *gich(uint32_t off)
 #define PFR0_HIDDEN                                                                                \
     (ID_FIELD(24) /* GIC */ | ID_FIELD(32) /* SVE */ | ID_FIELD(40) /* MPAM */ |                   \
      ID_FIELD(44) /* AMU */)
-#define PFR1_KEPT (ID_FIELD(0) /* BT */ | ID_FIELD(4) /* SSBS */)
+/* EL0 and EL1 are AArch64 only (value 1): the guest's EL1 is by HCR_EL2.RW,
+ * and an AArch32 EL0 program would come back from an exit as AArch64 (the
+ * guest SPSR the kernel keeps has no AArch32 state: T, IT, GE, M[4]). */
+#define PFR0_EL0_EL1      (ID_FIELD(0) | ID_FIELD(4))
+#define PFR0_AARCH64_ONLY 0x11ull
+#define PFR1_KEPT         (ID_FIELD(0) /* BT */ | ID_FIELD(4) /* SSBS */)
 #define ISAR1_HIDDEN                                                                               \
     (ID_FIELD(4) /* APA */ | ID_FIELD(8) /* API */ | ID_FIELD(24) /* GPA */ |                      \
      ID_FIELD(28) /* GPI */)
@@ -113,7 +118,7 @@ bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)
         break;
     }
     if (crm == 4 && op2 == 0)
-        v &= ~PFR0_HIDDEN;
+        v = (v & ~(PFR0_HIDDEN | PFR0_EL0_EL1)) | PFR0_AARCH64_ONLY;
     else if (crm == 4 && op2 == 1)
         v &= PFR1_KEPT;
     else if (crm == 6 && op2 == 1)
