@@ -416,7 +416,9 @@ void kernel_main(paddr_t dtb)
     core_start_local(0);
     for (uint32_t i = 0; i < plat.mem_count; i++)
         free_ram_add(plat.mem_base[i].v, plat.mem_base[i].v + plat.mem_size[i]);
-    free_ram_reserve((uint64_t)__kernel_start, (uint64_t)__kernel_end);
+    /* and the RAM below the kernel: firmware may keep data there, and the
+     * DTB's memory reservations are not read yet */
+    free_ram_reserve(plat.mem_base[0].v, (uint64_t)__kernel_end);
     free_ram_reserve(dtb.v, dtb.v + plat.dtb_size);
     struct tcb *root = make_root();
     start_secondaries();
