@@ -18,7 +18,8 @@ static struct exit_result fw_return(int64_t ret)
 /** CPU_ON: the target starts at entry with x0 = context (PSCI DEN 0022D 5.6). */
 static struct exit_result fw_cpu_start(struct vm *vm, const struct psci_action *a)
 {
-    if (!vcpu_start(vm, a->target, a->entry, a->context)) {
+    bool fresh = !vm->vcpu[a->target].used || vcpu_refresh(vm, a->target);
+    if (!fresh || !vcpu_start(vm, a->target, a->entry, a->context)) {
         psci_vcpu_stopped(&vm->psci, a->target);
         return fw_return(PSCI_E_INTERNAL_FAILURE);
     }

@@ -68,6 +68,7 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     err = vdev_posted_set(vm, i); /* console bytes need no exit each */
     if (err != CV_OK)
         return vcpu_fail(vm, i, "posted writes", err);
+    c->used = false;
     return true;
 }
 
@@ -143,6 +144,16 @@ bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0)
     if (err != CV_OK)
         return vcpu_fail(vm, i, "resume", err);
     c->running = true;
+    c->used = true;
+    return true;
+}
+
+bool vcpu_refresh(struct vm *vm, unsigned i)
+{
+    vdev_take_posted(vm, i);
+    if (!vcpu_renew(vm, i))
+        return false;
+    (void)vgic_lrs_freed(&vm->vgic, i, ~0ull, NULL);
     return true;
 }
 

@@ -29,6 +29,14 @@ bool vcpu_renew(struct vm *vm, unsigned i);
 /** Starts vCPU i at pc with x0 (x1..x30 zero), EL1 state as after reset. */
 bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0);
 
+/**
+ * vCPU i, stopped (PSCI CPU_OFF), before it starts again: its console bytes
+ * taken, a fresh VCPU object (empty list registers, timer and posted
+ * state), and what the vGIC had in its list registers let go. A CPU that
+ * powers on has no interrupt active from before.
+ */
+bool vcpu_refresh(struct vm *vm, unsigned i);
+
 /** Suspends vCPU i if it runs. */
 void vcpu_suspend(struct vm *vm, unsigned i);
 

@@ -32,6 +32,7 @@ struct vm_vcpu {
     uint64_t vcpu_ut;   /* cptr of the untyped it is made from, its only child */
     uint64_t fault_ep;  /* cptr of the badged fault endpoint it calls */
     bool running;       /* resumed and not suspended by us */
+    bool used;          /* started since its VCPU object was made */
     unsigned lr_count;  /* list registers the kernel offers it */
     uint64_t vtimer[2]; /* CV_OP_VCPU_SET_VTIMER's INTID and priority, as last set */
     uint32_t steady_cr; /* UARTCR as the kernel was last told (vdev_posted_set) */

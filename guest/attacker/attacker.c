@@ -2,7 +2,8 @@
  * attacker: a hostile guest kernel. It runs at EL1 (the MMU off) where a
  * Linux program cannot, and does what a compromised guest kernel could do
  * to its VMM: firmware calls with unknown function IDs over HVC and SMC, an
- * HVC with a reserved immediate, bad PSCI arguments, reads and writes of
+ * HVC with a reserved immediate, bad PSCI arguments, CPU_OFF of its second
+ * vCPU with an interrupt active and CPU_ON again, reads and writes of
  * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
  * every width over the whole GIC distributor and the UART, then a loop of
  * SYSTEM_RESETs (a guest stuck rebooting), and last an access the VMM
@@ -31,6 +32,20 @@
 #define PSCI_E_ALREADY_ON   0xfffffffffffffffcull /* -4 ALREADY_ON */
 
 #define PSCI_SYSTEM_RESET 0x84000009ull
+#define PSCI_CPU_OFF      0x84000002ull
+#define PSCI_AFF_OFF      1u
+/* GICv2 (spec 4.3, 4.4): the distributor the VMM emulates, the CPU
+ * interface the hardware's virtual one (GICV) at the guest's GICC */
+#define GICC_BASE     0x08010000ul
+#define GICC_CTLR     0x000ul
+#define GICC_PMR      0x004ul
+#define GICC_IAR      0x00cul
+#define GICD_CTLR     0x000ul
+#define GICD_ISENABLE 0x100ul
+#define GICD_SGIR     0xf00ul
+#define GIC_SPURIOUS  1023u
+#define SGI_ID        1u
+#define WAIT_TICKS    (1ull << 27) /* about 2 s at 62.5 MHz */
 /* Kept across SYSTEM_RESET in RAM the VMM leaves alone (no image there):
  * [0] magic, [1] resets so far, [2] wrong answers of the first boot. */
 #define RESET_STATE  0x40800000ul
@@ -45,6 +60,8 @@ uint64_t attacker_smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 uint64_t attacker_hvc_imm(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 void attacker_ldp(uint64_t addr);
 void attacker_main(void);
+void attacker_secondary(void);
+void attacker_secondary_main(void);
 void attacker_unexpected(uint64_t esr);
 
 /* ESR_EL1 of the last synchronous exception (head.S writes it). */
@@ -228,6 +245,65 @@ static void attack_uart(void)
     report("uart junk done, ID unchanged:", read32(UART_DR + UART_PID0) == 0x11, 1);
 }
 
+/*
+ * CPU_OFF with an interrupt active, then CPU_ON (PSCI 5.5, 5.6): the CPU
+ * that comes back has nothing active from before and takes the same SGI
+ * again. vCPU 1 acknowledges SGI 1 (active, never EOIed) and powers off;
+ * twice. Before the VMM renewed a vCPU at CPU_ON, the second SGI stayed
+ * in the old list register and never came.
+ */
+static uint8_t secondary_stack[4096] __attribute__((aligned(16)));
+static volatile uint32_t secondary_ready, secondary_iar;
+
+static uint64_t ticks(void)
+{
+    uint64_t t;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t));
+    return t;
+}
+
+/** Waits until *flag is non-zero, at most WAIT_TICKS; its value then. */
+static uint32_t wait_flag(volatile uint32_t *flag)
+{
+    uint64_t end = ticks() + WAIT_TICKS;
+    while (*flag == 0 && ticks() < end)
+        ;
+    return *flag;
+}
+
+void attacker_secondary_main(void)
+{
+    write32(GICD_BASE + GICD_ISENABLE, 1u << SGI_ID); /* banked: this CPU's */
+    write32(GICC_BASE + GICC_PMR, 0xff);
+    write32(GICC_BASE + GICC_CTLR, 1);
+    secondary_ready = 1;
+    uint32_t iar = GIC_SPURIOUS;
+    uint64_t end = ticks() + WAIT_TICKS;
+    while ((iar & 0x3ffu) == GIC_SPURIOUS && ticks() < end)
+        iar = read32(GICC_BASE + GICC_IAR);
+    secondary_iar = iar | 0x80000000u; /* seen, even if spurious */
+    (void)attacker_hvc(PSCI_CPU_OFF, 0, 0, 0);
+}
+
+static void attack_cpu_off_on(void)
+{
+    write32(GICD_BASE + GICD_CTLR, 1);
+    for (unsigned round = 0; round < 2; round++) {
+        secondary_ready = secondary_iar = 0;
+        report("psci CPU_ON cpu 1 ->",
+               attacker_hvc(PSCI_CPU_ON, 1, (uint64_t)(uintptr_t)attacker_secondary,
+                            (uint64_t)(uintptr_t)(secondary_stack + sizeof(secondary_stack))),
+               0);
+        report("cpu 1 up:", wait_flag(&secondary_ready), 1);
+        write32(GICD_BASE + GICD_SGIR, (1u << (16 + 1)) | SGI_ID); /* to CPU 1 */
+        report("cpu 1 took SGI 1:", wait_flag(&secondary_iar) & 0x3ffu, SGI_ID);
+        uint64_t end = ticks() + WAIT_TICKS;
+        while (attacker_hvc(PSCI_AFFINITY_INFO, 1, 0, 0) != PSCI_AFF_OFF && ticks() < end)
+            ;
+        report("cpu 1 off:", attacker_hvc(PSCI_AFFINITY_INFO, 1, 0, 0), PSCI_AFF_OFF);
+    }
+}
+
 /** One more SYSTEM_RESET of the loop; returns only if the VMM refused it. */
 static void reset_again(volatile uint64_t *st)
 {
@@ -243,6 +319,7 @@ void attacker_main(void)
         put_str("attacker: at EL1, attacking the VMM\n");
         attack_firmware();
         attack_psci();
+        attack_cpu_off_on();
         attack_unbacked();
         attack_gicd();
         attack_uart();

@@ -78,8 +78,22 @@ attacker_vectors:
     vector  attacker_other
     .endr
 
-/* uint64_t attacker_hvc(x0..x3): HVC #0, x0 back. */
+/*
+ * vCPU 1's entry (PSCI CPU_ON; x0 = context = the top of its stack): the
+ * same vectors, no BSS clearing (vCPU 0 did it), then C.
+ */
     .text
+    .globl  attacker_secondary
+attacker_secondary:
+    adr     x1, attacker_vectors
+    msr     vbar_el1, x1
+    isb
+    mov     sp, x0
+    bl      attacker_secondary_main
+5:  wfi
+    b       5b
+
+/* uint64_t attacker_hvc(x0..x3): HVC #0, x0 back. */
     .globl  attacker_hvc
 attacker_hvc:
     hvc     #0
