@@ -394,6 +394,21 @@ static void start_secondaries(void)
 }
 
 /*
+ * Where the kernel's reservation starts: the base of the RAM bank it is in,
+ * so the RAM below it stays reserved too (firmware may keep data there,
+ * and the DTB's memory reservations are not read yet), whatever order the
+ * DTB lists its banks in. Only the kernel itself if no bank holds it.
+ */
+static uint64_t kernel_bank_base(void)
+{
+    uint64_t k = (uint64_t)(uintptr_t)__kernel_start;
+    for (uint32_t i = 0; i < plat.mem_count; i++)
+        if (plat.mem_base[i].v <= k && k - plat.mem_base[i].v < plat.mem_size[i])
+            return plat.mem_base[i].v;
+    return k;
+}
+
+/*
  * Where the DTB is when the boot path passed none (x0 = 0). QEMU enters an
  * ELF image (our default, see docs/build.md) that way and puts the DTB at
  * the base of RAM instead, where it fits below our link address.
@@ -416,9 +431,7 @@ void kernel_main(paddr_t dtb)
     core_start_local(0);
     for (uint32_t i = 0; i < plat.mem_count; i++)
         free_ram_add(plat.mem_base[i].v, plat.mem_base[i].v + plat.mem_size[i]);
-    /* and the RAM below the kernel: firmware may keep data there, and the
-     * DTB's memory reservations are not read yet */
-    free_ram_reserve(plat.mem_base[0].v, (uint64_t)__kernel_end);
+    free_ram_reserve(kernel_bank_base(), (uint64_t)__kernel_end);
     free_ram_reserve(dtb.v, dtb.v + plat.dtb_size);
     struct tcb *root = make_root();
     start_secondaries();

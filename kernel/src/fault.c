@@ -56,13 +56,13 @@ static bool fault_emulated_read(struct tcb *t, uint64_t value)
         uint64_t esr = m[1], rt = (esr >> 5) & 31u;
         if ((esr & 1u) && rt < 31)
             t->regs.x[rt] = value;
-        t->regs.pc += 4;
+        arch_regs_skip(&t->regs);
         return true;
     }
     if (t->fault_label == CV_FAULT_VM_HVC || t->fault_label == CV_FAULT_VM_SMC) {
         t->regs.x[0] = value; /* firmware call result; hvc's pc is past it */
         if (t->fault_label == CV_FAULT_VM_SMC)
-            t->regs.pc += 4;
+            arch_regs_skip(&t->regs);
         return true;
     }
     if (t->fault_label != CV_FAULT_VM_DATA_ABORT || !m[CV_VMEXIT_DA_ISV]) {
@@ -81,7 +81,7 @@ static bool fault_emulated_read(struct tcb *t, uint64_t value)
     uint64_t rt = m[CV_VMEXIT_DA_REG];
     if (!m[CV_VMEXIT_DA_WRITE] && rt < 31)
         t->regs.x[rt] = value;
-    t->regs.pc += 4;
+    arch_regs_skip(&t->regs);
     return true;
 }
 
@@ -91,7 +91,7 @@ void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0)
     case CV_FAULT_RESUME:
         break;
     case CV_FAULT_SKIP:
-        t->regs.pc += 4;
+        arch_regs_skip(&t->regs);
         break;
     case CV_FAULT_SET_PC:
         t->regs.pc = mr0;

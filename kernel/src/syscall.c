@@ -277,7 +277,7 @@ void syscall_sync_exception(void)
         fpu_trap(t);
         break;
     case EC_WFX: /* an EL0 thread waiting for "an event": give the core away */
-        t->regs.pc += 4;
+        arch_regs_skip(&t->regs);
         sched_yield();
         break;
     case EC_DABT_LOWER:

@@ -247,7 +247,7 @@ bool vcpu_posted_fast(struct tcb *t)
     uint64_t ipa = arch_guest_fault_ipa(esr);
     uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
     if (posted_record(v, ipa, sas, value) || steady_write(v, ipa, sas, value)) {
-        t->regs.pc += 4;
+        arch_regs_skip(&t->regs);
         return true;
     }
     /* for exit_data_abort, next in this kernel entry: every write the
@@ -374,7 +374,7 @@ static bool exit_id_reg(struct tcb *t, uint64_t esr, uint32_t rt)
         return false;
     if (rt != 31)
         t->regs.x[rt] = v;
-    t->regs.pc += 4;
+    arch_regs_skip(&t->regs);
     return true;
 }
 
@@ -415,7 +415,7 @@ static void exit_wfx(struct tcb *t, uint64_t esr)
         posted_exit(t);
         return;
     }
-    t->regs.pc += 4;
+    arch_regs_skip(&t->regs);
     if ((esr & 1u) || vcpu_irq_pending(v)) { /* WFE, or work waiting */
         sched_yield();
         return;

@@ -23,6 +23,18 @@ struct arch_regs {
     uint64_t pad;
 };
 
+/**
+ * Steps over the (A64) instruction at pc, as the CPU would have: PSTATE's
+ * branch type (SPSR.BTYPE, bits 11:10) becomes 0, as after any instruction
+ * that is not a branch; a stale one could raise a Branch Target exception
+ * at the next instruction on a guarded page.
+ */
+static inline void arch_regs_skip(struct arch_regs *r)
+{
+    r->pc += 4;
+    r->spsr &= ~(3ull << 10);
+}
+
 /** Platform facts taken from the DTB at boot (kernel/src/fdt.c fills it). */
 #define PLAT_MAX_CORES 8
 #define PLAT_MAX_MEM   4
