@@ -166,6 +166,9 @@ static void case_write_regs_race(void)
     in.spsr = SPSR_EL1H;
     for (unsigned i = 0; i < RACE_ROUNDS && !kt.case_failed; i++) {
         __atomic_store_n(&flip_on, 1, __ATOMIC_RELEASE);
+        /* the flipper is flipping now (QEMU may have left its core idle) */
+        uint64_t c = __atomic_load_n(&f->counter, __ATOMIC_ACQUIRE);
+        KT_TRUE(kt_spin_until_above(&f->counter, c + 1, 1000), "the flipper stopped running");
         enum cv_err err = cv_tcb_write_regs(t, &in);
         KT_TRUE(flip_pause(f), "the flipper stopped running");
         if (err != CV_OK) {

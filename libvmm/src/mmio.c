@@ -80,7 +80,6 @@ static bool region_holds(const struct mmio_region *r, uint64_t ipa, unsigned wid
     return off < r->size && width <= r->size - off;
 }
 
-/** First matching region runs the access. */
 const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t n, ipa_t ipa)
 {
     for (size_t i = 0; i < n; i++)
@@ -89,6 +88,7 @@ const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t
     return NULL;
 }
 
+/** First matching region runs the access. */
 enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
                                const struct mmio_region **hit)
 {

@@ -152,11 +152,6 @@ static unsigned lowest_bit(unsigned x)
     return (unsigned)__builtin_ctz(x);
 }
 
-/**
- * Highest priority first, then lowest INTID (spec 3.3). Runs after most
- * exits: one pass over the flags, the banked and shared arrays walked
- * directly (deliverable()'s checks, in the order that rejects most early).
- */
 /** INTIDs vgic_deliver passes over: the kernel refused them (busy). */
 struct vgic_skip {
     uint64_t bits[VGIC_MAX_IRQS / 64];
@@ -167,7 +162,12 @@ static bool skipped(const struct vgic_skip *s, unsigned id)
     return s && (s->bits[id / 64] >> (id % 64)) & 1u;
 }
 
-/** vgic_next_pending without the INTIDs in `skip` (may be NULL). */
+/**
+ * vgic_next_pending without the INTIDs in `skip` (may be NULL). Highest
+ * priority first, then lowest INTID (spec 3.3). Runs after most exits: one
+ * pass over the flags, the banked and shared arrays walked directly
+ * (deliverable()'s checks, in the order that rejects most early).
+ */
 static bool next_pending(const struct vgic *v, unsigned vcpu, const struct vgic_skip *skip,
                          struct vgic_lr *out)
 {
