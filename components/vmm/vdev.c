@@ -60,7 +60,6 @@ bool vdev_create(struct vm *vm)
     return err == CV_OK;
 }
 
-#define ESR_WNR          (1ull << 6) /* data abort ISS: a write (ARM ARM D17.2.40) */
 #define UART_CR          0x030u
 #define UART_CR_FIRMWARE 0x301u /* UARTEN | TXE | RXE */
 
@@ -212,12 +211,10 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
     struct mmio_access acc = {0};
     enum mmio_result r = mmio_decode(&ex, &acc);
-    if (r == MMIO_UNDECODABLE && !mmio_region_at(regions, n_regions, IPA(ex.ipa))) {
-        /* no device there: the VM's unbacked-access decides, as for any
-         * access (a load pair, a SIMD load from user space via /dev/mem) */
-        acc.write = (ex.esr & ESR_WNR) != 0;
+    /* no device where an undecodable access went: the VM's unbacked-access
+     * decides, as for any access (a load pair, a SIMD load via /dev/mem) */
+    if (r == MMIO_UNDECODABLE && !mmio_region_at(regions, n_regions, acc.ipa))
         return vdev_unbacked(vm, m, &acc);
-    }
     if (r != MMIO_OK)
         return exits_stop(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
                           (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,

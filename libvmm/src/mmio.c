@@ -43,11 +43,13 @@ enum mmio_result mmio_decode(const struct mmio_exit *exit, struct mmio_access *o
     uint64_t esr = exit->esr;
     enum mmio_result res = check_esr(esr);
 
-    if (res != MMIO_OK)
+    if (res == MMIO_NOT_DATA_ABORT)
         return res;
     out->ipa = IPA(exit->ipa);
-    out->width = 1u << ESR_ISS_SAS(esr);
     out->write = (esr & ESR_ISS_WNR) != 0;
+    if (res != MMIO_OK)
+        return res;
+    out->width = 1u << ESR_ISS_SAS(esr);
     out->reg = (unsigned)ESR_ISS_SRT(esr);
     out->sign_extend = (esr & ESR_ISS_SSE) != 0;
     out->sf = (esr & ESR_ISS_SF) != 0;

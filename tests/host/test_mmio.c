@@ -43,9 +43,14 @@ static void test_decode(void)
 static void test_decode_errors(void)
 {
     struct mmio_access a;
-    struct mmio_exit e = {esr(2, false, 0, false, false) & ~ISV, 0, 0};
+    struct mmio_exit e = {esr(2, false, 0, false, false) & ~ISV, 0x0a000200, 0};
 
     CHECK_EQ(mmio_decode(&e, &a), MMIO_UNDECODABLE);
+    CHECK_EQ(a.ipa.v, 0x0a000200); /* where and which way, for the unbacked report */
+    CHECK(!a.write);
+    e.esr = esr(2, false, 0, false, true) & ~ISV;
+    CHECK_EQ(mmio_decode(&e, &a), MMIO_UNDECODABLE);
+    CHECK(a.write);
     e.esr = (esr(2, false, 0, false, false) & ~(0x3full << 26)) | (0x20ull << 26);
     CHECK_EQ(mmio_decode(&e, &a), MMIO_NOT_DATA_ABORT);
     e.esr = esr(2, false, 0, false, false) | (1ull << 7);

@@ -45,7 +45,11 @@ struct mmio_access {
     bool sf;          /* ISS.SF: Rt is a 64-bit register */
 };
 
-/** Decodes `exit` into `out` (ARM ARM D17.2.37, ISS for EC 0x24). */
+/**
+ * Decodes `exit` into `out` (ARM ARM D17.2.37, ISS for EC 0x24). A data
+ * abort it cannot emulate (ISV 0, a table walk, cache maintenance) still
+ * gets out->ipa and out->write: where it went and in which direction.
+ */
 enum mmio_result mmio_decode(const struct mmio_exit *exit, struct mmio_access *out);
 
 /** The value a load leaves in Rt for device data `raw` (SSE / SF rules). */
