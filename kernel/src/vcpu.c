@@ -71,10 +71,8 @@ void vcpu_unbind(struct tcb *t)
     /* A vCPU waiting for an interrupt can no longer get one: the thread is
      * suspended (else it stayed blocked with no way out, and off the WFI
      * list, where a later cancel would have cut the list). */
-    if (t->state == TS_BLOCKED_WFI) {
-        vcpu_wfi_cancel(t);
-        t->state = TS_INACTIVE;
-    }
+    if (t->state == TS_BLOCKED_WFI)
+        tcb_suspend(t); /* its ipc_cancel takes it off the WFI list */
     v->tcb = NULL;
     t->vcpu = NULL;
     t->regs.spsr = 0; /* back to a plain EL0 thread */
