@@ -238,6 +238,13 @@ bool kt_spin_until_above(volatile uint64_t *counter, uint64_t above, uint64_t ms
     return true;
 }
 
+void kt_yield_ms(uint64_t ms)
+{
+    uint64_t end = kt_now() + kt_ticks_ms(ms);
+    while (kt_now() < end)
+        cv_yield();
+}
+
 bool kt_wait_flag(volatile int *flag, uint64_t ms)
 {
     uint64_t end = kt_now() + kt_ticks_ms(ms);

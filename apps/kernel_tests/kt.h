@@ -181,6 +181,8 @@ uint64_t kt_now(void);
 uint64_t kt_ticks_ms(uint64_t ms);
 /** Spin for ms milliseconds (preemptible: equal priorities share the core). */
 void kt_spin_ms(uint64_t ms);
+/** Gives the core away for ms: threads of our priority run meanwhile. */
+void kt_yield_ms(uint64_t ms);
 /** Wait (spinning with yield) until *flag != 0; false after ms. */
 bool kt_wait_flag(volatile int *flag, uint64_t ms);
 /**

@@ -518,14 +518,6 @@ static const uint32_t timer_late_prog[] = {I_MRS_X2_CNTVCT, I_ADD_X2_268MS,    I
                                            I_MOV_X2_1,      I_MSR_CNTV_CTL_X2, I_WFI,
                                            I_HVC0};
 
-/** Gives the core away for ms: vCPU threads of our priority run meanwhile. */
-static void yield_ms(uint64_t ms)
-{
-    uint64_t end = kt_now() + kt_ticks_ms(ms);
-    while (kt_now() < end)
-        cv_yield();
-}
-
 static void case_unbind_in_wfi(void)
 {
     struct guest a, b;
@@ -535,9 +527,9 @@ static void case_unbind_in_wfi(void)
         guest_new(&b, timer_late_prog, sizeof(timer_late_prog) / sizeof(timer_late_prog[0]), 0));
     KT_OK(cv_invoke(b.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
     KT_OK(cv_tcb_resume(a.tcb));
-    yield_ms(5); /* a runs into its WFI: no timer, no interrupt */
+    kt_yield_ms(5); /* a runs into its WFI: no timer, no interrupt */
     KT_OK(cv_tcb_resume(b.tcb));
-    yield_ms(20); /* b runs into its WFI, its timer 268 ms away */
+    kt_yield_ms(20); /* b runs into its WFI, its timer 268 ms away */
     KT_OK(cv_invoke(a.tcb, CV_OP_TCB_BIND_VCPU, &none, 1, NULL, 0));
     KT_OK(cv_tcb_suspend(a.tcb));
     KT_EQ(next_exit(&b, m), CV_FAULT_VM_HVC);
