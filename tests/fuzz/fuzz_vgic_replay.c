@@ -7,16 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "test_rng.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rnd(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
+    return test_rng(&rng_state);
 }
 
 /** Mostly register offsets the distributor implements, some anything. */

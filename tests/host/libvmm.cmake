@@ -1,5 +1,5 @@
-# Host unit tests of libvmm's portable core (vGIC, Image, device tree, MMIO,
-# PL011, PSCI) and the vGIC fuzz target. Included from
+# Host unit tests of libvmm's portable core (vGIC, Image, gunzip, device tree,
+# MMIO, PL011, PSCI) and the vGIC and gunzip fuzz targets. Included from
 # tests/host/CMakeLists.txt; needs cv_host_test() from cmake/host.cmake.
 set(CV_LIBVMM_DIR ${CMAKE_CURRENT_LIST_DIR}/../../libvmm)
 set(CV_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR}/../fuzz)
@@ -27,14 +27,8 @@ add_test(NAME host.test_fdtgen_dtc
   COMMAND test_fdtgen ${CV_DTC} ${CMAKE_CURRENT_BINARY_DIR}/test_fdtgen.dtb)
 set_tests_properties(host.test_fdtgen_dtc PROPERTIES LABELS host TIMEOUT 60)
 
-# The fuzz harness replaying a deterministic pseudo-random corpus: always built.
-add_executable(fuzz_vgic_replay ${CV_FUZZ_DIR}/fuzz_vgic.c ${CV_FUZZ_DIR}/fuzz_vgic_replay.c
-  ${CV_LIBVMM_DIR}/src/vgic.c ${CV_LIBVMM_DIR}/src/vgic_dist.c)
-target_include_directories(fuzz_vgic_replay PRIVATE ${CV_LIBVMM_DIR}/include)
-target_compile_options(fuzz_vgic_replay PRIVATE ${CV_SAN_FLAGS} -g)
-target_link_options(fuzz_vgic_replay PRIVATE ${CV_SAN_FLAGS})
-add_test(NAME host.fuzz_vgic_replay COMMAND fuzz_vgic_replay 3000)
-set_tests_properties(host.fuzz_vgic_replay PROPERTIES LABELS host TIMEOUT 300)
+cv_vmm_test(test_gunzip gunzip.c)
+target_link_libraries(test_gunzip PRIVATE z)
 
 # The libFuzzer build needs clang's -fsanitize=fuzzer (Debian: clang +
 # libclang-rt-dev). The host compiler may be gcc, so clang is run directly,
@@ -52,23 +46,52 @@ if(CV_CLANG)
     set(CV_FUZZ_OK TRUE)
   endif()
 endif()
-if(CV_FUZZ_OK)
-  set(fuzz_srcs ${CV_FUZZ_DIR}/fuzz_vgic.c ${CV_LIBVMM_DIR}/src/vgic.c
-    ${CV_LIBVMM_DIR}/src/vgic_dist.c)
-  add_custom_command(OUTPUT fuzz_vgic
+if(NOT CV_FUZZ_OK)
+  message(STATUS "clang -fsanitize=fuzzer unavailable: fuzz.* not registered "
+                 "(host.fuzz_*_replay still run the harnesses)")
+endif()
+
+# cv_vmm_fuzz(NAME SOURCES <libvmm/src files> [HEADERS <libvmm files>] [LIBS <libs>]):
+# tests/fuzz/fuzz_NAME.c with the libvmm sources, built twice. fuzz_NAME_replay
+# adds tests/fuzz/fuzz_NAME_replay.c (a deterministic pseudo-random corpus;
+# LIBS are its own) and always runs (ctest host.fuzz_NAME_replay); with clang's
+# libFuzzer, fuzz_NAME (target fuzz_NAME_bin) runs for a minute (ctest fuzz.NAME).
+function(cv_vmm_fuzz name)
+  cmake_parse_arguments(PARSE_ARGV 1 F "" "" "SOURCES;HEADERS;LIBS")
+  set(srcs ${CV_FUZZ_DIR}/fuzz_${name}.c)
+  foreach(s ${F_SOURCES})
+    list(APPEND srcs ${CV_LIBVMM_DIR}/src/${s})
+  endforeach()
+  set(deps ${srcs})
+  foreach(h ${F_HEADERS})
+    list(APPEND deps ${CV_LIBVMM_DIR}/${h})
+  endforeach()
+
+  add_executable(fuzz_${name}_replay ${srcs} ${CV_FUZZ_DIR}/fuzz_${name}_replay.c)
+  target_include_directories(fuzz_${name}_replay PRIVATE ${CV_LIBVMM_DIR}/include)
+  target_compile_options(fuzz_${name}_replay PRIVATE ${CV_SAN_FLAGS} -g)
+  target_link_options(fuzz_${name}_replay PRIVATE ${CV_SAN_FLAGS})
+  target_link_libraries(fuzz_${name}_replay PRIVATE ${F_LIBS})
+  add_test(NAME host.fuzz_${name}_replay COMMAND fuzz_${name}_replay 3000)
+  set_tests_properties(host.fuzz_${name}_replay PROPERTIES LABELS host TIMEOUT 300)
+  if(NOT CV_FUZZ_OK)
+    return()
+  endif()
+
+  add_custom_command(OUTPUT fuzz_${name}
     COMMAND ${CV_CLANG} -std=c11 -g -O1 -Wall -Wextra -Werror
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-            -I${CV_LIBVMM_DIR}/include ${fuzz_srcs} -o fuzz_vgic
-    DEPENDS ${fuzz_srcs} ${CV_LIBVMM_DIR}/include/vmm/vgic.h ${CV_LIBVMM_DIR}/src/vgic_internal.h
-    COMMENT "clang -fsanitize=fuzzer fuzz_vgic")
-  add_custom_target(fuzz_vgic_bin ALL DEPENDS fuzz_vgic)
-  add_test(NAME fuzz.vgic
-    COMMAND ${CMAKE_CURRENT_BINARY_DIR}/fuzz_vgic -runs=200000 -max_total_time=60 -max_len=4096
-            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_vgic_corpus
+            -I${CV_LIBVMM_DIR}/include ${srcs} -o fuzz_${name}
+    DEPENDS ${deps}
+    COMMENT "clang -fsanitize=fuzzer fuzz_${name}")
+  add_custom_target(fuzz_${name}_bin ALL DEPENDS fuzz_${name})
+  add_test(NAME fuzz.${name}
+    COMMAND ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name} -runs=200000 -max_total_time=60
+            -max_len=4096 ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
-  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_vgic_corpus)
-  set_tests_properties(fuzz.vgic PROPERTIES LABELS fuzz TIMEOUT 180)
-else()
-  message(STATUS "clang -fsanitize=fuzzer unavailable: fuzz.vgic not registered "
-                 "(host.fuzz_vgic_replay still runs the harness)")
-endif()
+  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus)
+  set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT 180)
+endfunction()
+
+cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c HEADERS include/vmm/vgic.h src/vgic_internal.h)
+cv_vmm_fuzz(gunzip SOURCES gunzip.c HEADERS include/vmm/gunzip.h LIBS z)
