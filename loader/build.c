@@ -13,9 +13,10 @@
 #include "build.h"
 #include "elf.h"
 
-#define PAGE      CV_PAGE_SIZE
-#define RIGHTS_RW (CV_RIGHT_READ | CV_RIGHT_WRITE)
-#define REGION    (1ull << CV_LARGE_PAGE_BITS) /* FILE mappings: 2 MiB aligned */
+#define PAGE       CV_PAGE_SIZE
+#define RIGHTS_RW  (CV_RIGHT_READ | CV_RIGHT_WRITE)
+#define RIGHTS_RWX (RIGHTS_RW | CV_RIGHT_EXEC)  /* an owned file: its guest runs it */
+#define REGION     (1ull << CV_LARGE_PAGE_BITS) /* FILE mappings: 2 MiB aligned */
 
 /** Print a failed step; returns -1 so callers can `return check(...)`. */
 static int check(const char *who, const char *what, enum cv_err err)
@@ -175,6 +176,8 @@ static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t
 static int file_from_archive(struct build *b, const uint8_t *file, size_t len, struct build_obj *bo,
                              const char *who)
 {
+    /* an owned file's frames are its VM's RAM (docs/vmm.md, kernel in place) */
+    unsigned rights = bo->owned ? RIGHTS_RWX : CV_RIGHT_READ;
     const struct cv_bootinfo *bi = b->bi;
     uint64_t off = (uint64_t)(file - (const uint8_t *)b->archive), n = (len + REGION - 1) / REGION;
     if (!bi->archive_frame_count || off < bi->archive_frame_offset ||
@@ -189,7 +192,7 @@ static int file_from_archive(struct build *b, const uint8_t *file, size_t len, s
     for (uint64_t j = 0; j < n; j++)
         if (check(who, "share archive frames",
                   cv_cnode_copy(CV_ROOT_CNODE, bo->cptr + j, 0, bi->archive_frame_first + k + j,
-                                CV_RIGHT_READ)))
+                                rights)))
             return -1;
     bo->size = len;
     bo->large = n;
@@ -199,15 +202,31 @@ static int file_from_archive(struct build *b, const uint8_t *file, size_t len, s
 }
 
 /**
+ * Whether a writable FILE interface names object obj: that file is then
+ * its component's alone (spec.c checks), to be handed over as frame caps.
+ */
+static bool file_owned(const struct build *b, uint32_t obj)
+{
+    for (uint32_t i = 0; i < b->spec->hdr->iface_count; i++) {
+        const struct cv_spec_iface *f = &b->spec->iface[i];
+        if (f->kind == CV_SPEC_IF_FILE && f->object == obj && (f->rights & CV_RIGHT_WRITE))
+            return true;
+    }
+    return false;
+}
+
+/**
  * A FILE object: the archive's frames (file_from_archive), or else frames
  * holding a copy of archive entry o->name: 2 MiB
  * frames for every whole 2 MiB of it, 4 KiB frames for the rest (a
  * 27 MiB kernel Image is then 13 copies and mappings, not 6,900; each
- * mapping change costs TLB maintenance). The tail of the last frame stays
- * zero: retype hands out zeroed frames.
+ * mapping change costs TLB maintenance); an owned file (file_owned) is
+ * 2 MiB frames only, as its VM's RAM blocks are. The tail of the last
+ * frame stays zero: retype hands out zeroed frames.
  */
-static int create_file(struct build *b, const struct cv_spec_object *o, struct build_obj *bo)
+static int create_file(struct build *b, uint32_t i, struct build_obj *bo)
 {
+    const struct cv_spec_object *o = &b->spec->obj[i];
     const uint8_t *file;
     size_t len;
 
@@ -215,12 +234,13 @@ static int create_file(struct build *b, const struct cv_spec_object *o, struct b
         printf("loader: %s: error: file missing from the boot archive, or empty\n", o->name);
         return -1;
     }
+    bo->owned = file_owned(b, i);
     int shared = file_from_archive(b, file, len, bo, o->name);
     if (shared <= 0)
         return shared;
     bo->size = len;
-    bo->large = len / REGION;
-    bo->pages = bo->large + (len % REGION + PAGE - 1) / PAGE;
+    bo->large = bo->owned ? (len + REGION - 1) / REGION : len / REGION;
+    bo->pages = bo->owned ? bo->large : bo->large + (len % REGION + PAGE - 1) / PAGE;
     bo->cptr = alloc_slots(b->alloc, bo->pages);
     if (!bo->cptr)
         return check(o->name, "allocate file frames", CV_E_RANGE);
@@ -233,7 +253,8 @@ static int create_file(struct build *b, const struct cv_spec_object *o, struct b
     uint64_t off = 0;
     for (uint64_t j = 0; j < bo->pages; j++) {
         bool large = j < bo->large;
-        uint64_t n = large ? REGION : (len - off < PAGE ? len - off : PAGE);
+        uint64_t step = large ? REGION : PAGE;
+        uint64_t n = len - off < step ? len - off : step;
         if (fill_frame(b, bo->cptr + j, large, file + off, n, o->name))
             return -1;
         off += n;
@@ -264,7 +285,7 @@ static int create_object(struct build *b, uint32_t i)
         err = bo->cptr ? cv_irq_get(CV_ROOT_IRQ_CONTROL, o->irq, 0, bo->cptr) : CV_E_RANGE;
         break;
     case CV_SPEC_OBJ_FILE:
-        return create_file(b, o, bo);
+        return create_file(b, i, bo);
     default: /* devices: create_devices(), in address order */
         break;
     }
@@ -353,9 +374,30 @@ static int iface_map(struct build *b, struct build_comp *c, const char *who,
     return 0;
 }
 
-/** Map a FILE interface read-only at the component's next 2 MiB boundary. */
-static int iface_file(struct build *b, struct build_comp *c, const char *who,
-                      const struct cv_spec_iface *f, struct cv_comp_iface_info *out)
+/**
+ * A writable FILE interface (its VM's kernel run in place): the file's
+ * 2 MiB frame caps, read-write-execute, at c's slots from slot. Returns the slots
+ * used, or -1.
+ */
+static int64_t file_caps(struct build_comp *c, const char *who, const struct build_obj *bo,
+                         uint64_t slot, struct cv_comp_iface_info *out)
+{
+    for (uint64_t j = 0; j < bo->large; j++)
+        if (check(who, "copy file frame cap (cnode-radix too small?)",
+                  cv_cnode_copy(c->cnode, slot + j, 0, bo->cptr + j, RIGHTS_RWX)))
+            return -1;
+    out->cptr = (uint32_t)slot;
+    c->caps += (uint32_t)bo->large;
+    return (int64_t)bo->large;
+}
+
+/**
+ * Map a FILE interface read-only at the component's next 2 MiB boundary;
+ * a writable one's frame caps too, from slot. Returns the slots used, or -1.
+ */
+static int64_t iface_file(struct build *b, struct build_comp *c, const char *who,
+                          const struct cv_spec_iface *f, uint64_t slot,
+                          struct cv_comp_iface_info *out)
 {
     struct build_obj *bo = &b->obj[f->object];
     uint64_t vaddr = c->file_next ? c->file_next : CV_COMP_FILES_BASE;
@@ -373,7 +415,7 @@ static int iface_file(struct build *b, struct build_comp *c, const char *who,
     if (bo->in_archive)
         c->archive_frames += (uint32_t)bo->pages;
     c->file_next = (vaddr + bo->size + REGION - 1) & ~(REGION - 1);
-    return 0;
+    return (f->rights & CV_RIGHT_WRITE) ? file_caps(c, who, bo, slot, out) : 0;
 }
 
 /** Copy the frame caps of a dataport/device into c's slots from slot. */
@@ -452,8 +494,10 @@ static int build_ifaces(struct build *b, struct build_comp *c, const struct cv_s
             continue;
         }
         if (f->kind == CV_SPEC_IF_FILE) {
-            if (iface_file(b, c, sc->name, f, out))
+            int64_t used = iface_file(b, c, sc->name, f, slot, out);
+            if (used < 0)
                 return -1;
+            slot += (uint64_t)used;
             continue;
         }
         if (f->kind == CV_SPEC_IF_FRAMES) {
@@ -629,8 +673,7 @@ int build_component(struct build *b, uint32_t i)
     printf("loader: %s: %u frames, %u caps, core %u", sc->name, (unsigned)c->frames,
            (unsigned)c->caps, (unsigned)sc->affinity);
     if (c->archive_frames)
-        printf("; %u frames are the boot archive's (files, read-only)",
-               (unsigned)c->archive_frames);
+        printf("; %u frames are the boot archive's (files)", (unsigned)c->archive_frames);
     printf("\n");
     return 0;
 }

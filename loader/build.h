@@ -25,6 +25,7 @@ struct build_obj {
     uint64_t size;   /* FILE: bytes of the archive entry               */
     uint32_t users;  /* DATAPORT / DEVICE / FILE: ends mapped so far     */
     bool in_archive; /* FILE: its frames are the boot archive's own        */
+    bool owned;      /* FILE: one writable interface has it (2 MiB frames) */
 };
 
 /** Loader-side state of one component. */

@@ -185,6 +185,26 @@ static int check_frames(const struct spec *s, const struct cv_spec_component *c,
     return 0;
 }
 
+/**
+ * A FILE interface: read-only, or read-write when it is the only interface
+ * on its file (a VM's kernel run in place: the guest writes the frames).
+ */
+static int check_file(const struct spec *s, const struct cv_spec_iface *f, char *err, size_t errlen)
+{
+    if (f->rights != CV_RIGHT_READ && f->rights != (CV_RIGHT_READ | CV_RIGHT_WRITE))
+        return fail(err, errlen, "spec: file iface %s: rights %#x, not r or rw", f->name,
+                    (unsigned)f->rights);
+    if (!(f->rights & CV_RIGHT_WRITE))
+        return 0;
+    for (uint32_t i = 0; i < s->hdr->iface_count; i++)
+        if (&s->iface[i] != f && s->iface[i].kind == CV_SPEC_IF_FILE &&
+            s->iface[i].object == f->object)
+            return fail(err, errlen,
+                        "spec: file %s is writable in one component, shared with another",
+                        s->obj[f->object].name);
+    return 0;
+}
+
 /** One interface; comp is the component whose range holds it. */
 static int check_iface(const struct spec *s, const struct cv_spec_component *c, uint32_t i,
                        char *err, size_t errlen)
@@ -208,6 +228,8 @@ static int check_iface(const struct spec *s, const struct cv_spec_component *c, 
                     c->name, f->name, (unsigned)f->kind, s->obj[f->object].name);
     if (spec_iface_has_mapping(f->kind))
         return check_mapping(s, f, err, errlen);
+    if (f->kind == CV_SPEC_IF_FILE)
+        return check_file(s, f, err, errlen);
     if (f->kind != CV_SPEC_IF_IRQ)
         return 0;
     uint32_t n = f->ntfn_iface;
@@ -290,18 +312,21 @@ static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c
         return fail(err, errlen, "spec: %s: vm_index %u out of range", c->name,
                     (unsigned)c->vm_index);
     const struct cv_spec_vm *v = &s->vm[c->vm_index];
-    if (!has_file(s, c, v->kernel) || (v->initrd[0] && !has_file(s, c, v->initrd)))
-        return fail(err, errlen, "spec: %s: vm kernel %s / initrd %s not among its files", c->name,
-                    v->kernel, v->initrd);
+    if (!has_file(s, c, v->kernel) || (v->initrd[0] && !has_file(s, c, v->initrd)) ||
+        (v->kernel_gz[0] && !has_file(s, c, v->kernel_gz)))
+        return fail(err, errlen,
+                    "spec: %s: vm kernel %s / initrd %s / kernel_gz %s not among its files",
+                    c->name, v->kernel, v->initrd, v->kernel_gz);
     return 0;
 }
 
 /** One vm table entry on its own. */
 static int check_vm(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
 {
-    if (!name_ok(v->kernel, 1) || !name_ok(v->initrd, 0) ||
+    if (!name_ok(v->kernel, 1) || !name_ok(v->initrd, 0) || !name_ok(v->kernel_gz, 0) ||
         !memchr(v->bootargs, 0, sizeof(v->bootargs)))
-        return fail(err, errlen, "spec: vm %u: bad kernel, initrd or bootargs string", i);
+        return fail(err, errlen, "spec: vm %u: bad kernel, initrd, kernel_gz or bootargs string",
+                    i);
     if ((v->ram_base % VM_ALIGN) || v->ram_size == 0 || (v->ram_size % VM_ALIGN) ||
         v->ram_base + v->ram_size < v->ram_base)
         return fail(err, errlen, "spec: vm %u: ram %#llx+%#llx not 2 MiB aligned or wraps", i,

@@ -414,7 +414,7 @@ struct cv_bootinfo {
     uint64_t first_free_slot; /* first empty slot after the untypeds */
     uint64_t archive_vaddr;   /* boot archive, mapped read-only     */
     uint64_t archive_size;
-    /* Read-only 2 MiB frame caps over the archive: frame k at archive
+    /* 2 MiB frame caps (all rights) over the archive: frame k at archive
      * offset archive_frame_offset + k * 2 MiB, in slot
      * archive_frame_first + k (count 0 if its placement does not allow) */
     uint64_t archive_frame_first;

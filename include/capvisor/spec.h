@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  2u
+#define CV_SPEC_VERSION  3u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -36,7 +36,9 @@ enum cv_spec_iface_kind {
     CV_SPEC_IF_DATAPORT = 5,     /* mapping at vaddr (no cap)           */
     CV_SPEC_IF_DEVICE = 6,       /* device mapping at vaddr (no cap)    */
     CV_SPEC_IF_FILE = 8,         /* boot-archive file mapped read-only at
-                                  * vaddr, size bytes (no cap)             */
+                                  * vaddr, size bytes; if the interface is
+                                  * writable, also its 2 MiB frame caps at
+                                  * slots cptr.. (one per 2 MiB of size)  */
     CV_SPEC_IF_FRAMES = 9,       /* caps to a device/dataport object's 4 KiB
                                   * frames at slots cptr.. (not mapped)    */
     CV_SPEC_IF_CONSOLE = 10,     /* console input cap (CV_OBJ_CONSOLE)     */
@@ -62,8 +64,14 @@ struct cv_spec_header {
 
 /*
  * A virtual machine managed by a VMM component (the component's `vm`
- * node): its guest RAM, vCPUs and boot images. `kernel` and `initrd` name
- * FILE interfaces of the same component.
+ * node): its guest RAM, vCPUs and boot images. `kernel`, `initrd` and
+ * `kernel_gz` name FILE interfaces of the same component.
+ *
+ * With `kernel_gz` (a gzip of the kernel) the kernel's FILE interface is
+ * the VM's own, writable (CV_RIGHT_WRITE in its rights, no other interface
+ * on that object): the VMM runs the first boot on the file's frames in
+ * place instead of copying them, and a reset inflates `kernel_gz` over
+ * what the guest has made of them (docs/vmm.md, "Kernel in place").
  */
 #define CV_SPEC_BOOTARGS_MAX 256u
 struct cv_spec_vm {
@@ -72,7 +80,8 @@ struct cv_spec_vm {
     uint32_t vcpus;    /* 1..8 */
     uint32_t flags;    /* CV_SPEC_VM_* */
     char kernel[CV_SPEC_NAME_MAX];
-    char initrd[CV_SPEC_NAME_MAX]; /* "" = none */
+    char initrd[CV_SPEC_NAME_MAX];    /* "" = none */
+    char kernel_gz[CV_SPEC_NAME_MAX]; /* "" = none: resets copy `kernel` */
     char bootargs[CV_SPEC_BOOTARGS_MAX];
 };
 

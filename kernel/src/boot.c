@@ -311,11 +311,14 @@ static void device_untyped(void)
 }
 
 /*
- * Read-only frame caps over the archive's whole 2 MiB blocks, after the
- * untypeds: the loader maps large boot files (a guest's kernel) from
- * there instead of copying them into fresh frames. The archive is part of
- * the kernel image, never in an untyped: these caps are its only handles,
- * and they cannot be made writable (mint only removes rights).
+ * Frame caps over the archive's whole 2 MiB blocks, after the untypeds:
+ * the loader maps large boot files (a guest's kernel) from there instead
+ * of copying them into fresh frames. The archive is part of the kernel
+ * image, never in an untyped: these caps are its only handles. They have
+ * all rights because a VM's own kernel file becomes that guest's RAM (the
+ * loader hands it over read-write only when no one else has the file,
+ * and every shared file read-only); the kernel never reads the archive
+ * after it started the root.
  */
 static void archive_frames(void)
 {
@@ -326,7 +329,7 @@ static void archive_frames(void)
          pa + CV_ARCHIVE_LARGE_ALIGN <= end && slot + n < (1ull << ROOT_CNODE_RADIX);
          pa += CV_ARCHIVE_LARGE_ALIGN, n++) {
         struct cap c = {.type = CV_OBJ_FRAME_2M,
-                        .rights = CV_RIGHT_READ,
+                        .rights = CV_RIGHTS_ALL,
                         .size_bits = CV_LARGE_PAGE_BITS,
                         .obj = pa};
         cte_insert(&root_slots[slot + n], &c, NULL);

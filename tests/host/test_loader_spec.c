@@ -130,8 +130,8 @@ static void test_header(void)
     b.h.magic = 0;
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
-    b.h.version = 3;
-    CHECK_FAILS(parse(&b), err, "version 3");
+    b.h.version = CV_SPEC_VERSION + 1;
+    CHECK_FAILS(parse(&b), err, "version 4");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");
@@ -319,6 +319,8 @@ static void make_vm_blob(struct vm_blob *b)
     b->f[0] = iface("linux", CV_SPEC_IF_FILE, 0, 0, 0);
     b->f[1] = iface("gicv", CV_SPEC_IF_FRAMES, 1, 0, 0);
     b->f[2] = iface("initrd", CV_SPEC_IF_FILE, 2, 0, 0);
+    b->f[0].rights = CV_RIGHT_READ;
+    b->f[2].rights = CV_RIGHT_READ;
     b->vm[0].ram_base = 0x40000000;
     b->vm[0].ram_size = 0x20000000;
     b->vm[0].vcpus = 1;
@@ -350,6 +352,13 @@ static void test_vm_good(void)
     b.vm[0].flags = CV_SPEC_VM_ABORT_UNBACKED;
     CHECK(parse_vm(&b) == 0);
     b.o[1].kind = CV_SPEC_OBJ_DATAPORT; /* frames of a dataport */
+    CHECK(parse_vm(&b) == 0);
+    make_vm_blob(&b);
+    strcpy(b.o[2].name, "linux.gz"); /* kernel-gz: the kernel runs in place, writable */
+    strcpy(b.f[2].name, "linux.gz");
+    strcpy(b.vm[0].kernel_gz, "linux.gz");
+    b.vm[0].initrd[0] = '\0';
+    b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
     CHECK(parse_vm(&b) == 0);
     b.c[0].vm_index = CV_SPEC_NONE;
     b.h.vm_count = 0;
@@ -391,6 +400,22 @@ static void test_vm(void)
     make_vm_blob(&b);
     strcpy(b.vm[0].initrd, "gicv"); /* an iface, but not a FILE */
     CHECK_FAILS(parse_vm(&b), err, "not among its files");
+    make_vm_blob(&b);
+    strcpy(b.vm[0].kernel_gz, "linux.gz"); /* not a file of the component */
+    CHECK_FAILS(parse_vm(&b), err, "not among its files");
+    make_vm_blob(&b);
+    memset(b.vm[0].kernel_gz, 'g', sizeof(b.vm[0].kernel_gz));
+    CHECK_FAILS(parse_vm(&b), err, "bad kernel, initrd, kernel_gz");
+    make_vm_blob(&b);
+    b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_EXEC;
+    CHECK_FAILS(parse_vm(&b), err, "not r or rw");
+    make_vm_blob(&b);
+    b.f[0].rights = 0;
+    CHECK_FAILS(parse_vm(&b), err, "not r or rw");
+    make_vm_blob(&b);
+    b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE; /* writable, and ... */
+    b.f[2].object = 0;                              /* ... another iface has the file */
+    CHECK_FAILS(parse_vm(&b), err, "file linux is writable in one component, shared");
     make_vm_blob(&b);
     b.c[0].vm_index = 1;
     CHECK_FAILS(parse_vm(&b), err, "vm_index 1");

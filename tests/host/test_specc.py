@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 PROGRAMS = "hello_client,hello_server,tests"
-FILES = "linux,initrd"
+FILES = "linux,initrd,linux.gz"
 failures = []
 
 
@@ -139,10 +139,19 @@ GOOD = {
                       "paddr": "0x8040000", "size": "0x2000"},
         "vm[0]": {"ram_base": "0x40000000", "ram_size": "0x20000000",
                   "vcpus": "2", "flags": "0x0", "kernel": "linux",
-                  "initrd": "initrd", "bootargs": '"console=ttyAMA0'},
+                  "initrd": "initrd", "kernel_gz": "none",
+                  "bootargs": '"console=ttyAMA0'},
         "vm[1]": {"ram_base": "0x100000000", "ram_size": "0x200000",
                   "vcpus": "1", "flags": "0x1", "initrd": "none",
                   "bootargs": '""'},
+    },
+    "vm_gz.dts": {
+        "iface[0]": {"name": "linux", "kind": "file", "rights": "0x3"},
+        "iface[1]": {"name": "linux.gz", "kind": "file", "rights": "0x1"},
+        "iface[2]": {"name": "initrd", "kind": "file", "rights": "0x1"},
+        "iface[3]": {"name": "initrd", "kind": "file", "rights": "0x1"},
+        "vm[0]": {"kernel": "linux", "kernel_gz": "linux.gz",
+                  "initrd": "initrd"},
     },
     "include.dts": {
         "spec": {"app": "include"},
@@ -175,9 +184,9 @@ def check_binary(specc, tmp, good_dir):
         return fail("binary", r.stderr)
     blob = open(out, "rb").read()
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
-    # component 112, object 56, iface 64, vm 344 bytes.
+    # component 112, object 56, iface 64, vm 376 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 2, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 3, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))

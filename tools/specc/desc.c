@@ -313,7 +313,7 @@ int desc_load(struct desc *d, const struct dtsrc *src, const struct desc_program
     if (desc_components(d, src, comps, programs, files) || desc_fault_handlers(d))
         return -1;
     conns = fdt_subnode_offset(src->dtb, 0, "connections");
-    if (conns < 0)
-        return 0;
-    return conn_load(d, src, conns);
+    if (conns >= 0 && conn_load(d, src, conns))
+        return -1;
+    return vm_check_own_kernels(d);
 }

@@ -24,6 +24,7 @@ struct desc_component {
     const char *fault_loc;             /* of the fault-handler property */
     const char *radix_loc;             /* of cnode-radix (or the node) */
     const char *files_loc;             /* of files (or the node) */
+    const char *kernel_gz_loc;         /* of its vm's kernel-gz, if any */
 };
 
 /** A connection object (or the irq object of a device connection). */

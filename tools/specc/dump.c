@@ -81,7 +81,7 @@ static int dump_check_tables(const struct dump_tables *t)
     for (uint32_t i = 0; i < t->h->vm_count; i++) {
         const struct cv_spec_vm *v = &t->vm[i];
 
-        if (!dump_name_ok(v->kernel) || !dump_name_ok(v->initrd) ||
+        if (!dump_name_ok(v->kernel) || !dump_name_ok(v->initrd) || !dump_name_ok(v->kernel_gz) ||
             !memchr(v->bootargs, '\0', sizeof(v->bootargs)))
             return -1;
     }
@@ -151,9 +151,10 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
 
     fprintf(out,
             "vm[%u] ram_base=0x%" PRIx64 " ram_size=0x%" PRIx64 " vcpus=%u flags=0x%x kernel=%s "
-            "initrd=%s bootargs=\"%s\"\n",
+            "initrd=%s kernel_gz=%s bootargs=\"%s\"\n",
             i, v->ram_base, v->ram_size, v->vcpus, v->flags, v->kernel,
-            v->initrd[0] ? v->initrd : "none", v->bootargs);
+            v->initrd[0] ? v->initrd : "none", v->kernel_gz[0] ? v->kernel_gz : "none",
+            v->bootargs);
 }
 
 int dump_spec(const void *buf, size_t size, FILE *out)

@@ -13,8 +13,9 @@
 #define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB: stage-2 block size */
 #define VM_MAX_VCPUS 8u
 
-static const char *const vm_props[] = {"ram-base", "ram-size", "vcpus",           "kernel",
-                                       "initrd",   "bootargs", "unbacked-access", NULL};
+static const char *const vm_props[] = {"ram-base",  "ram-size",        "vcpus",
+                                       "kernel",    "initrd",          "bootargs",
+                                       "kernel-gz", "unbacked-access", NULL};
 
 int vm_check_children(const struct prop_node *n)
 {
@@ -113,22 +114,73 @@ static int vm_ram(const struct prop_node *n, struct cv_spec_vm *vm)
     return 0;
 }
 
-/** Read image property `prop` (kernel, initrd): one of the component's files. */
-static int vm_image(const struct desc *d, const struct prop_node *n, uint32_t comp,
-                    const char *prop, int required, char *buf)
+/** The FILE interface `name` of component comp, or NULL. */
+static struct desc_iface *vm_file_iface(struct desc *d, uint32_t comp, const char *name)
 {
-    const struct desc_iface *f;
+    for (uint32_t i = 0; i < d->iface_count; i++) {
+        struct desc_iface *f = &d->iface[i];
+        if (f->comp == comp && f->spec.kind == CV_SPEC_IF_FILE && strcmp(f->spec.name, name) == 0)
+            return f;
+    }
+    return NULL;
+}
 
+/** Read image property `prop` (kernel, initrd, kernel-gz): one of the component's files. */
+static int vm_image(struct desc *d, const struct prop_node *n, uint32_t comp, const char *prop,
+                    int required, char *buf)
+{
     if (prop_name(n, prop, required, buf))
         return -1;
-    if (buf[0] == '\0')
+    if (buf[0] == '\0' || vm_file_iface(d, comp, buf))
         return 0;
-    for (uint32_t i = 0; i < d->iface_count; i++) {
-        f = &d->iface[i];
-        if (f->comp == comp && f->spec.kind == CV_SPEC_IF_FILE && strcmp(f->spec.name, buf) == 0)
-            return 0;
-    }
     return prop_error(n, prop, "%s '%s' is not one of the component's files", prop, buf);
+}
+
+/**
+ * Read kernel-gz (optional): a gzip of the kernel that resets boot from,
+ * so the first boot may run the kernel file itself, in place: its FILE
+ * interface becomes writable (vm_check_own_kernels checks no other
+ * interface shares its frames).
+ */
+static int vm_kernel_gz(struct desc *d, const struct prop_node *n, uint32_t comp,
+                        struct cv_spec_vm *vm)
+{
+    if (vm_image(d, n, comp, "kernel-gz", 0, vm->kernel_gz))
+        return -1;
+    if (vm->kernel_gz[0] == '\0')
+        return 0;
+    if (strcmp(vm->kernel_gz, vm->kernel) == 0 || strcmp(vm->kernel_gz, vm->initrd) == 0)
+        return prop_error(n, "kernel-gz", "kernel-gz '%s' must be a file of its own, not the %s",
+                          vm->kernel_gz,
+                          strcmp(vm->kernel_gz, vm->kernel) == 0 ? "kernel" : "initrd");
+    if (strcmp(vm->kernel, vm->initrd) == 0)
+        return prop_error(
+            n, "kernel-gz",
+            "with kernel-gz the kernel runs in place, so it cannot be the initrd too");
+    vm_file_iface(d, comp, vm->kernel)->spec.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
+    d->comp[comp].kernel_gz_loc = prop_loc(n, "kernel-gz");
+    return 0;
+}
+
+int vm_check_own_kernels(const struct desc *d)
+{
+    for (uint32_t c = 0; c < d->comp_count; c++) {
+        const struct desc_component *dc = &d->comp[c];
+        if (dc->spec.vm_index == CV_SPEC_NONE || !d->vm[dc->spec.vm_index].kernel_gz[0])
+            continue;
+        const char *kernel = d->vm[dc->spec.vm_index].kernel;
+        for (uint32_t i = 0; i < d->iface_count; i++) {
+            const struct desc_iface *f = &d->iface[i];
+            if (f->comp == c || strcmp(d->obj[f->spec.object].spec.name, kernel) != 0)
+                continue;
+            diag_error(dc->kernel_gz_loc,
+                       "component '%s': with kernel-gz its kernel '%s' runs in place and the "
+                       "guest writes it, so no other component may have that file ('%s' does)",
+                       dc->spec.name, kernel, d->comp[f->comp].spec.name);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /** Read bootargs (optional, shorter than CV_SPEC_BOOTARGS_MAX). */
@@ -180,8 +232,8 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
         return prop_error(&v, NULL, "a vm needs the component's 'files' (its kernel image)");
     if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
-        vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_bootargs(&v, &vm) ||
-        vm_unbacked(&v, &vm))
+        vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_kernel_gz(d, &v, comp, &vm) ||
+        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)

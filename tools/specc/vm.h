@@ -28,4 +28,11 @@ int vm_load_files(struct desc *d, const struct prop_node *n, uint32_t comp,
  */
 int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp);
 
+/**
+ * After every component and connection is read: the kernel file of a vm
+ * with kernel-gz is that component's alone (its guest writes it). Returns
+ * 0, or -1 after printing the error at the kernel-gz property.
+ */
+int vm_check_own_kernels(const struct desc *d);
+
 #endif /* SPECC_VM_H */
