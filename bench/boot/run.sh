@@ -7,7 +7,8 @@
 #
 #   bench/boot/run.sh [RUNS] [BUILD_DIR]   (default 5 runs, build-boot;
 #                                          GUEST_OUT=dir, default guest/out;
-#                                          IDLE=seconds before each boot)
+#                                          IDLE=seconds before each boot;
+#                                          COMPARE=another capvisor image)
 #
 # Back to back (IDLE unset), a boot reuses host memory the previous QEMU
 # just freed; on a host that reclaims free memory after a few seconds (this
@@ -25,7 +26,7 @@ RUNS=${1:-5}
 BUILD=${2:-build-boot}
 QEMU_RUN=$ROOT/tests/system/qemu_run.py
 MARKER='capvisor-guest: init ready'
-CONFIGS="bare capvisor"
+CONFIGS="bare capvisor${COMPARE:+ compare}"
 
 # Boots once with qemu_run.py arguments "$@" (what to boot and how);
 # prints the seconds from QEMU's start to the marker.
@@ -51,6 +52,12 @@ boot_bare() {
 boot_capvisor() {
     time_boot --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
         --cpu cortex-a57 --smp 1 --mem 2G
+}
+
+# Another build's image (COMPARE=path, e.g. main's before a change), booted
+# the same way in the same runs: an A/B measurement beside bare QEMU.
+boot_compare() {
+    time_boot --image "$COMPARE" --cpu cortex-a57 --smp 1 --mem 2G
 }
 
 # Prints the median of the numbers in file $1, one a line.
@@ -86,6 +93,10 @@ main() {
     # estimate least moved by it. The goal is judged on the medians.
     awk -v c="$(sort -n "$tmp/capvisor" | head -1)" -v b="$(sort -n "$tmp/bare" | head -1)" \
         'BEGIN { printf "fastest runs: capvisor %.3f s, bare %.3f s, ratio %.3f\n", c, b, c / b }'
+    if [ -n "${COMPARE:-}" ]; then
+        awk -v c="$(median "$tmp/compare")" -v b="$(median "$tmp/bare")" \
+            'BEGIN { printf "ratio compare/bare: %.3f (%s)\n", c / b, ENVIRON["COMPARE"] }'
+    fi
     awk -v c="$(median "$tmp/capvisor")" -v b="$(median "$tmp/bare")" \
         'BEGIN { printf "ratio capvisor/bare: %.3f (goal: at most 1.10)\n", c / b }'
 }
