@@ -1,6 +1,8 @@
 #!/bin/sh
 # Builds the Linux guest images the tests boot, from Debian's arm64 packages:
 #   OUTDIR/Image           uncompressed arm64 kernel Image (linux-image-*-cloud-arm64)
+#   OUTDIR/Image.gz        the same, gzip'd: what a VM whose kernel runs in
+#                          place reboots from (`kernel-gz`, docs/vmm.md)
 #   OUTDIR/initrd.gz       busybox initramfs: /init (guest/init), busybox
 #                          applets, the virtio/uio modules (not loaded)
 #   OUTDIR/kernel-version  the kernel's release string (uname -r)
@@ -118,7 +120,7 @@ newer_than() {
 # build) says they were built from inputs $1 and is newer than files $2...
 built_from() {
     stamp="$OUT/inputs"
-    [ -s "$OUT/Image" ] && [ -s "$OUT/initrd.gz" ] &&
+    [ -s "$OUT/Image" ] && [ -s "$OUT/Image.gz" ] && [ -s "$OUT/initrd.gz" ] &&
         [ -s "$OUT/kernel-version" ] && [ -f "$stamp" ] || return 1
     [ "$(cat "$stamp")" = "$1" ] || return 1
     shift
@@ -154,7 +156,7 @@ extract_kernel() {
 }
 
 # Writes the uncompressed Image from vmlinuz $1 to $2 (Debian's arm64
-# vmlinuz is already an Image; other kernels gzip it).
+# vmlinuz is already an Image; other kernels gzip it), and its gzip to $2.gz.
 write_image() {
     if [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
         gzip -dc "$1" >"$2.tmp"
@@ -164,6 +166,8 @@ write_image() {
     # Linux arm64 boot protocol: "ARM\x64" at offset 56.
     [ "$(dd if="$2.tmp" bs=1 skip=56 count=4 2>/dev/null)" = "$(printf 'ARM\144')" ] ||
         die "$1 is not an arm64 Image"
+    gzip -9 -n -c "$2.tmp" >"$2.gz.tmp"
+    mv "$2.gz.tmp" "$2.gz"
     mv "$2.tmp" "$2"
 }
 

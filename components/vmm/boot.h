@@ -2,7 +2,10 @@
  * Boot images: the Linux arm64 Image and the initrd (FILE interfaces named
  * by the vm config) copied into guest RAM where Documentation/arm64/
  * booting.rst wants them (libvmm vmm/image.h), and the guest's device tree
- * generated for this VM (libvmm vmm/fdtgen.h).
+ * generated for this VM (libvmm vmm/fdtgen.h). With the vm's kernel_gz the
+ * kernel is not copied: the first boot runs it in place, on its file's
+ * frames, and each reset inflates kernel_gz there (libvmm vmm/gunzip.h;
+ * docs/vmm.md "Kernel in place").
  */
 #ifndef VMM_BOOT_H
 #define VMM_BOOT_H

@@ -11,9 +11,8 @@
 
 #include "guest.h"
 
-#define GUEST_BLOCK (1ull << CV_LARGE_PAGE_BITS)
-#define RIGHTS_RW   (CV_RIGHT_READ | CV_RIGHT_WRITE)
-#define RIGHTS_RWX  (RIGHTS_RW | CV_RIGHT_EXEC)
+#define RIGHTS_RW  (CV_RIGHT_READ | CV_RIGHT_WRITE)
+#define RIGHTS_RWX (RIGHTS_RW | CV_RIGHT_EXEC)
 
 enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights)
 {
@@ -58,19 +57,12 @@ static uint64_t guest_frame(struct vm *vm, enum cv_err *err)
     return *err == CV_OK ? frame : 0;
 }
 
-/** Backs RAM block b (2 MiB at offset b * GUEST_BLOCK): in the guest and, as a copy, in the VMM. */
-static enum cv_err guest_back(struct vm *vm, uint64_t b)
+/** Maps frame as RAM block b (offset b * GUEST_BLOCK): in the guest, and a copy in the VMM. */
+static enum cv_err guest_back_with(struct vm *vm, uint64_t b, uint64_t frame)
 {
-    struct vm_ram *mem = &vm->mem;
-    if (mem->backed[b / 64] & (1ull << (b % 64)))
-        return CV_OK;
-    enum cv_err err;
     uint64_t off = b * GUEST_BLOCK;
-    uint64_t frame = guest_frame(vm, &err);
-    if (!frame)
-        return err;
     /* as pages: see abi.h CV_MAP_PAGES (a table per block is the price) */
-    err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX | CV_MAP_PAGES);
+    enum cv_err err = guest_map(vm, frame, vm->cfg->ram_base + off, RIGHTS_RWX | CV_MAP_PAGES);
     if (err != CV_OK)
         return err;
     uint64_t copy = cv_self_slot();
@@ -81,8 +73,33 @@ static enum cv_err guest_back(struct vm *vm, uint64_t b)
         err = cv_self_map(copy, GUEST_RAM_VADDR + off, RIGHTS_RW);
     if (err != CV_OK)
         return err;
-    mem->backed[b / 64] |= 1ull << (b % 64);
+    vm->mem.backed[b / 64] |= 1ull << (b % 64);
     return CV_OK;
+}
+
+/** Whether RAM block b has a frame. */
+static bool guest_backed(const struct vm *vm, uint64_t b)
+{
+    return (vm->mem.backed[b / 64] >> (b % 64)) & 1u;
+}
+
+/** Backs RAM block b with a zeroed frame from the reservation, unless it has one. */
+static enum cv_err guest_back(struct vm *vm, uint64_t b)
+{
+    if (guest_backed(vm, b))
+        return CV_OK;
+    enum cv_err err;
+    uint64_t frame = guest_frame(vm, &err);
+    return frame ? guest_back_with(vm, b, frame) : err;
+}
+
+enum cv_err guest_adopt(struct vm *vm, uint64_t ipa, uint64_t frame)
+{
+    uint64_t base = vm->cfg->ram_base;
+    if (ipa < base || ipa - base >= vm->cfg->ram_size || (ipa - base) % GUEST_BLOCK)
+        return CV_E_RANGE;
+    uint64_t b = (ipa - base) / GUEST_BLOCK;
+    return guest_backed(vm, b) ? CV_E_MAPPED : guest_back_with(vm, b, frame);
 }
 
 /** guest_back, the failure printed: false then. */

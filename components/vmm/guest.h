@@ -13,6 +13,8 @@
 
 #include "vm.h"
 
+/** Guest RAM is backed, and a kernel run in place, a 2 MiB block at a time. */
+#define GUEST_BLOCK (1ull << CV_LARGE_PAGE_BITS)
 /** Where the VMM sees guest RAM: offset o of RAM is at GUEST_RAM_VADDR + o. */
 #define GUEST_RAM_VADDR 0x4000000000ull
 /** The guest's GICC: IPA of the GICV frames (fdtgen's default). */
@@ -37,6 +39,14 @@ enum guest_fault_result {
 
 /** A stage-2 fault at ipa: backs the RAM block if ipa is guest RAM. */
 enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa);
+
+/**
+ * Backs the RAM block at ipa (2 MiB aligned) with frame, a 2 MiB frame cap
+ * of the VMM's own with write rights (a kernel file run in place, boot.c)
+ * instead of a zeroed one from the reservation. CV_E_RANGE if ipa is not a
+ * block of guest RAM, CV_E_MAPPED if the block is backed already.
+ */
+enum cv_err guest_adopt(struct vm *vm, uint64_t ipa, uint64_t frame);
 
 /** Maps frame at ipa in the guest vspace, adding page tables on CV_E_NO_TABLE. */
 enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights);

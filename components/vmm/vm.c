@@ -26,7 +26,10 @@ static uint64_t vm_first_free_slot(const struct cv_comp_info *info)
     uint64_t first = CV_COMP_SLOT_FIRST_IFACE;
     for (uint32_t i = 0; i < info->iface_count && i < CV_COMP_INFO_MAX_IFACES; i++) {
         const struct cv_comp_iface_info *f = &info->iface[i];
-        uint64_t n = f->kind == CV_SPEC_IF_FRAMES ? f->size / CV_PAGE_SIZE : 1;
+        uint64_t n = f->kind == CV_SPEC_IF_FRAMES ? f->size / CV_PAGE_SIZE
+                     : f->kind == CV_SPEC_IF_FILE
+                         ? (f->size + VM_BLOCK - 1) / VM_BLOCK /* writable */
+                         : 1;
         if (f->cptr && f->cptr + n > first)
             first = f->cptr + n;
     }

@@ -100,6 +100,17 @@ struct vm_uart_page {
     bool mapped;        /* at the UART's IPA in the guest now */
 };
 
+/**
+ * Where the boot images go, worked out from the kernel's header at the
+ * first boot and kept: after a boot in place the kernel file's frames are
+ * guest RAM, and its header there is whatever the guest made of it.
+ */
+struct vm_boot {
+    bool placed;   /* the fields below are set */
+    bool in_place; /* the kernel file's frames back its RAM blocks; resets inflate kernel_gz */
+    uint64_t kernel_ipa, kernel_size, dtb_ipa, initrd_slot;
+};
+
 /** The VM. */
 struct vm {
     char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
@@ -112,8 +123,9 @@ struct vm {
     struct vm_ram mem;
     uint64_t entry; /* kernel entry IPA */
     uint64_t dtb;   /* DTB IPA (x0 at entry) */
-    bool stopped;   /* the VM is stopped; the VMM keeps running */
-    int waiting;    /* vCPU whose exit is being handled (awaits the reply), or -1 */
+    struct vm_boot boot;
+    bool stopped; /* the VM is stopped; the VMM keeps running */
+    int waiting;  /* vCPU whose exit is being handled (awaits the reply), or -1 */
     struct vm_logs logs;
     uint64_t exits[VM_EXIT_KINDS];
     uint64_t posted_writes;                   /* UART writes that did not exit (vdev_take_posted) */

@@ -6,7 +6,8 @@
  * vCPU with an interrupt active and CPU_ON again, reads and writes of
  * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
  * every width over the whole GIC distributor and the UART, then a loop of
- * SYSTEM_RESETs (a guest stuck rebooting), and last an access the VMM
+ * SYSTEM_RESETs (a guest stuck rebooting; before each it spoils its own
+ * image, which the VMM must restore), and last an access the VMM
  * cannot decode (a load pair, ISV 0). Each outcome is
  * printed on the emulated PL011; tests/system/CMakeLists.txt (system.vm_hostile.el1)
  * checks the lines and that the rest of the system keeps running.
@@ -47,7 +48,8 @@
 #define SGI_ID        1u
 #define WAIT_TICKS    (1ull << 27) /* about 2 s at 62.5 MHz */
 /* Kept across SYSTEM_RESET in RAM the VMM leaves alone (no image there):
- * [0] magic, [1] resets so far, [2] wrong answers of the first boot. */
+ * [0] magic, [1] resets so far, [2] wrong answers (the first boot's, and
+ * resets that left the image spoilt). */
 #define RESET_STATE  0x40800000ul
 #define RESET_MAGIC  0x7265736574ull /* "reset" */
 #define RESET_ROUNDS 4500u           /* more than the VMM's 4,096 slots */
@@ -67,6 +69,18 @@ void attacker_unexpected(uint64_t esr);
 /* ESR_EL1 of the last synchronous exception (head.S writes it). */
 volatile uint64_t attacker_esr;
 static unsigned attacker_failures;
+
+/*
+ * A word of the image's own .data. apps/vm_hostile gives this guest
+ * kernel-gz: its image runs in place and every SYSTEM_RESET must inflate
+ * a pristine one over it. Each boot finds the word intact, then overwrites
+ * it and the image's first instruction (code0, the branch to the entry)
+ * before the next reset: a reset that kept them would count a wrong
+ * answer, or run UDF #0 at the entry and never print again.
+ */
+#define IMAGE_WORD 0x7072697374696e65ull /* "pristine" */
+static volatile uint64_t image_word = IMAGE_WORD;
+extern uint32_t _start[];
 
 /*
  * Device accesses as single loads and stores without writeback: those
@@ -304,9 +318,12 @@ static void attack_cpu_off_on(void)
     }
 }
 
-/** One more SYSTEM_RESET of the loop; returns only if the VMM refused it. */
+/** One more SYSTEM_RESET of the loop, the image spoilt first; returns only if the VMM refused it.
+ */
 static void reset_again(volatile uint64_t *st)
 {
+    image_word = 0;
+    *(volatile uint32_t *)_start = 0; /* UDF #0 */
     st[1]++;
     (void)attacker_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
     put_str("attacker: unexpected: SYSTEM_RESET returned\n");
@@ -315,8 +332,10 @@ static void reset_again(volatile uint64_t *st)
 void attacker_main(void)
 {
     volatile uint64_t *st = (volatile uint64_t *)RESET_STATE;
+    uint64_t found = image_word;
     if (st[0] != RESET_MAGIC) { /* the first boot */
         put_str("attacker: at EL1, attacking the VMM\n");
+        report("image word at boot:", found, IMAGE_WORD);
         attack_firmware();
         attack_psci();
         attack_cpu_off_on();
@@ -327,7 +346,8 @@ void attacker_main(void)
         st[1] = 0;
         st[2] = attacker_failures;
         put_str("attacker: now SYSTEM_RESET, again and again\n");
-    }
+    } else if (found != IMAGE_WORD)
+        st[2]++; /* a reset left the spoilt image */
     if (st[1] < RESET_ROUNDS)
         reset_again(st);
     put_str("attacker: booted after ");
