@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cap/cache.h>
 #include <cap/invoke.h>
 #include <cap/runtime.h>
 #include <vmm/fdtgen.h>
@@ -43,7 +44,7 @@ static bool boot_copy(struct vm *vm, uint64_t ipa, const void *data, size_t size
         return false;
     }
     memcpy(dst, data, size);
-    guest_clean(dst, size);
+    cv_dcache_clean(dst, size);
     return true;
 }
 
@@ -171,7 +172,7 @@ static bool boot_inflate(struct vm *vm, const struct boot_file *gz)
                gunzip_strerror(r), n, (unsigned long long)vm->boot.kernel_size);
         return false;
     }
-    guest_clean(dst, n);
+    cv_dcache_clean(dst, n);
     return true;
 }
 

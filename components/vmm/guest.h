@@ -60,10 +60,4 @@ bool guest_map_gicv(struct vm *vm);
  */
 void *guest_ptr(struct vm *vm, uint64_t ipa, uint64_t len);
 
-/**
- * Cleans [p, p + len) to the point of coherency: the guest starts with its
- * MMU and caches off and must see what the VMM wrote (booting.rst 4).
- */
-void guest_clean(const void *p, size_t len);
-
 #endif /* VMM_GUEST_H */

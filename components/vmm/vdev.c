@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include <cap/cache.h>
 #include <cap/invoke.h>
 #include <cap/self.h>
 #include <vmm/fdtgen.h>
@@ -120,7 +121,7 @@ void vdev_uart_sync(struct vm *vm)
     }
     /* the guest reads it with its caches off (a Device mapping) */
     if (pl011_read_page(&vm->uart, p->words))
-        guest_clean(p->words, PL011_MMIO_SIZE);
+        cv_dcache_clean(p->words, PL011_MMIO_SIZE);
     if (!p->mapped)
         vdev_uart_map(vm, true);
 }
@@ -150,6 +151,8 @@ void vdev_take_posted(struct vm *vm, unsigned i)
             (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(res[1 + k]), true, &value);
         }
         vm->posted_writes += n;
+        if (n)
+            vm->con.writer = i;
     } while (n == CV_POSTED_TAKE_MAX);
     vdev_uart_changed(vm, level);
 }
