@@ -66,10 +66,14 @@ bool archive_alone(const void *data, uint64_t offset, uint64_t size)
 
     if (offset < sizeof(*h) + (uint64_t)h->count * sizeof(h->entry[0]))
         return false; /* the header or entry table is there */
+    /* Exactly one entry's bytes, and it starts there: a second entry at the
+     * same offset (an alias under another name) would share the frames. */
+    uint32_t inside = 0;
     for (uint32_t i = 0; i < h->count; i++) {
         const struct cv_archive_entry *e = &h->entry[i];
-        if (e->offset != offset && e->offset < offset + size && offset < e->offset + e->size)
+        if (e->offset < offset + size && offset < e->offset + e->size &&
+            (e->offset != offset || ++inside > 1))
             return false;
     }
-    return true;
+    return inside == 1;
 }

@@ -24,9 +24,9 @@ int archive_check(const void *data, size_t size, char *err, size_t errlen);
 int archive_find(const void *data, const char *name, const void **file, size_t *len);
 
 /**
- * True if [offset, offset + size) of a checked archive holds no bytes of
- * any entry but the one at `offset`, nor of the header: what a frame over
- * that range may show of the archive.
+ * True if [offset, offset + size) of a checked archive holds bytes of
+ * exactly one entry, which starts at `offset`, and none of the header:
+ * what a frame over that range may show of the archive.
  */
 bool archive_alone(const void *data, uint64_t offset, uint64_t size);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cap/cache.h>
 #include <cap/invoke.h>
 
 #include "archive.h"
@@ -155,14 +156,20 @@ static int load_program(struct build *b, struct build_comp *c, const struct cv_s
     return 0;
 }
 
-/** Copy n bytes to frame (size bytes, mapped through the scratch area). */
+/**
+ * Copy n bytes to frame (size bytes, mapped through the scratch area);
+ * clean: to the point of coherency too, for a reader with its caches off
+ * (an owned file: a guest kernel entered with its MMU off runs on it).
+ */
 static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t *src, uint64_t n,
-                      const char *who)
+                      bool clean, const char *who)
 {
     uint8_t *p = scratch_map(b, frame, large, who);
     if (!p)
         return -1;
     memcpy(p, src, n);
+    if (clean)
+        cv_dcache_clean(p, n);
     return check(who, "scratch unmap", cv_frame_unmap(frame));
 }
 
@@ -255,7 +262,7 @@ static int create_file(struct build *b, uint32_t i, struct build_obj *bo)
         bool large = j < bo->large;
         uint64_t step = large ? REGION : PAGE;
         uint64_t n = len - off < step ? len - off : step;
-        if (fill_frame(b, bo->cptr + j, large, file + off, n, o->name))
+        if (fill_frame(b, bo->cptr + j, large, file + off, n, bo->owned, o->name))
             return -1;
         off += n;
     }

@@ -154,6 +154,18 @@ static int check_object(const struct cv_spec_object *o, uint32_t i, char *err, s
     return 0;
 }
 
+/**
+ * Object names are unique: FILE objects are found in the archive by name,
+ * and two objects of one file would share its frames behind check_file.
+ */
+static int check_object_name(const struct spec *s, uint32_t i, char *err, size_t errlen)
+{
+    for (uint32_t j = 0; j < i; j++)
+        if (strcmp(s->obj[j].name, s->obj[i].name) == 0)
+            return fail(err, errlen, "spec: object %s twice", s->obj[i].name);
+    return 0;
+}
+
 /** Mapping placement of a DATAPORT/DEVICE interface. */
 static int check_mapping(const struct spec *s, const struct cv_spec_iface *f, char *err,
                          size_t errlen)
@@ -199,9 +211,25 @@ static int check_file(const struct spec *s, const struct cv_spec_iface *f, char 
     for (uint32_t i = 0; i < s->hdr->iface_count; i++)
         if (&s->iface[i] != f && s->iface[i].kind == CV_SPEC_IF_FILE &&
             s->iface[i].object == f->object)
-            return fail(err, errlen,
-                        "spec: file %s is writable in one component, shared with another",
+            return fail(err, errlen, "spec: file %s is writable in one interface, named by another",
                         s->obj[f->object].name);
+    return 0;
+}
+
+/**
+ * A writable FILE interface is only ever the kernel of its component's vm
+ * run in place: that vm has a kernel_gz of its own (not the kernel, not
+ * the initrd), as specc makes it.
+ */
+static int check_own_kernel(const struct spec *s, const struct cv_spec_component *c,
+                            const struct cv_spec_iface *f, char *err, size_t errlen)
+{
+    const struct cv_spec_vm *v = c->vm_index < s->hdr->vm_count ? &s->vm[c->vm_index] : NULL;
+    if (!v || !v->kernel_gz[0] || strcmp(f->name, v->kernel) != 0 ||
+        strcmp(v->kernel_gz, v->kernel) == 0 || strcmp(v->kernel_gz, v->initrd) == 0 ||
+        strcmp(v->kernel, v->initrd) == 0)
+        return fail(err, errlen, "spec: %s.%s: writable, but not the kernel of a vm with kernel_gz",
+                    c->name, f->name);
     return 0;
 }
 
@@ -228,8 +256,11 @@ static int check_iface(const struct spec *s, const struct cv_spec_component *c, 
                     c->name, f->name, (unsigned)f->kind, s->obj[f->object].name);
     if (spec_iface_has_mapping(f->kind))
         return check_mapping(s, f, err, errlen);
-    if (f->kind == CV_SPEC_IF_FILE)
-        return check_file(s, f, err, errlen);
+    if (f->kind == CV_SPEC_IF_FILE) {
+        if (check_file(s, f, err, errlen))
+            return -1;
+        return (f->rights & CV_RIGHT_WRITE) ? check_own_kernel(s, c, f, err, errlen) : 0;
+    }
     if (f->kind != CV_SPEC_IF_IRQ)
         return 0;
     uint32_t n = f->ntfn_iface;
@@ -371,7 +402,7 @@ int spec_parse(struct spec *s, const void *data, size_t size, char *err, size_t 
     if (check_header(s, data, size, err, errlen))
         return -1;
     for (uint32_t i = 0; i < s->hdr->object_count; i++)
-        if (check_object(&s->obj[i], i, err, errlen))
+        if (check_object(&s->obj[i], i, err, errlen) || check_object_name(s, i, err, errlen))
             return -1;
     for (uint32_t i = 0; i < s->hdr->vm_count; i++)
         if (check_vm(&s->vm[i], i, err, errlen))

@@ -360,6 +360,10 @@ static void test_vm_good(void)
     b.vm[0].initrd[0] = '\0';
     b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
     CHECK(parse_vm(&b) == 0);
+    b.c[0].vm_index = CV_SPEC_NONE; /* ... and without its vm it may not be writable */
+    b.h.vm_count = 0;
+    CHECK_FAILS(parse_vm(&b), err, "vm0.linux: writable, but not the kernel of a vm");
+    make_vm_blob(&b);
     b.c[0].vm_index = CV_SPEC_NONE;
     b.h.vm_count = 0;
     CHECK(parse_vm(&b) == 0);
@@ -415,7 +419,17 @@ static void test_vm(void)
     make_vm_blob(&b);
     b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE; /* writable, and ... */
     b.f[2].object = 0;                              /* ... another iface has the file */
-    CHECK_FAILS(parse_vm(&b), err, "file linux is writable in one component, shared");
+    CHECK_FAILS(parse_vm(&b), err, "file linux is writable in one interface, named by another");
+    make_vm_blob(&b);
+    b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE; /* no kernel_gz: never writable */
+    CHECK_FAILS(parse_vm(&b), err, "vm0.linux: writable, but not the kernel of a vm");
+    make_vm_blob(&b);
+    strcpy(b.vm[0].kernel_gz, "initrd"); /* kernel_gz must be a file of its own */
+    b.f[0].rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
+    CHECK_FAILS(parse_vm(&b), err, "vm0.linux: writable, but not the kernel of a vm");
+    make_vm_blob(&b);
+    strcpy(b.o[2].name, "linux"); /* two objects of one file: they would share its frames */
+    CHECK_FAILS(parse_vm(&b), err, "object linux twice");
     make_vm_blob(&b);
     b.c[0].vm_index = 1;
     CHECK_FAILS(parse_vm(&b), err, "vm_index 1");
@@ -505,6 +519,11 @@ static void test_archive_alone(void)
     CHECK(!archive_alone(&a, 0, 16));                /* the header */
     CHECK(!archive_alone(&a, ARCHIVE_DATA - 8, 64)); /* the entry table */
     CHECK(!archive_alone(&a, ARCHIVE_DATA + 16, 8)); /* inside spec.bin */
+    CHECK(!archive_alone(&a, ARCHIVE_DATA + 64, 8)); /* no entry there */
+    a.h.entry[1].offset = ARCHIVE_DATA;              /* an alias of spec.bin's bytes */
+    CHECK(!archive_alone(&a, ARCHIVE_DATA, 32));
+    a.h.entry[1].size = 0; /* an empty entry shares no bytes */
+    CHECK(archive_alone(&a, ARCHIVE_DATA, 32));
 }
 
 int main(void)
