@@ -74,13 +74,19 @@ static unsigned attacker_failures;
  * A word of the image's own .data. apps/vm_hostile gives this guest
  * kernel-gz: its image runs in place and every SYSTEM_RESET must inflate
  * a pristine one over it. Each boot finds the word intact, then overwrites
- * it and the image's first instruction (code0, the branch to the entry)
+ * it and the image's 64-byte header (code0, the branch to the entry, and
+ * what the VMM parsed at the first boot: text_offset, image_size, magic)
  * before the next reset: a reset that kept them would count a wrong
- * answer, or run UDF #0 at the entry and never print again.
+ * answer, run UDF #0 at the entry and never print again, or (a VMM that
+ * parsed the header again) refuse to boot.
  */
 #define IMAGE_WORD 0x7072697374696e65ull /* "pristine" */
+#define IMAGE_HDR  64u
+#define BLOCK_END  0x40200000ul          /* the image's only 2 MiB block of RAM */
+#define SCRIBBLE   0x5363726962626c65ull /* "Scribble" */
 static volatile uint64_t image_word = IMAGE_WORD;
 extern uint32_t _start[];
+extern uint64_t __stack_top[];
 
 /*
  * Device accesses as single loads and stores without writeback: those
@@ -323,7 +329,8 @@ static void attack_cpu_off_on(void)
 static void reset_again(volatile uint64_t *st)
 {
     image_word = 0;
-    *(volatile uint32_t *)_start = 0; /* UDF #0 */
+    for (unsigned i = 0; i < IMAGE_HDR / 4; i++)
+        ((volatile uint32_t *)_start)[i] = 0; /* code0: UDF #0 */
     st[1]++;
     (void)attacker_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
     put_str("attacker: unexpected: SYSTEM_RESET returned\n");
@@ -342,6 +349,11 @@ void attacker_main(void)
         attack_unbacked();
         attack_gicd();
         attack_uart();
+        /* The rest of its block, past the stack: the frame's tail after the
+         * image is this VM's alone (no other file's bytes), so the resets
+         * after this must still find kernel-gz intact. */
+        for (volatile uint64_t *p = __stack_top; p < (volatile uint64_t *)BLOCK_END; p++)
+            *p = SCRIBBLE;
         st[0] = RESET_MAGIC;
         st[1] = 0;
         st[2] = attacker_failures;
