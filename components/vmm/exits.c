@@ -113,8 +113,11 @@ static struct exit_result exits_dispatch(struct vm *vm, const struct exit_msg *m
     if (exits_ram(vm, m, &res))
         return res;
     vm->exits[exits_kind(m->label)]++;
-    if (m->label != CV_FAULT_VM_DATA_ABORT)
-        console_flush(vm); /* the guest paused its output, e.g. at a prompt */
+    /* The vCPU that wrote the partial line paused its output (a prompt):
+     * print it. Another vCPU's exit says nothing about that output, and
+     * flushing there split lines of an SMP guest around other writers. */
+    if (m->label != CV_FAULT_VM_DATA_ABORT && m->vcpu == vm->con.writer)
+        console_flush(vm);
     switch (m->label) {
     case CV_FAULT_VM_DATA_ABORT:
         return vdev_data_abort(vm, m);

@@ -42,7 +42,8 @@ struct vm_vcpu {
 struct vm_console {
     char line[128];
     unsigned len;
-    bool mid_line; /* a partial line was printed: no prefix for the rest */
+    bool mid_line;   /* a partial line was printed: no prefix for the rest */
+    unsigned writer; /* the vCPU whose posted bytes went into the line last */
     uint8_t in[256];
     unsigned in_head, in_count;
     bool in_more;         /* the kernel may hold more input than we took */
