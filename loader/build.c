@@ -175,7 +175,8 @@ static int fill_frame(struct build *b, uint64_t frame, bool large, const uint8_t
 
 /**
  * A large FILE object as the archive's own frames (bootinfo
- * archive_frame_*, read-only): no copy, and none of the fresh memory a copy
+ * archive_frame_*; caps derived read-only, but read-write-execute for an
+ * owned file, its VM's RAM): no copy, and none of the fresh memory a copy
  * would touch (under QEMU a guest kernel's 27 MiB, zeroed and then
  * written). 0 if done, 1 if the file is not where those frames can serve
  * (the archive placed or built otherwise: copy it), -1 on error.
