@@ -324,8 +324,7 @@ static void attack_cpu_off_on(void)
     }
 }
 
-/** One more SYSTEM_RESET of the loop, the image spoilt first; returns only if the VMM refused it.
- */
+/** Spoils the image, then one more SYSTEM_RESET; returns only if the VMM refused it. */
 static void reset_again(volatile uint64_t *st)
 {
     image_word = 0;
