@@ -93,12 +93,21 @@ static enum cv_err guest_back(struct vm *vm, uint64_t b)
     return frame ? guest_back_with(vm, b, frame) : err;
 }
 
-enum cv_err guest_adopt(struct vm *vm, uint64_t ipa, uint64_t frame)
+/** The RAM block holding ipa into *b; false if ipa is not guest RAM. */
+static bool guest_block(const struct vm *vm, uint64_t ipa, uint64_t *b)
 {
     uint64_t base = vm->cfg->ram_base;
-    if (ipa < base || ipa - base >= vm->cfg->ram_size || (ipa - base) % GUEST_BLOCK)
+    if (ipa < base || ipa - base >= vm->cfg->ram_size)
+        return false;
+    *b = (ipa - base) / GUEST_BLOCK;
+    return true;
+}
+
+enum cv_err guest_adopt(struct vm *vm, uint64_t ipa, uint64_t frame)
+{
+    uint64_t b;
+    if (!guest_block(vm, ipa, &b) || (ipa - vm->cfg->ram_base) % GUEST_BLOCK)
         return CV_E_RANGE;
-    uint64_t b = (ipa - base) / GUEST_BLOCK;
     return guest_backed(vm, b) ? CV_E_MAPPED : guest_back_with(vm, b, frame);
 }
 
@@ -131,10 +140,10 @@ bool guest_create(struct vm *vm)
 
 enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa)
 {
-    uint64_t base = vm->cfg->ram_base;
-    if (ipa < base || ipa - base >= vm->cfg->ram_size)
+    uint64_t b;
+    if (!guest_block(vm, ipa, &b))
         return GUEST_NOT_RAM;
-    return guest_back_said(vm, (ipa - base) / GUEST_BLOCK) ? GUEST_BACKED : GUEST_NO_MEMORY;
+    return guest_back_said(vm, b) ? GUEST_BACKED : GUEST_NO_MEMORY;
 }
 
 bool guest_map_gicv(struct vm *vm)
