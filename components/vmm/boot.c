@@ -79,40 +79,6 @@ static bool boot_dtb(struct vm *vm, uint64_t dtb, uint64_t initrd, uint64_t init
     return boot_copy(vm, dtb, buf, size, "device tree");
 }
 
-/** Works out where kernel, DTB and initrd go (vm->boot), from the kernel's header. */
-static bool boot_place(struct vm *vm, const struct boot_file *kernel, uint64_t initrd_size)
-{
-    struct image_hdr hdr;
-    struct image_layout lay;
-    enum image_error err = image_parse(kernel->data, kernel->size, &hdr);
-    if (err == IMAGE_OK)
-        err = image_layout(&hdr, IPA(vm->cfg->ram_base), vm->cfg->ram_size, BOOT_DTB_MAX,
-                           initrd_size, &lay);
-    if (err != IMAGE_OK) {
-        printf("%s: kernel '%s': %s\n", vm->name, vm->cfg->kernel, image_strerror(err));
-        return false;
-    }
-    vm->boot.kernel_ipa = lay.kernel.v;
-    vm->boot.kernel_size = kernel->size;
-    vm->boot.dtb_ipa = lay.dtb.v;
-    vm->boot.initrd_slot = lay.initrd.v;
-    vm->boot.placed = true;
-    return true;
-}
-
-/** The kernel-gz file, checked to hold the kernel's size (its gzip trailer); false if not. */
-static bool boot_gz(const struct vm *vm, struct boot_file *gz)
-{
-    uint32_t isize = 0;
-    if (!boot_file(vm, vm->cfg->kernel_gz, gz))
-        return false;
-    if (gunzip_isize(gz->data, gz->size, &isize) && isize == (uint32_t)vm->boot.kernel_size)
-        return true;
-    printf("%s: kernel-gz '%s' is not a gzip of the %llu-byte kernel '%s'\n", vm->name,
-           vm->cfg->kernel_gz, (unsigned long long)vm->boot.kernel_size, vm->cfg->kernel);
-    return false;
-}
-
 /**
  * The kernel file's frames, if they can be its guest RAM: the file is the
  * VM's own (a writable interface: its frame caps at f->cptr) and the
@@ -129,6 +95,44 @@ static const struct cv_comp_iface_info *boot_own_kernel(const struct vm *vm)
         return NULL;
     }
     return f;
+}
+
+/**
+ * Works out where kernel, DTB and initrd go (vm->boot), from the kernel's
+ * header, and whether the kernel can run in place.
+ */
+static bool boot_place(struct vm *vm, const struct boot_file *kernel, uint64_t initrd_size)
+{
+    struct image_hdr hdr;
+    struct image_layout lay;
+    enum image_error err = image_parse(kernel->data, kernel->size, &hdr);
+    if (err == IMAGE_OK)
+        err = image_layout(&hdr, IPA(vm->cfg->ram_base), vm->cfg->ram_size, BOOT_DTB_MAX,
+                           initrd_size, &lay);
+    if (err != IMAGE_OK) {
+        printf("%s: kernel '%s': %s\n", vm->name, vm->cfg->kernel, image_strerror(err));
+        return false;
+    }
+    vm->boot.kernel_ipa = lay.kernel.v;
+    vm->boot.kernel_size = kernel->size;
+    vm->boot.dtb_ipa = lay.dtb.v;
+    vm->boot.initrd_slot = lay.initrd.v;
+    vm->boot.own = boot_own_kernel(vm);
+    vm->boot.placed = true;
+    return true;
+}
+
+/** The kernel-gz file, checked to hold the kernel's size (its gzip trailer); false if not. */
+static bool boot_gz(const struct vm *vm, struct boot_file *gz)
+{
+    uint32_t isize = 0;
+    if (!boot_file(vm, vm->cfg->kernel_gz, gz))
+        return false;
+    if (gunzip_isize(gz->data, gz->size, &isize) && isize == (uint32_t)vm->boot.kernel_size)
+        return true;
+    printf("%s: kernel-gz '%s' is not a gzip of the %llu-byte kernel '%s'\n", vm->name,
+           vm->cfg->kernel_gz, (unsigned long long)vm->boot.kernel_size, vm->cfg->kernel);
+    return false;
 }
 
 /**
@@ -185,9 +189,8 @@ static bool boot_kernel(struct vm *vm, const struct boot_file *kernel)
         return false;
     if (vm->boot.in_place)
         return boot_inflate(vm, &gz);
-    const struct cv_comp_iface_info *own = boot_own_kernel(vm);
-    if (own)
-        return boot_adopt(vm, own);
+    if (vm->boot.own)
+        return boot_adopt(vm, vm->boot.own);
     return boot_copy(vm, vm->boot.kernel_ipa, kernel->data, kernel->size, "kernel");
 }
 

@@ -109,6 +109,7 @@ struct vm_uart_page {
 struct vm_boot {
     bool placed;   /* the fields below are set */
     bool in_place; /* the kernel file's frames back its RAM blocks; resets inflate kernel_gz */
+    const struct cv_comp_iface_info *own; /* the kernel file, if its frames can be its RAM */
     uint64_t kernel_ipa, kernel_size, dtb_ipa, initrd_slot;
 };
 
