@@ -383,20 +383,19 @@ static int iface_map(struct build *b, struct build_comp *c, const char *who,
 }
 
 /**
- * A writable FILE interface (its VM's kernel run in place): the file's
- * 2 MiB frame caps, read-write-execute, at c's slots from slot. Returns the slots
- * used, or -1.
+ * Copies count frame caps from slot first of the root into c's slots from
+ * slot, with rights; the interface's info names the first.
  */
-static int64_t file_caps(struct build_comp *c, const char *who, const struct build_obj *bo,
-                         uint64_t slot, struct cv_comp_iface_info *out)
+static int give_frame_caps(struct build_comp *c, const char *who, uint64_t first, uint64_t count,
+                           unsigned rights, uint64_t slot, struct cv_comp_iface_info *out)
 {
-    for (uint64_t j = 0; j < bo->large; j++)
-        if (check(who, "copy file frame cap (cnode-radix too small?)",
-                  cv_cnode_copy(c->cnode, slot + j, 0, bo->cptr + j, RIGHTS_RWX)))
+    for (uint64_t j = 0; j < count; j++)
+        if (check(who, "copy frame cap (cnode-radix too small?)",
+                  cv_cnode_copy(c->cnode, slot + j, 0, first + j, rights)))
             return -1;
     out->cptr = (uint32_t)slot;
-    c->caps += (uint32_t)bo->large;
-    return (int64_t)bo->large;
+    c->caps += (uint32_t)count;
+    return 0;
 }
 
 /**
@@ -423,7 +422,11 @@ static int64_t iface_file(struct build *b, struct build_comp *c, const char *who
     if (bo->in_archive)
         c->archive_frames += (uint32_t)bo->pages;
     c->file_next = (vaddr + bo->size + REGION - 1) & ~(REGION - 1);
-    return (f->rights & CV_RIGHT_WRITE) ? file_caps(c, who, bo, slot, out) : 0;
+    if (!(f->rights & CV_RIGHT_WRITE))
+        return 0;
+    /* its VM's kernel run in place: the 2 MiB frames it runs on */
+    return give_frame_caps(c, who, bo->cptr, bo->large, RIGHTS_RWX, slot, out) ? -1
+                                                                               : (int64_t)bo->large;
 }
 
 /** Copy the frame caps of a dataport/device into c's slots from slot. */
@@ -434,14 +437,8 @@ static int iface_frames(struct build *b, struct build_comp *c, const char *who,
     struct build_obj *bo = &b->obj[f->object];
     unsigned rights = f->rights ? f->rights : RIGHTS_RW;
 
-    for (uint64_t j = 0; j < bo->pages; j++)
-        if (check(who, "copy frame cap",
-                  cv_cnode_copy(c->cnode, slot + j, 0, bo->cptr + j, rights & ~CV_RIGHT_EXEC)))
-            return -1;
-    out->cptr = (uint32_t)slot;
     out->size = bo->pages * PAGE;
-    c->caps += (uint32_t)bo->pages;
-    return 0;
+    return give_frame_caps(c, who, bo->cptr, bo->pages, rights & ~CV_RIGHT_EXEC, slot, out);
 }
 
 /** Bind an IRQ handler to the component's notification, badged. */
