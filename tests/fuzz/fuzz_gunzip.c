@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_require.h"
 #include "vmm/gunzip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,14 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OUT_SIZE (1u << 20)
 
 static uint8_t out[OUT_SIZE];
-
-#define REQUIRE(c)                                                                                 \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            fprintf(stderr, "fuzz_gunzip: invariant failed: %s (line %d)\n", #c, __LINE__);        \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check(const uint8_t *in, size_t len)
 {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_require.h"
 #include "vmm/vgic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,14 +26,6 @@ struct model {
 
 static struct vgic vg;
 static struct model m;
-
-#define REQUIRE(c)                                                                                 \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            fprintf(stderr, "fuzz_vgic: invariant failed: %s (line %d)\n", #c, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /** Kernel side of CV_OP_VCPU_INJECT_IRQ: the LR must be ours to fill and empty. */
 static int inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
