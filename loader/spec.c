@@ -351,6 +351,22 @@ static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c
     return 0;
 }
 
+/** The vm's devices: a count within the table, names, kinds and transports. */
+static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
+{
+    if (v->device_count > CV_SPEC_VM_DEVICES_MAX)
+        return fail(err, errlen, "spec: vm %u: %u devices, at most %u", i,
+                    (unsigned)v->device_count, CV_SPEC_VM_DEVICES_MAX);
+    for (uint32_t k = 0; k < v->device_count; k++) {
+        const struct cv_spec_vm_device *d = &v->device[k];
+        if (!name_ok(d->name, 1) || d->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE ||
+            d->transport != CV_SPEC_VDEV_MMIO)
+            return fail(err, errlen, "spec: vm %u: device %u: bad name, kind %u or transport %u", i,
+                        k, (unsigned)d->kind, (unsigned)d->transport);
+    }
+    return 0;
+}
+
 /** One vm table entry on its own. */
 static int check_vm(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
 {
@@ -365,7 +381,7 @@ static int check_vm(const struct cv_spec_vm *v, uint32_t i, char *err, size_t er
     if (v->vcpus == 0 || v->vcpus > VM_MAX_VCPUS || (v->flags & ~CV_SPEC_VM_FLAGS))
         return fail(err, errlen, "spec: vm %u: vcpus %u not in 1..%u, or flags %#x", i,
                     (unsigned)v->vcpus, VM_MAX_VCPUS, (unsigned)v->flags);
-    return 0;
+    return check_vm_devices(v, i, err, errlen);
 }
 
 /** One component and the interfaces in its range. */

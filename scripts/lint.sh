@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.." || exit 2
 failed=""
 
 # (a) Formatting: the tracked sources (outside a git checkout: all of them).
-dirs=(kernel loader libcap tools tests apps include)
+dirs=(kernel loader libcap libvmm components tools tests apps include)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     mapfile -t sources < <(git ls-files -- "${dirs[@]/%//*.c}" "${dirs[@]/%//*.h}")
 else
@@ -47,13 +47,13 @@ echo "lint: cppcheck"
 if ! cppcheck --quiet --error-exitcode=1 -U__ASSEMBLER__ --enable=warning,performance,portability --std=c11 \
     --inline-suppr --suppress=constStatement:libcap/include/cap/syscall.h \
     -I include -I kernel/include -I kernel/arch/aarch64/include -I libcap/include \
-    kernel/src kernel/arch/aarch64 loader libcap/src tools apps; then
+    -I libvmm/include kernel/src kernel/arch/aarch64 loader libcap/src libvmm/src components tools apps; then
     failed="$failed cppcheck"
 fi
 
 # (c) clang-tidy over the sources the host build compiles. Its exit status
 # only reflects errors, so any warning: or error: line is a finding.
-tidy_sources=(tools/specc/*.c tools/mkarchive/*.c tests/host/*.c
+tidy_sources=(tools/specc/*.c tools/mkarchive/*.c tests/host/*.c libvmm/src/*.c
     loader/spec.c loader/elf.c loader/archive.c kernel/src/fdt.c kernel/src/cap.c)
 echo "lint: clang-tidy (${#tidy_sources[@]} files)"
 tidy_out=$(clang-tidy -p "$build" --quiet "${tidy_sources[@]}" 2>&1)

@@ -62,12 +62,8 @@ static uint64_t boot_initrd_ipa(const struct vm *vm, uint64_t slot, uint64_t siz
 static bool boot_dtb(struct vm *vm, uint64_t dtb, uint64_t initrd, uint64_t initrd_size)
 {
     static uint8_t buf[BOOT_DTB_MAX];
-    struct fdtgen_params p;
+    struct fdtgen_params p = {.machine = &vm->machine};
     size_t size;
-    fdtgen_defaults(&p);
-    p.ram_base = IPA(vm->cfg->ram_base);
-    p.ram_size = vm->cfg->ram_size;
-    p.vcpu_count = vm->vcpu_count;
     p.bootargs = vm->cfg->bootargs[0] ? vm->cfg->bootargs : NULL;
     p.initrd_start = IPA(initrd);
     p.initrd_end = IPA(initrd + initrd_size);

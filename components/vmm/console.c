@@ -135,12 +135,37 @@ void console_input(struct vm *vm)
     console_feed(vm);
 }
 
+/**
+ * Input to the VM's virtio console: as much of the ring as the guest has
+ * buffers for, in at most two pieces (the ring wraps); the rest waits for
+ * its next receive buffers (vio.c calls console_feed again).
+ */
+static void console_feed_hvc(struct vm *vm)
+{
+    struct vm_console *c = &vm->con;
+    while (c->in_count) {
+        size_t run = sizeof(c->in) - c->in_head;
+        if (run > c->in_count)
+            run = c->in_count;
+        size_t n = virtio_console_input(vm->hvc, &c->in[c->in_head], run);
+        c->in_head = (unsigned)((c->in_head + n) % sizeof(c->in));
+        c->in_count -= (unsigned)n;
+        if (n < run)
+            break;
+    }
+}
+
 void console_feed(struct vm *vm)
 {
     struct vm_console *c = &vm->con;
     if (vm->stopped || !c->ntfn)
         return;
     console_fill(vm);
+    if (vm->hvc) {
+        console_feed_hvc(vm);
+        console_fill(vm);
+        return;
+    }
     bool pushed = false, level = pl011_irq_level(&vm->uart);
     while (c->in_count && pl011_rx_space(&vm->uart) > 0) {
         (void)pl011_rx_push(&vm->uart, c->in[c->in_head]);

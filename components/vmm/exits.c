@@ -12,6 +12,7 @@
 #include "guest.h"
 #include "sysreg.h"
 #include "vdev.h"
+#include "vio.h"
 #include "virq.h"
 
 struct exit_result exits_reply(uint64_t label, uint64_t mr0)
@@ -66,6 +67,7 @@ void exits_report(struct vm *vm)
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         vm->exits[k] = 0;
     vm->posted_writes = 0;
+    vio_report(vm);
 }
 
 /** The kind an exit is counted as (RAM backing: exits_ram). */

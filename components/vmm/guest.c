@@ -153,11 +153,12 @@ bool guest_map_gicv(struct vm *vm)
         printf("%s: no '%s' frames interface (the GICV device caps)\n", vm->name, GUEST_GICV_IFACE);
         return false;
     }
+    uint64_t gicc = machine_find(&vm->machine, MACHINE_GICC, 0)->base.v;
     uint64_t frames = f->size / CV_PAGE_SIZE;
     if (frames > VM_GICV_FRAMES)
         frames = VM_GICV_FRAMES;
     for (uint64_t i = 0; i < frames; i++) {
-        enum cv_err err = guest_map(vm, f->cptr + i, GUEST_GICC_IPA + i * CV_PAGE_SIZE, RIGHTS_RW);
+        enum cv_err err = guest_map(vm, f->cptr + i, gicc + i * CV_PAGE_SIZE, RIGHTS_RW);
         if (err != CV_OK) {
             printf("%s: mapping GICV frame %llu: %s\n", vm->name, (unsigned long long)i,
                    cv_err_str(err));

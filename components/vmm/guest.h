@@ -17,8 +17,6 @@
 #define GUEST_BLOCK (1ull << CV_LARGE_PAGE_BITS)
 /** Where the VMM sees guest RAM: offset o of RAM is at GUEST_RAM_VADDR + o. */
 #define GUEST_RAM_VADDR 0x4000000000ull
-/** The guest's GICC: IPA of the GICV frames (fdtgen's default). */
-#define GUEST_GICC_IPA 0x08010000ull
 /** The `caps` device interface holding the GICV frame caps. */
 #define GUEST_GICV_IFACE "gicv"
 
@@ -51,7 +49,7 @@ enum cv_err guest_adopt(struct vm *vm, uint64_t ipa, uint64_t frame);
 /** Maps frame at ipa in the guest vspace, adding page tables on CV_E_NO_TABLE. */
 enum cv_err guest_map(const struct vm *vm, uint64_t frame, uint64_t ipa, unsigned rights);
 
-/** Maps the GICV frames (interface GUEST_GICV_IFACE) at GUEST_GICC_IPA. */
+/** Maps the GICV frames (interface GUEST_GICV_IFACE) at the machine's GICC. */
 bool guest_map_gicv(struct vm *vm);
 
 /**

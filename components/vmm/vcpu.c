@@ -155,7 +155,7 @@ bool vcpu_refresh(struct vm *vm, unsigned i)
         return false;
     (void)vgic_lrs_freed(&vm->vgic, i, ~0ull, NULL);
     /* its timer is off in the new object: the line the old one raised drops */
-    (void)vgic_set_irq_level(&vm->vgic, i, VM_TIMER_INTID, false);
+    (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, false);
     return true;
 }
 

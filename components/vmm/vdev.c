@@ -6,27 +6,29 @@
 #include <cap/cache.h>
 #include <cap/invoke.h>
 #include <cap/self.h>
-#include <vmm/fdtgen.h>
 #include <vmm/mmio.h>
 
 #include "console.h"
 #include "guest.h"
 #include "inject.h"
 #include "vdev.h"
+#include "vio.h"
 #include "virq.h"
 
-/** What a handler works on: the VM and the vCPU whose access it is. */
-struct vdev_ctx {
-    struct vm *vm;
-    unsigned vcpu;
-};
+/** The UART's guest address, from the machine. */
+static uint64_t vdev_uart_base(const struct vm *vm)
+{
+    return machine_find(&vm->machine, MACHINE_PL011, 0)->base.v;
+}
 
-/** mmio_handler_fn of the distributor: every access has a defined outcome. */
+/**
+ * mmio_handler_fn of the distributor: every access has a defined outcome.
+ * Its banked registers are those of the vCPU whose exit this is.
+ */
 static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
 {
-    struct vdev_ctx *ctx = dev;
-    struct vm *vm = ctx->vm;
-    (void)vgic_dist_access(&vm->vgic, ctx->vcpu, off, width, write, value);
+    struct vm *vm = dev;
+    (void)vgic_dist_access(&vm->vgic, (unsigned)vm->waiting, off, width, write, value);
     if (write) {
         virq_vtimer_sync(vm);
         virq_deliver(vm);
@@ -37,7 +39,7 @@ static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint6
 /** mmio_handler_fn of the UART: a bad width reads 0 and writes nothing. */
 static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
 {
-    struct vm *vm = ((struct vdev_ctx *)dev)->vm;
+    struct vm *vm = dev;
     bool level = pl011_irq_level(&vm->uart);
     (void)pl011_access(&vm->uart, off, width, write, value);
     console_feed(vm); /* delivers if it gave the UART input */
@@ -45,9 +47,54 @@ static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint6
     return true;
 }
 
+/** The region of machine device d, or false if the VMM does not emulate it. */
+static bool vdev_region(struct vm *vm, const struct machine_dev *d, struct mmio_region *r)
+{
+    *r = (struct mmio_region){d->base, d->size, NULL, vm, NULL};
+    switch (d->kind) {
+    case MACHINE_GICD:
+        r->handler = vdev_gicd;
+        r->name = "gicd";
+        return true;
+    case MACHINE_PL011:
+        r->handler = vdev_uart;
+        r->name = "pl011";
+        return true;
+    case MACHINE_VIRTIO_MMIO:
+        for (unsigned k = 0; k < vm->virtio_count; k++)
+            if (vm->virtio[k].at == d)
+                r->dev = &vm->virtio[k];
+        r->handler = vio_mmio;
+        r->name = "virtio-mmio";
+        return r->dev != vm;
+    default: /* the GICC is the hardware's GICV frames, mapped (guest.c) */
+        return false;
+    }
+}
+
+/** Registers every emulated device of the machine. */
+static bool vdev_register(struct vm *vm)
+{
+    mmio_registry_init(&vm->mmio);
+    for (unsigned i = 0; i < vm->machine.dev_count; i++) {
+        struct mmio_region r;
+        if (!vdev_region(vm, &vm->machine.dev[i], &r))
+            continue;
+        enum mmio_reg_result e = mmio_register(&vm->mmio, &r);
+        if (e != MMIO_REG_OK) { /* the machine has no overlaps: a bug of ours */
+            printf("%s: device %s at 0x%llx: registry error %d\n", vm->name, r.name,
+                   (unsigned long long)r.base.v, (int)e);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool vdev_create(struct vm *vm)
 {
     struct vm_uart_page *p = &vm->uart_page;
+    if (!vdev_register(vm))
+        return false;
     uint64_t frame;
     enum cv_err err;
     p->words = cv_self_page(&frame, &err);
@@ -76,7 +123,8 @@ void vdev_init(struct vm *vm)
 
 enum cv_err vdev_posted_set(struct vm *vm, unsigned i)
 {
-    const uint64_t args[3] = {FDTGEN_UART_BASE, FDTGEN_UART_BASE + UART_CR, vm->uart.cr};
+    uint64_t base = vdev_uart_base(vm);
+    const uint64_t args[3] = {base, base + UART_CR, vm->uart.cr};
     enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_SET_POSTED, args, 3, NULL, 0);
     if (err == CV_OK)
         vm->vcpu[i].steady_cr = vm->uart.cr;
@@ -100,7 +148,7 @@ static void vdev_steady_sync(struct vm *vm)
 static void vdev_uart_map(struct vm *vm, bool map)
 {
     struct vm_uart_page *p = &vm->uart_page;
-    enum cv_err err = map ? guest_map(vm, p->guest_cap, FDTGEN_UART_BASE, CV_RIGHT_READ)
+    enum cv_err err = map ? guest_map(vm, p->guest_cap, vdev_uart_base(vm), CV_RIGHT_READ)
                           : cv_frame_unmap(p->guest_cap);
     if (err == CV_OK)
         p->mapped = map;
@@ -200,15 +248,6 @@ static struct exit_result vdev_unbacked(struct vm *vm, const struct exit_msg *m,
 
 struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
 {
-    /* built once: this runs for every emulated access (the VMM has one thread) */
-    static struct vdev_ctx ctx;
-    static const struct mmio_region regions[] = {
-        {IPA(FDTGEN_GICD_BASE), VGIC_DIST_FRAME, vdev_gicd, &ctx, "gicd"},
-        {IPA(FDTGEN_UART_BASE), PL011_MMIO_SIZE, vdev_uart, &ctx, "pl011"},
-    };
-    static const size_t n_regions = sizeof(regions) / sizeof(regions[0]);
-    ctx.vm = vm;
-    ctx.vcpu = m->vcpu;
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
@@ -216,13 +255,13 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
     enum mmio_result r = mmio_decode(&ex, &acc);
     /* no device where an undecodable access went: the VM's unbacked-access
      * decides, as for any access (a load pair, a SIMD load via /dev/mem) */
-    if (r == MMIO_UNDECODABLE && !mmio_region_at(regions, n_regions, acc.ipa))
+    if (r == MMIO_UNDECODABLE && !mmio_region_at(&vm->mmio, acc.ipa))
         return vdev_unbacked(vm, m, &acc);
     if (r != MMIO_OK)
         return exits_stop(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
                           (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
                           (unsigned long long)ex.esr);
-    r = mmio_dispatch(regions, n_regions, &acc, NULL);
+    r = mmio_dispatch(&vm->mmio, &acc, NULL);
     if (r == MMIO_UNBACKED)
         return vdev_unbacked(vm, m, &acc);
     return exits_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);

@@ -44,7 +44,7 @@ static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, cons
 
 bool virq_init(struct vm *vm)
 {
-    if (vgic_init(&vm->vgic, vm->vcpu_count, VM_IRQ_COUNT) != VGIC_OK)
+    if (vgic_init(&vm->vgic, vm->vcpu_count, MACHINE_IRQ_COUNT) != VGIC_OK)
         return false;
     vgic_set_log(&vm->vgic, virq_log, vm);
     for (unsigned i = 0; i < vm->vcpu_count; i++) {
@@ -70,14 +70,14 @@ void virq_deliver(struct vm *vm)
 
 void virq_vtimer(struct vm *vm, unsigned i)
 {
-    (void)vgic_set_irq_level(&vm->vgic, i, VM_TIMER_INTID, true);
+    (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, true);
     virq_deliver(vm);
 }
 
 /** The timer's list register of vCPU i is free again: line low, timer on. */
 static void virq_timer_done(struct vm *vm, unsigned i)
 {
-    (void)vgic_set_irq_level(&vm->vgic, i, VM_TIMER_INTID, false);
+    (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, false);
     enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_ACK_VTIMER, NULL, 0, NULL, 0);
     if (err != CV_OK)
         printf("%s: vcpu %u: timer ack: %s\n", vm->name, i, cv_err_str(err));
@@ -88,7 +88,7 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
     const struct vgic_vcpu *c = &vm->vgic.vcpu[i];
     uint64_t ours = freed & c->lr_used;
     for (unsigned lr = 0; ours; lr++, ours >>= 1)
-        if ((ours & 1u) && c->lr_intid[lr] == VM_TIMER_INTID)
+        if ((ours & 1u) && c->lr_intid[lr] == vm->machine.timer_intid)
             virq_timer_done(vm, i);
     (void)vgic_lrs_freed(&vm->vgic, i, freed, NULL);
     virq_deliver(vm);
@@ -100,8 +100,8 @@ void virq_vtimer_sync(struct vm *vm)
         struct vm_vcpu *c = &vm->vcpu[i];
         uint8_t prio = 0;
         uint64_t want[2] = {0, 0};
-        if (vgic_irq_enabled(&vm->vgic, i, VM_TIMER_INTID, &prio)) {
-            want[0] = VM_TIMER_INTID;
+        if (vgic_irq_enabled(&vm->vgic, i, vm->machine.timer_intid, &prio)) {
+            want[0] = vm->machine.timer_intid;
             want[1] = prio;
         }
         if (want[0] == c->vtimer[0] && want[1] == c->vtimer[1])
@@ -118,5 +118,6 @@ void virq_vtimer_sync(struct vm *vm)
 
 void virq_uart_update(struct vm *vm)
 {
-    (void)vgic_set_irq_level(&vm->vgic, 0, VM_UART_INTID, pl011_irq_level(&vm->uart));
+    unsigned intid = machine_find(&vm->machine, MACHINE_PL011, 0)->intid;
+    (void)vgic_set_irq_level(&vm->vgic, 0, intid, pl011_irq_level(&vm->uart));
 }

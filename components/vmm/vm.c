@@ -13,12 +13,12 @@
 #include "guest.h"
 #include "vcpu.h"
 #include "vdev.h"
+#include "vio.h"
 #include "virq.h"
 
 #define VM_CNODE_RADIX 12u             /* the description gives the VMM cnode-radix 12 */
 #define VM_SELF_VADDR  0x1000000000ull /* the self allocator's own mappings */
 #define VM_BLOCK       (1ull << CV_LARGE_PAGE_BITS)
-#define VM_RAM_MIN     0x40000000ull /* emulated and passed-through devices lie below */
 
 /** First cspace slot after every interface cap the loader placed. */
 static uint64_t vm_first_free_slot(const struct cv_comp_info *info)
@@ -36,20 +36,24 @@ static uint64_t vm_first_free_slot(const struct cv_comp_info *info)
     return first;
 }
 
-/** Checks the vm config (the loader copied it from the description). */
-static bool vm_config_ok(const struct vm *vm)
+/**
+ * The VM's machine from its config (the loader copied it from the
+ * description): QEMU virt's RAM, vCPUs, GIC and PL011, then its devices in
+ * the order given, placed as specc placed them when it checked them.
+ */
+static bool vm_machine(struct vm *vm)
 {
     const struct cv_spec_vm *c = vm->cfg;
-    const char *why = NULL;
-    if (c->vcpus == 0 || c->vcpus > VM_MAX_VCPUS)
-        why = "vcpus out of 1..8";
-    else if (c->ram_size == 0 || c->ram_base % VM_BLOCK || c->ram_size % VM_BLOCK)
-        why = "ram-base and ram-size must be non-zero 2 MiB multiples";
-    else if (c->ram_base < VM_RAM_MIN || c->ram_size > (1ull << CV_VSPACE_BITS) - c->ram_base)
-        why = "guest RAM must lie between 1 GiB (devices below) and 512 GiB (39-bit IPA)";
-    if (why)
-        printf("%s: bad vm config: %s\n", vm->name, why);
-    return why == NULL;
+    enum machine_result r = machine_virt(&vm->machine, IPA(c->ram_base), c->ram_size, c->vcpus);
+    for (uint32_t k = 0; r == MACHINE_OK && k < c->device_count; k++) {
+        const struct cv_spec_vm_device *d = &c->device[k];
+        r = machine_add_virtio_mmio(&vm->machine, d->kind, IPA(d->address), d->interrupt, NULL);
+        if (r != MACHINE_OK)
+            printf("%s: device '%s': %s\n", vm->name, d->name, machine_strerror(r));
+    }
+    if (r != MACHINE_OK)
+        printf("%s: bad vm config: %s\n", vm->name, machine_strerror(r));
+    return r == MACHINE_OK;
 }
 
 /** Resets devices and PSCI state (vCPU 0 on). */
@@ -60,6 +64,7 @@ static bool vm_devices_reset(struct vm *vm)
         return false;
     }
     vdev_init(vm);
+    vio_reset(vm);
     return psci_init(&vm->psci, vm->vcpu_count, IPA(vm->cfg->ram_base), vm->cfg->ram_size);
 }
 
@@ -76,7 +81,7 @@ static bool vm_build(struct vm *vm, const struct cv_comp_info *info)
         printf("%s: cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
         return false;
     }
-    if (!guest_map_gicv(vm) || !vdev_create(vm))
+    if (!guest_map_gicv(vm) || !vio_create(vm) || !vdev_create(vm))
         return false;
     for (unsigned i = 0; i < vm->vcpu_count; i++)
         if (!vcpu_create(vm, i))
@@ -97,7 +102,7 @@ bool vm_create(struct vm *vm)
     vm->cfg = &info->vm;
     vm->vcpu_count = vm->cfg->vcpus;
     vm->core_count = info->core_count;
-    if (!vm_config_ok(vm) || !vm_build(vm, info) || !vm_devices_reset(vm))
+    if (!vm_machine(vm) || !vm_build(vm, info) || !vm_devices_reset(vm))
         return false;
     console_init(vm);
     return true;

@@ -15,14 +15,14 @@
 
 #include <capvisor/abi.h>
 #include <capvisor/spec.h>
+#include <vmm/machine.h>
+#include <vmm/mmio.h>
 #include <vmm/pl011.h>
 #include <vmm/psci.h>
 #include <vmm/vgic.h>
+#include <vmm/virtio_console.h>
 
 #define VM_MAX_VCPUS   8u
-#define VM_IRQ_COUNT   64u /* INTIDs 0..63: SGIs, PPIs and SPIs 0..31 */
-#define VM_TIMER_INTID 27u /* virtual timer PPI (arch timer binding: PPI 11) */
-#define VM_UART_INTID  33u /* PL011 on SPI 1 */
 #define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
 
 /** Which of the VMM's own threads a vCPU is, and what it is doing. */
@@ -84,9 +84,10 @@ enum vm_exit_kind {
 struct vm_logs {
     uint64_t fw_id[VM_FW_LOG_MAX]; /* unknown firmware call IDs reported */
     unsigned fw_count;
-    unsigned vgic_count;  /* odd distributor accesses reported */
-    unsigned abort_count; /* external aborts injected and reported */
-    unsigned imm_count;   /* HVC/SMC with a non-zero immediate reported */
+    unsigned vgic_count;   /* odd distributor accesses reported */
+    unsigned abort_count;  /* external aborts injected and reported */
+    unsigned virtio_count; /* virtio driver errors and odd register accesses reported */
+    unsigned imm_count;    /* HVC/SMC with a non-zero immediate reported */
 };
 
 /*
@@ -113,6 +114,17 @@ struct vm_boot {
     uint64_t kernel_ipa, kernel_size, dtb_ipa, initrd_slot;
 };
 
+/**
+ * A virtio device of the VM (vio.c): what the description asked for, where
+ * the machine put it, and the device itself.
+ */
+struct vm_virtio {
+    struct vm *vm;
+    const struct cv_spec_vm_device *cfg;
+    const struct machine_dev *at;
+    struct virtio_console con; /* the only device type so far */
+};
+
 /** The VM. */
 struct vm {
     char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
@@ -129,6 +141,8 @@ struct vm {
     bool stopped; /* the VM is stopped; the VMM keeps running */
     int waiting;  /* vCPU whose exit is being handled (awaits the reply), or -1 */
     struct vm_logs logs;
+    struct machine machine;    /* its machine: RAM, vCPUs, devices (libvmm machine.h) */
+    struct mmio_registry mmio; /* its emulated devices by IPA (vdev.c) */
     uint64_t exits[VM_EXIT_KINDS];
     uint64_t posted_writes;                   /* UART writes that did not exit (vdev_take_posted) */
     uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
@@ -139,6 +153,9 @@ struct vm {
     struct vm_uart_page uart_page;
     struct psci psci;
     struct vm_console con;
+    struct vm_virtio virtio[CV_SPEC_VM_DEVICES_MAX];
+    unsigned virtio_count;
+    struct virtio_console *hvc; /* the console that takes input, if any (vio.c) */
 };
 
 /** Reads the info page's vm config and builds the VM: false (reason printed) on error. */

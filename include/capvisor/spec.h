@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  3u
+#define CV_SPEC_VERSION  4u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -74,6 +74,29 @@ struct cv_spec_header {
  * what the guest has made of them (docs/vmm.md, "Kernel in place").
  */
 #define CV_SPEC_BOOTARGS_MAX 256u
+
+/*
+ * A device of a VM, emulated by its VMM (the vm's `devices` node,
+ * docs/system-description.md). Where it sits in the guest's memory map and
+ * which interrupt it raises is the platform's choice (libvmm machine.h)
+ * unless `address` / `interrupt` name them; specc checks either way.
+ */
+#define CV_SPEC_VM_DEVICES_MAX 8u
+enum cv_spec_vdev_kind {
+    CV_SPEC_VDEV_VIRTIO_CONSOLE = 1, /* virtio console (virtio 1.2 section 5.3) */
+};
+enum cv_spec_vdev_transport {
+    CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 */
+};
+struct cv_spec_vm_device {
+    char name[CV_SPEC_NAME_MAX]; /* the device node's name: what the VMM's lines call it */
+    uint32_t kind;               /* enum cv_spec_vdev_kind */
+    uint32_t transport;          /* enum cv_spec_vdev_transport */
+    uint64_t address;            /* guest IPA of its registers; 0: the platform's next slot */
+    uint32_t interrupt;          /* its INTID; 0: its slot's */
+    uint32_t reserved;
+};
+
 struct cv_spec_vm {
     uint64_t ram_base; /* guest IPA of RAM, 2 MiB aligned */
     uint64_t ram_size; /* bytes, 2 MiB multiple */
@@ -83,6 +106,9 @@ struct cv_spec_vm {
     char initrd[CV_SPEC_NAME_MAX];    /* "" = none */
     char kernel_gz[CV_SPEC_NAME_MAX]; /* "" = none: resets copy `kernel` */
     char bootargs[CV_SPEC_BOOTARGS_MAX];
+    uint32_t device_count;
+    uint32_t reserved;
+    struct cv_spec_vm_device device[CV_SPEC_VM_DEVICES_MAX];
 };
 
 /*

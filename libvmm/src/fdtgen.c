@@ -26,18 +26,6 @@ static const uint32_t timer_ppis[4] = {13, 14, 11, 10};
             return err_;                                                                           \
     } while (0)
 
-/** Sets every field but RAM, bootargs and initrd to the QEMU virt values. */
-void fdtgen_defaults(struct fdtgen_params *p)
-{
-    *p = (struct fdtgen_params){
-        .vcpu_count = 1,
-        .gicd_base = IPA(FDTGEN_GICD_BASE),
-        .gicc_base = IPA(FDTGEN_GICC_BASE),
-        .uart_base = IPA(FDTGEN_UART_BASE),
-        .uart_spi = FDTGEN_UART_SPI,
-    };
-}
-
 /** A property of two 64-bit cells per pair: <addr size> in (2, 2) cells. */
 static int prop_reg(void *fdt, const uint64_t *pairs, unsigned count)
 {
@@ -45,7 +33,7 @@ static int prop_reg(void *fdt, const uint64_t *pairs, unsigned count)
 
     for (unsigned i = 0; i < count * 2u; i++)
         cells[i] = cpu_to_fdt64(pairs[i]);
-    return fdt_property(fdt, "reg", cells, (int)(count * 2u * sizeof(fdt64_t)));
+    return fdt_property(fdt, "reg", cells, (int)((size_t)count * 2u * sizeof(fdt64_t)));
 }
 
 /** A property of `n` 32-bit cells. */
@@ -71,9 +59,10 @@ static int root_props(void *fdt)
 /** /chosen: bootargs, initrd range, console (Linux chosen.txt). */
 static int node_chosen(void *fdt, const struct fdtgen_params *p)
 {
+    const struct machine_dev *uart = machine_find(p->machine, MACHINE_PL011, 0);
     char path[32];
 
-    snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)p->uart_base.v);
+    snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)uart->base.v);
     FDT_TRY(fdt_begin_node(fdt, "chosen"));
     if (p->bootargs)
         FDT_TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
@@ -89,9 +78,9 @@ static int node_chosen(void *fdt, const struct fdtgen_params *p)
 static int node_memory(void *fdt, const struct fdtgen_params *p)
 {
     char name[32];
-    uint64_t reg[2] = {p->ram_base.v, p->ram_size};
+    uint64_t reg[2] = {p->machine->ram_base.v, p->machine->ram_size};
 
-    snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_base.v);
+    snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)reg[0]);
     FDT_TRY(fdt_begin_node(fdt, name));
     FDT_TRY(fdt_property_string(fdt, "device_type", "memory"));
     FDT_TRY(prop_reg(fdt, reg, 1));
@@ -117,7 +106,7 @@ static int node_cpus(void *fdt, const struct fdtgen_params *p)
     FDT_TRY(fdt_begin_node(fdt, "cpus"));
     FDT_TRY(fdt_property_cell(fdt, "#address-cells", 1));
     FDT_TRY(fdt_property_cell(fdt, "#size-cells", 0));
-    for (unsigned i = 0; i < p->vcpu_count; i++)
+    for (unsigned i = 0; i < p->machine->vcpu_count; i++)
         FDT_TRY(node_cpu(fdt, i));
     return fdt_end_node(fdt);
 }
@@ -134,12 +123,12 @@ static int node_psci(void *fdt)
 }
 
 /** intc: GICv2 distributor + CPU interface, no hypervisor regions (arm/gic.yaml). */
-static int node_gic(void *fdt, const struct fdtgen_params *p)
+static int node_gic(void *fdt, const struct machine_dev *gicd, const struct machine_dev *gicc)
 {
     char name[32];
-    uint64_t reg[4] = {p->gicd_base.v, FDTGEN_GIC_SIZE, p->gicc_base.v, FDTGEN_GIC_SIZE};
+    uint64_t reg[4] = {gicd->base.v, gicd->size, gicc->base.v, gicc->size};
 
-    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)p->gicd_base.v);
+    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)gicd->base.v);
     FDT_TRY(fdt_begin_node(fdt, name));
     FDT_TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
     FDT_TRY(fdt_property_cell(fdt, "#interrupt-cells", 3));
@@ -151,12 +140,12 @@ static int node_gic(void *fdt, const struct fdtgen_params *p)
 }
 
 /** timer: four PPIs, level-high, routed to every CPU (GICv2 CPU mask in flags[15:8]). */
-static int node_timer(void *fdt, const struct fdtgen_params *p)
+static int node_timer(void *fdt, const struct machine *m)
 {
-    uint32_t flags = (((1u << p->vcpu_count) - 1u) << 8) | IRQ_TYPE_LEVEL_HIGH;
+    uint32_t flags = (((1u << m->vcpu_count) - 1u) << 8) | IRQ_TYPE_LEVEL_HIGH;
     uint32_t irqs[12];
 
-    for (unsigned i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 4; i++) {
         irqs[3 * i] = GIC_PPI;
         irqs[3 * i + 1] = timer_ppis[i];
         irqs[3 * i + 2] = flags;
@@ -180,16 +169,16 @@ static int node_clock(void *fdt)
 }
 
 /** pl011@base: an AMBA PrimeCell, SPI level-high (serial/pl011.yaml). */
-static int node_uart(void *fdt, const struct fdtgen_params *p)
+static int node_uart(void *fdt, const struct machine_dev *uart)
 {
     static const char compat[] = "arm,pl011\0arm,primecell";
     static const char clk_names[] = "uartclk\0apb_pclk";
-    uint32_t irq[3] = {GIC_SPI, p->uart_spi, IRQ_TYPE_LEVEL_HIGH};
+    uint32_t irq[3] = {GIC_SPI, uart->intid - MACHINE_SPI_BASE, IRQ_TYPE_LEVEL_HIGH};
     uint32_t clks[2] = {PHANDLE_CLK, PHANDLE_CLK};
-    uint64_t reg[2] = {p->uart_base.v, FDTGEN_UART_SIZE};
+    uint64_t reg[2] = {uart->base.v, uart->size};
     char name[32];
 
-    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)p->uart_base.v);
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)uart->base.v);
     FDT_TRY(fdt_begin_node(fdt, name));
     FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
     FDT_TRY(prop_reg(fdt, reg, 1));
@@ -197,6 +186,43 @@ static int node_uart(void *fdt, const struct fdtgen_params *p)
     FDT_TRY(prop_cells(fdt, "clocks", clks, 2));
     FDT_TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
     return fdt_end_node(fdt);
+}
+
+/**
+ * virtio_mmio@base: a virtio-mmio transport (virtio/mmio.yaml). Its line
+ * is a level: the VMM holds it high while the interrupt status is not 0.
+ */
+static int node_virtio_mmio(void *fdt, const struct machine_dev *d)
+{
+    uint32_t irq[3] = {GIC_SPI, d->intid - MACHINE_SPI_BASE, IRQ_TYPE_LEVEL_HIGH};
+    uint64_t reg[2] = {d->base.v, d->size};
+    char name[40];
+
+    snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)d->base.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    FDT_TRY(prop_cells(fdt, "interrupts", irq, 3));
+    FDT_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    return fdt_end_node(fdt);
+}
+
+/** Every device of the machine, in the order it lists them. */
+static int node_devices(void *fdt, const struct machine *m)
+{
+    const struct machine_dev *gicd = machine_find(m, MACHINE_GICD, 0);
+    const struct machine_dev *gicc = machine_find(m, MACHINE_GICC, 0);
+    FDT_TRY(node_gic(fdt, gicd, gicc));
+    FDT_TRY(node_timer(fdt, m));
+    FDT_TRY(node_clock(fdt));
+    for (unsigned i = 0; i < m->dev_count; i++) {
+        const struct machine_dev *d = &m->dev[i];
+        if (d->kind == MACHINE_PL011)
+            FDT_TRY(node_uart(fdt, d));
+        else if (d->kind == MACHINE_VIRTIO_MMIO)
+            FDT_TRY(node_virtio_mmio(fdt, d));
+    }
+    return 0;
 }
 
 /** The whole tree, in sequential-write order. */
@@ -210,10 +236,7 @@ static int build(void *fdt, size_t size, const struct fdtgen_params *p)
     FDT_TRY(node_memory(fdt, p));
     FDT_TRY(node_cpus(fdt, p));
     FDT_TRY(node_psci(fdt));
-    FDT_TRY(node_gic(fdt, p));
-    FDT_TRY(node_timer(fdt, p));
-    FDT_TRY(node_clock(fdt));
-    FDT_TRY(node_uart(fdt, p));
+    FDT_TRY(node_devices(fdt, p->machine));
     FDT_TRY(fdt_end_node(fdt));
     return fdt_finish(fdt);
 }
@@ -222,9 +245,13 @@ static int build(void *fdt, size_t size, const struct fdtgen_params *p)
 enum fdtgen_result fdtgen_build(const struct fdtgen_params *p, void *buf, size_t size,
                                 size_t *out_size)
 {
-    if (p->vcpu_count == 0 || p->vcpu_count > FDTGEN_MAX_VCPUS || p->ram_size == 0)
+    const struct machine *m = p->machine;
+    /* a machine from machine_virt has these; anything else is not one */
+    if (!m || m->vcpu_count == 0 || m->vcpu_count > MACHINE_VCPUS_MAX || m->ram_size == 0 ||
+        !machine_find(m, MACHINE_GICD, 0) || !machine_find(m, MACHINE_GICC, 0) ||
+        !machine_find(m, MACHINE_PL011, 0))
         return FDTGEN_E_PARAM;
-    if (p->uart_spi > 987 || p->initrd_end.v < p->initrd_start.v || size > INT32_MAX)
+    if (p->initrd_end.v < p->initrd_start.v || size > INT32_MAX)
         return FDTGEN_E_PARAM;
     int err = build(buf, size, p);
     if (err == -FDT_ERR_NOSPACE)

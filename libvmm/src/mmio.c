@@ -82,29 +82,65 @@ static bool region_holds(const struct mmio_region *r, uint64_t ipa, unsigned wid
     return off < r->size && width <= r->size - off;
 }
 
-const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t n, ipa_t ipa)
+void mmio_registry_init(struct mmio_registry *reg)
 {
-    for (size_t i = 0; i < n; i++)
-        if (region_holds(&table[i], ipa.v, 1))
-            return &table[i];
-    return NULL;
+    reg->count = 0;
 }
 
-/** First matching region runs the access. */
-enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
+enum mmio_reg_result mmio_register(struct mmio_registry *reg, const struct mmio_region *r)
+{
+    if (reg->count == MMIO_REGIONS_MAX)
+        return MMIO_REG_FULL;
+    if (r->size == 0 || r->base.v + r->size - 1 < r->base.v || !r->handler)
+        return MMIO_REG_EMPTY;
+    size_t at = 0;
+    while (at < reg->count && reg->region[at].base.v < r->base.v)
+        at++;
+    /* sorted and disjoint: only the neighbours can overlap */
+    const struct mmio_region *prev = at ? &reg->region[at - 1] : NULL;
+    const struct mmio_region *next = at < reg->count ? &reg->region[at] : NULL;
+    if ((prev && r->base.v - prev->base.v < prev->size) ||
+        (next && next->base.v - r->base.v < r->size))
+        return MMIO_REG_OVERLAP;
+    for (size_t i = reg->count; i > at; i--)
+        reg->region[i] = reg->region[i - 1];
+    reg->region[at] = *r;
+    reg->count++;
+    return MMIO_REG_OK;
+}
+
+/** The last region whose base is at or below ipa, or NULL: a binary search. */
+static const struct mmio_region *region_floor(const struct mmio_registry *reg, uint64_t ipa)
+{
+    size_t lo = 0, hi = reg->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (reg->region[mid].base.v <= ipa)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &reg->region[lo - 1] : NULL;
+}
+
+const struct mmio_region *mmio_region_at(const struct mmio_registry *reg, ipa_t ipa)
+{
+    const struct mmio_region *r = region_floor(reg, ipa.v);
+    return r && region_holds(r, ipa.v, 1) ? r : NULL;
+}
+
+enum mmio_result mmio_dispatch(const struct mmio_registry *reg, struct mmio_access *acc,
                                const struct mmio_region **hit)
 {
-    for (size_t i = 0; i < n; i++) {
-        const struct mmio_region *r = &table[i];
-        if (!region_holds(r, acc->ipa.v, acc->width))
-            continue;
+    const struct mmio_region *r = region_floor(reg, acc->ipa.v);
+    if (!r || !region_holds(r, acc->ipa.v, acc->width)) {
         if (hit)
-            *hit = r;
-        uint64_t off = acc->ipa.v - r->base.v;
-        return r->handler(r->dev, off, acc->width, acc->write, &acc->value) ? MMIO_OK
-                                                                            : MMIO_DEVICE_ERROR;
+            *hit = NULL;
+        return MMIO_UNBACKED;
     }
     if (hit)
-        *hit = NULL;
-    return MMIO_UNBACKED;
+        *hit = r;
+    uint64_t off = acc->ipa.v - r->base.v;
+    return r->handler(r->dev, off, acc->width, acc->write, &acc->value) ? MMIO_OK
+                                                                        : MMIO_DEVICE_ERROR;
 }

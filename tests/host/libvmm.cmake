@@ -19,7 +19,7 @@ cv_vmm_test(test_image image.c)
 cv_vmm_test(test_mmio mmio.c)
 cv_vmm_test(test_pl011 pl011.c)
 cv_vmm_test(test_psci psci.c)
-cv_vmm_test(test_fdtgen fdtgen.c)
+cv_vmm_test(test_fdtgen fdtgen.c machine.c)
 target_link_libraries(test_fdtgen PRIVATE fdt)
 find_program(CV_DTC dtc REQUIRED)
 # dtc must decompile the generated blob.
@@ -27,6 +27,9 @@ add_test(NAME host.test_fdtgen_dtc
   COMMAND test_fdtgen ${CV_DTC} ${CMAKE_CURRENT_BINARY_DIR}/test_fdtgen.dtb)
 set_tests_properties(host.test_fdtgen_dtc PROPERTIES LABELS host TIMEOUT 60)
 
+cv_vmm_test(test_machine machine.c)
+cv_vmm_test(test_virtq virtq.c gmem.c)
+cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_gunzip gunzip.c)
 target_link_libraries(test_gunzip PRIVATE z)
 
@@ -94,4 +97,5 @@ function(cv_vmm_fuzz name)
 endfunction()
 
 cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c HEADERS include/vmm/vgic.h src/vgic_internal.h)
+cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
 cv_vmm_fuzz(gunzip SOURCES gunzip.c HEADERS include/vmm/gunzip.h LIBS z)

@@ -40,14 +40,16 @@ static bool str_is(const char *path, const char *name, const char *want, int wan
     return p && len == want_len && memcmp(p, want, (size_t)len) == 0;
 }
 
+static struct machine machine;
+
+/** A QEMU virt machine with two virtio-mmio devices, the second at a given place. */
 static void build(unsigned vcpus)
 {
-    struct fdtgen_params p;
+    struct fdtgen_params p = {.machine = &machine};
     size_t size = 0;
-    fdtgen_defaults(&p);
-    p.ram_base = IPA(0x40000000);
-    p.ram_size = 0x20000000;
-    p.vcpu_count = vcpus;
+    CHECK_EQ(machine_virt(&machine, IPA(0x40000000), 0x20000000, vcpus), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&machine, 3, IPA(0), 0, NULL), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&machine, 1, IPA(0x0a003e00), 79, NULL), MACHINE_OK);
     p.bootargs = "console=ttyAMA0 earlycon";
     p.initrd_start = IPA(0x48000000);
     p.initrd_end = IPA(0x48123456);
@@ -107,23 +109,37 @@ static void test_tree(void)
     CHECK_EQ(cell("/pl011@9000000", "clocks", 1), clk);
     CHECK_EQ(cell("/apb-pclk", "clock-frequency", 0), 24000000);
     CHECK_EQ(cell("/apb-pclk", "#clock-cells", 0), 0);
+    CHECK(str_is("/virtio_mmio@a000000", "compatible", "virtio,mmio", 12));
+    CHECK_EQ(cell64("/virtio_mmio@a000000", "reg", 0), 0x0a000000);
+    CHECK_EQ(cell64("/virtio_mmio@a000000", "reg", 1), 0x200);
+    CHECK_EQ(cell("/virtio_mmio@a000000", "interrupts", 0), 0);
+    CHECK_EQ(cell("/virtio_mmio@a000000", "interrupts", 1), 16);
+    CHECK_EQ(cell("/virtio_mmio@a000000", "interrupts", 2), 4);
+    CHECK(prop("/virtio_mmio@a000000", "dma-coherent", &len) && len == 0);
+    CHECK_EQ(cell64("/virtio_mmio@a003e00", "reg", 0), 0x0a003e00);
+    CHECK_EQ(cell("/virtio_mmio@a003e00", "interrupts", 1), 47);
+    CHECK(fdt_path_offset(blob, "/virtio_mmio@a000200") < 0);
 }
 
 static void test_one_cpu_and_errors(void)
 {
-    struct fdtgen_params p;
+    struct fdtgen_params p = {.machine = &machine};
     uint8_t small[256];
     build(1);
     CHECK_EQ(cell("/timer", "interrupts", 2), 0x104);
-    fdtgen_defaults(&p);
-    p.ram_size = 1;
     CHECK_EQ(fdtgen_build(&p, small, sizeof(small), NULL), FDTGEN_E_NOSPACE);
-    p.vcpu_count = 9;
+    machine.vcpu_count = 9;
     CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
-    p.vcpu_count = 1;
-    p.ram_size = 0;
+    machine.vcpu_count = 1;
+    machine.ram_size = 0;
     CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
-    p.ram_size = 1;
+    machine.ram_size = 1;
+    machine.dev_count = 2; /* no PL011: not a machine from machine_virt */
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    machine.dev_count = 3;
+    p.machine = NULL;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    p.machine = &machine;
     p.initrd_start = IPA(2);
     p.initrd_end = IPA(1);
     CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);

@@ -131,7 +131,7 @@ static void test_header(void)
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
     b.h.version = CV_SPEC_VERSION + 1;
-    CHECK_FAILS(parse(&b), err, "version 4");
+    CHECK_FAILS(parse(&b), err, "version 5");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");
@@ -398,6 +398,18 @@ static void test_vm(void)
     make_vm_blob(&b);
     memset(b.vm[0].bootargs, 'a', sizeof(b.vm[0].bootargs));
     CHECK_FAILS(parse_vm(&b), err, "bootargs");
+    make_vm_blob(&b);
+    b.vm[0].device_count = CV_SPEC_VM_DEVICES_MAX + 1u;
+    CHECK_FAILS(parse_vm(&b), err, "devices, at most");
+    make_vm_blob(&b);
+    b.vm[0].device_count = 1;
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad name"); /* all zero */
+    strcpy(b.vm[0].device[0].name, "con");
+    b.vm[0].device[0].kind = CV_SPEC_VDEV_VIRTIO_CONSOLE;
+    b.vm[0].device[0].transport = CV_SPEC_VDEV_MMIO + 1u;
+    CHECK_FAILS(parse_vm(&b), err, "transport 2");
+    b.vm[0].device[0].transport = CV_SPEC_VDEV_MMIO;
+    CHECK(parse_vm(&b) == 0);
     make_vm_blob(&b);
     b.vm[0].kernel[0] = '\0';
     CHECK_FAILS(parse_vm(&b), err, "bad kernel");

@@ -92,41 +92,83 @@ static bool dev(void *d, uint64_t off, unsigned width, bool write, uint64_t *val
     return off != 0x10;
 }
 
-static void test_dispatch(void)
+static struct mmio_registry reg, none;
+
+/** Registered out of order; refused: overlaps either side, empty, wrapping, full. */
+static void test_register(void)
 {
     const struct mmio_region regions[] = {
-        {IPA(0x08000000), 0x10000, dev, (void *)1, "gicd"},
-        {IPA(0x09000000), 0x1000, dev, (void *)2, "uart"},
         {IPA(0xfffffffffffff000ull), 0x1000, dev, (void *)3, "top"},
+        {IPA(0x09000000), 0x1000, dev, (void *)2, "uart"},
+        {IPA(0x08000000), 0x10000, dev, (void *)1, "gicd"},
     };
-    const struct mmio_region *hit;
+    mmio_registry_init(&reg);
+    mmio_registry_init(&none);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(mmio_register(&reg, &regions[i]), MMIO_REG_OK);
+    CHECK_EQ(reg.count, 3);
+    CHECK_EQ(reg.region[0].base.v, 0x08000000);
+    CHECK_EQ(reg.region[2].base.v, 0xfffffffffffff000ull);
+    struct mmio_region r = {IPA(0x0800f000), 0x2000, dev, NULL, "x"};
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_OVERLAP);
+    r.base = IPA(0x08fff000);
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_OVERLAP);
+    r.base = IPA(0x07000000);
+    r.size = 0x01000001;
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_OVERLAP);
+    r.size = 0;
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_EMPTY);
+    r.base = IPA(0xffffffffffffff00ull);
+    r.size = 0x200;
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_EMPTY);
+    r.base = IPA(0x0a000000);
+    r.handler = NULL;
+    CHECK_EQ(mmio_register(&reg, &r), MMIO_REG_EMPTY);
+    CHECK_EQ(reg.count, 3);
+    struct mmio_registry full;
+    mmio_registry_init(&full);
+    r.handler = dev;
+    r.size = 0x200;
+    for (unsigned i = 0; i < MMIO_REGIONS_MAX; i++) {
+        r.base = IPA(0x0a000000 + 0x200ull * (MMIO_REGIONS_MAX - i));
+        CHECK_EQ(mmio_register(&full, &r), MMIO_REG_OK);
+    }
+    r.base = IPA(0x0c000000);
+    CHECK_EQ(mmio_register(&full, &r), MMIO_REG_FULL);
+    for (unsigned i = 1; i < MMIO_REGIONS_MAX; i++)
+        CHECK(full.region[i - 1].base.v < full.region[i].base.v);
+}
+
+static void test_dispatch(void)
+{
+    const struct mmio_region *regions = reg.region, *hit;
     struct mmio_access a = {.ipa = IPA(0x09000ffc), .width = 4};
 
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, &hit), MMIO_OK);
+    CHECK_EQ(mmio_dispatch(&reg, &a, &hit), MMIO_OK);
     CHECK(hit == &regions[1]);
     CHECK_EQ(a.value, 2);
     CHECK_EQ(last_off, 0xffc);
     a.ipa = IPA(0x09000ffe); /* straddles the end */
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, &hit), MMIO_UNBACKED);
+    CHECK_EQ(mmio_dispatch(&reg, &a, &hit), MMIO_UNBACKED);
     CHECK(hit == NULL);
     a.ipa = IPA(0x07ffffff);
     a.width = 1;
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_UNBACKED);
+    CHECK_EQ(mmio_dispatch(&reg, &a, NULL), MMIO_UNBACKED);
     a.ipa = IPA(0x08000010);
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_DEVICE_ERROR);
+    CHECK_EQ(mmio_dispatch(&reg, &a, NULL), MMIO_DEVICE_ERROR);
     a.ipa = IPA(0xfffffffffffffffcull);
     a.width = 8; /* would wrap past 2^64 */
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_UNBACKED);
+    CHECK_EQ(mmio_dispatch(&reg, &a, NULL), MMIO_UNBACKED);
     a.width = 4;
-    CHECK_EQ(mmio_dispatch(regions, 3, &a, NULL), MMIO_OK);
-    CHECK_EQ(mmio_dispatch(regions, 0, &a, NULL), MMIO_UNBACKED);
+    CHECK_EQ(mmio_dispatch(&reg, &a, NULL), MMIO_OK);
+    CHECK_EQ(mmio_dispatch(&none, &a, NULL), MMIO_UNBACKED);
 
-    CHECK(mmio_region_at(regions, 3, IPA(0x08000000)) == &regions[0]);
-    CHECK(mmio_region_at(regions, 3, IPA(0x0800ffff)) == &regions[0]);
-    CHECK(mmio_region_at(regions, 3, IPA(0x08010000)) == NULL);
-    CHECK(mmio_region_at(regions, 3, IPA(0x07ffffff)) == NULL);
-    CHECK(mmio_region_at(regions, 3, IPA(0xffffffffffffffffull)) == &regions[2]);
-    CHECK(mmio_region_at(regions, 0, IPA(0x08000000)) == NULL);
+    CHECK(mmio_region_at(&reg, IPA(0x08000000)) == &regions[0]);
+    CHECK(mmio_region_at(&reg, IPA(0x0800ffff)) == &regions[0]);
+    CHECK(mmio_region_at(&reg, IPA(0x08010000)) == NULL);
+    CHECK(mmio_region_at(&reg, IPA(0x07ffffff)) == NULL);
+    CHECK(mmio_region_at(&reg, IPA(0xffffffffffffffffull)) == &regions[2]);
+    CHECK(mmio_region_at(&none, IPA(0x08000000)) == NULL);
 }
 
 int main(void)
@@ -134,6 +176,7 @@ int main(void)
     test_decode();
     test_decode_errors();
     test_read_result();
+    test_register();
     test_dispatch();
     return test_done("test_mmio");
 }

@@ -141,6 +141,11 @@ GOOD = {
                   "vcpus": "2", "flags": "0x0", "kernel": "linux",
                   "initrd": "initrd", "kernel_gz": "none",
                   "bootargs": '"console=ttyAMA0'},
+        "vm[0].device[0]": {"name": "console0", "kind": "1", "transport": "1",
+                            "address": "0x0", "interrupt": "0"},
+        "vm[0].device[1]": {"name": "hvc1", "address": "0xa001000",
+                            "interrupt": "90"},
+        "vm[0].device[2]": {"name": "console2", "address": "0x0"},
         "vm[1]": {"ram_base": "0x100000000", "ram_size": "0x200000",
                   "vcpus": "1", "flags": "0x1", "initrd": "none",
                   "bootargs": '""'},
@@ -184,9 +189,9 @@ def check_binary(specc, tmp, good_dir):
         return fail("binary", r.stderr)
     blob = open(out, "rb").read()
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
-    # component 112, object 56, iface 64, vm 376 bytes.
+    # component 112, object 56, iface 64, vm 832 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 3, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 4, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))

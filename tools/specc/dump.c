@@ -82,8 +82,13 @@ static int dump_check_tables(const struct dump_tables *t)
         const struct cv_spec_vm *v = &t->vm[i];
 
         if (!dump_name_ok(v->kernel) || !dump_name_ok(v->initrd) || !dump_name_ok(v->kernel_gz) ||
-            !memchr(v->bootargs, '\0', sizeof(v->bootargs)))
+            !memchr(v->bootargs, '\0', sizeof(v->bootargs)) ||
+            v->device_count > CV_SPEC_VM_DEVICES_MAX)
             return -1;
+        for (uint32_t k = 0; k < v->device_count; k++) {
+            if (!dump_name_ok(v->device[k].name))
+                return -1;
+        }
     }
     for (uint32_t i = 0; i < t->h->object_count; i++) {
         if (!dump_name_ok(t->obj[i].name))
@@ -155,6 +160,14 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
             i, v->ram_base, v->ram_size, v->vcpus, v->flags, v->kernel,
             v->initrd[0] ? v->initrd : "none", v->kernel_gz[0] ? v->kernel_gz : "none",
             v->bootargs);
+    for (uint32_t k = 0; k < v->device_count; k++) {
+        const struct cv_spec_vm_device *d = &v->device[k];
+
+        fprintf(out,
+                "  vm[%u].device[%u] name=%s kind=%u transport=%u address=0x%" PRIx64
+                " interrupt=%u\n",
+                i, k, d->name, d->kind, d->transport, d->address, d->interrupt);
+    }
 }
 
 int dump_spec(const void *buf, size_t size, FILE *out)

@@ -4,6 +4,7 @@
 #include "vm.h"
 
 #include "diag.h"
+#include "vmdev.h"
 
 #include <capvisor/abi.h>
 #include <libfdt.h>
@@ -213,6 +214,23 @@ static int vm_unbacked(const struct prop_node *n, struct cv_spec_vm *vm)
     return 0;
 }
 
+/** The vm node's only child may be `devices`. */
+static int vm_check_vm_children(const struct prop_node *v)
+{
+    struct prop_node c;
+    int child;
+
+    fdt_for_each_subnode(child, v->fdt, v->off)
+    {
+        if (prop_node_init(&c, v->src, child, NULL))
+            return -1;
+        if (strcmp(c.name, "devices") != 0)
+            return prop_error(&c, NULL, "vm of component '%s': unexpected child node '%s'", v->name,
+                              c.name);
+    }
+    return 0;
+}
+
 int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
 {
     struct prop_node v;
@@ -226,14 +244,14 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
     if (prop_node_init(&v, n->src, off, "vm of component"))
         return -1;
     v.name = n->name;
-    if (prop_check_known(&v, vm_props) || prop_check_leaf(&v))
+    if (prop_check_known(&v, vm_props) || vm_check_vm_children(&v))
         return -1;
     if (!prop_has(n, "files"))
         return prop_error(&v, NULL, "a vm needs the component's 'files' (its kernel image)");
     if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
         vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_kernel_gz(d, &v, comp, &vm) ||
-        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm))
+        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vmdev_load(&v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)

@@ -72,18 +72,42 @@ struct mmio_region {
 };
 
 /**
- * Runs `acc` on the first region of `table` that contains all of
- * [ipa, ipa + width). Reads leave the device data in acc->value (convert
- * with mmio_read_result). MMIO_UNBACKED if no region does; *hit (may be
- * NULL) gets the region used.
+ * The device registry: every region a VM's devices registered, kept sorted
+ * by base and without overlaps, so an exit finds its device by a binary
+ * search (STYLE.md: a sorted table, not an if-ladder).
  */
-enum mmio_result mmio_dispatch(const struct mmio_region *table, size_t n, struct mmio_access *acc,
+#define MMIO_REGIONS_MAX 32u
+struct mmio_registry {
+    struct mmio_region region[MMIO_REGIONS_MAX];
+    size_t count;
+};
+
+/** Why a region could not be registered. */
+enum mmio_reg_result {
+    MMIO_REG_OK = 0,
+    MMIO_REG_FULL,    /* MMIO_REGIONS_MAX regions already */
+    MMIO_REG_EMPTY,   /* size 0, the range wraps, or no handler */
+    MMIO_REG_OVERLAP, /* shares a byte with a registered region */
+};
+
+/** An empty registry. */
+void mmio_registry_init(struct mmio_registry *reg);
+
+/** Adds `r` in order of base. */
+enum mmio_reg_result mmio_register(struct mmio_registry *reg, const struct mmio_region *r);
+
+/**
+ * Runs `acc` on the region that contains all of [ipa, ipa + width). Reads
+ * leave the device data in acc->value (convert with mmio_read_result).
+ * MMIO_UNBACKED if no region does; *hit (may be NULL) gets the region used.
+ */
+enum mmio_result mmio_dispatch(const struct mmio_registry *reg, struct mmio_access *acc,
                                const struct mmio_region **hit);
 
 /**
- * The region of `table` holding the byte at `ipa`, or NULL: where an access
- * that cannot be decoded (no width) was going.
+ * The region holding the byte at `ipa`, or NULL: where an access that
+ * cannot be decoded (no width) was going.
  */
-const struct mmio_region *mmio_region_at(const struct mmio_region *table, size_t n, ipa_t ipa);
+const struct mmio_region *mmio_region_at(const struct mmio_registry *reg, ipa_t ipa);
 
 #endif /* VMM_MMIO_H */

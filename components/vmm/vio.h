@@ -1,0 +1,31 @@
+/*
+ * The VM's virtio devices (the `devices` of its description): each is a
+ * libvmm virtio device on the virtio-mmio transport at the place the VM's
+ * machine gave it (libvmm machine.h), its interrupt a level on the vGIC.
+ * A virtio console's output goes to the VM's console lines (console.c) and
+ * the first console takes the VM's console input instead of the PL011.
+ */
+#ifndef VMM_VIO_H
+#define VMM_VIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+/**
+ * Creates the devices the description asks for, on the machine (vm.c put
+ * them there, in the same order). False, the reason printed, on error.
+ */
+bool vio_create(struct vm *vm);
+
+/** Resets every device, as the VM starts again. */
+void vio_reset(struct vm *vm);
+
+/** mmio_handler_fn of a virtio-mmio window; `dev` is its struct vm_virtio. */
+bool vio_mmio(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
+
+/** One line per device with what moved since the last report (exits_report). */
+void vio_report(struct vm *vm);
+
+#endif /* VMM_VIO_H */

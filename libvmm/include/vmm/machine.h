@@ -1,0 +1,100 @@
+/*
+ * A guest's machine as data: its RAM, vCPUs and every device with its MMIO
+ * range and interrupt line. The guest's device tree (fdtgen.h), the VMM's
+ * MMIO dispatch and its interrupt routing are all derived from one struct
+ * machine, so no address or INTID is written twice (STYLE.md). The same
+ * code runs in tools/specc, which checks an app's devices at build time
+ * with file:line errors, and in the VMM, which builds the machine it runs.
+ *
+ * The layout is QEMU virt's (hw/arm/virt.c's memory map): GICv2 distributor
+ * at 0x08000000, CPU interface at 0x08010000, PL011 at 0x09000000 on SPI 1,
+ * virtio-mmio transports from 0x0a000000, 0x200 bytes apart, on SPIs 16..47.
+ */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/types.h"
+
+#define MACHINE_DEVS_MAX  24u
+#define MACHINE_VCPUS_MAX 8u
+#define MACHINE_IRQ_COUNT 96u           /* INTIDs 0..95: SGIs, PPIs and SPIs 0..63 */
+#define MACHINE_SPI_BASE  32u           /* INTID of SPI 0 */
+#define MACHINE_TIMER_PPI 11u           /* virtual timer (arch timer binding), INTID 27 */
+#define MACHINE_RAM_MIN   0x40000000ull /* devices lie below */
+
+#define MACHINE_GICD_BASE   0x08000000ull
+#define MACHINE_GICC_BASE   0x08010000ull
+#define MACHINE_GIC_SIZE    0x10000ull
+#define MACHINE_UART_BASE   0x09000000ull
+#define MACHINE_UART_SIZE   0x1000ull
+#define MACHINE_UART_SPI    1u
+#define MACHINE_VMMIO_BASE  0x0a000000ull
+#define MACHINE_VMMIO_SIZE  0x200ull
+#define MACHINE_VMMIO_SLOTS 32u
+#define MACHINE_VMMIO_SPI   16u /* SPI of slot 0; slot i uses SPI 16 + i */
+
+/** What a device is. */
+enum machine_dev_kind {
+    MACHINE_GICD = 1,    /* GICv2 distributor, emulated */
+    MACHINE_GICC,        /* GICv2 CPU interface: the hardware's GICV frames */
+    MACHINE_PL011,       /* PL011 UART, emulated */
+    MACHINE_VIRTIO_MMIO, /* a virtio device on the virtio-mmio transport */
+};
+
+/** One device of the machine. */
+struct machine_dev {
+    enum machine_dev_kind kind;
+    ipa_t base;
+    uint64_t size;
+    unsigned intid;     /* its interrupt line, 0 if none */
+    uint32_t virtio_id; /* MACHINE_VIRTIO_MMIO: virtio device ID (virtio.h) */
+};
+
+/** The machine. */
+struct machine {
+    ipa_t ram_base;
+    uint64_t ram_size;
+    unsigned vcpu_count;
+    unsigned timer_intid; /* the virtual timer's PPI */
+    struct machine_dev dev[MACHINE_DEVS_MAX];
+    unsigned dev_count;
+};
+
+/** Why a machine or a device was refused. */
+enum machine_result {
+    MACHINE_OK = 0,
+    MACHINE_E_RAM,      /* RAM below MACHINE_RAM_MIN, misaligned, empty or past 39 bits */
+    MACHINE_E_VCPUS,    /* vCPUs out of 1..MACHINE_VCPUS_MAX */
+    MACHINE_E_FULL,     /* no room: MACHINE_DEVS_MAX devices or every slot taken */
+    MACHINE_E_OVERLAP,  /* the range overlaps RAM or another device */
+    MACHINE_E_RANGE,    /* an empty, misaligned or wrapping range, or one above RAM_MIN */
+    MACHINE_E_IRQ,      /* an interrupt that is not an SPI below MACHINE_IRQ_COUNT */
+    MACHINE_E_IRQ_USED, /* an interrupt another device has */
+};
+
+/**
+ * The fixed part of a QEMU virt guest: RAM (2 MiB aligned, at or above
+ * MACHINE_RAM_MIN), the vCPUs, the GIC and the PL011.
+ */
+enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram_size,
+                                 unsigned vcpus);
+
+/**
+ * Adds a virtio-mmio device: at `base` on INTID `intid`, or where 0, in the
+ * first free virtio-mmio slot and its SPI. On success *out (may be NULL)
+ * is the device as added.
+ */
+enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_id, ipa_t base,
+                                            unsigned intid, const struct machine_dev **out);
+
+/** The n-th device of `kind` (counting from 0), or NULL. */
+const struct machine_dev *machine_find(const struct machine *m, enum machine_dev_kind kind,
+                                       unsigned n);
+
+/** A short text for a result. */
+const char *machine_strerror(enum machine_result r);
+
+#endif /* VMM_MACHINE_H */

@@ -1,0 +1,139 @@
+/*
+ * The guest's machine (machine.h).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "vmm/machine.h"
+
+#define RAM_ALIGN (1ull << 21)
+#define IPA_LIMIT (1ull << 39) /* the stage-2 input size the kernel gives guests */
+#define DEV_ALIGN 0x200ull     /* the smallest device window (virtio-mmio) */
+
+/** Whether [a, a + as) and [b, b + bs) share a byte (neither wraps). */
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+    return a < b + bs && b < a + as;
+}
+
+/** Checks a new device's range and line against RAM and every device. */
+static enum machine_result machine_fits(const struct machine *m, const struct machine_dev *d)
+{
+    if (d->size == 0 || d->base.v % DEV_ALIGN || d->size % DEV_ALIGN ||
+        d->base.v >= MACHINE_RAM_MIN || d->size > MACHINE_RAM_MIN - d->base.v)
+        return MACHINE_E_RANGE;
+    if (d->intid && (d->intid < MACHINE_SPI_BASE || d->intid >= MACHINE_IRQ_COUNT))
+        return MACHINE_E_IRQ;
+    for (unsigned i = 0; i < m->dev_count; i++) {
+        const struct machine_dev *o = &m->dev[i];
+        if (overlaps(d->base.v, d->size, o->base.v, o->size))
+            return MACHINE_E_OVERLAP;
+        if (d->intid && d->intid == o->intid)
+            return MACHINE_E_IRQ_USED;
+    }
+    return MACHINE_OK;
+}
+
+/** Adds d after machine_fits. */
+static enum machine_result machine_add(struct machine *m, const struct machine_dev *d,
+                                       const struct machine_dev **out)
+{
+    if (m->dev_count == MACHINE_DEVS_MAX)
+        return MACHINE_E_FULL;
+    enum machine_result r = machine_fits(m, d);
+    if (r != MACHINE_OK)
+        return r;
+    m->dev[m->dev_count] = *d;
+    if (out)
+        *out = &m->dev[m->dev_count];
+    m->dev_count++;
+    return MACHINE_OK;
+}
+
+enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram_size,
+                                 unsigned vcpus)
+{
+    static const struct machine_dev fixed[] = {
+        {MACHINE_GICD, {MACHINE_GICD_BASE}, MACHINE_GIC_SIZE, 0, 0},
+        {MACHINE_GICC, {MACHINE_GICC_BASE}, MACHINE_GIC_SIZE, 0, 0},
+        {MACHINE_PL011,
+         {MACHINE_UART_BASE},
+         MACHINE_UART_SIZE,
+         MACHINE_SPI_BASE + MACHINE_UART_SPI,
+         0},
+    };
+    memset(m, 0, sizeof(*m));
+    if (ram_base.v < MACHINE_RAM_MIN || ram_base.v % RAM_ALIGN || ram_size == 0 ||
+        ram_size % RAM_ALIGN || ram_base.v >= IPA_LIMIT || ram_size > IPA_LIMIT - ram_base.v)
+        return MACHINE_E_RAM;
+    if (vcpus == 0 || vcpus > MACHINE_VCPUS_MAX)
+        return MACHINE_E_VCPUS;
+    m->ram_base = ram_base;
+    m->ram_size = ram_size;
+    m->vcpu_count = vcpus;
+    m->timer_intid = 16u + MACHINE_TIMER_PPI;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        enum machine_result r = machine_add(m, &fixed[i], NULL);
+        if (r != MACHINE_OK)
+            return r;
+    }
+    return MACHINE_OK;
+}
+
+/** Whether virtio-mmio slot i's window or SPI is taken. */
+static bool machine_slot_free(const struct machine *m, unsigned i)
+{
+    const struct machine_dev d = {MACHINE_VIRTIO_MMIO,
+                                  {MACHINE_VMMIO_BASE + i * MACHINE_VMMIO_SIZE},
+                                  MACHINE_VMMIO_SIZE,
+                                  MACHINE_SPI_BASE + MACHINE_VMMIO_SPI + i,
+                                  0};
+    return machine_fits(m, &d) == MACHINE_OK;
+}
+
+enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_id, ipa_t base,
+                                            unsigned intid, const struct machine_dev **out)
+{
+    struct machine_dev d = {MACHINE_VIRTIO_MMIO, base, MACHINE_VMMIO_SIZE, intid, virtio_id};
+    unsigned slot = 0;
+    /* an address or line left to the platform: the first slot whose window
+     * and line are both free, so a VM that names neither gets QEMU's */
+    if (base.v == 0 || intid == 0) {
+        while (slot < MACHINE_VMMIO_SLOTS && !machine_slot_free(m, slot))
+            slot++;
+        if (slot == MACHINE_VMMIO_SLOTS)
+            return MACHINE_E_FULL;
+    }
+    if (base.v == 0)
+        d.base = IPA(MACHINE_VMMIO_BASE + slot * MACHINE_VMMIO_SIZE);
+    if (intid == 0)
+        d.intid = MACHINE_SPI_BASE + MACHINE_VMMIO_SPI + slot;
+    return machine_add(m, &d, out);
+}
+
+const struct machine_dev *machine_find(const struct machine *m, enum machine_dev_kind kind,
+                                       unsigned n)
+{
+    for (unsigned i = 0; i < m->dev_count; i++)
+        if (m->dev[i].kind == kind && n-- == 0)
+            return &m->dev[i];
+    return NULL;
+}
+
+const char *machine_strerror(enum machine_result r)
+{
+    static const char *const why[] = {
+        [MACHINE_OK] = "ok",
+        [MACHINE_E_RAM] = ("guest RAM must be 2 MiB aligned, non-empty, from 1 GiB up and "
+                           "below 512 GiB"),
+        [MACHINE_E_VCPUS] = "vcpus out of 1..8",
+        [MACHINE_E_FULL] = "no room for another device on the platform",
+        [MACHINE_E_OVERLAP] = "its range overlaps another device",
+        [MACHINE_E_RANGE] = "its range is empty, not 0x200-aligned or not below 1 GiB",
+        [MACHINE_E_IRQ] = "its interrupt is not an SPI (INTID 32..95)",
+        [MACHINE_E_IRQ_USED] = "its interrupt is used by another device",
+    };
+    if ((unsigned)r >= sizeof(why) / sizeof(why[0]))
+        return "unknown";
+    return why[r];
+}

@@ -1,0 +1,78 @@
+/*
+ * libvmm guest machine (machine.h): QEMU virt's fixed devices, virtio-mmio
+ * slots chosen or given, and every refusal.
+ */
+#include "test_vmm.h"
+#include "vmm/machine.h"
+
+static struct machine m;
+
+static void test_virt(void)
+{
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 2), MACHINE_OK);
+    CHECK_EQ(m.dev_count, 3);
+    CHECK_EQ(m.timer_intid, 27);
+    const struct machine_dev *d = machine_find(&m, MACHINE_GICD, 0);
+    CHECK(d && d->base.v == 0x08000000 && d->size == 0x10000);
+    d = machine_find(&m, MACHINE_GICC, 0);
+    CHECK(d && d->base.v == 0x08010000);
+    d = machine_find(&m, MACHINE_PL011, 0);
+    CHECK(d && d->base.v == 0x09000000 && d->intid == 33);
+    CHECK(machine_find(&m, MACHINE_PL011, 1) == NULL);
+    CHECK(machine_find(&m, MACHINE_VIRTIO_MMIO, 0) == NULL);
+    CHECK_EQ(machine_virt(&m, IPA(0x3fe00000), 0x200000, 1), MACHINE_E_RAM);
+    CHECK_EQ(machine_virt(&m, IPA(0x40100000), 0x200000, 1), MACHINE_E_RAM);
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0, 1), MACHINE_E_RAM);
+    CHECK_EQ(machine_virt(&m, IPA(0x7f00000000), 0x200000000, 1), MACHINE_E_RAM);
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x200000, 0), MACHINE_E_VCPUS);
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x200000, 9), MACHINE_E_VCPUS);
+}
+
+static void test_virtio_slots(void)
+{
+    const struct machine_dev *d = NULL;
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 0, &d), MACHINE_OK);
+    CHECK(d && d->base.v == 0x0a000000 && d->intid == 48 && d->virtio_id == 3);
+    /* slot 1 given by address: the next automatic one skips it */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0a000200), 60, &d), MACHINE_OK);
+    CHECK(d && d->intid == 60);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0), 0, &d), MACHINE_OK);
+    CHECK(d && d->base.v == 0x0a000400 && d->intid == 50);
+    /* refusals: overlap, a line in use, not an SPI, out of range, misaligned */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0a000400), 70, NULL), MACHINE_E_OVERLAP);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x08001000), 70, NULL), MACHINE_E_OVERLAP);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0b000000), 33, NULL), MACHINE_E_IRQ_USED);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0b000000), 27, NULL), MACHINE_E_IRQ);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0b000000), 96, NULL), MACHINE_E_IRQ);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x40000000), 70, NULL), MACHINE_E_RANGE);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x3ffffe00), 70, NULL), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0b000100), 71, NULL), MACHINE_E_RANGE);
+    CHECK_EQ(m.dev_count, 7);
+}
+
+static void test_full(void)
+{
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    unsigned added = 0;
+    while (machine_add_virtio_mmio(&m, 1, IPA(0), 0, NULL) == MACHINE_OK)
+        added++;
+    CHECK_EQ(added, MACHINE_DEVS_MAX - 3);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0), 0, NULL), MACHINE_E_FULL);
+    /* every slot's line taken by a device elsewhere: none is left to choose */
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    for (unsigned i = 0; i < MACHINE_DEVS_MAX - 3; i++)
+        CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0c000000 + i * 0x200), 48 + i, NULL),
+                 MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x0d000000), 0, NULL), MACHINE_E_FULL);
+    CHECK(strcmp(machine_strerror(MACHINE_E_IRQ_USED), "its interrupt is used by another device") ==
+          0);
+}
+
+int main(void)
+{
+    test_virt();
+    test_virtio_slots();
+    test_full();
+    return test_done("test_machine");
+}
