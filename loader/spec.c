@@ -359,8 +359,9 @@ static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, s
                     (unsigned)v->device_count, CV_SPEC_VM_DEVICES_MAX);
     for (uint32_t k = 0; k < v->device_count; k++) {
         const struct cv_spec_vm_device *d = &v->device[k];
+        int pci = d->transport == CV_SPEC_VDEV_PCI;
         if (!name_ok(d->name, 1) || d->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE ||
-            d->transport != CV_SPEC_VDEV_MMIO)
+            (d->transport != CV_SPEC_VDEV_MMIO && !pci) || (pci && (d->address || d->interrupt)))
             return fail(err, errlen, "spec: vm %u: device %u: bad name, kind %u or transport %u", i,
                         k, (unsigned)d->kind, (unsigned)d->transport);
     }

@@ -67,7 +67,16 @@ static bool vdev_region(struct vm *vm, const struct machine_dev *d, struct mmio_
         r->handler = vio_mmio;
         r->name = "virtio-mmio";
         return r->dev != vm;
-    default: /* the GICC is the hardware's GICV frames, mapped (guest.c) */
+    case MACHINE_PCI_ECAM:
+        r->handler = vio_ecam;
+        r->name = "pci-ecam";
+        return true;
+    case MACHINE_PCI_WINDOW:
+        r->handler = vio_window;
+        r->name = "pci-window";
+        return true;
+    default: /* the GICC is the hardware's GICV frames, mapped (guest.c); a PCI
+              * function is reached through the window */
         return false;
     }
 }

@@ -22,8 +22,12 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
     if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
         return;
     console_flush(vm);
-    printf("%s: %s (%s@0x%llx): ", vm->name, v->cfg->name, v->con.dev.ops->name,
-           (unsigned long long)v->at->base.v);
+    if (v->on_pci)
+        printf("%s: %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+               v->at->pci_slot);
+    else
+        printf("%s: %s (%s@0x%llx): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+               (unsigned long long)v->at->base.v);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
@@ -38,12 +42,27 @@ static void *vio_map(void *ctx, ipa_t ipa, uint64_t len)
     return guest_ptr(ctx, ipa.v, len);
 }
 
-/** virtio_irq_fn: the device's line on the vGIC. */
+/** A line of the VM's vGIC (an SPI) moved. */
+static void vio_line(struct vm *vm, unsigned intid, bool level)
+{
+    (void)vgic_set_irq_level(&vm->vgic, 0, intid, level);
+    virq_deliver(vm);
+}
+
+/** pci_intx_fn: a line of the PCI host bridge. */
+static void vio_intx(void *ctx, unsigned intid, bool level)
+{
+    vio_line(ctx, intid, level);
+}
+
+/** virtio_irq_fn: the device's interrupt, on its line or through PCI INTx. */
 static void vio_irq(void *ctx, bool level)
 {
     struct vm_virtio *v = ctx;
-    (void)vgic_set_irq_level(&v->vm->vgic, 0, v->at->intid, level);
-    virq_deliver(v->vm);
+    if (v->on_pci)
+        virtio_pci_irq(&v->pci, level);
+    else
+        vio_line(v->vm, v->at->intid, level);
 }
 
 /** virtio_warn_fn: a driver error; the device now needs a reset. */
@@ -68,20 +87,48 @@ static void vio_console_rx(void *ctx)
         console_feed(v->vm);
 }
 
+/* PCI class of a virtio console: communication controller, other. */
+#define VIO_CLASS_CONSOLE 0x078000u
+
+/** Puts device v on its PCI slot (the machine chose it). */
+static bool vio_plug(struct vm *vm, struct vm_virtio *v)
+{
+    virtio_pci_init(&v->pci, &v->con.dev, VIO_CLASS_CONSOLE);
+    return pci_bus_add(&vm->pci, v->at->pci_slot, v->at->intid, &v->pci.fn);
+}
+
+/** The PCI host bridge's bus, if the machine has one. */
+static void vio_bus(struct vm *vm)
+{
+    const struct machine_dev *ecam = machine_find(&vm->machine, MACHINE_PCI_ECAM, 0);
+    const struct machine_dev *window = machine_find(&vm->machine, MACHINE_PCI_WINDOW, 0);
+    if (ecam && window)
+        pci_bus_init(&vm->pci, window->base, window->size, ecam->intid, vio_intx, vm);
+}
+
 bool vio_create(struct vm *vm)
 {
     const struct gmem mem = {IPA(vm->cfg->ram_base), vm->cfg->ram_size, vio_map, vm};
+    unsigned mmio = 0, pci = 0;
     vm->virtio_count = 0;
+    vio_bus(vm);
     for (uint32_t k = 0; k < vm->cfg->device_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
         v->vm = vm;
         v->cfg = &vm->cfg->device[k];
-        v->at = machine_find(&vm->machine, MACHINE_VIRTIO_MMIO, k);
+        v->on_pci = v->cfg->transport == CV_SPEC_VDEV_PCI;
+        /* the machine holds the devices in the description's order (vm.c) */
+        v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
+                          : machine_find(&vm->machine, MACHINE_VIRTIO_MMIO, mmio++);
         if (!v->at || v->cfg->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE) {
             printf("%s: device '%s': not a device this VMM has\n", vm->name, v->cfg->name);
             return false;
         }
         virtio_console_init(&v->con, &mem, vio_irq, vio_warn, vio_console_out, vio_console_rx, v);
+        if (v->on_pci && !vio_plug(vm, v)) {
+            printf("%s: device '%s': no PCI slot\n", vm->name, v->cfg->name);
+            return false;
+        }
         if (!vm->hvc)
             vm->hvc = &v->con;
         vm->virtio_count++;
@@ -95,6 +142,48 @@ void vio_reset(struct vm *vm)
         virtio_reset(&vm->virtio[k].con.dev);
         vm->virtio[k].con.tx_bytes = vm->virtio[k].con.tx_buffers = 0;
     }
+}
+
+/** A rate-limited line about the VM's PCI bus. */
+static void vio_pci_log(struct vm *vm, const char *where, uint64_t offset, unsigned width,
+                        bool write, const char *why)
+{
+    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+        return;
+    console_flush(vm);
+    printf("%s: pci %s: %s of %u bytes at +0x%llx: %s%s\n", vm->name, where,
+           write ? "write" : "read", width, (unsigned long long)offset, why,
+           ++vm->logs.virtio_count == VM_WARN_LOG_MAX ? " (further virtio warnings not reported)"
+                                                      : "");
+}
+
+bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)
+{
+    struct vm *vm = dev;
+    enum pci_result r = pci_ecam_access(&vm->pci, offset, width, write, value);
+    /* an empty slot is what enumeration finds: not worth a line */
+    if (r != PCI_OK && r != PCI_NO_FUNC)
+        vio_pci_log(vm, "config", offset, width, write, pci_strerror(r));
+    return true;
+}
+
+bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)
+{
+    struct vm *vm = dev;
+    enum pci_result r = pci_window_access(&vm->pci, offset, width, write, value);
+    if (r != PCI_OK) {
+        vio_pci_log(vm, "window", offset, width, write, pci_strerror(r));
+        return true;
+    }
+    for (unsigned k = 0; k < vm->virtio_count; k++) {
+        struct vm_virtio *v = &vm->virtio[k];
+        if (v->on_pci && v->pci.last != VIRTIO_PCI_OK) {
+            vio_log(v, "%s of %u bytes in its BAR: %s", write ? "write" : "read", width,
+                    virtio_pci_strerror(v->pci.last));
+            v->pci.last = VIRTIO_PCI_OK;
+        }
+    }
+    return true;
 }
 
 bool vio_mmio(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)

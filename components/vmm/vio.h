@@ -25,6 +25,12 @@ void vio_reset(struct vm *vm);
 /** mmio_handler_fn of a virtio-mmio window; `dev` is its struct vm_virtio. */
 bool vio_mmio(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
 
+/** mmio_handler_fn of the PCI host bridge's config space (ECAM); `dev` is the VM. */
+bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
+
+/** mmio_handler_fn of the PCI host bridge's memory window, where BARs are; `dev` is the VM. */
+bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
+
 /** One line per device with what moved since the last report (exits_report). */
 void vio_report(struct vm *vm);
 

@@ -47,7 +47,10 @@ static bool vm_machine(struct vm *vm)
     enum machine_result r = machine_virt(&vm->machine, IPA(c->ram_base), c->ram_size, c->vcpus);
     for (uint32_t k = 0; r == MACHINE_OK && k < c->device_count; k++) {
         const struct cv_spec_vm_device *d = &c->device[k];
-        r = machine_add_virtio_mmio(&vm->machine, d->kind, IPA(d->address), d->interrupt, NULL);
+        r = d->transport == CV_SPEC_VDEV_PCI
+                ? machine_add_virtio_pci(&vm->machine, d->kind, NULL)
+                : machine_add_virtio_mmio(&vm->machine, d->kind, IPA(d->address), d->interrupt,
+                                          NULL);
         if (r != MACHINE_OK)
             printf("%s: device '%s': %s\n", vm->name, d->name, machine_strerror(r));
     }

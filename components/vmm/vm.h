@@ -17,10 +17,12 @@
 #include <capvisor/spec.h>
 #include <vmm/machine.h>
 #include <vmm/mmio.h>
+#include <vmm/pci.h>
 #include <vmm/pl011.h>
 #include <vmm/psci.h>
 #include <vmm/vgic.h>
 #include <vmm/virtio_console.h>
+#include <vmm/virtio_pci.h>
 
 #define VM_MAX_VCPUS   8u
 #define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
@@ -123,6 +125,8 @@ struct vm_virtio {
     const struct cv_spec_vm_device *cfg;
     const struct machine_dev *at;
     struct virtio_console con; /* the only device type so far */
+    bool on_pci;               /* its transport: virtio-pci (pci), else virtio-mmio */
+    struct virtio_pci pci;
 };
 
 /** The VM. */
@@ -156,6 +160,7 @@ struct vm {
     struct vm_virtio virtio[CV_SPEC_VM_DEVICES_MAX];
     unsigned virtio_count;
     struct virtio_console *hvc; /* the console that takes input, if any (vio.c) */
+    struct pci_bus pci;         /* bus 0 of the PCI host bridge, if the machine has one */
 };
 
 /** Reads the info page's vm config and builds the VM: false (reason printed) on error. */

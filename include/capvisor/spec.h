@@ -82,18 +82,19 @@ struct cv_spec_header {
  * unless `address` / `interrupt` name them; specc checks either way.
  */
 #define CV_SPEC_VM_DEVICES_MAX 8u
-enum cv_spec_vdev_kind {
-    CV_SPEC_VDEV_VIRTIO_CONSOLE = 1, /* virtio console (virtio 1.2 section 5.3) */
+enum cv_spec_vdev_kind { /* the virtio device ID (virtio 1.2 section 5) */
+    CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
 };
 enum cv_spec_vdev_transport {
-    CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 */
+    CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 (section 4.2) */
+    CV_SPEC_VDEV_PCI = 2,  /* virtio-pci, modern (section 4.1), behind a PCIe host bridge */
 };
 struct cv_spec_vm_device {
     char name[CV_SPEC_NAME_MAX]; /* the device node's name: what the VMM's lines call it */
     uint32_t kind;               /* enum cv_spec_vdev_kind */
     uint32_t transport;          /* enum cv_spec_vdev_transport */
-    uint64_t address;            /* guest IPA of its registers; 0: the platform's next slot */
-    uint32_t interrupt;          /* its INTID; 0: its slot's */
+    uint64_t address;            /* mmio: guest IPA of its registers; 0: the next free slot */
+    uint32_t interrupt;          /* mmio: its INTID; 0: its slot's (pci: always 0) */
     uint32_t reserved;
 };
 

@@ -207,6 +207,69 @@ static int node_virtio_mmio(void *fdt, const struct machine_dev *d)
     return fdt_end_node(fdt);
 }
 
+/* PCI address space codes (IEEE 1275 PCI bus binding 2.2.1.1): 32-bit memory. */
+#define PCI_SPACE_MEM32 0x02000000u
+
+/**
+ * interrupt-map of the host bridge: INTA..INTD (pins 1..4) of devices 0..3
+ * (the map's mask repeats it every four slots) onto the bridge's lines,
+ * swizzled as the PCI-to-PCI bridge specification does: line (slot + pin -
+ * 1) mod 4. The GIC has #address-cells 0, so an entry is 3 + 1 + 1 + 3 cells.
+ */
+static int prop_pci_interrupt_map(void *fdt, unsigned first_spi)
+{
+    uint32_t map[4 * 4 * 8];
+    unsigned n = 0;
+    for (unsigned slot = 0; slot < 4; slot++) {
+        for (unsigned pin = 1; pin <= 4; pin++) {
+            const uint32_t e[8] = {slot << 11,
+                                   0,
+                                   0,
+                                   pin,
+                                   PHANDLE_GIC,
+                                   GIC_SPI,
+                                   first_spi + (slot + pin - 1) % 4,
+                                   IRQ_TYPE_LEVEL_HIGH};
+            for (unsigned k = 0; k < 8; k++)
+                map[n++] = cpu_to_fdt32(e[k]);
+        }
+    }
+    return fdt_property(fdt, "interrupt-map", map, (int)sizeof(map));
+}
+
+/**
+ * pcie@base: a generic ECAM host bridge with bus 0 and one 32-bit memory
+ * window, identity-mapped (pci/host-generic-pci.yaml). Linux assigns the
+ * BARs in the window itself.
+ */
+static int node_pci(void *fdt, const struct machine_dev *ecam, const struct machine_dev *window)
+{
+    const uint32_t mask[4] = {0x1800, 0, 0, 7};
+    const uint32_t bus_range[2] = {0, 0};
+    const uint32_t ranges[7] = {PCI_SPACE_MEM32,          (uint32_t)(window->base.v >> 32),
+                                (uint32_t)window->base.v, (uint32_t)(window->base.v >> 32),
+                                (uint32_t)window->base.v, (uint32_t)(window->size >> 32),
+                                (uint32_t)window->size};
+    uint64_t reg[2] = {ecam->base.v, ecam->size};
+    char name[40];
+
+    snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)ecam->base.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
+    FDT_TRY(fdt_property_string(fdt, "device_type", "pci"));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    FDT_TRY(prop_cells(fdt, "bus-range", bus_range, 2));
+    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 3));
+    FDT_TRY(fdt_property_cell(fdt, "#size-cells", 2));
+    FDT_TRY(fdt_property_cell(fdt, "#interrupt-cells", 1));
+    FDT_TRY(fdt_property_cell(fdt, "linux,pci-domain", 0));
+    FDT_TRY(prop_cells(fdt, "ranges", ranges, 7));
+    FDT_TRY(prop_cells(fdt, "interrupt-map-mask", mask, 4));
+    FDT_TRY(prop_pci_interrupt_map(fdt, ecam->intid - MACHINE_SPI_BASE));
+    FDT_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    return fdt_end_node(fdt);
+}
+
 /** Every device of the machine, in the order it lists them. */
 static int node_devices(void *fdt, const struct machine *m)
 {
@@ -221,6 +284,8 @@ static int node_devices(void *fdt, const struct machine *m)
             FDT_TRY(node_uart(fdt, d));
         else if (d->kind == MACHINE_VIRTIO_MMIO)
             FDT_TRY(node_virtio_mmio(fdt, d));
+        else if (d->kind == MACHINE_PCI_ECAM)
+            FDT_TRY(node_pci(fdt, d, machine_find(m, MACHINE_PCI_WINDOW, 0)));
     }
     return 0;
 }

@@ -16,19 +16,28 @@ static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
     return a < b + bs && b < a + as;
 }
 
-/** Checks a new device's range and line against RAM and every device. */
+/** A device's lines: intid_count of them from intid, one if not said. */
+static unsigned machine_lines(const struct machine_dev *d)
+{
+    return d->intid == 0 ? 0 : d->intid_count ? d->intid_count : 1;
+}
+
+/** Checks a new device's range (if it has one) and lines against every device. */
 static enum machine_result machine_fits(const struct machine *m, const struct machine_dev *d)
 {
-    if (d->size == 0 || d->base.v % DEV_ALIGN || d->size % DEV_ALIGN ||
-        d->base.v >= MACHINE_RAM_MIN || d->size > MACHINE_RAM_MIN - d->base.v)
+    bool ranged = d->kind != MACHINE_VIRTIO_PCI; /* a PCI function's BAR is the guest's */
+    if (ranged && (d->size == 0 || d->base.v % DEV_ALIGN || d->size % DEV_ALIGN ||
+                   d->base.v >= MACHINE_RAM_MIN || d->size > MACHINE_RAM_MIN - d->base.v))
         return MACHINE_E_RANGE;
-    if (d->intid && (d->intid < MACHINE_SPI_BASE || d->intid >= MACHINE_IRQ_COUNT))
+    unsigned lines = machine_lines(d);
+    if (lines && (d->intid < MACHINE_SPI_BASE || d->intid + lines > MACHINE_IRQ_COUNT))
         return MACHINE_E_IRQ;
     for (unsigned i = 0; i < m->dev_count; i++) {
         const struct machine_dev *o = &m->dev[i];
-        if (overlaps(d->base.v, d->size, o->base.v, o->size))
+        if (ranged && overlaps(d->base.v, d->size, o->base.v, o->size))
             return MACHINE_E_OVERLAP;
-        if (d->intid && d->intid == o->intid)
+        if (lines && d->kind != MACHINE_VIRTIO_PCI &&
+            overlaps(d->intid, lines, o->intid, machine_lines(o)))
             return MACHINE_E_IRQ_USED;
     }
     return MACHINE_OK;
@@ -54,13 +63,13 @@ enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram
                                  unsigned vcpus)
 {
     static const struct machine_dev fixed[] = {
-        {MACHINE_GICD, {MACHINE_GICD_BASE}, MACHINE_GIC_SIZE, 0, 0},
-        {MACHINE_GICC, {MACHINE_GICC_BASE}, MACHINE_GIC_SIZE, 0, 0},
-        {MACHINE_PL011,
-         {MACHINE_UART_BASE},
-         MACHINE_UART_SIZE,
-         MACHINE_SPI_BASE + MACHINE_UART_SPI,
-         0},
+        {.kind = MACHINE_GICD, .base = {MACHINE_GICD_BASE}, .size = MACHINE_GIC_SIZE},
+        {.kind = MACHINE_GICC, .base = {MACHINE_GICC_BASE}, .size = MACHINE_GIC_SIZE},
+        {.kind = MACHINE_PL011,
+         .base = {MACHINE_UART_BASE},
+         .size = MACHINE_UART_SIZE,
+         .intid = MACHINE_SPI_BASE + MACHINE_UART_SPI,
+         .intid_count = 1},
     };
     memset(m, 0, sizeof(*m));
     if (ram_base.v < MACHINE_RAM_MIN || ram_base.v % RAM_ALIGN || ram_size == 0 ||
@@ -83,18 +92,23 @@ enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram
 /** Whether virtio-mmio slot i's window or SPI is taken. */
 static bool machine_slot_free(const struct machine *m, unsigned i)
 {
-    const struct machine_dev d = {MACHINE_VIRTIO_MMIO,
-                                  {MACHINE_VMMIO_BASE + i * MACHINE_VMMIO_SIZE},
-                                  MACHINE_VMMIO_SIZE,
-                                  MACHINE_SPI_BASE + MACHINE_VMMIO_SPI + i,
-                                  0};
+    const struct machine_dev d = {.kind = MACHINE_VIRTIO_MMIO,
+                                  .base = {MACHINE_VMMIO_BASE + i * MACHINE_VMMIO_SIZE},
+                                  .size = MACHINE_VMMIO_SIZE,
+                                  .intid = MACHINE_SPI_BASE + MACHINE_VMMIO_SPI + i,
+                                  .intid_count = 1};
     return machine_fits(m, &d) == MACHINE_OK;
 }
 
 enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_id, ipa_t base,
                                             unsigned intid, const struct machine_dev **out)
 {
-    struct machine_dev d = {MACHINE_VIRTIO_MMIO, base, MACHINE_VMMIO_SIZE, intid, virtio_id};
+    struct machine_dev d = {.kind = MACHINE_VIRTIO_MMIO,
+                            .base = base,
+                            .size = MACHINE_VMMIO_SIZE,
+                            .intid = intid,
+                            .intid_count = 1,
+                            .virtio_id = virtio_id};
     unsigned slot = 0;
     /* an address or line left to the platform: the first slot whose window
      * and line are both free, so a VM that names neither gets QEMU's */
@@ -108,6 +122,47 @@ enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_i
         d.base = IPA(MACHINE_VMMIO_BASE + slot * MACHINE_VMMIO_SIZE);
     if (intid == 0)
         d.intid = MACHINE_SPI_BASE + MACHINE_VMMIO_SPI + slot;
+    return machine_add(m, &d, out);
+}
+
+/** The host bridge of the first PCI device: its config space and window. */
+static enum machine_result machine_add_bridge(struct machine *m)
+{
+    const struct machine_dev ecam = {.kind = MACHINE_PCI_ECAM,
+                                     .base = {MACHINE_PCI_ECAM_BASE},
+                                     .size = MACHINE_PCI_ECAM_SIZE,
+                                     .intid = MACHINE_SPI_BASE + MACHINE_PCI_INTX_SPI,
+                                     .intid_count = 4};
+    const struct machine_dev window = {.kind = MACHINE_PCI_WINDOW,
+                                       .base = {MACHINE_PCI_WINDOW_BASE},
+                                       .size = MACHINE_PCI_WINDOW_SIZE};
+    if (m->dev_count + 2 > MACHINE_DEVS_MAX)
+        return MACHINE_E_FULL;
+    enum machine_result r = machine_add(m, &ecam, NULL);
+    return r == MACHINE_OK ? machine_add(m, &window, NULL) : r;
+}
+
+enum machine_result machine_add_virtio_pci(struct machine *m, uint32_t virtio_id,
+                                           const struct machine_dev **out)
+{
+    const struct machine_dev *ecam = machine_find(m, MACHINE_PCI_ECAM, 0);
+    unsigned slot = 1;
+    while (machine_find(m, MACHINE_VIRTIO_PCI, slot - 1))
+        slot++;
+    if (slot == MACHINE_PCI_SLOTS)
+        return MACHINE_E_FULL;
+    if (!ecam) {
+        enum machine_result r = machine_add_bridge(m);
+        if (r != MACHINE_OK)
+            return r;
+        ecam = machine_find(m, MACHINE_PCI_ECAM, 0);
+    }
+    /* INTA of the device in `slot`, after the bridge's swizzle */
+    struct machine_dev d = {.kind = MACHINE_VIRTIO_PCI,
+                            .intid = ecam->intid + slot % 4u,
+                            .intid_count = 1,
+                            .virtio_id = virtio_id,
+                            .pci_slot = slot};
     return machine_add(m, &d, out);
 }
 

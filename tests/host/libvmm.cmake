@@ -30,6 +30,7 @@ set_tests_properties(host.test_fdtgen_dtc PROPERTIES LABELS host TIMEOUT 60)
 cv_vmm_test(test_machine machine.c)
 cv_vmm_test(test_virtq virtq.c gmem.c)
 cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
+cv_vmm_test(test_pci pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_gunzip gunzip.c)
 target_link_libraries(test_gunzip PRIVATE z)
 
@@ -98,4 +99,6 @@ endfunction()
 
 cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c HEADERS include/vmm/vgic.h src/vgic_internal.h)
 cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
+cv_vmm_fuzz(pci SOURCES pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c
+  HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h)
 cv_vmm_fuzz(gunzip SOURCES gunzip.c HEADERS include/vmm/gunzip.h LIBS z)

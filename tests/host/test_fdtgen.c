@@ -119,6 +119,39 @@ static void test_tree(void)
     CHECK_EQ(cell64("/virtio_mmio@a003e00", "reg", 0), 0x0a003e00);
     CHECK_EQ(cell("/virtio_mmio@a003e00", "interrupts", 1), 47);
     CHECK(fdt_path_offset(blob, "/virtio_mmio@a000200") < 0);
+    CHECK(fdt_path_offset(blob, "/pcie@3f000000") < 0); /* no PCI device, no bridge */
+}
+
+/** A PCI device brings the host bridge: ECAM, window, INTx map. */
+static void test_pci(void)
+{
+    struct fdtgen_params p = {.machine = &machine};
+    CHECK_EQ(machine_virt(&machine, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_pci(&machine, 3, NULL), MACHINE_OK);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+    const char *n = "/pcie@3f000000";
+    CHECK(str_is(n, "compatible", "pci-host-ecam-generic", 22));
+    CHECK(str_is(n, "device_type", "pci", 4));
+    CHECK_EQ(cell64(n, "reg", 0), 0x3f000000);
+    CHECK_EQ(cell64(n, "reg", 1), 0x100000);
+    CHECK_EQ(cell(n, "bus-range", 1), 0);
+    CHECK_EQ(cell(n, "#address-cells", 0), 3);
+    CHECK_EQ(cell(n, "#interrupt-cells", 0), 1);
+    CHECK_EQ(cell(n, "ranges", 0), 0x02000000);
+    CHECK_EQ(cell(n, "ranges", 2), 0x10000000);
+    CHECK_EQ(cell(n, "ranges", 4), 0x10000000);
+    CHECK_EQ(cell(n, "ranges", 6), 0x2eff0000);
+    CHECK_EQ(cell(n, "interrupt-map-mask", 0), 0x1800);
+    int len = 0;
+    prop(n, "interrupt-map", &len);
+    CHECK_EQ(len, 16 * 8 * 4);
+    /* slot 1, INTA (entry 4): SPI 3 + 1 = 4; slot 3, INTD (entry 15): SPI 3 + 6 % 4 = 5 */
+    CHECK_EQ(cell(n, "interrupt-map", 4 * 8), 1u << 11);
+    CHECK_EQ(cell(n, "interrupt-map", 4 * 8 + 3), 1);
+    CHECK_EQ(cell(n, "interrupt-map", 4 * 8 + 4), cell("/intc@8000000", "phandle", 0));
+    CHECK_EQ(cell(n, "interrupt-map", 4 * 8 + 6), 4);
+    CHECK_EQ(cell(n, "interrupt-map", 15 * 8 + 6), 5);
+    CHECK(prop(n, "dma-coherent", &len) && len == 0);
 }
 
 static void test_one_cpu_and_errors(void)
@@ -152,14 +185,20 @@ static void test_one_cpu_and_errors(void)
 static void test_dtc(const char *dtc, const char *path)
 {
     char cmd[512];
+    struct fdtgen_params p = {.machine = &machine};
     build(2);
+    CHECK_EQ(machine_add_virtio_pci(&machine, 3, NULL), MACHINE_OK);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
     FILE *f = fopen(path, "wb");
     CHECK(f != NULL);
     if (!f)
         return;
     CHECK_EQ(fwrite(blob, 1, fdt_totalsize(blob), f), fdt_totalsize(blob));
     fclose(f);
-    snprintf(cmd, sizeof(cmd), "%s -I dtb -O dts -o /dev/null %s", dtc, path);
+    /* dtc checks the tree as it reads it: warnings (a bad interrupt-map,
+     * reg against #address-cells, ...) fail the test */
+    snprintf(cmd, sizeof(cmd), "%s -I dtb -O dts -o /dev/null %s 2>&1 | grep . && exit 1; exit 0",
+             dtc, path);
     CHECK_EQ(system(cmd), 0);
 }
 
@@ -167,6 +206,7 @@ int main(int argc, char **argv)
 {
     test_tree();
     test_one_cpu_and_errors();
+    test_pci();
     if (argc == 3)
         test_dtc(argv[1], argv[2]);
     return test_done("test_fdtgen");

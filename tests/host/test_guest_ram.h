@@ -18,7 +18,7 @@
 static uint8_t *ram;
 static unsigned map_calls;
 
-static void *ram_map(void *ctx, ipa_t ipa, uint64_t len)
+static inline void *ram_map(void *ctx, ipa_t ipa, uint64_t len)
 {
     (void)ctx;
     (void)len;
@@ -28,14 +28,14 @@ static void *ram_map(void *ctx, ipa_t ipa, uint64_t len)
 
 static const struct gmem test_mem = {{RAM_BASE}, RAM_SIZE, ram_map, NULL};
 
-static void ram_init(void)
+static inline void ram_init(void)
 {
     if (!ram)
         ram = aligned_alloc(4096, RAM_SIZE);
     memset(ram, 0, RAM_SIZE);
 }
 
-static void *at(uint64_t ipa)
+static inline void *at(uint64_t ipa)
 {
     return ram + (ipa - RAM_BASE);
 }
@@ -46,13 +46,13 @@ static void *at(uint64_t ipa)
 #define Q_USED  (RAM_BASE + 0x4000)
 #define Q_BUF   (RAM_BASE + 0x10000)
 
-static volatile struct virtq_desc *drv_desc(uint64_t desc_ipa, unsigned i)
+static inline volatile struct virtq_desc *drv_desc(uint64_t desc_ipa, unsigned i)
 {
     return (volatile struct virtq_desc *)at(desc_ipa) + i;
 }
 
-static void drv_set_desc(uint64_t desc_ipa, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                         uint16_t next)
+static inline void drv_set_desc(uint64_t desc_ipa, unsigned i, uint64_t addr, uint32_t len,
+                                uint16_t flags, uint16_t next)
 {
     volatile struct virtq_desc *d = drv_desc(desc_ipa, i);
     d->addr = addr;
@@ -62,14 +62,14 @@ static void drv_set_desc(uint64_t desc_ipa, unsigned i, uint64_t addr, uint32_t 
 }
 
 /** Makes descriptor `head` available in a queue of `size` entries. */
-static void drv_avail(uint64_t avail_ipa, unsigned size, uint16_t head)
+static inline void drv_avail(uint64_t avail_ipa, unsigned size, uint16_t head)
 {
     volatile struct virtq_avail *a = at(avail_ipa);
     a->ring[a->idx % size] = head;
     a->idx++;
 }
 
-static volatile struct virtq_used *drv_used(uint64_t used_ipa)
+static inline volatile struct virtq_used *drv_used(uint64_t used_ipa)
 {
     return at(used_ipa);
 }

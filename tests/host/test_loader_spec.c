@@ -406,8 +406,13 @@ static void test_vm(void)
     CHECK_FAILS(parse_vm(&b), err, "device 0: bad name"); /* all zero */
     strcpy(b.vm[0].device[0].name, "con");
     b.vm[0].device[0].kind = CV_SPEC_VDEV_VIRTIO_CONSOLE;
-    b.vm[0].device[0].transport = CV_SPEC_VDEV_MMIO + 1u;
-    CHECK_FAILS(parse_vm(&b), err, "transport 2");
+    b.vm[0].device[0].transport = CV_SPEC_VDEV_PCI + 1u;
+    CHECK_FAILS(parse_vm(&b), err, "transport 3");
+    b.vm[0].device[0].transport = CV_SPEC_VDEV_PCI;
+    b.vm[0].device[0].address = 0x0a000000;
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad name"); /* a pci device has no address */
+    b.vm[0].device[0].address = 0;
+    CHECK(parse_vm(&b) == 0);
     b.vm[0].device[0].transport = CV_SPEC_VDEV_MMIO;
     CHECK(parse_vm(&b) == 0);
     make_vm_blob(&b);

@@ -69,10 +69,43 @@ static void test_full(void)
           0);
 }
 
+/** PCI devices: the bridge comes with the first, INTA swizzled over SPIs 3..6. */
+static void test_pci(void)
+{
+    const struct machine_dev *d = NULL;
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    CHECK(machine_find(&m, MACHINE_PCI_ECAM, 0) == NULL);
+    CHECK_EQ(machine_add_virtio_pci(&m, 3, &d), MACHINE_OK);
+    CHECK(d && d->pci_slot == 1 && d->intid == 36 && d->virtio_id == 3 && d->size == 0);
+    const struct machine_dev *e = machine_find(&m, MACHINE_PCI_ECAM, 0);
+    CHECK(e && e->base.v == 0x3f000000 && e->size == 0x100000 && e->intid == 35);
+    const struct machine_dev *w = machine_find(&m, MACHINE_PCI_WINDOW, 0);
+    CHECK(w && w->base.v == 0x10000000 && w->size == 0x2eff0000);
+    for (unsigned s = 2; s <= 5; s++) {
+        CHECK_EQ(machine_add_virtio_pci(&m, 3, &d), MACHINE_OK);
+        CHECK(d && d->pci_slot == s && d->intid == 35 + s % 4);
+    }
+    CHECK_EQ(m.dev_count, 3 + 2 + 5);
+    /* the bridge's lines and ranges are taken */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 38, NULL), MACHINE_E_IRQ_USED);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0x3f0ffe00), 0, NULL), MACHINE_E_OVERLAP);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0x20000000), 0, NULL), MACHINE_E_OVERLAP);
+    /* a line the bridge would need, taken first */
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 36, NULL), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_pci(&m, 3, NULL), MACHINE_E_IRQ_USED);
+    /* no room for the bridge */
+    CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 1), MACHINE_OK);
+    while (m.dev_count < MACHINE_DEVS_MAX - 1)
+        CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 0, NULL), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_pci(&m, 3, NULL), MACHINE_E_FULL);
+}
+
 int main(void)
 {
     test_virt();
     test_virtio_slots();
     test_full();
+    test_pci();
     return test_done("test_machine");
 }

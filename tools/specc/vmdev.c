@@ -12,8 +12,9 @@ static const char *const dev_props[] = {"type", "transport", "address", "interru
 /* What a description may name, and what the VMM implements so far. */
 static const char *const dev_types[] = {"virtio-console", "virtio-net", "virtio-blk", NULL};
 static const char *const dev_transports[] = {"mmio", "pci", NULL};
+static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE};
 #define DEV_TYPES_DONE      1u /* virtio-console */
-#define DEV_TRANSPORTS_DONE 1u /* mmio */
+#define DEV_TRANSPORTS_DONE 2u /* mmio, pci */
 
 /** type and transport: known, and implemented. */
 static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
@@ -31,7 +32,7 @@ static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
     if (transport >= DEV_TRANSPORTS_DONE)
         return prop_error(n, "transport", "transport '%s' is not implemented by the VMM yet",
                           dev_transports[transport]);
-    dev->kind = CV_SPEC_VDEV_VIRTIO_CONSOLE + type;
+    dev->kind = dev_kinds[type];
     dev->transport = CV_SPEC_VDEV_MMIO + transport;
     return 0;
 }
@@ -39,6 +40,10 @@ static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
 /** address and interrupt: optional, 0 means the platform's choice. */
 static int vmdev_place(const struct prop_node *n, struct cv_spec_vm_device *dev)
 {
+    if (dev->transport == CV_SPEC_VDEV_PCI && (prop_has(n, "address") || prop_has(n, "interrupt")))
+        return prop_error(n, prop_has(n, "address") ? "address" : "interrupt",
+                          "a pci device has no address or interrupt of its own (the guest "
+                          "places its BAR; its INTx is its slot's)");
     if (prop_has(n, "address") && prop_u64(n, "address", &dev->address))
         return -1;
     if (prop_has(n, "address") && dev->address == 0)
@@ -53,7 +58,9 @@ static int vmdev_add(const struct prop_node *n, const struct cv_spec_vm_device *
                      struct machine *m)
 {
     enum machine_result r =
-        machine_add_virtio_mmio(m, dev->kind, IPA(dev->address), dev->interrupt, NULL);
+        dev->transport == CV_SPEC_VDEV_PCI
+            ? machine_add_virtio_pci(m, dev->kind, NULL)
+            : machine_add_virtio_mmio(m, dev->kind, IPA(dev->address), dev->interrupt, NULL);
     const char *prop = NULL;
 
     if (r == MACHINE_OK)

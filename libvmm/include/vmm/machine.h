@@ -8,7 +8,10 @@
  *
  * The layout is QEMU virt's (hw/arm/virt.c's memory map): GICv2 distributor
  * at 0x08000000, CPU interface at 0x08010000, PL011 at 0x09000000 on SPI 1,
- * virtio-mmio transports from 0x0a000000, 0x200 bytes apart, on SPIs 16..47.
+ * virtio-mmio transports from 0x0a000000, 0x200 bytes apart, on SPIs 16..47,
+ * and, once a VM has a PCI device, a PCIe host bridge: its 32-bit memory
+ * window at 0x10000000 and its config space (ECAM, bus 0 only) at
+ * 0x3f000000, INTA..INTD on SPIs 3..6. PCI devices sit at 00:01.0 onwards.
  */
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
@@ -35,6 +38,12 @@
 #define MACHINE_VMMIO_SIZE  0x200ull
 #define MACHINE_VMMIO_SLOTS 32u
 #define MACHINE_VMMIO_SPI   16u /* SPI of slot 0; slot i uses SPI 16 + i */
+#define MACHINE_PCI_WINDOW_BASE 0x10000000ull
+#define MACHINE_PCI_WINDOW_SIZE 0x2eff0000ull
+#define MACHINE_PCI_ECAM_BASE   0x3f000000ull
+#define MACHINE_PCI_ECAM_SIZE   0x100000ull /* bus 0: 32 devices x 8 functions x 4 KiB */
+#define MACHINE_PCI_INTX_SPI    3u          /* INTA; INTB..INTD follow */
+#define MACHINE_PCI_SLOTS       32u
 
 /** What a device is. */
 enum machine_dev_kind {
@@ -42,6 +51,9 @@ enum machine_dev_kind {
     MACHINE_GICC,        /* GICv2 CPU interface: the hardware's GICV frames */
     MACHINE_PL011,       /* PL011 UART, emulated */
     MACHINE_VIRTIO_MMIO, /* a virtio device on the virtio-mmio transport */
+    MACHINE_PCI_ECAM,    /* the PCIe host bridge's config space; intid: INTA (4 lines) */
+    MACHINE_PCI_WINDOW,  /* the bridge's memory window, where the guest places BARs */
+    MACHINE_VIRTIO_PCI,  /* a virtio device as PCI function 00:pci_slot.0 (no range) */
 };
 
 /** One device of the machine. */
@@ -49,8 +61,10 @@ struct machine_dev {
     enum machine_dev_kind kind;
     ipa_t base;
     uint64_t size;
-    unsigned intid;     /* its interrupt line, 0 if none */
-    uint32_t virtio_id; /* MACHINE_VIRTIO_MMIO: virtio device ID (virtio.h) */
+    unsigned intid;       /* its (first) interrupt line, 0 if none */
+    unsigned intid_count; /* lines from intid on that it owns */
+    uint32_t virtio_id;   /* MACHINE_VIRTIO_*: virtio device ID (virtio.h) */
+    unsigned pci_slot;    /* MACHINE_VIRTIO_PCI: its device number on bus 0 */
 };
 
 /** The machine. */
@@ -89,6 +103,15 @@ enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram
  */
 enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_id, ipa_t base,
                                             unsigned intid, const struct machine_dev **out);
+
+/**
+ * Adds a virtio device as a PCI function at the next free slot of bus 0
+ * (from 00:01.0), its INTA swizzled onto the bridge's four lines as the
+ * PCI-to-PCI bridge specification does (slot + pin - 1, modulo 4). The
+ * first such device adds the host bridge (ECAM and memory window).
+ */
+enum machine_result machine_add_virtio_pci(struct machine *m, uint32_t virtio_id,
+                                           const struct machine_dev **out);
 
 /** The n-th device of `kind` (counting from 0), or NULL. */
 const struct machine_dev *machine_find(const struct machine *m, enum machine_dev_kind kind,
