@@ -6,6 +6,7 @@
 
 #include <cap/console.h>
 #include <cap/invoke.h>
+#include <cap/ipc.h>
 #include <cap/self.h>
 #include <cap/syscall.h>
 
@@ -17,6 +18,33 @@
  * at the start, so a byte-at-a-time match needs no backtracking. */
 static const char CONSOLE_PANIC[] = "Kernel panic - not syncing";
 
+#define CONSOLE_SERIAL_TRIES 10000u
+
+/**
+ * The PL011's line to the serial server, which prefixes it: through the
+ * same ring as the virtio console's output, so the server never sees two
+ * VMs' partial lines in one stream. The server outranks the VMM: a kick
+ * runs it and makes room; a server that does not within many tries is
+ * stuck, and the line is dropped rather than the VM.
+ */
+static void console_serial_emit(struct vm *vm, bool newline)
+{
+    struct vm_console *c = &vm->con;
+    if (newline)
+        c->line[c->len++] = '\n'; /* the buffer keeps a byte for it */
+    const uint8_t *p = (const uint8_t *)c->line;
+    size_t n = c->len;
+    for (unsigned tries = 0; n && tries < CONSOLE_SERIAL_TRIES; tries++) {
+        size_t k = sring_put(&c->link.ring->out, p, n);
+        p += k;
+        n -= k;
+        cv_signal(c->link.kick);
+        if (n)
+            cv_yield();
+    }
+    c->len = 0;
+}
+
 /**
  * Prints the buffered output, with the prefix if it starts a line: one
  * kernel call and no formatting, as the guest's output is most of what the
@@ -27,6 +55,10 @@ static void console_emit(struct vm *vm, bool newline)
     struct vm_console *c = &vm->con;
     char out[sizeof(vm->name) + 2 + sizeof(c->line) + 1];
     size_t n = 0;
+    if (c->serial) {
+        console_serial_emit(vm, newline);
+        return;
+    }
     if (!c->mid_line) {
         n = strnlen(vm->name, sizeof(vm->name));
         memcpy(out, vm->name, n);
@@ -74,7 +106,7 @@ void console_tx(void *ctx, uint8_t byte)
         return;
     }
     c->line[c->len++] = (char)byte;
-    if (c->len == sizeof(c->line))
+    if (c->len == sizeof(c->line) - 1) /* a byte kept for console_serial_emit's newline */
         console_emit(vm, false);
 }
 
@@ -85,9 +117,42 @@ void console_flush(struct vm *vm)
     console_emit(vm, false);
 }
 
+/** Connected to the serial server: its signal wakes the VMM as input did. */
+static bool console_serial_init(struct vm *vm)
+{
+    struct vm_console *c = &vm->con;
+    if (!cv_serial_open(&c->link))
+        return false;
+    enum cv_err err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, c->link.signal);
+    if (err != CV_OK) {
+        printf("%s: serial server signal: %s\n", vm->name, cv_err_str(err));
+        return false;
+    }
+    c->serial = true;
+    c->ntfn = c->link.signal;
+    c->in_more = true;
+    return true;
+}
+
+size_t console_hvc_out(struct vm *vm, const uint8_t *buf, size_t n)
+{
+    struct vm_console *c = &vm->con;
+    if (!c->serial) {
+        for (size_t i = 0; i < n; i++)
+            console_tx(vm, buf[i]);
+        return n;
+    }
+    size_t k = sring_put(&c->link.ring->out, buf, n);
+    if (k)
+        cv_signal(c->link.kick);
+    return k;
+}
+
 void console_init(struct vm *vm)
 {
     enum cv_err err;
+    if (console_serial_init(vm))
+        return;
     uint64_t ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);
     if (ntfn)
         err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
@@ -109,6 +174,14 @@ void console_init(struct vm *vm)
 static void console_read(struct vm *vm)
 {
     struct vm_console *c = &vm->con;
+    if (c->serial) {
+        uint8_t buf[CONSOLE_READ_MAX];
+        size_t n = cv_serial_read(&c->link, buf, sizeof(buf));
+        for (size_t k = 0; k < n; k++)
+            c->in[(c->in_head + c->in_count++) % sizeof(c->in)] = buf[k];
+        c->in_more = n == sizeof(buf);
+        return;
+    }
     uint64_t res[4] = {0};
     enum cv_err err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_READ, NULL, 0, res, 4);
     uint64_t n = err == CV_OK ? res[0] : 0;

@@ -3,6 +3,13 @@
  * system console, one line at a time prefixed with the VM's name ("vm0: ");
  * what is typed on the system console (the console-input capability,
  * abi.h CV_OP_CONSOLE_*) goes into the PL011's receive FIFO.
+ *
+ * A VMM that the description connects to the serial server (interfaces
+ * `serial`, `serial_kick`, `serial_signal`, cap/serial.h) is its client:
+ * its first virtio console's output goes to the server's ring as it is
+ * (the server prefixes and line-buffers it), and what the server gives it
+ * is that console's input. Its own lines, and a PL011's, go on as before
+ * (the kernel's log, which the server prints too).
  */
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
@@ -18,6 +25,13 @@
  * the cap the guest gets no input (said once).
  */
 void console_init(struct vm *vm);
+
+/**
+ * Output of the VM's first virtio console: to the serial server's ring if
+ * the VMM is its client (as much as fits: the rest waits, and so does the
+ * guest), else into the console lines. Returns how much it took.
+ */
+size_t console_hvc_out(struct vm *vm, const uint8_t *buf, size_t n);
 
 /** pl011_tx_fn: one byte from the guest (ctx is the struct vm). */
 void console_tx(void *ctx, uint8_t byte);

@@ -161,6 +161,8 @@ static struct exit_result exits_handle(struct vm *vm, const struct cv_sysret *r)
     if (CV_MSG_LABEL(r->info) == CV_MSG_LABEL_NTFN) {
         console_flush(vm);
         console_input(vm);
+        if (vm->hvc && !vm->stopped) /* the serial server may have made room */
+            virtio_console_tx_resume(vm->hvc);
         return (struct exit_result){EXIT_NO_REPLY, 0, 0};
     }
     m.vcpu = (unsigned)(r->badge - 1u);

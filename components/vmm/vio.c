@@ -71,12 +71,16 @@ static void vio_warn(void *ctx, int queue, const char *why)
     vio_log(ctx, "queue %d: %s: device needs reset", queue, why);
 }
 
-/** virtio_console_out_fn: the guest's hvc output, into its console lines. */
-static void vio_console_out(void *ctx, const uint8_t *buf, size_t n)
+/** virtio_console_out_fn: the first console's to the serial server, if any; the rest's into the
+ * console lines. */
+static size_t vio_console_out(void *ctx, const uint8_t *buf, size_t n)
 {
     struct vm_virtio *v = ctx;
+    if (&v->con == v->vm->hvc)
+        return console_hvc_out(v->vm, buf, n);
     for (size_t i = 0; i < n; i++)
         console_tx(v->vm, buf[i]);
+    return n;
 }
 
 /** virtio_console_rx_fn: the guest has room for input now. */
@@ -200,6 +204,8 @@ void vio_report(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct virtio_console *c = &vm->virtio[k].con;
+        if (c->tx_buffers == 0) /* a guest resetting in a loop: no line per reset */
+            continue;
         printf("%s: %s: %llu bytes out in %llu buffers\n", vm->name, vm->virtio[k].cfg->name,
                (unsigned long long)c->tx_bytes, (unsigned long long)c->tx_buffers);
         c->tx_bytes = c->tx_buffers = 0;

@@ -18,23 +18,6 @@
 
 #define VM_CNODE_RADIX 12u             /* the description gives the VMM cnode-radix 12 */
 #define VM_SELF_VADDR  0x1000000000ull /* the self allocator's own mappings */
-#define VM_BLOCK       (1ull << CV_LARGE_PAGE_BITS)
-
-/** First cspace slot after every interface cap the loader placed. */
-static uint64_t vm_first_free_slot(const struct cv_comp_info *info)
-{
-    uint64_t first = CV_COMP_SLOT_FIRST_IFACE;
-    for (uint32_t i = 0; i < info->iface_count && i < CV_COMP_INFO_MAX_IFACES; i++) {
-        const struct cv_comp_iface_info *f = &info->iface[i];
-        uint64_t n = f->kind == CV_SPEC_IF_FRAMES ? f->size / CV_PAGE_SIZE
-                     : f->kind == CV_SPEC_IF_FILE
-                         ? (f->size + VM_BLOCK - 1) / VM_BLOCK /* writable */
-                         : 1;
-        if (f->cptr && f->cptr + n > first)
-            first = f->cptr + n;
-    }
-    return first;
-}
 
 /**
  * The VM's machine from its config (the loader copied it from the
@@ -72,11 +55,10 @@ static bool vm_devices_reset(struct vm *vm)
 }
 
 /** Objects: guest memory (first: see guest_create), endpoint, vCPUs. */
-static bool vm_build(struct vm *vm, const struct cv_comp_info *info)
+static bool vm_build(struct vm *vm)
 {
     enum cv_err err;
-    cv_self_init(CV_COMP_SLOT_UNTYPED, vm_first_free_slot(info), 1ull << VM_CNODE_RADIX,
-                 VM_SELF_VADDR);
+    cv_self_init(CV_COMP_SLOT_UNTYPED, cv_first_free_slot(), 1ull << VM_CNODE_RADIX, VM_SELF_VADDR);
     if (!guest_create(vm))
         return false;
     vm->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
@@ -105,7 +87,7 @@ bool vm_create(struct vm *vm)
     vm->cfg = &info->vm;
     vm->vcpu_count = vm->cfg->vcpus;
     vm->core_count = info->core_count;
-    if (!vm_machine(vm) || !vm_build(vm, info) || !vm_devices_reset(vm))
+    if (!vm_machine(vm) || !vm_build(vm) || !vm_devices_reset(vm))
         return false;
     console_init(vm);
     return true;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cap/serial.h>
 #include <capvisor/abi.h>
 #include <capvisor/spec.h>
 #include <vmm/machine.h>
@@ -52,6 +53,8 @@ struct vm_console {
     uint64_t ntfn;        /* cptr of the console-input notification, 0 if none */
     unsigned panic_match; /* bytes of CONSOLE_PANIC matched so far */
     bool panicked;        /* the guest printed CONSOLE_PANIC since it booted */
+    bool serial;          /* a client of the serial server (struct cv_serial below) */
+    struct cv_serial link;
 };
 
 /*

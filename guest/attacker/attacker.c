@@ -4,8 +4,9 @@
  * to its VMM: firmware calls with unknown function IDs over HVC and SMC, an
  * HVC with a reserved immediate, bad PSCI arguments, CPU_OFF of its second
  * vCPU with an interrupt active and CPU_ON again, reads and writes of
- * IPAs that are not its RAM (also beyond the 39-bit IPA space), junk of
- * every width over the whole GIC distributor and the UART, then a loop of
+ * IPAs that are not its RAM (also beyond the 39-bit IPA space), bad rings
+ * and bad register use on its virtio device (virtio.c), junk of every
+ * width over the whole GIC distributor and the UART, then a loop of
  * SYSTEM_RESETs (a guest stuck rebooting; before each it spoils its own
  * image, which the VMM must restore), and last an access the VMM
  * cannot decode (a load pair, ISV 0). Each outcome is
@@ -14,14 +15,16 @@
  */
 #include <stdint.h>
 
+#include "attacker.h"
+#include "virtio.h"
+
 #define UART_DR    0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
 #define GICD_BASE  0x08000000ul
 #define GICD_SIZE  0x1000ul
 #define UART_SIZE  0x1000ul
 #define UART_PID0  0xfe0ul /* UARTPeriphID0: 0x11 */
 #define GICD_TYPER 0x4ul
-#define RAM_END    0x41000000ul   /* apps/vm_hostile: 16 MiB at 0x40000000 */
-#define UNBACKED   0x0a000000ul   /* below RAM, no device */
+#define UNBACKED   0x0a000000ul   /* below RAM, no device (vm1's virtio is at +0x400) */
 #define IPA_TOP    0x7ffffff000ul /* last page of the 39-bit IPA space */
 #define IPA_BEYOND 0x8000000000ul /* first byte beyond it */
 
@@ -68,7 +71,7 @@ void attacker_unexpected(uint64_t esr);
 
 /* ESR_EL1 of the last synchronous exception (head.S writes it). */
 volatile uint64_t attacker_esr;
-static unsigned attacker_failures;
+unsigned attacker_failures;
 
 /*
  * A word of the image's own .data. apps/vm_hostile gives this guest
@@ -88,50 +91,18 @@ static volatile uint64_t image_word = IMAGE_WORD;
 extern uint32_t _start[];
 extern uint64_t __stack_top[];
 
-/*
- * Device accesses as single loads and stores without writeback: those
- * carry an instruction syndrome (ISV 1) the VMM emulates from. (A compiler
- * may use post-index forms, ISV 0, for a plain volatile access in a loop.)
- */
-static void write32(uint64_t addr, uint32_t v)
-{
-    __asm__ volatile("str %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
-}
-
-static void write16(uint64_t addr, uint16_t v)
-{
-    __asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
-}
-
-static void write8(uint64_t addr, uint8_t v)
-{
-    __asm__ volatile("strb %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
-}
-
-static void write64(uint64_t addr, uint64_t v)
-{
-    __asm__ volatile("str %0, [%1]" ::"r"(v), "r"(addr) : "memory");
-}
-
-static uint32_t read32(uint64_t addr)
-{
-    uint32_t v;
-    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-    return v;
-}
-
-static void put_char(char c)
+void put_char(char c)
 {
     write32(UART_DR, (uint8_t)c);
 }
 
-static void put_str(const char *s)
+void put_str(const char *s)
 {
     while (*s)
         put_char(*s++);
 }
 
-static void put_hex(uint64_t v)
+void put_hex(uint64_t v)
 {
     put_str("0x");
     int shift = 60;
@@ -141,8 +112,19 @@ static void put_hex(uint64_t v)
         put_char("0123456789abcdef"[(v >> shift) & 0xfu]);
 }
 
-/** One result line: "attacker: WHAT VALUE ok" or "... WRONG (want W)". */
-static void report(const char *what, uint64_t got, uint64_t want)
+void put_dec(uint64_t v)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        put_char(digits[--n]);
+}
+
+void report(const char *what, uint64_t got, uint64_t want)
 {
     put_str("attacker: ");
     put_str(what);
@@ -346,6 +328,7 @@ void attacker_main(void)
         attack_psci();
         attack_cpu_off_on();
         attack_unbacked();
+        attack_virtio();
         attack_gicd();
         attack_uart();
         /* The rest of its block, past the stack: the frame's tail after the

@@ -35,10 +35,11 @@ enum cv_syscall {
 };
 
 /* Message info word (x1). */
-#define CV_MSG_LEN_BITS    7u  /* number of message registers, <= CV_MSG_MAX */
-#define CV_MSG_CAPS_SHIFT  7u  /* 1 bit: one capability transferred */
-#define CV_MSG_LABEL_SHIFT 12u /* label: operation, fault type or error */
-#define CV_MSG_MAX         64u
+#define CV_MSG_LEN_BITS         7u  /* number of message registers, <= CV_MSG_MAX */
+#define CV_MSG_CAPS_SHIFT       7u  /* 1 bit: one capability transferred */
+#define CV_MSG_LABEL_SHIFT      12u /* label: operation, fault type or error */
+#define CV_MSG_MAX              64u
+#define CV_CONSOLE_LOG_READ_MAX ((CV_MSG_MAX - 1u) * 8u) /* bytes per log read */
 
 #define CV_MSGINFO(label, caps, len)                                                               \
     (((uint64_t)(label) << CV_MSG_LABEL_SHIFT) | ((uint64_t)((caps)&1u) << CV_MSG_CAPS_SHIFT) |    \
@@ -203,50 +204,64 @@ enum cv_op {
     CV_OP_IRQ_CLEAR = 63, /* on handler: detach the notification      */
 
     /* vcpu */
-    CV_OP_VCPU_READ_REGS = 70,   /* MR0 first enum cv_vcpu_reg, MR1 count;
-                                  * out MR0.. values                        */
-    CV_OP_VCPU_WRITE_REGS = 71,  /* MR0 first reg, MR1 count, MR2.. values  */
-    CV_OP_VCPU_INJECT_IRQ = 72,  /* MR0 virq (INTID), MR1 priority (0..255,
-                                  * top 5 bits used), MR2 list register or
-                                  * -1 = any free, MR3 flags (bit 0: exit
-                                  * with CV_FAULT_VM_MAINTENANCE when the
-                                  * guest EOIs it), MR4 source cpu (SGIs);
-                                  * CV_E_BUSY if no list register is free  */
-    CV_OP_VCPU_ACK_VTIMER = 73,  /* re-enable virtual timer delivery        */
-    CV_OP_IRQ_GET_CONSOLE = 64,  /* on irq control: MR0 dest cnode cptr (0 =
-                                  * own root), MR1 dest index: a console cap */
-    CV_OP_CONSOLE_SET_NTFN = 66, /* MR0 ntfn cptr (0 = none): signalled when
-                                  * console input arrives                  */
-    CV_OP_CONSOLE_READ = 67,     /* out MR0 = n bytes (<= 24), MR1..MR3 the
-                                  * bytes, 8 per word, little-endian       */
-    CV_OP_VCPU_GET_LRS = 74,     /* out MR0 = bitmap of free list registers,
-                                  * MR1 = number of list registers          */
-    CV_OP_VCPU_SET_POSTED = 75,  /* MR0 IPA of a device register (4-byte
-                                  * aligned; 0 = none) whose 1-, 2- and
-                                  * 4-byte writes the kernel records instead
-                                  * of exiting (posted writes, below); what
-                                  * was recorded for the previous one stays:
-                                  * take it first. Optionally MR1 the IPA
-                                  * of a steady register (4-byte aligned,
-                                  * 0 = none; only with a posted one) and
-                                  * MR2 the 32-bit value it holds: 1-, 2-
-                                  * and 4-byte writes there
-                                  * whose value, zero-extended, is that
-                                  * value change nothing and complete
-                                  * without an exit (the VMM calls again
-                                  * when the value changes)                */
-    CV_OP_VCPU_TAKE_POSTED = 76, /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
-                                  * MRn the oldest posted writes, removed   */
-    CV_OP_VCPU_SET_VTIMER = 77   /* MR0 INTID (16..31) the kernel injects the
-                                  * virtual timer as when it fires, without
-                                  * an exit (0 = exit with CV_FAULT_VM_VTIMER
-                                  * instead), MR1 its priority (0..255). From
-                                  * the first call on, the last list register
-                                  * is the kernel's (INJECT_IRQ leaves it
-                                  * alone, GET_LRS counts it out): the timer
-                                  * goes there, and is unmasked when the guest
-                                  * EOIs it; while it is there, INJECT_IRQ of
-                                  * that INTID is CV_E_BUSY                 */
+    CV_OP_VCPU_READ_REGS = 70,    /* MR0 first enum cv_vcpu_reg, MR1 count;
+                                   * out MR0.. values                        */
+    CV_OP_VCPU_WRITE_REGS = 71,   /* MR0 first reg, MR1 count, MR2.. values  */
+    CV_OP_VCPU_INJECT_IRQ = 72,   /* MR0 virq (INTID), MR1 priority (0..255,
+                                   * top 5 bits used), MR2 list register or
+                                   * -1 = any free, MR3 flags (bit 0: exit
+                                   * with CV_FAULT_VM_MAINTENANCE when the
+                                   * guest EOIs it), MR4 source cpu (SGIs);
+                                   * CV_E_BUSY if no list register is free  */
+    CV_OP_VCPU_ACK_VTIMER = 73,   /* re-enable virtual timer delivery        */
+    CV_OP_IRQ_GET_CONSOLE = 64,   /* on irq control: MR0 dest cnode cptr (0 =
+                                   * own root), MR1 dest index: a console cap */
+    CV_OP_CONSOLE_SET_NTFN = 66,  /* MR0 ntfn cptr (0 = none): signalled when
+                                   * console input arrives                  */
+    CV_OP_CONSOLE_READ = 67,      /* out MR0 = n bytes (<= 24), MR1..MR3 the
+                                   * bytes, 8 per word, little-endian. After
+                                   * CV_OP_CONSOLE_TAKE_UART: the kernel's
+                                   * log instead, n <= CV_CONSOLE_LOG_READ_MAX
+                                   * in MR1.. (MR0 bit 63: bytes were dropped
+                                   * since the last read)                    */
+    CV_OP_CONSOLE_TAKE_UART = 68, /* MR0, MR1: dest cnode cptr and index of a
+                                   * frame cap (device, rw) to the UART's
+                                   * registers; MR2, MR3: of an irq handler
+                                   * cap for its interrupt. From then on the
+                                   * kernel never touches the UART (but for
+                                   * a kernel panic): what it and
+                                   * CV_SYS_DEBUG_PUTS print goes to a log
+                                   * the console cap reads, and the console
+                                   * notification is signalled when the log
+                                   * has bytes. Once; CV_E_BUSY after.       */
+    CV_OP_VCPU_GET_LRS = 74,      /* out MR0 = bitmap of free list registers,
+                                   * MR1 = number of list registers          */
+    CV_OP_VCPU_SET_POSTED = 75,   /* MR0 IPA of a device register (4-byte
+                                   * aligned; 0 = none) whose 1-, 2- and
+                                   * 4-byte writes the kernel records instead
+                                   * of exiting (posted writes, below); what
+                                   * was recorded for the previous one stays:
+                                   * take it first. Optionally MR1 the IPA
+                                   * of a steady register (4-byte aligned,
+                                   * 0 = none; only with a posted one) and
+                                   * MR2 the 32-bit value it holds: 1-, 2-
+                                   * and 4-byte writes there
+                                   * whose value, zero-extended, is that
+                                   * value change nothing and complete
+                                   * without an exit (the VMM calls again
+                                   * when the value changes)                */
+    CV_OP_VCPU_TAKE_POSTED = 76,  /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
+                                   * MRn the oldest posted writes, removed   */
+    CV_OP_VCPU_SET_VTIMER = 77    /* MR0 INTID (16..31) the kernel injects the
+                                   * virtual timer as when it fires, without
+                                   * an exit (0 = exit with CV_FAULT_VM_VTIMER
+                                   * instead), MR1 its priority (0..255). From
+                                   * the first call on, the last list register
+                                   * is the kernel's (INJECT_IRQ leaves it
+                                   * alone, GET_LRS counts it out): the timer
+                                   * goes there, and is unmasked when the guest
+                                   * EOIs it; while it is there, INJECT_IRQ of
+                                   * that INTID is CV_E_BUSY                 */
 };
 
 /*

@@ -83,7 +83,7 @@ struct cv_spec_header {
  */
 #define CV_SPEC_VM_DEVICES_MAX 8u
 enum cv_spec_vdev_kind { /* the virtio device ID (virtio 1.2 section 5) */
-    CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
+                         CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
 };
 enum cv_spec_vdev_transport {
     CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 (section 4.2) */

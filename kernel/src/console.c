@@ -1,9 +1,15 @@
-/* Console input: a byte ring filled by the UART interrupt. */
+/*
+ * The console: input, a byte ring filled by the UART interrupt; and, once
+ * a console cap holder took the UART over (a serial server), the log the
+ * kernel's own prints and CV_SYS_DEBUG_PUTS go to instead of the UART.
+ */
 #include <kernel/cnode.h>
 #include <kernel/console.h>
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
+#include <kernel/irq.h>
 #include <kernel/kprintf.h>
+#include <kernel/object.h>
 #include <kernel/syscall.h>
 
 #define CONSOLE_RING     1024u
@@ -14,8 +20,43 @@ static uint32_t ring_head, ring_tail; /* free-running */
 static struct cte console_ntfn;       /* copy of the reader's notification cap */
 static bool rx_enabled;
 
+/* After CV_OP_CONSOLE_TAKE_UART: what the kernel would have printed. */
+#define CONSOLE_LOG 65536u
+static uint8_t log_ring[CONSOLE_LOG];
+static uint32_t log_head, log_tail; /* free-running */
+static bool uart_taken, log_dropped, log_unsignalled;
+
+bool console_uart_taken(void)
+{
+    return uart_taken;
+}
+
+void console_log_write(const char *s, size_t n)
+{
+    /* a write that does not fit is dropped whole (and said at the next
+     * read): a line is never cut */
+    if (n > CONSOLE_LOG - (log_head - log_tail)) {
+        log_dropped = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        log_ring[log_head++ % CONSOLE_LOG] = (uint8_t)s[i];
+    log_unsignalled = log_unsignalled || n > 0;
+}
+
+void console_log_kick(void)
+{
+    const struct cap *c = &console_ntfn.cap;
+    if (!log_unsignalled || c->type != CV_OBJ_NOTIFICATION)
+        return;
+    log_unsignalled = false;
+    ntfn_signal(pa_ptr(PA(c->obj)), c->data0);
+}
+
 void console_irq(void)
 {
+    if (uart_taken)
+        return; /* its owner's now (irq.c delivers it as any handler's) */
     int ch;
     bool got = false;
     /* Ack before draining: a byte arriving after the last read raises the
@@ -70,13 +111,69 @@ static enum cv_err console_set_ntfn(void)
     }
     cte_replace_copy(&console_ntfn, n);
     const struct cap *c = &console_ntfn.cap;
-    if (n && ring_head != ring_tail) /* input typed before anyone listened */
+    if (n && (ring_head != ring_tail || log_head != log_tail)) /* before anyone listened */
         ntfn_signal(pa_ptr(PA(c->obj)), c->data0);
+    return CV_OK;
+}
+
+/** CV_OP_CONSOLE_READ once the UART is taken: the log, up to 504 bytes. */
+static enum cv_err console_log_read(void)
+{
+    uint32_t n = 0;
+    uint64_t word = 0;
+    while (n < CV_CONSOLE_LOG_READ_MAX && log_tail != log_head) {
+        word |= (uint64_t)log_ring[log_tail++ % CONSOLE_LOG] << ((n % 8) * 8);
+        if (++n % 8 == 0) {
+            inv_set_mr(n / 8, word);
+            word = 0;
+        }
+    }
+    if (n % 8)
+        inv_set_mr(1 + n / 8, word);
+    inv_set_mr(0, n | (log_dropped ? 1ull << 63 : 0));
+    inv_set_len(1 + (n + 7) / 8);
+    log_dropped = false;
+    return CV_OK;
+}
+
+/**
+ * CV_OP_CONSOLE_TAKE_UART: decode both destinations first (empty, not the
+ * same slot), then hand out the UART's frame and interrupt and switch the
+ * kernel's output to the log; nothing can fail after the checks.
+ */
+static enum cv_err console_take_uart(struct cte *console)
+{
+    enum cv_err err;
+    if (inv_len() < 4)
+        return CV_E_INVALID_ARG;
+    if (uart_taken)
+        return CV_E_BUSY;
+    if (!plat.uart.v || !plat.uart_irq)
+        return CV_E_INVALID_OP;
+    struct cte *frame = cnode_slot(inv_thread(), inv_mr(0), inv_mr(1), &err);
+    if (!frame)
+        return err;
+    struct cte *irq = cnode_slot(inv_thread(), inv_mr(2), inv_mr(3), &err);
+    if (!irq)
+        return err;
+    if (!cte_empty(frame) || !cte_empty(irq))
+        return CV_E_SLOT_OCCUPIED;
+    if (frame == irq)
+        return CV_E_INVALID_ARG;
+    struct cap f;
+    obj_init(CV_OBJ_FRAME_4K, 0, plat.uart, true, &f);
+    f.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
+    cte_insert(frame, &f, console);
+    irq_give(plat.uart_irq, irq, console);
+    arch_uart_rx_irq_disable();
+    uart_taken = true;
     return CV_OK;
 }
 
 static enum cv_err console_read(void)
 {
+    if (uart_taken)
+        return console_log_read();
     uint64_t words[3] = {0, 0, 0};
     uint32_t n = 0;
     while (n < CONSOLE_READ_MAX && ring_tail != ring_head) {
@@ -90,13 +187,15 @@ static enum cv_err console_read(void)
     return CV_OK;
 }
 
-enum cv_err console_invoke(uint64_t label)
+enum cv_err console_invoke(struct cte *console, uint64_t label)
 {
     switch (label) {
     case CV_OP_CONSOLE_SET_NTFN:
         return console_set_ntfn();
     case CV_OP_CONSOLE_READ:
         return console_read();
+    case CV_OP_CONSOLE_TAKE_UART:
+        return console_take_uart(console);
     default:
         return CV_E_INVALID_OP;
     }

@@ -19,6 +19,7 @@ static bool irq_taken[IRQ_MAX];
 /* Next timer: the end of the timeslice, or sooner a vCPU's WFI deadline. */
 static void timer_tick(void)
 {
+    console_log_kick(); /* the log reaches its reader within a tick */
     uint64_t now = arch_timer_now();
     uint64_t next = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
     uint64_t wfi = vcpu_wfi_tick(this_core(), now);
@@ -44,7 +45,7 @@ void irq_handle(void)
         arch_irq_eoi(irq);
         return;
     }
-    if (irq == plat.uart_irq && irq != 0) {
+    if (irq == plat.uart_irq && irq != 0 && !console_uart_taken()) {
         console_irq();
         arch_irq_eoi(irq);
         return;
@@ -62,6 +63,15 @@ void irq_handle(void)
         kprintf("kernel: interrupt %u has no handler: masked\n", irq);
 }
 
+void irq_give(uint32_t irq, struct cte *dest, struct cte *parent)
+{
+    struct cap c = {.type = CV_OBJ_IRQ_HANDLER, .rights = CV_RIGHTS_ALL, .obj = irq};
+    arch_irq_disable(irq); /* until its handler names a notification */
+    cte_insert(dest, &c, parent);
+    irq_taken[irq] = true;
+    arch_irq_set_target(irq, 0);
+}
+
 static enum cv_err irq_get(struct cte *ctl)
 {
     enum cv_err err;
@@ -77,10 +87,7 @@ static enum cv_err irq_get(struct cte *ctl)
         return err;
     if (!cte_empty(dest))
         return CV_E_SLOT_OCCUPIED;
-    struct cap c = {.type = CV_OBJ_IRQ_HANDLER, .rights = CV_RIGHTS_ALL, .obj = irq};
-    cte_insert(dest, &c, ctl);
-    irq_taken[irq] = true;
-    arch_irq_set_target((uint32_t)irq, 0);
+    irq_give((uint32_t)irq, dest, ctl);
     return CV_OK;
 }
 

@@ -1,9 +1,30 @@
 /* Kernel console: a small printf over the PL011. */
 #include <kernel/arch.h>
+#include <kernel/console.h>
 #include <kernel/kprintf.h>
+
+/* Set by kpanic: from then on everything goes to the UART itself. */
+static bool panicking;
+
+/**
+ * One character of kernel output: to the UART, or to the console log once
+ * a serial server has taken the UART (console.c). A panic always reaches
+ * the UART: whoever reads the log may be what went wrong.
+ */
+static void kputc(char c)
+{
+    if (console_uart_taken() && !panicking)
+        console_log_write(&c, 1);
+    else
+        arch_uart_putc(c);
+}
 
 void kputs_n(const char *s, size_t n)
 {
+    if (console_uart_taken() && !panicking) {
+        console_log_write(s, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         arch_uart_putc(s[i]);
 }
@@ -17,9 +38,9 @@ static void put_uint(uint64_t v, unsigned base, int width, char pad)
         v /= base;
     } while (v);
     while (n < width--)
-        arch_uart_putc(pad);
+        kputc(pad);
     while (n)
-        arch_uart_putc(buf[--n]);
+        kputc(buf[--n]);
 }
 
 static uint64_t take_uint(va_list *ap, int longs)
@@ -31,7 +52,7 @@ static void vkprintf(const char *fmt, va_list ap)
 {
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
-            arch_uart_putc(*fmt);
+            kputc(*fmt);
             continue;
         }
         fmt++;
@@ -52,12 +73,12 @@ static void vkprintf(const char *fmt, va_list ap)
             break;
         }
         case 'c':
-            arch_uart_putc((char)va_arg(ap, int));
+            kputc((char)va_arg(ap, int));
             break;
         case 'd': {
             int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
             if (v < 0) {
-                arch_uart_putc('-');
+                kputc('-');
                 v = -v;
             }
             put_uint((uint64_t)v, 10, width, pad);
@@ -74,10 +95,10 @@ static void vkprintf(const char *fmt, va_list ap)
             put_uint((uint64_t)(uintptr_t)va_arg(ap, void *), 16, 0, ' ');
             break;
         case '%':
-            arch_uart_putc('%');
+            kputc('%');
             break;
         default:
-            arch_uart_putc('?');
+            kputc('?');
             break;
         }
     }
@@ -94,10 +115,11 @@ void kprintf(const char *fmt, ...)
 void kpanic(const char *fmt, ...)
 {
     va_list ap;
+    panicking = true;
     kputs_n("\nKERNEL PANIC: ", 15);
     va_start(ap, fmt);
     vkprintf(fmt, ap);
     va_end(ap);
-    arch_uart_putc('\n');
+    kputc('\n');
     arch_halt();
 }

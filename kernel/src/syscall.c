@@ -114,7 +114,7 @@ static enum cv_err invoke_object(struct cte *slot, uint64_t label)
     case CV_OBJ_VCPU:
         return vcpu_invoke(pa_ptr(PA(c->obj)), label);
     case CV_OBJ_CONSOLE:
-        return console_invoke(label);
+        return console_invoke(slot, label);
     default:
         return CV_E_INVALID_OP;
     }
@@ -214,6 +214,7 @@ static void sys_debug_puts(struct tcb *t)
         kputs_n(buf, n);
         done += n;
     }
+    console_log_kick();
     reply_error(t, err);
 }
 

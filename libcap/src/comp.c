@@ -71,6 +71,23 @@ void *cv_iface_vaddr(const char *name, size_t *size)
     return f && f->vaddr ? (void *)(uintptr_t)f->vaddr : NULL;
 }
 
+uint64_t cv_first_free_slot(void)
+{
+    const struct cv_comp_info *info = cv_comp_info();
+    const uint64_t block = 1ull << CV_LARGE_PAGE_BITS;
+    uint64_t first = CV_COMP_SLOT_FIRST_IFACE;
+    for (uint32_t i = 0; info && i < info->iface_count && i < CV_COMP_INFO_MAX_IFACES; i++) {
+        const struct cv_comp_iface_info *f = &info->iface[i];
+        /* FRAMES: a cap per page; a writable FILE: a cap per 2 MiB */
+        uint64_t n = f->kind == CV_SPEC_IF_FRAMES ? f->size / CV_PAGE_SIZE
+                     : f->kind == CV_SPEC_IF_FILE ? (f->size + block - 1) / block
+                                                  : 1;
+        if (f->cptr && f->cptr + n > first)
+            first = f->cptr + n;
+    }
+    return first;
+}
+
 uint64_t cv_iface_badge(const char *name)
 {
     const struct cv_comp_iface_info *f = cv_iface_find(name);

@@ -120,8 +120,11 @@ void virtio_set_queue_ready(struct virtio_dev *d, bool ready)
 
 struct virtq *virtio_queue_live(struct virtio_dev *d, unsigned q)
 {
+    /* a driver that never got FEATURES_OK (it refused VERSION_1) may set
+     * DRIVER_OK, but the device does not operate for it (section 6.1) */
     if (q >= d->ops->queue_count || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
-        (d->status & VIRTIO_STATUS_NEEDS_RESET) || !d->q[q].ready || !virtq_ready(&d->q[q].vq))
+        !(d->status & VIRTIO_STATUS_FEATURES_OK) || (d->status & VIRTIO_STATUS_NEEDS_RESET) ||
+        !d->q[q].ready || !virtq_ready(&d->q[q].vq))
         return NULL;
     return &d->q[q].vq;
 }

@@ -15,30 +15,70 @@ static struct virtio_console *console_of(struct virtio_dev *d)
     return d->priv;
 }
 
-/** Hands every available transmit buffer to `out` and returns it. */
+/** Writes the taken chain out from tx_off; true once all of it is out. */
+static bool console_tx_chain(struct virtio_console *c)
+{
+    const struct virtq_chain *ch = &c->tx_chain;
+    uint64_t skip = c->tx_off;
+    for (unsigned s = 0; s < ch->out_count; s++) {
+        const struct virtq_seg *g = &ch->seg[s];
+        if (skip >= g->len) {
+            skip -= g->len;
+            continue;
+        }
+        size_t want = (size_t)(g->len - skip);
+        size_t took = c->out(c->ctx, g->ptr + skip, want);
+        c->tx_off += took;
+        if (took < want)
+            return false;
+        skip = 0;
+    }
+    return true;
+}
+
+/**
+ * Hands the available transmit buffers to `out` and returns them, until
+ * the queue is empty or `out` is full (then the chain in hand waits).
+ */
 static void console_tx(struct virtio_console *c)
 {
     struct virtio_dev *d = &c->dev;
     struct virtq *q;
     bool used = false;
+    enum virtq_result bad = VIRTQ_OK;
     while ((q = virtio_queue_live(d, VIRTIO_CONSOLE_TX)) != NULL) {
-        enum virtq_result r = virtq_pop(q, &c->chain);
-        if (r == VIRTQ_EMPTY)
+        enum virtq_result r = VIRTQ_OK;
+        if (!c->tx_busy) {
+            r = virtq_pop(q, &c->tx_chain);
+            if (r == VIRTQ_EMPTY)
+                break;
+            c->tx_busy = r == VIRTQ_OK;
+            c->tx_off = 0;
+        }
+        if (r == VIRTQ_OK && !console_tx_chain(c))
             break;
         if (r == VIRTQ_OK)
-            r = virtq_push(q, &c->chain, 0);
+            r = virtq_push(q, &c->tx_chain, 0);
+        c->tx_busy = false;
         if (r != VIRTQ_OK) {
-            virtio_queue_error(d, VIRTIO_CONSOLE_TX, r);
+            bad = r;
             break;
         }
-        for (unsigned s = 0; s < c->chain.out_count; s++)
-            c->out(c->ctx, c->chain.seg[s].ptr, c->chain.seg[s].len);
-        c->tx_bytes += c->chain.out_len;
+        c->tx_bytes += c->tx_chain.out_len;
         c->tx_buffers++;
         used = true;
     }
+    /* the buffers returned before an error are notified (2.7.7.2) before
+     * the device stops using the queue */
     if (used)
         virtio_used(d, VIRTIO_CONSOLE_TX);
+    if (bad != VIRTQ_OK)
+        virtio_queue_error(d, VIRTIO_CONSOLE_TX, bad);
+}
+
+void virtio_console_tx_resume(struct virtio_console *c)
+{
+    console_tx(c);
 }
 
 static void console_notify(struct virtio_dev *d, unsigned q)
@@ -58,13 +98,19 @@ static uint32_t console_config_read(struct virtio_dev *d, uint32_t off, unsigned
     return 0;
 }
 
+/** A reset drops the chain in hand: its queue is gone. */
+static void console_reset(struct virtio_dev *d)
+{
+    console_of(d)->tx_busy = false;
+}
+
 const struct virtio_ops virtio_console_ops = {
     .name = "virtio-console",
     .device_id = VIRTIO_ID_CONSOLE,
     .features = 0,
     .queue_count = 2,
     .config_size = CONSOLE_CONFIG_SIZE,
-    .reset = NULL,
+    .reset = console_reset,
     .notify = console_notify,
     .config_read = console_config_read,
 };
@@ -85,22 +131,25 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
     struct virtio_dev *d = &c->dev;
     struct virtq *q;
     size_t done = 0;
+    enum virtq_result bad = VIRTQ_OK;
     while (done < n && (q = virtio_queue_live(d, VIRTIO_CONSOLE_RX)) != NULL) {
-        enum virtq_result r = virtq_pop(q, &c->chain);
+        enum virtq_result r = virtq_pop(q, &c->rx_chain);
         if (r == VIRTQ_EMPTY)
             break;
         size_t k = 0;
         if (r == VIRTQ_OK) {
-            k = virtq_chain_write(&c->chain, 0, buf + done, n - done);
-            r = virtq_push(q, &c->chain, (uint32_t)k);
+            k = virtq_chain_write(&c->rx_chain, 0, buf + done, n - done);
+            r = virtq_push(q, &c->rx_chain, (uint32_t)k);
         }
         if (r != VIRTQ_OK) {
-            virtio_queue_error(d, VIRTIO_CONSOLE_RX, r);
+            bad = r;
             break;
         }
         done += k;
     }
     if (done)
         virtio_used(d, VIRTIO_CONSOLE_RX);
+    if (bad != VIRTQ_OK)
+        virtio_queue_error(d, VIRTIO_CONSOLE_RX, bad);
     return done;
 }

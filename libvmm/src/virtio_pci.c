@@ -276,7 +276,7 @@ static enum virtio_pci_result bar_access(struct virtio_dev *d, uint64_t off, uns
     case VIRTIO_PCI_DEVCFG:
         return devcfg_access(d, in, width, write, value);
     case VIRTIO_PCI_NOTIFY:
-        return in < VIRTIO_PCI_NOTIFY_MULT * d->ops->queue_count
+        return in < (uint64_t)VIRTIO_PCI_NOTIFY_MULT * d->ops->queue_count
                    ? notify_access(d, in, width, write, value)
                    : VIRTIO_PCI_NO_REG;
     default:

@@ -53,10 +53,11 @@ static void on_warn(void *ctx, int queue, const char *why)
     (void)why;
 }
 
-static void on_out(void *ctx, const uint8_t *buf, size_t n)
+static size_t on_out(void *ctx, const uint8_t *buf, size_t n)
 {
     (void)ctx;
     REQUIRE(n == 0 || (buf >= fuzz_ram && (size_t)(buf - fuzz_ram) <= FUZZ_RAM_SIZE - n));
+    return n;
 }
 
 static uint64_t take(const uint8_t *p, unsigned bytes)

@@ -43,13 +43,14 @@ static void on_warn(void *ctx, int queue, const char *why)
     fprintf(stderr, "(expected) queue %d: %s\n", queue, why);
 }
 
-static void on_out(void *ctx, const uint8_t *buf, size_t n)
+static size_t on_out(void *ctx, const uint8_t *buf, size_t n)
 {
     (void)ctx;
     if (n > sizeof(out) - out_len)
         n = sizeof(out) - out_len;
     memcpy(out + out_len, buf, n);
     out_len += n;
+    return n;
 }
 
 /* Config space of 00:slot.0 through ECAM. */
@@ -213,7 +214,7 @@ static void driver_init(void)
     bar_wr(0x14, 1, 0x0b);
     CHECK_EQ(bar_rd(0x14, 1), 0x0b);
     for (unsigned q = 0; q < 2; q++) {
-        uint64_t base = RAM_BASE + 0x1000 + q * 0x4000;
+        uint64_t base = RAM_BASE + 0x1000 + (uint64_t)q * 0x4000;
         bar_wr(0x16, 2, q);
         CHECK_EQ(bar_rd(0x18, 2), VIRTQ_SIZE_MAX);
         CHECK_EQ(bar_rd(0x1e, 2), q);

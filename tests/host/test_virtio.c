@@ -31,13 +31,19 @@ static void on_warn(void *ctx, int queue, const char *why)
     warnings++;
 }
 
-static void on_out(void *ctx, const uint8_t *buf, size_t n)
+static size_t out_room = SIZE_MAX; /* what the sink takes before it is full */
+
+static size_t on_out(void *ctx, const uint8_t *buf, size_t n)
 {
     (void)ctx;
+    if (n > out_room)
+        n = out_room;
+    out_room -= out_room == SIZE_MAX ? 0 : n;
     if (n > sizeof(out) - out_len)
         n = sizeof(out) - out_len;
     memcpy(out + out_len, buf, n);
     out_len += n;
+    return n;
 }
 
 static void on_rx_ready(void *ctx)
@@ -205,6 +211,16 @@ static void test_features(void)
     wr(0x070, 3);
     wr(0x070, 0x0b); /* no VERSION_1 */
     CHECK_EQ(rd(0x070), 3);
+    /* DRIVER_OK without FEATURES_OK: kept, but the device does not operate */
+    setup_queue(VIRTIO_CONSOLE_TX, QDESC(1));
+    wr(0x070, 0x07);
+    CHECK(virtio_queue_live(&con.dev, VIRTIO_CONSOLE_TX) == NULL);
+    drv_set_desc(QDESC(1), 0, Q_BUF, 2, 0, 0);
+    drv_avail(QAVAIL(1), QSIZE, 0);
+    wr(0x050, VIRTIO_CONSOLE_TX);
+    CHECK_EQ(drv_used(QUSED(1))->idx, 0);
+    wr(0x070, 0);
+    wr(0x070, 3);
     wr(0x024, 0);
     wr(0x020, 1); /* VIRTIO_CONSOLE_F_SIZE: not offered */
     wr(0x024, 1);
@@ -237,6 +253,19 @@ static void test_bad_rings(void)
     CHECK_EQ(rd(0x060), VIRTIO_ISR_CONFIG);
     CHECK_EQ(rd(0x0fc), 1);
     CHECK(irq_level);
+    /* a good buffer before a bad one: used, and its interrupt as well as the
+     * configuration change's (2.7.7.2) */
+    driver_init();
+    drv_set_desc(QDESC(1), 0, Q_BUF, 2, 0, 0);
+    drv_set_desc(QDESC(1), 1, Q_BUF, 8, VIRTQ_DESC_F_NEXT, 1);
+    drv_avail(QAVAIL(1), QSIZE, 0);
+    drv_avail(QAVAIL(1), QSIZE, 1);
+    wr(0x050, VIRTIO_CONSOLE_TX);
+    CHECK_EQ(drv_used(QUSED(1))->idx, 1);
+    CHECK_EQ(rd(0x060), VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
+    CHECK_EQ(warnings, 1);
+    CHECK_EQ(out_len, 2);
+    out_len = 0;
     /* the device ignores its queues now, and says nothing more */
     wr(0x050, VIRTIO_CONSOLE_TX);
     CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"x", 1), 0);
@@ -267,6 +296,43 @@ static void test_bad_rings(void)
     CHECK_EQ(warnings, 0);
 }
 
+/** A full sink: the chain in hand and the rest wait, the guest gets nothing back. */
+static void test_back_pressure(void)
+{
+    driver_init();
+    memcpy(at(Q_BUF), "0123456789", 10);
+    memcpy(at(Q_BUF + 0x100), "abc", 3);
+    drv_set_desc(QDESC(1), 0, Q_BUF, 4, VIRTQ_DESC_F_NEXT, 1);
+    drv_set_desc(QDESC(1), 1, Q_BUF + 4, 6, 0, 0);
+    drv_set_desc(QDESC(1), 2, Q_BUF + 0x100, 3, 0, 0);
+    drv_avail(QAVAIL(1), QSIZE, 0);
+    drv_avail(QAVAIL(1), QSIZE, 2);
+    out_room = 6;
+    wr(0x050, VIRTIO_CONSOLE_TX);
+    CHECK_EQ(out_len, 6);
+    CHECK_EQ(drv_used(QUSED(1))->idx, 0); /* nothing returned: the guest waits */
+    CHECK(!irq_level);
+    out_room = 2;
+    virtio_console_tx_resume(&con);
+    CHECK_EQ(out_len, 8);
+    CHECK_EQ(drv_used(QUSED(1))->idx, 0);
+    out_room = SIZE_MAX;
+    wr(0x050, VIRTIO_CONSOLE_TX); /* a kick meanwhile goes on where it stopped too */
+    CHECK_EQ(out_len, 13);
+    CHECK(memcmp(out, "0123456789abc", 13) == 0);
+    CHECK_EQ(drv_used(QUSED(1))->idx, 2);
+    CHECK(irq_level);
+    /* a reset while a chain is in hand drops it */
+    drv_avail(QAVAIL(1), QSIZE, 2);
+    out_room = 1;
+    wr(0x050, VIRTIO_CONSOLE_TX);
+    CHECK(con.tx_busy);
+    wr(0x070, 0);
+    CHECK(!con.tx_busy);
+    out_room = SIZE_MAX;
+    CHECK_EQ(warnings, 0);
+}
+
 int main(void)
 {
     test_output();
@@ -274,6 +340,7 @@ int main(void)
     test_register_errors();
     test_features();
     test_bad_rings();
+    test_back_pressure();
     free(ram);
     return test_done("test_virtio");
 }

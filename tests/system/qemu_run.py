@@ -6,6 +6,7 @@ this script: on success, failure, timeout or Ctrl-C.
 
   qemu_run.py --image IMG [--smp N] [--mem 2G] [--machine M] [--timeout S]
               [--expect REGEX]... [--reject REGEX]... [--send TEXT]...
+              [--type TEXT]...
               [--expect-exit] [--log FILE] [--qemu-arg ARG]...
   qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
 
@@ -51,6 +52,7 @@ class Console:
         self.log = log
         self.text = ""
         self.pos = 0  # where the next --expect starts looking
+        self.reject_pos = 0  # output before this was checked for rejects
         # QEMU writes the console a byte at a time: a read can end inside a
         # multi-byte character (the "—" of the VMM's stop line), whose
         # bytes must wait for the rest rather than become U+FFFD each.
@@ -76,10 +78,14 @@ class Console:
         output, the last match position left alone)."""
         regex = re.compile(pattern, re.M)
         while True:
+            # only what is new (and a line's worth before it): a guest that
+            # floods its console must not make each check cost all of it
+            start = max(0, self.reject_pos - 4096)
             for r in rejects:
-                m = r.search(self.text)
+                m = r.search(self.text, start)
                 if m:
                     return "rejected output: %r" % m.group(0)
+            self.reject_pos = len(self.text)
             m = regex.search(self.text, 0 if anywhere else self.pos)
             if m:
                 if not anywhere:
@@ -115,8 +121,10 @@ def run(args):
     start = time.monotonic()
     try:
         for kind, text in args.steps:
-            if kind == "send":
-                proc.stdin.write((text + "\n").encode())
+            if kind in ("send", "type"):
+                data = text + "\n" if kind == "send" else \
+                    codecs.decode(text, "unicode_escape")
+                proc.stdin.write(data.encode())
                 proc.stdin.flush()
                 continue
             error = console.wait_for(text, deadline, rejects, kind == "seen")
@@ -183,6 +191,9 @@ def main():
     p.add_argument("--expect", action=Step, default=[])
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--send", action=Step, default=[])
+    p.add_argument("--type", action=Step, default=[],
+                   help="like --send, without the newline and with Python "
+                        "escapes decoded: --type '\\x1d1' is Ctrl-] 1")
     p.add_argument("--seen", action=Step, default=[],
                    help="like --expect, but matched anywhere in the output "
                         "(lines of guests running side by side come in any order)")

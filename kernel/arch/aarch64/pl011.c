@@ -69,6 +69,12 @@ void arch_uart_rx_irq_enable(void)
         *uart_reg(UART_IMSC) = (1u << 4) | (1u << 6);
 }
 
+void arch_uart_rx_irq_disable(void)
+{
+    if (uart_regs)
+        *uart_reg(UART_IMSC) = 0;
+}
+
 /** Clears the receive interrupts once the FIFO has been drained. */
 void arch_uart_rx_irq_ack(void)
 {

@@ -62,6 +62,8 @@ void arch_uart_putc(char c);
 int arch_uart_getc(void);
 void arch_uart_rx_irq_enable(void);
 void arch_uart_rx_irq_ack(void);
+/** Receive interrupts off: the UART is handed to user level. */
+void arch_uart_rx_irq_disable(void);
 
 /* ---- per-core state ---- */
 struct core;

@@ -6,12 +6,20 @@
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
+#include <stddef.h>
+
 #include <kernel/cap.h>
 
 /** irq control CV_OP_IRQ_GET_CONSOLE. */
 enum cv_err console_get_invoke(struct cte *ctl);
-/** CV_OP_CONSOLE_* on a console cap. */
-enum cv_err console_invoke(uint64_t label);
+/** CV_OP_CONSOLE_* on console cap `console`. */
+enum cv_err console_invoke(struct cte *console, uint64_t label);
+/** Whether a console cap holder took the UART (CV_OP_CONSOLE_TAKE_UART). */
+bool console_uart_taken(void);
+/** Appends n bytes to the log the UART's owner reads (whole, or dropped). */
+void console_log_write(const char *s, size_t n);
+/** Signals the console notification if the log got bytes since (a safe point). */
+void console_log_kick(void);
 /** The UART's receive interrupt: buffer the bytes, signal the reader. */
 void console_irq(void);
 

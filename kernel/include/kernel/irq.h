@@ -10,6 +10,8 @@ enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label);
 enum cv_err irq_handler_invoke(struct cte *h, uint64_t label);
 /** Last handler cap gone: detach and disable. */
 void irq_handler_destroy(uint32_t irq);
+/** Puts an irq handler cap for `irq` in empty slot dest (a child of parent); masked. */
+void irq_give(uint32_t irq, struct cte *dest, struct cte *parent);
 /** Kernel IRQ dispatch (timer, IPIs, user interrupts). */
 void irq_handle(void);
 

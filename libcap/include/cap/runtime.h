@@ -65,4 +65,10 @@ void *cv_iface_vaddr(const char *name, size_t *size);
 /** Badge the loader gave interface name (0 if absent). */
 uint64_t cv_iface_badge(const char *name);
 
+/**
+ * The first cspace slot after every interface cap the loader placed: where
+ * a component with an untyped starts its own (cv_self_init).
+ */
+uint64_t cv_first_free_slot(void);
+
 #endif /* CAP_RUNTIME_H */

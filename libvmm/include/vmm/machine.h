@@ -28,16 +28,16 @@
 #define MACHINE_TIMER_PPI 11u           /* virtual timer (arch timer binding), INTID 27 */
 #define MACHINE_RAM_MIN   0x40000000ull /* devices lie below */
 
-#define MACHINE_GICD_BASE   0x08000000ull
-#define MACHINE_GICC_BASE   0x08010000ull
-#define MACHINE_GIC_SIZE    0x10000ull
-#define MACHINE_UART_BASE   0x09000000ull
-#define MACHINE_UART_SIZE   0x1000ull
-#define MACHINE_UART_SPI    1u
-#define MACHINE_VMMIO_BASE  0x0a000000ull
-#define MACHINE_VMMIO_SIZE  0x200ull
-#define MACHINE_VMMIO_SLOTS 32u
-#define MACHINE_VMMIO_SPI   16u /* SPI of slot 0; slot i uses SPI 16 + i */
+#define MACHINE_GICD_BASE       0x08000000ull
+#define MACHINE_GICC_BASE       0x08010000ull
+#define MACHINE_GIC_SIZE        0x10000ull
+#define MACHINE_UART_BASE       0x09000000ull
+#define MACHINE_UART_SIZE       0x1000ull
+#define MACHINE_UART_SPI        1u
+#define MACHINE_VMMIO_BASE      0x0a000000ull
+#define MACHINE_VMMIO_SIZE      0x200ull
+#define MACHINE_VMMIO_SLOTS     32u
+#define MACHINE_VMMIO_SPI       16u /* SPI of slot 0; slot i uses SPI 16 + i */
 #define MACHINE_PCI_WINDOW_BASE 0x10000000ull
 #define MACHINE_PCI_WINDOW_SIZE 0x2eff0000ull
 #define MACHINE_PCI_ECAM_BASE   0x3f000000ull

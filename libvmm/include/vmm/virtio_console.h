@@ -5,7 +5,10 @@
  * /dev/hvc0.
  *
  * Output costs one exit per buffer the guest hands over (a kick), not per
- * byte: every chain on the transmit queue goes to `out` whole. Input is
+ * byte: every chain on the transmit queue goes to `out`. If `out` takes
+ * less than it is given (its sink is full), the chain stays the device's
+ * and the rest of the queue waits, so the guest waits too (back-pressure),
+ * until virtio_console_tx_resume says the sink has room. Input is
  * pushed by the VMM into the buffers the guest made available; when none
  * are, virtio_console_input takes nothing and the VMM keeps its bytes
  * until `rx_ready` says the guest added buffers.
@@ -21,8 +24,8 @@
 #define VIRTIO_CONSOLE_RX 0u
 #define VIRTIO_CONSOLE_TX 1u
 
-/** Receives what the guest wrote (one buffer's bytes). */
-typedef void (*virtio_console_out_fn)(void *ctx, const uint8_t *buf, size_t n);
+/** Takes up to n bytes the guest wrote; returns how many it took. */
+typedef size_t (*virtio_console_out_fn)(void *ctx, const uint8_t *buf, size_t n);
 /** The guest made receive buffers available. */
 typedef void (*virtio_console_rx_fn)(void *ctx);
 
@@ -33,7 +36,10 @@ struct virtio_console {
     virtio_console_rx_fn rx_ready;
     void *ctx;
     uint64_t tx_bytes, tx_buffers; /* since the VM started: statistics */
-    struct virtq_chain chain;      /* the chain being handled (too big for a stack) */
+    bool tx_busy;                  /* tx_chain is taken and partly written out */
+    uint64_t tx_off;               /* bytes of it written out */
+    struct virtq_chain tx_chain;   /* the transmit chain being handled */
+    struct virtq_chain rx_chain;   /* the receive chain being filled */
 };
 
 /** The device type, for virtio_init. */
@@ -53,5 +59,8 @@ void virtio_console_init(struct virtio_console *c, const struct gmem *mem, virti
  * is not ready or has no buffer).
  */
 size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t n);
+
+/** The output sink has room again: the transmit queue goes on. */
+void virtio_console_tx_resume(struct virtio_console *c);
 
 #endif /* VMM_VIRTIO_CONSOLE_H */

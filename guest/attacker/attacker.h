@@ -1,0 +1,71 @@
+/*
+ * attacker: what its attacks share (attacker.c): device accesses the VMM
+ * can emulate, the console (the emulated PL011) and the result lines the
+ * tests match.
+ */
+#ifndef ATTACKER_H
+#define ATTACKER_H
+
+#include <stdint.h>
+
+#define RAM_BASE 0x40000000ul /* apps/vm_hostile: 16 MiB at 0x40000000 */
+#define RAM_END  0x41000000ul
+
+/** Answers that were not what they must be, on this boot (the tests want none). */
+extern unsigned attacker_failures;
+
+/*
+ * Device accesses as single loads and stores without writeback: those
+ * carry an instruction syndrome (ISV 1) the VMM emulates from. (A compiler
+ * may use post-index forms, ISV 0, for a plain volatile access in a loop.)
+ */
+static inline void write32(uint64_t addr, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static inline void write16(uint64_t addr, uint16_t v)
+{
+    __asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static inline void write8(uint64_t addr, uint8_t v)
+{
+    __asm__ volatile("strb %w0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static inline void write64(uint64_t addr, uint64_t v)
+{
+    __asm__ volatile("str %0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static inline uint32_t read32(uint64_t addr)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return v;
+}
+
+static inline uint16_t read16(uint64_t addr)
+{
+    uint32_t v;
+    __asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return (uint16_t)v;
+}
+
+static inline uint8_t read8(uint64_t addr)
+{
+    uint32_t v;
+    __asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return (uint8_t)v;
+}
+
+void put_char(char c);
+void put_str(const char *s);
+void put_hex(uint64_t v);
+void put_dec(uint64_t v);
+
+/** One result line: "attacker: WHAT VALUE ok" or "... WRONG (want W)", counted. */
+void report(const char *what, uint64_t got, uint64_t want);
+
+#endif /* ATTACKER_H */

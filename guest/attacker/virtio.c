@@ -1,0 +1,722 @@
+/*
+ * attacker: bad rings and bad register use on its virtio device, vm1's
+ * virtio console evil0 on the virtio-mmio transport (virtio 1.2 sections
+ * 2.7 and 4.2; the VMM's side is libvmm's virtq.c, virtio.c and
+ * virtio_mmio.c).
+ *
+ * Each case starts the device as a driver does, does one wrong thing and
+ * checks the outcome the VMM defines for it: the device needs a reset
+ * (status bit DEVICE_NEEDS_RESET, a configuration change interrupt once
+ * the driver is running, nothing used), or the access is ignored, or, for
+ * what the spec allows, the buffer is sent. The used ring and 16 bytes on
+ * either side of it are filled with a canary first: the device may write
+ * nothing else. Buffers the device must refuse say "WRONG", which the test
+ * rejects should one reach the console. Every case ends with a reset, a
+ * driver's bring-up and a good transmit ("attacker: virtio tx ok", which
+ * the console prints), then its line, "attacker: virtio CASE: OUTCOME ok".
+ *
+ * The MMU is off: RAM is Device memory to this guest, so the rings are
+ * written and read with single aligned accesses; QEMU models no caches,
+ * so the VMM's cacheable view of them is the same memory.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "attacker.h"
+#include "virtio.h"
+
+#define VIO_BASE  0x0a000400ul /* evil0, apps/vm_hostile/vm_hostile.dts */
+#define GICD_BASE 0x08000000ul
+
+/* virtio-mmio registers, virtio 1.2 section 4.2.2 */
+#define MAGIC_VALUE         0x000u
+#define VERSION             0x004u
+#define DEVICE_ID           0x008u
+#define VENDOR_ID           0x00cu
+#define DEVICE_FEATURES     0x010u
+#define DEVICE_FEATURES_SEL 0x014u
+#define DRIVER_FEATURES     0x020u
+#define DRIVER_FEATURES_SEL 0x024u
+#define QUEUE_SEL           0x030u
+#define QUEUE_NUM_MAX       0x034u
+#define QUEUE_NUM           0x038u
+#define QUEUE_READY         0x044u
+#define QUEUE_NOTIFY        0x050u
+#define INTERRUPT_STATUS    0x060u
+#define INTERRUPT_ACK       0x064u
+#define STATUS              0x070u
+#define QUEUE_DESC          0x080u /* low word; the high word follows */
+#define QUEUE_DRIVER        0x090u
+#define QUEUE_DEVICE        0x0a0u
+#define CONFIG_GENERATION   0x0fcu
+#define CONFIG              0x100u /* struct virtio_console_config: 12 bytes */
+
+/* What the VMM's device answers (libvmm virtio.h, virtio_mmio.h, virtq.h) */
+#define MMIO_MAGIC    0x74726976u /* "virt" */
+#define MMIO_VERSION  2u
+#define VENDOR_CVCV   0x56435643u
+#define ID_CONSOLE    3u
+#define QUEUE_MAX     256u
+#define VERSION_1_HI  1u /* VIRTIO_F_VERSION_1 (bit 32): bit 0 of features word 1 */
+#define INDIRECT_DESC (1u << 28)
+
+/* Device status bits, section 2.1 */
+#define S_ACK         1u
+#define S_DRIVER      2u
+#define S_DRIVER_OK   4u
+#define S_FEATURES_OK 8u
+#define S_NEEDS_RESET 64u
+#define S_FEATURES    (S_ACK | S_DRIVER | S_FEATURES_OK) /* 0x0b */
+#define S_LIVE        (S_FEATURES | S_DRIVER_OK)         /* 0x0f */
+
+/* Interrupt status bits, section 4.2.2 */
+#define ISR_QUEUE  1u
+#define ISR_CONFIG 2u
+
+/* Descriptor flags, section 2.7.5 */
+#define NEXT     1u
+#define WRITE    2u
+#define INDIRECT 4u
+
+#define TXQ     1u      /* the console's transmitq (receiveq is 0), section 5.3.2 */
+#define NO_SUCH 0x1234u /* a queue index the console does not have */
+#define QSIZE   8u      /* the queues' size here (QueueNum) */
+
+/*
+ * The rings and buffers: a 2 MiB block of RAM of their own, past the image
+ * and the DTB (the VMM puts it in the block after the image), below the
+ * RESET_STATE of attacker.c. Ring B is only named in a locked queue's
+ * registers; the device must never touch it.
+ */
+#define AREA       0x40400000ul
+#define RING_A     (AREA + 0x0000u)
+#define RING_B     (AREA + 0x1000u)
+#define AVAIL_OFF  0x100u /* each ring set: descriptors, available, used ring */
+#define USED_OFF   0x200u
+#define TXT_OK     (AREA + 0x8000u)
+#define TXT_BAD    (AREA + 0x8100u)
+#define IND_TABLE  (AREA + 0x8200u) /* the table an indirect descriptor names */
+#define TXT_AT_END (RAM_END - OK_LEN)
+#define USED_BYTES (6u + 8u * QSIZE) /* flags, idx, ring[QSIZE], avail_event */
+#define CANARY     0xa5a5a5a5u
+#define CANARY_PAD 16u
+#define UNTOUCHED  0xa5a5u /* the used index of a ring the device never set up */
+#define STORM      100000u
+
+static const char ok_text[] = "attacker: virtio tx ok\n";
+static const char bad_text[] = "attacker: virtio sent a bad buffer WRONG\n";
+#define OK_LEN  (sizeof(ok_text) - 1u)
+#define BAD_LEN (sizeof(bad_text) - 1u)
+
+/** A ring set in RAM: the descriptor table, the available and the used ring. */
+struct ring {
+    uint64_t desc, avail, used;
+};
+
+static const struct ring ring_a = {RING_A, RING_A + AVAIL_OFF, RING_A + USED_OFF};
+static const struct ring ring_b = {RING_B, RING_B + AVAIL_OFF, RING_B + USED_OFF};
+
+/** The case running, and the tally. */
+static struct {
+    const char *name;
+    unsigned wrong; /* its checks that failed */
+    unsigned count, ok;
+} vcase;
+
+/* --- results --- */
+
+/* A failed check of the current case: one WRONG line (the test rejects it),
+ * "attacker: virtio CASE: WHAT GOT WRONG (want WANT)". */
+static void wrong_begin(const char *what)
+{
+    put_str("attacker: virtio ");
+    put_str(vcase.name);
+    put_str(": ");
+    put_str(what);
+    put_char(' ');
+}
+
+static void wrong_end(uint64_t got, uint64_t want)
+{
+    put_hex(got);
+    put_str(" WRONG (want ");
+    put_hex(want);
+    put_str(")\n");
+    vcase.wrong++;
+    attacker_failures++;
+}
+
+static void wrong(const char *what, uint64_t got, uint64_t want)
+{
+    wrong_begin(what);
+    wrong_end(got, want);
+}
+
+static void check(const char *what, uint64_t got, uint64_t want)
+{
+    if (got != want)
+        wrong(what, got, want);
+}
+
+static void case_begin(const char *name)
+{
+    vcase.name = name;
+    vcase.wrong = 0;
+    vcase.count++;
+}
+
+/** The case's line, if every check so far held. */
+static void case_outcome(const char *outcome)
+{
+    if (vcase.wrong)
+        return;
+    put_str("attacker: virtio ");
+    put_str(vcase.name);
+    put_str(": ");
+    put_str(outcome);
+    put_str(" ok\n");
+}
+
+static void case_end(void)
+{
+    if (vcase.wrong == 0)
+        vcase.ok++;
+}
+
+/* --- the driver side --- */
+
+static uint32_t reg(uint32_t off)
+{
+    return read32(VIO_BASE + off);
+}
+
+static void set_reg(uint32_t off, uint32_t v)
+{
+    write32(VIO_BASE + off, v);
+}
+
+static void set_reg64(uint32_t lo, uint64_t v)
+{
+    set_reg(lo, (uint32_t)v);
+    set_reg(lo + 4u, (uint32_t)(v >> 32));
+}
+
+/** The rings' writes reach memory before the device hears of them (section 2.7.13.4). */
+static void notify(uint32_t q)
+{
+    __asm__ volatile("dsb sy" ::: "memory");
+    set_reg(QUEUE_NOTIFY, q);
+}
+
+/** Copies a text into RAM a byte at a time (no alignment to rely on). */
+static void put_text(uint64_t at, const char *s, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        write8(at + i, (uint8_t)s[i]);
+}
+
+/** A fresh ring set: descriptors and available ring zero, the used ring and its margins CANARY. */
+static void ring_clear(const struct ring *r)
+{
+    for (uint64_t a = r->desc; a < r->desc + 16u * QSIZE; a += 8)
+        write64(a, 0);
+    for (uint64_t a = r->avail; a < r->avail + 6u + 2u * QSIZE; a += 2)
+        write16(a, 0);
+    for (uint64_t a = r->used - CANARY_PAD; a < r->used + USED_BYTES + CANARY_PAD; a += 4)
+        write32(a, CANARY);
+}
+
+static void desc_set(const struct ring *r, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
+                     uint16_t next)
+{
+    uint64_t d = r->desc + 16u * i;
+    write64(d, addr);
+    write32(d + 8, len);
+    write16(d + 12, flags);
+    write16(d + 14, next);
+}
+
+/** Puts `head` in available entry 0 and publishes index `idx` (section 2.7.13.2). */
+static void avail_set(const struct ring *r, uint16_t head, uint16_t idx)
+{
+    write16(r->avail + 4, head);
+    write16(r->avail + 2, idx);
+}
+
+/**
+ * The word the used ring (or a margin) must hold at `a` with used index
+ * idx: the canary, but the index and, once one buffer was used, its
+ * element (the console writes nothing into a transmit buffer: length 0).
+ */
+static uint32_t used_want(const struct ring *r, uint64_t a, uint16_t idx, uint16_t head)
+{
+    if (a == r->used)
+        return (uint32_t)idx << 16 | (CANARY & 0xffffu); /* flags stay the driver's */
+    if (idx == 1 && a == r->used + 4)
+        return head;
+    if (idx == 1 && a == r->used + 8)
+        return 0;
+    return CANARY;
+}
+
+/** The used ring holds idx and what it used, and nothing else changed around it. */
+static void used_check(const char *what, const struct ring *r, uint16_t idx, uint16_t head)
+{
+    for (uint64_t a = r->used - CANARY_PAD; a < r->used + USED_BYTES + CANARY_PAD; a += 4) {
+        uint32_t got = read32(a), want = used_want(r, a, idx, head);
+        if (got != want) { /* the first wrong word: its offset from the ring */
+            wrong_begin(what);
+            put_hex(a - r->used);
+            put_str(": ");
+            wrong_end(got, want);
+            return;
+        }
+    }
+}
+
+/** Reset, ACKNOWLEDGE, DRIVER, the driver's features and FEATURES_OK (section 3.1.1). */
+static void drv_negotiate(uint32_t lo, uint32_t hi)
+{
+    set_reg(STATUS, 0);
+    set_reg(STATUS, S_ACK);
+    set_reg(STATUS, S_ACK | S_DRIVER);
+    set_reg(DRIVER_FEATURES_SEL, 0);
+    set_reg(DRIVER_FEATURES, lo);
+    set_reg(DRIVER_FEATURES_SEL, 1);
+    set_reg(DRIVER_FEATURES, hi);
+    set_reg(STATUS, S_FEATURES);
+}
+
+/** The transmit queue: size and ring addresses, then QueueReady (section 4.2.3.2). */
+static void drv_queue(uint32_t size, uint64_t desc, uint64_t avail, uint64_t used)
+{
+    set_reg(QUEUE_SEL, TXQ);
+    set_reg(QUEUE_NUM, size);
+    set_reg64(QUEUE_DESC, desc);
+    set_reg64(QUEUE_DRIVER, avail);
+    set_reg64(QUEUE_DEVICE, used);
+    set_reg(QUEUE_READY, 1);
+}
+
+/** A driver's bring-up with the transmit queue on a fresh ring_a: DRIVER_OK. */
+static void drv_start(void)
+{
+    ring_clear(&ring_a);
+    drv_negotiate(0, VERSION_1_HI);
+    drv_queue(QSIZE, ring_a.desc, ring_a.avail, ring_a.used);
+    set_reg(STATUS, S_LIVE);
+}
+
+/** The device used buffer `head` of ring r (the first since it was set up) and said so. */
+static void expect_sent(const struct ring *r, uint16_t head)
+{
+    check("status", reg(STATUS), S_LIVE);
+    check("interrupt status", reg(INTERRUPT_STATUS), ISR_QUEUE);
+    set_reg(INTERRUPT_ACK, ISR_QUEUE);
+    used_check("used ring, word", r, 1, head);
+}
+
+/** One good buffer, ok_text, as descriptor `head` of ring r: the console prints it. */
+static void tx_good(const struct ring *r, uint16_t head)
+{
+    desc_set(r, head, TXT_OK, OK_LEN, 0, 0);
+    avail_set(r, head, 1);
+    notify(TXQ);
+    expect_sent(r, head);
+}
+
+/** The end of every case: a reset clears everything, and the device works again. */
+static void recover(void)
+{
+    set_reg(STATUS, 0);
+    check("status after reset", reg(STATUS), 0);
+    check("interrupt status after reset", reg(INTERRUPT_STATUS), 0);
+    drv_start();
+    tx_good(&ring_a, 0);
+    case_end();
+}
+
+/**
+ * A queue error of a running driver (section 2.1.2): DEVICE_NEEDS_RESET,
+ * which the driver cannot clear, a configuration change interrupt with a
+ * new generation, nothing used; and a repaired chain is not taken before
+ * the reset.
+ */
+static void expect_needs_reset(uint32_t generation)
+{
+    check("status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    check("interrupt status", reg(INTERRUPT_STATUS), ISR_CONFIG);
+    check("config generation", reg(CONFIG_GENERATION), generation + 1u);
+    used_check("used ring, word", &ring_a, 0, 0);
+    set_reg(STATUS, S_LIVE); /* the driver cannot clear the device's bit */
+    check("status after the driver wrote 0xf", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    desc_set(&ring_a, 0, TXT_BAD, BAD_LEN, 0, 0);
+    avail_set(&ring_a, 0, 1);
+    notify(TXQ);
+    used_check("used ring after a repaired chain, word", &ring_a, 0, 0);
+}
+
+/* --- the cases --- */
+
+/** evil0 is what the description asks for: a virtio-mmio v2 console offering VERSION_1 only. */
+static void case_identity(void)
+{
+    case_begin("evil0 at 0xa000400");
+    set_reg(STATUS, 0);
+    check("MagicValue", reg(MAGIC_VALUE), MMIO_MAGIC);
+    check("Version", reg(VERSION), MMIO_VERSION);
+    check("DeviceID", reg(DEVICE_ID), ID_CONSOLE);
+    check("VendorID", reg(VENDOR_ID), VENDOR_CVCV);
+    set_reg(DEVICE_FEATURES_SEL, 0);
+    check("features 0..31 (no INDIRECT_DESC, no EVENT_IDX)", reg(DEVICE_FEATURES), 0);
+    set_reg(DEVICE_FEATURES_SEL, 1);
+    check("features 32..63", reg(DEVICE_FEATURES), VERSION_1_HI);
+    set_reg(QUEUE_SEL, TXQ);
+    check("QueueNumMax", reg(QUEUE_NUM_MAX), QUEUE_MAX);
+    check("QueueReady after reset", reg(QUEUE_READY), 0);
+    case_outcome("console, version 2, VERSION_1 only");
+    recover();
+}
+
+/** One descriptor as a case writes it. */
+struct desc_spec {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags, next;
+};
+
+/** A chain on the transmit queue, and whether the device must send it or need a reset. */
+struct chain_case {
+    const char *name;
+    unsigned count;            /* descriptors 0..count-1 */
+    struct desc_spec d[QSIZE]; /* unnamed ones stay zero */
+    uint16_t head, avail_idx;  /* available entry 0, and the index published */
+    bool sent;
+};
+
+/* Zero-length descriptors are legal and skipped; a 4 GiB one is not in 16 MiB of RAM. */
+static const struct chain_case chain_cases[] = {
+    {"chain loop 0->1->0", 2, {{TXT_BAD, 8, NEXT, 1}, {TXT_BAD, 8, NEXT, 0}}, 0, 1, false},
+    {"chain self loop", 1, {{TXT_BAD, 8, NEXT, 0}}, 0, 1, false},
+    {"available index 9 ahead, queue of 8", 1, {{TXT_BAD, BAD_LEN, 0, 0}}, 0, QSIZE + 1, false},
+    {"available entry 8, queue of 8", 1, {{TXT_BAD, BAD_LEN, 0, 0}}, QSIZE, 1, false},
+    {"next 8, queue of 8", 1, {{TXT_BAD, BAD_LEN, NEXT, QSIZE}}, 0, 1, false},
+    {"buffer across the end of RAM", 1, {{RAM_END - 8, 16, 0, 0}}, 0, 1, false},
+    {"buffer across the start of RAM", 1, {{RAM_BASE - 8, 16, 0, 0}}, 0, 1, false},
+    {"buffer on the GIC distributor", 1, {{GICD_BASE, 16, 0, 0}}, 0, 1, false},
+    {"buffer on the virtio window", 1, {{VIO_BASE, 0x100, 0, 0}}, 0, 1, false},
+    {"buffer wrapping the address space", 1, {{~0ull - 7, 16, 0, 0}}, 0, 1, false},
+    {"buffer of 4 GiB, length 0xffffffff", 1, {{TXT_BAD, 0xffffffffu, 0, 0}}, 0, 1, false},
+    {"indirect descriptor, a feature not offered", 1, {{IND_TABLE, 16, INDIRECT, 0}}, 0, 1, false},
+    {"readable after writable",
+     2,
+     {{TXT_BAD, 8, WRITE | NEXT, 1}, {TXT_BAD, BAD_LEN, 0, 0}},
+     0,
+     1,
+     false},
+    {"zero-length descriptor on the distributor",
+     2,
+     {{GICD_BASE, 0, NEXT, 1}, {TXT_OK, OK_LEN, 0, 0}},
+     0,
+     1,
+     true},
+    {"zero-length descriptors only", 2, {{0, 0, NEXT, 1}, {RAM_END, 0, 0, 0}}, 0, 1, true},
+    {"writable buffer on the transmit queue", 1, {{TXT_BAD, BAD_LEN, WRITE, 0}}, 0, 1, true},
+    {"buffer ending at the end of RAM", 1, {{TXT_AT_END, OK_LEN, 0, 0}}, 0, 1, true},
+    {"chain as long as the queue",
+     QSIZE,
+     {{TXT_OK, 3, NEXT, 1},
+      {TXT_OK + 3, 3, NEXT, 2},
+      {TXT_OK + 6, 3, NEXT, 3},
+      {TXT_OK + 9, 3, NEXT, 4},
+      {TXT_OK + 12, 3, NEXT, 5},
+      {TXT_OK + 15, 3, NEXT, 6},
+      {TXT_OK + 18, 3, NEXT, 7},
+      {TXT_OK + 21, OK_LEN - 21, 0, 0}},
+     0,
+     1,
+     true},
+};
+
+static void case_chain(const struct chain_case *c)
+{
+    case_begin(c->name);
+    drv_start();
+    for (unsigned i = 0; i < c->count; i++)
+        desc_set(&ring_a, i, c->d[i].addr, c->d[i].len, c->d[i].flags, c->d[i].next);
+    avail_set(&ring_a, c->head, c->avail_idx);
+    uint32_t generation = reg(CONFIG_GENERATION);
+    notify(TXQ);
+    if (c->sent)
+        expect_sent(&ring_a, c->head);
+    else
+        expect_needs_reset(generation);
+    case_outcome(c->sent ? "sent" : "needs reset");
+    recover();
+}
+
+/**
+ * A good chain and a loop made available together: the device takes them
+ * in order, so the first is sent and used, then the loop makes it need a
+ * reset. Only the configuration bit of the interrupt status is checked:
+ * whether the used buffer is notified too (section 2.7.7.2) is not what
+ * this case is about.
+ */
+static void case_mixed(void)
+{
+    case_begin("good chain, then a loop");
+    drv_start();
+    desc_set(&ring_a, 0, TXT_OK, OK_LEN, 0, 0);
+    desc_set(&ring_a, 1, TXT_BAD, 8, NEXT, 1);
+    write16(ring_a.avail + 6, 1); /* available entry 1: the loop */
+    avail_set(&ring_a, 0, 2);
+    uint32_t generation = reg(CONFIG_GENERATION);
+    notify(TXQ);
+    check("status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    check("interrupt status, config bit", reg(INTERRUPT_STATUS) & ISR_CONFIG, ISR_CONFIG);
+    check("config generation", reg(CONFIG_GENERATION), generation + 1u);
+    used_check("used ring, word", &ring_a, 1, 0);
+    case_outcome("the first sent, then needs reset");
+    recover();
+}
+
+/** A transmit queue made ready with a bad size or ring address (QueueNum, QueueDesc...). */
+struct ring_case {
+    const char *name;
+    uint32_t size;
+    uint64_t desc, avail, used;
+};
+
+#define A_DESC  RING_A
+#define A_AVAIL (RING_A + AVAIL_OFF)
+#define A_USED  (RING_A + USED_OFF)
+static const struct ring_case ring_cases[] = {
+    {"queue size 0", 0, A_DESC, A_AVAIL, A_USED},
+    {"queue size 3", 3, A_DESC, A_AVAIL, A_USED},
+    {"queue size 512, above QueueNumMax", 512, A_DESC, A_AVAIL, A_USED},
+    {"queue size 0x10008", 0x10008, A_DESC, A_AVAIL, A_USED},
+    {"descriptor table misaligned", QSIZE, A_DESC + 8, A_AVAIL, A_USED},
+    {"available ring misaligned", QSIZE, A_DESC, A_AVAIL + 1, A_USED},
+    {"used ring misaligned", QSIZE, A_DESC, A_AVAIL, A_USED + 2},
+    {"descriptor table on the GIC distributor", QSIZE, GICD_BASE, A_AVAIL, A_USED},
+    {"available ring on the virtio window", QSIZE, A_DESC, VIO_BASE, A_USED},
+    {"used ring across the end of RAM", QSIZE, A_DESC, A_AVAIL, RAM_END - 0x20},
+    {"descriptor table across the start of RAM", QSIZE, RAM_BASE - 0x40, A_AVAIL, A_USED},
+    {"descriptor table above 4 GiB", QSIZE, (1ull << 32) | A_DESC, A_AVAIL, A_USED},
+};
+
+/**
+ * Made ready before DRIVER_OK, as drivers do: the device needs a reset at
+ * once but raises no interrupt (the driver is not running); DRIVER_OK
+ * then keeps the bit, and the queue takes nothing.
+ */
+static void case_ring(const struct ring_case *c)
+{
+    case_begin(c->name);
+    ring_clear(&ring_a);
+    drv_negotiate(0, VERSION_1_HI);
+    uint32_t generation = reg(CONFIG_GENERATION);
+    drv_queue(c->size, c->desc, c->avail, c->used);
+    check("status", reg(STATUS), S_FEATURES | S_NEEDS_RESET);
+    check("interrupt status", reg(INTERRUPT_STATUS), 0);
+    check("config generation", reg(CONFIG_GENERATION), generation);
+    set_reg(STATUS, S_LIVE);
+    check("status after DRIVER_OK", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    desc_set(&ring_a, 0, TXT_BAD, BAD_LEN, 0, 0);
+    avail_set(&ring_a, 0, 1);
+    notify(TXQ);
+    used_check("used ring, word", &ring_a, UNTOUCHED, 0);
+    case_outcome("needs reset");
+    recover();
+}
+
+/** A driver whose features the device must refuse: FEATURES_OK does not stick (section 2.2.2). */
+static void case_features(const char *name, uint32_t lo, uint32_t hi)
+{
+    case_begin(name);
+    drv_negotiate(lo, hi);
+    check("status", reg(STATUS), S_ACK | S_DRIVER);
+    case_outcome("FEATURES_OK refused");
+    recover();
+}
+
+/** A queue the console does not have: no size, never ready, its configuration ignored. */
+static void case_no_queue(uint32_t q)
+{
+    case_begin(q == 2 ? "queue 2, the console has 0 and 1" : "queue 0xffffffff");
+    drv_negotiate(0, VERSION_1_HI);
+    set_reg(QUEUE_SEL, q);
+    check("QueueNumMax", reg(QUEUE_NUM_MAX), 0);
+    set_reg(QUEUE_NUM, QSIZE);
+    set_reg64(QUEUE_DESC, ring_a.desc);
+    set_reg(QUEUE_READY, 1);
+    check("QueueReady", reg(QUEUE_READY), 0);
+    check("status", reg(STATUS), S_FEATURES);
+    case_outcome("ignored");
+    recover();
+}
+
+/**
+ * The queue's configuration rewritten while it is ready (pointing at ring
+ * B, which holds a bad buffer, with size 4): ignored. Descriptor 5 proves
+ * the size is still 8, both before and after the driver set the queue
+ * not ready and ready again, which sets it up from what was configured.
+ */
+static void case_locked(void)
+{
+    case_begin("queue configured while ready");
+    drv_start();
+    ring_clear(&ring_b);
+    desc_set(&ring_b, 0, TXT_BAD, BAD_LEN, 0, 0);
+    avail_set(&ring_b, 0, 1);
+    set_reg(QUEUE_NUM, 4);
+    set_reg64(QUEUE_DESC, ring_b.desc);
+    set_reg64(QUEUE_DRIVER, ring_b.avail);
+    set_reg64(QUEUE_DEVICE, ring_b.used);
+    check("QueueReady", reg(QUEUE_READY), 1);
+    tx_good(&ring_a, 5);
+    set_reg(QUEUE_READY, 0);
+    check("QueueReady after 0", reg(QUEUE_READY), 0);
+    ring_clear(&ring_a); /* the driver starts its ring again */
+    set_reg(QUEUE_READY, 1);
+    tx_good(&ring_a, 5);
+    used_check("ring B's used ring, word", &ring_b, UNTOUCHED, 0);
+    case_outcome("ignored, the old ring used");
+    recover();
+}
+
+/** An access the device must ignore: what `off` reads does not change. */
+struct reg_case {
+    const char *name;
+    uint32_t off;
+    unsigned width; /* bytes: 1, 2, 4 or 8 */
+    uint64_t value;
+};
+
+/* Registers below 0x100 are 32-bit only (section 4.2.2.2): a byte,
+ * halfword or doubleword write of 0 to Status must not reset the device. */
+static const struct reg_case reg_cases[] = {
+    {"write MagicValue", MAGIC_VALUE, 4, 0xffffffffu},
+    {"write Version", VERSION, 4, 1},
+    {"write DeviceID", DEVICE_ID, 4, 0},
+    {"write VendorID", VENDOR_ID, 4, 0},
+    {"write DeviceFeatures", DEVICE_FEATURES, 4, 0xffffffffu},
+    {"write QueueNumMax", QUEUE_NUM_MAX, 4, 0x10000u},
+    {"write InterruptStatus", INTERRUPT_STATUS, 4, 0xffffffffu},
+    {"write ConfigGeneration", CONFIG_GENERATION, 4, 0xffffffffu},
+    {"write config space word", CONFIG, 4, 0xffffffffu},
+    {"write config space halfword", CONFIG + 6, 2, 0xffffu},
+    {"write config space byte", CONFIG + 11, 1, 0xffu},
+    {"byte write of 0 to Status", STATUS, 1, 0},
+    {"halfword write of 0 to Status", STATUS, 2, 0},
+    {"doubleword write of 0 to Status", STATUS, 8, 0},
+};
+
+static uint64_t reg_read(uint32_t off, unsigned width)
+{
+    uint64_t a = VIO_BASE + off;
+    return width == 1 ? read8(a) : width == 2 ? read16(a) : read32(a);
+}
+
+static void reg_write(uint32_t off, unsigned width, uint64_t v)
+{
+    uint64_t a = VIO_BASE + off;
+    if (width == 1)
+        write8(a, (uint8_t)v);
+    else if (width == 2)
+        write16(a, (uint16_t)v);
+    else if (width == 4)
+        write32(a, (uint32_t)v);
+    else
+        write64(a, v);
+}
+
+static void case_reg(const struct reg_case *c)
+{
+    case_begin(c->name);
+    drv_start();
+    set_reg(DEVICE_FEATURES_SEL, 1); /* DeviceFeatures reads VERSION_1; QueueSel is 1 */
+    unsigned width = c->off >= CONFIG ? c->width : 4;
+    uint64_t before = reg_read(c->off, width);
+    reg_write(c->off, c->width, c->value);
+    check("read back", reg_read(c->off, width), before);
+    check("status", reg(STATUS), S_LIVE);
+    case_outcome("ignored");
+    recover();
+}
+
+/** A read the device answers with 0: not 32 bits wide, a write-only register, no register. */
+struct read_case {
+    const char *name;
+    uint32_t off;
+    unsigned width;
+};
+
+static const struct read_case read_cases[] = {
+    {"byte read of MagicValue", MAGIC_VALUE, 1},
+    {"halfword read of MagicValue", MAGIC_VALUE, 2},
+    {"read of write-only QueueNotify", QUEUE_NOTIFY, 4},
+    {"read past the config space", CONFIG + 12, 4},
+};
+
+static void case_read(const struct read_case *c)
+{
+    case_begin(c->name);
+    drv_start();
+    check("value", reg_read(c->off, c->width), 0);
+    check("status", reg(STATUS), S_LIVE);
+    case_outcome("reads 0");
+    recover();
+}
+
+/** STORM notifies of queue q that has nothing for the device: no error, nothing used. */
+static void case_storm(const char *name, uint32_t q)
+{
+    case_begin(name);
+    drv_start();
+    for (unsigned i = 0; i < STORM; i++)
+        set_reg(QUEUE_NOTIFY, q);
+    check("status", reg(STATUS), S_LIVE);
+    check("interrupt status", reg(INTERRUPT_STATUS), 0);
+    used_check("used ring, word", &ring_a, 0, 0);
+    case_outcome("ignored");
+    recover();
+}
+
+/** The buffers the cases name; a bad one's text should never reach the console. */
+static void buffers_init(void)
+{
+    put_text(TXT_OK, ok_text, OK_LEN);
+    put_text(TXT_BAD, bad_text, BAD_LEN);
+    put_text(TXT_AT_END, ok_text, OK_LEN);
+    for (uint64_t a = IND_TABLE; a < IND_TABLE + 16u; a += 8)
+        write64(a, 0);
+    write64(IND_TABLE, TXT_BAD);
+    write32(IND_TABLE + 8, BAD_LEN);
+}
+
+void attack_virtio(void)
+{
+    buffers_init();
+    case_identity();
+    for (unsigned i = 0; i < sizeof(chain_cases) / sizeof(chain_cases[0]); i++)
+        case_chain(&chain_cases[i]);
+    case_mixed();
+    for (unsigned i = 0; i < sizeof(ring_cases) / sizeof(ring_cases[0]); i++)
+        case_ring(&ring_cases[i]);
+    case_features("driver without VERSION_1", 0, 0);
+    case_features("driver taking INDIRECT_DESC, not offered", INDIRECT_DESC, VERSION_1_HI);
+    case_no_queue(2);
+    case_no_queue(0xffffffffu);
+    case_locked();
+    for (unsigned i = 0; i < sizeof(reg_cases) / sizeof(reg_cases[0]); i++)
+        case_reg(&reg_cases[i]);
+    for (unsigned i = 0; i < sizeof(read_cases) / sizeof(read_cases[0]); i++)
+        case_read(&read_cases[i]);
+    case_storm("notify storm, empty queue", TXQ);
+    case_storm("notify storm, no such queue", NO_SUCH);
+    set_reg(STATUS, 0);
+    put_str("attacker: virtio: ");
+    put_dec(vcase.count);
+    put_str(vcase.ok == vcase.count ? " cases ok\n" : " cases, some WRONG\n");
+}
