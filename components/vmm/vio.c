@@ -140,11 +140,29 @@ bool vio_create(struct vm *vm)
     return true;
 }
 
+/**
+ * A system reset resets a PCI function's config space too: the rebooted
+ * guest finds its BAR unplaced and memory decode off, as at power-on. Its
+ * slot and line stay; the line drops.
+ */
+static void vio_pci_reset(struct vm_virtio *v)
+{
+    struct pci_bus *bus = v->pci.fn.bus;
+    unsigned intid = v->pci.fn.intid;
+    virtio_pci_init(&v->pci, &v->con.dev, VIO_CLASS_CONSOLE);
+    v->pci.fn.bus = bus;
+    v->pci.fn.intid = intid;
+    pci_set_intx(&v->pci.fn, false);
+}
+
 void vio_reset(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->virtio_count; k++) {
-        virtio_reset(&vm->virtio[k].con.dev);
-        vm->virtio[k].con.tx_bytes = vm->virtio[k].con.tx_buffers = 0;
+        struct vm_virtio *v = &vm->virtio[k];
+        virtio_reset(&v->con.dev);
+        v->con.tx_bytes = v->con.tx_buffers = 0;
+        if (v->on_pci)
+            vio_pci_reset(v);
     }
 }
 

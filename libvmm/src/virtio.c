@@ -103,6 +103,42 @@ bool virtio_queue_configurable(const struct virtio_dev *d)
     return q && !q->ready;
 }
 
+/** The selected queue's field for `ring`, or NULL if there is no queue. */
+static uint64_t *virtio_ring_field(struct virtio_dev *d, enum virtio_ring ring)
+{
+    struct virtio_queue *q = virtio_selected_queue(d);
+    if (!q)
+        return NULL;
+    return ring == VIRTIO_RING_DESC     ? &q->desc
+           : ring == VIRTIO_RING_DRIVER ? &q->driver
+                                        : &q->device;
+}
+
+bool virtio_set_queue_size(struct virtio_dev *d, uint32_t size)
+{
+    struct virtio_queue *q = virtio_selected_queue(d);
+    if (!q || !virtio_queue_configurable(d))
+        return false;
+    q->size = (uint16_t)(size > 0xffffu ? 0u : size);
+    return true;
+}
+
+uint32_t virtio_ring_addr(struct virtio_dev *d, enum virtio_ring ring, unsigned half)
+{
+    const uint64_t *f = virtio_ring_field(d, ring);
+    return f && half < 2 ? (uint32_t)(*f >> (32 * half)) : 0;
+}
+
+bool virtio_set_ring_addr(struct virtio_dev *d, enum virtio_ring ring, unsigned half, uint32_t v)
+{
+    uint64_t *f = virtio_ring_field(d, ring);
+    if (!f || half >= 2 || !virtio_queue_configurable(d))
+        return false;
+    uint64_t mask = 0xffffffffull << (32 * half);
+    *f = (*f & ~mask) | ((uint64_t)v << (32 * half));
+    return true;
+}
+
 void virtio_set_queue_ready(struct virtio_dev *d, bool ready)
 {
     struct virtio_queue *q = virtio_selected_queue(d);

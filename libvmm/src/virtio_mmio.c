@@ -73,20 +73,9 @@ static uint32_t r_queue_num_max(struct virtio_dev *d)
     return virtio_queue_max(d, d->queue_sel);
 }
 
-/** The selected queue if its configuration may change now, else NULL. */
-static struct virtio_queue *cfg_queue(struct virtio_dev *d)
-{
-    return virtio_queue_configurable(d) ? virtio_selected_queue(d) : NULL;
-}
-
 static enum virtio_mmio_result w_queue_num(struct virtio_dev *d, uint32_t v)
 {
-    struct virtio_queue *q = cfg_queue(d);
-    if (!q)
-        return VIRTIO_MMIO_LOCKED;
-    /* checked when the queue is made ready: a bad size is a queue error */
-    q->size = (uint16_t)(v > 0xffffu ? 0u : v);
-    return VIRTIO_MMIO_OK;
+    return virtio_set_queue_size(d, v) ? VIRTIO_MMIO_OK : VIRTIO_MMIO_LOCKED;
 }
 
 static uint32_t r_queue_ready(struct virtio_dev *d)
@@ -129,27 +118,18 @@ static enum virtio_mmio_result w_status(struct virtio_dev *d, uint32_t v)
     return VIRTIO_MMIO_OK;
 }
 
-/* The three ring addresses, each as a low and a high half. */
-#define QUEUE_ADDR_WRITERS(field)                                                                  \
-    static enum virtio_mmio_result w_##field##_lo(struct virtio_dev *d, uint32_t v)                \
+/* The three ring addresses, each as a low and a high half (virtio.c keeps them). */
+#define RING_WRITER(name, ring, half)                                                              \
+    static enum virtio_mmio_result w_##name(struct virtio_dev *d, uint32_t v)                      \
     {                                                                                              \
-        struct virtio_queue *q = cfg_queue(d);                                                     \
-        if (!q)                                                                                    \
-            return VIRTIO_MMIO_LOCKED;                                                             \
-        q->field = (q->field & ~0xffffffffull) | v;                                                \
-        return VIRTIO_MMIO_OK;                                                                     \
-    }                                                                                              \
-    static enum virtio_mmio_result w_##field##_hi(struct virtio_dev *d, uint32_t v)                \
-    {                                                                                              \
-        struct virtio_queue *q = cfg_queue(d);                                                     \
-        if (!q)                                                                                    \
-            return VIRTIO_MMIO_LOCKED;                                                             \
-        q->field = (q->field & 0xffffffffull) | ((uint64_t)v << 32);                               \
-        return VIRTIO_MMIO_OK;                                                                     \
+        return virtio_set_ring_addr(d, ring, half, v) ? VIRTIO_MMIO_OK : VIRTIO_MMIO_LOCKED;       \
     }
-QUEUE_ADDR_WRITERS(desc)
-QUEUE_ADDR_WRITERS(driver)
-QUEUE_ADDR_WRITERS(device)
+RING_WRITER(desc_lo, VIRTIO_RING_DESC, 0)
+RING_WRITER(desc_hi, VIRTIO_RING_DESC, 1)
+RING_WRITER(driver_lo, VIRTIO_RING_DRIVER, 0)
+RING_WRITER(driver_hi, VIRTIO_RING_DRIVER, 1)
+RING_WRITER(device_lo, VIRTIO_RING_DEVICE, 0)
+RING_WRITER(device_hi, VIRTIO_RING_DEVICE, 1)
 
 /* Shared memory regions (SHMLenLow/High): none, which reads as all ones. */
 static uint32_t r_ones(struct virtio_dev *d)

@@ -113,19 +113,9 @@ static uint32_t r_qsize(struct virtio_dev *d)
     return q ? q->size : 0;
 }
 
-/** The selected queue if the driver may configure it now, else NULL. */
-static struct virtio_queue *cfg_queue(struct virtio_dev *d)
-{
-    return virtio_queue_configurable(d) ? virtio_selected_queue(d) : NULL;
-}
-
 static enum virtio_pci_result w_qsize(struct virtio_dev *d, uint32_t v)
 {
-    struct virtio_queue *q = cfg_queue(d);
-    if (!q)
-        return VIRTIO_PCI_LOCKED;
-    q->size = (uint16_t)v; /* checked when the queue is enabled */
-    return VIRTIO_PCI_OK;
+    return virtio_set_queue_size(d, v) ? VIRTIO_PCI_OK : VIRTIO_PCI_LOCKED;
 }
 
 static uint32_t r_qenable(struct virtio_dev *d)
@@ -147,37 +137,23 @@ static uint32_t r_qnoff(struct virtio_dev *d)
     return virtio_selected_queue(d) ? d->queue_sel : 0;
 }
 
-/* The ring addresses, each as a low and a high half, read back as written. */
-#define QUEUE_ADDR_FIELD(field)                                                                    \
-    static uint32_t r_##field##_lo(struct virtio_dev *d)                                           \
+/* The ring addresses, each as a low and a high half, read back as written
+ * (virtio.c keeps them). */
+#define RING_FIELD(name, ring, half)                                                               \
+    static uint32_t r_##name(struct virtio_dev *d)                                                 \
     {                                                                                              \
-        const struct virtio_queue *q = virtio_selected_queue(d);                                   \
-        return q ? (uint32_t)q->field : 0;                                                         \
+        return virtio_ring_addr(d, ring, half);                                                    \
     }                                                                                              \
-    static uint32_t r_##field##_hi(struct virtio_dev *d)                                           \
+    static enum virtio_pci_result w_##name(struct virtio_dev *d, uint32_t v)                       \
     {                                                                                              \
-        const struct virtio_queue *q = virtio_selected_queue(d);                                   \
-        return q ? (uint32_t)(q->field >> 32) : 0;                                                 \
-    }                                                                                              \
-    static enum virtio_pci_result w_##field##_lo(struct virtio_dev *d, uint32_t v)                 \
-    {                                                                                              \
-        struct virtio_queue *q = cfg_queue(d);                                                     \
-        if (!q)                                                                                    \
-            return VIRTIO_PCI_LOCKED;                                                              \
-        q->field = (q->field & ~0xffffffffull) | v;                                                \
-        return VIRTIO_PCI_OK;                                                                      \
-    }                                                                                              \
-    static enum virtio_pci_result w_##field##_hi(struct virtio_dev *d, uint32_t v)                 \
-    {                                                                                              \
-        struct virtio_queue *q = cfg_queue(d);                                                     \
-        if (!q)                                                                                    \
-            return VIRTIO_PCI_LOCKED;                                                              \
-        q->field = (q->field & 0xffffffffull) | ((uint64_t)v << 32);                               \
-        return VIRTIO_PCI_OK;                                                                      \
+        return virtio_set_ring_addr(d, ring, half, v) ? VIRTIO_PCI_OK : VIRTIO_PCI_LOCKED;         \
     }
-QUEUE_ADDR_FIELD(desc)
-QUEUE_ADDR_FIELD(driver)
-QUEUE_ADDR_FIELD(device)
+RING_FIELD(desc_lo, VIRTIO_RING_DESC, 0)
+RING_FIELD(desc_hi, VIRTIO_RING_DESC, 1)
+RING_FIELD(driver_lo, VIRTIO_RING_DRIVER, 0)
+RING_FIELD(driver_hi, VIRTIO_RING_DRIVER, 1)
+RING_FIELD(device_lo, VIRTIO_RING_DEVICE, 0)
+RING_FIELD(device_hi, VIRTIO_RING_DEVICE, 1)
 
 /* struct virtio_pci_common_cfg, sorted by offset. */
 static const struct common_field common[] = {

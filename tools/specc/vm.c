@@ -18,7 +18,8 @@ static const char *const vm_props[] = {"ram-base",  "ram-size",        "vcpus",
                                        "kernel",    "initrd",          "bootargs",
                                        "kernel-gz", "unbacked-access", NULL};
 
-int vm_check_children(const struct prop_node *n)
+/** Reports any child node of n other than one named `allowed`. */
+static int vm_only_child(const struct prop_node *n, const char *allowed)
 {
     struct prop_node c;
     int child;
@@ -27,11 +28,16 @@ int vm_check_children(const struct prop_node *n)
     {
         if (prop_node_init(&c, n->src, child, NULL))
             return -1;
-        if (strcmp(c.name, "vm") != 0)
+        if (strcmp(c.name, allowed) != 0)
             return prop_error(&c, NULL, "%s '%s': unexpected child node '%s'", n->what, n->name,
                               c.name);
     }
     return 0;
+}
+
+int vm_check_children(const struct prop_node *n)
+{
+    return vm_only_child(n, "vm");
 }
 
 /** Index of the FILE object named `name`, creating it if new. */
@@ -214,23 +220,6 @@ static int vm_unbacked(const struct prop_node *n, struct cv_spec_vm *vm)
     return 0;
 }
 
-/** The vm node's only child may be `devices`. */
-static int vm_check_vm_children(const struct prop_node *v)
-{
-    struct prop_node c;
-    int child;
-
-    fdt_for_each_subnode(child, v->fdt, v->off)
-    {
-        if (prop_node_init(&c, v->src, child, NULL))
-            return -1;
-        if (strcmp(c.name, "devices") != 0)
-            return prop_error(&c, NULL, "vm of component '%s': unexpected child node '%s'", v->name,
-                              c.name);
-    }
-    return 0;
-}
-
 int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
 {
     struct prop_node v;
@@ -244,7 +233,7 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
     if (prop_node_init(&v, n->src, off, "vm of component"))
         return -1;
     v.name = n->name;
-    if (prop_check_known(&v, vm_props) || vm_check_vm_children(&v))
+    if (prop_check_known(&v, vm_props) || vm_only_child(&v, "devices"))
         return -1;
     if (!prop_has(n, "files"))
         return prop_error(&v, NULL, "a vm needs the component's 'files' (its kernel image)");

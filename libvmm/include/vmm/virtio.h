@@ -126,6 +126,25 @@ uint16_t virtio_queue_max(const struct virtio_dev *d, uint32_t sel);
  */
 void virtio_set_queue_ready(struct virtio_dev *d, bool ready);
 
+/**
+ * The driver's size for the selected queue (checked when it is made
+ * ready: a bad one is a queue error then): false if it is locked (none, or
+ * ready).
+ */
+bool virtio_set_queue_size(struct virtio_dev *d, uint32_t size);
+
+/** A queue's ring addresses (section 2.7): descriptor table, driver and device areas. */
+enum virtio_ring { VIRTIO_RING_DESC, VIRTIO_RING_DRIVER, VIRTIO_RING_DEVICE };
+
+/** Half `half` (0: bits 0..31, 1: bits 32..63) of a ring address of the selected queue. */
+uint32_t virtio_ring_addr(struct virtio_dev *d, enum virtio_ring ring, unsigned half);
+
+/**
+ * Sets half `half` of a ring address of the selected queue: false (and
+ * nothing set) if there is no such queue or it is ready (locked).
+ */
+bool virtio_set_ring_addr(struct virtio_dev *d, enum virtio_ring ring, unsigned half, uint32_t v);
+
 /** Whether the driver may still change queue sel's configuration. */
 bool virtio_queue_configurable(const struct virtio_dev *d);
 
