@@ -10,13 +10,13 @@
 #define ESR_IMM16 0xffffull /* HVC/SMC ISS: the instruction's immediate */
 
 /** The call's result in x0 (an int64_t, sign-extended). */
-static struct exit_result fw_return(int64_t ret)
+static struct vmexit_result fw_return(int64_t ret)
 {
-    return exits_reply(CV_FAULT_VM_EMULATED, (uint64_t)ret);
+    return vmexit_reply(CV_FAULT_VM_EMULATED, (uint64_t)ret);
 }
 
 /** CPU_ON: the target starts at entry with x0 = context (PSCI DEN 0022D 5.6). */
-static struct exit_result fw_cpu_start(struct vm *vm, const struct psci_action *a)
+static struct vmexit_result fw_cpu_start(struct vm *vm, const struct psci_action *a)
 {
     bool fresh = !vm->vcpu[a->target].used || vcpu_refresh(vm, a->target);
     if (!fresh || !vcpu_start(vm, a->target, a->entry, a->context)) {
@@ -47,7 +47,7 @@ static bool fw_first_sight(struct vm *vm, uint64_t fid)
  * is reported once. Linux probes several at boot (TRNG_VERSION, the vendor
  * hypervisor UID): that is expected, not an error.
  */
-static struct exit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fid)
+static struct vmexit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fid)
 {
     if (fw_first_sight(vm, fid))
         printf("%s: vcpu %u: unknown firmware call 0x%llx -> NOT_SUPPORTED\n", vm->name, vcpu,
@@ -60,21 +60,21 @@ static struct exit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fid)
  * guest's console (the guest runs with panic=-1: reboot at once) is
  * reported as a panic, so a user sees the guest crashed.
  */
-static struct exit_result fw_reset(struct vm *vm)
+static struct vmexit_result fw_reset(struct vm *vm)
 {
-    exits_report(vm);
+    vm_report(vm);
     if (vm->con.panicked)
         printf("%s: guest kernel panic reported; rebooting\n", vm->name);
     else
         printf("%s: guest reset (PSCI SYSTEM_RESET): rebooting\n", vm->name);
-    return (struct exit_result){EXIT_REBOOT, CV_FAULT_STOP, 0};
+    return (struct vmexit_result){VMEXIT_REBOOT, CV_FAULT_STOP, 0};
 }
 
 /**
  * An HVC or SMC with a non-zero immediate: SMCCC (DEN 0028, 2.5) calls use
  * #0 only, other values are reserved. NOT_SUPPORTED, reported (rate-limited).
  */
-static struct exit_result fw_bad_imm(struct vm *vm, const struct exit_msg *m, uint64_t imm)
+static struct vmexit_result fw_bad_imm(struct vm *vm, const struct vmexit *m, uint64_t imm)
 {
     struct vm_logs *l = &vm->logs;
     if (l->imm_count < VM_WARN_LOG_MAX) {
@@ -86,7 +86,7 @@ static struct exit_result fw_bad_imm(struct vm *vm, const struct exit_msg *m, ui
     return fw_return(PSCI_E_NOT_SUPPORTED);
 }
 
-struct exit_result fw_call(struct vm *vm, const struct exit_msg *m)
+struct vmexit_result fw_call(struct vm *vm, const struct vmexit *m)
 {
     const uint64_t x[4] = {m->mr[2], m->mr[3], m->mr[4], m->mr[5]};
     uint64_t imm = m->mr[1] & ESR_IMM16;
@@ -99,12 +99,12 @@ struct exit_result fw_call(struct vm *vm, const struct exit_msg *m)
         return fw_cpu_start(vm, &a);
     case PSCI_ACT_CPU_STOP:
         vm->vcpu[m->vcpu].running = false; /* the STOP reply suspends it */
-        return exits_reply(CV_FAULT_STOP, 0);
+        return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_OFF:
-        exits_report(vm);
+        vm_report(vm);
         printf("%s: guest powered off (PSCI SYSTEM_OFF)\n", vm->name);
         vm_stop(vm);
-        return exits_reply(CV_FAULT_STOP, 0);
+        return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_RESET:
         return fw_reset(vm);
     case PSCI_ACT_RETURN:

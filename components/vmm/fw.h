@@ -7,10 +7,10 @@
 #ifndef VMM_FW_H
 #define VMM_FW_H
 
-#include "exits.h"
 #include "vm.h"
+#include <vmm/vmexit.h>
 
 /** CV_FAULT_VM_HVC or CV_FAULT_VM_SMC from vCPU m->vcpu. */
-struct exit_result fw_call(struct vm *vm, const struct exit_msg *m);
+struct vmexit_result fw_call(struct vm *vm, const struct vmexit *m);
 
 #endif /* VMM_FW_H */

@@ -46,7 +46,7 @@ static const struct sysreg_group *sysreg_find(uint64_t enc)
 }
 
 /** A read: Rt = 0 and on to the next instruction. */
-static struct exit_result sysreg_read_zero(struct vm *vm, unsigned i, unsigned rt)
+static struct vmexit_result sysreg_read_zero(struct vm *vm, unsigned i, unsigned rt)
 {
     struct cv_user_regs regs;
     enum cv_err err = cv_tcb_read_regs(vm->vcpu[i].tcb, &regs);
@@ -57,25 +57,25 @@ static struct exit_result sysreg_read_zero(struct vm *vm, unsigned i, unsigned r
         err = cv_tcb_write_regs(vm->vcpu[i].tcb, &regs);
     }
     if (err != CV_OK)
-        return exits_stop(vm, "vcpu %u: emulating a system register read: %s", i, cv_err_str(err));
-    return exits_reply(CV_FAULT_RESUME, 0);
+        return vm_halt(vm, "vcpu %u: emulating a system register read: %s", i, cv_err_str(err));
+    return vmexit_reply(CV_FAULT_RESUME, 0);
 }
 
-struct exit_result sysreg_access(struct vm *vm, const struct exit_msg *m)
+struct vmexit_result sysreg_access(struct vm *vm, const struct vmexit *m)
 {
     uint64_t iss = m->mr[1] & ISS_MASK;
     const struct sysreg_group *g = sysreg_find(ISS_ENC(iss));
     if (!g) {
         uint64_t e = ISS_ENC(iss);
-        return exits_stop(vm,
-                          "vcpu %u: trapped %s of system register S%u_%u_C%u_C%u_%u "
-                          "(pc 0x%llx, esr 0x%llx)",
-                          m->vcpu, (iss & ISS_READ) ? "read" : "write", (unsigned)(e >> 20) & 3,
-                          (unsigned)(e >> 14) & 7, (unsigned)(e >> 10) & 15,
-                          (unsigned)(e >> 1) & 15, (unsigned)(e >> 17) & 7,
-                          (unsigned long long)m->mr[0], (unsigned long long)m->mr[1]);
+        return vm_halt(vm,
+                       "vcpu %u: trapped %s of system register S%u_%u_C%u_C%u_%u "
+                       "(pc 0x%llx, esr 0x%llx)",
+                       m->vcpu, (iss & ISS_READ) ? "read" : "write", (unsigned)(e >> 20) & 3,
+                       (unsigned)(e >> 14) & 7, (unsigned)(e >> 10) & 15, (unsigned)(e >> 1) & 15,
+                       (unsigned)(e >> 17) & 7, (unsigned long long)m->mr[0],
+                       (unsigned long long)m->mr[1]);
     }
     if (iss & ISS_READ)
         return sysreg_read_zero(vm, m->vcpu, ISS_RT(iss));
-    return exits_reply(CV_FAULT_SKIP, 0);
+    return vmexit_reply(CV_FAULT_SKIP, 0);
 }

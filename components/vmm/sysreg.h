@@ -9,10 +9,10 @@
 #ifndef VMM_SYSREG_H
 #define VMM_SYSREG_H
 
-#include "exits.h"
 #include "vm.h"
+#include <vmm/vmexit.h>
 
 /** CV_FAULT_VM_SYSREG from vCPU m->vcpu: MR0 pc, MR1 ESR, MR2 value written. */
-struct exit_result sysreg_access(struct vm *vm, const struct exit_msg *m);
+struct vmexit_result sysreg_access(struct vm *vm, const struct vmexit *m);
 
 #endif /* VMM_SYSREG_H */

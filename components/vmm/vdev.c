@@ -234,17 +234,17 @@ static const char *vdev_why(enum mmio_result r)
  * `unbacked-access` (spec.h CV_SPEC_VM_ABORT_UNBACKED) says whether the
  * guest gets an external abort (reported, rate-limited) or the VM stops.
  */
-static struct exit_result vdev_unbacked(struct vm *vm, const struct exit_msg *m,
-                                        const struct mmio_access *acc)
+static struct vmexit_result vdev_unbacked(struct vm *vm, const struct vmexit *m,
+                                          const struct mmio_access *acc)
 {
     unsigned long long ipa = m->mr[CV_VMEXIT_DA_IPA], pc = m->mr[CV_VMEXIT_DA_PC];
     const char *dir = acc->write ? "write" : "read";
     if (!(vm->cfg->flags & CV_SPEC_VM_ABORT_UNBACKED))
-        return exits_stop(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)", ipa, pc, dir);
+        return vm_halt(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)", ipa, pc, dir);
     enum cv_err err = inject_data_abort(vm, m->vcpu, m->mr[CV_VMEXIT_DA_ESR]);
     if (err != CV_OK)
-        return exits_stop(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", m->vcpu, ipa,
-                          cv_err_str(err));
+        return vm_halt(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", m->vcpu, ipa,
+                       cv_err_str(err));
     struct vm_logs *l = &vm->logs;
     if (l->abort_count < VM_WARN_LOG_MAX) {
         console_flush(vm);
@@ -252,10 +252,10 @@ static struct exit_result vdev_unbacked(struct vm *vm, const struct exit_msg *m,
                vm->name, m->vcpu, dir, ipa, pc,
                ++l->abort_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
     }
-    return exits_reply(CV_FAULT_RESUME, 0);
+    return vmexit_reply(CV_FAULT_RESUME, 0);
 }
 
-struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
+struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m)
 {
     const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
                                  m->mr[CV_VMEXIT_DA_VALUE]};
@@ -267,11 +267,11 @@ struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m)
     if (r == MMIO_UNDECODABLE && !mmio_region_at(&vm->mmio, acc.ipa))
         return vdev_unbacked(vm, m, &acc);
     if (r != MMIO_OK)
-        return exits_stop(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
-                          (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
-                          (unsigned long long)ex.esr);
+        return vm_halt(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
+                       (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
+                       (unsigned long long)ex.esr);
     r = mmio_dispatch(&vm->mmio, &acc, NULL);
     if (r == MMIO_UNBACKED)
         return vdev_unbacked(vm, m, &acc);
-    return exits_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);
+    return vmexit_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);
 }

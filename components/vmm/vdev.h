@@ -6,8 +6,8 @@
 #ifndef VMM_VDEV_H
 #define VMM_VDEV_H
 
-#include "exits.h"
 #include "vm.h"
+#include <vmm/vmexit.h>
 
 /** The UART's read page (struct vm_uart_page): false, the reason printed, on error. */
 bool vdev_create(struct vm *vm);
@@ -45,6 +45,6 @@ void vdev_take_posted(struct vm *vm, unsigned i);
  * An access to an unbacked IPA injects an abort or stops the VM, as the
  * VM's `unbacked-access` says.
  */
-struct exit_result vdev_data_abort(struct vm *vm, const struct exit_msg *m);
+struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m);
 
 #endif /* VMM_VDEV_H */

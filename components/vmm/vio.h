@@ -31,7 +31,7 @@ bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *
 /** mmio_handler_fn of the PCI host bridge's memory window, where BARs are; `dev` is the VM. */
 bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
 
-/** One line per device with what moved since the last report (exits_report). */
+/** One line per device with what moved since the last report (vm_report). */
 void vio_report(struct vm *vm);
 
 #endif /* VMM_VIO_H */

@@ -1,6 +1,7 @@
 /*
  * The VM's life: create, start, stop, reboot (vm.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,37 @@ bool vm_start(struct vm *vm)
         return false;
     vm->stopped = false;
     return true;
+}
+
+void vm_report(struct vm *vm)
+{
+    const uint64_t *e = vm->exits;
+    unsigned long long total = 0;
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        total += e[k];
+    printf("%s: %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu posted, "
+           "%llu other; %llu posted writes\n",
+           vm->name, total, (unsigned long long)e[VM_EXIT_MMIO], (unsigned long long)e[VM_EXIT_RAM],
+           (unsigned long long)e[VM_EXIT_FW], (unsigned long long)e[VM_EXIT_IRQ],
+           (unsigned long long)e[VM_EXIT_POSTED], (unsigned long long)e[VM_EXIT_OTHER],
+           (unsigned long long)vm->posted_writes);
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        vm->exits[k] = 0;
+    vm->posted_writes = 0;
+    vio_report(vm);
+}
+
+struct vmexit_result vm_halt(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    console_flush(vm);
+    printf("%s: ", vm->name);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(" — VM stopped\n");
+    vm_stop(vm);
+    return vmexit_reply(CV_FAULT_STOP, 0);
 }
 
 void vm_stop(struct vm *vm)

@@ -24,6 +24,7 @@
 #include <vmm/vgic.h>
 #include <vmm/virtio_console.h>
 #include <vmm/virtio_pci.h>
+#include <vmm/vmexit.h>
 
 #define VM_MAX_VCPUS   8u
 #define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
@@ -177,6 +178,16 @@ bool vm_start(struct vm *vm);
  * `waiting` for the reply to its exit is left to that reply (CV_FAULT_STOP).
  */
 void vm_stop(struct vm *vm);
+
+/** Prints the exit counts since the guest started ("<vm>: N exits: ...") and zeroes them. */
+void vm_report(struct vm *vm);
+
+/**
+ * Stops the VM with one line "<vm>: <why> — VM stopped" (printf format):
+ * the answer to the exit that made it stop (CV_FAULT_STOP).
+ */
+struct vmexit_result vm_halt(struct vm *vm, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /**
  * PSCI SYSTEM_RESET: fresh vCPUs, vGIC, UART and PSCI state, the images

@@ -28,6 +28,7 @@ add_test(NAME host.test_fdtgen_dtc
 set_tests_properties(host.test_fdtgen_dtc PROPERTIES LABELS host TIMEOUT 60)
 
 cv_vmm_test(test_machine machine.c)
+cv_vmm_test(test_vmexit vmexit.c)
 cv_vmm_test(test_virtq virtq.c gmem.c)
 cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_pci pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c)
