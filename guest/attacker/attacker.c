@@ -5,7 +5,8 @@
  * HVC with a reserved immediate, bad PSCI arguments, CPU_OFF of its second
  * vCPU with an interrupt active and CPU_ON again, reads and writes of
  * IPAs that are not its RAM (also beyond the 39-bit IPA space), bad rings
- * and bad register use on its virtio device (virtio.c), junk of every
+ * and bad register use on its virtio devices (virtio.c on virtio-mmio,
+ * virtio_pci.c on virtio-pci behind the PCI host bridge), junk of every
  * width over the whole GIC distributor and the UART, then a loop of
  * SYSTEM_RESETs (a guest stuck rebooting; before each it spoils its own
  * image, which the VMM must restore), and last an access the VMM
@@ -17,6 +18,7 @@
 
 #include "attacker.h"
 #include "virtio.h"
+#include "virtio_pci.h"
 
 #define UART_DR    0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
 #define GICD_BASE  0x08000000ul
@@ -329,6 +331,7 @@ void attacker_main(void)
         attack_cpu_off_on();
         attack_unbacked();
         attack_virtio();
+        attack_virtio_pci();
         attack_gicd();
         attack_uart();
         /* The rest of its block, past the stack: the frame's tail after the

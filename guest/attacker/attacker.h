@@ -14,6 +14,9 @@
 /** Answers that were not what they must be, on this boot (the tests want none). */
 extern unsigned attacker_failures;
 
+/** ESR_EL1 of the last synchronous exception this guest took (head.S skips its instruction). */
+extern volatile uint64_t attacker_esr;
+
 /*
  * Device accesses as single loads and stores without writeback: those
  * carry an instruction syndrome (ISV 1) the VMM emulates from. (A compiler
@@ -37,6 +40,13 @@ static inline void write8(uint64_t addr, uint8_t v)
 static inline void write64(uint64_t addr, uint64_t v)
 {
     __asm__ volatile("str %0, [%1]" ::"r"(v), "r"(addr) : "memory");
+}
+
+static inline uint64_t read64(uint64_t addr)
+{
+    uint64_t v;
+    __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return v;
 }
 
 static inline uint32_t read32(uint64_t addr)
