@@ -167,6 +167,37 @@ static void case_heartbeat_alive(void)
     KT_TRUE(hb->beats > beats, "heartbeat printed nothing while we were blocked");
 }
 
+#define UART_IRQ 33u /* QEMU virt's PL011, SPI 1: the kernel's console */
+
+/*
+ * CV_OP_CONSOLE_TAKE_UART refuses bad destinations before it does
+ * anything: the UART stays the kernel's (this suite's own output goes on,
+ * and its interrupt still cannot be had through irq control). It never
+ * succeeds here: that would take the suite's console away.
+ */
+static void case_console_take_errors(void)
+{
+    uint64_t con = kt_slot(), a = kt_slot(), b = kt_slot();
+    KT_NONZERO(con && a && b);
+    const uint64_t get[2] = {0, con};
+    KT_OK(cv_invoke(KT_IRQ_CONTROL, CV_OP_IRQ_GET_CONSOLE, get, 2, NULL, 0));
+    const uint64_t short_args[3] = {0, a, 0};
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_TAKE_UART, short_args, 3, NULL, 0), CV_E_INVALID_ARG);
+    const uint64_t occupied[4] = {0, KT_TCB, 0, b};
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_TAKE_UART, occupied, 4, NULL, 0), CV_E_SLOT_OCCUPIED);
+    const uint64_t occupied2[4] = {0, a, 0, KT_TCB};
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_TAKE_UART, occupied2, 4, NULL, 0), CV_E_SLOT_OCCUPIED);
+    const uint64_t same[4] = {0, a, 0, a};
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_TAKE_UART, same, 4, NULL, 0), CV_E_INVALID_ARG);
+    const uint64_t outside[4] = {0, KT_CNODE_SLOTS, 0, b};
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_TAKE_UART, outside, 4, NULL, 0), CV_E_INVALID_ARG);
+    /* nothing was handed out, and the UART's interrupt is still the kernel's */
+    KT_ERR(cv_cnode_delete(KT_CNODE, a), CV_E_SLOT_EMPTY);
+    KT_ERR(cv_cnode_delete(KT_CNODE, b), CV_E_SLOT_EMPTY);
+    KT_ERR(cv_irq_get(KT_IRQ_CONTROL, UART_IRQ, 0, a), CV_E_BUSY);
+    KT_OK(cv_cnode_delete(KT_CNODE, con));
+}
+
 void kt_irq_tests(void)
 {
     kt_run("irq.get_invalid", case_get_invalid);
@@ -175,6 +206,7 @@ void kt_irq_tests(void)
     kt_run("irq.get_dest_errors", case_get_dest_errors);
     kt_run("irq.handler_ops", case_handler_ops);
     kt_run("irq.handler_copy", case_handler_copy);
+    kt_run("irq.console_take_errors", case_console_take_errors);
     kt_run("irq.rtc_roundtrip", case_rtc);
     kt_run("system.heartbeat_alive", case_heartbeat_alive);
 }
