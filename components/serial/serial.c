@@ -26,6 +26,7 @@
 #include "mux.h"
 
 #define SERIAL_QUANTUM 512u
+#define SERIAL_ROUNDS  16u             /* per wake-up: then input and the log get their turn */
 #define SERIAL_RADIX   8u              /* the description gives the server cnode-radix 8 */
 #define SERIAL_VA      0x1000000000ull /* cv_self's own mappings */
 #define SERIAL_CLIENTS (MUX_CLIENTS_MAX - 2u)
@@ -47,7 +48,8 @@ struct serial_client {
     struct sring_pair *ring;
     uint64_t signal;
     unsigned mux;
-    bool broken; /* its ring's indices were inconsistent: said once */
+    bool broken;   /* its ring's indices were inconsistent: said once */
+    uint32_t tail; /* our own copy of its out ring's tail: the client's is not trusted */
     uint64_t dropped_in;
 };
 
@@ -118,10 +120,13 @@ static void serial_find_clients(void)
         struct serial_client *c = &srv.client[srv.count];
         c->ring = (struct sring_pair *)(uintptr_t)f->vaddr;
         c->signal = cv_iface_cap(name);
+        if (!c->signal) /* not a client: there is no way to wake it */
+            continue;
         int m = mux_add(&srv.mux, f->name, true);
-        if (!c->signal || m < 0)
+        if (m < 0)
             continue;
         c->mux = (unsigned)m;
+        c->tail = c->ring->out.tail;
         srv.count++;
     }
 }
@@ -146,14 +151,16 @@ static void serial_drain_log(void)
 static bool serial_drain_one(struct serial_client *c)
 {
     uint8_t buf[SERIAL_QUANTUM];
-    if (!sring_ok(&c->ring->out)) {
+    uint32_t head = __atomic_load_n(&c->ring->out.head, __ATOMIC_ACQUIRE);
+    if (head - c->tail > SRING_DATA) {
         if (!c->broken)
             mux_say(&srv.mux, SERIAL_SELF, "a client's ring is inconsistent: its output dropped");
         c->broken = true;
-        sring_reset(&c->ring->out);
+        c->tail = head;
+        __atomic_store_n(&c->ring->out.tail, head, __ATOMIC_RELEASE);
         return false;
     }
-    size_t n = sring_get(&c->ring->out, buf, sizeof(buf));
+    size_t n = sring_take(&c->ring->out, &c->tail, buf, sizeof(buf));
     if (n == 0)
         return false;
     mux_out(&srv.mux, c->mux, buf, n);
@@ -161,14 +168,24 @@ static bool serial_drain_one(struct serial_client *c)
     return n == sizeof(buf);
 }
 
-/** Round-robin over the clients until every ring is empty; partial lines out at the end. */
-static void serial_drain_clients(void)
+/**
+ * Round-robin over the clients, SERIAL_ROUNDS rounds at most: a client
+ * that refills its ring as fast as it is drained (a guest on another core)
+ * must not keep the server from typed input and the kernel's log, so if
+ * any ring may hold more the server kicks itself and comes back after
+ * those. Partial lines go out once the rings are empty.
+ */
+static void serial_drain_clients(uint64_t self)
 {
     bool more = true;
-    while (more) {
+    for (unsigned round = 0; more && round < SERIAL_ROUNDS; round++) {
         more = false;
         for (unsigned i = 0; i < srv.count; i++)
             more |= serial_drain_one(&srv.client[i]);
+    }
+    if (more) {
+        cv_signal(self);
+        return;
     }
     for (unsigned i = 0; i < srv.count; i++)
         mux_flush(&srv.mux, srv.client[i].mux);
@@ -221,6 +238,7 @@ int run(void)
     (void)mux_add(&srv.mux, "", false);       /* SERIAL_LOG */
     (void)mux_add(&srv.mux, "serial", false); /* SERIAL_SELF */
     srv.kick = cv_iface_cap("kick");
+    uint64_t self = cv_iface_cap("self");
     cv_self_init(CV_COMP_SLOT_UNTYPED, cv_first_free_slot(), 1ull << SERIAL_RADIX, SERIAL_VA);
     if (!srv.kick || !serial_take_uart())
         return 1;
@@ -229,7 +247,7 @@ int run(void)
     for (;;) {
         serial_drain_log();
         serial_input();
-        serial_drain_clients();
+        serial_drain_clients(self);
         uint64_t word;
         cv_wait(srv.kick, &word);
     }

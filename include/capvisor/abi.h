@@ -233,7 +233,9 @@ enum cv_op {
                                    * CV_SYS_DEBUG_PUTS print goes to a log
                                    * the console cap reads, and the console
                                    * notification is signalled when the log
-                                   * has bytes. Once; CV_E_BUSY after.       */
+                                   * has bytes. Once; CV_E_BUSY after, and
+                                   * for READ and SET_NTFN on any console cap
+                                   * but the taker's (and its copies).       */
     CV_OP_VCPU_GET_LRS = 74,      /* out MR0 = bitmap of free list registers,
                                    * MR1 = number of list registers          */
     CV_OP_VCPU_SET_POSTED = 75,   /* MR0 IPA of a device register (4-byte

@@ -20,6 +20,12 @@ static uint32_t ring_head, ring_tail; /* free-running */
 static struct cte console_ntfn;       /* copy of the reader's notification cap */
 static bool rx_enabled;
 
+/* cap.data0 of the console cap that took the UART (and of copies made of
+ * it): after the take-over only such a cap reads the log or names its
+ * notification, so another console-input component can neither steal the
+ * log's wake-ups nor read what every component printed. */
+#define CONSOLE_CAP_OWNER 1u
+
 /* After CV_OP_CONSOLE_TAKE_UART: what the kernel would have printed. */
 #define CONSOLE_LOG 65536u
 static uint8_t log_ring[CONSOLE_LOG];
@@ -165,6 +171,7 @@ static enum cv_err console_take_uart(struct cte *console)
     f.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
     cte_insert(frame, &f, console);
     irq_give(plat.uart_irq, irq, console);
+    console->cap.data0 = CONSOLE_CAP_OWNER;
     arch_uart_rx_irq_disable();
     uart_taken = true;
     return CV_OK;
@@ -189,6 +196,9 @@ static enum cv_err console_read(void)
 
 enum cv_err console_invoke(struct cte *console, uint64_t label)
 {
+    bool owner = console->cap.data0 == CONSOLE_CAP_OWNER;
+    if (uart_taken && !owner && label != CV_OP_CONSOLE_TAKE_UART)
+        return CV_E_BUSY; /* the console is the UART's taker's now */
     switch (label) {
     case CV_OP_CONSOLE_SET_NTFN:
         return console_set_ntfn();

@@ -43,17 +43,24 @@ size_t sring_put(struct sring *r, const void *buf, size_t n)
     return n;
 }
 
-size_t sring_get(struct sring *r, void *buf, size_t n)
+size_t sring_take(struct sring *r, uint32_t *tail, void *buf, size_t n)
 {
-    uint32_t tail = r->tail, head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-    uint32_t avail = head - tail;
+    uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+    uint32_t avail = head - *tail;
     if (avail > SRING_DATA)
         return 0;
     if (n > avail)
         n = avail;
-    sring_copy(r, tail, buf, n, false);
-    __atomic_store_n(&r->tail, tail + (uint32_t)n, __ATOMIC_RELEASE);
+    sring_copy(r, *tail, buf, n, false);
+    *tail += (uint32_t)n;
+    __atomic_store_n(&r->tail, *tail, __ATOMIC_RELEASE);
     return n;
+}
+
+size_t sring_get(struct sring *r, void *buf, size_t n)
+{
+    uint32_t tail = r->tail;
+    return sring_take(r, &tail, buf, n);
 }
 
 void sring_reset(struct sring *r)

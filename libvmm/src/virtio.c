@@ -147,6 +147,8 @@ void virtio_set_queue_ready(struct virtio_dev *d, bool ready)
     q->ready = ready;
     if (!ready) {
         virtq_clear(&q->vq);
+        if (d->ops->queue_off)
+            d->ops->queue_off(d, d->queue_sel);
         return;
     }
     enum virtq_result r = virtq_setup(&q->vq, &d->mem, q->size, q->desc, q->driver, q->device);

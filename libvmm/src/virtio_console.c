@@ -104,6 +104,13 @@ static void console_reset(struct virtio_dev *d)
     console_of(d)->tx_busy = false;
 }
 
+/** So does turning the transmit queue off (a new ring may come, with other indices). */
+static void console_queue_off(struct virtio_dev *d, unsigned q)
+{
+    if (q == VIRTIO_CONSOLE_TX)
+        console_of(d)->tx_busy = false;
+}
+
 const struct virtio_ops virtio_console_ops = {
     .name = "virtio-console",
     .device_id = VIRTIO_ID_CONSOLE,
@@ -111,6 +118,7 @@ const struct virtio_ops virtio_console_ops = {
     .queue_count = 2,
     .config_size = CONSOLE_CONFIG_SIZE,
     .reset = console_reset,
+    .queue_off = console_queue_off,
     .notify = console_notify,
     .config_read = console_config_read,
 };
@@ -131,6 +139,7 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
     struct virtio_dev *d = &c->dev;
     struct virtq *q;
     size_t done = 0;
+    bool used = false;
     enum virtq_result bad = VIRTQ_OK;
     while (done < n && (q = virtio_queue_live(d, VIRTIO_CONSOLE_RX)) != NULL) {
         enum virtq_result r = virtq_pop(q, &c->rx_chain);
@@ -146,8 +155,9 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
             break;
         }
         done += k;
+        used = true; /* a buffer with no room is used too: it goes back */
     }
-    if (done)
+    if (used)
         virtio_used(d, VIRTIO_CONSOLE_RX);
     if (bad != VIRTQ_OK)
         virtio_queue_error(d, VIRTIO_CONSOLE_RX, bad);

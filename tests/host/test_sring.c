@@ -59,10 +59,28 @@ static void test_lies(void)
     CHECK_EQ(sring_put(&r, out, sizeof(out)), 0);
 }
 
+/** A producer that moves the shared tail back gets nothing read twice. */
+static void test_own_tail(void)
+{
+    uint8_t out[8];
+    uint32_t tail = 0;
+    memset(&r, 0, sizeof(r));
+    CHECK_EQ(sring_put(&r, "abcdef", 6), 6);
+    CHECK_EQ(sring_take(&r, &tail, out, 6), 6);
+    CHECK_EQ(r.tail, 6);
+    r.tail = 0; /* the peer lies */
+    CHECK_EQ(sring_take(&r, &tail, out, 6), 0);
+    CHECK_EQ(r.tail, 6); /* our own tail is what is published again */
+    r.head = 6 + SRING_DATA + 1;
+    CHECK_EQ(sring_take(&r, &tail, out, 6), 0);
+    CHECK_EQ(tail, 6);
+}
+
 int main(void)
 {
     test_wrap();
     test_full();
     test_lies();
+    test_own_tail();
     return test_done("test_sring");
 }

@@ -158,6 +158,15 @@ static void test_input(void)
     CHECK_EQ(drv_used(QUSED(0))->ring[1].len, 3);
     CHECK(irq_level);
     CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"f", 1), 0); /* buffers used up */
+    /* a receive buffer with no writable byte is returned, with its interrupt */
+    wr(0x064, VIRTIO_ISR_QUEUE);
+    CHECK(!irq_level);
+    drv_set_desc(QDESC(0), 2, Q_BUF, 4, 0, 0);
+    drv_avail(QAVAIL(0), QSIZE, 2);
+    CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"g", 1), 0);
+    CHECK_EQ(drv_used(QUSED(0))->idx, 3);
+    CHECK_EQ(drv_used(QUSED(0))->ring[2].len, 0);
+    CHECK(irq_level);
     /* a notification of a queue that does not exist does nothing */
     wr(0x050, 7);
     CHECK_EQ(warnings, 0);
@@ -322,6 +331,15 @@ static void test_back_pressure(void)
     CHECK(memcmp(out, "0123456789abc", 13) == 0);
     CHECK_EQ(drv_used(QUSED(1))->idx, 2);
     CHECK(irq_level);
+    /* turning the transmit queue off while a chain is in hand drops it */
+    drv_avail(QAVAIL(1), QSIZE, 2);
+    out_room = 1;
+    wr(0x050, VIRTIO_CONSOLE_TX);
+    CHECK(con.tx_busy);
+    wr(0x030, VIRTIO_CONSOLE_TX);
+    wr(0x044, 0);
+    CHECK(!con.tx_busy);
+    setup_queue(VIRTIO_CONSOLE_TX, QDESC(1));
     /* a reset while a chain is in hand drops it */
     drv_avail(QAVAIL(1), QSIZE, 2);
     out_room = 1;

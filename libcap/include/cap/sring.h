@@ -44,6 +44,14 @@ size_t sring_put(struct sring *r, const void *buf, size_t n);
  */
 size_t sring_get(struct sring *r, void *buf, size_t n);
 
+/**
+ * Consumer that keeps its own copy of the tail (*tail), so a producer that
+ * rewrites the shared `tail` cannot make it read the same bytes again:
+ * copies up to n bytes, advances *tail and publishes it; 0 if the shared
+ * head is inconsistent with *tail.
+ */
+size_t sring_take(struct sring *r, uint32_t *tail, void *buf, size_t n);
+
 /** Consumer: drops whatever is waiting (tail = head). */
 void sring_reset(struct sring *r);
 

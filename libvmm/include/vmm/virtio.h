@@ -54,6 +54,8 @@ struct virtio_ops {
     uint32_t config_size; /* bytes of device configuration space */
     /** Back to the reset state (the queues are cleared by the core). */
     void (*reset)(struct virtio_dev *d);
+    /** The driver turned queue q off (may be NULL): drop what is held of it. */
+    void (*queue_off)(struct virtio_dev *d, unsigned q);
     /** The driver notified queue q (it is ready, the device DRIVER_OK). */
     void (*notify)(struct virtio_dev *d, unsigned q);
     /** Reads config bytes [off, off + width), which lie inside config_size. */
