@@ -140,8 +140,11 @@ static void pci_cfg_write(struct pci_func *f, unsigned off, unsigned width, uint
         uint8_t m = f->wmask[off + i], v = (uint8_t)(value >> (8 * i));
         f->cfg[off + i] = (uint8_t)((f->cfg[off + i] & ~m) | (v & m));
     }
-    if (off < PCI_COMMAND + 2 && off + width > PCI_COMMAND)
+    if (off < PCI_COMMAND + 2 && off + width > PCI_COMMAND) {
         pci_intx_update(f); /* INTx_DISABLE may have changed */
+        if (f->command_changed)
+            f->command_changed(f);
+    }
 }
 
 /** A naturally aligned 1, 2 or 4 byte access? */

@@ -160,7 +160,7 @@ struct virtq *virtio_queue_live(struct virtio_dev *d, unsigned q)
 {
     /* a driver that never got FEATURES_OK (it refused VERSION_1) may set
      * DRIVER_OK, but the device does not operate for it (section 6.1) */
-    if (q >= d->ops->queue_count || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
+    if (q >= d->ops->queue_count || d->dma_off || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
         !(d->status & VIRTIO_STATUS_FEATURES_OK) || (d->status & VIRTIO_STATUS_NEEDS_RESET) ||
         !d->q[q].ready || !virtq_ready(&d->q[q].vq))
         return NULL;

@@ -315,6 +315,16 @@ static uint8_t vp_cap(struct virtio_pci *vp, uint8_t type, uint32_t offset, uint
     return pci_add_cap(&vp->fn, body, 16 + extra_len);
 }
 
+/**
+ * Command.Bus Master off: the function may not access memory (PCI 3.0
+ * 6.2.2), so its queues are not served until the driver turns it on.
+ */
+static void vp_command(struct pci_func *f)
+{
+    struct virtio_pci *vp = f->priv;
+    vp->dev->dma_off = !(pci_cfg_get(f, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+}
+
 void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev, uint32_t class_code)
 {
     static const uint8_t notify_mult[4] = {VIRTIO_PCI_NOTIFY_MULT, 0, 0, 0};
@@ -327,6 +337,8 @@ void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev, uint32_t cla
     pci_set_bar(f, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE);
     f->priv = vp;
     f->bar_access = vp_bar;
+    f->command_changed = vp_command;
+    vp_command(f); /* off until the driver sets Bus Master */
     (void)vp_cap(vp, CFG_COMMON, VIRTIO_PCI_COMMON, COMMON_SIZE, NULL, 0);
     (void)vp_cap(vp, CFG_NOTIFY, VIRTIO_PCI_NOTIFY, VIRTIO_PCI_NOTIFY_MULT * dev->ops->queue_count,
                  notify_mult, 4);

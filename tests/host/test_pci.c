@@ -268,6 +268,17 @@ static void test_console(void)
     CHECK_EQ(pci_window_access(&bus, bar_base - WINDOW + 0x2000, 1, true, &v), PCI_OK);
     CHECK_EQ(vp.last, VIRTIO_PCI_READ_ONLY);
     CHECK_EQ(bar_rd(0x14, 1), 0x0f);
+    /* bus mastering off: the queues wait, and go on when it is back on */
+    cfg_wr(3, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    drv_set_desc(txq, 1, Q_BUF, 3, 0, 0);
+    drv_avail(txq + 0x1000, 16, 1);
+    bar_wr(0x3004, 2, 1);
+    CHECK_EQ(out_len, 8);
+    CHECK_EQ(drv_used(txq + 0x2000)->idx, 1);
+    cfg_wr(3, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    bar_wr(0x3004, 2, 1);
+    CHECK_EQ(out_len, 11);
+    CHECK_EQ(drv_used(txq + 0x2000)->idx, 2);
 }
 
 /** The PCI configuration access capability reaches the BAR (4.1.4.9). */

@@ -90,6 +90,7 @@ struct virtio_dev {
     uint32_t device_features_sel, driver_features_sel;
     uint32_t queue_sel;
     uint32_t generation; /* config generation (section 2.5) */
+    bool dma_off;        /* the transport forbids memory access (PCI bus mastering off) */
     struct virtio_queue q[VIRTIO_QUEUES_MAX];
 };
 
