@@ -70,6 +70,39 @@ static inline uint8_t read8(uint64_t addr)
     return (uint8_t)v;
 }
 
+/*
+ * The driver's side of a split virtqueue (virtio 1.2 section 2.7), shared
+ * by the virtio-mmio and virtio-pci attacks: a ring set's addresses, one
+ * descriptor, the available ring's first entry and index.
+ */
+struct ring {
+    uint64_t desc, avail, used;
+};
+
+static inline void desc_set(const struct ring *r, unsigned i, uint64_t addr, uint32_t len,
+                            uint16_t flags, uint16_t next)
+{
+    uint64_t d = r->desc + 16u * i;
+    write64(d, addr);
+    write32(d + 8, len);
+    write16(d + 12, flags);
+    write16(d + 14, next);
+}
+
+/** Puts `head` in available entry 0 and publishes index `idx` (section 2.7.13.2). */
+static inline void avail_set(const struct ring *r, uint16_t head, uint16_t idx)
+{
+    write16(r->avail + 4, head);
+    write16(r->avail + 2, idx);
+}
+
+/** Copies a text into RAM a byte at a time (no alignment to rely on). */
+static inline void put_text(uint64_t at, const char *s, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        write8(at + i, (uint8_t)s[i]);
+}
+
 void put_char(char c);
 void put_str(const char *s);
 void put_hex(uint64_t v);

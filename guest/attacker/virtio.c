@@ -108,11 +108,6 @@ static const char bad_text[] = "attacker: virtio sent a bad buffer WRONG\n";
 #define OK_LEN  (sizeof(ok_text) - 1u)
 #define BAD_LEN (sizeof(bad_text) - 1u)
 
-/** A ring set in RAM: the descriptor table, the available and the used ring. */
-struct ring {
-    uint64_t desc, avail, used;
-};
-
 static const struct ring ring_a = {RING_A, RING_A + AVAIL_OFF, RING_A + USED_OFF};
 static const struct ring ring_b = {RING_B, RING_B + AVAIL_OFF, RING_B + USED_OFF};
 
@@ -208,13 +203,6 @@ static void notify(uint32_t q)
     set_reg(QUEUE_NOTIFY, q);
 }
 
-/** Copies a text into RAM a byte at a time (no alignment to rely on). */
-static void put_text(uint64_t at, const char *s, uint64_t n)
-{
-    for (uint64_t i = 0; i < n; i++)
-        write8(at + i, (uint8_t)s[i]);
-}
-
 /** A fresh ring set: descriptors and available ring zero, the used ring and its margins CANARY. */
 static void ring_clear(const struct ring *r)
 {
@@ -224,23 +212,6 @@ static void ring_clear(const struct ring *r)
         write16(a, 0);
     for (uint64_t a = r->used - CANARY_PAD; a < r->used + USED_BYTES + CANARY_PAD; a += 4)
         write32(a, CANARY);
-}
-
-static void desc_set(const struct ring *r, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                     uint16_t next)
-{
-    uint64_t d = r->desc + 16u * i;
-    write64(d, addr);
-    write32(d + 8, len);
-    write16(d + 12, flags);
-    write16(d + 14, next);
-}
-
-/** Puts `head` in available entry 0 and publishes index `idx` (section 2.7.13.2). */
-static void avail_set(const struct ring *r, uint16_t head, uint16_t idx)
-{
-    write16(r->avail + 4, head);
-    write16(r->avail + 2, idx);
 }
 
 /**

@@ -124,10 +124,6 @@ static const char bad_text[] = "attacker: virtio-pci sent a bad buffer WRONG\n";
 #define OK_LEN  (sizeof(ok_text) - 1u)
 #define BAD_LEN (sizeof(bad_text) - 1u)
 
-struct ring {
-    uint64_t desc, avail, used;
-};
-
 static const struct ring ring_a = {RING_A, RING_A + AVAIL_OFF, RING_A + USED_OFF};
 static const struct ring ring_b = {RING_B, RING_B + AVAIL_OFF, RING_B + USED_OFF};
 
@@ -258,22 +254,6 @@ static void ring_clear(const struct ring *r)
         write32(a, 0);
     for (uint64_t a = r->used; a < r->used + 8u + 8u * QSIZE; a += 4)
         write32(a, 0);
-}
-
-static void desc_set(const struct ring *r, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                     uint16_t next)
-{
-    uint64_t d = r->desc + 16u * i;
-    write64(d, addr);
-    write32(d + 8, len);
-    write16(d + 12, flags);
-    write16(d + 14, next);
-}
-
-static void avail_set(const struct ring *r, uint16_t head, uint16_t idx)
-{
-    write16(r->avail + 4, head);
-    write16(r->avail + 2, idx);
 }
 
 static uint16_t used_idx(const struct ring *r)
@@ -782,12 +762,6 @@ static void case_storm(void)
     check("ISR", isr_rd(), 0);
     check("used index", used_idx(&ring_a), 0);
     recover("ignored");
-}
-
-static void put_text(uint64_t at, const char *s, uint64_t n)
-{
-    for (uint64_t i = 0; i < n; i++)
-        write8(at + i, (uint8_t)s[i]);
 }
 
 /** The bridge's cases, then the device's (which need case_driver's BAR). */
