@@ -151,6 +151,8 @@ struct taken {
     uint64_t e[CV_POSTED_MAX + 1];
     unsigned n;
     unsigned posted_exits; /* CV_FAULT_VM_POSTED exits seen */
+    unsigned at_wfi;       /* of them, with MR2 CV_POSTED_AT_WFI */
+    uint64_t last_why;     /* the last one's MR2 */
 };
 
 /**
@@ -167,6 +169,8 @@ static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN
         if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
             return label;
         t->posted_exits++;
+        t->at_wfi += mr[2] == CV_POSTED_AT_WFI;
+        t->last_why = mr[2];
         reply(CV_FAULT_RESUME);
     }
 }
@@ -175,7 +179,7 @@ static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN
 static bool posted_guest(struct guest *g, const uint32_t *prog, unsigned n, uint64_t x1,
                          struct taken *t)
 {
-    t->n = t->posted_exits = 0;
+    t->n = t->posted_exits = t->at_wfi = 0;
     if (!guest_new(g, prog, n, x1))
         return false;
     enum cv_err err = set_posted(g, GUEST_DEV_IPA);
@@ -257,9 +261,11 @@ static void case_posted_full(void)
 }
 
 /* A vCPU that waits for an interrupt (WFI) with writes waiting exits once
- * to have them taken, then waits as usual (here it has one pending, masked
- * by DAIF: the WFI completes); a read of the posted register is never
- * recorded. (QEMU never traps WFE, so that is not tested.) */
+ * to have them taken (MR2 says at a WFI), then waits as usual (here it has
+ * one pending, masked by DAIF: the WFI completes); a read of the posted
+ * register is never recorded. Had a tick taken them just before, the WFI
+ * still exits, with none waiting, for the VMM to know the guest paused.
+ * (QEMU never traps WFE, so that is not tested.) */
 static void case_posted_idle(void)
 {
     static const uint32_t prog[] = {I_STR_W1, I_WFI, I_LDR_W2, I_HVC0};
@@ -271,7 +277,9 @@ static void case_posted_idle(void)
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, irq, 3, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the read */
-    KT_EQ(t.posted_exits, 1); /* at the WFI (or a tick just before it) */
+    KT_EQ(t.at_wfi, 1);
+    KT_EQ(t.last_why, CV_POSTED_AT_WFI);
+    KT_TRUE(t.posted_exits <= 2, "more exits than a tick's and the WFI's");
     KT_EQ(t.n, 1);
     KT_EQ(t.e[0], 7 | (4ull << 32));
     KT_EQ(m[CV_VMEXIT_DA_WRITE], 0);

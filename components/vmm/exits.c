@@ -119,10 +119,12 @@ static struct vmexit_result exits_dispatch(struct vm *vm, const struct vmexit *m
     if (exits_ram(vm, m, &res))
         return res;
     vm->exits[exits_count_kind(m->kind)]++;
-    /* The vCPU that wrote the partial line paused its output (a prompt):
-     * print it. Another vCPU's exit says nothing about that output, and
-     * flushing there split lines of an SMP guest around other writers. */
-    if (m->kind != VMEXIT_DATA_ABORT && m->vcpu == vm->con.writer)
+    /* The vCPU that wrote the partial line waits for an interrupt: it
+     * paused its output (a prompt), so print it. Any other exit, a timer
+     * tick's above all, may cut a line the guest is still writing, and a
+     * flush there let another VM's line in between the halves; another
+     * vCPU's exit says nothing about that output. */
+    if (m->kind == VMEXIT_POSTED && m->mr[2] == CV_POSTED_AT_WFI && m->vcpu == vm->con.writer)
         console_flush(vm);
     for (unsigned k = 0; k < VMEXIT_KINDS; k++)
         h.fn[k] = fns[k];
@@ -149,7 +151,6 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
     uint64_t mr[CV_VMEXIT_MSG_LEN];
     struct vmexit m;
     if (CV_MSG_LABEL(r->info) == CV_MSG_LABEL_NTFN) {
-        console_flush(vm);
         console_input(vm);
         if (vm->hvc && !vm->stopped) /* the serial server may have made room */
             virtio_console_tx_resume(vm->hvc);

@@ -276,7 +276,10 @@ enum cv_op {
  *    (take them before emulating the exit: that keeps the device's order),
  *    which is how a write that finds the record full is delivered;
  *  - CV_FAULT_VM_POSTED: the vCPU waits for an interrupt (WFI) or a
- *    timer tick found writes waiting; reply CV_FAULT_RESUME.
+ *    timer tick found writes waiting; reply CV_FAULT_RESUME. MR2 says
+ *    which: CV_POSTED_AT_TICK, or CV_POSTED_AT_WFI, which also comes,
+ *    with none waiting, at the first WFI after a tick's: a VMM holding a
+ *    partial line learns the guest paused it, not that a tick cut it.
  * Only for registers whose writes the guest cannot observe before the VMM
  * has seen them, e.g. a UART's transmit register.
  */
@@ -285,6 +288,8 @@ enum cv_op {
 #define CV_POSTED_VALUE(e)      ((uint32_t)(e))
 #define CV_POSTED_WIDTH(e)      ((unsigned)((e) >> 32) & 0xffu) /* bytes: 1, 2, 4 */
 #define CV_FAULT_VM_POSTED_FLAG 0x100u
+#define CV_POSTED_AT_TICK       0u /* CV_FAULT_VM_POSTED MR2 */
+#define CV_POSTED_AT_WFI        1u
 
 /* Guest EL1 system registers kept in a VCPU (VCPU_READ/WRITE_REGS). */
 enum cv_vcpu_reg {
@@ -353,7 +358,7 @@ enum cv_fault {
                                    * guest EOI'd (injected with flag bit 0)   */
     CV_FAULT_VM_UNKNOWN = 15,     /* any other exit: MR0 pc, MR1 0, MR2 ESR  */
     CV_FAULT_VM_POSTED = 16,      /* posted writes wait (CV_OP_VCPU_SET_POSTED):
-                                   * MR0 pc, MR1 how many                    */
+                                   * MR0 pc, MR1 how many, MR2 CV_POSTED_AT_* */
     CV_FAULT_COUNT
 };
 #define CV_FAULT_MSG_LEN  4u  /* native faults */

@@ -217,10 +217,11 @@ static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t sas, uint64_t v
     return true;
 }
 
-static void posted_exit(struct tcb *t)
+static void posted_exit(struct tcb *t, uint64_t why)
 {
-    uint64_t m[CV_MSG_REGS] = {t->regs.pc, t->vcpu->posted_count, 0, 0};
-    fault_raise_n(t, CV_FAULT_VM_POSTED, m, 2);
+    uint64_t m[CV_MSG_REGS] = {t->regs.pc, t->vcpu->posted_count, why, 0};
+    t->vcpu->posted_wfi_due = why == CV_POSTED_AT_TICK;
+    fault_raise_n(t, CV_FAULT_VM_POSTED, m, 3);
 }
 
 /* A write of the value the steady register holds (zero-extended: a
@@ -266,7 +267,7 @@ void vcpu_posted_tick(struct core *c)
     struct tcb *t = c->cur;
     if (t && t->vcpu && c->guest_mode && t->vcpu->posted_count && t->state == TS_RUNNABLE &&
         !t->in_fault)
-        posted_exit(t);
+        posted_exit(t, CV_POSTED_AT_TICK);
 }
 
 /* A register IPA for SET_POSTED: 4-byte aligned, inside the vspace (0 = none). */
@@ -285,6 +286,7 @@ static enum cv_err vcpu_set_posted(struct vcpu *v)
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     v->posted_ipa = ipa;
+    v->posted_wfi_due = v->posted_wfi_due && ipa;
     v->fault_ipa_known = false; /* may be from a write that never reached its exit */
     v->steady_ipa = steady;
     v->steady_value = (uint32_t)value;
@@ -409,8 +411,9 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 static void exit_wfx(struct tcb *t, uint64_t esr)
 {
     struct vcpu *v = t->vcpu;
-    if (v->posted_count) { /* idle: the VMM takes them first, then the WFx runs again */
-        posted_exit(t);
+    if (v->posted_count || v->posted_wfi_due) {
+        /* idle: the VMM takes them first, then the WFx runs again */
+        posted_exit(t, CV_POSTED_AT_WFI);
         return;
     }
     arch_regs_skip(&t->regs);
