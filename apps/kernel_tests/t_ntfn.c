@@ -131,6 +131,85 @@ static void case_rights(void)
     KT_ERR(kt_label(cv_recv(wo)), CV_E_NO_RIGHTS);
 }
 
+/** Waits on arg[0] until arg[1]: out[0] label, out[1] word, out[2] the time after. */
+static void h_wait_until(struct kt_thread *t)
+{
+    struct cv_sysret r = cv_syscall(CV_SYS_WAIT_UNTIL, t->arg[0], t->arg[1], NULL);
+    t->out[0] = CV_MSG_LABEL(r.info);
+    t->out[1] = r.badge;
+    t->out[2] = cv_now();
+}
+
+/* CV_SYS_WAIT_UNTIL: a deadline already passed returns at once with word 0,
+ * a pending signal at once with its word; a wait with nothing signalled
+ * ends at its deadline (not before, and within a few ticks after), one
+ * signalled before it ends then with the word. */
+static void case_wait_until(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), w = 7;
+    KT_NONZERO(n);
+    KT_TRUE(!cv_wait_until(n, cv_now() - 1, &w), "a passed deadline waited or got a word");
+    KT_EQ(w, 0);
+    KT_TRUE(!cv_wait_until(n, 0, &w), "deadline 0 waited or got a word");
+    KT_OK(send_signal(n));
+    KT_TRUE(cv_wait_until(n, cv_now() + kt_ticks_ms(10000), &w), "a pending signal waited");
+    KT_EQ(w, 1);
+    uint64_t t0 = cv_now(), deadline = t0 + kt_ticks_ms(30);
+    KT_TRUE(!cv_wait_until(n, deadline, &w), "nobody signalled, yet a word");
+    uint64_t t1 = cv_now();
+    KT_TRUE(t1 >= deadline, "woke %llu ticks early", (unsigned long long)(deadline - t1));
+    KT_TRUE(t1 - deadline < kt_ticks_ms(500), "woke %llu ms late",
+            (unsigned long long)((t1 - deadline) / kt_ticks_ms(1)));
+    KT_THREAD(t, h_wait_until, KT_MAIN_PRIO + 10, 0);
+    t->arg[0] = n;
+    t->arg[1] = cv_now() + kt_ticks_ms(60000);
+    KT_OK(kt_thread_start(t));
+    KT_TRUE(t->started && !t->done, "wait did not block");
+    KT_OK(send_signal(badged(n, 0x10)));
+    KT_TRUE(kt_wait_flag(&t->done, 1000), "signal did not end the wait");
+    KT_EQ(t->out[0], CV_OK);
+    KT_EQ(t->out[1], 0x10);
+}
+
+/* A waiter whose deadline comes while it is suspended, or after its
+ * notification is gone, or one signalled before it: the kernel forgets
+ * each (no wake-up of a thread that waits no more, no list left behind:
+ * a later timed wait still ends at its own deadline). Wrong caps are
+ * refused. */
+static void case_wait_until_cancel(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), m = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    uint64_t ep = kt_alloc(CV_OBJ_ENDPOINT, 0), wo = kt_slot(), w = 0;
+    KT_NONZERO(n && m && ep && wo);
+    KT_THREAD(a, h_wait_until, KT_MAIN_PRIO + 10, 0);
+    KT_THREAD(b, h_wait_until, KT_MAIN_PRIO + 10, 0);
+    KT_THREAD(c, h_wait_until, KT_MAIN_PRIO + 10, 0);
+    a->arg[0] = n;
+    b->arg[0] = m;
+    c->arg[0] = n;
+    a->arg[1] = b->arg[1] = cv_now() + kt_ticks_ms(20);
+    c->arg[1] = cv_now() + kt_ticks_ms(60000);
+    KT_OK(kt_thread_start(a));
+    KT_OK(kt_thread_start(b));
+    KT_OK(kt_thread_start(c));
+    KT_OK(cv_tcb_suspend(a->tcb));       /* a: suspended while waiting */
+    KT_OK(cv_cnode_delete(KT_CNODE, m)); /* b: its notification deleted */
+    KT_TRUE(kt_wait_flag(&b->done, 1000), "deleting the notification did not end the wait");
+    KT_EQ(b->out[0], CV_E_DELETED);
+    KT_OK(send_signal(n)); /* c: signalled, long before its deadline */
+    KT_TRUE(kt_wait_flag(&c->done, 1000), "signal did not end the wait");
+    KT_EQ(c->out[1], 1);
+    kt_yield_ms(60); /* a's deadline passes: it must stay suspended */
+    KT_TRUE(!a->done, "a suspended waiter ran at its deadline");
+    uint64_t deadline = cv_now() + kt_ticks_ms(20);
+    KT_TRUE(!cv_wait_until(n, deadline, &w), "a word from nowhere");
+    KT_TRUE(cv_now() >= deadline, "the list was left inconsistent");
+    KT_OK(cv_cnode_mint(KT_CNODE, wo, 0, n, CV_RIGHT_WRITE, 0));
+    KT_ERR(kt_label(cv_syscall(CV_SYS_WAIT_UNTIL, wo, 0, NULL)), CV_E_NO_RIGHTS);
+    KT_ERR(kt_label(cv_syscall(CV_SYS_WAIT_UNTIL, ep, 0, NULL)), CV_E_WRONG_TYPE);
+    KT_ERR(kt_label(cv_syscall(CV_SYS_WAIT_UNTIL, 4000, 0, NULL)), CV_E_INVALID_CAP);
+}
+
 static void case_call_invalid(void)
 {
     uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
@@ -149,4 +228,6 @@ void kt_ntfn_tests(void)
     kt_run("ntfn.bound_pending_on_recv", case_bound_pending);
     kt_run("ntfn.rights", case_rights);
     kt_run("ntfn.call_invalid_op", case_call_invalid);
+    kt_run("ntfn.wait_until", case_wait_until);
+    kt_run("ntfn.wait_until_cancel", case_wait_until_cancel);
 }

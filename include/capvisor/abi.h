@@ -22,16 +22,22 @@
 /*      x2..x5 = MR0..MR3                                              */
 /* ------------------------------------------------------------------ */
 enum cv_syscall {
-    CV_SYS_CALL = 1,        /* send + wait for reply; kernel invocations   */
-    CV_SYS_SEND = 2,        /* blocking send on an endpoint; ntfn signal    */
-    CV_SYS_NBSEND = 3,      /* send only if a receiver waits, else drop     */
-    CV_SYS_RECV = 4,        /* wait on endpoint or notification             */
-    CV_SYS_REPLY = 5,       /* reply to the last Call received              */
-    CV_SYS_REPLYRECV = 6,   /* reply, then Recv on x0                      */
-    CV_SYS_NBRECV = 7,      /* poll: endpoint or notification, no blocking  */
-    CV_SYS_YIELD = 8,       /* end the timeslice                            */
-    CV_SYS_DEBUG_PUTS = 9,  /* x0 = vaddr, x1 = length: print on the console */
-    CV_SYS_THREAD_EXIT = 10 /* the caller stops (suspended): needs no cap */
+    CV_SYS_CALL = 1,         /* send + wait for reply; kernel invocations   */
+    CV_SYS_SEND = 2,         /* blocking send on an endpoint; ntfn signal    */
+    CV_SYS_NBSEND = 3,       /* send only if a receiver waits, else drop     */
+    CV_SYS_RECV = 4,         /* wait on endpoint or notification             */
+    CV_SYS_REPLY = 5,        /* reply to the last Call received              */
+    CV_SYS_REPLYRECV = 6,    /* reply, then Recv on x0                      */
+    CV_SYS_NBRECV = 7,       /* poll: endpoint or notification, no blocking  */
+    CV_SYS_YIELD = 8,        /* end the timeslice                            */
+    CV_SYS_DEBUG_PUTS = 9,   /* x0 = vaddr, x1 = length: print on the console */
+    CV_SYS_THREAD_EXIT = 10, /* the caller stops (suspended): needs no cap */
+    CV_SYS_WAIT_UNTIL = 11   /* x0 notification, x1 deadline (the counter
+                              * CNTVCT_EL0 reads in a native thread): wait
+                              * for a signal or the deadline; x0 = the word,
+                              * 0 if the deadline came first (a signal's is
+                              * never 0). Resolution: the kernel's tick or
+                              * better (the timer is set for it)          */
 };
 
 /* Message info word (x1). */

@@ -252,12 +252,36 @@ void ep_destroy(struct endpoint *ep)
 
 /* ---------------- notifications ---------------- */
 
+static struct tcb *sleep_head; /* waiters with a deadline, all cores */
+
+/* Out of the deadline list (if in it). */
+static void sleep_cancel(struct tcb *t)
+{
+    if (!t->sleep_deadline)
+        return;
+    if (t->sleep_prev)
+        t->sleep_prev->sleep_next = t->sleep_next;
+    else
+        sleep_head = t->sleep_next;
+    if (t->sleep_next)
+        t->sleep_next->sleep_prev = t->sleep_prev;
+    t->sleep_next = t->sleep_prev = NULL;
+    t->sleep_deadline = 0;
+}
+
+/* Out of n's queue, and of the deadline list if it waited with one. */
+static void ntfn_dequeue(struct notification *n, struct tcb *t)
+{
+    tcbq_remove(&n->queue, t);
+    sleep_cancel(t);
+}
+
 void ntfn_signal(struct notification *n, uint64_t badge)
 {
     uint64_t bits = badge ? badge : 1;
     struct tcb *w = n->queue.head;
     if (w) {
-        tcbq_remove(&n->queue, w);
+        ntfn_dequeue(n, w);
         w->blocked_on = NULL;
         w->regs.x[0] = bits | n->word;
         n->word = 0;
@@ -296,11 +320,53 @@ void ntfn_wait(struct notification *n, bool blocking)
     sched_block(self, TS_BLOCKED_NTFN);
 }
 
+void ntfn_wait_until(struct notification *n, uint64_t deadline)
+{
+    struct tcb *self = this_core()->cur;
+    uint64_t now = arch_timer_now();
+    if (n->word || deadline <= now) { /* a word, or 0: the deadline passed */
+        ntfn_wait(n, false);
+        if (!self->regs.x[0])
+            set_msginfo(self, CV_OK, false, 0);
+        return;
+    }
+    ntfn_wait(n, true);
+    self->sleep_deadline = deadline;
+    self->sleep_prev = NULL;
+    self->sleep_next = sleep_head;
+    if (sleep_head)
+        sleep_head->sleep_prev = self;
+    sleep_head = self;
+    uint64_t slice = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
+    if (deadline - now < slice)
+        arch_timer_set(deadline - now);
+}
+
+uint64_t ntfn_sleep_tick(uint32_t core, uint64_t now)
+{
+    uint64_t next = 0;
+    for (struct tcb *t = sleep_head, *n; t; t = n) {
+        n = t->sleep_next;
+        if (t->affinity != core)
+            continue;
+        if (t->sleep_deadline <= now) { /* woken with word 0 */
+            ntfn_dequeue(t->blocked_on, t);
+            t->blocked_on = NULL;
+            t->regs.x[0] = 0;
+            set_msginfo(t, CV_OK, false, 0);
+            sched_wake(t);
+        } else if (!next || t->sleep_deadline < next) {
+            next = t->sleep_deadline;
+        }
+    }
+    return next;
+}
+
 void ntfn_destroy(struct notification *n)
 {
     while (n->queue.head) {
         struct tcb *t = n->queue.head;
-        tcbq_remove(&n->queue, t);
+        ntfn_dequeue(n, t);
         wake_deleted(t);
     }
     if (n->bound)
@@ -334,7 +400,7 @@ void ipc_cancel(struct tcb *t)
         break;
     }
     case TS_BLOCKED_NTFN:
-        tcbq_remove(&((struct notification *)t->blocked_on)->queue, t);
+        ntfn_dequeue(t->blocked_on, t);
         break;
     case TS_BLOCKED_WFI:
         vcpu_wfi_cancel(t);

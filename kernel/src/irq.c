@@ -16,15 +16,19 @@
 static struct cte irq_ntfn[IRQ_MAX]; /* copy of the notification cap */
 static bool irq_taken[IRQ_MAX];
 
-/* Next timer: the end of the timeslice, or sooner a vCPU's WFI deadline. */
+/* Next timer: the end of the timeslice, or sooner a vCPU's WFI deadline or
+ * a timed notification wait's. */
 static void timer_tick(void)
 {
     console_log_kick(); /* the log reaches its reader within a tick */
     uint64_t now = arch_timer_now();
     uint64_t next = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
     uint64_t wfi = vcpu_wfi_tick(this_core(), now);
+    uint64_t sleep = ntfn_sleep_tick(this_core()->index, now);
     if (wfi && wfi > now && wfi - now < next)
         next = wfi - now;
+    if (sleep && sleep > now && sleep - now < next)
+        next = sleep - now;
     arch_timer_set(next);
     vcpu_posted_tick(this_core());
     this_core()->resched = true;

@@ -197,6 +197,22 @@ static void sys_recv(struct tcb *t, bool blocking)
         ntfn_wait(pa_ptr(PA(c->obj)), blocking);
 }
 
+/* CV_SYS_WAIT_UNTIL: a notification cap with read rights, x1 the deadline. */
+static void sys_wait_until(struct tcb *t)
+{
+    struct cte *s = invoked_slot(t);
+    if (!s)
+        return;
+    const struct cap *c = &s->cap;
+    if (c->type != CV_OBJ_NOTIFICATION) {
+        reply_error(t, CV_E_WRONG_TYPE);
+        return;
+    }
+    if (!need_right(t, c, CV_RIGHT_READ))
+        return;
+    ntfn_wait_until(pa_ptr(PA(c->obj)), t->regs.x[1]);
+}
+
 static void sys_debug_puts(struct tcb *t)
 {
     uint64_t va = t->regs.x[0], len = t->regs.x[1];
@@ -252,6 +268,9 @@ static void handle_syscall(struct tcb *t, uint64_t esr)
         break;
     case CV_SYS_THREAD_EXIT:
         tcb_suspend(t);
+        break;
+    case CV_SYS_WAIT_UNTIL:
+        sys_wait_until(t);
         break;
     default:
         /* ELR points after the svc: report (and resume at) the svc itself */

@@ -15,6 +15,12 @@ void cv_wait(uint64_t ntfn, uint64_t *word)
     *word = cv_recv(ntfn).badge;
 }
 
+bool cv_wait_until(uint64_t ntfn, uint64_t deadline, uint64_t *word)
+{
+    *word = cv_syscall(CV_SYS_WAIT_UNTIL, ntfn, deadline, NULL).badge;
+    return *word != 0;
+}
+
 bool cv_poll(uint64_t ntfn, uint64_t *word)
 {
     struct cv_sysret r = cv_nbrecv(ntfn);

@@ -49,6 +49,13 @@ void ep_destroy(struct endpoint *ep);
 
 void ntfn_signal(struct notification *n, uint64_t badge);
 void ntfn_wait(struct notification *n, bool blocking);
+/**
+ * CV_SYS_WAIT_UNTIL: waits on n until a signal or the physical count
+ * reaches `deadline`; x0 gets the word, 0 if the deadline came first.
+ */
+void ntfn_wait_until(struct notification *n, uint64_t deadline);
+/** Timer tick on `core`: wakes its waiters whose deadline passed; the next deadline, or 0. */
+uint64_t ntfn_sleep_tick(uint32_t core, uint64_t now);
 void ntfn_destroy(struct notification *n);
 void ntfn_bind(struct notification *n, struct tcb *t);
 void ntfn_unbind(struct tcb *t);

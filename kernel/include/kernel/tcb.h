@@ -66,6 +66,9 @@ struct tcb {
     struct vcpu *vcpu;               /* bound VCPU: runs as a guest */
     struct tcb *wfi_next, *wfi_prev; /* vCPUs waiting in WFI */
     uint64_t wfi_deadline;           /* physical count, 0 = none */
+    /* a notification wait with a deadline (CV_SYS_WAIT_UNTIL) */
+    struct tcb *sleep_next, *sleep_prev;
+    uint64_t sleep_deadline; /* physical count, 0 = not in the list */
     struct notification *bound_ntfn;
     bool fpu_used;
     uint32_t fpu_core; /* 1 + the core whose registers hold its FP state; 0: in fpu */

@@ -19,6 +19,20 @@ void cv_wait(uint64_t ntfn, uint64_t *word);
 /** Non-blocking wait: true and *word set if a signal was pending. */
 bool cv_poll(uint64_t ntfn, uint64_t *word);
 
+/**
+ * Waits on ntfn until a signal (true, *word set) or until the counter
+ * (cv_now) reaches deadline (false, *word 0): CV_SYS_WAIT_UNTIL.
+ */
+bool cv_wait_until(uint64_t ntfn, uint64_t deadline, uint64_t *word);
+
+/** The system counter (CNTVCT_EL0), the clock of cv_wait_until. */
+static inline uint64_t cv_now(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+}
+
 /** A received RPC request (server side). */
 struct cv_rpc_msg {
     uint64_t badge; /* badge of the client's endpoint cap          */
