@@ -15,6 +15,7 @@ Each --expect must match, in order, somewhere in the console output (a
 --reject match at any time fails the run. A --send line is typed once every
 --expect before it on the command line has matched (steps run in the order
 given; a --send before any --expect is typed at once).
+--count N REGEX: at the end, exactly N whole lines matched REGEX.
 --expect-exit: after the last match QEMU must exit by itself (status 0).
 --kernel/--initrd/--append boot a Linux guest on bare QEMU (the reference
 the capvisor runs are compared with) instead of a capvisor --image.
@@ -45,25 +46,49 @@ def qemu_command(args):
 
 
 class Console:
-    """Accumulates QEMU's console output and waits for patterns in it."""
+    """Accumulates QEMU's console output and waits for patterns in it.
 
-    def __init__(self, proc, log):
+    Linear in the output: a guest may print tens of MiB. Rejects, --seen
+    patterns and --count patterns are checked on new output only (with a
+    line's worth of overlap), and output every check is past is dropped;
+    offsets (pos, reject_pos, ...) count from the start of all output.
+    """
+
+    OVERLAP = 4096  # a match may start this far back in checked output
+    KEEP = 1 << 20  # output kept before the oldest offset still needed
+
+    def __init__(self, proc, log, seen=(), counts=(), keep_all=False):
         self.proc = proc
         self.log = log
         self.text = ""
+        self.base = 0  # offset of text[0]
         self.pos = 0  # where the next --expect starts looking
+        self.expect_pos = 0  # the pending --expect checked output before this
         self.reject_pos = 0  # output before this was checked for rejects
+        self.seen = {p: False for p in seen}
+        self.seen_regex = {p: re.compile(p, re.M) for p in seen}
+        self.seen_pos = 0
+        # --count: [regex, wanted, found]; whole lines only, counted once
+        self.counts = [[re.compile(r, re.M), n, 0] for n, r in counts]
+        self.count_pos = 0
         # QEMU writes the console a byte at a time: a read can end inside a
         # multi-byte character (the "—" of the VMM's stop line), whose
         # bytes must wait for the rest rather than become U+FFFD each.
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.keep_all = keep_all
+
+    def tail(self, n):
+        return self.text[-n:]
+
+    def at(self, offset):
+        return max(0, offset - self.base)
 
     def pump(self, timeout):
         fd = self.proc.stdout.fileno()
         ready, _, _ = select.select([fd], [], [], timeout)
         if not ready:
             return True
-        data = os.read(fd, 65536)
+        data = os.read(fd, 1 << 20)
         if not data:
             return False
         chunk = self.decoder.decode(data).replace("\r", "")
@@ -71,31 +96,67 @@ class Console:
         if self.log:
             self.log.write(chunk)
             self.log.flush()
+        self.scan()
         return True
+
+    def scan(self):
+        """Checks new output for --seen and --count, then drops what no
+        check needs any more."""
+        start = self.at(self.seen_pos - self.OVERLAP)
+        for p, regex in self.seen_regex.items():
+            if not self.seen[p] and regex.search(self.text, start):
+                self.seen[p] = True
+        self.seen_pos = self.base + len(self.text)
+        end = self.text.rfind("\n") + 1
+        if end > self.at(self.count_pos):
+            for c in self.counts:
+                c[2] += sum(1 for _ in c[0].finditer(self.text, self.at(self.count_pos), end))
+            self.count_pos = self.base + end
+        oldest = min(max(self.pos, self.expect_pos - self.OVERLAP),
+                     self.reject_pos - self.OVERLAP, self.count_pos, self.seen_pos - self.OVERLAP)
+        cut = oldest - self.KEEP - self.base
+        if cut > self.KEEP and not self.keep_all:
+            self.text = self.text[cut:]
+            self.base += cut
+
+    def check_rejects(self, rejects, everything=False):
+        start = 0 if everything else self.at(self.reject_pos - self.OVERLAP)
+        for r in rejects:
+            m = r.search(self.text, start)
+            if m:
+                return "rejected output: %r" % m.group(0)
+        self.reject_pos = self.base + len(self.text)
+        return None
 
     def wait_for(self, pattern, deadline, rejects, anywhere=False):
         """Waits for pattern after the last match (anywhere: in all the
         output, the last match position left alone)."""
         regex = re.compile(pattern, re.M)
+        self.expect_pos = self.pos
         while True:
-            # only what is new (and a line's worth before it): a guest that
-            # floods its console must not make each check cost all of it
-            start = max(0, self.reject_pos - 4096)
-            for r in rejects:
-                m = r.search(self.text, start)
+            error = self.check_rejects(rejects)
+            if error:
+                return error
+            if anywhere:
+                if self.seen[pattern]:
+                    return None
+            else:
+                m = regex.search(self.text, self.at(max(self.pos, self.expect_pos - self.OVERLAP)))
                 if m:
-                    return "rejected output: %r" % m.group(0)
-            self.reject_pos = len(self.text)
-            m = regex.search(self.text, 0 if anywhere else self.pos)
-            if m:
-                if not anywhere:
-                    self.pos = m.end()
-                return None
+                    self.pos = self.expect_pos = self.base + m.end()
+                    return None
+                self.expect_pos = self.base + len(self.text)
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timeout waiting for %r" % pattern
             if not self.pump(min(left, 0.5)):
                 return "QEMU exited (%s) before %r" % (self.proc.poll(), pattern)
+
+    def count_errors(self):
+        for regex, wanted, found in self.counts:
+            if found != wanted:
+                return "%d lines matched %r, not %d" % (found, regex.pattern, wanted)
+        return None
 
     def wait_exit(self, deadline):
         """Waits for QEMU to exit by itself with status 0 (guest power-off)."""
@@ -114,7 +175,8 @@ def run(args):
     proc = subprocess.Popen(qemu_command(args), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    console = Console(proc, log)
+    counts = [(int(n), r) for n, r in args.count]
+    console = Console(proc, log, args.seen, counts, args.echo)
     rejects = [re.compile(r, re.M) for r in args.reject]
     deadline = time.monotonic() + args.timeout
     error = None
@@ -140,10 +202,10 @@ def run(args):
             end = min(deadline, time.monotonic() + args.settle)
             while time.monotonic() < end and console.pump(0.2):
                 pass
-            for r in rejects:
-                m = r.search(console.text)
-                if m:
-                    error = "rejected output: %r" % m.group(0)
+            error = console.check_rejects(rejects)
+        if not error:
+            console.scan()
+            error = console.count_errors()
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -153,7 +215,7 @@ def run(args):
         if log:
             log.close()
     if error:
-        sys.stdout.write(console.text[-6000:])
+        sys.stdout.write(console.tail(6000))
         print("\nFAIL: %s" % error)
         return 1
     if args.echo:
@@ -197,6 +259,8 @@ def main():
     p.add_argument("--seen", action=Step, default=[],
                    help="like --expect, but matched anywhere in the output "
                         "(lines of guests running side by side come in any order)")
+    p.add_argument("--count", nargs=2, action="append", default=[], metavar=("N", "REGEX"),
+                   help="at the end, exactly N lines of the output matched REGEX")
     p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("--expect-exit", action="store_true",
                    help="QEMU must exit by itself (status 0) after the last match")
