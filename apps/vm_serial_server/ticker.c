@@ -6,18 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cap/ipc.h>
 #include <cap/runtime.h>
 #include <cap/serial.h>
 #include <cap/syscall.h>
 
 #define TICK_MS 500u
-
-static uint64_t now(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
 
 static void say(struct cv_serial *s, const char *text)
 {
@@ -53,14 +47,14 @@ int run(void)
     }
     if (freq == 0)
         __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-    uint64_t period = freq * TICK_MS / 1000u, next = now();
+    uint64_t period = freq * TICK_MS / 1000u, next = cv_now(), word;
     for (;;) {
-        if (now() >= next) {
+        if (cv_now() >= next) {
             snprintf(text, sizeof(text), "tick %llu\n", (unsigned long long)++ticks);
             say(&s, text);
-            next = now() + period;
+            next = cv_now() + period;
         }
         echo_input(&s, line, &len);
-        cv_yield();
+        (void)cv_wait_until(s.signal, next, &word); /* input, or the next tick */
     }
 }

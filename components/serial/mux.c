@@ -10,9 +10,114 @@
 static const char *const mux_colors[] = {"\033[36m", "\033[33m", "\033[32m",
                                          "\033[35m", "\033[34m", "\033[31m"};
 
+enum { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_C2 };
+
 static void mux_puts(struct mux *m, const char *s)
 {
     m->write(m->ctx, s, strlen(s));
+}
+
+/** What a client's bytes become on the terminal, written in pieces. */
+struct mux_term {
+    struct mux *m;
+    char buf[64];
+    size_t n;
+};
+
+static void term_put(struct mux_term *t, char b)
+{
+    if (t->n == sizeof(t->buf)) {
+        t->m->write(t->m->ctx, t->buf, t->n);
+        t->n = 0;
+    }
+    t->buf[t->n++] = b;
+}
+
+/** Whether an escape sequence's parameters are digits and ';' only. */
+static bool csi_plain(const struct mux_client *c)
+{
+    for (unsigned k = 0; k < c->csi_len; k++)
+        if (!((c->csi[k] >= '0' && c->csi[k] <= '9') || c->csi[k] == ';'))
+            return false;
+    return c->csi_len < MUX_CSI_MAX;
+}
+
+/** The end of an escape sequence: colours and erase-to-end-of-line pass. */
+static void term_csi(struct mux_term *t, struct mux_client *c, uint8_t final)
+{
+    bool sgr = final == 'm' && csi_plain(c);
+    bool el = final == 'K' && (c->csi_len == 0 || (c->csi_len == 1 && c->csi[0] == '0'));
+    c->esc = ESC_NONE;
+    if (!sgr && !el)
+        return;
+    term_put(t, '\033');
+    term_put(t, '[');
+    for (unsigned k = 0; k < c->csi_len; k++)
+        term_put(t, c->csi[k]);
+    term_put(t, (char) final);
+    c->sgr |= sgr;
+}
+
+/** A byte outside an escape sequence. */
+static void term_byte(struct mux_term *t, struct mux_client *c, uint8_t b)
+{
+    if (b == 0x1b) {
+        c->esc = ESC_SEEN;
+    } else if (b == 0xc2) { /* maybe a C1 control in UTF-8: see the next byte */
+        c->esc = ESC_C2;
+    } else if (b == '\b') {
+        if (c->col) { /* only over what the client printed on this line */
+            term_put(t, '\b');
+            c->col--;
+        }
+    } else if (b == '\t' || (b >= 0x20 && b != 0x7f)) {
+        term_put(t, (char)b);
+        c->col += (b & 0xc0u) != 0x80u; /* a character counts once, at its first byte */
+    } else {
+        term_put(t, '^');
+        term_put(t, (char)(b ^ 0x40u));
+        c->col += 2;
+    }
+}
+
+/** Client c's bytes through its escape state onto the terminal. */
+static void mux_term_out(struct mux *m, struct mux_client *c, const char *s, size_t n)
+{
+    struct mux_term t = {.m = m};
+    for (size_t k = 0; k < n; k++) {
+        uint8_t b = (uint8_t)s[k];
+        switch (c->esc) {
+        case ESC_SEEN: /* only CSI sequences are looked at; ESC x is dropped */
+            c->esc = b == '[' ? ESC_CSI : ESC_NONE;
+            c->csi_len = 0;
+            break;
+        case ESC_CSI:
+            if (b >= 0x40 && b <= 0x7e)
+                term_csi(&t, c, b);
+            else if (b >= 0x20 && b <= 0x3f && c->csi_len < MUX_CSI_MAX)
+                c->csi[c->csi_len++] = (char)b;
+            else if (b < 0x20 || b > 0x7e)
+                c->esc = ESC_NONE; /* not a sequence after all: dropped */
+            break;
+        case ESC_C2:
+            c->esc = ESC_NONE;
+            if (b >= 0x80 && b <= 0x9f) { /* U+0080..U+009F: C1 controls */
+                term_put(&t, '^');
+                term_put(&t, '?');
+                c->col += 2;
+                break;
+            }
+            term_put(&t, (char)0xc2);
+            c->col++;
+            term_byte(&t, c, b);
+            break;
+        default:
+            term_byte(&t, c, b);
+            break;
+        }
+    }
+    if (t.n)
+        m->write(m->ctx, t.buf, t.n);
 }
 
 /** "name: ", coloured if asked; nothing for the log, whose lines have their own. */
@@ -43,11 +148,18 @@ static void mux_emit(struct mux *m, unsigned i, bool newline)
             m->client[m->last].cut = true;
         }
         mux_prefix(m, i);
+        c->col = 0;
     }
     c->cut = false;
-    m->write(m->ctx, c->line, c->len);
-    if (newline)
+    mux_term_out(m, c, c->line, c->len);
+    if (c->sgr) { /* its colours end with its text */
+        mux_puts(m, "\033[0m");
+        c->sgr = false;
+    }
+    if (newline) {
         mux_puts(m, "\r\n");
+        c->col = 0;
+    }
     m->last = newline ? -1 : (int)i;
     c->len = 0;
 }
@@ -91,12 +203,54 @@ void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
         if (c->len == sizeof(c->line))
             mux_emit(m, i, false);
     }
+    if (c->len)
+        c->stamp = m->now;
 }
 
 void mux_flush(struct mux *m, unsigned i)
 {
     if (m->client[i].len)
         mux_emit(m, i, false);
+}
+
+uint64_t mux_flush_idle(struct mux *m, uint64_t idle)
+{
+    uint64_t next = 0;
+    for (unsigned i = 0; i < m->count; i++) {
+        const struct mux_client *c = &m->client[i];
+        if (!c->len)
+            continue;
+        uint64_t due = c->stamp + idle;
+        if (m->now >= due)
+            mux_emit(m, i, false);
+        else if (!next || due < next)
+            next = due;
+    }
+    return next;
+}
+
+bool mux_cpr_find(const uint8_t *buf, size_t n, size_t *at, size_t *len)
+{
+    for (size_t s = 0; s + 1 < n; s++) {
+        if (buf[s] != 0x1b || buf[s + 1] != '[')
+            continue;
+        size_t k = s + 2, digits[2] = {0, 0};
+        unsigned part = 0;
+        for (; k < n; k++) {
+            if (buf[k] >= '0' && buf[k] <= '9')
+                digits[part]++;
+            else if (buf[k] == ';' && part == 0)
+                part = 1;
+            else
+                break;
+        }
+        if (k < n && buf[k] == 'R' && part == 1 && digits[0] && digits[1]) {
+            *at = s;
+            *len = k + 1 - s;
+            return true;
+        }
+    }
+    return false;
 }
 
 void mux_say(struct mux *m, unsigned i, const char *text)

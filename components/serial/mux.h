@@ -5,16 +5,27 @@
  * switched by an escape sequence.
  *
  * Lines never mix: a client's line goes out whole when it ends; a partial
- * line (a shell prompt) goes out when its client pauses, and if another
- * client prints before it goes on, the terminal gets a newline first and
- * the rest comes later under the prefix again (a rest that is only the
- * line's end prints nothing: the terminal's line is already ended).
+ * line (a shell prompt) goes out once its client has been quiet for a
+ * while (mux_flush_idle: the server's clock, not the pace of its rings,
+ * which empty between two buffers of one line), and if another client
+ * prints before it goes on, the terminal gets a newline first and the rest
+ * comes later under the prefix again (a rest that is only the line's end
+ * prints nothing: the terminal's line is already ended).
+ *
+ * A client cannot draw on the terminal outside its own line: '\r' is
+ * dropped, a backspace erases only what the client printed on its line,
+ * of escape sequences only colours (SGR, reset after the client's text)
+ * and erase-to-end-of-line pass; other escape sequences are dropped and
+ * other control bytes show as ^X. So nothing can overwrite or forge a
+ * prefix, move the cursor into another client's line or leave the
+ * terminal in another mode.
  *
  * Input: Ctrl-] (0x1d, telnet's escape: nothing a shell or an editor
  * binds by default) then a digit N gives the input to client N (the
  * clients that take input, numbered from 0); Ctrl-] c turns coloured
- * prefixes on or off (the server cannot tell whether the terminal behind
- * the UART is one); Ctrl-] Ctrl-] types a Ctrl-]. The switch is announced
+ * prefixes on or off (they start on when the terminal answered the
+ * server's cursor position query, mux_cpr_find: a terminal does, a pipe or
+ * a file does not); Ctrl-] Ctrl-] types a Ctrl-]. The switch is announced
  * on the terminal.
  */
 #ifndef SERIAL_MUX_H
@@ -28,6 +39,7 @@
 #define MUX_NAME_MAX    32u
 #define MUX_LINE_MAX    256u
 #define MUX_ESCAPE      0x1du /* Ctrl-] */
+#define MUX_CSI_MAX     16u   /* parameter bytes of an escape sequence kept */
 
 /** Where the terminal's bytes go (the UART). */
 typedef void (*mux_write_fn)(void *ctx, const char *s, size_t n);
@@ -39,6 +51,12 @@ struct mux_client {
     size_t len;
     bool cut;          /* its partial line was ended on the terminal by another client's */
     uint64_t bytes_in; /* typed bytes given to it */
+    uint64_t stamp;    /* mux.now when its partial line last grew */
+    size_t col;        /* bytes of its current line already on the terminal */
+    bool sgr;          /* a colour of its own is on: reset after its text */
+    uint8_t esc;       /* escape sequence state (mux.c) */
+    uint8_t csi_len;
+    char csi[MUX_CSI_MAX];
 };
 
 struct mux {
@@ -48,6 +66,7 @@ struct mux {
     int input;   /* client that gets typed input, -1 if none */
     bool escape; /* Ctrl-] seen */
     bool color;
+    uint64_t now; /* the caller's clock, for mux_flush_idle */
     mux_write_fn write;
     void *ctx;
 };
@@ -66,6 +85,19 @@ void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n);
 
 /** Client i paused: its partial line goes out now. */
 void mux_flush(struct mux *m, unsigned i);
+
+/**
+ * Puts out the partial lines of the clients quiet for `idle` or more (by
+ * m->now, which the caller keeps current). Returns when the next one is
+ * due (m->now's clock), or 0 if no partial line waits.
+ */
+uint64_t mux_flush_idle(struct mux *m, uint64_t idle);
+
+/**
+ * A terminal's answer to the cursor position query "\033[6n" (ECMA-48
+ * CPR: ESC [ row ; col R) in buf: true with its offset and length.
+ */
+bool mux_cpr_find(const uint8_t *buf, size_t n, size_t *at, size_t *len);
 
 /** A line of the server's own, under client i's prefix. */
 void mux_say(struct mux *m, unsigned i, const char *text);

@@ -13,6 +13,11 @@
  * its share and no more; its ring fills, it waits (a VMM leaves its
  * guest's transmit buffers unused: the guest waits), and the others keep
  * printing. Every client taken from is signalled: it may have waited for room.
+ *
+ * A partial line goes out once its client has been quiet for SERIAL_IDLE_MS
+ * (the server waits with a deadline for it): a prompt shows, and a line a
+ * guest writes in several buffers is not cut by another client's between
+ * them, as it was when partial lines went out whenever the rings were empty.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,23 +30,32 @@
 
 #include "mux.h"
 
-#define SERIAL_QUANTUM 512u
-#define SERIAL_ROUNDS  16u             /* per wake-up: then input and the log get their turn */
-#define SERIAL_RADIX   8u              /* the description gives the server cnode-radix 8 */
-#define SERIAL_VA      0x1000000000ull /* cv_self's own mappings */
-#define SERIAL_CLIENTS (MUX_CLIENTS_MAX - 2u)
-#define SERIAL_LOG     0u /* mux client of the kernel's log */
-#define SERIAL_SELF    1u /* mux client of the server's own lines */
-#define SIGNAL_SUFFIX  "_signal"
+#define SERIAL_QUANTUM  512u
+#define SERIAL_ROUNDS   16u             /* per wake-up: then input and the log get their turn */
+#define SERIAL_RADIX    8u              /* the description gives the server cnode-radix 8 */
+#define SERIAL_VA       0x1000000000ull /* cv_self's own mappings */
+#define SERIAL_CLIENTS  (MUX_CLIENTS_MAX - 2u)
+#define SERIAL_LOG      0u /* mux client of the kernel's log */
+#define SERIAL_SELF     1u /* mux client of the server's own lines */
+#define SIGNAL_SUFFIX   "_signal"
+#define SERIAL_IDLE_MS  50u  /* a client this quiet has paused its partial line */
+#define SERIAL_PROBE_MS 500u /* how long a terminal has to answer the cursor query */
 
 /* PL011 registers (PL011 TRM 3.2) and bits. */
-#define UART_DR   0x000u
-#define UART_FR   0x018u
-#define UART_IMSC 0x038u
-#define UART_ICR  0x044u
-#define FR_TXFF   (1u << 5)
-#define FR_RXFE   (1u << 4)
-#define INT_RX    ((1u << 4) | (1u << 6)) /* receive and receive timeout */
+#define UART_DR    0x000u
+#define UART_FR    0x018u
+#define UART_LCRH  0x02cu
+#define UART_CR    0x030u
+#define UART_IMSC  0x038u
+#define UART_ICR   0x044u
+#define FR_BUSY    (1u << 3)
+#define FR_RXFE    (1u << 4)
+#define FR_TXFE    (1u << 7)
+#define LCRH_FEN   (1u << 4)
+#define LCRH_WLEN8 (3u << 5)
+#define CR_UARTEN  (1u << 0)
+#define UART_FIFO  16u /* transmit FIFO depth: 16 in PL011 r1p0-r1p4, 32 in r1p5 */
+#define INT_RX     ((1u << 4) | (1u << 6)) /* receive and receive timeout */
 
 /** One client: its ring, the cap that signals it, its mux index. */
 struct serial_client {
@@ -72,15 +86,39 @@ static void uart_wr(uint32_t off, uint32_t v)
     srv.uart[off / 4] = v;
 }
 
-/** mux_write_fn: the only writer of the UART. */
+/**
+ * mux_write_fn: the only writer of the UART. A FIFO's worth at a time once
+ * the FIFO is empty: a flag read per 16 bytes, not per byte (each access
+ * is a trap into QEMU's device model, which costs as much as the write).
+ */
 static void serial_write(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        while (uart_rd(UART_FR) & FR_TXFF)
+    while (n) {
+        while (!(uart_rd(UART_FR) & FR_TXFE))
             ;
-        uart_wr(UART_DR, (uint8_t)s[i]);
+        size_t k = n < UART_FIFO ? n : UART_FIFO;
+        for (size_t i = 0; i < k; i++)
+            uart_wr(UART_DR, (uint8_t)s[i]);
+        s += k;
+        n -= k;
     }
+}
+
+/**
+ * 8 bits, FIFOs on (whoever set the UART up may have left them off, e.g.
+ * QEMU's reset value): the line format may change only with the UART off
+ * and idle (PL011 TRM 3.3.8), so off, set, on again.
+ */
+static void serial_fifo_on(void)
+{
+    uint32_t cr = uart_rd(UART_CR);
+    while (uart_rd(UART_FR) & FR_BUSY)
+        ;
+    uart_wr(UART_CR, cr & ~CR_UARTEN);
+    uart_wr(UART_LCRH, (uart_rd(UART_LCRH) & ~LCRH_FEN) | LCRH_WLEN8); /* flushes */
+    uart_wr(UART_LCRH, uart_rd(UART_LCRH) | LCRH_FEN);
+    uart_wr(UART_CR, cr);
 }
 
 /** Takes the UART: its frame mapped here, its interrupt and our log ours. */
@@ -103,6 +141,7 @@ static bool serial_take_uart(void)
     }
     srv.uart = (volatile uint32_t *)(uintptr_t)va;
     srv.irq = irq;
+    serial_fifo_on();
     uart_wr(UART_IMSC, INT_RX);
     return true;
 }
@@ -173,7 +212,7 @@ static bool serial_drain_one(struct serial_client *c)
  * that refills its ring as fast as it is drained (a guest on another core)
  * must not keep the server from typed input and the kernel's log, so if
  * any ring may hold more the server kicks itself and comes back after
- * those. Partial lines go out once the rings are empty.
+ * those.
  */
 static void serial_drain_clients(uint64_t self)
 {
@@ -183,13 +222,8 @@ static void serial_drain_clients(uint64_t self)
         for (unsigned i = 0; i < srv.count; i++)
             more |= serial_drain_one(&srv.client[i]);
     }
-    if (more) {
+    if (more)
         cv_signal(self);
-        return;
-    }
-    for (unsigned i = 0; i < srv.count; i++)
-        mux_flush(&srv.mux, srv.client[i].mux);
-    mux_flush(&srv.mux, SERIAL_LOG);
 }
 
 /** A typed byte for mux client m: into its input ring (dropped if full). */
@@ -205,17 +239,61 @@ static void serial_give(unsigned m, uint8_t byte)
     }
 }
 
-/** Everything the UART received, then its interrupt on again. */
-static void serial_input(void)
+/** A typed byte, through the multiplexer's escape to its client. */
+static void serial_typed(uint8_t byte)
 {
-    while (!(uart_rd(UART_FR) & FR_RXFE)) {
-        uint8_t out, byte = (uint8_t)uart_rd(UART_DR);
-        int to = mux_input(&srv.mux, SERIAL_SELF, byte, &out);
-        if (to >= 0)
-            serial_give((unsigned)to, out);
-    }
+    uint8_t out;
+    int to = mux_input(&srv.mux, SERIAL_SELF, byte, &out);
+    if (to >= 0)
+        serial_give((unsigned)to, out);
+}
+
+/** Up to max bytes the UART received; its interrupt on again after. */
+static size_t serial_receive(uint8_t *buf, size_t max)
+{
+    size_t n = 0;
+    while (n < max && !(uart_rd(UART_FR) & FR_RXFE))
+        buf[n++] = (uint8_t)uart_rd(UART_DR);
     uart_wr(UART_ICR, INT_RX);
     (void)cv_invoke(srv.irq, CV_OP_IRQ_ACK, NULL, 0, NULL, 0);
+    return n;
+}
+
+/** Everything the UART received. */
+static void serial_input(void)
+{
+    uint8_t buf[64];
+    size_t n;
+    do {
+        n = serial_receive(buf, sizeof(buf));
+        for (size_t i = 0; i < n; i++)
+            serial_typed(buf[i]);
+    } while (n == sizeof(buf));
+}
+
+/**
+ * Coloured prefixes if a terminal is behind the UART: it answers the
+ * cursor position query (ECMA-48 DSR 6) within SERIAL_PROBE_MS, a pipe or a
+ * file does not (and gets the 4 bytes of the query). What else is typed
+ * meanwhile goes to the client with input, as ever.
+ */
+static void serial_probe(uint64_t freq)
+{
+    uint8_t got[64];
+    size_t n = 0, at = 0, len = 0;
+    bool found = false;
+    uint64_t deadline = cv_now() + freq * SERIAL_PROBE_MS / 1000u, word;
+    serial_write(NULL, "\033[6n", 4);
+    while (!found && n < sizeof(got)) {
+        n += serial_receive(got + n, sizeof(got) - n);
+        found = mux_cpr_find(got, n, &at, &len);
+        if (!found && !cv_wait_until(srv.kick, deadline, &word))
+            break; /* the deadline (the kick's other signals change nothing here) */
+    }
+    srv.mux.color = found;
+    for (size_t i = 0; i < n; i++)
+        if (!found || i < at || i >= at + len)
+            serial_typed(got[i]);
 }
 
 /** The first line: who the clients are and how to switch input. */
@@ -227,8 +305,9 @@ static void serial_hello(void)
         n += (size_t)snprintf(text + n, sizeof(text) - n, " %u %s", i,
                               srv.mux.client[srv.client[i].mux].name);
     if (n < sizeof(text))
-        snprintf(text + n, sizeof(text) - n, "; input to %s (Ctrl-] N switches to client N)",
-                 srv.count ? srv.mux.client[srv.client[0].mux].name : "nobody");
+        snprintf(text + n, sizeof(text) - n, "; input to %s (Ctrl-] N switches to client N)%s",
+                 srv.count ? srv.mux.client[srv.client[0].mux].name : "nobody",
+                 srv.mux.color ? "; colour on: the terminal answered" : "");
     mux_say(&srv.mux, SERIAL_SELF, text);
 }
 
@@ -243,12 +322,20 @@ int run(void)
     if (!srv.kick || !serial_take_uart())
         return 1;
     serial_find_clients();
+    uint64_t freq = cv_comp_info()->timer_freq, word;
+    if (freq == 0)
+        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    serial_probe(freq);
     serial_hello();
     for (;;) {
+        srv.mux.now = cv_now();
         serial_drain_log();
         serial_input();
         serial_drain_clients(self);
-        uint64_t word;
-        cv_wait(srv.kick, &word);
+        uint64_t due = mux_flush_idle(&srv.mux, freq * SERIAL_IDLE_MS / 1000u);
+        if (due)
+            (void)cv_wait_until(srv.kick, due, &word);
+        else
+            cv_wait(srv.kick, &word);
     }
 }

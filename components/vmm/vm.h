@@ -44,7 +44,7 @@ struct vm_vcpu {
 
 /** Console state: the guest's output line and input waiting for the UART. */
 struct vm_console {
-    char line[128];
+    char line[256]; /* a Linux boot line fits whole (the longest, its version, is ~170) */
     unsigned len;
     bool mid_line;   /* a partial line was printed: no prefix for the rest */
     unsigned writer; /* the vCPU whose posted bytes went into the line last */

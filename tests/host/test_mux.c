@@ -77,6 +77,78 @@ static void test_lines(void)
     term_len = 0;
 }
 
+/* A client draws only on its own line: '\r', cursor movement, screen
+ * clears and other escapes are dropped, colours pass and are reset after
+ * its text, backspaces erase only its own bytes, other control bytes and
+ * UTF-8 C1 controls show as ^X. */
+static void test_sanitize(void)
+{
+    term_len = 0;
+    m.last = -1;
+    out(2, "a\033[31mred\033[0m\033[2J\033[H\033[10;1H\033[?25l\033[Kb\033]0;title\007\n");
+    CHECK(term_is("vm0: a\033[31mred\033[0m\033[Kb0;title^G\033[0m\r\n"));
+    out(2, "\b\b\bab\b\bxy\n");
+    CHECK(term_is("vm0: ab\b\bxy\r\n"));
+    out(2, "\x07"
+           "bell\x7f\x01\n");
+    CHECK(term_is("vm0: ^Gbell^?^A\r\n"));
+    /* 9 columns (^? is 2; a UTF-8 character 1): 9 of 12 backspaces pass */
+    out(2, "\xc2\x9b"
+           "2J ok\xc2\xa0\xc3\xa9\b\b\b\b\b\b\b\b\b\b\b\b\n");
+    CHECK(term_is("vm0: ^?2J ok\xc2\xa0\xc3\xa9"
+                  "\b\b\b\b\b\b\b\b\b\r\n"));
+    /* a backspace waiting when another client cut the line: not over the new prefix */
+    out(2, "p");
+    mux_flush(&m, 2);
+    out(3, "x\n");
+    out(2, "\bq\n");
+    CHECK(term_is("vm0: p\r\nvm1: x\r\nvm0: q\r\n"));
+    /* an escape sequence split across writes, another client's line between */
+    out(2, "\033[3");
+    out(3, "y\n");
+    out(2, "2mgreen\n");
+    CHECK(term_is("vm1: y\r\nvm0: \033[32mgreen\033[0m\r\n"));
+}
+
+/* Partial lines wait until their client has been quiet for `idle`. */
+static void test_idle(void)
+{
+    term_len = 0;
+    m.now = 100;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0); /* nothing waits */
+    out(2, "~ # ");
+    m.now = 120;
+    out(3, "half");
+    CHECK_EQ(mux_flush_idle(&m, 50), 150);
+    CHECK_EQ(term_len, 0);
+    m.now = 150;
+    CHECK_EQ(mux_flush_idle(&m, 50), 170);
+    CHECK(term_is("vm0: ~ # "));
+    out(3, " more"); /* it grew: its wait starts again */
+    m.now = 190;
+    CHECK_EQ(mux_flush_idle(&m, 50), 200);
+    m.now = 200;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0);
+    CHECK(term_is("\r\nvm1: half more"));
+    out(3, "\n");
+    CHECK(term_is("\r\n"));
+}
+
+static void test_cpr(void)
+{
+    size_t at = 9, len = 9;
+    CHECK(mux_cpr_find((const uint8_t *)"\033[24;80R", 8, &at, &len));
+    CHECK_EQ(at, 0);
+    CHECK_EQ(len, 8);
+    CHECK(mux_cpr_find((const uint8_t *)"ab\033[A\033[12;1Rcd", 14, &at, &len));
+    CHECK_EQ(at, 5);
+    CHECK_EQ(len, 7);
+    CHECK(!mux_cpr_find((const uint8_t *)"\033[24R", 5, &at, &len));
+    CHECK(!mux_cpr_find((const uint8_t *)"\033[;5R", 5, &at, &len));
+    CHECK(!mux_cpr_find((const uint8_t *)"\033[24;80", 7, &at, &len)); /* not yet whole */
+    CHECK(!mux_cpr_find((const uint8_t *)"x", 1, &at, &len));
+}
+
 static int type(uint8_t byte, uint8_t *got)
 {
     return mux_input(&m, 1, byte, got);
@@ -129,6 +201,9 @@ static void test_full(void)
 int main(void)
 {
     test_lines();
+    test_sanitize();
+    test_idle();
+    test_cpr();
     test_input();
     test_full();
     return test_done("test_mux");
