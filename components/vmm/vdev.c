@@ -270,8 +270,10 @@ struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m)
         return vm_halt(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
                        (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
                        (unsigned long long)ex.esr);
-    r = mmio_dispatch(&vm->mmio, &acc, NULL);
+    const struct mmio_region *hit;
+    r = mmio_dispatch(&vm->mmio, &acc, &hit);
     if (r == MMIO_UNBACKED)
         return vdev_unbacked(vm, m, &acc);
+    vm->mmio_exits[hit - vm->mmio.region]++;
     return vmexit_reply(CV_FAULT_VM_EMULATED, acc.write ? 0 : acc.value);
 }

@@ -102,6 +102,21 @@ bool vm_start(struct vm *vm)
     return true;
 }
 
+/** The mmio exits by device: "vm0: mmio exits: gicd 120, pl011 30". */
+static void vm_report_mmio(struct vm *vm)
+{
+    char text[256];
+    size_t n = (size_t)snprintf(text, sizeof(text), "%s: mmio exits:", vm->name);
+    for (size_t k = 0; k < vm->mmio.count && n < sizeof(text); k++) {
+        const struct mmio_region *r = &vm->mmio.region[k];
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s 0x%llx %llu", k ? "," : "",
+                              r->name, (unsigned long long)r->base.v,
+                              (unsigned long long)vm->mmio_exits[k]);
+        vm->mmio_exits[k] = 0;
+    }
+    printf("%s\n", text);
+}
+
 void vm_report(struct vm *vm)
 {
     const uint64_t *e = vm->exits;
@@ -114,6 +129,7 @@ void vm_report(struct vm *vm)
            (unsigned long long)e[VM_EXIT_FW], (unsigned long long)e[VM_EXIT_IRQ],
            (unsigned long long)e[VM_EXIT_POSTED], (unsigned long long)e[VM_EXIT_OTHER],
            (unsigned long long)vm->posted_writes);
+    vm_report_mmio(vm);
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         vm->exits[k] = 0;
     vm->posted_writes = 0;
