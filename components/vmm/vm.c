@@ -109,9 +109,9 @@ static void vm_report_mmio(struct vm *vm)
     size_t n = (size_t)snprintf(text, sizeof(text), "%s: mmio exits:", vm->name);
     for (size_t k = 0; k < vm->mmio.count && n < sizeof(text); k++) {
         const struct mmio_region *r = &vm->mmio.region[k];
-        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s 0x%llx %llu", k ? "," : "",
-                              r->name, (unsigned long long)r->base.v,
-                              (unsigned long long)vm->mmio_exits[k]);
+        n +=
+            (size_t)snprintf(text + n, sizeof(text) - n, "%s %s 0x%llx %llu", k ? "," : "", r->name,
+                             (unsigned long long)r->base.v, (unsigned long long)vm->mmio_exits[k]);
         vm->mmio_exits[k] = 0;
     }
     printf("%s\n", text);

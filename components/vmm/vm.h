@@ -152,7 +152,7 @@ struct vm {
     struct machine machine;    /* its machine: RAM, vCPUs, devices (libvmm machine.h) */
     struct mmio_registry mmio; /* its emulated devices by IPA (vdev.c) */
     uint64_t exits[VM_EXIT_KINDS];
-    uint64_t mmio_exits[MMIO_REGIONS_MAX]; /* by region of vm->mmio */
+    uint64_t mmio_exits[MMIO_REGIONS_MAX];    /* by region of vm->mmio */
     uint64_t posted_writes;                   /* UART writes that did not exit (vdev_take_posted) */
     uint64_t sysreg_reset[CV_VCPU_REG_COUNT]; /* a fresh VCPU's EL1 state */
     bool have_sysreg_reset;

@@ -216,13 +216,14 @@ static void ring_clear(const struct ring *r)
 
 /**
  * The word the used ring (or a margin) must hold at `a` with used index
- * idx: the canary, but the index and, once one buffer was used, its
- * element (the console writes nothing into a transmit buffer: length 0).
+ * idx: the canary, but the flags and the index of a ring the device set up
+ * and, once one buffer was used, its element (the console writes nothing
+ * into a transmit buffer: length 0).
  */
 static uint32_t used_want(const struct ring *r, uint64_t a, uint16_t idx, uint16_t head)
 {
-    if (a == r->used)
-        return (uint32_t)idx << 16 | (CANARY & 0xffffu); /* flags stay the driver's */
+    if (a == r->used) /* flags are the device's: 0 (notify it) from the queue's setup on */
+        return (uint32_t)idx << 16 | (idx == UNTOUCHED ? CANARY & 0xffffu : 0u);
     if (idx == 1 && a == r->used + 4)
         return head;
     if (idx == 1 && a == r->used + 8)

@@ -81,13 +81,28 @@ void virtio_console_tx_resume(struct virtio_console *c)
     console_tx(c);
 }
 
+/**
+ * New receive buffers. Their notifications matter only while input waits
+ * for a buffer: from here on the driver is asked not to send them
+ * (virtio_console_input asks again when it runs out). Linux adds a whole
+ * queue of buffers at its start, notifying for each: 256 exits at boot.
+ */
+static void console_rx_notify(struct virtio_console *c)
+{
+    struct virtq *q = virtio_queue_live(&c->dev, VIRTIO_CONSOLE_RX);
+    if (q)
+        (void)virtq_set_notify(q, false);
+    if (c->rx_ready)
+        c->rx_ready(c->ctx);
+}
+
 static void console_notify(struct virtio_dev *d, unsigned q)
 {
     struct virtio_console *c = console_of(d);
     if (q == VIRTIO_CONSOLE_TX)
         console_tx(c);
-    else if (q == VIRTIO_CONSOLE_RX && c->rx_ready)
-        c->rx_ready(c->ctx);
+    else if (q == VIRTIO_CONSOLE_RX)
+        console_rx_notify(c);
 }
 
 static uint32_t console_config_read(struct virtio_dev *d, uint32_t off, unsigned width)
@@ -143,8 +158,12 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
     enum virtq_result bad = VIRTQ_OK;
     while (done < n && (q = virtio_queue_live(d, VIRTIO_CONSOLE_RX)) != NULL) {
         enum virtq_result r = virtq_pop(q, &c->rx_chain);
-        if (r == VIRTQ_EMPTY)
+        /* out of buffers with input waiting: the driver's next one must be
+         * notified (unless one came meanwhile: take it) */
+        if (r == VIRTQ_EMPTY && !virtq_set_notify(q, true))
             break;
+        if (r == VIRTQ_EMPTY)
+            continue;
         size_t k = 0;
         if (r == VIRTQ_OK) {
             k = virtq_chain_write(&c->rx_chain, 0, buf + done, n - done);

@@ -50,6 +50,7 @@ enum virtq_result virtq_setup(struct virtq *q, const struct gmem *mem, uint16_t 
     q->last_avail = 0;
     q->used_idx = 0;
     q->used->idx = 0;
+    q->used->flags = 0; /* notifications on, until the device says otherwise */
     q->size = size;
     return VIRTQ_OK;
 }
@@ -139,6 +140,16 @@ enum virtq_result virtq_push(struct virtq *q, const struct virtq_chain *c, uint3
     /* the element is visible before the index that hands it over (2.7.8) */
     __atomic_store_n(&q->used->idx, q->used_idx, __ATOMIC_RELEASE);
     return VIRTQ_OK;
+}
+
+bool virtq_set_notify(struct virtq *q, bool on)
+{
+    if (!virtq_ready(q))
+        return false;
+    __atomic_store_n(&q->used->flags, on ? 0 : VIRTQ_USED_F_NO_NOTIFY, __ATOMIC_RELAXED);
+    /* the flag is visible before the available index is read */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE) != q->last_avail;
 }
 
 bool virtq_wants_interrupt(const struct virtq *q)

@@ -143,13 +143,17 @@ static void test_output(void)
 static void test_input(void)
 {
     driver_init();
+    CHECK_EQ(drv_used(QUSED(0))->flags, 0); /* notifications on at the start */
     CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"abc", 3), 0); /* no buffer yet */
+    CHECK_EQ(drv_used(QUSED(0))->flags, 0); /* input waits: the next buffer is notified */
     drv_set_desc(QDESC(0), 0, Q_BUF, 2, VIRTQ_DESC_F_WRITE, 0);
     drv_set_desc(QDESC(0), 1, Q_BUF + 0x100, 64, VIRTQ_DESC_F_WRITE, 0);
     drv_avail(QAVAIL(0), QSIZE, 0);
     drv_avail(QAVAIL(0), QSIZE, 1);
     wr(0x050, VIRTIO_CONSOLE_RX);
     CHECK_EQ(rx_ready_calls, 1);
+    /* nothing waits for a buffer now: further ones need no notification */
+    CHECK_EQ(drv_used(QUSED(0))->flags, VIRTQ_USED_F_NO_NOTIFY);
     CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"abcde", 5), 5);
     CHECK(memcmp(at(Q_BUF), "ab", 2) == 0);
     CHECK(memcmp(at(Q_BUF + 0x100), "cde", 3) == 0);
@@ -157,7 +161,9 @@ static void test_input(void)
     CHECK_EQ(drv_used(QUSED(0))->ring[0].len, 2);
     CHECK_EQ(drv_used(QUSED(0))->ring[1].len, 3);
     CHECK(irq_level);
+    CHECK_EQ(drv_used(QUSED(0))->flags, VIRTQ_USED_F_NO_NOTIFY);      /* input all given */
     CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"f", 1), 0); /* buffers used up */
+    CHECK_EQ(drv_used(QUSED(0))->flags, 0); /* "f" waits: notify the next buffer */
     /* a receive buffer with no writable byte is returned, with its interrupt */
     wr(0x064, VIRTIO_ISR_QUEUE);
     CHECK(!irq_level);
@@ -167,6 +173,14 @@ static void test_input(void)
     CHECK_EQ(drv_used(QUSED(0))->idx, 3);
     CHECK_EQ(drv_used(QUSED(0))->ring[2].len, 0);
     CHECK(irq_level);
+    /* a buffer that came while notifications were off is found when they
+     * are turned on again: taken at once, no notification needed */
+    wr(0x050, VIRTIO_CONSOLE_RX);
+    CHECK_EQ(drv_used(QUSED(0))->flags, VIRTQ_USED_F_NO_NOTIFY);
+    drv_set_desc(QDESC(0), 3, Q_BUF + 0x200, 8, VIRTQ_DESC_F_WRITE, 0);
+    drv_avail(QAVAIL(0), QSIZE, 3);
+    CHECK_EQ(virtio_console_input(&con, (const uint8_t *)"hi", 2), 2);
+    CHECK(memcmp(at(Q_BUF + 0x200), "hi", 2) == 0);
     /* a notification of a queue that does not exist does nothing */
     wr(0x050, 7);
     CHECK_EQ(warnings, 0);

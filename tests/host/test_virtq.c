@@ -166,6 +166,26 @@ static void test_edges(void)
     CHECK(strcmp(virtq_strerror((enum virtq_result)99), "unknown") == 0);
 }
 
+/* The device asks for notifications or not (used.flags); turning them on
+ * reports a buffer the driver added meanwhile, which got none. A new
+ * setup starts with them on, whatever the ring held. */
+static void test_notify_flag(void)
+{
+    struct virtq off = {0};
+    CHECK(!virtq_set_notify(&off, false)); /* no queue: nothing happens */
+    drv_used(Q_USED)->flags = VIRTQ_USED_F_NO_NOTIFY;
+    setup(8);
+    CHECK_EQ(drv_used(Q_USED)->flags, 0);
+    CHECK(!virtq_set_notify(&q, false));
+    CHECK_EQ(drv_used(Q_USED)->flags, VIRTQ_USED_F_NO_NOTIFY);
+    drv_set_desc(Q_DESC, 0, Q_BUF, 4, VIRTQ_DESC_F_WRITE, 0);
+    drv_avail(Q_AVAIL, 8, 0);
+    CHECK(virtq_set_notify(&q, true));
+    CHECK_EQ(drv_used(Q_USED)->flags, 0);
+    CHECK_EQ(virtq_pop(&q, &chain), VIRTQ_OK);
+    CHECK(!virtq_set_notify(&q, true)); /* taken: none waits */
+}
+
 int main(void)
 {
     test_setup_errors();
@@ -173,6 +193,7 @@ int main(void)
     test_index_wrap();
     test_bad_chains();
     test_edges();
+    test_notify_flag();
     free(ram);
     return test_done("test_virtq");
 }

@@ -27,8 +27,9 @@
 #define VIRTQ_DESC_F_NEXT     1u
 #define VIRTQ_DESC_F_WRITE    2u
 #define VIRTQ_DESC_F_INDIRECT 4u
-/* virtq_avail.flags, section 2.7.6 */
+/* virtq_avail.flags, section 2.7.6; virtq_used.flags, section 2.7.8 */
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
+#define VIRTQ_USED_F_NO_NOTIFY     1u
 
 /** The largest queue the devices here offer (QueueNumMax); a power of two. */
 #define VIRTQ_SIZE_MAX 256u
@@ -130,6 +131,15 @@ enum virtq_result virtq_push(struct virtq *q, const struct virtq_chain *c, uint3
 
 /** Whether the driver wants an interrupt for used buffers (section 2.7.7). */
 bool virtq_wants_interrupt(const struct virtq *q);
+
+/**
+ * Asks the driver to notify when it makes buffers available, or not to
+ * (VIRTQ_USED_F_NO_NOTIFY, section 2.7.7.1: a hint it may ignore). Returns
+ * whether buffers are available now, checked after the flag is visible:
+ * turning notifications on, a buffer added just before needs no
+ * notification and gets none, so the caller takes it now.
+ */
+bool virtq_set_notify(struct virtq *q, bool on);
 
 /** Copies up to n bytes from the chain's readable segments, from byte `off` on. */
 size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *buf, size_t n);
