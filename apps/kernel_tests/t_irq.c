@@ -198,6 +198,44 @@ static void case_console_take_errors(void)
     KT_OK(cv_cnode_delete(KT_CNODE, con));
 }
 
+/** Takes the UART over with console cap arg[0] into slots arg[1], arg[2]; out[0] the result. */
+static void h_take_uart(struct kt_thread *t)
+{
+    const uint64_t args[4] = {0, t->arg[1], 0, t->arg[2]};
+    t->out[0] = cv_invoke(t->arg[0], CV_OP_CONSOLE_TAKE_UART, args, 4, NULL, 0);
+}
+
+/* A thread that took the UART over (a serial server) stops: the kernel
+ * takes the UART back (it writes what the thread left in the log, then
+ * prints on the UART again: the cases after this one reach the console,
+ * which the system test counts). Its console cap is an ordinary one
+ * again, the stale handler cap of the UART's interrupt does nothing and
+ * its deletion leaves the interrupt with the kernel. */
+static void case_console_taker_stops(void)
+{
+    uint64_t con = kt_slot(), other = kt_slot(), frame = kt_slot(), irq = kt_slot(), s = kt_slot();
+    KT_NONZERO(con && other && frame && irq && s);
+    const uint64_t get[2] = {0, con}, get2[2] = {0, other};
+    KT_OK(cv_invoke(KT_IRQ_CONTROL, CV_OP_IRQ_GET_CONSOLE, get, 2, NULL, 0));
+    KT_OK(cv_invoke(KT_IRQ_CONTROL, CV_OP_IRQ_GET_CONSOLE, get2, 2, NULL, 0));
+    KT_THREAD(t, h_take_uart, KT_MAIN_PRIO + 10, 0);
+    t->arg[0] = con;
+    t->arg[1] = frame;
+    t->arg[2] = irq;
+    KT_OK(kt_thread_start(t));
+    KT_TRUE(kt_wait_flag(&t->done, 1000), "the taker did not finish");
+    KT_EQ(t->out[0], CV_OK); /* it took the UART, and has stopped since */
+    uint64_t res[CV_MSG_MAX];
+    KT_OK(cv_invoke(other, CV_OP_CONSOLE_READ, NULL, 0, res, CV_MSG_MAX)); /* not BUSY */
+    KT_ERR(cv_invoke(irq, CV_OP_IRQ_ACK, NULL, 0, NULL, 0), CV_E_BUSY);
+    KT_ERR(cv_invoke(irq, CV_OP_IRQ_CLEAR, NULL, 0, NULL, 0), CV_E_BUSY);
+    KT_OK(cv_cnode_delete(KT_CNODE, irq));
+    KT_OK(cv_cnode_delete(KT_CNODE, frame));
+    KT_ERR(cv_irq_get(KT_IRQ_CONTROL, UART_IRQ, 0, s), CV_E_BUSY); /* the kernel's */
+    KT_OK(cv_cnode_delete(KT_CNODE, con));
+    KT_OK(cv_cnode_delete(KT_CNODE, other));
+}
+
 void kt_irq_tests(void)
 {
     kt_run("irq.get_invalid", case_get_invalid);
@@ -207,6 +245,7 @@ void kt_irq_tests(void)
     kt_run("irq.handler_ops", case_handler_ops);
     kt_run("irq.handler_copy", case_handler_copy);
     kt_run("irq.console_take_errors", case_console_take_errors);
+    kt_run("irq.console_taker_stops", case_console_taker_stops);
     kt_run("irq.rtc_roundtrip", case_rtc);
     kt_run("system.heartbeat_alive", case_heartbeat_alive);
 }

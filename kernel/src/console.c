@@ -31,6 +31,7 @@ static bool rx_enabled;
 static uint8_t log_ring[CONSOLE_LOG];
 static uint32_t log_head, log_tail; /* free-running */
 static bool uart_taken, log_dropped, log_unsignalled;
+static const struct tcb *uart_taker; /* the thread that took it */
 
 bool console_uart_taken(void)
 {
@@ -174,7 +175,33 @@ static enum cv_err console_take_uart(struct cte *console)
     console->cap.data0 = CONSOLE_CAP_OWNER;
     arch_uart_rx_irq_disable();
     uart_taken = true;
+    uart_taker = inv_thread();
     return CV_OK;
+}
+
+void console_thread_stopped(const struct tcb *t)
+{
+    if (!uart_taken || t != uart_taker)
+        return;
+    /* Nobody prints the log any more: the kernel writes the UART again,
+     * first what the server left unread; typed input is the kernel's
+     * again, for whoever names a notification next. */
+    uart_taken = false;
+    uart_taker = NULL;
+    while (log_tail != log_head)
+        arch_uart_putc((char)log_ring[log_tail++ % CONSOLE_LOG]);
+    log_unsignalled = false;
+    if (log_dropped)
+        kprintf("kernel: (the console log overflowed: lines were dropped)\n");
+    log_dropped = false;
+    cte_delete(&console_ntfn);
+    if (rx_enabled) {
+        rx_enabled = false;
+        enable_rx();
+    }
+    kprintf("kernel: thread '%s', which had taken the UART, stopped: the kernel prints on it "
+            "again\n",
+            t->name);
 }
 
 static enum cv_err console_read(void)

@@ -1,4 +1,5 @@
 /* Faults of EL0 threads: a Call on the thread's fault endpoint, or a stop. */
+#include <kernel/console.h>
 #include <kernel/core.h>
 #include <kernel/fault.h>
 #include <kernel/kprintf.h>
@@ -40,6 +41,7 @@ void fault_send(struct tcb *t, uint32_t label, uint32_t len)
             t->name, label < CV_FAULT_COUNT && fault_names[label] ? fault_names[label] : "fault",
             msg[0], len > 1 ? msg[1] : 0, len > 2 ? msg[2] : 0);
     sched_block(t, TS_INACTIVE);
+    console_thread_stopped(t);
 }
 
 /*

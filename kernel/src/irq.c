@@ -116,9 +116,18 @@ static enum cv_err irq_set_ntfn(uint32_t irq)
     return CV_OK;
 }
 
+/* The UART's handler cap of a serial server that stopped: the kernel took
+ * the UART and its interrupt back (console_thread_stopped). */
+static bool irq_uart_back(uint32_t irq)
+{
+    return irq == plat.uart_irq && !console_uart_taken();
+}
+
 enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
 {
     uint32_t irq = (uint32_t)h->cap.obj;
+    if (irq_uart_back(irq))
+        return CV_E_BUSY;
     switch (label) {
     case CV_OP_IRQ_SET_NTFN:
         return irq_set_ntfn(irq);
@@ -138,7 +147,8 @@ enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
 
 void irq_handler_destroy(uint32_t irq)
 {
-    arch_irq_disable(irq);
+    if (!irq_uart_back(irq))
+        arch_irq_disable(irq);
     cte_delete(&irq_ntfn[irq]);
     irq_taken[irq] = false;
 }

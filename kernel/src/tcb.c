@@ -1,5 +1,6 @@
 /* Thread control blocks: lifecycle and the tcb invocations. */
 #include <kernel/cnode.h>
+#include <kernel/console.h>
 #include <kernel/core.h>
 #include <kernel/fpu.h>
 #include <kernel/kprintf.h>
@@ -29,6 +30,7 @@ void tcb_suspend(struct tcb *t)
 {
     ipc_cancel(t);
     sched_block(t, TS_INACTIVE);
+    console_thread_stopped(t);
 }
 
 void tcb_resume(struct tcb *t)

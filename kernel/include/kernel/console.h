@@ -10,6 +10,8 @@
 
 #include <kernel/cap.h>
 
+struct tcb;
+
 /** irq control CV_OP_IRQ_GET_CONSOLE. */
 enum cv_err console_get_invoke(struct cte *ctl);
 /** CV_OP_CONSOLE_* on console cap `console`. */
@@ -22,5 +24,10 @@ void console_log_write(const char *s, size_t n);
 void console_log_kick(void);
 /** The UART's receive interrupt: buffer the bytes, signal the reader. */
 void console_irq(void);
+/**
+ * Thread t stops for good (an unhandled fault, its exit, suspend or
+ * deletion): if it took the UART (a serial server), the kernel takes it back.
+ */
+void console_thread_stopped(const struct tcb *t);
 
 #endif
