@@ -24,6 +24,17 @@ void kt_failf(const char *fmt, ...)
     va_end(ap);
 }
 
+void kt_skipf(const char *fmt, ...)
+{
+    va_list ap;
+    if (kt.case_failed || kt.case_skipped)
+        return;
+    kt.case_skipped = true;
+    va_start(ap, fmt);
+    vsnprintf(kt.why, sizeof(kt.why), fmt, ap);
+    va_end(ap);
+}
+
 bool kt_init(void)
 {
     const struct cv_comp_info *info = cv_comp_info();
@@ -55,12 +66,15 @@ void kt_reset(void)
 
 void kt_run(const char *name, void (*fn)(void))
 {
-    kt.case_failed = false;
+    kt.case_failed = kt.case_skipped = false;
     kt.why[0] = '\0';
     fn();
     if (kt.case_failed) {
         kt.failed++;
         printf("TEST %s: FAIL %s\n", name, kt.why);
+    } else if (kt.case_skipped) {
+        kt.skipped++;
+        printf("TEST %s: skip (%s)\n", name, kt.why);
     } else {
         kt.passed++;
         printf("TEST %s: ok\n", name);

@@ -63,9 +63,10 @@ struct kt_state {
     unsigned core_count;
     uint64_t timer_freq;
     unsigned thread_count;
-    unsigned passed, failed;
+    unsigned passed, failed, skipped;
     bool case_failed;
-    char why[200]; /* first failure of the current case */
+    bool case_skipped; /* could not run here: counted apart from ok */
+    char why[200];     /* first failure of the current case */
 };
 extern struct kt_state kt;
 
@@ -79,6 +80,8 @@ void kt_run(const char *name, void (*fn)(void));
 void kt_reset(void);
 /** Record the case's first failure (printf format). */
 void kt_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The current case cannot run here (one core, a CPU without the feature): "skip", not "ok". */
+void kt_skipf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /** Stop the case (return) unless `got` is the error `want`. */
 #define KT_ERR(expr, want)                                                                         \

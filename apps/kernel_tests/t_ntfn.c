@@ -187,7 +187,9 @@ static void case_wait_until_cancel(void)
     a->arg[0] = n;
     b->arg[0] = m;
     c->arg[0] = n;
-    a->arg[1] = b->arg[1] = cv_now() + kt_ticks_ms(20);
+    /* far enough that the suspend and the deletion below come first, on a
+     * loaded host too (4 QEMU cores on 2 host ones, another test beside) */
+    a->arg[1] = b->arg[1] = cv_now() + kt_ticks_ms(500);
     c->arg[1] = cv_now() + kt_ticks_ms(60000);
     KT_OK(kt_thread_start(a));
     KT_OK(kt_thread_start(b));
@@ -199,7 +201,7 @@ static void case_wait_until_cancel(void)
     KT_OK(send_signal(n)); /* c: signalled, long before its deadline */
     KT_TRUE(kt_wait_flag(&c->done, 1000), "signal did not end the wait");
     KT_EQ(c->out[1], 1);
-    kt_yield_ms(60); /* a's deadline passes: it must stay suspended */
+    kt_yield_ms(600); /* a's deadline passes: it must stay suspended */
     KT_TRUE(!a->done, "a suspended waiter ran at its deadline");
     uint64_t deadline = cv_now() + kt_ticks_ms(20);
     KT_TRUE(!cv_wait_until(n, deadline, &w), "a word from nowhere");

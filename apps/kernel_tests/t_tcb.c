@@ -162,8 +162,10 @@ static bool flip_pause(struct kt_thread *f)
  * into a stored EL2h (the kernel reads the message once). */
 static void case_write_regs_race(void)
 {
-    if (kt.core_count == 1)
-        return; /* needs the flipper on another core */
+    if (kt.core_count == 1) {
+        kt_skipf("one core: the flipper needs another");
+        return;
+    }
     uint64_t t = kt_alloc(CV_OBJ_TCB, 0), v = kt_alloc(CV_OBJ_VCPU, 0);
     KT_NONZERO(t && v);
     KT_OK(cv_invoke(t, CV_OP_TCB_BIND_VCPU, &v, 1, NULL, 0));
@@ -195,8 +197,11 @@ static void case_write_regs_race(void)
     }
     __atomic_store_n(&flip_stop, 1, __ATOMIC_RELEASE);
     KT_TRUE(kt_wait_flag(&f->done, 1000), "the flipper did not stop");
-    KT_TRUE(stored > 0 && refused > 0, "%u stored, %u refused: the flipper did not race", stored,
-            refused);
+    /* whether the flipper's stores fell inside calls is the host's doing
+     * (QEMU's vCPU threads on busy host cores): if they never did, the
+     * race was not run, which is a skip, not a pass */
+    if (stored == 0 || refused == 0)
+        kt_skipf("%u stored, %u refused: the flipper never raced a call", stored, refused);
 }
 
 static void case_write_regs_short(void)
@@ -334,8 +339,10 @@ static void case_affinity_cores(void)
 
 static void case_migrate(void)
 {
-    if (kt.core_count == 1)
-        return; /* covered by affinity_cores */
+    if (kt.core_count == 1) {
+        kt_skipf("one core: nowhere to migrate to");
+        return;
+    }
     unsigned core = 99, to = kt.core_count > 2 ? 2 : 0;
     KT_THREAD(t, kt_h_spin, KT_MAIN_PRIO, 0);
     KT_OK(cv_tcb_set_affinity(t->tcb, 1));

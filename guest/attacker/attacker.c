@@ -165,8 +165,10 @@ static void attack_firmware(void)
     }
     report("hvc #0x1234 PSCI_VERSION ->", attacker_hvc_imm(PSCI_VERSION, 0, 0, 0),
            SMCCC_NOT_SUPPORTED);
-    /* The SMC conduit reaches the same PSCI as HVC: version 1.0 or later. */
-    report("smc PSCI_VERSION >= 1.0:", attacker_smc(PSCI_VERSION, 0, 0, 0) >= 0x10000u, 1);
+    /* The SMC conduit reaches the same PSCI as HVC: version 1.0, exactly
+     * (NOT_SUPPORTED is all ones, which a ">= 1.0" check would take) */
+    report("smc PSCI_VERSION ->", attacker_smc(PSCI_VERSION, 0, 0, 0), 0x10000u);
+    report("hvc PSCI_VERSION ->", attacker_hvc(PSCI_VERSION, 0, 0, 0), 0x10000u);
 }
 
 /** PSCI with arguments a hostile kernel picks. */
