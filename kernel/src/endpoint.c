@@ -259,13 +259,7 @@ static void sleep_cancel(struct tcb *t)
 {
     if (!t->sleep_deadline)
         return;
-    if (t->sleep_prev)
-        t->sleep_prev->sleep_next = t->sleep_next;
-    else
-        sleep_head = t->sleep_next;
-    if (t->sleep_next)
-        t->sleep_next->sleep_prev = t->sleep_prev;
-    t->sleep_next = t->sleep_prev = NULL;
+    tcb_list_remove(&sleep_head, t, offsetof(struct tcb, sleep));
     t->sleep_deadline = 0;
 }
 
@@ -332,11 +326,7 @@ void ntfn_wait_until(struct notification *n, uint64_t deadline)
     }
     ntfn_wait(n, true);
     self->sleep_deadline = deadline;
-    self->sleep_prev = NULL;
-    self->sleep_next = sleep_head;
-    if (sleep_head)
-        sleep_head->sleep_prev = self;
-    sleep_head = self;
+    tcb_list_push(&sleep_head, self, offsetof(struct tcb, sleep));
     uint64_t slice = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
     if (deadline - now < slice)
         arch_timer_set(deadline - now);
@@ -346,7 +336,7 @@ uint64_t ntfn_sleep_tick(uint32_t core, uint64_t now)
 {
     uint64_t next = 0;
     for (struct tcb *t = sleep_head, *n; t; t = n) {
-        n = t->sleep_next;
+        n = t->sleep.next;
         if (t->affinity != core)
             continue;
         if (t->sleep_deadline <= now) { /* woken with word 0 */

@@ -26,6 +26,33 @@ struct cv_ipcbuf *tcb_ipcbuf(const struct tcb *t)
     return pa_ptr(PA(c->obj));
 }
 
+static struct tcb_link *tcb_link_at(struct tcb *t, size_t link)
+{
+    return (struct tcb_link *)((char *)t + link);
+}
+
+void tcb_list_push(struct tcb **head, struct tcb *t, size_t link)
+{
+    struct tcb_link *l = tcb_link_at(t, link);
+    l->prev = NULL;
+    l->next = *head;
+    if (*head)
+        tcb_link_at(*head, link)->prev = t;
+    *head = t;
+}
+
+void tcb_list_remove(struct tcb **head, struct tcb *t, size_t link)
+{
+    struct tcb_link *l = tcb_link_at(t, link);
+    if (l->prev)
+        tcb_link_at(l->prev, link)->next = l->next;
+    else if (*head == t)
+        *head = l->next;
+    if (l->next)
+        tcb_link_at(l->next, link)->prev = l->prev;
+    l->next = l->prev = NULL;
+}
+
 void tcb_suspend(struct tcb *t)
 {
     ipc_cancel(t);

@@ -425,11 +425,7 @@ static void exit_wfx(struct tcb *t, uint64_t esr)
     if (deadline && deadline <= arch_timer_now())
         return; /* the timer is due: its interrupt comes on return */
     t->wfi_deadline = deadline;
-    t->wfi_prev = NULL;
-    t->wfi_next = wfi_head;
-    if (wfi_head)
-        wfi_head->wfi_prev = t;
-    wfi_head = t;
+    tcb_list_push(&wfi_head, t, offsetof(struct tcb, wfi));
     sched_block(t, TS_BLOCKED_WFI);
     if (deadline) {
         uint64_t now = arch_timer_now();
@@ -443,13 +439,7 @@ void vcpu_wfi_cancel(struct tcb *t)
 {
     if (t->state != TS_BLOCKED_WFI)
         return;
-    if (t->wfi_prev)
-        t->wfi_prev->wfi_next = t->wfi_next;
-    else if (wfi_head == t)
-        wfi_head = t->wfi_next;
-    if (t->wfi_next)
-        t->wfi_next->wfi_prev = t->wfi_prev;
-    t->wfi_next = t->wfi_prev = NULL;
+    tcb_list_remove(&wfi_head, t, offsetof(struct tcb, wfi));
 }
 
 static void wfi_wake(struct tcb *t)
@@ -462,7 +452,7 @@ uint64_t vcpu_wfi_tick(struct core *c, uint64_t now)
 {
     uint64_t next = 0;
     for (struct tcb *t = wfi_head, *n; t; t = n) {
-        n = t->wfi_next;
+        n = t->wfi.next;
         if (t->affinity != c->index || !t->wfi_deadline)
             continue;
         if (t->wfi_deadline <= now)

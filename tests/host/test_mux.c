@@ -25,6 +25,15 @@ static void out(unsigned i, const char *s)
     mux_out(&m, i, (const uint8_t *)s, strlen(s));
 }
 
+/** vm0 prints `partial` and pauses, vm1 a line, then vm0 `rest`. */
+static void cut_in(const char *partial, const char *line, const char *rest)
+{
+    out(2, partial);
+    mux_flush(&m, 2);
+    out(3, line);
+    out(2, rest);
+}
+
 static bool term_is(const char *want)
 {
     bool ok = strcmp(term, want) == 0;
@@ -47,16 +56,10 @@ static void test_lines(void)
     out(2, "ld\n");
     CHECK(term_is("vm0: hello\r\nvm1: other line\r\nvm0: world\r\n"));
     /* a prompt: out when its client pauses, then another client's line */
-    out(2, "~ # ");
-    mux_flush(&m, 2);
-    out(3, "boot message\n");
-    out(2, "ls\n");
+    cut_in("~ # ", "boot message\n", "ls\n");
     CHECK(term_is("vm0: ~ # \r\nvm1: boot message\r\nvm0: ls\r\n"));
     /* a partial line cut by another client's, then only its end: no empty line */
-    out(2, "text");
-    mux_flush(&m, 2);
-    out(3, "cut in\n");
-    out(2, "\n");
+    cut_in("text", "cut in\n", "\n");
     out(2, "next\n");
     CHECK(term_is("vm0: text\r\nvm1: cut in\r\nvm0: next\r\n"));
     /* the same client going on after its prompt: no second prefix */
@@ -98,10 +101,7 @@ static void test_sanitize(void)
     CHECK(term_is("vm0: ^?2J ok\xc2\xa0\xc3\xa9"
                   "\b\b\b\b\b\b\b\b\b\r\n"));
     /* a backspace waiting when another client cut the line: not over the new prefix */
-    out(2, "p");
-    mux_flush(&m, 2);
-    out(3, "x\n");
-    out(2, "\bq\n");
+    cut_in("p", "x\n", "\bq\n");
     CHECK(term_is("vm0: p\r\nvm1: x\r\nvm0: q\r\n"));
     /* an escape sequence split across writes, another client's line between */
     out(2, "\033[3");

@@ -5,6 +5,8 @@
 #ifndef KERNEL_TCB_H
 #define KERNEL_TCB_H
 
+#include <stddef.h>
+
 #include <kernel/arch.h>
 #include <kernel/cap.h>
 #include <kernel/endpoint.h>
@@ -40,6 +42,11 @@ struct fpu_state {
     uint64_t fpcr;
 };
 
+/** Links of a thread in one of the kernel's intrusive thread lists. */
+struct tcb_link {
+    struct tcb *next, *prev;
+};
+
 struct tcb {
     struct arch_regs regs;
     struct cte slot[TCB_SLOT_COUNT];
@@ -63,11 +70,11 @@ struct tcb {
     uint32_t fault_label;
     uint32_t fault_len;
     uint64_t fault_msg[CV_VMEXIT_MSG_LEN];
-    struct vcpu *vcpu;               /* bound VCPU: runs as a guest */
-    struct tcb *wfi_next, *wfi_prev; /* vCPUs waiting in WFI */
-    uint64_t wfi_deadline;           /* physical count, 0 = none */
+    struct vcpu *vcpu;     /* bound VCPU: runs as a guest */
+    struct tcb_link wfi;   /* vCPUs waiting in WFI */
+    uint64_t wfi_deadline; /* physical count, 0 = none */
     /* a notification wait with a deadline (CV_SYS_WAIT_UNTIL) */
-    struct tcb *sleep_next, *sleep_prev;
+    struct tcb_link sleep;
     uint64_t sleep_deadline; /* physical count, 0 = not in the list */
     struct notification *bound_ntfn;
     bool fpu_used;
@@ -78,6 +85,11 @@ struct tcb {
 
 #define TCB_BITS 11u
 _Static_assert(sizeof(struct tcb) <= (1u << TCB_BITS), "tcb size");
+
+/** Puts t first in the list at *head, through its links at byte `link` of struct tcb. */
+void tcb_list_push(struct tcb **head, struct tcb *t, size_t link);
+/** Takes t out of that list (nothing if it is not in it). */
+void tcb_list_remove(struct tcb **head, struct tcb *t, size_t link);
 
 /** Initialises a zeroed tcb. */
 void tcb_init(struct tcb *t);
