@@ -73,15 +73,30 @@ static void guest_load(struct guest *g, const uint32_t *prog, unsigned n)
     __asm__ volatile("dsb ish\n\tisb" ::: "memory");
 }
 
+/* Where guest_new takes the guest's objects (not its code page) from: an
+ * untyped of ours to revoke under it, or 0 (the arena). */
+static uint64_t guest_ut;
+
+static uint64_t guest_alloc(enum cv_obj type)
+{
+    uint64_t s = guest_ut ? kt_slot() : 0;
+    if (!guest_ut)
+        return kt_alloc(type, 0);
+    enum cv_err err = s ? cv_untyped_retype(guest_ut, type, 0, 0, s, 1) : CV_E_NO_MEMORY;
+    if (err != CV_OK)
+        kt_failf("allocating object type %d: %s", (int)type, cv_err_str(err));
+    return err == CV_OK ? s : 0;
+}
+
 /** Builds a guest running prog (x0 = the posted IPA, x1 = x1_start); not started. */
 static bool guest_new(struct guest *g, const uint32_t *prog, unsigned n, uint64_t x1_start)
 {
     uint64_t frame = 0, gframe = kt_slot();
     g->code = kt_page(&frame);
-    g->vspace = kt_alloc(CV_OBJ_VSPACE, 0);
-    g->ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
-    g->tcb = kt_alloc(CV_OBJ_TCB, 0);
-    g->vcpu = kt_alloc(CV_OBJ_VCPU, 0);
+    g->vspace = guest_alloc(CV_OBJ_VSPACE);
+    g->ep = guest_alloc(CV_OBJ_ENDPOINT);
+    g->tcb = guest_alloc(CV_OBJ_TCB);
+    g->vcpu = guest_alloc(CV_OBJ_VCPU);
     if (!g->code || !gframe || !g->vspace || !g->ep || !g->tcb || !g->vcpu)
         return false;
     guest_load(g, prog, n);
@@ -570,6 +585,103 @@ static void case_map_pages(void)
     KT_EQ(p[(1u << CV_LARGE_PAGE_BITS) / 8 - 1], 2);
 }
 
+/* A guest that counts in the word at x1 (in its code page, which we map
+ * too): ldr x2, [x1]; add x2, x2, #1; str x2, [x1]; b .-12. */
+static const uint32_t count_prog[] = {0xf9400022u, 0x91000442u, 0xf9000022u, 0x17fffffdu};
+#define COUNT_OFF 0x800u /* the counter's offset in the code page */
+
+/** Starts a counting guest on core 1; false (the case stopped) if it did not count. */
+static bool counting_guest(struct guest *g, volatile uint64_t **count)
+{
+    if (!guest_new(g, count_prog, sizeof(count_prog) / sizeof(count_prog[0]),
+                   GUEST_CODE_IPA + COUNT_OFF))
+        return false;
+    *count = (volatile uint64_t *)((uintptr_t)g->code + COUNT_OFF);
+    enum cv_err err = cv_tcb_set_affinity(g->tcb, 1);
+    if (err == CV_OK)
+        err = cv_tcb_resume(g->tcb);
+    if (err != CV_OK) {
+        kt_failf("starting the guest on core 1: %s", cv_err_str(err));
+        return false;
+    }
+    uint64_t end = kt_now() + kt_ticks_ms(3000);
+    while (**count < 1000 && kt_now() < end)
+        cv_yield();
+    if (**count < 1000)
+        kt_failf("the guest on core 1 did not count (%llu)", (unsigned long long)**count);
+    return **count >= 1000;
+}
+
+/** The guest counted at most once more (the increment in flight) in 50 ms. */
+static bool guest_stopped(volatile uint64_t *count)
+{
+    uint64_t after = *count;
+    kt_spin_ms(50);
+    if (*count - after > 1)
+        kt_failf("the guest counted %llu more after it was stopped",
+                 (unsigned long long)(*count - after));
+    return *count - after <= 1;
+}
+
+/*
+ * Objects destroyed under a guest running on another core: its VCPU, its
+ * thread, or all of it at once by revoking the untyped it came from (its
+ * stage-2 tables freed under it). When the call returns, the guest runs
+ * no more (at most the increment in flight lands), and the kernel goes
+ * on. Deleting our cap of its vspace alone destroys nothing: the thread
+ * holds a copy, and the guest counts on.
+ */
+static void destroy_under_guest(unsigned which)
+{
+    if (kt.core_count == 1) {
+        kt_skipf("one core: the guest must run on another");
+        return;
+    }
+    struct guest g;
+    volatile uint64_t *count;
+    uint64_t ut = which == 3 ? kt_alloc(CV_OBJ_UNTYPED, 16) : 0;
+    KT_TRUE(which != 3 || ut, "no untyped");
+    guest_ut = ut;
+    bool running = counting_guest(&g, &count);
+    guest_ut = 0;
+    if (!running)
+        return;
+    if (which == 0)
+        KT_OK(cv_cnode_delete(KT_CNODE, g.vcpu));
+    else if (which == 1)
+        KT_OK(cv_cnode_delete(KT_CNODE, g.tcb));
+    else if (which == 3)
+        KT_OK(cv_cnode_revoke(KT_CNODE, ut));
+    if (which == 2) { /* the vspace: still the thread's */
+        KT_OK(cv_cnode_delete(KT_CNODE, g.vspace));
+        uint64_t before = *count;
+        kt_spin_ms(50);
+        KT_TRUE(*count - before > 100, "the guest stopped with our vspace cap gone");
+        KT_OK(cv_cnode_delete(KT_CNODE, g.tcb)); /* now the last: the vspace goes */
+    }
+    KT_TRUE(guest_stopped(count), "see above");
+}
+
+static void case_delete_vcpu_running(void)
+{
+    destroy_under_guest(0);
+}
+
+static void case_delete_tcb_running(void)
+{
+    destroy_under_guest(1);
+}
+
+static void case_delete_vspace_running(void)
+{
+    destroy_under_guest(2);
+}
+
+static void case_revoke_running(void)
+{
+    destroy_under_guest(3);
+}
+
 void kt_vcpu_tests(void)
 {
     kt_run("vcpu.posted_in_order", case_posted_in_order);
@@ -587,5 +699,9 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.tpidrro", case_tpidrro);
     kt_run("vcpu.pstate_kept", case_pstate_kept);
     kt_run("vcpu.unbind_in_wfi", case_unbind_in_wfi);
+    kt_run("vcpu.delete_vcpu_running", case_delete_vcpu_running);
+    kt_run("vcpu.delete_tcb_running", case_delete_tcb_running);
+    kt_run("vcpu.delete_vspace_running", case_delete_vspace_running);
+    kt_run("vcpu.revoke_untyped_running", case_revoke_running);
     kt_run("vspace.map_pages", case_map_pages);
 }

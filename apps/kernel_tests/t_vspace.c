@@ -156,6 +156,66 @@ static void case_delete_unmaps(void)
     access_after(true);
 }
 
+/** Reads arg[0] forever, counting the reads (a fault ends it). */
+static void h_read_loop(struct kt_thread *t)
+{
+    volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)t->arg[0];
+    for (;;) {
+        t->out[0] = *p;
+        __atomic_add_fetch(&t->counter, 1, __ATOMIC_RELEASE);
+    }
+}
+
+/*
+ * TLB shootdown: a helper on core 1 keeps reading a page (its TLB holds
+ * the translation) while we unmap it (or delete its cap) on core 0. When
+ * that returns, the helper's next read must fault: at most the read in
+ * flight completes. Without the invalidation reaching core 1, it would
+ * go on reading the freed page.
+ */
+static void shootdown(bool delete_cap)
+{
+    if (kt.core_count == 1) {
+        kt_skipf("one core: no other core's TLB");
+        return;
+    }
+    uint64_t f = kt_alloc(CV_OBJ_FRAME_4K, 0), ep = kt_alloc(CV_OBJ_ENDPOINT, 0);
+    KT_NONZERO(f && ep);
+    uint64_t va = kt_va(CV_PAGE_SIZE, CV_PAGE_SIZE);
+    KT_OK(kt_map(f, va, KT_RW));
+    *(volatile uint64_t *)(uintptr_t)va = 0x5151;
+    KT_THREAD(t, h_read_loop, KT_MAIN_PRIO, ep);
+    t->arg[0] = va;
+    KT_OK(cv_tcb_set_affinity(t->tcb, 1));
+    KT_OK(kt_thread_start(t));
+    KT_TRUE(kt_spin_until_above(&t->counter, 1000, 3000), "the reader did not run");
+    KT_EQ(t->out[0], 0x5151);
+    if (delete_cap)
+        KT_OK(cv_cnode_delete(KT_CNODE, f));
+    else
+        KT_OK(cv_frame_unmap(f));
+    uint64_t after = __atomic_load_n(&t->counter, __ATOMIC_ACQUIRE);
+    struct cv_sysret r;
+    KT_TRUE(kt_recv_timeout(ep, 2000, &r), "the reader on core 1 never faulted (%llu reads)",
+            (unsigned long long)t->counter);
+    KT_EQ(CV_MSG_LABEL(r.info), CV_FAULT_DATA_ABORT);
+    KT_EQ(r.mr[1], va);
+    uint64_t at_fault = t->counter;
+    cv_reply(CV_MSGINFO(CV_FAULT_STOP, 0, 0), NULL);
+    KT_TRUE(at_fault - after <= 1, "%llu reads after the unmap returned",
+            (unsigned long long)(at_fault - after));
+}
+
+static void case_unmap_shootdown(void)
+{
+    shootdown(false);
+}
+
+static void case_delete_shootdown(void)
+{
+    shootdown(true);
+}
+
 static void case_frame_2m(void)
 {
     uint64_t big = kt_alloc(CV_OBJ_FRAME_2M, 0), f = kt_alloc(CV_OBJ_FRAME_4K, 0);
@@ -247,6 +307,8 @@ void kt_vspace_tests(void)
     kt_run("vspace.unmap_unmapped", case_unmap_unmapped);
     kt_run("vspace.unmap_then_access_faults", case_unmap_faults);
     kt_run("vspace.delete_cap_unmaps", case_delete_unmaps);
+    kt_run("vspace.unmap_shootdown", case_unmap_shootdown);
+    kt_run("vspace.delete_shootdown", case_delete_shootdown);
     kt_run("vspace.frame_2m", case_frame_2m);
     kt_run("vspace.pt_unmap_remap", case_pt_unmap_remap);
     kt_run("vspace.other_vspace", case_other_vspace);

@@ -187,7 +187,9 @@ enum cv_op {
     CV_OP_TCB_GET_CORE = 29,     /* out MR0 = core the thread last ran on */
     CV_OP_TCB_BIND_VCPU = 30,    /* MR0 vcpu cptr (0 = unbind): the thread
                                   * then runs at EL1 as that guest vCPU,
-                                  * in its vspace as the guest's stage 2 */
+                                  * in its vspace as the guest's stage 2;
+                                  * unbound (or the VCPU deleted), it is
+                                  * suspended                             */
     CV_OP_TCB_SET_NAME = 31,     /* MR0..MR1: up to 15 chars, NUL-padded  */
                                  /* (used in the kernel's fault lines)   */
 

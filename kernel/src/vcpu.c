@@ -68,11 +68,14 @@ void vcpu_unbind(struct tcb *t)
     if (!v)
         return;
     core_wait_thread_out(t);
-    /* A vCPU waiting for an interrupt can no longer get one: the thread is
-     * suspended (else it stayed blocked with no way out, and off the WFI
-     * list, where a later cancel would have cut the list). */
-    if (t->state == TS_BLOCKED_WFI)
-        tcb_suspend(t); /* its ipc_cancel takes it off the WFI list */
+    /* Its guest cannot go on: the EL1 state is the VCPU's, and the thread
+     * must not run the guest's code as a plain EL0 thread (it did, at the
+     * VCPU's deletion under a guest running on another core: kernel_tests
+     * vcpu.delete_vcpu_running). A vCPU waiting for an interrupt could
+     * never get one. So the thread is suspended (its ipc_cancel also takes
+     * it off the WFI list or out of a fault). */
+    if (t->state != TS_INACTIVE)
+        tcb_suspend(t);
     v->tcb = NULL;
     t->vcpu = NULL;
     t->regs.spsr = 0; /* back to a plain EL0 thread */
