@@ -10,6 +10,7 @@
 #include <kernel/core.h>
 #include <kernel/fdt.h>
 #include <kernel/fpu.h>
+#include <kernel/irq.h>
 #include <kernel/kprintf.h>
 #include <kernel/lock.h>
 #include <kernel/object.h>
@@ -369,7 +370,7 @@ static void core_start_local(uint32_t index)
     arch_fpu_init();
     c->fpu_trapping = true;
     arch_vcpu_init_core();
-    arch_timer_set(arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US));
+    timer_start();
 }
 
 void kernel_secondary_main(uint32_t index)

@@ -8,6 +8,7 @@
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/fault.h>
+#include <kernel/irq.h>
 #include <kernel/kprintf.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -327,9 +328,7 @@ void ntfn_wait_until(struct notification *n, uint64_t deadline)
     ntfn_wait(n, true);
     self->sleep_deadline = deadline;
     tcb_list_push(&sleep_head, self, offsetof(struct tcb, sleep));
-    uint64_t slice = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
-    if (deadline - now < slice)
-        arch_timer_set(deadline - now);
+    timer_wake_by(deadline);
 }
 
 uint64_t ntfn_sleep_tick(uint32_t core, uint64_t now)

@@ -16,19 +16,41 @@
 static struct cte irq_ntfn[IRQ_MAX]; /* copy of the notification cap */
 static bool irq_taken[IRQ_MAX];
 
+static uint64_t timer_slice(void)
+{
+    return arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
+}
+
+void timer_start(void)
+{
+    this_core()->timer_at = arch_timer_now() + timer_slice();
+    arch_timer_set(timer_slice());
+}
+
+void timer_wake_by(uint64_t deadline)
+{
+    struct core *c = this_core();
+    uint64_t now = arch_timer_now();
+    if (deadline >= c->timer_at)
+        return;
+    c->timer_at = deadline;
+    arch_timer_set(deadline > now ? deadline - now : 1);
+}
+
 /* Next timer: the end of the timeslice, or sooner a vCPU's WFI deadline or
  * a timed notification wait's. */
 static void timer_tick(void)
 {
     console_log_kick(); /* the log reaches its reader within a tick */
     uint64_t now = arch_timer_now();
-    uint64_t next = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
+    uint64_t next = timer_slice();
     uint64_t wfi = vcpu_wfi_tick(this_core(), now);
     uint64_t sleep = ntfn_sleep_tick(this_core()->index, now);
     if (wfi && wfi > now && wfi - now < next)
         next = wfi - now;
     if (sleep && sleep > now && sleep - now < next)
         next = sleep - now;
+    this_core()->timer_at = now + next;
     arch_timer_set(next);
     vcpu_posted_tick(this_core());
     this_core()->resched = true;

@@ -7,6 +7,7 @@
 #include <kernel/core.h>
 #include <kernel/fault.h>
 #include <kernel/fpu.h>
+#include <kernel/irq.h>
 #include <kernel/kprintf.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -430,12 +431,8 @@ static void exit_wfx(struct tcb *t, uint64_t esr)
     t->wfi_deadline = deadline;
     tcb_list_push(&wfi_head, t, offsetof(struct tcb, wfi));
     sched_block(t, TS_BLOCKED_WFI);
-    if (deadline) {
-        uint64_t now = arch_timer_now();
-        uint64_t slice = arch_timer_freq() / (1000000u / SCHED_TIMESLICE_US);
-        if (deadline - now < slice)
-            arch_timer_set(deadline - now);
-    }
+    if (deadline)
+        timer_wake_by(deadline);
 }
 
 void vcpu_wfi_cancel(struct tcb *t)

@@ -32,6 +32,7 @@ struct core {
     bool fpu_trapping;            /* CPTR_EL2.TFP set */
     bool guest_mode;              /* HCR_EL2 and EL1 registers set for a guest */
     bool vtimer_enabled;          /* virtual timer PPI enabled at the GIC */
+    uint64_t timer_at;            /* when its kernel timer fires next (physical count) */
     const struct vcpu *live_vcpu; /* whose EL1 context the registers hold (vcpu.h) */
     /* ready queues: one FIFO per priority, and a bitmap of non-empty ones */
     struct tcb *ready_head[TCB_PRIO_COUNT];

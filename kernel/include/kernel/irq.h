@@ -14,5 +14,13 @@ void irq_handler_destroy(uint32_t irq);
 void irq_give(uint32_t irq, struct cte *dest, struct cte *parent);
 /** Kernel IRQ dispatch (timer, IPIs, user interrupts). */
 void irq_handle(void);
+/** This core's timer arms for the end of a timeslice from now. */
+void timer_start(void);
+/**
+ * This core's timer fires by `deadline` (physical count): brought forward
+ * if it was set later, never put back (a nearer deadline of another
+ * waiter stands).
+ */
+void timer_wake_by(uint64_t deadline);
 
 #endif
