@@ -49,7 +49,7 @@ run_capvisor() {
     python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
         --cpu cortex-a57 --smp 1 --mem 2G --timeout 1800 --log "$tmp/cv.log" \
         --expect 'vm0: capvisor-guest: init ready' --send "$(flood /dev/hvc1)" \
-        --expect 'BENCH_[0-9.]*_[0-9.]*_END' --expect 'vm0: guest powered off' >/dev/null
+        --expect 'BENCH_[0-9.]*_[0-9.]*_END' --expect '\[vm0\] guest powered off' >/dev/null
 }
 
 run_bare() {
@@ -76,11 +76,11 @@ run_idle() {
     python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
         --cpu cortex-a57 --smp 1 --mem 2G --timeout 120 --log "$tmp/idle.log" \
         --expect 'vm0: capvisor-guest: init ready' --send 'poweroff -f' \
-        --expect 'vm0: guest powered off' >/dev/null
+        --expect '\[vm0\] guest powered off' >/dev/null
 }
 
 exits() {
-    sed -n 's/^vm0: \([0-9]*\) exits: \([0-9]*\) mmio, .* \([0-9]*\) timer\/eoi.*/\1 \2 \3/p' "$1" | head -1
+    sed -n 's/^\[vm0\] \([0-9]*\) exits: \([0-9]*\) mmio, .* \([0-9]*\) timer\/eoi.*/\1 \2 \3/p' "$1" | head -1
 }
 
 # One tty mode ($MODE): bare, then capvisor; their figures.
@@ -106,7 +106,7 @@ measure() {
     awk -v t="$1" -v m="$2" -v i="$3" -v t0="$4" -v m0="$5" -v i0="$6" -v mib="$MIB" 'BEGIN {
         printf "  exits per MiB: %.0f (mmio %.0f, timer/eoi %.0f)\n",
                (t - t0) / mib, (m - m0) / mib, (i - i0) / mib }'
-    echo "  $(grep '^vm0: console1:' "$tmp/cv.log" | head -1)"
+    echo "  $(grep '^\[vm0\] console1:' "$tmp/cv.log" | head -1)"
     rm -f "$tmp/bare.out"
 }
 

@@ -30,7 +30,7 @@ static bool boot_file(const struct vm *vm, const char *name, struct boot_file *f
     f->data = i && i->kind == CV_SPEC_IF_FILE ? (const void *)(uintptr_t)i->vaddr : NULL;
     f->size = f->data ? (size_t)i->size : 0;
     if (!f->data)
-        printf("%s: no boot file '%s' (a `files` entry of the component)\n", vm->name, name);
+        printf("[%s] no boot file '%s' (a `files` entry of the component)\n", vm->name, name);
     return f->data != NULL;
 }
 
@@ -39,7 +39,7 @@ static bool boot_copy(struct vm *vm, uint64_t ipa, const void *data, size_t size
 {
     void *dst = guest_ptr(vm, ipa, size);
     if (!dst) {
-        printf("%s: %s at IPA 0x%llx (%zu bytes) is outside guest RAM\n", vm->name, what,
+        printf("[%s] %s at IPA 0x%llx (%zu bytes) is outside guest RAM\n", vm->name, what,
                (unsigned long long)ipa, size);
         return false;
     }
@@ -69,7 +69,7 @@ static bool boot_dtb(struct vm *vm, uint64_t dtb, uint64_t initrd, uint64_t init
     p.initrd_end = IPA(initrd + initrd_size);
     enum fdtgen_result r = fdtgen_build(&p, buf, sizeof(buf), &size);
     if (r != FDTGEN_OK) {
-        printf("%s: generating the device tree failed (%d)\n", vm->name, (int)r);
+        printf("[%s] generating the device tree failed (%d)\n", vm->name, (int)r);
         return false;
     }
     return boot_copy(vm, dtb, buf, size, "device tree");
@@ -86,7 +86,7 @@ static const struct cv_comp_iface_info *boot_own_kernel(const struct vm *vm)
     if (!vm->cfg->kernel_gz[0] || !f || f->kind != CV_SPEC_IF_FILE || !f->cptr)
         return NULL;
     if ((vm->boot.kernel_ipa - vm->cfg->ram_base) % GUEST_BLOCK) {
-        printf("%s: kernel copied, not run in place: IPA 0x%llx is within a 2 MiB block\n",
+        printf("[%s] kernel copied, not run in place: IPA 0x%llx is within a 2 MiB block\n",
                vm->name, (unsigned long long)vm->boot.kernel_ipa);
         return NULL;
     }
@@ -106,7 +106,7 @@ static bool boot_place(struct vm *vm, const struct boot_file *kernel, uint64_t i
         err = image_layout(&hdr, IPA(vm->cfg->ram_base), vm->cfg->ram_size, BOOT_DTB_MAX,
                            initrd_size, &lay);
     if (err != IMAGE_OK) {
-        printf("%s: kernel '%s': %s\n", vm->name, vm->cfg->kernel, image_strerror(err));
+        printf("[%s] kernel '%s': %s\n", vm->name, vm->cfg->kernel, image_strerror(err));
         return false;
     }
     vm->boot.kernel_ipa = lay.kernel.v;
@@ -126,7 +126,7 @@ static bool boot_gz(const struct vm *vm, struct boot_file *gz)
         return false;
     if (gunzip_isize(gz->data, gz->size, &isize) && isize == (uint32_t)vm->boot.kernel_size)
         return true;
-    printf("%s: kernel-gz '%s' is not a gzip of the %llu-byte kernel '%s'\n", vm->name,
+    printf("[%s] kernel-gz '%s' is not a gzip of the %llu-byte kernel '%s'\n", vm->name,
            vm->cfg->kernel_gz, (unsigned long long)vm->boot.kernel_size, vm->cfg->kernel);
     return false;
 }
@@ -146,13 +146,13 @@ static bool boot_adopt(struct vm *vm, const struct cv_comp_iface_info *f)
         uint64_t ipa = vm->boot.kernel_ipa + j * GUEST_BLOCK;
         enum cv_err err = guest_adopt(vm, ipa, f->cptr + j);
         if (err != CV_OK) {
-            printf("%s: kernel in place: RAM block at IPA 0x%llx: %s\n", vm->name,
+            printf("[%s] kernel in place: RAM block at IPA 0x%llx: %s\n", vm->name,
                    (unsigned long long)ipa, cv_err_str(err));
             return false;
         }
     }
     vm->boot.in_place = true;
-    printf("%s: kernel '%s' (%llu bytes) runs in place; resets inflate '%s'\n", vm->name,
+    printf("[%s] kernel '%s' (%llu bytes) runs in place; resets inflate '%s'\n", vm->name,
            vm->cfg->kernel, (unsigned long long)vm->boot.kernel_size, vm->cfg->kernel_gz);
     return true;
 }
@@ -168,7 +168,7 @@ static bool boot_inflate(struct vm *vm, const struct boot_file *gz)
     if (r == GUNZIP_OK && n != vm->boot.kernel_size)
         r = GUNZIP_E_SIZE;
     if (r != GUNZIP_OK) {
-        printf("%s: kernel-gz '%s': %s after %zu of %llu bytes\n", vm->name, vm->cfg->kernel_gz,
+        printf("[%s] kernel-gz '%s': %s after %zu of %llu bytes\n", vm->name, vm->cfg->kernel_gz,
                gunzip_strerror(r), n, (unsigned long long)vm->boot.kernel_size);
         return false;
     }
@@ -206,7 +206,7 @@ bool boot_load(struct vm *vm)
         return false;
     vm->entry = vm->boot.kernel_ipa;
     vm->dtb = vm->boot.dtb_ipa;
-    printf("%s: kernel at 0x%llx, dtb at 0x%llx, initrd at 0x%llx (%zu bytes)\n", vm->name,
+    printf("[%s] kernel at 0x%llx, dtb at 0x%llx, initrd at 0x%llx (%zu bytes)\n", vm->name,
            (unsigned long long)vm->entry, (unsigned long long)vm->dtb,
            (unsigned long long)initrd_ipa, initrd.size);
     return true;

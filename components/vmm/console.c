@@ -125,7 +125,7 @@ static bool console_serial_init(struct vm *vm)
         return false;
     enum cv_err err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, c->link.signal);
     if (err != CV_OK) {
-        printf("%s: serial server signal: %s\n", vm->name, cv_err_str(err));
+        printf("[%s] serial server signal: %s\n", vm->name, cv_err_str(err));
         return false;
     }
     c->serial = true;
@@ -159,11 +159,11 @@ void console_init(struct vm *vm)
     if (err == CV_OK)
         err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, ntfn);
     if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
-        printf("%s: no console-input: the guest reads nothing\n", vm->name);
+        printf("[%s] no console-input: the guest reads nothing\n", vm->name);
         return;
     }
     if (err != CV_OK) {
-        printf("%s: no console input (%s): the guest reads nothing\n", vm->name, cv_err_str(err));
+        printf("[%s] no console input (%s): the guest reads nothing\n", vm->name, cv_err_str(err));
         return;
     }
     vm->con.ntfn = ntfn;

@@ -158,7 +158,7 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
     }
     exits_unpack(r, mr);
     if (!vmexit_decode(CV_MSG_LABEL(r->info), r->badge, vm->vcpu_count, mr, &m)) {
-        printf("%s: message with unknown badge %llu ignored\n", vm->name,
+        printf("[%s] message with unknown badge %llu ignored\n", vm->name,
                (unsigned long long)r->badge);
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }

@@ -38,7 +38,7 @@ static bool fw_first_sight(struct vm *vm, uint64_t fid)
         return false;
     l->fw_id[l->fw_count++] = fid;
     if (l->fw_count == VM_FW_LOG_MAX)
-        printf("%s: further unknown firmware call IDs are not reported\n", vm->name);
+        printf("[%s] further unknown firmware call IDs are not reported\n", vm->name);
     return true;
 }
 
@@ -50,7 +50,7 @@ static bool fw_first_sight(struct vm *vm, uint64_t fid)
 static struct vmexit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fid)
 {
     if (fw_first_sight(vm, fid))
-        printf("%s: vcpu %u: unknown firmware call 0x%llx -> NOT_SUPPORTED\n", vm->name, vcpu,
+        printf("[%s] vcpu %u: unknown firmware call 0x%llx -> NOT_SUPPORTED\n", vm->name, vcpu,
                (unsigned long long)fid);
     return fw_return(PSCI_E_NOT_SUPPORTED);
 }
@@ -64,9 +64,9 @@ static struct vmexit_result fw_reset(struct vm *vm)
 {
     vm_report(vm);
     if (vm->con.panicked)
-        printf("%s: guest kernel panic reported; rebooting\n", vm->name);
+        printf("[%s] guest kernel panic reported; rebooting\n", vm->name);
     else
-        printf("%s: guest reset (PSCI SYSTEM_RESET): rebooting\n", vm->name);
+        printf("[%s] guest reset (PSCI SYSTEM_RESET): rebooting\n", vm->name);
     return (struct vmexit_result){VMEXIT_REBOOT, CV_FAULT_STOP, 0};
 }
 
@@ -79,7 +79,7 @@ static struct vmexit_result fw_bad_imm(struct vm *vm, const struct vmexit *m, ui
     struct vm_logs *l = &vm->logs;
     if (l->imm_count < VM_WARN_LOG_MAX) {
         console_flush(vm);
-        printf("%s: vcpu %u: %s #0x%llx (SMCCC uses #0) -> NOT_SUPPORTED%s\n", vm->name, m->vcpu,
+        printf("[%s] vcpu %u: %s #0x%llx (SMCCC uses #0) -> NOT_SUPPORTED%s\n", vm->name, m->vcpu,
                m->label == CV_FAULT_VM_SMC ? "smc" : "hvc", (unsigned long long)imm,
                ++l->imm_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
     }
@@ -102,7 +102,7 @@ struct vmexit_result fw_call(struct vm *vm, const struct vmexit *m)
         return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_OFF:
         vm_report(vm);
-        printf("%s: guest powered off (PSCI SYSTEM_OFF)\n", vm->name);
+        printf("[%s] guest powered off (PSCI SYSTEM_OFF)\n", vm->name);
         vm_stop(vm);
         return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_RESET:

@@ -116,7 +116,7 @@ static bool guest_back_said(struct vm *vm, uint64_t b)
 {
     enum cv_err err = guest_back(vm, b);
     if (err != CV_OK)
-        printf("%s: backing guest RAM at IPA 0x%llx: %s\n", vm->name,
+        printf("[%s] backing guest RAM at IPA 0x%llx: %s\n", vm->name,
                (unsigned long long)(vm->cfg->ram_base + b * GUEST_BLOCK), cv_err_str(err));
     return err == CV_OK;
 }
@@ -125,13 +125,13 @@ bool guest_create(struct vm *vm)
 {
     enum cv_err err = guest_reserve(vm);
     if (err != CV_OK) {
-        printf("%s: cannot reserve %llu MiB of guest RAM: %s\n", vm->name,
+        printf("[%s] cannot reserve %llu MiB of guest RAM: %s\n", vm->name,
                (unsigned long long)(vm->cfg->ram_size >> 20), cv_err_str(err));
         return false;
     }
     vm->vspace = cv_self_retype(CV_OBJ_VSPACE, 0, &err);
     if (!vm->vspace) {
-        printf("%s: cannot create the guest vspace: %s\n", vm->name, cv_err_str(err));
+        printf("[%s] cannot create the guest vspace: %s\n", vm->name, cv_err_str(err));
         return false;
     }
     vm->ram = (uint8_t *)(uintptr_t)GUEST_RAM_VADDR;
@@ -150,7 +150,7 @@ bool guest_map_gicv(struct vm *vm)
 {
     const struct cv_comp_iface_info *f = cv_iface_find(GUEST_GICV_IFACE);
     if (!f || f->kind != CV_SPEC_IF_FRAMES || !f->cptr || f->size < 2 * CV_PAGE_SIZE) {
-        printf("%s: no '%s' frames interface (the GICV device caps)\n", vm->name, GUEST_GICV_IFACE);
+        printf("[%s] no '%s' frames interface (the GICV device caps)\n", vm->name, GUEST_GICV_IFACE);
         return false;
     }
     uint64_t gicc = machine_find(&vm->machine, MACHINE_GICC, 0)->base.v;
@@ -160,7 +160,7 @@ bool guest_map_gicv(struct vm *vm)
     for (uint64_t i = 0; i < frames; i++) {
         enum cv_err err = guest_map(vm, f->cptr + i, gicc + i * CV_PAGE_SIZE, RIGHTS_RW);
         if (err != CV_OK) {
-            printf("%s: mapping GICV frame %llu: %s\n", vm->name, (unsigned long long)i,
+            printf("[%s] mapping GICV frame %llu: %s\n", vm->name, (unsigned long long)i,
                    cv_err_str(err));
             return false;
         }

@@ -14,10 +14,10 @@ static struct vm vm;
 int run(void)
 {
     if (!vm_create(&vm) || !vm_start(&vm)) {
-        printf("%s: VM not started\n", vm.name[0] ? vm.name : "vmm");
+        printf("[%s] VM not started\n", vm.name[0] ? vm.name : "vmm");
         return 1;
     }
-    printf("%s: started %u vcpu(s), %llu MiB of RAM at 0x%llx\n", vm.name, vm.vcpu_count,
+    printf("[%s] started %u vcpu(s), %llu MiB of RAM at 0x%llx\n", vm.name, vm.vcpu_count,
            (unsigned long long)(vm.cfg->ram_size >> 20), (unsigned long long)vm.cfg->ram_base);
     exits_loop(&vm);
 }

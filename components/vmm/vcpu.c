@@ -23,7 +23,7 @@
 /** Reports a failed step of vCPU i; always false. */
 static bool vcpu_fail(const struct vm *vm, unsigned i, const char *what, enum cv_err err)
 {
-    printf("%s: vcpu %u: %s: %s\n", vm->name, i, what, cv_err_str(err));
+    printf("[%s] vcpu %u: %s: %s\n", vm->name, i, what, cv_err_str(err));
     return false;
 }
 

@@ -91,7 +91,7 @@ static bool vdev_register(struct vm *vm)
             continue;
         enum mmio_reg_result e = mmio_register(&vm->mmio, &r);
         if (e != MMIO_REG_OK) { /* the machine has no overlaps: a bug of ours */
-            printf("%s: device %s at 0x%llx: registry error %d\n", vm->name, r.name,
+            printf("[%s] device %s at 0x%llx: registry error %d\n", vm->name, r.name,
                    (unsigned long long)r.base.v, (int)e);
             return false;
         }
@@ -113,7 +113,7 @@ bool vdev_create(struct vm *vm)
     else if (p->words)
         err = CV_E_RANGE;
     if (err != CV_OK)
-        printf("%s: UART read page: %s\n", vm->name, cv_err_str(err));
+        printf("[%s] UART read page: %s\n", vm->name, cv_err_str(err));
     return err == CV_OK;
 }
 
@@ -148,7 +148,7 @@ static void vdev_steady_sync(struct vm *vm)
             continue;
         enum cv_err err = vdev_posted_set(vm, i);
         if (err != CV_OK) /* the invocation's arguments are always valid */
-            printf("%s: vcpu %u: UARTCR for the kernel: %s\n", vm->name, i, cv_err_str(err));
+            printf("[%s] vcpu %u: UARTCR for the kernel: %s\n", vm->name, i, cv_err_str(err));
     }
 }
 
@@ -162,7 +162,7 @@ static void vdev_uart_map(struct vm *vm, bool map)
     if (err == CV_OK)
         p->mapped = map;
     else
-        printf("%s: UART read page %s: %s\n", vm->name, map ? "map" : "unmap", cv_err_str(err));
+        printf("[%s] UART read page %s: %s\n", vm->name, map ? "map" : "unmap", cv_err_str(err));
 }
 
 void vdev_uart_sync(struct vm *vm)
@@ -248,7 +248,7 @@ static struct vmexit_result vdev_unbacked(struct vm *vm, const struct vmexit *m,
     struct vm_logs *l = &vm->logs;
     if (l->abort_count < VM_WARN_LOG_MAX) {
         console_flush(vm);
-        printf("%s: vcpu %u: %s of unbacked IPA 0x%llx (pc 0x%llx): external abort injected%s\n",
+        printf("[%s] vcpu %u: %s of unbacked IPA 0x%llx (pc 0x%llx): external abort injected%s\n",
                vm->name, m->vcpu, dir, ipa, pc,
                ++l->abort_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
     }

@@ -23,10 +23,10 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
         return;
     console_flush(vm);
     if (v->on_pci)
-        printf("%s: %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+        printf("[%s] %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->con.dev.ops->name,
                v->at->pci_slot);
     else
-        printf("%s: %s (%s@0x%llx): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+        printf("[%s] %s (%s@0x%llx): ", vm->name, v->cfg->name, v->con.dev.ops->name,
                (unsigned long long)v->at->base.v);
     va_start(ap, fmt);
     vprintf(fmt, ap);
@@ -125,12 +125,12 @@ bool vio_create(struct vm *vm)
         v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
                           : machine_find(&vm->machine, MACHINE_VIRTIO_MMIO, mmio++);
         if (!v->at || v->cfg->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE) {
-            printf("%s: device '%s': not a device this VMM has\n", vm->name, v->cfg->name);
+            printf("[%s] device '%s': not a device this VMM has\n", vm->name, v->cfg->name);
             return false;
         }
         virtio_console_init(&v->con, &mem, vio_irq, vio_warn, vio_console_out, vio_console_rx, v);
         if (v->on_pci && !vio_plug(vm, v)) {
-            printf("%s: device '%s': no PCI slot\n", vm->name, v->cfg->name);
+            printf("[%s] device '%s': no PCI slot\n", vm->name, v->cfg->name);
             return false;
         }
         if (!vm->hvc)
@@ -173,7 +173,7 @@ static void vio_pci_log(struct vm *vm, const char *where, uint64_t offset, unsig
     if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
         return;
     console_flush(vm);
-    printf("%s: pci %s: %s of %u bytes at +0x%llx: %s%s\n", vm->name, where,
+    printf("[%s] pci %s: %s of %u bytes at +0x%llx: %s%s\n", vm->name, where,
            write ? "write" : "read", width, (unsigned long long)offset, why,
            ++vm->logs.virtio_count == VM_WARN_LOG_MAX ? " (further virtio warnings not reported)"
                                                       : "");
@@ -224,7 +224,7 @@ void vio_report(struct vm *vm)
         struct virtio_console *c = &vm->virtio[k].con;
         if (c->tx_buffers == 0) /* a guest resetting in a loop: no line per reset */
             continue;
-        printf("%s: %s: %llu bytes out in %llu buffers\n", vm->name, vm->virtio[k].cfg->name,
+        printf("[%s] %s: %llu bytes out in %llu buffers\n", vm->name, vm->virtio[k].cfg->name,
                (unsigned long long)c->tx_bytes, (unsigned long long)c->tx_buffers);
         c->tx_bytes = c->tx_buffers = 0;
     }

@@ -19,7 +19,7 @@ static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_
     if (err == CV_E_BUSY)
         return VGIC_INJECT_BUSY;
     if (err != CV_OK) {
-        printf("%s: vcpu %u: injecting INTID %u: %s\n", vm->name, vcpu, e->intid, cv_err_str(err));
+        printf("[%s] vcpu %u: injecting INTID %u: %s\n", vm->name, vcpu, e->intid, cv_err_str(err));
         return -1;
     }
     return 0;
@@ -36,10 +36,10 @@ static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, cons
     if (vm->logs.vgic_count == VM_WARN_LOG_MAX)
         return;
     console_flush(vm);
-    printf("%s: vgic: vcpu %u %s GICD+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read",
+    printf("[%s] vgic: vcpu %u %s GICD+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read",
            (unsigned long long)offset, why);
     if (++vm->logs.vgic_count == VM_WARN_LOG_MAX)
-        printf("%s: vgic: further odd distributor accesses are not reported\n", vm->name);
+        printf("[%s] vgic: further odd distributor accesses are not reported\n", vm->name);
 }
 
 bool virq_init(struct vm *vm)
@@ -80,7 +80,7 @@ static void virq_timer_done(struct vm *vm, unsigned i)
     (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, false);
     enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_ACK_VTIMER, NULL, 0, NULL, 0);
     if (err != CV_OK)
-        printf("%s: vcpu %u: timer ack: %s\n", vm->name, i, cv_err_str(err));
+        printf("[%s] vcpu %u: timer ack: %s\n", vm->name, i, cv_err_str(err));
 }
 
 void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
@@ -111,7 +111,7 @@ void virq_vtimer_sync(struct vm *vm)
             c->vtimer[0] = want[0];
             c->vtimer[1] = want[1];
         } else {
-            printf("%s: vcpu %u: timer delivery: %s\n", vm->name, i, cv_err_str(err));
+            printf("[%s] vcpu %u: timer delivery: %s\n", vm->name, i, cv_err_str(err));
         }
     }
 }

@@ -36,10 +36,10 @@ static bool vm_machine(struct vm *vm)
                 : machine_add_virtio_mmio(&vm->machine, d->kind, IPA(d->address), d->interrupt,
                                           NULL);
         if (r != MACHINE_OK)
-            printf("%s: device '%s': %s\n", vm->name, d->name, machine_strerror(r));
+            printf("[%s] device '%s': %s\n", vm->name, d->name, machine_strerror(r));
     }
     if (r != MACHINE_OK)
-        printf("%s: bad vm config: %s\n", vm->name, machine_strerror(r));
+        printf("[%s] bad vm config: %s\n", vm->name, machine_strerror(r));
     return r == MACHINE_OK;
 }
 
@@ -47,7 +47,7 @@ static bool vm_machine(struct vm *vm)
 static bool vm_devices_reset(struct vm *vm)
 {
     if (!virq_init(vm)) {
-        printf("%s: vGIC set-up failed\n", vm->name);
+        printf("[%s] vGIC set-up failed\n", vm->name);
         return false;
     }
     vdev_init(vm);
@@ -64,7 +64,7 @@ static bool vm_build(struct vm *vm)
         return false;
     vm->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
     if (!vm->ep) {
-        printf("%s: cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
+        printf("[%s] cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
         return false;
     }
     if (!guest_map_gicv(vm) || !vio_create(vm) || !vdev_create(vm))
@@ -82,7 +82,7 @@ bool vm_create(struct vm *vm)
     vm->waiting = -1;
     snprintf(vm->name, sizeof(vm->name), "%s", cv_comp_name());
     if (!info || !info->has_vm) {
-        printf("%s: no vm config in the info page (a `vm` node in the description)\n", vm->name);
+        printf("[%s] no vm config in the info page (a `vm` node in the description)\n", vm->name);
         return false;
     }
     vm->cfg = &info->vm;
@@ -106,7 +106,7 @@ bool vm_start(struct vm *vm)
 static void vm_report_mmio(struct vm *vm)
 {
     char text[256];
-    size_t n = (size_t)snprintf(text, sizeof(text), "%s: mmio exits:", vm->name);
+    size_t n = (size_t)snprintf(text, sizeof(text), "[%s] mmio exits:", vm->name);
     for (size_t k = 0; k < vm->mmio.count && n < sizeof(text); k++) {
         const struct mmio_region *r = &vm->mmio.region[k];
         n +=
@@ -123,7 +123,7 @@ void vm_report(struct vm *vm)
     unsigned long long total = 0;
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         total += e[k];
-    printf("%s: %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu posted, "
+    printf("[%s] %llu exits: %llu mmio, %llu ram, %llu firmware, %llu timer/eoi, %llu posted, "
            "%llu other; %llu posted writes\n",
            vm->name, total, (unsigned long long)e[VM_EXIT_MMIO], (unsigned long long)e[VM_EXIT_RAM],
            (unsigned long long)e[VM_EXIT_FW], (unsigned long long)e[VM_EXIT_IRQ],
@@ -140,7 +140,7 @@ struct vmexit_result vm_halt(struct vm *vm, const char *fmt, ...)
 {
     va_list ap;
     console_flush(vm);
-    printf("%s: ", vm->name);
+    printf("[%s] ", vm->name);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
