@@ -186,10 +186,46 @@ int mux_add(struct mux *m, const char *name, bool takes_input)
     return (int)m->count++;
 }
 
-void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
+/** The client whose partial line ends the terminal, if it was active within m->hold. */
+static int mux_fresh_last(const struct mux *m)
+{
+    if (m->last < 0 || !m->hold || m->now - m->client[m->last].stamp >= m->hold)
+        return -1;
+    return m->last;
+}
+
+/** Whether a line of client i must wait: another's fresh partial line ends the terminal. */
+static bool mux_holding(const struct mux *m, unsigned i)
+{
+    int x = mux_fresh_last(m);
+    return x >= 0 && x != (int)i;
+}
+
+bool mux_ready(const struct mux *m, unsigned i)
+{
+    return m->client[i].backlog_len == 0;
+}
+
+/** Keeps buf for later: client i's line waits. */
+static void mux_hold(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
+{
+    struct mux_client *c = &m->client[i];
+    if (n > sizeof(c->backlog) - c->backlog_len) /* the server keeps within it */
+        n = sizeof(c->backlog) - c->backlog_len;
+    memcpy(c->backlog + c->backlog_len, buf, n);
+    c->backlog_len += n;
+}
+
+/** Client i's bytes onto its line and the terminal; from the first that must wait on, held. */
+static void mux_take(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
 {
     struct mux_client *c = &m->client[i];
     for (size_t k = 0; k < n; k++) {
+        bool ends = buf[k] == '\n' || (buf[k] != '\r' && c->len + 1 == sizeof(c->line));
+        if (ends && mux_holding(m, i) && !(buf[k] == '\n' && c->len == 0 && c->cut)) {
+            mux_hold(m, i, buf + k, n - k);
+            return;
+        }
         if (buf[k] == '\r')
             continue;
         if (buf[k] == '\n') {
@@ -203,8 +239,35 @@ void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
         if (c->len == sizeof(c->line))
             mux_emit(m, i, false);
     }
-    if (c->len)
+}
+
+/** The held clients whose wait is over go on (their backlog, in order). */
+static void mux_release(struct mux *m)
+{
+    for (unsigned i = 0; i < m->count; i++) {
+        struct mux_client *c = &m->client[i];
+        if (!c->backlog_len || mux_holding(m, i))
+            continue;
+        uint8_t buf[MUX_BACKLOG];
+        size_t n = c->backlog_len;
+        memcpy(buf, c->backlog, n);
+        c->backlog_len = 0;
+        mux_take(m, i, buf, n);
+        m->released = true;
+    }
+}
+
+void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
+{
+    struct mux_client *c = &m->client[i];
+    if (n)
         c->stamp = m->now;
+    if (c->backlog_len)
+        mux_hold(m, i, buf, n);
+    else
+        mux_take(m, i, buf, n);
+    if (m->last < 0) /* a line ended: whoever waited for it goes on */
+        mux_release(m);
 }
 
 void mux_flush(struct mux *m, unsigned i)
@@ -213,18 +276,30 @@ void mux_flush(struct mux *m, unsigned i)
         mux_emit(m, i, false);
 }
 
+/** The earlier of two due times, 0 meaning none. */
+static uint64_t mux_sooner(uint64_t a, uint64_t b)
+{
+    return !a || (b && b < a) ? b : a;
+}
+
 uint64_t mux_flush_idle(struct mux *m, uint64_t idle)
 {
     uint64_t next = 0;
+    mux_release(m); /* a hold that ran out */
     for (unsigned i = 0; i < m->count; i++) {
         const struct mux_client *c = &m->client[i];
+        if (c->backlog_len || (c->len && mux_holding(m, i))) { /* when the hold runs out */
+            if (m->last >= 0)
+                next = mux_sooner(next, m->client[m->last].stamp + m->hold);
+            continue;
+        }
         if (!c->len)
             continue;
         uint64_t due = c->stamp + idle;
         if (m->now >= due)
             mux_emit(m, i, false);
-        else if (!next || due < next)
-            next = due;
+        else
+            next = mux_sooner(next, due);
     }
     return next;
 }
@@ -255,8 +330,12 @@ bool mux_cpr_find(const uint8_t *buf, size_t n, size_t *at, size_t *len)
 
 void mux_say(struct mux *m, unsigned i, const char *text)
 {
+    /* the server's own word does not wait: it breaks a fresh partial line */
+    uint64_t hold = m->hold;
+    m->hold = 0;
     mux_out(m, i, (const uint8_t *)text, strlen(text));
     mux_out(m, i, (const uint8_t *)"\n", 1);
+    m->hold = hold;
 }
 
 /** The client with input number n (counting those that take input), or -1. */

@@ -10,7 +10,12 @@
  * which empty between two buffers of one line), and if another client
  * prints before it goes on, the terminal gets a newline first and the rest
  * comes later under the prefix again (a rest that is only the line's end
- * prints nothing: the terminal's line is already ended).
+ * prints nothing: the terminal's line is already ended). But while the
+ * client whose partial line ends the terminal was active within
+ * `mux.hold`, another's complete line waits for it (mux_ready says so; the
+ * server then leaves that client's bytes in its ring): a guest slowed down
+ * in the middle of a line (a loaded host) finishes it first. A prompt
+ * stays longer than that: the line is broken then.
  *
  * A client cannot draw on the terminal outside its own line: '\r' is
  * dropped, a backspace erases only what the client printed on its line,
@@ -40,6 +45,7 @@
 #define MUX_LINE_MAX    256u
 #define MUX_ESCAPE      0x1du /* Ctrl-] */
 #define MUX_CSI_MAX     16u   /* parameter bytes of an escape sequence kept */
+#define MUX_BACKLOG     1024u /* bytes of a held client (the server's quantum fits) */
 
 /** Where the terminal's bytes go (the UART). */
 typedef void (*mux_write_fn)(void *ctx, const char *s, size_t n);
@@ -51,10 +57,12 @@ struct mux_client {
     size_t len;
     bool cut;          /* its partial line was ended on the terminal by another client's */
     uint64_t bytes_in; /* typed bytes given to it */
-    uint64_t stamp;    /* mux.now when its partial line last grew */
-    size_t col;        /* bytes of its current line already on the terminal */
-    bool sgr;          /* a colour of its own is on: reset after its text */
-    uint8_t esc;       /* escape sequence state (mux.c) */
+    uint64_t stamp;    /* mux.now when it last printed */
+    uint8_t backlog[MUX_BACKLOG]; /* held: its bytes from the line that waits on */
+    size_t backlog_len;
+    size_t col;  /* bytes of its current line already on the terminal */
+    bool sgr;    /* a colour of its own is on: reset after its text */
+    uint8_t esc; /* escape sequence state (mux.c) */
     uint8_t csi_len;
     char csi[MUX_CSI_MAX];
 };
@@ -66,7 +74,9 @@ struct mux {
     int input;   /* client that gets typed input, -1 if none */
     bool escape; /* Ctrl-] seen */
     bool color;
-    uint64_t now; /* the caller's clock, for mux_flush_idle */
+    uint64_t now;  /* the caller's clock, for mux_flush_idle */
+    uint64_t hold; /* how long another's fresh partial line holds a line back (0: never) */
+    bool released; /* mux_flush_idle let a held client go: drain its ring again */
     mux_write_fn write;
     void *ctx;
 };
@@ -87,9 +97,16 @@ void mux_out(struct mux *m, unsigned i, const uint8_t *buf, size_t n);
 void mux_flush(struct mux *m, unsigned i);
 
 /**
+ * Whether client i's output may be given now (mux_out takes it all). Not
+ * while a line of it is held: up to MUX_BACKLOG bytes then wait for it.
+ */
+bool mux_ready(const struct mux *m, unsigned i);
+
+/**
  * Puts out the partial lines of the clients quiet for `idle` or more (by
- * m->now, which the caller keeps current). Returns when the next one is
- * due (m->now's clock), or 0 if no partial line waits.
+ * m->now, which the caller keeps current), and the held lines whose hold
+ * ended (m->released then). Returns when the next of either is due
+ * (m->now's clock), or 0 if nothing waits.
  */
 uint64_t mux_flush_idle(struct mux *m, uint64_t idle);
 

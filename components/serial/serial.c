@@ -30,7 +30,9 @@
 
 #include "mux.h"
 
-#define SERIAL_QUANTUM  512u
+#define SERIAL_QUANTUM 512u
+_Static_assert(SERIAL_QUANTUM <= MUX_BACKLOG && CV_CONSOLE_LOG_READ_MAX <= MUX_BACKLOG,
+               "what one take gives the mux fits a held client's backlog");
 #define SERIAL_ROUNDS   16u             /* per wake-up: then input and the log get their turn */
 #define SERIAL_RADIX    8u              /* the description gives the server cnode-radix 8 */
 #define SERIAL_VA       0x1000000000ull /* cv_self's own mappings */
@@ -38,8 +40,9 @@
 #define SERIAL_LOG      0u /* mux client of the kernel's log */
 #define SERIAL_SELF     1u /* mux client of the server's own lines */
 #define SIGNAL_SUFFIX   "_signal"
-#define SERIAL_IDLE_MS  50u  /* a client this quiet has paused its partial line */
-#define SERIAL_PROBE_MS 500u /* how long a terminal has to answer the cursor query */
+#define SERIAL_IDLE_MS  50u   /* a client this quiet has paused its partial line */
+#define SERIAL_HOLD_MS  1000u /* another's line waits this long for a partial one's end */
+#define SERIAL_PROBE_MS 500u  /* how long a terminal has to answer the cursor query */
 
 /* PL011 registers (PL011 TRM 3.2) and bits. */
 #define UART_DR    0x000u
@@ -174,7 +177,7 @@ static void serial_find_clients(void)
 static void serial_drain_log(void)
 {
     uint64_t res[CV_MSG_MAX];
-    for (;;) {
+    while (mux_ready(&srv.mux, SERIAL_LOG)) { /* else the kernel keeps it */
         enum cv_err err =
             cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_READ, NULL, 0, res, CV_MSG_MAX);
         uint64_t n = err == CV_OK ? res[0] & ~(1ull << 63) : 0;
@@ -190,6 +193,8 @@ static void serial_drain_log(void)
 static bool serial_drain_one(struct serial_client *c)
 {
     uint8_t buf[SERIAL_QUANTUM];
+    if (!mux_ready(&srv.mux, c->mux))
+        return false; /* a line of it waits (mux.h): its bytes stay in its ring */
     uint32_t head = __atomic_load_n(&c->ring->out.head, __ATOMIC_ACQUIRE);
     if (head - c->tail > SRING_DATA) {
         if (!c->broken)
@@ -326,13 +331,17 @@ int run(void)
     if (freq == 0)
         __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
     serial_probe(freq);
+    srv.mux.hold = freq * SERIAL_HOLD_MS / 1000u;
     serial_hello();
     for (;;) {
         srv.mux.now = cv_now();
         serial_drain_log();
         serial_input();
         serial_drain_clients(self);
+        srv.mux.released = false;
         uint64_t due = mux_flush_idle(&srv.mux, freq * SERIAL_IDLE_MS / 1000u);
+        if (srv.mux.released) /* a held client may have more in its ring */
+            cv_signal(self);
         if (due)
             (void)cv_wait_until(srv.kick, due, &word);
         else

@@ -134,6 +134,52 @@ static void test_idle(void)
     CHECK(term_is("\r\n"));
 }
 
+/* While the client whose partial line ends the terminal is active (within
+ * mux.hold), another's complete line waits for it, and so does the rest
+ * of what that one printed; the first line's end lets it go. A prompt
+ * older than the hold is broken. The server's own lines never wait. */
+static void test_hold(void)
+{
+    term_len = 0;
+    m.last = -1;
+    m.hold = 1000;
+    m.now = 5000;
+    out(2, "0123");
+    m.now = 5050;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0);
+    CHECK(term_is("vm0: 0123"));
+    m.now = 5100;
+    out(3, "tick 1\ntick 2\n");
+    CHECK_EQ(term_len, 0); /* held */
+    CHECK(!mux_ready(&m, 3));
+    CHECK(mux_ready(&m, 2));
+    CHECK_EQ(mux_flush_idle(&m, 50), 6000); /* vm0 printed at 5000: its hold's end */
+    out(2, "4567\n");
+    CHECK(term_is("4567\r\nvm1: tick 1\r\nvm1: tick 2\r\n"));
+    CHECK(mux_ready(&m, 3));
+    /* a prompt older than the hold: broken for the other's line */
+    m.released = false;
+    out(2, "~ # "); /* at 5100 */
+    m.now = 5200;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0);
+    CHECK(term_is("vm0: ~ # "));
+    out(3, "late\n");
+    CHECK_EQ(term_len, 0);
+    m.now = 6099;
+    CHECK_EQ(mux_flush_idle(&m, 50), 6100);
+    CHECK(!m.released);
+    m.now = 6100;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0);
+    CHECK(m.released);
+    CHECK(term_is("\r\nvm1: late\r\n"));
+    /* the server's own line does not wait */
+    out(2, "x");
+    mux_flush(&m, 2);
+    mux_say(&m, 1, "input to vm1");
+    CHECK(term_is("vm0: x\r\nserial: input to vm1\r\n"));
+    m.hold = 0;
+}
+
 static void test_cpr(void)
 {
     size_t at = 9, len = 9;
@@ -203,6 +249,7 @@ int main(void)
     test_lines();
     test_sanitize();
     test_idle();
+    test_hold();
     test_cpr();
     test_input();
     test_full();
