@@ -150,7 +150,8 @@ bool guest_map_gicv(struct vm *vm)
 {
     const struct cv_comp_iface_info *f = cv_iface_find(GUEST_GICV_IFACE);
     if (!f || f->kind != CV_SPEC_IF_FRAMES || !f->cptr || f->size < 2 * CV_PAGE_SIZE) {
-        printf("[%s] no '%s' frames interface (the GICV device caps)\n", vm->name, GUEST_GICV_IFACE);
+        printf("[%s] no '%s' frames interface (the GICV device caps)\n", vm->name,
+               GUEST_GICV_IFACE);
         return false;
     }
     uint64_t gicc = machine_find(&vm->machine, MACHINE_GICC, 0)->base.v;
