@@ -203,6 +203,9 @@ static void h_take_uart(struct kt_thread *t)
 {
     const uint64_t args[4] = {0, t->arg[1], 0, t->arg[2]};
     t->out[0] = cv_invoke(t->arg[0], CV_OP_CONSOLE_TAKE_UART, args, 4, NULL, 0);
+    uint64_t word;
+    if (t->arg[3]) /* then holds it until signalled */
+        cv_wait(t->arg[3], &word);
 }
 
 /* A thread that took the UART over (a serial server) stops: the kernel
@@ -229,7 +232,30 @@ static void case_console_taker_stops(void)
     KT_OK(cv_invoke(other, CV_OP_CONSOLE_READ, NULL, 0, res, CV_MSG_MAX)); /* not BUSY */
     KT_ERR(cv_invoke(irq, CV_OP_IRQ_ACK, NULL, 0, NULL, 0), CV_E_BUSY);
     KT_ERR(cv_invoke(irq, CV_OP_IRQ_CLEAR, NULL, 0, NULL, 0), CV_E_BUSY);
-    KT_OK(cv_cnode_delete(KT_CNODE, irq));
+    KT_ERR(cv_irq_get(KT_IRQ_CONTROL, UART_IRQ, 0, s), CV_E_BUSY); /* the kernel's */
+    /* A second server takes it and holds it: the first one's caps are
+     * nobody's (its console cap reads no log, its handler cap does nothing,
+     * and deleting that leaves the second's interrupt alone) */
+    uint64_t frame2 = kt_slot(), irq2 = kt_slot(), hold = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
+    KT_NONZERO(frame2 && irq2 && hold && n);
+    KT_THREAD(t2, h_take_uart, KT_MAIN_PRIO + 10, 0);
+    t2->arg[0] = other;
+    t2->arg[1] = frame2;
+    t2->arg[2] = irq2;
+    t2->arg[3] = hold;
+    KT_OK(kt_thread_start(t2));
+    KT_EQ(t2->out[0], CV_OK); /* it took the UART and waits */
+    KT_ERR(cv_invoke(con, CV_OP_CONSOLE_READ, NULL, 0, res, CV_MSG_MAX), CV_E_BUSY);
+    KT_ERR(cv_invoke(irq, CV_OP_IRQ_ACK, NULL, 0, NULL, 0), CV_E_BUSY);
+    KT_OK(cv_invoke(irq2, CV_OP_IRQ_SET_NTFN, &n, 1, NULL, 0));
+    KT_OK(cv_cnode_delete(KT_CNODE, irq));                   /* the first's: nothing happens */
+    KT_OK(cv_invoke(irq2, CV_OP_IRQ_ACK, NULL, 0, NULL, 0)); /* the second's still works */
+    cv_signal(hold);
+    KT_TRUE(kt_wait_flag(&t2->done, 1000), "the second taker did not finish");
+    KT_ERR(cv_invoke(irq2, CV_OP_IRQ_ACK, NULL, 0, NULL, 0), CV_E_BUSY); /* back again */
+    KT_OK(cv_cnode_delete(KT_CNODE, irq2));
+    KT_OK(cv_cnode_delete(KT_CNODE, frame2));
     KT_OK(cv_cnode_delete(KT_CNODE, frame));
     KT_ERR(cv_irq_get(KT_IRQ_CONTROL, UART_IRQ, 0, s), CV_E_BUSY); /* the kernel's */
     KT_OK(cv_cnode_delete(KT_CNODE, con));

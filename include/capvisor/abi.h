@@ -285,7 +285,8 @@ enum cv_op {
  *    which is how a write that finds the record full is delivered;
  *  - CV_FAULT_VM_POSTED: the vCPU waits for an interrupt (WFI) or a
  *    timer tick found writes waiting; reply CV_FAULT_RESUME. MR2 says
- *    which: CV_POSTED_AT_TICK, or CV_POSTED_AT_WFI, which also comes,
+ *    which: CV_POSTED_AT_TICK (also for a WFE, a spin-wait: no pause of
+ *    the guest's output), or CV_POSTED_AT_WFI, which also comes,
  *    with none waiting, at the first WFI after a tick's: a VMM holding a
  *    partial line learns the guest paused it, not that a tick cut it.
  * Only for registers whose writes the guest cannot observe before the VMM

@@ -21,10 +21,13 @@ static struct cte console_ntfn;       /* copy of the reader's notification cap *
 static bool rx_enabled;
 
 /* cap.data0 of the console cap that took the UART (and of copies made of
- * it): after the take-over only such a cap reads the log or names its
- * notification, so another console-input component can neither steal the
- * log's wake-ups nor read what every component printed. */
-#define CONSOLE_CAP_OWNER 1u
+ * it), and of the UART's irq handler cap it got: the take-over's number
+ * (uart_gen, from 1). After the take-over only such a cap reads the log or
+ * names its notification, so another console-input component can neither
+ * steal the log's wake-ups nor read what every component printed; after
+ * the kernel took the UART back, and a new server took it, the caps of
+ * the one before are nobody's. */
+static uint64_t uart_gen;
 
 /* After CV_OP_CONSOLE_TAKE_UART: what the kernel would have printed. */
 #define CONSOLE_LOG 65536u
@@ -36,6 +39,11 @@ static const struct tcb *uart_taker; /* the thread that took it */
 bool console_uart_taken(void)
 {
     return uart_taken;
+}
+
+bool console_uart_irq_cap_live(const struct cap *h)
+{
+    return uart_taken && h->data0 == uart_gen;
 }
 
 void console_log_write(const char *s, size_t n)
@@ -172,7 +180,8 @@ static enum cv_err console_take_uart(struct cte *console)
     f.rights = CV_RIGHT_READ | CV_RIGHT_WRITE;
     cte_insert(frame, &f, console);
     irq_give(plat.uart_irq, irq, console);
-    console->cap.data0 = CONSOLE_CAP_OWNER;
+    console->cap.data0 = ++uart_gen;
+    irq->cap.data0 = uart_gen;
     arch_uart_rx_irq_disable();
     uart_taken = true;
     uart_taker = inv_thread();
@@ -195,6 +204,7 @@ void console_thread_stopped(const struct tcb *t)
         kprintf("kernel: (the console log overflowed: lines were dropped)\n");
     log_dropped = false;
     cte_delete(&console_ntfn);
+    irq_uart_taken_back();
     if (rx_enabled) {
         rx_enabled = false;
         enable_rx();
@@ -223,7 +233,7 @@ static enum cv_err console_read(void)
 
 enum cv_err console_invoke(struct cte *console, uint64_t label)
 {
-    bool owner = console->cap.data0 == CONSOLE_CAP_OWNER;
+    bool owner = console->cap.data0 == uart_gen;
     if (uart_taken && !owner && label != CV_OP_CONSOLE_TAKE_UART)
         return CV_E_BUSY; /* the console is the UART's taker's now */
     switch (label) {

@@ -138,17 +138,24 @@ static enum cv_err irq_set_ntfn(uint32_t irq)
     return CV_OK;
 }
 
-/* The UART's handler cap of a serial server that stopped: the kernel took
- * the UART and its interrupt back (console_thread_stopped). */
-static bool irq_uart_back(uint32_t irq)
+/* A UART handler cap of a serial server that stopped: the kernel took the
+ * UART and its interrupt back (console_thread_stopped), and may have
+ * given them to another since. Such a cap does nothing. */
+static bool irq_stale(const struct cap *h)
 {
-    return irq == plat.uart_irq && !console_uart_taken();
+    return h->obj == plat.uart_irq && !console_uart_irq_cap_live(h);
+}
+
+void irq_uart_taken_back(void)
+{
+    irq_taken[plat.uart_irq] = false;
+    cte_delete(&irq_ntfn[plat.uart_irq]);
 }
 
 enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
 {
     uint32_t irq = (uint32_t)h->cap.obj;
-    if (irq_uart_back(irq))
+    if (irq_stale(&h->cap))
         return CV_E_BUSY;
     switch (label) {
     case CV_OP_IRQ_SET_NTFN:
@@ -167,10 +174,12 @@ enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
     }
 }
 
-void irq_handler_destroy(uint32_t irq)
+void irq_handler_destroy(const struct cap *h)
 {
-    if (!irq_uart_back(irq))
-        arch_irq_disable(irq);
+    uint32_t irq = (uint32_t)h->obj;
+    if (irq_stale(h))
+        return; /* the interrupt is the kernel's, or another taker's */
+    arch_irq_disable(irq);
     cte_delete(&irq_ntfn[irq]);
     irq_taken[irq] = false;
 }

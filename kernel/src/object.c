@@ -132,7 +132,7 @@ void obj_destroy(const struct cap *cap)
         vspace_destroy(pa_ptr(PA(cap->obj)));
         break;
     case CV_OBJ_IRQ_HANDLER:
-        irq_handler_destroy((uint32_t)cap->obj);
+        irq_handler_destroy(cap);
         break;
     case CV_OBJ_VCPU:
         vcpu_destroy(pa_ptr(PA(cap->obj)));

@@ -415,9 +415,10 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 static void exit_wfx(struct tcb *t, uint64_t esr)
 {
     struct vcpu *v = t->vcpu;
-    if (v->posted_count || v->posted_wfi_due) {
+    bool wfe = (esr & 1u) != 0; /* a spin-wait, no pause of the guest's output */
+    if (v->posted_count || (v->posted_wfi_due && !wfe)) {
         /* idle: the VMM takes them first, then the WFx runs again */
-        posted_exit(t, CV_POSTED_AT_WFI);
+        posted_exit(t, wfe ? CV_POSTED_AT_TICK : CV_POSTED_AT_WFI);
         return;
     }
     arch_regs_skip(&t->regs);

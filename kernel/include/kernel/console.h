@@ -18,6 +18,8 @@ enum cv_err console_get_invoke(struct cte *ctl);
 enum cv_err console_invoke(struct cte *console, uint64_t label);
 /** Whether a console cap holder took the UART (CV_OP_CONSOLE_TAKE_UART). */
 bool console_uart_taken(void);
+/** Whether h, an irq handler cap of the UART's interrupt, is the current taker's. */
+bool console_uart_irq_cap_live(const struct cap *h);
 /** Appends n bytes to the log the UART's owner reads (whole, or dropped). */
 void console_log_write(const char *s, size_t n);
 /** Signals the console notification if the log got bytes since (a safe point). */

@@ -8,8 +8,10 @@
 
 enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label);
 enum cv_err irq_handler_invoke(struct cte *h, uint64_t label);
-/** Last handler cap gone: detach and disable. */
-void irq_handler_destroy(uint32_t irq);
+/** Handler cap h gone: detach and disable (not a stale UART one's: irq.c). */
+void irq_handler_destroy(const struct cap *h);
+/** The kernel took the UART back: its interrupt is no handler's. */
+void irq_uart_taken_back(void);
 /** Puts an irq handler cap for `irq` in empty slot dest (a child of parent); masked. */
 void irq_give(uint32_t irq, struct cte *dest, struct cte *parent);
 /** Kernel IRQ dispatch (timer, IPIs, user interrupts). */
