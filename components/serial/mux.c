@@ -58,25 +58,64 @@ static void term_csi(struct mux_term *t, struct mux_client *c, uint8_t final)
     c->sgr |= sgr;
 }
 
+static void term_caret(struct mux_term *t, struct mux_client *c, char x)
+{
+    term_put(t, '^');
+    term_put(t, x);
+    c->col += 2;
+}
+
+/**
+ * A byte of a UTF-8 character. Its cells on the terminal are unknown (0
+ * for a combining mark, 2 for a wide one): from here to the line's end a
+ * backspace shows as ^H rather than move over them. Bytes that are no
+ * well-formed UTF-8 show as ^?, so no terminal reads a C1 control in them.
+ */
+static void term_utf8(struct mux_term *t, struct mux_client *c, uint8_t b)
+{
+    c->wide = true;
+    if (b >= 0x80 && b <= 0xbf) { /* a continuation byte */
+        if (c->u8) {
+            c->u8--;
+            term_put(t, (char)b);
+        } else {
+            term_caret(t, c, '?');
+        }
+        return;
+    }
+    c->u8 = b >= 0xc3 && b <= 0xdf   ? 1u
+            : b >= 0xe0 && b <= 0xef ? 2u
+            : b >= 0xf0 && b <= 0xf4 ? 3u
+                                     : 0u;
+    if (b == 0xc2)
+        c->esc = ESC_C2; /* maybe a C1 control: see the next byte */
+    else if (c->u8)
+        term_put(t, (char)b);
+    else
+        term_caret(t, c, '?'); /* 0xc0, 0xc1, 0xf5..0xff */
+}
+
 /** A byte outside an escape sequence. */
 static void term_byte(struct mux_term *t, struct mux_client *c, uint8_t b)
 {
+    if (c->u8 && (b < 0x80 || b > 0xbf))
+        c->u8 = 0; /* a character cut short: the terminal shows its own mark */
     if (b == 0x1b) {
         c->esc = ESC_SEEN;
-    } else if (b == 0xc2) { /* maybe a C1 control in UTF-8: see the next byte */
-        c->esc = ESC_C2;
+    } else if (b >= 0x80) {
+        term_utf8(t, c, b);
     } else if (b == '\b') {
-        if (c->col) { /* only over what the client printed on this line */
+        if (c->wide) {
+            term_caret(t, c, 'H');
+        } else if (c->col) { /* only over what the client printed on this line */
             term_put(t, '\b');
             c->col--;
         }
     } else if (b == '\t' || (b >= 0x20 && b != 0x7f)) {
         term_put(t, (char)b);
-        c->col += (b & 0xc0u) != 0x80u; /* a character counts once, at its first byte */
+        c->col++;
     } else {
-        term_put(t, '^');
-        term_put(t, (char)(b ^ 0x40u));
-        c->col += 2;
+        term_caret(t, c, (char)(b ^ 0x40u));
     }
 }
 
@@ -101,15 +140,14 @@ static void mux_term_out(struct mux *m, struct mux_client *c, const char *s, siz
             break;
         case ESC_C2:
             c->esc = ESC_NONE;
-            if (b >= 0x80 && b <= 0x9f) { /* U+0080..U+009F: C1 controls */
-                term_put(&t, '^');
-                term_put(&t, '?');
-                c->col += 2;
+            if (b >= 0xa0 && b <= 0xbf) { /* U+00A0..U+00BF */
+                term_put(&t, (char)0xc2);
+                term_put(&t, (char)b);
                 break;
             }
-            term_put(&t, (char)0xc2);
-            c->col++;
-            term_byte(&t, c, b);
+            term_caret(&t, c, '?'); /* U+0080..U+009F, the C1 controls, or a lone lead */
+            if (b < 0x80 || b > 0x9f)
+                term_byte(&t, c, b);
             break;
         default:
             term_byte(&t, c, b);
@@ -149,6 +187,7 @@ static void mux_emit(struct mux *m, unsigned i, bool newline)
         }
         mux_prefix(m, i);
         c->col = 0;
+        c->wide = false;
     }
     c->cut = false;
     mux_term_out(m, c, c->line, c->len);
@@ -159,6 +198,7 @@ static void mux_emit(struct mux *m, unsigned i, bool newline)
     if (newline) {
         mux_puts(m, "\r\n");
         c->col = 0;
+        c->wide = false;
     }
     m->last = newline ? -1 : (int)i;
     c->len = 0;
@@ -194,11 +234,29 @@ static int mux_fresh_last(const struct mux *m)
     return m->last;
 }
 
-/** Whether a line of client i must wait: another's fresh partial line ends the terminal. */
+/**
+ * Whether a line of client i must wait: another's fresh partial line ends
+ * the terminal, and i has not waited a whole hold already (a client that
+ * keeps printing without ending its line holds the others a second, not
+ * for ever).
+ */
 static bool mux_holding(const struct mux *m, unsigned i)
 {
     int x = mux_fresh_last(m);
+    const struct mux_client *c = &m->client[i];
+    if (c->backlog_len && m->now - c->held_since >= m->hold)
+        return false;
     return x >= 0 && x != (int)i;
+}
+
+/** When client i's wait ends at the latest: the hold after its start or after x's last print. */
+static uint64_t mux_hold_end(const struct mux *m, unsigned i)
+{
+    const struct mux_client *c = &m->client[i];
+    uint64_t end = m->client[m->last].stamp + m->hold;
+    if (c->backlog_len && c->held_since + m->hold < end)
+        end = c->held_since + m->hold;
+    return end;
 }
 
 bool mux_ready(const struct mux *m, unsigned i)
@@ -210,6 +268,8 @@ bool mux_ready(const struct mux *m, unsigned i)
 static void mux_hold(struct mux *m, unsigned i, const uint8_t *buf, size_t n)
 {
     struct mux_client *c = &m->client[i];
+    if (!c->backlog_len)
+        c->held_since = m->now;
     if (n > sizeof(c->backlog) - c->backlog_len) /* the server keeps within it */
         n = sizeof(c->backlog) - c->backlog_len;
     memcpy(c->backlog + c->backlog_len, buf, n);
@@ -250,9 +310,13 @@ static void mux_release(struct mux *m)
             continue;
         uint8_t buf[MUX_BACKLOG];
         size_t n = c->backlog_len;
+        uint64_t hold = m->hold;
+        if (m->now - c->held_since >= hold) /* waited a whole hold: it breaks the line */
+            m->hold = 0;
         memcpy(buf, c->backlog, n);
         c->backlog_len = 0;
         mux_take(m, i, buf, n);
+        m->hold = hold;
         m->released = true;
     }
 }
@@ -290,7 +354,7 @@ uint64_t mux_flush_idle(struct mux *m, uint64_t idle)
         const struct mux_client *c = &m->client[i];
         if (c->backlog_len || (c->len && mux_holding(m, i))) { /* when the hold runs out */
             if (m->last >= 0)
-                next = mux_sooner(next, m->client[m->last].stamp + m->hold);
+                next = mux_sooner(next, mux_hold_end(m, i));
             continue;
         }
         if (!c->len)

@@ -18,7 +18,8 @@
  * stays longer than that: the line is broken then.
  *
  * A client cannot draw on the terminal outside its own line: '\r' is
- * dropped, a backspace erases only what the client printed on its line,
+ * dropped, a backspace erases only ASCII the client printed on its line
+ * (after a non-ASCII character, whose width is unknown, it shows as ^H),
  * of escape sequences only colours (SGR, reset after the client's text)
  * and erase-to-end-of-line pass; other escape sequences are dropped and
  * other control bytes show as ^X. So nothing can overwrite or forge a
@@ -60,9 +61,12 @@ struct mux_client {
     uint64_t stamp;    /* mux.now when it last printed */
     uint8_t backlog[MUX_BACKLOG]; /* held: its bytes from the line that waits on */
     size_t backlog_len;
-    size_t col;  /* bytes of its current line already on the terminal */
-    bool sgr;    /* a colour of its own is on: reset after its text */
-    uint8_t esc; /* escape sequence state (mux.c) */
+    uint64_t held_since; /* mux.now when its backlog began */
+    size_t col;          /* bytes of its current line already on the terminal */
+    bool sgr;            /* a colour of its own is on: reset after its text */
+    uint8_t esc;         /* escape sequence state (mux.c) */
+    uint8_t u8;          /* UTF-8 continuation bytes still to come */
+    bool wide;           /* a non-ASCII character is on its line: no backspace moves */
     uint8_t csi_len;
     char csi[MUX_CSI_MAX];
 };

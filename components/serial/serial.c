@@ -335,10 +335,10 @@ int run(void)
     serial_hello();
     for (;;) {
         srv.mux.now = cv_now();
+        srv.mux.released = false; /* set by any release below, in a drain too */
         serial_drain_log();
         serial_input();
         serial_drain_clients(self);
-        srv.mux.released = false;
         uint64_t due = mux_flush_idle(&srv.mux, freq * SERIAL_IDLE_MS / 1000u);
         if (srv.mux.released) /* a held client may have more in its ring */
             cv_signal(self);

@@ -213,9 +213,10 @@ void console_input(struct vm *vm)
  * buffers for, in at most two pieces (the ring wraps); the rest waits for
  * its next receive buffers (vio.c calls console_feed again).
  */
-static void console_feed_hvc(struct vm *vm)
+static size_t console_feed_hvc(struct vm *vm)
 {
     struct vm_console *c = &vm->con;
+    size_t fed = 0;
     while (c->in_count) {
         size_t run = sizeof(c->in) - c->in_head;
         if (run > c->in_count)
@@ -223,9 +224,11 @@ static void console_feed_hvc(struct vm *vm)
         size_t n = virtio_console_input(vm->hvc, &c->in[c->in_head], run);
         c->in_head = (unsigned)((c->in_head + n) % sizeof(c->in));
         c->in_count -= (unsigned)n;
+        fed += n;
         if (n < run)
             break;
     }
+    return fed;
 }
 
 void console_feed(struct vm *vm)
@@ -235,8 +238,14 @@ void console_feed(struct vm *vm)
         return;
     console_fill(vm);
     if (vm->hvc) {
-        console_feed_hvc(vm);
-        console_fill(vm);
+        /* until the guest's buffers or the input run out: the guest is not
+         * asked to notify new receive buffers (virtio_console.c), so what
+         * waits here would wait for the next keystroke */
+        size_t fed;
+        do {
+            fed = console_feed_hvc(vm);
+            console_fill(vm);
+        } while (fed && vm->con.in_count);
         return;
     }
     bool pushed = false, level = pl011_irq_level(&vm->uart);

@@ -95,11 +95,14 @@ static void test_sanitize(void)
     out(2, "\x07"
            "bell\x7f\x01\n");
     CHECK(term_is("vm0: ^Gbell^?^A\r\n"));
-    /* 9 columns (^? is 2; a UTF-8 character 1): 9 of 12 backspaces pass */
+    /* UTF-8 C1 controls and ill-formed bytes show as ^?; after a non-ASCII
+     * character (a zero-width one could hide backspaces that reach the
+     * prefix) a backspace shows as ^H */
     out(2, "\xc2\x9b"
-           "2J ok\xc2\xa0\xc3\xa9\b\b\b\b\b\b\b\b\b\b\b\b\n");
-    CHECK(term_is("vm0: ^?2J ok\xc2\xa0\xc3\xa9"
-                  "\b\b\b\b\b\b\b\b\b\r\n"));
+           "2J \x9b \xc0\xaf ok\xc2\xa0\xc3\xa9\xe2\x80\x8b\b\b\n");
+    CHECK(term_is("vm0: ^?2J ^? ^?^? ok\xc2\xa0\xc3\xa9\xe2\x80\x8b^H^H\r\n"));
+    out(2, "ab\b\b\b\n"); /* a new line: backspaces over its ASCII again */
+    CHECK(term_is("vm0: ab\b\b\r\n"));
     /* a backspace waiting when another client cut the line: not over the new prefix */
     cut_in("p", "x\n", "\bq\n");
     CHECK(term_is("vm0: p\r\nvm1: x\r\nvm0: q\r\n"));
@@ -172,6 +175,24 @@ static void test_hold(void)
     CHECK_EQ(mux_flush_idle(&m, 50), 0);
     CHECK(m.released);
     CHECK(term_is("\r\nvm1: late\r\n"));
+    /* a client that keeps its line going holds the others one hold, no longer */
+    out(2, "a");
+    m.now = 6300;
+    CHECK_EQ(mux_flush_idle(&m, 50), 0);
+    CHECK(term_is("vm0: a"));
+    out(3, "waits\n"); /* held from 6300 */
+    for (m.now = 6400; m.now < 7300; m.now += 100) {
+        out(2, "b"); /* vm0 keeps printing, never its line's end */
+        CHECK(!mux_ready(&m, 3));
+        CHECK_EQ(mux_flush_idle(&m, 50), m.now + 50); /* vm0's pending byte */
+    }
+    m.now = 7300;
+    (void)mux_flush_idle(&m, 50);
+    CHECK(mux_ready(&m, 3));
+    CHECK(strstr(term, "\r\nvm1: waits\r\n") != NULL);
+    term_len = 0;
+    out(2, "\n");
+    term_len = 0;
     /* the server's own line does not wait */
     out(2, "x");
     mux_flush(&m, 2);
