@@ -126,6 +126,15 @@ void put_dec(uint64_t v)
         put_char(digits[--n]);
 }
 
+/** A result line's end after GOT: " WRONG (want W)", counted. */
+static void put_wrong(uint64_t want)
+{
+    attacker_failures++;
+    put_str(" WRONG (want ");
+    put_hex(want);
+    put_str(")\n");
+}
+
 void report(const char *what, uint64_t got, uint64_t want)
 {
     put_str("attacker: ");
@@ -136,10 +145,76 @@ void report(const char *what, uint64_t got, uint64_t want)
         put_str(" ok\n");
         return;
     }
-    attacker_failures++;
-    put_str(" WRONG (want ");
-    put_hex(want);
-    put_str(")\n");
+    put_wrong(want);
+}
+
+/** "attacker: SUITE CASE: " */
+static void suite_line(const struct attack_suite *s)
+{
+    put_str("attacker: ");
+    put_str(s->name);
+    put_char(' ');
+    put_str(s->current);
+    put_str(": ");
+}
+
+void suite_case(struct attack_suite *s, const char *name)
+{
+    s->current = name;
+    s->wrong = 0;
+    s->count++;
+}
+
+void suite_wrong_begin(const struct attack_suite *s, const char *what)
+{
+    suite_line(s);
+    put_str(what);
+    put_char(' ');
+}
+
+void suite_wrong_end(struct attack_suite *s, uint64_t got, uint64_t want)
+{
+    put_hex(got);
+    put_wrong(want);
+    s->wrong++;
+}
+
+void suite_check(struct attack_suite *s, const char *what, uint64_t got, uint64_t want)
+{
+    if (got == want)
+        return;
+    suite_wrong_begin(s, what);
+    suite_wrong_end(s, got, want);
+}
+
+void suite_outcome(const struct attack_suite *s, const char *outcome)
+{
+    if (s->wrong)
+        return;
+    suite_line(s);
+    put_str(outcome);
+    put_str(" ok\n");
+}
+
+void suite_tally(struct attack_suite *s)
+{
+    if (s->wrong == 0)
+        s->ok++;
+}
+
+void suite_end(struct attack_suite *s, const char *outcome)
+{
+    suite_outcome(s, outcome);
+    suite_tally(s);
+}
+
+void suite_summary(const struct attack_suite *s)
+{
+    put_str("attacker: ");
+    put_str(s->name);
+    put_str(": ");
+    put_dec(s->count);
+    put_str(s->ok == s->count ? " cases ok\n" : " cases, some WRONG\n");
 }
 
 void attacker_unexpected(uint64_t esr)

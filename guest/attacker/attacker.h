@@ -111,4 +111,31 @@ void put_dec(uint64_t v);
 /** One result line: "attacker: WHAT VALUE ok" or "... WRONG (want W)", counted. */
 void report(const char *what, uint64_t got, uint64_t want);
 
+/**
+ * A suite of cases (virtio.c, virtio_pci.c), each of several checks, whose
+ * lines read "attacker: SUITE CASE: ...": a failed check prints a WRONG
+ * line (the test rejects it), a case all of whose checks held its outcome
+ * with "ok", the suite its tally.
+ */
+struct attack_suite {
+    const char *name;    /* "virtio", "virtio-pci" */
+    const char *current; /* the case running */
+    unsigned wrong;      /* its checks that failed */
+    unsigned count, ok;
+};
+void suite_case(struct attack_suite *s, const char *name);
+/** A failed check's line: suite_wrong_begin prints "attacker: SUITE CASE: WHAT ",
+ * the caller may add to it, suite_wrong_end ends it with "GOT WRONG (want W)". */
+void suite_wrong_begin(const struct attack_suite *s, const char *what);
+void suite_wrong_end(struct attack_suite *s, uint64_t got, uint64_t want);
+void suite_check(struct attack_suite *s, const char *what, uint64_t got, uint64_t want);
+/** The case's outcome line, if every check so far held. */
+void suite_outcome(const struct attack_suite *s, const char *outcome);
+/** The case is over: counted ok if every check held. */
+void suite_tally(struct attack_suite *s);
+/** suite_outcome, then suite_tally. */
+void suite_end(struct attack_suite *s, const char *outcome);
+/** "attacker: SUITE: N cases ok" (or "..., some WRONG"). */
+void suite_summary(const struct attack_suite *s);
+
 #endif /* ATTACKER_H */

@@ -111,72 +111,8 @@ static const char bad_text[] = "attacker: virtio sent a bad buffer WRONG\n";
 static const struct ring ring_a = {RING_A, RING_A + AVAIL_OFF, RING_A + USED_OFF};
 static const struct ring ring_b = {RING_B, RING_B + AVAIL_OFF, RING_B + USED_OFF};
 
-/** The case running, and the tally. */
-static struct {
-    const char *name;
-    unsigned wrong; /* its checks that failed */
-    unsigned count, ok;
-} vcase;
-
-/* --- results --- */
-
-/* A failed check of the current case: one WRONG line (the test rejects it),
- * "attacker: virtio CASE: WHAT GOT WRONG (want WANT)". */
-static void wrong_begin(const char *what)
-{
-    put_str("attacker: virtio ");
-    put_str(vcase.name);
-    put_str(": ");
-    put_str(what);
-    put_char(' ');
-}
-
-static void wrong_end(uint64_t got, uint64_t want)
-{
-    put_hex(got);
-    put_str(" WRONG (want ");
-    put_hex(want);
-    put_str(")\n");
-    vcase.wrong++;
-    attacker_failures++;
-}
-
-static void wrong(const char *what, uint64_t got, uint64_t want)
-{
-    wrong_begin(what);
-    wrong_end(got, want);
-}
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want)
-        wrong(what, got, want);
-}
-
-static void case_begin(const char *name)
-{
-    vcase.name = name;
-    vcase.wrong = 0;
-    vcase.count++;
-}
-
-/** The case's line, if every check so far held. */
-static void case_outcome(const char *outcome)
-{
-    if (vcase.wrong)
-        return;
-    put_str("attacker: virtio ");
-    put_str(vcase.name);
-    put_str(": ");
-    put_str(outcome);
-    put_str(" ok\n");
-}
-
-static void case_end(void)
-{
-    if (vcase.wrong == 0)
-        vcase.ok++;
-}
+/** The cases and their tally (attacker.h). */
+static struct attack_suite vcase = {.name = "virtio"};
 
 /* --- the driver side --- */
 
@@ -237,10 +173,10 @@ static void used_check(const char *what, const struct ring *r, uint16_t idx, uin
     for (uint64_t a = r->used - CANARY_PAD; a < r->used + USED_BYTES + CANARY_PAD; a += 4) {
         uint32_t got = read32(a), want = used_want(r, a, idx, head);
         if (got != want) { /* the first wrong word: its offset from the ring */
-            wrong_begin(what);
+            suite_wrong_begin(&vcase, what);
             put_hex(a - r->used);
             put_str(": ");
-            wrong_end(got, want);
+            suite_wrong_end(&vcase, got, want);
             return;
         }
     }
@@ -282,8 +218,8 @@ static void drv_start(void)
 /** The device used buffer `head` of ring r (the first since it was set up) and said so. */
 static void expect_sent(const struct ring *r, uint16_t head)
 {
-    check("status", reg(STATUS), S_LIVE);
-    check("interrupt status", reg(INTERRUPT_STATUS), ISR_QUEUE);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE);
+    suite_check(&vcase, "interrupt status", reg(INTERRUPT_STATUS), ISR_QUEUE);
     set_reg(INTERRUPT_ACK, ISR_QUEUE);
     used_check("used ring, word", r, 1, head);
 }
@@ -301,11 +237,11 @@ static void tx_good(const struct ring *r, uint16_t head)
 static void recover(void)
 {
     set_reg(STATUS, 0);
-    check("status after reset", reg(STATUS), 0);
-    check("interrupt status after reset", reg(INTERRUPT_STATUS), 0);
+    suite_check(&vcase, "status after reset", reg(STATUS), 0);
+    suite_check(&vcase, "interrupt status after reset", reg(INTERRUPT_STATUS), 0);
     drv_start();
     tx_good(&ring_a, 0);
-    case_end();
+    suite_tally(&vcase);
 }
 
 /**
@@ -316,12 +252,12 @@ static void recover(void)
  */
 static void expect_needs_reset(uint32_t generation)
 {
-    check("status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
-    check("interrupt status", reg(INTERRUPT_STATUS), ISR_CONFIG);
-    check("config generation", reg(CONFIG_GENERATION), generation + 1u);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    suite_check(&vcase, "interrupt status", reg(INTERRUPT_STATUS), ISR_CONFIG);
+    suite_check(&vcase, "config generation", reg(CONFIG_GENERATION), generation + 1u);
     used_check("used ring, word", &ring_a, 0, 0);
     set_reg(STATUS, S_LIVE); /* the driver cannot clear the device's bit */
-    check("status after the driver wrote 0xf", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    suite_check(&vcase, "status after the driver wrote 0xf", reg(STATUS), S_LIVE | S_NEEDS_RESET);
     desc_set(&ring_a, 0, TXT_BAD, BAD_LEN, 0, 0);
     avail_set(&ring_a, 0, 1);
     notify(TXQ);
@@ -333,20 +269,20 @@ static void expect_needs_reset(uint32_t generation)
 /** evil0 is what the description asks for: a virtio-mmio v2 console offering VERSION_1 only. */
 static void case_identity(void)
 {
-    case_begin("evil0 at 0xa000400");
+    suite_case(&vcase, "evil0 at 0xa000400");
     set_reg(STATUS, 0);
-    check("MagicValue", reg(MAGIC_VALUE), MMIO_MAGIC);
-    check("Version", reg(VERSION), MMIO_VERSION);
-    check("DeviceID", reg(DEVICE_ID), ID_CONSOLE);
-    check("VendorID", reg(VENDOR_ID), VENDOR_CVCV);
+    suite_check(&vcase, "MagicValue", reg(MAGIC_VALUE), MMIO_MAGIC);
+    suite_check(&vcase, "Version", reg(VERSION), MMIO_VERSION);
+    suite_check(&vcase, "DeviceID", reg(DEVICE_ID), ID_CONSOLE);
+    suite_check(&vcase, "VendorID", reg(VENDOR_ID), VENDOR_CVCV);
     set_reg(DEVICE_FEATURES_SEL, 0);
-    check("features 0..31 (no INDIRECT_DESC, no EVENT_IDX)", reg(DEVICE_FEATURES), 0);
+    suite_check(&vcase, "features 0..31 (no INDIRECT_DESC, no EVENT_IDX)", reg(DEVICE_FEATURES), 0);
     set_reg(DEVICE_FEATURES_SEL, 1);
-    check("features 32..63", reg(DEVICE_FEATURES), VERSION_1_HI);
+    suite_check(&vcase, "features 32..63", reg(DEVICE_FEATURES), VERSION_1_HI);
     set_reg(QUEUE_SEL, TXQ);
-    check("QueueNumMax", reg(QUEUE_NUM_MAX), QUEUE_MAX);
-    check("QueueReady after reset", reg(QUEUE_READY), 0);
-    case_outcome("console, version 2, VERSION_1 only");
+    suite_check(&vcase, "QueueNumMax", reg(QUEUE_NUM_MAX), QUEUE_MAX);
+    suite_check(&vcase, "QueueReady after reset", reg(QUEUE_READY), 0);
+    suite_outcome(&vcase, "console, version 2, VERSION_1 only");
     recover();
 }
 
@@ -412,7 +348,7 @@ static const struct chain_case chain_cases[] = {
 
 static void case_chain(const struct chain_case *c)
 {
-    case_begin(c->name);
+    suite_case(&vcase, c->name);
     drv_start();
     for (unsigned i = 0; i < c->count; i++)
         desc_set(&ring_a, i, c->d[i].addr, c->d[i].len, c->d[i].flags, c->d[i].next);
@@ -423,7 +359,7 @@ static void case_chain(const struct chain_case *c)
         expect_sent(&ring_a, c->head);
     else
         expect_needs_reset(generation);
-    case_outcome(c->sent ? "sent" : "needs reset");
+    suite_outcome(&vcase, c->sent ? "sent" : "needs reset");
     recover();
 }
 
@@ -436,7 +372,7 @@ static void case_chain(const struct chain_case *c)
  */
 static void case_mixed(void)
 {
-    case_begin("good chain, then a loop");
+    suite_case(&vcase, "good chain, then a loop");
     drv_start();
     desc_set(&ring_a, 0, TXT_OK, OK_LEN, 0, 0);
     desc_set(&ring_a, 1, TXT_BAD, 8, NEXT, 1);
@@ -444,11 +380,12 @@ static void case_mixed(void)
     avail_set(&ring_a, 0, 2);
     uint32_t generation = reg(CONFIG_GENERATION);
     notify(TXQ);
-    check("status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
-    check("interrupt status, config bit", reg(INTERRUPT_STATUS) & ISR_CONFIG, ISR_CONFIG);
-    check("config generation", reg(CONFIG_GENERATION), generation + 1u);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    suite_check(&vcase, "interrupt status, config bit", reg(INTERRUPT_STATUS) & ISR_CONFIG,
+                ISR_CONFIG);
+    suite_check(&vcase, "config generation", reg(CONFIG_GENERATION), generation + 1u);
     used_check("used ring, word", &ring_a, 1, 0);
-    case_outcome("the first sent, then needs reset");
+    suite_outcome(&vcase, "the first sent, then needs reset");
     recover();
 }
 
@@ -484,47 +421,47 @@ static const struct ring_case ring_cases[] = {
  */
 static void case_ring(const struct ring_case *c)
 {
-    case_begin(c->name);
+    suite_case(&vcase, c->name);
     ring_clear(&ring_a);
     drv_negotiate(0, VERSION_1_HI);
     uint32_t generation = reg(CONFIG_GENERATION);
     drv_queue(c->size, c->desc, c->avail, c->used);
-    check("status", reg(STATUS), S_FEATURES | S_NEEDS_RESET);
-    check("interrupt status", reg(INTERRUPT_STATUS), 0);
-    check("config generation", reg(CONFIG_GENERATION), generation);
+    suite_check(&vcase, "status", reg(STATUS), S_FEATURES | S_NEEDS_RESET);
+    suite_check(&vcase, "interrupt status", reg(INTERRUPT_STATUS), 0);
+    suite_check(&vcase, "config generation", reg(CONFIG_GENERATION), generation);
     set_reg(STATUS, S_LIVE);
-    check("status after DRIVER_OK", reg(STATUS), S_LIVE | S_NEEDS_RESET);
+    suite_check(&vcase, "status after DRIVER_OK", reg(STATUS), S_LIVE | S_NEEDS_RESET);
     desc_set(&ring_a, 0, TXT_BAD, BAD_LEN, 0, 0);
     avail_set(&ring_a, 0, 1);
     notify(TXQ);
     used_check("used ring, word", &ring_a, UNTOUCHED, 0);
-    case_outcome("needs reset");
+    suite_outcome(&vcase, "needs reset");
     recover();
 }
 
 /** A driver whose features the device must refuse: FEATURES_OK does not stick (section 2.2.2). */
 static void case_features(const char *name, uint32_t lo, uint32_t hi)
 {
-    case_begin(name);
+    suite_case(&vcase, name);
     drv_negotiate(lo, hi);
-    check("status", reg(STATUS), S_ACK | S_DRIVER);
-    case_outcome("FEATURES_OK refused");
+    suite_check(&vcase, "status", reg(STATUS), S_ACK | S_DRIVER);
+    suite_outcome(&vcase, "FEATURES_OK refused");
     recover();
 }
 
 /** A queue the console does not have: no size, never ready, its configuration ignored. */
 static void case_no_queue(uint32_t q)
 {
-    case_begin(q == 2 ? "queue 2, the console has 0 and 1" : "queue 0xffffffff");
+    suite_case(&vcase, q == 2 ? "queue 2, the console has 0 and 1" : "queue 0xffffffff");
     drv_negotiate(0, VERSION_1_HI);
     set_reg(QUEUE_SEL, q);
-    check("QueueNumMax", reg(QUEUE_NUM_MAX), 0);
+    suite_check(&vcase, "QueueNumMax", reg(QUEUE_NUM_MAX), 0);
     set_reg(QUEUE_NUM, QSIZE);
     set_reg64(QUEUE_DESC, ring_a.desc);
     set_reg(QUEUE_READY, 1);
-    check("QueueReady", reg(QUEUE_READY), 0);
-    check("status", reg(STATUS), S_FEATURES);
-    case_outcome("ignored");
+    suite_check(&vcase, "QueueReady", reg(QUEUE_READY), 0);
+    suite_check(&vcase, "status", reg(STATUS), S_FEATURES);
+    suite_outcome(&vcase, "ignored");
     recover();
 }
 
@@ -536,7 +473,7 @@ static void case_no_queue(uint32_t q)
  */
 static void case_locked(void)
 {
-    case_begin("queue configured while ready");
+    suite_case(&vcase, "queue configured while ready");
     drv_start();
     ring_clear(&ring_b);
     desc_set(&ring_b, 0, TXT_BAD, BAD_LEN, 0, 0);
@@ -545,15 +482,15 @@ static void case_locked(void)
     set_reg64(QUEUE_DESC, ring_b.desc);
     set_reg64(QUEUE_DRIVER, ring_b.avail);
     set_reg64(QUEUE_DEVICE, ring_b.used);
-    check("QueueReady", reg(QUEUE_READY), 1);
+    suite_check(&vcase, "QueueReady", reg(QUEUE_READY), 1);
     tx_good(&ring_a, 5);
     set_reg(QUEUE_READY, 0);
-    check("QueueReady after 0", reg(QUEUE_READY), 0);
+    suite_check(&vcase, "QueueReady after 0", reg(QUEUE_READY), 0);
     ring_clear(&ring_a); /* the driver starts its ring again */
     set_reg(QUEUE_READY, 1);
     tx_good(&ring_a, 5);
     used_check("ring B's used ring, word", &ring_b, UNTOUCHED, 0);
-    case_outcome("ignored, the old ring used");
+    suite_outcome(&vcase, "ignored, the old ring used");
     recover();
 }
 
@@ -605,15 +542,15 @@ static void reg_write(uint32_t off, unsigned width, uint64_t v)
 
 static void case_reg(const struct reg_case *c)
 {
-    case_begin(c->name);
+    suite_case(&vcase, c->name);
     drv_start();
     set_reg(DEVICE_FEATURES_SEL, 1); /* DeviceFeatures reads VERSION_1; QueueSel is 1 */
     unsigned width = c->off >= CONFIG ? c->width : 4;
     uint64_t before = reg_read(c->off, width);
     reg_write(c->off, c->width, c->value);
-    check("read back", reg_read(c->off, width), before);
-    check("status", reg(STATUS), S_LIVE);
-    case_outcome("ignored");
+    suite_check(&vcase, "read back", reg_read(c->off, width), before);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE);
+    suite_outcome(&vcase, "ignored");
     recover();
 }
 
@@ -633,25 +570,25 @@ static const struct read_case read_cases[] = {
 
 static void case_read(const struct read_case *c)
 {
-    case_begin(c->name);
+    suite_case(&vcase, c->name);
     drv_start();
-    check("value", reg_read(c->off, c->width), 0);
-    check("status", reg(STATUS), S_LIVE);
-    case_outcome("reads 0");
+    suite_check(&vcase, "value", reg_read(c->off, c->width), 0);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE);
+    suite_outcome(&vcase, "reads 0");
     recover();
 }
 
 /** STORM notifies of queue q that has nothing for the device: no error, nothing used. */
 static void case_storm(const char *name, uint32_t q)
 {
-    case_begin(name);
+    suite_case(&vcase, name);
     drv_start();
     for (unsigned i = 0; i < STORM; i++)
         set_reg(QUEUE_NOTIFY, q);
-    check("status", reg(STATUS), S_LIVE);
-    check("interrupt status", reg(INTERRUPT_STATUS), 0);
+    suite_check(&vcase, "status", reg(STATUS), S_LIVE);
+    suite_check(&vcase, "interrupt status", reg(INTERRUPT_STATUS), 0);
     used_check("used ring, word", &ring_a, 0, 0);
-    case_outcome("ignored");
+    suite_outcome(&vcase, "ignored");
     recover();
 }
 
@@ -688,7 +625,5 @@ void attack_virtio(void)
     case_storm("notify storm, empty queue", TXQ);
     case_storm("notify storm, no such queue", NO_SUCH);
     set_reg(STATUS, 0);
-    put_str("attacker: virtio: ");
-    put_dec(vcase.count);
-    put_str(vcase.ok == vcase.count ? " cases ok\n" : " cases, some WRONG\n");
+    suite_summary(&vcase);
 }

@@ -127,11 +127,8 @@ static const char bad_text[] = "attacker: virtio-pci sent a bad buffer WRONG\n";
 static const struct ring ring_a = {RING_A, RING_A + AVAIL_OFF, RING_A + USED_OFF};
 static const struct ring ring_b = {RING_B, RING_B + AVAIL_OFF, RING_B + USED_OFF};
 
-/** The case running, and the tally. */
-static struct {
-    const char *name;
-    unsigned wrong, count, ok;
-} pcase;
+/** The cases and their tally (attacker.h). */
+static struct attack_suite pcase = {.name = "virtio-pci"};
 
 /** Where the driver found the device: BAR0's address and the structures in it. */
 static struct {
@@ -141,45 +138,6 @@ static struct {
     unsigned types;   /* bit n: a capability of cfg_type n on BAR0 */
     uint16_t tx_noff; /* the transmit queue's queue_notify_off */
 } vp;
-
-/* --- results --- */
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got == want)
-        return;
-    put_str("attacker: virtio-pci ");
-    put_str(pcase.name);
-    put_str(": ");
-    put_str(what);
-    put_char(' ');
-    put_hex(got);
-    put_str(" WRONG (want ");
-    put_hex(want);
-    put_str(")\n");
-    pcase.wrong++;
-    attacker_failures++;
-}
-
-static void case_begin(const char *name)
-{
-    pcase.name = name;
-    pcase.wrong = 0;
-    pcase.count++;
-}
-
-/** The case's line if every check held, and the tally. */
-static void case_end(const char *outcome)
-{
-    if (pcase.wrong)
-        return;
-    pcase.ok++;
-    put_str("attacker: virtio-pci ");
-    put_str(pcase.name);
-    put_str(": ");
-    put_str(outcome);
-    put_str(" ok\n");
-}
 
 /* --- accesses --- */
 
@@ -311,10 +269,10 @@ static void tx_post(const struct ring *r, uint16_t head, uint64_t addr, uint32_t
 /** The device used buffer `head`, the first on ring r, and interrupted for it. */
 static void expect_sent(const struct ring *r, uint16_t head)
 {
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
-    check("ISR", isr_rd(), ISR_QUEUE);
-    check("used index", used_idx(r), 1);
-    check("used id", read32(r->used + 4), head);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "ISR", isr_rd(), ISR_QUEUE);
+    suite_check(&pcase, "used index", used_idx(r), 1);
+    suite_check(&pcase, "used id", read32(r->used + 4), head);
 }
 
 /** One good buffer: the console prints it. */
@@ -328,11 +286,11 @@ static void tx_good(const struct ring *r, uint16_t head)
 static void recover(const char *outcome)
 {
     com_wr(C_STATUS, 1, 0);
-    check("status after reset", com_rd(C_STATUS, 1), 0);
-    check("ISR after reset", isr_rd(), 0);
+    suite_check(&pcase, "status after reset", com_rd(C_STATUS, 1), 0);
+    suite_check(&pcase, "ISR after reset", isr_rd(), 0);
     drv_start();
     tx_good(&ring_a, 0);
-    case_end(outcome);
+    suite_end(&pcase, outcome);
 }
 
 /**
@@ -342,14 +300,15 @@ static void recover(const char *outcome)
  */
 static void expect_needs_reset(uint32_t generation)
 {
-    check("status", com_rd(C_STATUS, 1), S_LIVE | S_NEEDS_RESET);
-    check("ISR", isr_rd(), ISR_CONFIG);
-    check("config generation", com_rd(C_GEN, 1), (generation + 1u) & 0xffu);
-    check("used index", used_idx(&ring_a), 0);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE | S_NEEDS_RESET);
+    suite_check(&pcase, "ISR", isr_rd(), ISR_CONFIG);
+    suite_check(&pcase, "config generation", com_rd(C_GEN, 1), (generation + 1u) & 0xffu);
+    suite_check(&pcase, "used index", used_idx(&ring_a), 0);
     com_wr(C_STATUS, 1, S_LIVE);
-    check("status after the driver wrote 0xf", com_rd(C_STATUS, 1), S_LIVE | S_NEEDS_RESET);
+    suite_check(&pcase, "status after the driver wrote 0xf", com_rd(C_STATUS, 1),
+                S_LIVE | S_NEEDS_RESET);
     tx_post(&ring_a, 0, TXT_BAD, BAD_LEN);
-    check("used index after a repaired chain", used_idx(&ring_a), 0);
+    suite_check(&pcase, "used index after a repaired chain", used_idx(&ring_a), 0);
 }
 
 /* --- the bridge --- */
@@ -357,24 +316,25 @@ static void expect_needs_reset(uint32_t generation)
 /** Bus 0: only 00:01.0 answers; every other device and function reads all ones. */
 static void case_enumerate(void)
 {
-    case_begin("bus 0 through ECAM");
+    suite_case(&pcase, "bus 0 through ECAM");
     for (unsigned s = 0; s < SLOTS; s++)
         for (unsigned f = 0; f < FUNCS; f++)
-            check("IDs", read32(ecam(s, f, CFG_ID)), s == SLOT && f == 0 ? CONSOLE_IDS : ALL_ONES);
-    case_end("00:01.0 is 1af4:1043, the other 255 functions read all ones");
+            suite_check(&pcase, "IDs", read32(ecam(s, f, CFG_ID)),
+                        s == SLOT && f == 0 ? CONSOLE_IDS : ALL_ONES);
+    suite_end(&pcase, "00:01.0 is 1af4:1043, the other 255 functions read all ones");
 }
 
 /** ECAM takes 1, 2 and 4 byte accesses (PCIe 7.2.2): a doubleword reads 0 and writes nothing. */
 static void case_ecam_wide(void)
 {
-    case_begin("ECAM doubleword access");
-    check("read of the IDs", read64(ecam(SLOT, 0, CFG_ID)), 0);
+    suite_case(&pcase, "ECAM doubleword access");
+    suite_check(&pcase, "read of the IDs", read64(ecam(SLOT, 0, CFG_ID)), 0);
     write64(ecam(SLOT, 0, CFG_BAR0), ~0ull); /* BAR0 and BAR1 sized, if it counted */
-    check("BAR0", cfg_rd(CFG_BAR0, 4), 0);
+    suite_check(&pcase, "BAR0", cfg_rd(CFG_BAR0, 4), 0);
     write64(ecam(SLOT, 0, CFG_ID), ~0ull); /* the IDs, Command and Status */
-    check("IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
-    check("Command", cfg_rd(CFG_COMMAND, 2), 0);
-    case_end("reads 0, write ignored");
+    suite_check(&pcase, "IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
+    suite_check(&pcase, "Command", cfg_rd(CFG_COMMAND, 2), 0);
+    suite_end(&pcase, "reads 0, write ignored");
 }
 
 /**
@@ -389,32 +349,32 @@ static uint32_t ecam_misaligned_read(unsigned off, unsigned width)
     uint32_t v = (uint32_t)acc_read(ecam(SLOT, 0, off), width);
     if (attacker_esr == 0)
         return v;
-    check("fault status", attacker_esr & 0x3fu, DFSC_ALIGN);
+    suite_check(&pcase, "fault status", attacker_esr & 0x3fu, DFSC_ALIGN);
     return 0;
 }
 
 static void case_ecam_misaligned(void)
 {
-    case_begin("ECAM misaligned accesses");
-    check("word read at +2", ecam_misaligned_read(CFG_ID + 2, 4), 0);
-    check("halfword read at +1", ecam_misaligned_read(CFG_ID + 1, 2), 0);
+    suite_case(&pcase, "ECAM misaligned accesses");
+    suite_check(&pcase, "word read at +2", ecam_misaligned_read(CFG_ID + 2, 4), 0);
+    suite_check(&pcase, "halfword read at +1", ecam_misaligned_read(CFG_ID + 1, 2), 0);
     attacker_esr = 0;
     write32(ecam(SLOT, 0, CFG_COMMAND + 2), ~0u); /* Command's high byte, Status */
     write16(ecam(SLOT, 0, CFG_COMMAND + 1), 0xffffu);
-    check("Command", cfg_rd(CFG_COMMAND, 2), 0);
-    check("IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
-    case_end("read 0, writes ignored");
+    suite_check(&pcase, "Command", cfg_rd(CFG_COMMAND, 2), 0);
+    suite_check(&pcase, "IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
+    suite_end(&pcase, "read 0, writes ignored");
 }
 
 /** A write of all ones to a read-only field: it reads what it read before. */
 static void case_read_only(const char *name, unsigned off, unsigned width)
 {
-    case_begin(name);
+    suite_case(&pcase, name);
     uint32_t before = cfg_rd(off, width);
     cfg_wr(off, width, ALL_ONES);
-    check("read back", cfg_rd(off, width), before);
-    check("IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
-    case_end("unchanged");
+    suite_check(&pcase, "read back", cfg_rd(off, width), before);
+    suite_check(&pcase, "IDs", cfg_rd(CFG_ID, 4), CONSOLE_IDS);
+    suite_end(&pcase, "unchanged");
 }
 
 static void cases_read_only(void)
@@ -440,12 +400,12 @@ static void cases_read_only(void)
 /** BAR sizing (PCI 3.0 6.2.5.1): all ones read back as its size mask. */
 static void case_bar_sizing(void)
 {
-    case_begin("BAR0 sizing");
+    suite_case(&pcase, "BAR0 sizing");
     cfg_wr(CFG_BAR0, 4, ALL_ONES);
-    check("BAR0", cfg_rd(CFG_BAR0, 4), BAR_SIZED);
+    suite_check(&pcase, "BAR0", cfg_rd(CFG_BAR0, 4), BAR_SIZED);
     cfg_wr(CFG_BAR0, 4, 0);
-    check("BAR0 after 0", cfg_rd(CFG_BAR0, 4), 0);
-    case_end("reads 0xffffc000: 16 KiB");
+    suite_check(&pcase, "BAR0 after 0", cfg_rd(CFG_BAR0, 4), 0);
+    suite_end(&pcase, "reads 0xffffc000: 16 KiB");
 }
 
 /* --- the device --- */
@@ -496,17 +456,17 @@ static void caps_walk(void)
 /** BAR0 in the window, memory decode on, the structures found: a driver's start. */
 static void case_driver(void)
 {
-    case_begin("driver through the capability list");
-    check("Status.Capabilities", cfg_rd(CFG_STATUS, 2) & 0x10u, 0x10u);
+    suite_case(&pcase, "driver through the capability list");
+    suite_check(&pcase, "Status.Capabilities", cfg_rd(CFG_STATUS, 2) & 0x10u, 0x10u);
     caps_walk();
-    check("capability types found", vp.types, 0x3eu);
+    suite_check(&pcase, "capability types found", vp.types, 0x3eu);
     bar_place(WINDOW);
     cfg_wr(CFG_COMMAND, 2, CMD_ON);
-    check("Command", cfg_rd(CFG_COMMAND, 2), CMD_ON);
-    check("num_queues", com_rd(C_NUMQ, 2), QUEUES);
+    suite_check(&pcase, "Command", cfg_rd(CFG_COMMAND, 2), CMD_ON);
+    suite_check(&pcase, "num_queues", com_rd(C_NUMQ, 2), QUEUES);
     com_wr(C_DFSEL, 4, 1);
-    check("device features 32..63", com_rd(C_DFEAT, 4), 1);
-    check("notify_off_multiplier", vp.mult != 0, 1);
+    suite_check(&pcase, "device features 32..63", com_rd(C_DFEAT, 4), 1);
+    suite_check(&pcase, "notify_off_multiplier", vp.mult != 0, 1);
     recover("found, a buffer sent");
 }
 
@@ -529,7 +489,7 @@ static const struct chain_case chain_cases[] = {
 
 static void case_chain(const struct chain_case *c)
 {
-    case_begin(c->name);
+    suite_case(&pcase, c->name);
     drv_start();
     for (unsigned i = 0; i < c->count; i++)
         desc_set(&ring_a, i, c->d[i].addr, c->d[i].len, c->d[i].flags, c->d[i].next);
@@ -543,16 +503,16 @@ static void case_chain(const struct chain_case *c)
 /** A descriptor table outside RAM at queue_enable: needs a reset at once, no interrupt. */
 static void case_ring_outside(void)
 {
-    case_begin("descriptor table on the GIC distributor at enable");
+    suite_case(&pcase, "descriptor table on the GIC distributor at enable");
     ring_clear(&ring_a);
     drv_negotiate();
     drv_queue(GICD_BASE, ring_a.avail, ring_a.used);
-    check("status", com_rd(C_STATUS, 1), S_FEATURES | S_NEEDS_RESET);
-    check("ISR", isr_rd(), 0);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_FEATURES | S_NEEDS_RESET);
+    suite_check(&pcase, "ISR", isr_rd(), 0);
     com_wr(C_STATUS, 1, S_LIVE);
-    check("status after DRIVER_OK", com_rd(C_STATUS, 1), S_LIVE | S_NEEDS_RESET);
+    suite_check(&pcase, "status after DRIVER_OK", com_rd(C_STATUS, 1), S_LIVE | S_NEEDS_RESET);
     tx_post(&ring_a, 0, TXT_BAD, BAD_LEN);
-    check("used index", used_idx(&ring_a), 0);
+    suite_check(&pcase, "used index", used_idx(&ring_a), 0);
     recover("needs reset");
 }
 
@@ -563,62 +523,62 @@ static void case_ring_outside(void)
  */
 static void case_bar_over_ram(void)
 {
-    case_begin("BAR0 over RAM at 0x40100000");
+    suite_case(&pcase, "BAR0 over RAM at 0x40100000");
     drv_start();
     for (uint32_t off = 0; off < 0x4000u; off += 4)
         write32(OVER_RAM + off, PATTERN ^ off);
     bar_place(OVER_RAM);
-    check("RAM at common config", read32(OVER_RAM + C_DFSEL), PATTERN);
-    check("RAM at num_queues", read16(OVER_RAM + C_NUMQ), (PATTERN ^ 0x10u) >> 16);
-    check("RAM at ISR", read8(OVER_RAM + 0x1000u), (PATTERN ^ 0x1000u) & 0xffu);
+    suite_check(&pcase, "RAM at common config", read32(OVER_RAM + C_DFSEL), PATTERN);
+    suite_check(&pcase, "RAM at num_queues", read16(OVER_RAM + C_NUMQ), (PATTERN ^ 0x10u) >> 16);
+    suite_check(&pcase, "RAM at ISR", read8(OVER_RAM + 0x1000u), (PATTERN ^ 0x1000u) & 0xffu);
     write8(OVER_RAM + C_STATUS, 0);
-    check("RAM after a byte write at device_status", read32(OVER_RAM + C_STATUS),
-          (PATTERN ^ C_STATUS) & ~0xffu);
-    check("the window where BAR0 was", read32(WINDOW), ALL_ONES);
+    suite_check(&pcase, "RAM after a byte write at device_status", read32(OVER_RAM + C_STATUS),
+                (PATTERN ^ C_STATUS) & ~0xffu);
+    suite_check(&pcase, "the window where BAR0 was", read32(WINDOW), ALL_ONES);
     bar_place(WINDOW);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
     recover("RAM answers, the device does not");
 }
 
 /** BAR0 moved over the GIC distributor: the distributor still answers there. */
 static void case_bar_over_gicd(void)
 {
-    case_begin("BAR0 over the GIC distributor");
+    suite_case(&pcase, "BAR0 over the GIC distributor");
     drv_start();
     uint32_t typer = read32(GICD_BASE + GICD_TYPER);
     bar_place(GICD_BASE);
-    check("GICD_TYPER", read32(GICD_BASE + GICD_TYPER), typer);
-    check("the window where BAR0 was", read32(WINDOW), ALL_ONES);
+    suite_check(&pcase, "GICD_TYPER", read32(GICD_BASE + GICD_TYPER), typer);
+    suite_check(&pcase, "the window where BAR0 was", read32(WINDOW), ALL_ONES);
     bar_place(WINDOW);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
     recover("GICD_TYPER unchanged");
 }
 
 /** Memory decode off: BAR0's address in the window reads all ones and takes no writes. */
 static void case_decode_off(void)
 {
-    case_begin("BAR0 with memory decode off");
+    suite_case(&pcase, "BAR0 with memory decode off");
     drv_start();
     cfg_wr(CFG_COMMAND, 2, CMD_MASTER);
-    check("device_feature_select", com_rd(C_DFSEL, 4), ALL_ONES);
-    check("device_status", com_rd(C_STATUS, 1), 0xffu);
+    suite_check(&pcase, "device_feature_select", com_rd(C_DFSEL, 4), ALL_ONES);
+    suite_check(&pcase, "device_status", com_rd(C_STATUS, 1), 0xffu);
     com_wr(C_STATUS, 1, 0); /* a reset, if it were reached */
-    check("ISR", isr_rd(), 0xffu);
+    suite_check(&pcase, "ISR", isr_rd(), 0xffu);
     cfg_wr(CFG_COMMAND, 2, CMD_ON);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
     recover("reads all ones, writes ignored");
 }
 
 /** An address of the window no BAR holds: all ones, writes go nowhere. */
 static void case_empty_window(void)
 {
-    case_begin("window address with no BAR");
+    suite_case(&pcase, "window address with no BAR");
     drv_start();
     write32(EMPTY_AT, 0);
-    check("word", read32(EMPTY_AT), ALL_ONES);
-    check("halfword", read16(EMPTY_AT + 2), 0xffffu);
-    check("byte", read8(EMPTY_AT + 1), 0xffu);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "word", read32(EMPTY_AT), ALL_ONES);
+    suite_check(&pcase, "halfword", read16(EMPTY_AT + 2), 0xffffu);
+    suite_check(&pcase, "byte", read8(EMPTY_AT + 1), 0xffu);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
     recover("reads all ones");
 }
 
@@ -640,26 +600,26 @@ static const struct width_case width_cases[] = {
 
 static void case_width(const struct width_case *c)
 {
-    case_begin(c->name);
+    suite_case(&pcase, c->name);
     drv_start();
     com_wr(C_DFSEL, 4, 1);
     uint32_t before = com_rd(c->off, c->field_width);
     com_wr(c->off, c->width, c->value);
-    check("read back", com_rd(c->off, c->field_width), before);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
-    check("queue_select", com_rd(C_QSEL, 2), TXQ);
+    suite_check(&pcase, "read back", com_rd(c->off, c->field_width), before);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "queue_select", com_rd(C_QSEL, 2), TXQ);
     recover("ignored");
 }
 
 /** Reads at another width: 0. */
 static void case_narrow_reads(void)
 {
-    case_begin("byte, halfword and word reads of other fields");
+    suite_case(&pcase, "byte, halfword and word reads of other fields");
     drv_start();
-    check("byte read of num_queues", com_rd(C_NUMQ, 1), 0);
-    check("halfword read of device_feature", com_rd(C_DFEAT, 2), 0);
-    check("word read at device_status", com_rd(C_STATUS, 4), 0);
-    check("doubleword read of device_feature_select", read64(vp.bar + vp.common), 0);
+    suite_check(&pcase, "byte read of num_queues", com_rd(C_NUMQ, 1), 0);
+    suite_check(&pcase, "halfword read of device_feature", com_rd(C_DFEAT, 2), 0);
+    suite_check(&pcase, "word read at device_status", com_rd(C_STATUS, 4), 0);
+    suite_check(&pcase, "doubleword read of device_feature_select", read64(vp.bar + vp.common), 0);
     recover("read 0");
 }
 
@@ -670,7 +630,7 @@ static void case_narrow_reads(void)
  */
 static void case_locked(void)
 {
-    case_begin("queue configured while enabled");
+    suite_case(&pcase, "queue configured while enabled");
     drv_start();
     ring_clear(&ring_b);
     desc_set(&ring_b, 0, TXT_BAD, BAD_LEN, 0, 0);
@@ -680,11 +640,11 @@ static void case_locked(void)
     com_wr64(C_DRIVER, ring_b.avail);
     com_wr64(C_DEVICE, ring_b.used);
     com_wr(C_QENABLE, 2, 0);
-    check("queue_size", com_rd(C_QSIZE, 2), QSIZE);
-    check("queue_desc", com_rd(C_DESC, 4), (uint32_t)ring_a.desc);
-    check("queue_enable", com_rd(C_QENABLE, 2), 1);
+    suite_check(&pcase, "queue_size", com_rd(C_QSIZE, 2), QSIZE);
+    suite_check(&pcase, "queue_desc", com_rd(C_DESC, 4), (uint32_t)ring_a.desc);
+    suite_check(&pcase, "queue_enable", com_rd(C_QENABLE, 2), 1);
     tx_good(&ring_a, 5);
-    check("ring B's used index", used_idx(&ring_b), 0);
+    suite_check(&pcase, "ring B's used index", used_idx(&ring_b), 0);
     recover("ignored, the old ring used");
 }
 
@@ -695,22 +655,24 @@ static void case_locked(void)
  */
 static void case_intx(void)
 {
-    case_begin("INTx");
+    suite_case(&pcase, "INTx");
     drv_start();
     tx_post(&ring_a, 0, TXT_OK, OK_LEN);
-    check("used index", used_idx(&ring_a), 1);
-    check("Status.Interrupt", cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT, STATUS_INTERRUPT);
+    suite_check(&pcase, "used index", used_idx(&ring_a), 1);
+    suite_check(&pcase, "Status.Interrupt", cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT,
+                STATUS_INTERRUPT);
     cfg_wr(CFG_COMMAND, 2, CMD_ON | CMD_INTX_DISABLE);
-    check("Command", cfg_rd(CFG_COMMAND, 2), CMD_ON | CMD_INTX_DISABLE);
-    check("Status.Interrupt, INTx disabled", cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT,
-          STATUS_INTERRUPT);
-    check("BAR0", cfg_rd(CFG_BAR0, 4), (uint32_t)vp.bar);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
-    check("ISR", isr_rd(), ISR_QUEUE);
-    check("Status.Interrupt after the ISR read", cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT, 0);
-    check("ISR read again", isr_rd(), 0);
+    suite_check(&pcase, "Command", cfg_rd(CFG_COMMAND, 2), CMD_ON | CMD_INTX_DISABLE);
+    suite_check(&pcase, "Status.Interrupt, INTx disabled", cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT,
+                STATUS_INTERRUPT);
+    suite_check(&pcase, "BAR0", cfg_rd(CFG_BAR0, 4), (uint32_t)vp.bar);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "ISR", isr_rd(), ISR_QUEUE);
+    suite_check(&pcase, "Status.Interrupt after the ISR read",
+                cfg_rd(CFG_STATUS, 2) & STATUS_INTERRUPT, 0);
+    suite_check(&pcase, "ISR read again", isr_rd(), 0);
     cfg_wr(CFG_COMMAND, 2, CMD_ON);
-    check("Command", cfg_rd(CFG_COMMAND, 2), CMD_ON);
+    suite_check(&pcase, "Command", cfg_rd(CFG_COMMAND, 2), CMD_ON);
     recover("Status.Interrupt set, INTX_DISABLE changes nothing else, the ISR read clears it");
 }
 
@@ -739,28 +701,28 @@ static const struct cfgcap_case cfgcap_cases[] = {
 
 static void case_cfgcap(const struct cfgcap_case *c)
 {
-    case_begin(c->name);
+    suite_case(&pcase, c->name);
     drv_start();
     uint64_t data = ecam(SLOT, 0, vp.cfg_cap + CAP_DATA);
     cfgcap_set(0, C_STATUS, 1); /* first a good one */
-    check("device_status through it", read8(data), S_LIVE);
+    suite_check(&pcase, "device_status through it", read8(data), S_LIVE);
     cfgcap_set(c->bar, c->offset, c->length);
-    check("read", read8(data), 0);
+    suite_check(&pcase, "read", read8(data), 0);
     write8(data, 0);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
     recover("reads 0, write ignored");
 }
 
 /** STORM notifies of a queue the console does not have: nothing happens. */
 static void case_storm(void)
 {
-    case_begin("notify storm, queue 2 (no such queue)");
+    suite_case(&pcase, "notify storm, queue 2 (no such queue)");
     drv_start();
     for (unsigned i = 0; i < STORM; i++)
         write16(vp.bar + vp.notify + NO_SUCH_Q * vp.mult, NO_SUCH_Q);
-    check("status", com_rd(C_STATUS, 1), S_LIVE);
-    check("ISR", isr_rd(), 0);
-    check("used index", used_idx(&ring_a), 0);
+    suite_check(&pcase, "status", com_rd(C_STATUS, 1), S_LIVE);
+    suite_check(&pcase, "ISR", isr_rd(), 0);
+    suite_check(&pcase, "used index", used_idx(&ring_a), 0);
     recover("ignored");
 }
 
@@ -796,7 +758,5 @@ void attack_virtio_pci(void)
         case_cfgcap(&cfgcap_cases[i]);
     case_storm();
     com_wr(C_STATUS, 1, 0);
-    put_str("attacker: virtio-pci: ");
-    put_dec(pcase.count);
-    put_str(pcase.ok == pcase.count ? " cases ok\n" : " cases, some WRONG\n");
+    suite_summary(&pcase);
 }
