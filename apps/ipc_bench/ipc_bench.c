@@ -34,13 +34,6 @@
 
 static uint64_t bench_freq;
 
-static uint64_t bench_now(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
 /** Print ticks spent on BENCH_N rounds of `per_round` operations each. */
 static void bench_report(const char *name, uint64_t ticks, unsigned per_round)
 {
@@ -110,10 +103,10 @@ static bool bench_call(void)
     uint64_t mr[CV_MSG_REGS] = {0, 0, 0, 0};
     for (unsigned i = 0; i < BENCH_WARMUP; i++)
         mr[0] = cv_call(ep, CV_MSGINFO(1, 0, 1), mr).mr[0];
-    uint64_t t0 = bench_now();
+    uint64_t t0 = cv_now();
     for (unsigned i = 0; i < BENCH_N; i++)
         mr[0] = cv_call(ep, CV_MSGINFO(1, 0, 1), mr).mr[0];
-    uint64_t t1 = bench_now();
+    uint64_t t1 = cv_now();
     if (mr[0] != BENCH_WARMUP + BENCH_N) {
         printf("ipc_bench: FAIL server answered %llu calls of %u\n", (unsigned long long)mr[0],
                BENCH_WARMUP + BENCH_N);
@@ -137,12 +130,12 @@ static bool bench_ntfn(void)
         cv_signal(pp.ping);
         cv_wait(pp.pong, &word);
     }
-    uint64_t t0 = bench_now();
+    uint64_t t0 = cv_now();
     for (unsigned i = 0; i < BENCH_N; i++) {
         cv_signal(pp.ping);
         cv_wait(pp.pong, &word);
     }
-    uint64_t t1 = bench_now();
+    uint64_t t1 = cv_now();
     if (word != 1) {
         printf("ipc_bench: FAIL pong word %#llx\n", (unsigned long long)word);
         return false;
@@ -157,10 +150,10 @@ static bool bench_null(void)
     struct cv_sysret r = {0};
     for (unsigned i = 0; i < BENCH_WARMUP; i++)
         r = cv_call(empty, 0, NULL);
-    uint64_t t0 = bench_now();
+    uint64_t t0 = cv_now();
     for (unsigned i = 0; i < BENCH_N; i++)
         r = cv_call(empty, 0, NULL);
-    uint64_t t1 = bench_now();
+    uint64_t t1 = cv_now();
     if (!empty || CV_MSG_LABEL(r.info) != CV_E_INVALID_CAP) {
         printf("ipc_bench: FAIL call on an empty slot: label %llu\n",
                (unsigned long long)CV_MSG_LABEL(r.info));
@@ -174,20 +167,16 @@ static void bench_yield(void)
 {
     for (unsigned i = 0; i < BENCH_WARMUP; i++)
         cv_yield();
-    uint64_t t0 = bench_now();
+    uint64_t t0 = cv_now();
     for (unsigned i = 0; i < BENCH_N; i++)
         cv_yield();
-    uint64_t t1 = bench_now();
+    uint64_t t1 = cv_now();
     bench_report("yield", t1 - t0, 1);
 }
 
 int run(void)
 {
-    const struct cv_comp_info *info = cv_comp_info();
-
-    bench_freq = info ? info->timer_freq : 0;
-    if (bench_freq == 0)
-        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(bench_freq));
+    bench_freq = cv_timer_freq();
     cv_self_init(CV_COMP_SLOT_UNTYPED, BENCH_FIRST_SLOT, BENCH_SLOT_END, BENCH_VA_BASE);
     printf("ipc_bench: timer %llu Hz, main priority %u, helpers %u, core 0\n",
            (unsigned long long)bench_freq, BENCH_PRIO, BENCH_HELPER_PRIO);

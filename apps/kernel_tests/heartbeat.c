@@ -9,38 +9,30 @@
 
 #include <cap/runtime.h>
 #include <cap/syscall.h>
+#include <cap/time.h>
 
 #include "kt.h"
 
 #define HEARTBEAT_MS 500u
 
-static uint64_t now(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
 int run(void)
 {
     size_t size = 0;
     struct kt_heartbeat *hb = cv_iface_vaddr("hb", &size);
-    uint64_t freq = cv_comp_info()->timer_freq;
+    uint64_t freq = cv_timer_freq();
 
     if (!hb || size < sizeof(*hb)) {
         printf("heartbeat: no dataport hb\n");
         return 1;
     }
-    if (freq == 0)
-        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
     uint64_t period = freq * HEARTBEAT_MS / 1000u;
-    uint64_t next = now(); /* the first beat at once */
+    uint64_t next = cv_now(); /* the first beat at once */
     for (;;) {
         hb->spins++;
-        if (now() >= next) {
+        if (cv_now() >= next) {
             hb->beats++;
             printf("heartbeat %llu\n", (unsigned long long)hb->beats);
-            next = now() + period;
+            next = cv_now() + period;
         }
         cv_yield();
     }

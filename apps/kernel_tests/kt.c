@@ -40,9 +40,7 @@ bool kt_init(void)
     const struct cv_comp_info *info = cv_comp_info();
 
     kt.core_count = info ? info->core_count : 1;
-    kt.timer_freq = info ? info->timer_freq : 0;
-    if (kt.timer_freq == 0)
-        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(kt.timer_freq));
+    kt.timer_freq = cv_timer_freq();
     cv_self_init(KT_SLOT_ARENA, KT_SLOT_SCRATCH, KT_CNODE_SLOTS, KT_VA_BASE);
     enum cv_err err =
         cv_untyped_retype(KT_UNTYPED, CV_OBJ_UNTYPED, KT_ARENA_BITS, 0, KT_SLOT_ARENA, 1);
@@ -226,9 +224,7 @@ void kt_h_spin(struct kt_thread *t)
 
 uint64_t kt_now(void)
 {
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
+    return cv_now();
 }
 
 uint64_t kt_ticks_ms(uint64_t ms)

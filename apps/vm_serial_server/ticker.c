@@ -40,13 +40,11 @@ int run(void)
     struct cv_serial s;
     char line[64], text[64];
     size_t len = 0;
-    uint64_t freq = cv_comp_info()->timer_freq, ticks = 0;
+    uint64_t freq = cv_timer_freq(), ticks = 0;
     if (!cv_serial_open(&s)) {
         printf("ticker: no serial server link (serial, serial_kick, serial_signal)\n");
         return 1;
     }
-    if (freq == 0)
-        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
     uint64_t period = freq * TICK_MS / 1000u, next = cv_now(), word;
     for (;;) {
         if (cv_now() >= next) {

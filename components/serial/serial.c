@@ -327,9 +327,7 @@ int run(void)
     if (!srv.kick || !serial_take_uart())
         return 1;
     serial_find_clients();
-    uint64_t freq = cv_comp_info()->timer_freq, word;
-    if (freq == 0)
-        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    uint64_t freq = cv_timer_freq(), word;
     serial_probe(freq);
     srv.mux.hold = freq * SERIAL_HOLD_MS / 1000u;
     serial_hello();

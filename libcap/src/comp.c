@@ -44,6 +44,14 @@ const struct cv_comp_info *cv_comp_info(void)
     return comp_info;
 }
 
+uint64_t cv_timer_freq(void)
+{
+    uint64_t freq = comp_info ? comp_info->timer_freq : 0;
+    if (freq == 0)
+        __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    return freq;
+}
+
 const struct cv_comp_iface_info *cv_iface_find(const char *name)
 {
     if (!comp_info)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cap/time.h>
 #include <capvisor/abi.h>
 
 /** Signal a notification (Send on a notification cap with WRITE). */
@@ -24,14 +25,6 @@ bool cv_poll(uint64_t ntfn, uint64_t *word);
  * (cv_now) reaches deadline (false, *word 0): CV_SYS_WAIT_UNTIL.
  */
 bool cv_wait_until(uint64_t ntfn, uint64_t deadline, uint64_t *word);
-
-/** The system counter (CNTVCT_EL0), the clock of cv_wait_until. */
-static inline uint64_t cv_now(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
 
 /** A received RPC request (server side). */
 struct cv_rpc_msg {
