@@ -217,9 +217,8 @@ enum cv_op {
     CV_OP_VCPU_WRITE_REGS = 71,   /* MR0 first reg, MR1 count, MR2.. values  */
     CV_OP_VCPU_INJECT_IRQ = 72,   /* MR0 virq (INTID), MR1 priority (0..255,
                                    * top 5 bits used), MR2 list register or
-                                   * -1 = any free, MR3 flags (bit 0: exit
-                                   * with CV_FAULT_VM_MAINTENANCE when the
-                                   * guest EOIs it), MR4 source cpu (SGIs);
+                                   * -1 = any free, MR3 flags (CV_INJECT_*),
+                                   * MR4 source cpu (SGIs, GICv2 only);
                                    * CV_E_BUSY if no list register is free  */
     CV_OP_VCPU_ACK_VTIMER = 73,   /* re-enable virtual timer delivery        */
     CV_OP_IRQ_GET_CONSOLE = 64,   /* on irq control: MR0 dest cnode cptr (0 =
@@ -265,7 +264,9 @@ enum cv_op {
     CV_OP_VCPU_SET_VTIMER = 77    /* MR0 INTID (16..31) the kernel injects the
                                    * virtual timer as when it fires, without
                                    * an exit (0 = exit with CV_FAULT_VM_VTIMER
-                                   * instead), MR1 its priority (0..255). From
+                                   * instead), MR1 its priority (0..255),
+                                   * optional MR2 flags (CV_INJECT_GROUP1
+                                   * only). From
                                    * the first call on, the last list register
                                    * is the kernel's (INJECT_IRQ leaves it
                                    * alone, GET_LRS counts it out): the timer
@@ -273,6 +274,10 @@ enum cv_op {
                                    * EOIs it; while it is there, INJECT_IRQ of
                                    * that INTID is CV_E_BUSY                 */
 };
+
+/* CV_OP_VCPU_INJECT_IRQ flags (MR3). */
+#define CV_INJECT_EOI_EXIT 1u /* exit with CV_FAULT_VM_MAINTENANCE when the guest EOIs it */
+#define CV_INJECT_GROUP1   2u /* a Group 1 interrupt (what a GICv3 guest's Linux uses) */
 
 /*
  * Posted writes: a guest's writes to the one register named by

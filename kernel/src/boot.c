@@ -288,9 +288,12 @@ static uint64_t device_top(void)
  * (and never RAM, wherever the device tree puts its banks). */
 static void device_untyped(void)
 {
+    /* GICv2: distributor, CPU and hypervisor interfaces (GICV is given
+     * out); GICv3: distributor and redistributors. An absent one is empty. */
     struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + 0x10000},
-                                 {plat.gicc.v, plat.gicc.v + 0x10000},
-                                 {plat.gich.v, plat.gich.v + 0x10000},
+                                 {plat.gicc.v, plat.gicc.v ? plat.gicc.v + 0x10000 : 0},
+                                 {plat.gich.v, plat.gich.v ? plat.gich.v + 0x10000 : 0},
+                                 {plat.gicr.v, plat.gicr.v + plat.gicr_size},
                                  {plat.uart.v, plat.uart.v + 0x1000}};
     uint64_t at = 0, top = device_top();
     while (at < top) {
@@ -429,8 +432,8 @@ void kernel_main(paddr_t dtb)
     }
     arch_uart_init(plat.uart);
     core_count = plat.cpu_count < CV_MAX_CORES ? plat.cpu_count : CV_MAX_CORES;
-    kprintf("capvisor: kernel at EL2, %u of %u cores, %lu MiB RAM at 0x%lx\n", core_count,
-            plat.cpu_count, plat.mem_size[0] >> 20, plat.mem_base[0].v);
+    kprintf("capvisor: kernel at EL2, %u of %u cores, %lu MiB RAM at 0x%lx, GICv%u\n", core_count,
+            plat.cpu_count, plat.mem_size[0] >> 20, plat.mem_base[0].v, plat.gic_version);
     arch_gic_init(&plat);
     core_start_local(0);
     for (uint32_t i = 0; i < plat.mem_count; i++)

@@ -203,6 +203,20 @@ static void fdt_take_gic(struct fdt_walk *w, const struct fdt_node *n,
     w->have_gic = true;
 }
 
+/** GICv3 reg: GICD, then the redistributor region (arm,gic-v3 binding; one region). */
+static void fdt_take_gicv3(struct fdt_walk *w, const struct fdt_node *n,
+                           const struct fdt_node *parent)
+{
+    uint64_t d, dsize, r, rsize;
+    if (!fdt_reg(n->reg, parent, 0, &d, &dsize) || !fdt_reg(n->reg, parent, 1, &r, &rsize))
+        return;
+    w->out->gicd = PA(d);
+    w->out->gicr = PA(r);
+    w->out->gicr_size = rsize;
+    w->out->gic_version = 3;
+    w->have_gic = true;
+}
+
 /** INTID of GIC interrupt specifier `i` (3 cells: type, number, flags). */
 static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid)
 {
@@ -259,6 +273,8 @@ static void fdt_node_done(struct fdt_walk *w, uint32_t d)
     else if (fdt_val_has_string(n->compatible, "arm,cortex-a15-gic") ||
              fdt_val_has_string(n->compatible, "arm,gic-400"))
         fdt_take_gic(w, n, parent);
+    else if (fdt_val_has_string(n->compatible, "arm,gic-v3"))
+        fdt_take_gicv3(w, n, parent);
     else if (fdt_val_has_string(n->compatible, "arm,armv8-timer") ||
              fdt_val_has_string(n->compatible, "arm,armv7-timer"))
         fdt_take_timer(w, n);

@@ -1,7 +1,7 @@
 /*
  * Virtual CPUs: binding, state switching, guest exits, virtual interrupts.
- * See kernel/include/kernel/vcpu.h for the design; GICv2 list-register
- * format: GIC architecture specification v2, 5.3.10 (GICH_LRn).
+ * See kernel/include/kernel/vcpu.h for the design; list registers are in
+ * the interrupt controller's neutral form (kernel/irqc.h).
  */
 #include <kernel/cnode.h>
 #include <kernel/core.h>
@@ -12,19 +12,6 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/vcpu.h>
-
-#define LR_VIRQ_MASK     0x3ffu
-#define LR_CPUID_SHIFT   10u
-#define LR_EOI           BIT(19)
-#define LR_PRIO_SHIFT    23u
-#define LR_STATE_PENDING BIT(28)
-#define LR_STATE_ACTIVE  BIT(29)
-#define LR_STATE_MASK    (LR_STATE_PENDING | LR_STATE_ACTIVE)
-#define GICH_HCR_EN      1u
-#define SCTLR_EL1_RESET  0x30d00800ull
-#define MPIDR_RES1       BIT(31)
-#define CNTV_CTL_ENABLE  1u
-#define CNTV_CTL_IMASK   2u
 
 /* ESR_EL2 exception classes of guest exits (ARM ARM D17.2.37). */
 #define EC_WFX              0x01u
@@ -48,9 +35,7 @@ static struct tcb *wfi_head; /* vCPU threads blocked in WFI, all cores */
 
 void vcpu_init(struct vcpu *v)
 {
-    v->reg[CV_VCPU_SCTLR] = SCTLR_EL1_RESET;
-    v->reg[CV_VCPU_VMPIDR] = MPIDR_RES1;
-    v->gich_hcr = GICH_HCR_EN;
+    arch_vcpu_reset(v);
     if (!lr_count)
         lr_count = arch_vcpu_lr_count();
 }
@@ -124,8 +109,8 @@ static uint32_t vmm_lr_count(const struct vcpu *v)
 static void collect_eoi(struct vcpu *v)
 {
     for (uint32_t i = 0; i < lr_count; i++) {
-        if ((v->lr[i] & LR_EOI) && !(v->lr[i] & LR_STATE_MASK)) {
-            v->lr[i] = 0;
+        if ((v->lr[i].flags & IRQC_LR_EOI) && !v->lr[i].state) {
+            v->lr[i] = (struct irqc_lr){0};
             if (i >= vmm_lr_count(v) && v->vtimer_in_lr) {
                 v->vtimer_in_lr = false;
                 v->vtimer_masked = false;
@@ -141,10 +126,12 @@ static void collect_eoi(struct vcpu *v)
 static bool vtimer_inject(struct vcpu *v)
 {
     uint32_t last = lr_count - 1;
-    if (!v->vtimer_intid || !v->vtimer_lr_own || v->vtimer_in_lr || (v->lr[last] & LR_STATE_MASK))
+    if (!v->vtimer_intid || !v->vtimer_lr_own || v->vtimer_in_lr || v->lr[last].state)
         return false;
-    v->lr[last] = v->vtimer_intid | (uint32_t)((v->vtimer_prio >> 3) << LR_PRIO_SHIFT) |
-                  LR_STATE_PENDING | LR_EOI;
+    v->lr[last] = (struct irqc_lr){.intid = v->vtimer_intid,
+                                   .prio = v->vtimer_prio,
+                                   .state = IRQC_LR_PENDING,
+                                   .flags = IRQC_LR_EOI | v->vtimer_group};
     v->vtimer_in_lr = true;
     return true;
 }
@@ -299,16 +286,18 @@ static enum cv_err vcpu_set_posted(struct vcpu *v)
 
 static enum cv_err vcpu_set_vtimer(struct vcpu *v)
 {
-    uint64_t intid = inv_mr(0), prio = inv_mr(1);
-    if (inv_len() < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 || lr_count < 2)
+    uint64_t intid = inv_mr(0), prio = inv_mr(1), flags = inv_len() >= 3 ? inv_mr(2) : 0;
+    if (inv_len() < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 ||
+        (flags & ~(uint64_t)CV_INJECT_GROUP1) || lr_count < 2)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
-    if (!v->vtimer_lr_own && (v->lr[lr_count - 1] & LR_STATE_MASK))
+    if (!v->vtimer_lr_own && v->lr[lr_count - 1].state)
         return CV_E_BUSY; /* the VMM's interrupt is still in the last LR */
     v->vtimer_lr_own = true;
     v->vtimer_intid = (uint16_t)intid;
     v->vtimer_prio = (uint8_t)prio;
+    v->vtimer_group = (flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0;
     return CV_OK;
 }
 
@@ -396,7 +385,7 @@ static void exit_sysreg(struct tcb *t, uint64_t esr)
 static bool vcpu_irq_pending(const struct vcpu *v)
 {
     for (uint32_t i = 0; i < lr_count; i++)
-        if (v->lr[i] & LR_STATE_PENDING)
+        if (v->lr[i].state & IRQC_LR_PENDING)
             return true;
     return false;
 }
@@ -404,11 +393,7 @@ static bool vcpu_irq_pending(const struct vcpu *v)
 /* Physical count at which the guest's virtual timer fires, or 0. */
 static uint64_t vtimer_deadline(const struct vcpu *v)
 {
-    uint64_t ctl = v->reg[CV_VCPU_CNTV_CTL];
-    if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK) || v->vtimer_masked)
-        return 0;
-    uint64_t d = v->reg[CV_VCPU_CNTV_CVAL] + v->reg[CV_VCPU_CNTVOFF];
-    return d ? d : 1;
+    return v->vtimer_masked ? 0 : arch_vcpu_vtimer_due(v);
 }
 
 /* WFI/WFE: the vCPU gives up its core until it has something to do. */
@@ -531,23 +516,25 @@ static enum cv_err vcpu_regs(struct vcpu *v, bool write)
     if (write)
         v->live_core = 0; /* the next run loads every register */
     for (uint64_t i = 0; i < count; i++) {
+        uint64_t *r = arch_vcpu_reg(v, (uint32_t)(first + i));
         if (write)
-            v->reg[first + i] = inv_mr(2 + (uint32_t)i);
+            *r = inv_mr(2 + (uint32_t)i);
         else
-            inv_set_mr((uint32_t)i, v->reg[first + i]);
+            inv_set_mr((uint32_t)i, *r);
     }
     if (!write)
         inv_set_len((uint32_t)count);
     return CV_OK;
 }
 
-/* Places virq in a list register (GICv2 5.3.10); a pending copy already
- * there is enough, an active one gets the pending bit (pending+active). */
+/* Places virq in a list register; a pending copy already there is enough,
+ * an active one gets the pending bit (pending+active). */
 static enum cv_err vcpu_inject(struct vcpu *v)
 {
-    uint64_t virq = inv_mr(0), prio = inv_mr(1), want = inv_mr(2), flags = inv_mr(3);
-    uint64_t src = inv_mr(4);
+    uint64_t virq = inv_mr(0), prio = inv_mr(1), want = inv_mr(2);
+    uint64_t flags = inv_len() >= 4 ? inv_mr(3) : 0, src = inv_len() >= 5 ? inv_mr(4) : 0;
     if (inv_len() < 3 || virq > 1019 || prio > 255 || src > 7 ||
+        (flags & ~(uint64_t)(CV_INJECT_EOI_EXIT | CV_INJECT_GROUP1)) ||
         (want != (uint64_t)-1 && want >= vmm_lr_count(v)))
         return CV_E_INVALID_ARG;
     if (v->tcb)
@@ -556,9 +543,9 @@ static enum cv_err vcpu_inject(struct vcpu *v)
         return CV_E_BUSY; /* in the kernel's LR: one copy of an INTID at most */
     int free_lr = -1;
     for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
-        if (v->lr[i] & LR_STATE_MASK) {
-            if ((v->lr[i] & LR_VIRQ_MASK) == virq) {
-                v->lr[i] |= LR_STATE_PENDING;
+        if (v->lr[i].state) {
+            if (v->lr[i].intid == virq) {
+                v->lr[i].state |= IRQC_LR_PENDING;
                 goto wake;
             }
         } else if (free_lr < 0 && (want == (uint64_t)-1 || want == i)) {
@@ -567,9 +554,13 @@ static enum cv_err vcpu_inject(struct vcpu *v)
     }
     if (free_lr < 0)
         return CV_E_BUSY;
-    v->lr[free_lr] = (uint32_t)virq | (uint32_t)((prio >> 3) << LR_PRIO_SHIFT) | LR_STATE_PENDING |
-                     ((flags & 1u) ? LR_EOI : 0) |
-                     (virq < 16 ? (uint32_t)src << LR_CPUID_SHIFT : 0);
+    v->lr[free_lr] =
+        (struct irqc_lr){.intid = (uint32_t)virq,
+                         .prio = (uint8_t)prio,
+                         .src = virq < 16 ? (uint8_t)src : 0,
+                         .state = IRQC_LR_PENDING,
+                         .flags = (uint8_t)(((flags & CV_INJECT_EOI_EXIT) ? IRQC_LR_EOI : 0) |
+                                            ((flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0))};
 wake:
     if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
         wfi_wake(v->tcb);
@@ -582,7 +573,7 @@ static enum cv_err vcpu_get_lrs(struct vcpu *v)
         core_wait_thread_out(v->tcb);
     uint64_t free = 0;
     for (uint32_t i = 0; i < vmm_lr_count(v); i++)
-        if (!(v->lr[i] & LR_STATE_MASK))
+        if (!v->lr[i].state)
             free |= 1ull << i;
     inv_set_mr(0, free);
     inv_set_mr(1, vmm_lr_count(v));

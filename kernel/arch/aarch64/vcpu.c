@@ -1,19 +1,13 @@
 /*
  * Guest state switching for vCPU threads: EL1 system registers, the
- * virtual timer and the GICv2 virtual CPU interface control registers
- * (GIC architecture specification v2, 5.3 "GIC virtual interface control
- * registers"), and the HCR_EL2 configurations of the two modes.
+ * virtual timer, the GIC virtual CPU interface (through the driver,
+ * kernel/irqc.h), and the HCR_EL2 configurations of the two modes.
  */
 #include <kernel/core.h>
+#include <kernel/irqc.h>
 #include <kernel/vcpu.h>
 
 #include <arch/sysreg.h>
-
-#define GICH_HCR  0x000u
-#define GICH_VTR  0x004u
-#define GICH_VMCR 0x008u
-#define GICH_APR  0x0f0u
-#define GICH_LR0  0x100u
 
 /* HCR_EL2 for a guest (ARM ARM D17.2.48): stage 2 on, interrupts to EL2,
  * SMC/WFI/WFE trapped, broadcast TLB/cache maintenance inner shareable,
@@ -47,24 +41,19 @@
             WR(reg, new_);                                                                         \
     } while (0)
 
-static volatile uint32_t *gich(uint32_t off)
-{
-    return (volatile uint32_t *)(uintptr_t)(plat.gich.v + off);
-}
-
 /*
  * ID registers a guest reads (HCR_EL2.TID3 traps them): the CPU's own, but
  * without what the kernel does not switch between guests and threads:
  * SVE and SME state, pointer authentication keys, MTE tags, activity
- * monitors, MPAM, and the GICv3 system registers (guests get a GICv2).
+ * monitors, MPAM, and the GICv3 system registers unless the machine's GIC
+ * is a GICv3 (then the guest's is one too).
  * Registers of that space an ARMv8.0 CPU does not have read as 0, as the
  * architecture has them (and so are hidden, e.g. ID_AA64ISAR2's QARMA3).
  * ARM ARM D17.2 (ID_AA64PFR0/1, ID_AA64ISAR1).
  */
 #define ID_FIELD(shift) (0xfull << (shift))
-#define PFR0_HIDDEN                                                                                \
-    (ID_FIELD(24) /* GIC */ | ID_FIELD(32) /* SVE */ | ID_FIELD(40) /* MPAM */ |                   \
-     ID_FIELD(44) /* AMU */)
+#define PFR0_GIC        ID_FIELD(24)
+#define PFR0_HIDDEN     (ID_FIELD(32) /* SVE */ | ID_FIELD(40) /* MPAM */ | ID_FIELD(44) /* AMU */)
 /* EL0 and EL1 are AArch64 only (value 1): the guest's EL1 is by HCR_EL2.RW,
  * and an AArch32 EL0 program would come back from an exit as AArch64 (the
  * guest SPSR the kernel keeps has no AArch32 state: T, IT, GE, M[4]). */
@@ -118,7 +107,8 @@ bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)
         break;
     }
     if (crm == 4 && op2 == 0)
-        v = (v & ~(PFR0_HIDDEN | PFR0_EL0_EL1)) | PFR0_AARCH64_ONLY;
+        v = (v & ~(PFR0_HIDDEN | PFR0_EL0_EL1 | (plat.gic_version == 3 ? 0 : PFR0_GIC))) |
+            PFR0_AARCH64_ONLY;
     else if (crm == 4 && op2 == 1)
         v &= PFR1_KEPT;
     else if (crm == 6 && op2 == 1)
@@ -129,14 +119,46 @@ bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)
 
 uint32_t arch_vcpu_lr_count(void)
 {
-    uint32_t n = (*gich(GICH_VTR) & 0x3fu) + 1;
+    uint32_t n = irqc->vif_lr_count();
     return n > VCPU_MAX_LRS ? VCPU_MAX_LRS : n;
 }
 
 void arch_vcpu_init_core(void)
 {
-    *gich(GICH_HCR) = 0;
+    irqc->vif_init_core();
     arch_irq_enable(ARCH_IRQ_MAINTENANCE);
+}
+
+#define SCTLR_EL1_RESET 0x30d00800ull
+#define MPIDR_RES1      (1ull << 31)
+#define CNTV_CTL_ENABLE 1u
+#define CNTV_CTL_IMASK  2u
+
+void arch_vcpu_reset(struct vcpu *v)
+{
+    v->arch.reg[CV_VCPU_SCTLR] = SCTLR_EL1_RESET;
+    v->arch.reg[CV_VCPU_VMPIDR] = MPIDR_RES1;
+}
+
+uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i)
+{
+    if (i >= CV_VCPU_REG_COUNT)
+        return NULL;
+    if (i == CV_VCPU_GICH_VMCR)
+        return &v->vif.vmcr;
+    if (i == CV_VCPU_GICH_APR)
+        return &v->vif.apr;
+    return &v->arch.reg[i];
+}
+
+uint64_t arch_vcpu_vtimer_due(const struct vcpu *v)
+{
+    const uint64_t *r = v->arch.reg;
+    uint64_t ctl = r[CV_VCPU_CNTV_CTL];
+    if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+        return 0;
+    uint64_t d = r[CV_VCPU_CNTV_CVAL] + r[CV_VCPU_CNTVOFF];
+    return d ? d : 1;
 }
 
 uint64_t arch_read_cntvct(void)
@@ -146,7 +168,7 @@ uint64_t arch_read_cntvct(void)
 
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
 {
-    uint64_t *r = v->reg;
+    uint64_t *r = v->arch.reg;
     r[CV_VCPU_SCTLR] = RD(sctlr_el1);
     r[CV_VCPU_TTBR0] = RD(ttbr0_el1);
     r[CV_VCPU_TTBR1] = RD(ttbr1_el1);
@@ -174,11 +196,7 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
      * of a firing timer before irq_handle() acknowledges it (spurious 1023,
      * an endless IRQ loop). Outside the guest it runs on too, and its PPI is
      * disabled if it fires (vcpu.c vcpu_handle_irq). */
-    r[CV_VCPU_GICH_VMCR] = *gich(GICH_VMCR);
-    r[CV_VCPU_GICH_APR] = *gich(GICH_APR);
-    for (uint32_t i = 0; i < lrs; i++)
-        v->lr[i] = gich(GICH_LR0)[i];
-    *gich(GICH_HCR) = 0;
+    irqc->vif_save(v->lr, lrs, &v->vif);
 }
 
 /* The EL1 context native mode leaves alone (arch_enter_native_mode). */
@@ -205,7 +223,7 @@ static void restore_el1_context(const uint64_t *r)
 
 void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
 {
-    const uint64_t *r = v->reg;
+    const uint64_t *r = v->arch.reg;
     if (!el1_live)
         restore_el1_context(r);
     WR(sctlr_el1, r[CV_VCPU_SCTLR]);
@@ -217,11 +235,7 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
     WR_CHANGED(cntv_cval_el0, r[CV_VCPU_CNTV_CVAL]);
     if ((RD(cntv_ctl_el0) ^ r[CV_VCPU_CNTV_CTL]) & CNTV_CTL_RW) /* ISTATUS is read-only */
         WR(cntv_ctl_el0, r[CV_VCPU_CNTV_CTL]);
-    *gich(GICH_VMCR) = (uint32_t)r[CV_VCPU_GICH_VMCR];
-    *gich(GICH_APR) = (uint32_t)r[CV_VCPU_GICH_APR];
-    for (uint32_t i = 0; i < lrs; i++)
-        gich(GICH_LR0)[i] = v->lr[i];
-    *gich(GICH_HCR) = v->gich_hcr;
+    irqc->vif_restore(v->lr, lrs, &v->vif);
     __asm__ volatile("isb");
 }
 

@@ -45,9 +45,11 @@ struct plat_info {
     paddr_t uart;                   /* PL011 */
     uint32_t uart_irq;              /* its INTID (0: none: no console input) */
     paddr_t gicd, gicc, gich, gicv; /* GICv2 distributor, cpu, hyp, vcpu */
-    uint32_t gic_version;           /* 2 (3 not yet supported) */
-    uint32_t timer_hyp_ppi;         /* EL2 physical timer PPI (INTID) */
-    uint32_t timer_virt_ppi;        /* EL1 virtual timer PPI (INTID) */
+    paddr_t gicr;                   /* GICv3 redistributors (gicc.. are 0) */
+    uint64_t gicr_size;
+    uint32_t gic_version;    /* 2 or 3: the driver (kernel/irqc.h) */
+    uint32_t timer_hyp_ppi;  /* EL2 physical timer PPI (INTID) */
+    uint32_t timer_virt_ppi; /* EL1 virtual timer PPI (INTID) */
     uint64_t cpu_mpidr[PLAT_MAX_CORES];
     uint32_t cpu_count;
     bool psci_smc; /* PSCI conduit: true = SMC, false = HVC */
@@ -93,10 +95,10 @@ void arch_dcache_clean_poc(const void *p, uint64_t len);
 /** VMID width of this machine: 16 with FEAT_VMID16 (VTCR_EL2.VS set), else 8. */
 uint32_t arch_vmid_bits(void);
 
-/* ---- interrupts (GICv2) ---- */
+/* ---- interrupts (the GIC driver the DTB names: kernel/irqc.h) ---- */
 #define ARCH_IRQ_SPURIOUS    1023u
 #define ARCH_IPI_RESCHEDULE  0u                /* SGI number */
-#define ARCH_IRQ_MAINTENANCE 25u               /* GICv2 virtual interface maintenance PPI */
+#define ARCH_IRQ_MAINTENANCE 25u               /* GIC virtual interface maintenance PPI */
 void arch_gic_init(const struct plat_info *p); /* distributor: boot core only */
 void arch_gic_init_core(void);                 /* cpu interface: every core */
 /** Acknowledges the highest-priority pending interrupt; returns its INTID. */

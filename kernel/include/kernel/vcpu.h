@@ -2,8 +2,9 @@
  * Virtual CPUs: the guest state a thread runs with at EL1.
  *
  * A VCPU holds what a guest owns besides its general registers (which stay
- * in the bound TCB's arch_regs): EL1 system registers, the virtual timer
- * and the GICv2 virtual CPU interface (list registers, VMCR, APR). The
+ * in the bound TCB's arch_regs): the architecture's EL1 state (struct
+ * vcpu_arch: system registers, the virtual timer) and the GIC virtual CPU
+ * interface (list registers in irqc.h's form, VMCR, APR). The
  * state is saved into the VCPU on every kernel entry from the guest and
  * restored on every return to it, so the kernel and the VMM always see it
  * in memory; a vCPU running on another core is first made to leave
@@ -19,25 +20,28 @@
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H
 
+#include <arch/vcpu.h>
+#include <kernel/irqc.h>
 #include <kernel/tcb.h>
 
 #define VCPU_BITS    12u
 #define VCPU_MAX_LRS 16u
 
 struct vcpu {
-    uint64_t reg[CV_VCPU_REG_COUNT];
-    uint32_t lr[VCPU_MAX_LRS];
-    uint32_t gich_hcr;
+    struct vcpu_arch arch;
+    struct irqc_lr lr[VCPU_MAX_LRS];
+    struct irqc_vif vif;
     uint32_t eoi_pending;  /* list registers EOI'd with maintenance asked */
     bool vtimer_masked;    /* fired; waiting for CV_OP_VCPU_ACK_VTIMER or its EOI */
     bool vtimer_lr_own;    /* the last LR is the kernel's (CV_OP_VCPU_SET_VTIMER) */
     bool vtimer_in_lr;     /* the timer's interrupt is in it */
     uint16_t vtimer_intid; /* inject the timer as this INTID, or 0: exit */
     uint8_t vtimer_prio;
-    uint32_t live_core;  /* core index + 1 whose EL1 registers hold reg[], or 0 */
-    struct tcb *tcb;     /* bound thread, or NULL */
-    uint64_t posted_ipa; /* register whose writes are posted, or 0 */
-    uint64_t steady_ipa; /* register whose writes of steady_value are dropped, or 0 */
+    uint8_t vtimer_group; /* IRQC_LR_GROUP1 or 0 */
+    uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
+    struct tcb *tcb;      /* bound thread, or NULL */
+    uint64_t posted_ipa;  /* register whose writes are posted, or 0 */
+    uint64_t steady_ipa;  /* register whose writes of steady_value are dropped, or 0 */
     uint32_t steady_value;
     uint32_t posted_head; /* oldest entry of posted[] */
     uint32_t posted_count;
@@ -103,6 +107,13 @@ void vcpu_wfi_cancel(struct tcb *t);
 /* arch layer (arch/aarch64/vcpu.c) */
 void arch_vcpu_init_core(void);
 uint32_t arch_vcpu_lr_count(void);
+/** A new VCPU's EL1 state: as after a reset. */
+void arch_vcpu_reset(struct vcpu *v);
+/** Where register `i` of VCPU_READ/WRITE_REGS (abi.h enum cv_vcpu_reg) is kept, or NULL. */
+uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i);
+/** The physical count at which the guest's virtual timer fires (it is enabled and unmasked), or 0.
+ */
+uint64_t arch_vcpu_vtimer_due(const struct vcpu *v);
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
 /**
  * Loads v's state into this core. `el1_live`: the core's EL1 context

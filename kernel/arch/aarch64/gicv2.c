@@ -1,5 +1,6 @@
 /*
- * GICv2 driver (ARM IHI 0048B, "GIC Architecture Specification v2").
+ * GICv2 driver (ARM IHI 0048B, "GIC Architecture Specification v2"): the
+ * physical interrupts and the virtual CPU interface control (5.3, GICH).
  *
  * All interrupts are Group 0 and signalled as IRQ: QEMU virt's GIC has no
  * Security Extensions visible to us, so Group 0 is just "the" group and
@@ -19,6 +20,8 @@
 #include <arch/boot.h>
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
+#include <kernel/core.h>
+#include <kernel/irqc.h>
 
 #define GICD_CTLR       0x000
 #define GICD_TYPER      0x004
@@ -80,7 +83,7 @@ static void gic_reset_range(uint32_t first, uint32_t last)
  * Distributor (4.3): every SPI disabled, Group 0, default priority, routed
  * to core 0; then enabled. Boot core only, before any arch_gic_init_core.
  */
-void arch_gic_init(const struct plat_info *p)
+static void gicv2_init(const struct plat_info *p)
 {
     gicd = pa_ptr(p->gicd);
     gicc = pa_ptr(p->gicc);
@@ -113,7 +116,7 @@ static uint8_t gic_own_mask(void)
  * off except the reschedule SGI and the EL2 timer PPI; PMR lets every
  * priority through; enabled with EOImode 0.
  */
-void arch_gic_init_core(void)
+static void gicv2_init_core(void)
 {
     uint32_t core = arch_core_index();
     uint8_t mask = gic_own_mask();
@@ -129,7 +132,7 @@ void arch_gic_init_core(void)
 }
 
 /** Reads GICC_IAR (4.4.4). For SGIs the source core is kept for the EOI. */
-uint32_t arch_irq_ack(void)
+static uint32_t gicv2_ack(void)
 {
     uint32_t iar = *gicc_reg(GICC_IAR);
     uint32_t irq = iar & GIC_INTID_MASK;
@@ -139,7 +142,7 @@ uint32_t arch_irq_ack(void)
     return irq;
 }
 
-void arch_irq_eoi(uint32_t irq)
+static void gicv2_eoi(uint32_t irq)
 {
     uint32_t core = arch_core_index();
     if (irq < 16 && core < PLAT_MAX_CORES && (gic_sgi_iar[core] & GIC_INTID_MASK) == irq)
@@ -147,27 +150,27 @@ void arch_irq_eoi(uint32_t irq)
     *gicc_reg(GICC_EOIR) = irq;
 }
 
-void arch_irq_enable(uint32_t irq)
+static void gicv2_enable(uint32_t irq)
 {
     if (irq <= gic_max_intid)
         *gicd_reg(GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
-void arch_irq_disable(uint32_t irq)
+static void gicv2_disable(uint32_t irq)
 {
     if (irq <= gic_max_intid)
         *gicd_reg(GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
 /** GICD_ITARGETSR is byte-accessible (4.3.12); SGI/PPI targets are read-only. */
-void arch_irq_set_target(uint32_t irq, uint32_t core)
+static void gicv2_set_target(uint32_t irq, uint32_t core)
 {
     if (irq < GIC_SPI_BASE || irq > gic_max_intid || core >= PLAT_MAX_CORES)
         return;
     gicd[GICD_ITARGETSR + irq] = gic_cpuif_mask[core];
 }
 
-uint32_t arch_irq_max(void)
+static uint32_t gicv2_max_intid(void)
 {
     return gic_max_intid;
 }
@@ -176,10 +179,92 @@ uint32_t arch_irq_max(void)
  * GICD_SGIR (4.3.15): TargetListFilter 0 = the listed interfaces. The dsb
  * makes the sender's earlier memory writes visible before the SGI.
  */
-void arch_send_ipi(uint32_t core, uint32_t sgi)
+static void gicv2_send_ipi(uint32_t core, uint32_t sgi)
 {
     if (core >= PLAT_MAX_CORES || sgi > 15)
         return;
     dsb(ish);
     *gicd_reg(GICD_SGIR) = ((uint32_t)gic_cpuif_mask[core] << 16) | sgi;
 }
+
+/* ---------------- virtual CPU interface (5.3) ---------------- */
+
+#define GICH_HCR       0x000u
+#define GICH_VTR       0x004u
+#define GICH_VMCR      0x008u
+#define GICH_APR       0x0f0u
+#define GICH_LR0       0x100u
+#define GICH_HCR_EN    1u
+#define LR_VIRQ_MASK   0x3ffu
+#define LR_CPUID_SHIFT 10u
+#define LR_EOI         BIT(19)
+#define LR_PRIO_SHIFT  23u /* five bits: priority [7:3] */
+#define LR_STATE_SHIFT 28u /* 1 pending, 2 active, as IRQC_LR_* */
+#define LR_GRP1        BIT(30)
+
+static volatile uint32_t *gich(uint32_t off)
+{
+    return (volatile uint32_t *)(uintptr_t)(plat.gich.v + off);
+}
+
+static uint32_t gicv2_vif_lr_count(void)
+{
+    return (*gich(GICH_VTR) & 0x3fu) + 1;
+}
+
+static void gicv2_vif_init_core(void)
+{
+    *gich(GICH_HCR) = 0;
+}
+
+static void lr_decode(uint32_t raw, struct irqc_lr *lr)
+{
+    lr->intid = raw & LR_VIRQ_MASK;
+    lr->src = (uint8_t)((raw >> LR_CPUID_SHIFT) & 7u);
+    lr->prio = (uint8_t)(((raw >> LR_PRIO_SHIFT) & 0x1fu) << 3);
+    lr->state = (uint8_t)((raw >> LR_STATE_SHIFT) & 3u);
+    lr->flags =
+        (uint8_t)(((raw & LR_EOI) ? IRQC_LR_EOI : 0) | ((raw & LR_GRP1) ? IRQC_LR_GROUP1 : 0));
+}
+
+static uint32_t lr_encode(const struct irqc_lr *lr)
+{
+    return (lr->intid & LR_VIRQ_MASK) | ((uint32_t)(lr->src & 7u) << LR_CPUID_SHIFT) |
+           ((uint32_t)(lr->prio >> 3) << LR_PRIO_SHIFT) | ((uint32_t)lr->state << LR_STATE_SHIFT) |
+           ((lr->flags & IRQC_LR_EOI) ? LR_EOI : 0) | ((lr->flags & IRQC_LR_GROUP1) ? LR_GRP1 : 0);
+}
+
+static void gicv2_vif_save(struct irqc_lr *lr, uint32_t n, struct irqc_vif *s)
+{
+    s->vmcr = *gich(GICH_VMCR);
+    s->apr = *gich(GICH_APR);
+    for (uint32_t i = 0; i < n; i++)
+        lr_decode(gich(GICH_LR0)[i], &lr[i]);
+    *gich(GICH_HCR) = 0;
+}
+
+static void gicv2_vif_restore(const struct irqc_lr *lr, uint32_t n, const struct irqc_vif *s)
+{
+    *gich(GICH_VMCR) = (uint32_t)s->vmcr;
+    *gich(GICH_APR) = (uint32_t)s->apr;
+    for (uint32_t i = 0; i < n; i++)
+        gich(GICH_LR0)[i] = lr_encode(&lr[i]);
+    *gich(GICH_HCR) = GICH_HCR_EN;
+}
+
+const struct irqc_ops irqc_gicv2 = {
+    .version = 2,
+    .init = gicv2_init,
+    .init_core = gicv2_init_core,
+    .ack = gicv2_ack,
+    .eoi = gicv2_eoi,
+    .enable = gicv2_enable,
+    .disable = gicv2_disable,
+    .set_target = gicv2_set_target,
+    .max_intid = gicv2_max_intid,
+    .send_ipi = gicv2_send_ipi,
+    .vif_lr_count = gicv2_vif_lr_count,
+    .vif_init_core = gicv2_vif_init_core,
+    .vif_save = gicv2_vif_save,
+    .vif_restore = gicv2_vif_restore,
+};
