@@ -36,7 +36,7 @@ poweroff reboot halt sleep insmod rmmod modprobe lsmod depmod ls ip ifconfig
 route ping setsid cttyhack grep dmesg sync mkdir rm cp mv ln chmod touch
 mknod ps kill true false test printf hexdump od wc sed awk cut tr sort
 date hostname stty tty env which free top time seq nc wget udhcpc
-devmem watch mdev clear reset"
+devmem watch mdev clear reset nproc taskset"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

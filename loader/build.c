@@ -590,6 +590,7 @@ static int build_info(struct build *b, struct build_comp *c, uint32_t i,
     info->core_count = b->bi->core_count;
     info->component_index = i;
     info->timer_freq = b->bi->timer_freq;
+    info->gic_version = (uint32_t)b->bi->gic_version;
     if (sc->vm_index != CV_SPEC_NONE) {
         info->has_vm = 1;
         info->vm = b->spec->vm[sc->vm_index];

@@ -29,6 +29,10 @@
 #define I_STRB_W1_S 0x3900c001u /* strb w1, [x0, #0x30] */
 #define I_LDR_W2    0xb9400002u /* ldr  w2, [x0] */
 #define I_ADD_W1_1  0x11000421u /* add  w1, w1, #1 */
+#define I_LDRSH_W2  0x79c00002u /* ldrsh w2, [x0] */
+#define I_LDRSB_X3  0x39800403u /* ldrsb x3, [x0, #1] */
+#define I_STR_X1_8  0xf9000401u /* str  x1, [x0, #8] */
+#define I_LDP_X4_X5 0xa9401404u /* ldp  x4, x5, [x0]: no syndrome (ISV 0) */
 #define I_B_BACK2   0x17fffffeu /* b    .-8 */
 #define I_WFI       0xd503207fu
 #define I_HVC0      0xd4000002u
@@ -161,6 +165,12 @@ static void reply(uint64_t label)
     cv_reply(CV_MSGINFO(label, 0, 1), mr);
 }
 
+static void reply_value(uint64_t label, uint64_t value)
+{
+    uint64_t mr[CV_MSG_REGS] = {value};
+    cv_reply(CV_MSGINFO(label, 0, 1), mr);
+}
+
 /** Posted writes taken so far from a guest, oldest first. */
 struct taken {
     uint64_t e[CV_POSTED_MAX + 1];
@@ -230,7 +240,7 @@ static void case_posted_in_order(void)
     uint64_t label = exit_taking(&g, m, &t);
     KT_EQ(label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG, CV_FAULT_VM_DATA_ABORT);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
-    KT_EQ(m[CV_VMEXIT_DA_WIDTH], 8);
+    KT_EQ(CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS]), 8);
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x1234abce);
     KT_EQ(t.n, 3);
     KT_TRUE(t.posted_exits || (label & CV_FAULT_VM_POSTED_FLAG), "the waiting writes unflagged");
@@ -297,7 +307,7 @@ static void case_posted_idle(void)
     KT_TRUE(t.posted_exits <= 2, "more exits than a tick's and the WFI's");
     KT_EQ(t.n, 1);
     KT_EQ(t.e[0], 7 | (4ull << 32));
-    KT_EQ(m[CV_VMEXIT_DA_WRITE], 0);
+    KT_EQ(m[CV_VMEXIT_DA_ACCESS] & CV_DA_WRITE, 0);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
     reply(CV_FAULT_VM_EMULATED);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
@@ -340,7 +350,7 @@ static void case_posted_steady(void)
     KT_OK(cv_tcb_resume(g.tcb));
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* the byte */
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 0x30);
-    KT_EQ(m[CV_VMEXIT_DA_WIDTH], 1);
+    KT_EQ(CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS]), 1);
     uint64_t pc = m[CV_VMEXIT_DA_PC];
     reply(CV_FAULT_VM_EMULATED);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* 0x302 */
@@ -665,6 +675,55 @@ static void destroy_under_guest(unsigned which)
     KT_TRUE(guest_stopped(count), "see above");
 }
 
+/* The exit record (abi.h CV_VMEXIT_DA_*): four words in registers, the
+ * access decoded (width, direction, register, sign extension, register
+ * width), and the kernel completes an emulated load as it says: a
+ * sign-extending halfword load into a W register keeps 32 bits, a byte
+ * load into an X register all 64. An access without a syndrome says width
+ * 0, and an emulated reply to it stops the vCPU. */
+static void case_exit_record(void)
+{
+    static const uint32_t prog[] = {I_LDRSH_W2, I_LDRSB_X3, I_STR_X1_8, I_HVC0, I_LDP_X4_X5};
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN];
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1122334455667788ull));
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    uint64_t pc = m[CV_VMEXIT_DA_PC], a = m[CV_VMEXIT_DA_ACCESS];
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
+    KT_EQ(CV_DA_WIDTH(a), 2);
+    KT_EQ(CV_DA_REG(a), 2);
+    KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_SIGNED);
+    KT_EQ(CV_DA_SYNDROME(a) >> 26, 0x24); /* a data abort from a lower EL */
+    reply_value(CV_FAULT_VM_EMULATED, 0x12348001);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    a = m[CV_VMEXIT_DA_ACCESS];
+    KT_EQ(m[CV_VMEXIT_DA_PC], pc + 4);
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 1);
+    KT_EQ(CV_DA_WIDTH(a), 1);
+    KT_EQ(CV_DA_REG(a), 3);
+    KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_SIGNED | CV_DA_SF);
+    reply_value(CV_FAULT_VM_EMULATED, 0x80);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    a = m[CV_VMEXIT_DA_ACCESS];
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 8);
+    KT_EQ(CV_DA_WIDTH(a), 8);
+    KT_EQ(CV_DA_REG(a), 1);
+    KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_WRITE | CV_DA_SF);
+    KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x1122334455667788ull);
+    reply(CV_FAULT_VM_EMULATED);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC); /* MR2.. are x0..x7 */
+    KT_EQ(m[2 + 2], 0xffff8001ull);
+    KT_EQ(m[2 + 3], 0xffffffffffffff80ull);
+    reply(CV_FAULT_RESUME);
+    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    KT_EQ(CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS]), 0);
+    KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
+    reply(CV_FAULT_VM_EMULATED);
+    struct cv_sysret r;
+    KT_TRUE(!kt_recv_timeout(g.ep, 20, &r), "an exit after the refused emulation");
+}
+
 static void case_delete_vcpu_running(void)
 {
     destroy_under_guest(0);
@@ -687,6 +746,7 @@ static void case_revoke_running(void)
 
 void kt_vcpu_tests(void)
 {
+    kt_run("vcpu.exit_record", case_exit_record);
     kt_run("vcpu.posted_in_order", case_posted_in_order);
     kt_run("vcpu.posted_full", case_posted_full);
     kt_run("vcpu.posted_idle", case_posted_idle);

@@ -148,18 +148,20 @@ enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa)
 
 bool guest_map_gicv(struct vm *vm)
 {
+    const struct machine_dev *gicc = machine_find(&vm->machine, MACHINE_GICC, 0);
+    if (!gicc)
+        return true; /* GICv3: the guest's CPU interface is its system registers */
     const struct cv_comp_iface_info *f = cv_iface_find(GUEST_GICV_IFACE);
     if (!f || f->kind != CV_SPEC_IF_FRAMES || !f->cptr || f->size < 2 * CV_PAGE_SIZE) {
         printf("[%s] no '%s' frames interface (the GICV device caps)\n", vm->name,
                GUEST_GICV_IFACE);
         return false;
     }
-    uint64_t gicc = machine_find(&vm->machine, MACHINE_GICC, 0)->base.v;
     uint64_t frames = f->size / CV_PAGE_SIZE;
     if (frames > VM_GICV_FRAMES)
         frames = VM_GICV_FRAMES;
     for (uint64_t i = 0; i < frames; i++) {
-        enum cv_err err = guest_map(vm, f->cptr + i, gicc + i * CV_PAGE_SIZE, RIGHTS_RW);
+        enum cv_err err = guest_map(vm, f->cptr + i, gicc->base.v + i * CV_PAGE_SIZE, RIGHTS_RW);
         if (err != CV_OK) {
             printf("[%s] mapping GICV frame %llu: %s\n", vm->name, (unsigned long long)i,
                    cv_err_str(err));

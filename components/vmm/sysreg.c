@@ -9,6 +9,7 @@
 #include <cap/invoke.h>
 
 #include "sysreg.h"
+#include "virq.h"
 
 #define ISS_MASK    0x1ffffffull
 #define ISS_READ    1ull
@@ -61,9 +62,35 @@ static struct vmexit_result sysreg_read_zero(struct vm *vm, unsigned i, unsigned
     return vmexit_reply(CV_FAULT_RESUME, 0);
 }
 
+/* GICv3 SGI generation (GIC architecture specification v3, 12.2.21-23):
+ * EL1 writes trap to EL2 while HCR_EL2.IMO is set, as it is for guests. */
+#define ICC_SGI1R_EL1  ENC(3, 0, 12, 11, 5)
+#define ICC_ASGI1R_EL1 ENC(3, 0, 12, 11, 6)
+#define ICC_SGI0R_EL1  ENC(3, 0, 12, 11, 7)
+
+/**
+ * An SGI register write of a GICv3 guest: ICC_SGI1R_EL1 raises the SGI at
+ * its targets (a Group 1 guest's, Linux's IPIs); the Group 0 forms have no
+ * Group 0 interrupts to raise in a guest of one security state that uses
+ * Group 1, so they are ignored. True if `enc` was one of them.
+ */
+static bool sysreg_sgi(struct vm *vm, const struct vmexit *m, uint64_t enc, bool read)
+{
+    if (vm->gic_version != 3 || read ||
+        (enc != ICC_SGI1R_EL1 && enc != ICC_ASGI1R_EL1 && enc != ICC_SGI0R_EL1))
+        return false;
+    if (enc == ICC_SGI1R_EL1) {
+        (void)vgic_sgi1r_write(&vm->vgic, m->vcpu, m->mr[2]);
+        virq_deliver(vm);
+    }
+    return true;
+}
+
 struct vmexit_result sysreg_access(struct vm *vm, const struct vmexit *m)
 {
     uint64_t iss = m->mr[1] & ISS_MASK;
+    if (sysreg_sgi(vm, m, ISS_ENC(iss), iss & ISS_READ))
+        return vmexit_reply(CV_FAULT_SKIP, 0);
     const struct sysreg_group *g = sysreg_find(ISS_ENC(iss));
     if (!g) {
         uint64_t e = ISS_ENC(iss);

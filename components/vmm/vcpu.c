@@ -56,7 +56,7 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     if (err != CV_OK)
         return vcpu_fail(vm, i, "binding", err);
     /* the kernel takes the last list register for the timer (virq.c) */
-    c->vtimer[0] = c->vtimer[1] = 0;
+    c->vtimer[0] = c->vtimer[1] = c->vtimer[2] = 0;
     err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, c->vtimer, 2, NULL, 0);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "timer list register", err);

@@ -36,6 +36,21 @@ static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint6
     return true;
 }
 
+/**
+ * mmio_handler_fn of the GICv3 redistributors: vCPU k's frames at k *
+ * VGIC_REDIST_STRIDE; any vCPU may reach any of them.
+ */
+static bool vdev_gicr(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
+{
+    struct vm *vm = dev;
+    (void)vgic_redist_access(&vm->vgic, (unsigned)vm->waiting, off, width, write, value);
+    if (write) {
+        virq_vtimer_sync(vm);
+        virq_deliver(vm);
+    }
+    return true;
+}
+
 /** mmio_handler_fn of the UART: a bad width reads 0 and writes nothing. */
 static bool vdev_uart(void *dev, uint64_t off, unsigned width, bool write, uint64_t *value)
 {
@@ -55,6 +70,10 @@ static bool vdev_region(struct vm *vm, const struct machine_dev *d, struct mmio_
     case MACHINE_GICD:
         r->handler = vdev_gicd;
         r->name = "gicd";
+        return true;
+    case MACHINE_GICR:
+        r->handler = vdev_gicr;
+        r->name = "gicr";
         return true;
     case MACHINE_PL011:
         r->handler = vdev_uart;
@@ -241,7 +260,7 @@ static struct vmexit_result vdev_unbacked(struct vm *vm, const struct vmexit *m,
     const char *dir = acc->write ? "write" : "read";
     if (!(vm->cfg->flags & CV_SPEC_VM_ABORT_UNBACKED))
         return vm_halt(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)", ipa, pc, dir);
-    enum cv_err err = inject_data_abort(vm, m->vcpu, m->mr[CV_VMEXIT_DA_ESR]);
+    enum cv_err err = inject_data_abort(vm, m->vcpu, CV_DA_SYNDROME(m->mr[CV_VMEXIT_DA_ACCESS]));
     if (err != CV_OK)
         return vm_halt(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", m->vcpu, ipa,
                        cv_err_str(err));
@@ -257,8 +276,8 @@ static struct vmexit_result vdev_unbacked(struct vm *vm, const struct vmexit *m,
 
 struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m)
 {
-    const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_ESR], m->mr[CV_VMEXIT_DA_IPA],
-                                 m->mr[CV_VMEXIT_DA_VALUE]};
+    const struct mmio_exit ex = {m->mr[CV_VMEXIT_DA_IPA], m->mr[CV_VMEXIT_DA_VALUE],
+                                 m->mr[CV_VMEXIT_DA_ACCESS]};
     uint64_t pc = m->mr[CV_VMEXIT_DA_PC];
     struct mmio_access acc = {0};
     enum mmio_result r = mmio_decode(&ex, &acc);
@@ -269,7 +288,7 @@ struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m)
     if (r != MMIO_OK)
         return vm_halt(vm, "guest access to IPA 0x%llx %s (pc 0x%llx, esr 0x%llx)",
                        (unsigned long long)ex.ipa, vdev_why(r), (unsigned long long)pc,
-                       (unsigned long long)ex.esr);
+                       (unsigned long long)CV_DA_SYNDROME(ex.access));
     const struct mmio_region *hit;
     r = mmio_dispatch(&vm->mmio, &acc, &hit);
     if (r == MMIO_UNBACKED)

@@ -8,13 +8,12 @@
 #include "console.h"
 #include "virq.h"
 
-#define INJECT_EOI_EXIT 1u /* abi.h CV_OP_VCPU_INJECT_IRQ MR3 bit 0 */
-
 /** vgic_injector: one CV_OP_VCPU_INJECT_IRQ into list register lr. */
 static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
 {
     struct vm *vm = ctx;
-    uint64_t args[5] = {e->intid, e->priority, lr, INJECT_EOI_EXIT, e->source};
+    uint64_t flags = CV_INJECT_EOI_EXIT | (e->group1 ? CV_INJECT_GROUP1 : 0);
+    uint64_t args[5] = {e->intid, e->priority, lr, flags, e->source};
     enum cv_err err = cv_invoke(vm->vcpu[vcpu].vcpu, CV_OP_VCPU_INJECT_IRQ, args, 5, NULL, 0);
     if (err == CV_E_BUSY)
         return VGIC_INJECT_BUSY;
@@ -26,17 +25,18 @@ static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_
 }
 
 /**
- * vgic_log_fn: one line per distinct odd distributor access (libvmm logs
- * each offset once), at most VM_WARN_LOG_MAX lines: a guest writing junk
- * over the whole distributor must not flood the console.
+ * vgic_log_fn: one line per distinct odd distributor or redistributor
+ * access (libvmm logs each offset once), at most VM_WARN_LOG_MAX lines: a
+ * guest writing junk over the whole distributor must not flood the console.
  */
-static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, const char *why)
+static void virq_log(void *ctx, unsigned vcpu, const char *frame, uint64_t offset, bool write,
+                     const char *why)
 {
     struct vm *vm = ctx;
     if (vm->logs.vgic_count == VM_WARN_LOG_MAX)
         return;
     console_flush(vm);
-    printf("[%s] vgic: vcpu %u %s GICD+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read",
+    printf("[%s] vgic: vcpu %u %s %s+0x%llx: %s\n", vm->name, vcpu, write ? "write" : "read", frame,
            (unsigned long long)offset, why);
     if (++vm->logs.vgic_count == VM_WARN_LOG_MAX)
         printf("[%s] vgic: further odd distributor accesses are not reported\n", vm->name);
@@ -44,7 +44,8 @@ static void virq_log(void *ctx, unsigned vcpu, uint64_t offset, bool write, cons
 
 bool virq_init(struct vm *vm)
 {
-    if (vgic_init(&vm->vgic, vm->vcpu_count, MACHINE_IRQ_COUNT) != VGIC_OK)
+    enum vgic_version ver = vm->gic_version == 3 ? VGIC_V3 : VGIC_V2;
+    if (vgic_init_version(&vm->vgic, ver, vm->vcpu_count, MACHINE_IRQ_COUNT) != VGIC_OK)
         return false;
     vgic_set_log(&vm->vgic, virq_log, vm);
     for (unsigned i = 0; i < vm->vcpu_count; i++) {
@@ -99,17 +100,19 @@ void virq_vtimer_sync(struct vm *vm)
     for (unsigned i = 0; i < vm->vcpu_count; i++) {
         struct vm_vcpu *c = &vm->vcpu[i];
         uint8_t prio = 0;
-        uint64_t want[2] = {0, 0};
+        uint64_t want[3] = {0, 0, 0};
         if (vgic_irq_enabled(&vm->vgic, i, vm->machine.timer_intid, &prio)) {
             want[0] = vm->machine.timer_intid;
             want[1] = prio;
+            want[2] = vgic_irq_group1(&vm->vgic, i, want[0]) ? CV_INJECT_GROUP1 : 0;
         }
-        if (want[0] == c->vtimer[0] && want[1] == c->vtimer[1])
+        if (want[0] == c->vtimer[0] && want[1] == c->vtimer[1] && want[2] == c->vtimer[2])
             continue;
-        enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 2, NULL, 0);
+        enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 3, NULL, 0);
         if (err == CV_OK) {
             c->vtimer[0] = want[0];
             c->vtimer[1] = want[1];
+            c->vtimer[2] = want[2];
         } else {
             printf("[%s] vcpu %u: timer delivery: %s\n", vm->name, i, cv_err_str(err));
         }

@@ -22,13 +22,16 @@
 
 /**
  * The VM's machine from its config (the loader copied it from the
- * description): QEMU virt's RAM, vCPUs, GIC and PL011, then its devices in
+ * description): QEMU virt's RAM, vCPUs, GIC (the version of the machine's:
+ * a GICv3 guest uses the hardware's virtual CPU interface through system
+ * registers, a GICv2 one through the GICV frames) and PL011, then its devices in
  * the order given, placed as specc placed them when it checked them.
  */
 static bool vm_machine(struct vm *vm)
 {
     const struct cv_spec_vm *c = vm->cfg;
-    enum machine_result r = machine_virt(&vm->machine, IPA(c->ram_base), c->ram_size, c->vcpus);
+    enum machine_result r =
+        machine_virt_gic(&vm->machine, IPA(c->ram_base), c->ram_size, c->vcpus, vm->gic_version);
     for (uint32_t k = 0; r == MACHINE_OK && k < c->device_count; k++) {
         const struct cv_spec_vm_device *d = &c->device[k];
         r = d->transport == CV_SPEC_VDEV_PCI
@@ -87,6 +90,7 @@ bool vm_create(struct vm *vm)
     }
     vm->cfg = &info->vm;
     vm->vcpu_count = vm->cfg->vcpus;
+    vm->gic_version = info->gic_version == 3 ? 3 : 2;
     vm->core_count = info->core_count;
     if (!vm_machine(vm) || !vm_build(vm) || !vm_devices_reset(vm))
         return false;

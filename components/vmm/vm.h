@@ -38,7 +38,7 @@ struct vm_vcpu {
     bool running;       /* resumed and not suspended by us */
     bool used;          /* started since its VCPU object was made */
     unsigned lr_count;  /* list registers the kernel offers it */
-    uint64_t vtimer[2]; /* CV_OP_VCPU_SET_VTIMER's INTID and priority, as last set */
+    uint64_t vtimer[3]; /* CV_OP_VCPU_SET_VTIMER's INTID, priority and flags, as last set */
     uint32_t steady_cr; /* UARTCR as the kernel was last told (vdev_posted_set) */
 };
 
@@ -137,6 +137,7 @@ struct vm_virtio {
 struct vm {
     char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
     const struct cv_spec_vm *cfg;
+    unsigned gic_version; /* the machine's GIC, which the VM's follows: 2 or 3 */
     unsigned vcpu_count;
     unsigned core_count;
     uint64_t vspace; /* cptr of the guest's stage-2 address space */

@@ -376,27 +376,35 @@ enum cv_fault {
     CV_FAULT_COUNT
 };
 #define CV_FAULT_MSG_LEN  4u  /* native faults */
-#define CV_VMEXIT_MSG_LEN 10u /* guest exits (MR4.. in the IPC buffer) */
+#define CV_VMEXIT_MSG_LEN 10u /* guest exits, at most (MR4.. in the IPC buffer) */
 
 /*
- * CV_FAULT_VM_DATA_ABORT message: everything needed to emulate the access
- * without re-reading guest state (ARM ARM D17.2.40, ISS of a data abort).
- * With ISV 0 the access cannot be decoded from the syndrome.
+ * CV_FAULT_VM_DATA_ABORT message, the exit record of an emulated device
+ * access: four words, all in registers (CV_MSG_REGS). The kernel decodes
+ * the syndrome once (arch trap.c); the VMM needs nothing else to emulate
+ * the access, and the kernel completes a read from MR3 when the VMM
+ * replies CV_FAULT_VM_EMULATED.
  */
 enum cv_vmexit_da {
-    CV_VMEXIT_DA_PC = 0,
-    CV_VMEXIT_DA_IPA = 1,    /* faulting IPA (HPFAR page + FAR offset) */
-    CV_VMEXIT_DA_ESR = 2,    /* the syndrome: all of what follows, undecoded */
-    CV_VMEXIT_DA_VALUE = 3,  /* value written (writes), masked to width */
-    CV_VMEXIT_DA_WRITE = 4,  /* 1 = write */
-    CV_VMEXIT_DA_WIDTH = 5,  /* bytes: 1, 2, 4, 8 (0 if !ISV) */
-    CV_VMEXIT_DA_REG = 6,    /* Rt (31 = xzr/wzr) */
-    CV_VMEXIT_DA_SIGNED = 7, /* SSE: sign-extend a read */
-    CV_VMEXIT_DA_ISV = 8,    /* syndrome valid */
-    CV_VMEXIT_DA_SF = 9      /* 64-bit register (SF) */
+    CV_VMEXIT_DA_PC = 0,     /* the access's pc */
+    CV_VMEXIT_DA_IPA = 1,    /* faulting IPA, byte exact */
+    CV_VMEXIT_DA_VALUE = 2,  /* a decoded write's value, masked to its width; else 0 */
+    CV_VMEXIT_DA_ACCESS = 3, /* the access: CV_DA_* below */
+    CV_VMEXIT_DA_LEN = 4
 };
-/* A VMM that decodes the syndrome itself needs only MR0..MR3, which a
- * Recv returns in registers: the first CV_MSG_REGS words. */
+/* The access word (MR3). Width 0: the syndrome does not describe the
+ * access (e.g. a load pair, a writeback): it cannot be emulated, only
+ * refused (but its direction and the IPA are known). */
+#define CV_DA_WIDTH(a)       ((unsigned)(a)&0xfu) /* bytes: 1, 2, 4, 8; or 0 */
+#define CV_DA_WRITE          0x10u                /* a store */
+#define CV_DA_SIGNED         0x20u                /* a load that sign-extends */
+#define CV_DA_SF             0x40u                /* the register is 64 bits wide */
+#define CV_DA_S1PTW          0x80u                /* on the guest's own stage-1 table walk */
+#define CV_DA_CACHE          0x100u               /* a cache maintenance instruction */
+#define CV_DA_REG_SHIFT      16u
+#define CV_DA_REG(a)         ((unsigned)((a) >> CV_DA_REG_SHIFT) & 31u) /* Rt; 31: zero register */
+#define CV_DA_SYNDROME_SHIFT 32u
+#define CV_DA_SYNDROME(a)    ((uint32_t)((a) >> CV_DA_SYNDROME_SHIFT)) /* ESR_EL2, as it was */
 /*
  * Reply to a guest exit: CV_FAULT_RESUME continues at the exit's pc (for an
  * HVC that is after it), CV_FAULT_SKIP after the instruction. An emulated
@@ -457,7 +465,8 @@ struct cv_bootinfo {
     uint64_t archive_frame_count;
     uint64_t archive_frame_offset;
     uint64_t ipcbuf_vaddr;
-    uint64_t timer_freq; /* CNTFRQ, for user-level timeouts   */
+    uint64_t timer_freq;  /* CNTFRQ, for user-level timeouts   */
+    uint64_t gic_version; /* 2 or 3: the GIC guests get a virtual one of */
     struct cv_untyped_desc untyped[CV_BOOTINFO_MAX_UNTYPED];
 };
 

@@ -216,8 +216,8 @@ struct cv_comp_info {
     uint32_t component_index;
     uint64_t timer_freq;
     struct cv_comp_iface_info iface[CV_COMP_INFO_MAX_IFACES];
-    uint32_t has_vm; /* 1: `vm` describes the VM this component runs */
-    uint32_t reserved;
+    uint32_t has_vm;      /* 1: `vm` describes the VM this component runs */
+    uint32_t gic_version; /* 2 or 3: the machine's (a VM's vGIC follows it) */
     struct cv_spec_vm vm;
 };
 

@@ -354,6 +354,7 @@ static void fill_bootinfo(void)
     bootinfo->archive_size = archive_size();
     bootinfo->ipcbuf_vaddr = CV_ROOT_IPCBUF_VADDR;
     bootinfo->timer_freq = arch_timer_freq();
+    bootinfo->gic_version = plat.gic_version;
     for (uint32_t i = 0; i < free_ram_count; i++)
         untyped_add_range(free_ram[i].start, free_ram[i].end, false);
     device_untyped();

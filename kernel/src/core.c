@@ -7,6 +7,7 @@
  * thread, publishes it in in_user and drops the lock just before eret.
  */
 #include <kernel/core.h>
+#include <kernel/fastpath.h>
 #include <kernel/fpu.h>
 #include <kernel/irq.h>
 #include <kernel/kprintf.h>
@@ -20,6 +21,8 @@ struct core cores[CV_MAX_CORES];
 uint32_t core_count;
 struct ticket_lock kernel_lock;
 
+__attribute__((noreturn)) static void exit_to_current(struct core *c);
+
 static void enter_kernel(void)
 {
     struct core *c = this_core();
@@ -31,6 +34,14 @@ static void enter_kernel(void)
     c->kernel_entries++;
 }
 
+/* Out of line: the general path's frame is large; the fast path needs none of it. */
+__attribute__((noinline, noreturn)) static void sync_slow(void)
+{
+    if (this_core()->cur) /* NULL if it was destroyed while we waited */
+        syscall_sync_exception();
+    kernel_exit();
+}
+
 void kernel_sync_from_user(void)
 {
     /* A posted write goes back to the guest at once: no state saved, no
@@ -39,9 +50,10 @@ void kernel_sync_from_user(void)
     if (t && t->vcpu && vcpu_posted_fast(t))
         arch_return_to_guest(&t->regs);
     enter_kernel();
-    if (this_core()->cur) /* NULL if it was destroyed while we waited */
-        syscall_sync_exception();
-    kernel_exit();
+    struct core *c = this_core();
+    if (c->cur && !c->cur->vcpu && fastpath_syscall(c, c->cur))
+        exit_to_current(c);
+    sync_slow();
 }
 
 void kernel_irq_from_user(void)
@@ -99,6 +111,12 @@ void kernel_exit(void)
         if (vcpu_exit_prepare(c, c->cur))
             break;
     }
+    exit_to_current(c);
+}
+
+/* Leaves the kernel into c->cur, which can run here now (kernel_exit checked). */
+static void exit_to_current(struct core *c)
+{
     struct tcb *t = c->cur;
     struct vspace *vs = thread_vspace(t);
     vspace_activate(vs);

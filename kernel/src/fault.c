@@ -45,46 +45,37 @@ void fault_send(struct tcb *t, uint32_t label, uint32_t len)
 }
 
 /*
- * Completes an emulated guest MMIO read: the value goes to Rt, sign- or
- * zero-extended as the syndrome says (ARM ARM D17.2.40: SAS, SSE, SF), and
- * the guest continues after the access. Only for a decodable data abort.
+ * The VMM emulated the exit: a device read's value goes to its register
+ * (the exit record's access word says how), a system register read's to
+ * its, a firmware call's result to the call's; the guest continues after
+ * the instruction. An access the kernel could not decode cannot be.
  */
-static bool fault_emulated_read(struct tcb *t, uint64_t value)
+static bool fault_emulated(struct tcb *t, uint64_t value)
 {
     const uint64_t *m = t->fault_msg;
-    if (t->fault_label == CV_FAULT_VM_SYSREG) {
-        /* ESR ISS for MSR/MRS traps (ARM ARM D17.2.37, EC 0x18): Rt [9:5],
-         * direction [0] (1 = read); a read gets the value, then skip */
-        uint64_t esr = m[1], rt = (esr >> 5) & 31u;
-        if ((esr & 1u) && rt < 31)
-            t->regs.x[rt] = value;
+    switch (t->fault_label) {
+    case CV_FAULT_VM_SYSREG:
+        arch_sysreg_read_done(&t->regs, m[1], value);
+        return true;
+    case CV_FAULT_VM_HVC: /* the hvc's pc is past it already */
+        arch_call_result(&t->regs, value);
+        return true;
+    case CV_FAULT_VM_SMC:
+        arch_call_result(&t->regs, value);
         arch_regs_skip(&t->regs);
         return true;
+    case CV_FAULT_VM_DATA_ABORT:
+        if (CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS])) {
+            arch_load_done(&t->regs, m[CV_VMEXIT_DA_ACCESS], value);
+            return true;
+        }
+        break;
+    default:
+        break;
     }
-    if (t->fault_label == CV_FAULT_VM_HVC || t->fault_label == CV_FAULT_VM_SMC) {
-        t->regs.x[0] = value; /* firmware call result; hvc's pc is past it */
-        if (t->fault_label == CV_FAULT_VM_SMC)
-            arch_regs_skip(&t->regs);
-        return true;
-    }
-    if (t->fault_label != CV_FAULT_VM_DATA_ABORT || !m[CV_VMEXIT_DA_ISV]) {
-        kprintf("kernel: %s: emulated reply to a non-decodable exit: stopped\n", t->name);
-        sched_block(t, TS_INACTIVE);
-        return false;
-    }
-    uint32_t bits = (uint32_t)m[CV_VMEXIT_DA_WIDTH] * 8;
-    if (bits < 64) {
-        value &= (1ull << bits) - 1;
-        if (m[CV_VMEXIT_DA_SIGNED] && (value >> (bits - 1)) & 1)
-            value |= ~((1ull << bits) - 1);
-    }
-    if (!m[CV_VMEXIT_DA_SF])
-        value &= 0xffffffffull;
-    uint64_t rt = m[CV_VMEXIT_DA_REG];
-    if (!m[CV_VMEXIT_DA_WRITE] && rt < 31)
-        t->regs.x[rt] = value;
-    arch_regs_skip(&t->regs);
-    return true;
+    kprintf("kernel: %s: emulated reply to a non-decodable exit: stopped\n", t->name);
+    sched_block(t, TS_INACTIVE);
+    return false;
 }
 
 void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0)
@@ -99,7 +90,7 @@ void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0)
         t->regs.pc = mr0;
         break;
     case CV_FAULT_VM_EMULATED:
-        if (!fault_emulated_read(t, mr0))
+        if (!fault_emulated(t, mr0))
             return;
         break;
     default: /* CV_FAULT_STOP and anything else: leave it stopped */

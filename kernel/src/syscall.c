@@ -17,17 +17,6 @@
 #include <kernel/vcpu.h>
 #include <kernel/vspace.h>
 
-/* ESR_EL2 exception classes (ARM ARM D17.2.37). */
-#define EC_UNKNOWN     0x00u
-#define EC_WFX         0x01u
-#define EC_FP          0x07u
-#define EC_SVC64       0x15u
-#define EC_IABT_LOWER  0x20u
-#define EC_PC_ALIGN    0x22u
-#define EC_DABT_LOWER  0x24u
-#define EC_SP_ALIGN    0x26u
-#define DFSC_ALIGNMENT 0x21u
-#define ESR_WNR        BIT(6)
 #define DEBUG_PUTS_MAX 4096u
 
 /*
@@ -284,32 +273,38 @@ void syscall_sync_exception(void)
 {
     struct tcb *t = this_core()->cur;
     uint64_t esr = arch_read_esr();
-    uint32_t ec = (uint32_t)(esr >> 26) & 0x3fu;
+    if (t->state != TS_RUNNABLE) {
+        /* Another core stopped it (suspend) while it entered the kernel:
+         * what it asked for is not done; it asks again when resumed. */
+        arch_trap_restart(&t->regs, esr);
+        return;
+    }
     if (t->vcpu) {
         vcpu_handle_exit(t, esr);
         return;
     }
-    switch (ec) {
-    case EC_SVC64:
+    switch (arch_trap_kind(esr, false)) {
+    case ARCH_TRAP_SYSCALL:
         handle_syscall(t, esr);
         break;
-    case EC_FP:
+    case ARCH_TRAP_FP:
         fpu_trap(t);
         break;
-    case EC_WFX: /* an EL0 thread waiting for "an event": give the core away */
+    case ARCH_TRAP_WFI: /* an EL0 thread waiting for "an event": give the core away */
+    case ARCH_TRAP_WFE:
         arch_regs_skip(&t->regs);
         sched_yield();
         break;
-    case EC_DABT_LOWER:
-        raise_fault(t, (esr & 0x3fu) == DFSC_ALIGNMENT ? CV_FAULT_ALIGNMENT : CV_FAULT_DATA_ABORT,
-                    arch_read_far(), esr, (esr & ESR_WNR) ? 1 : 0);
+    case ARCH_TRAP_DATA_ABORT:
+        raise_fault(t, CV_FAULT_DATA_ABORT, arch_read_far(), esr,
+                    (arch_abort_access(esr) & CV_DA_WRITE) ? 1 : 0);
         break;
-    case EC_IABT_LOWER:
+    case ARCH_TRAP_INSN_ABORT:
         raise_fault(t, CV_FAULT_INSN_ABORT, arch_read_far(), esr, 0);
         break;
-    case EC_PC_ALIGN:
-    case EC_SP_ALIGN:
-        raise_fault(t, CV_FAULT_ALIGNMENT, arch_read_far(), esr, 0);
+    case ARCH_TRAP_ALIGNMENT:
+        raise_fault(t, CV_FAULT_ALIGNMENT, arch_read_far(), esr,
+                    (arch_abort_access(esr) & CV_DA_WRITE) ? 1 : 0);
         break;
     default:
         raise_fault(t, CV_FAULT_UNDEFINED, 0, esr, 0);

@@ -13,23 +13,6 @@
 #include <kernel/syscall.h>
 #include <kernel/vcpu.h>
 
-/* ESR_EL2 exception classes of guest exits (ARM ARM D17.2.37). */
-#define EC_WFX              0x01u
-#define EC_FP               0x07u
-#define EC_HVC64            0x16u
-#define EC_SMC64            0x17u
-#define EC_SYSREG           0x18u
-#define EC_IABT_LOWER       0x20u
-#define EC_DABT_LOWER       0x24u
-#define ISS_ISV             BIT(24)
-#define ISS_SAS_SHIFT       22u
-#define ISS_SSE             BIT(21)
-#define ISS_SRT_SHIFT       16u
-#define ISS_SF              BIT(15)
-#define ISS_WNR             BIT(6)
-#define ISS_SYSREG_READ     BIT(0)
-#define ISS_SYSREG_RT_SHIFT 5u
-
 static uint32_t lr_count;
 static struct tcb *wfi_head; /* vCPU threads blocked in WFI, all cores */
 
@@ -228,14 +211,18 @@ static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t sas, uint6
 bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
+    if (!v->posted_ipa) /* steady implies posted */
+        return false;
     uint64_t esr = arch_read_esr();
-    if (!v->posted_ipa || ((esr >> 26) & 0x3fu) != EC_DABT_LOWER || /* steady implies posted */
-        (esr & (ISS_ISV | ISS_WNR)) != (ISS_ISV | ISS_WNR))
+    if (arch_trap_kind(esr, true) != ARCH_TRAP_DATA_ABORT)
+        return false;
+    uint64_t access = arch_abort_access(esr);
+    uint32_t width = CV_DA_WIDTH(access);
+    if (!width || !(access & CV_DA_WRITE))
         return false; /* not a write the syndrome describes: never posted */
-    uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
-    uint64_t value = rt == 31 ? 0 : t->regs.x[rt];
+    uint64_t value = arch_store_value(&t->regs, access);
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    uint32_t sas = (uint32_t)(esr >> ISS_SAS_SHIFT) & 3u;
+    uint32_t sas = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
     if (posted_record(v, ipa, sas, value) || steady_write(v, ipa, sas, value)) {
         arch_regs_skip(&t->regs);
         return true;
@@ -317,67 +304,37 @@ static enum cv_err vcpu_take_posted(struct vcpu *v)
 
 /* ---------------- guest exits ---------------- */
 
-/* The message is written where it leaves from (fault_send): this is the
- * exit every emulated device access takes. A posted write never gets here
- * (vcpu_posted_fast took it, or found the record full: then it exits). */
+/* The exit record (abi.h CV_VMEXIT_DA_*) is written where it leaves from
+ * (fault_send): this is the exit every emulated device access takes. A
+ * posted write never gets here (vcpu_posted_fast took it, or found the
+ * record full: then it exits). */
 static void exit_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t *m = t->fault_msg;
-    bool isv = esr & ISS_ISV, write = esr & ISS_WNR;
-    uint32_t rt = (uint32_t)(esr >> ISS_SRT_SHIFT) & 31u;
-    uint64_t v = rt == 31 ? 0 : t->regs.x[rt];
     struct vcpu *vc = t->vcpu;
-    bool known = isv && write && vc->fault_ipa_known; /* vcpu_posted_fast says why */
-    uint64_t ipa = known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
-    uint32_t width = isv ? 1u << ((esr >> ISS_SAS_SHIFT) & 3u) : 0;
+    uint64_t access = arch_abort_access(esr);
+    /* vcpu_posted_fast says why a write it saw has its IPA known */
+    bool known = CV_DA_WIDTH(access) && (access & CV_DA_WRITE) && vc->fault_ipa_known;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
-    m[CV_VMEXIT_DA_IPA] = ipa;
-    m[CV_VMEXIT_DA_ESR] = esr;
-    m[CV_VMEXIT_DA_WRITE] = write;
-    m[CV_VMEXIT_DA_ISV] = isv;
-    m[CV_VMEXIT_DA_WIDTH] = width;
-    m[CV_VMEXIT_DA_REG] = isv ? rt : 0;
-    m[CV_VMEXIT_DA_VALUE] = !(isv && write) ? 0 : width < 8 ? v & ((1ull << (width * 8)) - 1) : v;
-    m[CV_VMEXIT_DA_SIGNED] = isv && (esr & ISS_SSE);
-    m[CV_VMEXIT_DA_SF] = isv && (esr & ISS_SF);
-    fault_send(t, CV_FAULT_VM_DATA_ABORT, CV_VMEXIT_MSG_LEN);
+    m[CV_VMEXIT_DA_IPA] = known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
+    m[CV_VMEXIT_DA_VALUE] = arch_store_value(&t->regs, access);
+    m[CV_VMEXIT_DA_ACCESS] = access;
+    fault_send(t, CV_FAULT_VM_DATA_ABORT, CV_VMEXIT_DA_LEN);
 }
 
 static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
 {
     uint64_t m[CV_VMEXIT_MSG_LEN] = {t->regs.pc, esr};
-    for (uint32_t i = 0; i < 8; i++)
-        m[2 + i] = t->regs.x[i];
+    arch_call_args(&t->regs, &m[2], 8);
     fault_raise_n(t, label, m, CV_VMEXIT_MSG_LEN);
 }
 
-/* ISS of a trapped MSR/MRS (ARM ARM D17.2.37, EC 0x18): Op0 [21:20], Op2
- * [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], read [0]. */
-#define SYSREG_ID_SPACE_MASK 0x31fc00u /* Op0, Op1, CRn */
-#define SYSREG_ID_SPACE      0x300000u /* Op0 3, Op1 0, CRn 0 */
-#define SYSREG_OP2(esr)      ((uint32_t)((esr) >> 17) & 7u)
-#define SYSREG_CRM(esr)      ((uint32_t)((esr) >> 1) & 15u)
-
-/* A read of an ID register (TID3): answered here, it never changes. */
-static bool exit_id_reg(struct tcb *t, uint64_t esr, uint32_t rt)
-{
-    uint64_t v;
-    if ((esr & SYSREG_ID_SPACE_MASK) != SYSREG_ID_SPACE || !(esr & ISS_SYSREG_READ) ||
-        !arch_vcpu_id_reg(SYSREG_CRM(esr), SYSREG_OP2(esr), &v))
-        return false;
-    if (rt != 31)
-        t->regs.x[rt] = v;
-    arch_regs_skip(&t->regs);
-    return true;
-}
-
+/* A trapped system register: the kernel answers the ID registers, the VMM the rest. */
 static void exit_sysreg(struct tcb *t, uint64_t esr)
 {
-    uint32_t rt = (uint32_t)(esr >> ISS_SYSREG_RT_SHIFT) & 31u;
-    bool read = esr & ISS_SYSREG_READ;
-    if (exit_id_reg(t, esr, rt))
+    if (arch_sysreg_local(&t->regs, esr))
         return;
-    uint64_t m[CV_MSG_REGS] = {t->regs.pc, esr, (!read && rt != 31) ? t->regs.x[rt] : 0, 0};
+    uint64_t m[CV_MSG_REGS] = {t->regs.pc, esr, arch_sysreg_value(&t->regs, esr), 0};
     fault_raise_n(t, CV_FAULT_VM_SYSREG, m, 3);
 }
 
@@ -397,17 +354,16 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 }
 
 /* WFI/WFE: the vCPU gives up its core until it has something to do. */
-static void exit_wfx(struct tcb *t, uint64_t esr)
+static void exit_wfx(struct tcb *t, bool wfe)
 {
-    struct vcpu *v = t->vcpu;
-    bool wfe = (esr & 1u) != 0; /* a spin-wait, no pause of the guest's output */
+    struct vcpu *v = t->vcpu; /* a WFE is a spin-wait: no pause of the guest's output */
     if (v->posted_count || (v->posted_wfi_due && !wfe)) {
         /* idle: the VMM takes them first, then the WFx runs again */
         posted_exit(t, wfe ? CV_POSTED_AT_TICK : CV_POSTED_AT_WFI);
         return;
     }
     arch_regs_skip(&t->regs);
-    if ((esr & 1u) || vcpu_irq_pending(v)) { /* WFE, or work waiting */
+    if (wfe || vcpu_irq_pending(v)) { /* a spin-wait, or work waiting */
         sched_yield();
         return;
     }
@@ -451,29 +407,29 @@ uint64_t vcpu_wfi_tick(struct core *c, uint64_t now)
 
 void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 {
-    uint32_t ec = (uint32_t)(esr >> 26) & 0x3fu;
-    switch (ec) {
-    case EC_FP:
+    switch (arch_trap_kind(esr, true)) {
+    case ARCH_TRAP_FP:
         fpu_trap(t);
         break;
-    case EC_WFX:
-        exit_wfx(t, esr);
+    case ARCH_TRAP_WFI:
+    case ARCH_TRAP_WFE:
+        exit_wfx(t, arch_trap_kind(esr, true) == ARCH_TRAP_WFE);
         break;
-    case EC_DABT_LOWER:
+    case ARCH_TRAP_DATA_ABORT:
         exit_data_abort(t, esr);
         break;
-    case EC_IABT_LOWER: {
-        uint64_t m[CV_MSG_REGS] = {t->regs.pc, ((arch_read_hpfar() >> 4) << 12), esr, 0};
+    case ARCH_TRAP_INSN_ABORT: {
+        uint64_t m[CV_MSG_REGS] = {t->regs.pc, arch_insn_abort_ipa(), esr, 0};
         fault_raise_n(t, CV_FAULT_VM_INSN_ABORT, m, 3);
         break;
     }
-    case EC_HVC64:
+    case ARCH_TRAP_HVC:
         exit_call(t, CV_FAULT_VM_HVC, esr);
         break;
-    case EC_SMC64:
+    case ARCH_TRAP_SMC:
         exit_call(t, CV_FAULT_VM_SMC, esr);
         break;
-    case EC_SYSREG:
+    case ARCH_TRAP_SYSREG:
         exit_sysreg(t, esr);
         break;
     default: {

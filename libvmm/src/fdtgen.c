@@ -122,27 +122,41 @@ static int node_psci(void *fdt)
     return fdt_end_node(fdt);
 }
 
-/** intc: GICv2 distributor + CPU interface, no hypervisor regions (arm/gic.yaml). */
-static int node_gic(void *fdt, const struct machine_dev *gicd, const struct machine_dev *gicc)
+/**
+ * intc: the GIC. GICv2 (arm,gic.yaml): distributor + CPU interface, no
+ * hypervisor regions. GICv3 (arm,gic-v3.yaml): distributor + one
+ * redistributor region, no ITS child, no CPU interface regions (the guest
+ * uses the system registers). #address-cells 0 either way: an
+ * interrupt-map's parent unit address has no cells.
+ */
+static int node_gic(void *fdt, const struct machine_dev *gicd, const struct machine_dev *cpu,
+                    unsigned version)
 {
+    const char *compat = version == 3 ? "arm,gic-v3" : "arm,cortex-a15-gic";
+    uint64_t reg[4] = {gicd->base.v, gicd->size, cpu->base.v, cpu->size};
     char name[32];
-    uint64_t reg[4] = {gicd->base.v, gicd->size, gicc->base.v, gicc->size};
 
     snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)gicd->base.v);
     FDT_TRY(fdt_begin_node(fdt, name));
-    FDT_TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
+    FDT_TRY(fdt_property_string(fdt, "compatible", compat));
     FDT_TRY(fdt_property_cell(fdt, "#interrupt-cells", 3));
-    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 0)); /* no interrupt-map users */
+    FDT_TRY(fdt_property_cell(fdt, "#address-cells", 0));
     FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    if (version == 3)
+        FDT_TRY(fdt_property_cell(fdt, "#redistributor-regions", 1));
     FDT_TRY(prop_reg(fdt, reg, 2));
     FDT_TRY(fdt_property_cell(fdt, "phandle", PHANDLE_GIC));
     return fdt_end_node(fdt);
 }
 
-/** timer: four PPIs, level-high, routed to every CPU (GICv2 CPU mask in flags[15:8]). */
+/**
+ * timer: four PPIs, level-high, routed to every CPU: a GICv2 wants the CPU
+ * mask in flags[15:8], a GICv3 has no such field (those bits must be 0).
+ */
 static int node_timer(void *fdt, const struct machine *m)
 {
-    uint32_t flags = (((1u << m->vcpu_count) - 1u) << 8) | IRQ_TYPE_LEVEL_HIGH;
+    uint32_t cpus = m->gic_version == 3 ? 0 : ((1u << m->vcpu_count) - 1u) << 8;
+    uint32_t flags = cpus | IRQ_TYPE_LEVEL_HIGH;
     uint32_t irqs[12];
 
     for (size_t i = 0; i < 4; i++) {
@@ -270,12 +284,16 @@ static int node_pci(void *fdt, const struct machine_dev *ecam, const struct mach
     return fdt_end_node(fdt);
 }
 
+/** The GIC's per-CPU part: the GICv2 CPU interface or the GICv3 redistributors. */
+static const struct machine_dev *gic_cpu(const struct machine *m)
+{
+    return machine_find(m, m->gic_version == 3 ? MACHINE_GICR : MACHINE_GICC, 0);
+}
+
 /** Every device of the machine, in the order it lists them. */
 static int node_devices(void *fdt, const struct machine *m)
 {
-    const struct machine_dev *gicd = machine_find(m, MACHINE_GICD, 0);
-    const struct machine_dev *gicc = machine_find(m, MACHINE_GICC, 0);
-    FDT_TRY(node_gic(fdt, gicd, gicc));
+    FDT_TRY(node_gic(fdt, machine_find(m, MACHINE_GICD, 0), gic_cpu(m), m->gic_version));
     FDT_TRY(node_timer(fdt, m));
     FDT_TRY(node_clock(fdt));
     for (unsigned i = 0; i < m->dev_count; i++) {
@@ -313,8 +331,8 @@ enum fdtgen_result fdtgen_build(const struct fdtgen_params *p, void *buf, size_t
     const struct machine *m = p->machine;
     /* a machine from machine_virt has these; anything else is not one */
     if (!m || m->vcpu_count == 0 || m->vcpu_count > MACHINE_VCPUS_MAX || m->ram_size == 0 ||
-        !machine_find(m, MACHINE_GICD, 0) || !machine_find(m, MACHINE_GICC, 0) ||
-        !machine_find(m, MACHINE_PL011, 0))
+        (m->gic_version != 2 && m->gic_version != 3) || !machine_find(m, MACHINE_GICD, 0) ||
+        !gic_cpu(m) || !machine_find(m, MACHINE_PL011, 0))
         return FDTGEN_E_PARAM;
     if (p->initrd_end.v < p->initrd_start.v || size > INT32_MAX)
         return FDTGEN_E_PARAM;

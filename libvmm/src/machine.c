@@ -59,34 +59,51 @@ static enum machine_result machine_add(struct machine *m, const struct machine_d
     return MACHINE_OK;
 }
 
-enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram_size,
-                                 unsigned vcpus)
+/** The GIC's devices: distributor, then CPU interface (v2) or redistributors (v3). */
+static enum machine_result machine_add_gic(struct machine *m)
 {
-    static const struct machine_dev fixed[] = {
-        {.kind = MACHINE_GICD, .base = {MACHINE_GICD_BASE}, .size = MACHINE_GIC_SIZE},
-        {.kind = MACHINE_GICC, .base = {MACHINE_GICC_BASE}, .size = MACHINE_GIC_SIZE},
-        {.kind = MACHINE_PL011,
-         .base = {MACHINE_UART_BASE},
-         .size = MACHINE_UART_SIZE,
-         .intid = MACHINE_SPI_BASE + MACHINE_UART_SPI,
-         .intid_count = 1},
-    };
+    const struct machine_dev gicd = {
+        .kind = MACHINE_GICD, .base = {MACHINE_GICD_BASE}, .size = MACHINE_GIC_SIZE};
+    const struct machine_dev gicc = {
+        .kind = MACHINE_GICC, .base = {MACHINE_GICC_BASE}, .size = MACHINE_GIC_SIZE};
+    const struct machine_dev gicr = {.kind = MACHINE_GICR,
+                                     .base = {MACHINE_GICR_BASE},
+                                     .size = MACHINE_GICR_STRIDE * m->vcpu_count};
+    enum machine_result r = machine_add(m, &gicd, NULL);
+    if (r != MACHINE_OK)
+        return r;
+    return machine_add(m, m->gic_version == 3 ? &gicr : &gicc, NULL);
+}
+
+enum machine_result machine_virt_gic(struct machine *m, ipa_t ram_base, uint64_t ram_size,
+                                     unsigned vcpus, unsigned gic_version)
+{
+    static const struct machine_dev uart = {.kind = MACHINE_PL011,
+                                            .base = {MACHINE_UART_BASE},
+                                            .size = MACHINE_UART_SIZE,
+                                            .intid = MACHINE_SPI_BASE + MACHINE_UART_SPI,
+                                            .intid_count = 1};
     memset(m, 0, sizeof(*m));
     if (ram_base.v < MACHINE_RAM_MIN || ram_base.v % RAM_ALIGN || ram_size == 0 ||
         ram_size % RAM_ALIGN || ram_base.v >= IPA_LIMIT || ram_size > IPA_LIMIT - ram_base.v)
         return MACHINE_E_RAM;
     if (vcpus == 0 || vcpus > MACHINE_VCPUS_MAX)
         return MACHINE_E_VCPUS;
+    if (gic_version != 2 && gic_version != 3)
+        return MACHINE_E_GIC;
     m->ram_base = ram_base;
     m->ram_size = ram_size;
     m->vcpu_count = vcpus;
+    m->gic_version = gic_version;
     m->timer_intid = 16u + MACHINE_TIMER_PPI;
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-        enum machine_result r = machine_add(m, &fixed[i], NULL);
-        if (r != MACHINE_OK)
-            return r;
-    }
-    return MACHINE_OK;
+    enum machine_result r = machine_add_gic(m);
+    return r == MACHINE_OK ? machine_add(m, &uart, NULL) : r;
+}
+
+enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram_size,
+                                 unsigned vcpus)
+{
+    return machine_virt_gic(m, ram_base, ram_size, vcpus, 2);
 }
 
 /** Whether virtio-mmio slot i's window or SPI is taken. */
@@ -187,6 +204,7 @@ const char *machine_strerror(enum machine_result r)
         [MACHINE_E_RANGE] = "its range is empty, not 0x200-aligned or not below 1 GiB",
         [MACHINE_E_IRQ] = "its interrupt is not an SPI (INTID 32..95)",
         [MACHINE_E_IRQ_USED] = "its interrupt is used by another device",
+        [MACHINE_E_GIC] = "the GIC version must be 2 or 3",
     };
     if ((unsigned)r >= sizeof(why) / sizeof(why[0]))
         return "unknown";

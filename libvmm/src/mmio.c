@@ -1,21 +1,10 @@
 /*
- * Data-abort decoding and MMIO region dispatch.
- * ARM ARM (DDI 0487) D17.2.37 ESR_EL2: EC [31:26]; for a Data Abort the ISS
- * holds ISV [24], SAS [23:22], SSE [21], SRT [20:16], SF [15], AR [14],
- * CM [8], S1PTW [7], WnR [6].
+ * Data-abort exit records and MMIO region dispatch. The kernel decoded the
+ * syndrome (abi.h CV_DA_*); this only unpacks and checks the result.
  */
-#include "vmm/mmio.h"
+#include <capvisor/abi.h>
 
-#define ESR_EC_SHIFT     26u
-#define ESR_EC_DABT_LOW  0x24u
-#define ESR_ISS_ISV      (1ull << 24)
-#define ESR_ISS_SAS(esr) (((esr) >> 22) & 3u)
-#define ESR_ISS_SSE      (1ull << 21)
-#define ESR_ISS_SRT(esr) (((esr) >> 16) & 31u)
-#define ESR_ISS_SF       (1ull << 15)
-#define ESR_ISS_CM       (1ull << 8)
-#define ESR_ISS_S1PTW    (1ull << 7)
-#define ESR_ISS_WNR      (1ull << 6)
+#include "vmm/mmio.h"
 
 /** All ones in the low `width` bytes. */
 static uint64_t width_mask(unsigned width)
@@ -23,39 +12,33 @@ static uint64_t width_mask(unsigned width)
     return width >= 8 ? ~0ull : (1ull << (8u * width)) - 1u;
 }
 
-/** Checks the syndrome says an emulatable single load/store. */
-static enum mmio_result check_esr(uint64_t esr)
+/** Whether the record describes one load or store the VMM can emulate. */
+static enum mmio_result check_access(uint64_t a)
 {
-    if (((esr >> ESR_EC_SHIFT) & 0x3fu) != ESR_EC_DABT_LOW)
-        return MMIO_NOT_DATA_ABORT;
-    if (!(esr & ESR_ISS_ISV))
+    unsigned w = CV_DA_WIDTH(a);
+    if (w != 1 && w != 2 && w != 4 && w != 8)
         return MMIO_UNDECODABLE;
-    if (esr & ESR_ISS_S1PTW)
+    if (a & CV_DA_S1PTW)
         return MMIO_STAGE1_WALK;
-    if (esr & ESR_ISS_CM)
+    if (a & CV_DA_CACHE)
         return MMIO_CACHE_OP;
     return MMIO_OK;
 }
 
-/** Decode: every field from the syndrome, write data masked to the width. */
 enum mmio_result mmio_decode(const struct mmio_exit *exit, struct mmio_access *out)
 {
-    uint64_t esr = exit->esr;
-    enum mmio_result res = check_esr(esr);
+    uint64_t a = exit->access;
+    enum mmio_result res = check_access(a);
 
-    if (res == MMIO_NOT_DATA_ABORT)
-        return res;
     out->ipa = IPA(exit->ipa);
-    out->write = (esr & ESR_ISS_WNR) != 0;
+    out->write = (a & CV_DA_WRITE) != 0;
     if (res != MMIO_OK)
         return res;
-    out->width = 1u << ESR_ISS_SAS(esr);
-    out->reg = (unsigned)ESR_ISS_SRT(esr);
-    out->sign_extend = (esr & ESR_ISS_SSE) != 0;
-    out->sf = (esr & ESR_ISS_SF) != 0;
-    out->value = 0;
-    if (out->write && out->reg != 31)
-        out->value = exit->rt_value & width_mask(out->width);
+    out->width = CV_DA_WIDTH(a);
+    out->reg = CV_DA_REG(a);
+    out->sign_extend = (a & CV_DA_SIGNED) != 0;
+    out->sf = (a & CV_DA_SF) != 0;
+    out->value = out->write ? exit->value & width_mask(out->width) : 0;
     return MMIO_OK;
 }
 

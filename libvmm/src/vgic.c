@@ -9,22 +9,36 @@
 
 #include "vgic_internal.h"
 
-/** Resets every interrupt: disabled, group 0, level, priority 0 (spec 4.3). */
-enum vgic_result vgic_init(struct vgic *v, unsigned vcpus, unsigned irqs)
+/** Resets every interrupt: disabled, group 0, level, priority 0 (GICv2 spec 4.3). */
+enum vgic_result vgic_init_version(struct vgic *v, enum vgic_version ver, unsigned vcpus,
+                                   unsigned irqs)
 {
+    if (ver != VGIC_V2 && ver != VGIC_V3)
+        return VGIC_BAD_CONFIG;
     if (vcpus == 0 || vcpus > VGIC_MAX_VCPUS)
         return VGIC_BAD_CONFIG;
     if (irqs < VGIC_NR_PRIVATE || irqs > VGIC_MAX_IRQS || irqs % 32u != 0)
         return VGIC_BAD_CONFIG;
     memset(v, 0, sizeof(*v));
+    v->version = ver;
     v->vcpu_count = vcpus;
     v->irq_count = irqs;
     for (unsigned c = 0; c < vcpus; c++) {
         v->vcpu[c].lr_count = VGIC_DEFAULT_LRS;
+        v->vcpu[c].asleep = ver == VGIC_V3; /* GICR_WAKER.ProcessorSleep resets to 1 */
         for (unsigned i = 0; i < VGIC_NR_SGIS; i++)
             v->vcpu[c].priv[i].flags = VGIC_IRQ_EDGE; /* SGIs are edge (ICFGR0 RO) */
     }
+    if (ver == VGIC_V3) {
+        for (unsigned i = 0; i < irqs - VGIC_NR_PRIVATE; i++)
+            v->spi[i].targets = 1u; /* GICD_IROUTER 0: affinity 0.0.0.0, vCPU 0 */
+    }
     return VGIC_OK;
+}
+
+enum vgic_result vgic_init(struct vgic *v, unsigned vcpus, unsigned irqs)
+{
+    return vgic_init_version(v, VGIC_V2, vcpus, irqs);
 }
 
 /** Installs the log-once hook. */
@@ -129,7 +143,10 @@ static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid)
         return false;
     if (irq->flags & (VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE))
         return false;
-    if (intid >= VGIC_NR_PRIVATE && v->vcpu_count > 1 && !(irq->targets & (1u << vcpu)))
+    /* a GICv2 with one CPU ignores ITARGETSR (4.3.12); a GICv3 SPI routed to
+     * an affinity no vCPU has goes nowhere, even with one vCPU */
+    bool routed = v->version == VGIC_V3 || v->vcpu_count > 1;
+    if (intid >= VGIC_NR_PRIVATE && routed && !(irq->targets & (1u << vcpu)))
         return false;
     return vgic_irq_is_pending(v, vcpu, intid);
 }
@@ -144,6 +161,12 @@ bool vgic_irq_enabled(const struct vgic *v, unsigned vcpu, unsigned intid, uint8
     unsigned group = (irq->flags & VGIC_IRQ_GROUP1) ? 1u : 0u;
     *prio = irq->priority;
     return (irq->flags & VGIC_IRQ_ENABLED) && (v->ctlr & (1u << group));
+}
+
+bool vgic_irq_group1(const struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    const struct vgic_irq *irq = vcpu < v->vcpu_count ? vgic_irq_peek(v, vcpu, intid) : NULL;
+    return irq && (irq->flags & VGIC_IRQ_GROUP1);
 }
 
 /** Lowest set bit of a non-zero byte. */

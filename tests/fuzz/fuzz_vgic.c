@@ -1,10 +1,13 @@
 /*
- * Fuzz target for the vGIC distributor and its list-register bookkeeping.
- * The input is a sequence of 8-byte records:
- *   byte 0: operation (low 3 bits), byte 1: vCPU, bytes 2-3: offset / INTID,
- *   byte 4: width / flags, bytes 5-7: value bits.
- * The first record configures the VM (vCPUs, INTIDs, LRs). After every step
- * the invariants below are checked; a violation aborts (a libFuzzer crash).
+ * Fuzz target for the vGIC (GICv2 or GICv3) and its list-register
+ * bookkeeping. The input is a sequence of 8-byte records:
+ *   byte 0: operation (low 3 bits; bit 4 picks the GICv3 variant of
+ *   operations 0, 1 and 7: redistributor access, ICC_SGI1R_EL1 write),
+ *   byte 1: vCPU, bytes 2-3: offset / INTID, byte 4: width / flags,
+ *   bytes 5-7: value bits (byte 7 also the redistributor offset's bits 16..18).
+ * The first record configures the VM (version, vCPUs, INTIDs, LRs). After
+ * every step the invariants below are checked; a violation aborts (a
+ * libFuzzer crash).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@ static int inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e
     REQUIRE(e->intid < vg.irq_count);
     REQUIRE(e->source < vg.vcpu_count);
     REQUIRE(e->intid < 16 || e->source == 0);
+    REQUIRE(vg.version == VGIC_V2 || e->source == 0); /* GICv3 SGIs carry no source */
     for (unsigned i = 0; i < m.lrs[vcpu]; i++)
         REQUIRE(!(m.full[vcpu] & (1ull << i)) || m.intid[vcpu][i] != e->intid);
     if (m.busy_after == 0)
@@ -56,11 +60,34 @@ static void check_invariants(void)
         REQUIRE(vg.vcpu[c].lr_used == m.full[c]);
         for (unsigned i = 0; i < m.lrs[c]; i++)
             REQUIRE(!(m.full[c] & (1ull << i)) || vg.vcpu[c].lr_intid[i] == m.intid[c][i]);
-        for (unsigned s = 0; s < VGIC_NR_SGIS; s++)
+        for (unsigned s = 0; s < VGIC_NR_SGIS; s++) {
             REQUIRE((vg.vcpu[c].sgi_src[s] >> vg.vcpu_count) == 0);
+            REQUIRE(vg.version == VGIC_V2 || vg.vcpu[c].sgi_src[s] <= 1);
+        }
     }
-    for (unsigned i = 0; i < vg.irq_count - VGIC_NR_PRIVATE; i++)
+    for (unsigned i = 0; i < vg.irq_count - VGIC_NR_PRIVATE; i++) {
         REQUIRE((vg.spi[i].targets >> vg.vcpu_count) == 0 && (vg.spi[i].priority & 7) == 0);
+        /* GICv3: IROUTER without RES0 bits, and at most one target */
+        REQUIRE((vg.irouter[i] & ~0xff80ffffffull) == 0);
+        REQUIRE(vg.version == VGIC_V2 || (vg.spi[i].targets & (vg.spi[i].targets - 1u)) == 0);
+    }
+}
+
+/** Operations 0 and 1: a read or write of the distributor or (GICv3) a redistributor. */
+static void step_access(const uint8_t *r, unsigned vcpu, unsigned arg, uint64_t value)
+{
+    static const unsigned widths[8] = {1, 4, 4, 4, 2, 8, 0, 3};
+    unsigned width = widths[r[4] & 7u];
+    bool write = r[0] & 1u;
+    uint64_t v = value;
+    enum vgic_result res;
+
+    if (vg.version == VGIC_V3 && (r[0] & 0x10u))
+        res = vgic_redist_access(&vg, vcpu, (uint64_t)(r[7] & 7u) << 16 | arg, width, write, &v);
+    else
+        res = vgic_dist_access(&vg, vcpu, arg & (vg.version == VGIC_V3 ? 0xffffu : 0x1fffu), width,
+                               write, &v);
+    REQUIRE(write || res == VGIC_OK || v == 0);
 }
 
 /** One record. */
@@ -70,17 +97,12 @@ static void step(const uint8_t *r)
     unsigned arg = r[2] | (unsigned)r[3] << 8;
     uint64_t value = r[5] | (uint64_t)r[6] << 8 | (uint64_t)r[7] << 16;
     value |= value << 24 | (uint64_t)r[4] << 48;
-    static const unsigned widths[8] = {1, 4, 4, 4, 2, 8, 0, 3};
 
     switch (r[0] & 7u) {
     case 0:
-    case 1: {
-        uint64_t v = value;
-        enum vgic_result res =
-            vgic_dist_access(&vg, vcpu, arg & 0x1fff, widths[r[4] & 7u], r[0] & 1u, &v);
-        REQUIRE((r[0] & 1u) || res == VGIC_OK || v == 0);
+    case 1:
+        step_access(r, vcpu, arg, value);
         break;
-    }
     case 2:
         vgic_set_irq_level(&vg, vcpu, arg % 300, r[4] & 1u);
         break;
@@ -106,6 +128,9 @@ static void step(const uint8_t *r)
         break;
     }
     default:
+        if (vg.version == VGIC_V3 && (r[0] & 0x10u))
+            REQUIRE(vgic_sgi1r_write(&vg, vcpu, value) ==
+                    (vcpu < vg.vcpu_count ? VGIC_OK : VGIC_BAD_VCPU));
         REQUIRE((vgic_pending_vcpus(&vg) >> vg.vcpu_count) == 0);
         break;
     }
@@ -119,7 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     unsigned vcpus = 1u + data[0] % VGIC_MAX_VCPUS;
     unsigned irqs = 32u * (1u + data[1] % (VGIC_MAX_IRQS / 32u));
-    REQUIRE(vgic_init(&vg, vcpus, irqs) == VGIC_OK);
+    enum vgic_version ver = (data[6] & 1u) ? VGIC_V3 : VGIC_V2;
+    REQUIRE(vgic_init_version(&vg, ver, vcpus, irqs) == VGIC_OK);
     memset(&m, 0, sizeof(m));
     for (unsigned c = 0; c < vcpus; c++) {
         m.lrs[c] = 1u + (data[2 + (c & 3u)] % 8u);

@@ -18,14 +18,18 @@ static uint64_t rnd(void)
     return test_rng(&rng_state);
 }
 
-/** Mostly register offsets the distributor implements, some anything. */
+/**
+ * Mostly register offsets the distributor (GICv2, GICv3) or, at the same
+ * offsets in RD_base or SGI_base, a redistributor implements; some anything.
+ */
 static unsigned pick_offset(void)
 {
-    static const unsigned hot[] = {0x000, 0x004, 0x080, 0x100, 0x104, 0x180, 0x200,
-                                   0x204, 0x280, 0x300, 0x380, 0x400, 0x420, 0x800,
-                                   0x820, 0xc00, 0xc08, 0xf00, 0xf10, 0xf20, 0xfe8};
+    static const unsigned hot[] = {0x000, 0x004, 0x008,  0x014,  0x080,  0x100, 0x104,
+                                   0x180, 0x200, 0x204,  0x280,  0x300,  0x380, 0x400,
+                                   0x420, 0x800, 0x820,  0xc00,  0xc08,  0xf00, 0xf10,
+                                   0xf20, 0xfe8, 0x6100, 0x6120, 0x6200, 0xffe8};
     if (rnd() % 4 == 0)
-        return (unsigned)(rnd() & 0x1fff);
+        return (unsigned)(rnd() & 0xffff);
     return hot[rnd() % (sizeof(hot) / sizeof(hot[0]))] + (unsigned)(rnd() % 8) * 4u;
 }
 

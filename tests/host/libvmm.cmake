@@ -1,6 +1,7 @@
-# Host unit tests of libvmm's portable core (vGIC, Image, gunzip, device tree,
-# MMIO, PL011, PSCI) and the vGIC and gunzip fuzz targets. Included from
-# tests/host/CMakeLists.txt; needs cv_host_test() from cmake/host.cmake.
+# Host unit tests of libvmm's portable core (vGIC v2 and v3, Image, gunzip,
+# device tree, MMIO, PL011, PSCI) and the vGIC and gunzip fuzz targets.
+# Included from tests/host/CMakeLists.txt; needs cv_host_test() from
+# cmake/host.cmake.
 set(CV_LIBVMM_DIR ${CMAKE_CURRENT_LIST_DIR}/../../libvmm)
 set(CV_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR}/../fuzz)
 
@@ -14,7 +15,8 @@ function(cv_vmm_test name)
   target_include_directories(${name} PRIVATE ${CV_LIBVMM_DIR}/include)
 endfunction()
 
-cv_vmm_test(test_vgic vgic.c vgic_dist.c)
+cv_vmm_test(test_vgic vgic.c vgic_dist.c vgic_regs.c vgic_v3.c)
+cv_vmm_test(test_vgic3 vgic.c vgic_dist.c vgic_regs.c vgic_v3.c)
 cv_vmm_test(test_image image.c)
 cv_vmm_test(test_mmio mmio.c)
 cv_vmm_test(test_pl011 pl011.c)
@@ -98,7 +100,8 @@ function(cv_vmm_fuzz name)
   set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT 180)
 endfunction()
 
-cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c HEADERS include/vmm/vgic.h src/vgic_internal.h)
+cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c vgic_regs.c vgic_v3.c
+  HEADERS include/vmm/vgic.h src/vgic_internal.h)
 cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
 cv_vmm_fuzz(pci SOURCES pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c
   HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h)

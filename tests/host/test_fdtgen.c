@@ -42,12 +42,15 @@ static bool str_is(const char *path, const char *name, const char *want, int wan
 
 static struct machine machine;
 
-/** A QEMU virt machine with two virtio-mmio devices, the second at a given place. */
-static void build(unsigned vcpus)
+/**
+ * A QEMU virt machine with a GIC of version `gic` and two virtio-mmio
+ * devices, the second at a given place.
+ */
+static void build_gic(unsigned vcpus, unsigned gic)
 {
     struct fdtgen_params p = {.machine = &machine};
     size_t size = 0;
-    CHECK_EQ(machine_virt(&machine, IPA(0x40000000), 0x20000000, vcpus), MACHINE_OK);
+    CHECK_EQ(machine_virt_gic(&machine, IPA(0x40000000), 0x20000000, vcpus, gic), MACHINE_OK);
     CHECK_EQ(machine_add_virtio_mmio(&machine, 3, IPA(0), 0, NULL), MACHINE_OK);
     CHECK_EQ(machine_add_virtio_mmio(&machine, 1, IPA(0x0a003e00), 79, NULL), MACHINE_OK);
     p.bootargs = "console=ttyAMA0 earlycon";
@@ -56,6 +59,11 @@ static void build(unsigned vcpus)
     CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), &size), FDTGEN_OK);
     CHECK_EQ(fdt_check_header(blob), 0);
     CHECK_EQ(size, fdt_totalsize(blob));
+}
+
+static void build(unsigned vcpus)
+{
+    build_gic(vcpus, 2);
 }
 
 static void test_tree(void)
@@ -122,6 +130,49 @@ static void test_tree(void)
     CHECK(fdt_path_offset(blob, "/pcie@3f000000") < 0); /* no PCI device, no bridge */
 }
 
+/** GICv3: distributor and redistributor region; timer flags without a CPU mask. */
+static void test_gicv3(void)
+{
+    const char *gic = "/intc@8000000";
+    int len = -1;
+    build_gic(4, 3);
+    CHECK(str_is(gic, "compatible", "arm,gic-v3", 11));
+    CHECK_EQ(cell(gic, "#interrupt-cells", 0), 3);
+    CHECK_EQ(cell(gic, "#address-cells", 0), 0);
+    CHECK(fdt_getprop(blob, fdt_path_offset(blob, gic), "#size-cells", NULL) == NULL);
+    CHECK(prop(gic, "interrupt-controller", &len) && len == 0);
+    CHECK_EQ(cell(gic, "#redistributor-regions", 0), 1);
+    prop(gic, "reg", &len);
+    CHECK_EQ(len, 32); /* GICD, GICR: no GICC/GICH/GICV */
+    CHECK_EQ(cell64(gic, "reg", 0), 0x08000000);
+    CHECK_EQ(cell64(gic, "reg", 1), 0x10000);
+    CHECK_EQ(cell64(gic, "reg", 2), 0x080a0000);
+    CHECK_EQ(cell64(gic, "reg", 3), 4 * 0x20000);
+    CHECK_EQ(cell("/", "interrupt-parent", 0), cell(gic, "phandle", 0));
+    static const uint32_t ppis[4] = {13, 14, 11, 10};
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i), 1);
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i + 1), ppis[i]);
+        CHECK_EQ(cell("/timer", "interrupts", 3 * i + 2), 4); /* level-high, no CPU mask */
+    }
+    CHECK_EQ(cell("/pl011@9000000", "interrupts", 1), 1);
+    CHECK_EQ(cell("/cpus/cpu@3", "reg", 0), 3);
+    CHECK(fdt_path_offset(blob, "/cpus/cpu@4") < 0);
+    /* a GICv2 machine has no #redistributor-regions */
+    build_gic(1, 2);
+    CHECK(fdt_getprop(blob, fdt_path_offset(blob, gic), "#redistributor-regions", NULL) == NULL);
+    CHECK(str_is(gic, "compatible", "arm,cortex-a15-gic", 19));
+    /* a GICv3 machine without its redistributors, or of no known version, is refused */
+    struct fdtgen_params p = {.machine = &machine};
+    CHECK_EQ(machine_virt_gic(&machine, IPA(0x40000000), 0x20000000, 1, 3), MACHINE_OK);
+    machine.dev[1].kind = MACHINE_GICC;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+    machine.dev[1].kind = MACHINE_GICR;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+    machine.gic_version = 4;
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_E_PARAM);
+}
+
 /** A PCI device brings the host bridge: ECAM, window, INTx map. */
 static void test_pci(void)
 {
@@ -181,14 +232,10 @@ static void test_one_cpu_and_errors(void)
     CHECK(fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "linux,initrd-start", NULL) == NULL);
 }
 
-/** dtc must decompile the blob (argv[1] = dtc, argv[2] = scratch file). */
-static void test_dtc(const char *dtc, const char *path)
+/** Writes the blob to `path` and has dtc decompile it: silently. */
+static void dtc_quiet(const char *dtc, const char *path)
 {
     char cmd[512];
-    struct fdtgen_params p = {.machine = &machine};
-    build(2);
-    CHECK_EQ(machine_add_virtio_pci(&machine, 3, NULL), MACHINE_OK);
-    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
     FILE *f = fopen(path, "wb");
     CHECK(f != NULL);
     if (!f)
@@ -202,9 +249,22 @@ static void test_dtc(const char *dtc, const char *path)
     CHECK_EQ(system(cmd), 0);
 }
 
+/** dtc must decompile the blob (argv[1] = dtc, argv[2] = scratch file), GICv2 and GICv3. */
+static void test_dtc(const char *dtc, const char *path)
+{
+    struct fdtgen_params p = {.machine = &machine};
+    for (unsigned gic = 2; gic <= 3; gic++) {
+        build_gic(2, gic);
+        CHECK_EQ(machine_add_virtio_pci(&machine, 3, NULL), MACHINE_OK);
+        CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+        dtc_quiet(dtc, path);
+    }
+}
+
 int main(int argc, char **argv)
 {
     test_tree();
+    test_gicv3();
     test_one_cpu_and_errors();
     test_pci();
     if (argc == 3)

@@ -4,6 +4,10 @@
  */
 #include "test_vmm.h"
 #include "vmm/machine.h"
+#include "vmm/vgic.h"
+
+/* the machine's redistributor frames are the ones the vGIC emulates */
+_Static_assert(MACHINE_GICR_STRIDE == VGIC_REDIST_STRIDE, "GICR stride");
 
 static struct machine m;
 
@@ -11,7 +15,9 @@ static void test_virt(void)
 {
     CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x20000000, 2), MACHINE_OK);
     CHECK_EQ(m.dev_count, 3);
+    CHECK_EQ(m.gic_version, 2);
     CHECK_EQ(m.timer_intid, 27);
+    CHECK(machine_find(&m, MACHINE_GICR, 0) == NULL);
     const struct machine_dev *d = machine_find(&m, MACHINE_GICD, 0);
     CHECK(d && d->base.v == 0x08000000 && d->size == 0x10000);
     d = machine_find(&m, MACHINE_GICC, 0);
@@ -26,6 +32,46 @@ static void test_virt(void)
     CHECK_EQ(machine_virt(&m, IPA(0x7f00000000), 0x200000000, 1), MACHINE_E_RAM);
     CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x200000, 0), MACHINE_E_VCPUS);
     CHECK_EQ(machine_virt(&m, IPA(0x40000000), 0x200000, 9), MACHINE_E_VCPUS);
+}
+
+/** GICv3: QEMU virt's distributor and redistributor region, no CPU interface. */
+static void test_virt_gicv3(void)
+{
+    const struct machine_dev *d;
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 4, 3), MACHINE_OK);
+    CHECK_EQ(m.gic_version, 3);
+    CHECK_EQ(m.vcpu_count, 4);
+    CHECK_EQ(m.dev_count, 3);
+    CHECK_EQ(m.timer_intid, 27);
+    d = machine_find(&m, MACHINE_GICD, 0);
+    CHECK(d && d->base.v == 0x08000000 && d->size == 0x10000 && d->intid == 0);
+    d = machine_find(&m, MACHINE_GICR, 0);
+    CHECK(d && d->base.v == 0x080a0000 && d->size == 0x80000 && d->intid == 0);
+    CHECK(machine_find(&m, MACHINE_GICC, 0) == NULL);
+    CHECK(machine_find(&m, MACHINE_GICR, 1) == NULL);
+    d = machine_find(&m, MACHINE_PL011, 0);
+    CHECK(d && d->base.v == 0x09000000 && d->intid == 33);
+    /* eight vCPUs: the region ends at 0x081a0000, below the UART */
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 8, 3), MACHINE_OK);
+    d = machine_find(&m, MACHINE_GICR, 0);
+    CHECK(d && d->size == 0x100000);
+    /* the redistributors' range is taken; the GICv2 CPU interface's is free */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x08190000), 70, NULL), MACHINE_E_OVERLAP);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x081a0000), 70, NULL), MACHINE_OK);
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 1, 3), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x08010000), 71, NULL), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x080bfe00), 72, NULL), MACHINE_E_OVERLAP);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 1, IPA(0x080c0000), 72, NULL), MACHINE_OK);
+    /* version 2 is machine_virt's machine */
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 2, 2), MACHINE_OK);
+    CHECK_EQ(m.gic_version, 2);
+    CHECK(machine_find(&m, MACHINE_GICC, 0) != NULL && machine_find(&m, MACHINE_GICR, 0) == NULL);
+    /* refusals */
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 1, 4), MACHINE_E_GIC);
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 1, 0), MACHINE_E_GIC);
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40000000), 0x20000000, 9, 3), MACHINE_E_VCPUS);
+    CHECK_EQ(machine_virt_gic(&m, IPA(0x40100000), 0x20000000, 1, 3), MACHINE_E_RAM);
+    CHECK(strcmp(machine_strerror(MACHINE_E_GIC), "the GIC version must be 2 or 3") == 0);
 }
 
 static void test_virtio_slots(void)
@@ -104,6 +150,7 @@ static void test_pci(void)
 int main(void)
 {
     test_virt();
+    test_virt_gicv3();
     test_virtio_slots();
     test_full();
     test_pci();

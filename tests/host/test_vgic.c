@@ -52,12 +52,15 @@ static int record(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e
 
 static unsigned log_calls;
 static uint64_t log_last_off;
+static const char *log_last_frame;
 
-static void count_log(void *ctx, unsigned vcpu, uint64_t off, bool write, const char *why)
+static void count_log(void *ctx, unsigned vcpu, const char *frame, uint64_t off, bool write,
+                      const char *why)
 {
     (void)ctx, (void)vcpu, (void)write, (void)why;
     log_calls++;
     log_last_off = off;
+    log_last_frame = frame;
 }
 
 static void setup(unsigned vcpus, unsigned irqs)
@@ -168,6 +171,7 @@ static void test_reserved_logged_once(void)
     CHECK_EQ(v, 0);
     CHECK_EQ(log_calls, 1);
     CHECK_EQ(log_last_off, 0x00c);
+    CHECK(log_last_frame && strcmp(log_last_frame, "GICD") == 0);
     v = 7;
     CHECK_EQ(vgic_dist_access(&vg, 0, 0x00c, 4, true, &v), VGIC_RAZ_WI);
     CHECK_EQ(vgic_dist_access(&vg, 0, 0x00c, 4, false, &v), VGIC_RAZ_WI);

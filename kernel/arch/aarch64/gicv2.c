@@ -192,6 +192,8 @@ static void gicv2_send_ipi(uint32_t core, uint32_t sgi)
 #define GICH_HCR       0x000u
 #define GICH_VTR       0x004u
 #define GICH_VMCR      0x008u
+#define GICH_EISR0     0x020u /* LRs EOI'd with a maintenance request */
+#define GICH_ELRSR0    0x030u /* LRs holding no interrupt */
 #define GICH_APR       0x0f0u
 #define GICH_LR0       0x100u
 #define GICH_HCR_EN    1u
@@ -234,12 +236,20 @@ static uint32_t lr_encode(const struct irqc_lr *lr)
            ((lr->flags & IRQC_LR_EOI) ? LR_EOI : 0) | ((lr->flags & IRQC_LR_GROUP1) ? LR_GRP1 : 0);
 }
 
+/* An empty LR (GICH_ELRSR) is not read: all that matters of it is
+ * whether the guest EOI'd it with a maintenance request (GICH_EISR), which
+ * vcpu.c collects. Most exits find every LR empty. */
 static void gicv2_vif_save(struct irqc_lr *lr, uint32_t n, struct irqc_vif *s)
 {
+    uint32_t empty = *gich(GICH_ELRSR0), eoi = *gich(GICH_EISR0);
     s->vmcr = *gich(GICH_VMCR);
     s->apr = *gich(GICH_APR);
-    for (uint32_t i = 0; i < n; i++)
-        lr_decode(gich(GICH_LR0)[i], &lr[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        if (empty & (1u << i))
+            lr[i] = (struct irqc_lr){.flags = (eoi & (1u << i)) ? IRQC_LR_EOI : 0};
+        else
+            lr_decode(gich(GICH_LR0)[i], &lr[i]);
+    }
     *gich(GICH_HCR) = 0;
 }
 
@@ -248,7 +258,7 @@ static void gicv2_vif_restore(const struct irqc_lr *lr, uint32_t n, const struct
     *gich(GICH_VMCR) = (uint32_t)s->vmcr;
     *gich(GICH_APR) = (uint32_t)s->apr;
     for (uint32_t i = 0; i < n; i++)
-        gich(GICH_LR0)[i] = lr_encode(&lr[i]);
+        gich(GICH_LR0)[i] = lr[i].state || lr[i].flags ? lr_encode(&lr[i]) : 0;
     *gich(GICH_HCR) = GICH_HCR_EN;
 }
 

@@ -69,6 +69,8 @@
 #define ICH_HCR_EL2     "s3_4_c12_c11_0"
 #define ICH_VTR_EL2     "s3_4_c12_c11_1"
 #define ICH_VMCR_EL2    "s3_4_c12_c11_7"
+#define ICH_EISR_EL2    "s3_4_c12_c11_3"
+#define ICH_ELRSR_EL2   "s3_4_c12_c11_5"
 #define ICC_SRE_SRE     1u
 #define ICC_SRE_DFB     2u
 #define ICC_SRE_DIB     4u
@@ -326,6 +328,13 @@ static void lr_write(uint32_t n, uint64_t v)
     }
 }
 
+static uint64_t lr_encode(const struct irqc_lr *lr)
+{
+    return lr->intid | (uint64_t)lr->prio << LR_PRIO_SHIFT |
+           (uint64_t)(lr->state & 3u) << LR_STATE_SHIFT | ((lr->flags & IRQC_LR_EOI) ? LR_EOI : 0) |
+           ((lr->flags & IRQC_LR_GROUP1) ? LR_GROUP : 0);
+}
+
 static uint32_t gicv3_vif_lr_count(void)
 {
     return (uint32_t)(SR_READ(ICH_VTR_EL2) & 0x1fu) + 1;
@@ -343,7 +352,12 @@ static void gicv3_vif_save(struct irqc_lr *lr, uint32_t n, struct irqc_vif *s)
 {
     s->vmcr = SR_READ(ICH_VMCR_EL2);
     s->apr = (SR_READ(ICH_AP0R0_EL2) & 0xffffffffu) | SR_READ(ICH_AP1R0_EL2) << 32;
+    uint64_t empty = SR_READ(ICH_ELRSR_EL2), eoi = SR_READ(ICH_EISR_EL2);
     for (uint32_t i = 0; i < n; i++) {
+        if (empty & (1u << i)) { /* as gicv2_vif_save: only its EOI matters */
+            lr[i] = (struct irqc_lr){.flags = (eoi & (1u << i)) ? IRQC_LR_EOI : 0};
+            continue;
+        }
         uint64_t raw = lr_read(i);
         lr[i].intid = (uint32_t)(raw & LR_INTID_MASK);
         lr[i].src = 0;
@@ -362,10 +376,7 @@ static void gicv3_vif_restore(const struct irqc_lr *lr, uint32_t n, const struct
     SR_WRITE(ICH_AP0R0_EL2, s->apr & 0xffffffffu);
     SR_WRITE(ICH_AP1R0_EL2, s->apr >> 32);
     for (uint32_t i = 0; i < n; i++)
-        lr_write(i, lr[i].intid | (uint64_t)lr[i].prio << LR_PRIO_SHIFT |
-                        (uint64_t)(lr[i].state & 3u) << LR_STATE_SHIFT |
-                        ((lr[i].flags & IRQC_LR_EOI) ? LR_EOI : 0) |
-                        ((lr[i].flags & IRQC_LR_GROUP1) ? LR_GROUP : 0));
+        lr_write(i, lr[i].state || lr[i].flags ? lr_encode(&lr[i]) : 0);
     SR_WRITE(ICH_HCR_EL2, ICH_HCR_EN);
     __asm__ volatile("isb");
 }

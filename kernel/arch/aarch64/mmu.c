@@ -13,9 +13,14 @@
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
 
+/* Left alone when it is current already (a switch between threads of one
+ * address space): under QEMU's TCG a VTTBR_EL2 write flushes the TLB. */
 void arch_vspace_activate(paddr_t root, uint16_t vmid)
 {
-    sysreg_write(vttbr_el2, root.v | ((uint64_t)vmid << VTTBR_VMID_SHIFT));
+    uint64_t v = root.v | ((uint64_t)vmid << VTTBR_VMID_SHIFT);
+    if (sysreg_read(vttbr_el2) == v)
+        return;
+    sysreg_write(vttbr_el2, v);
     isb();
 }
 

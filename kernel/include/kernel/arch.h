@@ -137,6 +137,51 @@ uint64_t arch_read_esr(void);   /* ESR_EL2 */
 uint64_t arch_read_far(void);   /* FAR_EL2 */
 uint64_t arch_read_hpfar(void); /* HPFAR_EL2 (IPA[47:12] >> 8 of a stage-2 fault) */
 
+/* ---- what a synchronous exception is (arch trap.c decodes the syndrome) ---- */
+enum arch_trap {
+    ARCH_TRAP_OTHER = 0, /* undefined instruction, or nothing the kernel handles */
+    ARCH_TRAP_SYSCALL,
+    ARCH_TRAP_FP, /* FP/SIMD access while the unit is off (lazy switch) */
+    ARCH_TRAP_WFI,
+    ARCH_TRAP_WFE,
+    ARCH_TRAP_DATA_ABORT,
+    ARCH_TRAP_INSN_ABORT,
+    ARCH_TRAP_ALIGNMENT, /* a native thread's misaligned pc, sp or access */
+    ARCH_TRAP_HVC,       /* guest only, as the three below */
+    ARCH_TRAP_SMC,
+    ARCH_TRAP_SYSREG, /* a trapped system register access */
+};
+/*
+ * Inline in <arch/trap.h> (included at the end), for the hot paths:
+ *   enum arch_trap arch_trap_kind(uint64_t syndrome, bool guest): a native
+ *     thread's (guest false) or a vCPU's guest's (true) exception;
+ *   bool arch_trap_is_syscall(uint64_t syndrome);
+ *   uint64_t arch_abort_access(uint64_t syndrome): a data abort's access
+ *     word (abi.h CV_DA_*), the syndrome in its top half;
+ *   uint64_t arch_store_value(const struct arch_regs *r, uint64_t access):
+ *     the value a decoded store writes, masked to its width (0 for loads).
+ */
+/**
+ * Makes the exception in hand happen again when the thread next runs: a
+ * call instruction (SVC, HVC) is re-executed; the others (aborts, traps)
+ * already leave the pc at the instruction.
+ */
+void arch_trap_restart(struct arch_regs *r, uint64_t syndrome);
+/** Completes an emulated load of `value` (extended as the access says) and steps over it. */
+void arch_load_done(struct arch_regs *r, uint64_t access, uint64_t value);
+/** The value a trapped system register write stores (0 for reads). */
+uint64_t arch_sysreg_value(const struct arch_regs *r, uint64_t syndrome);
+/** Completes a trapped system register read with `value`, and steps over it. */
+void arch_sysreg_read_done(struct arch_regs *r, uint64_t syndrome, uint64_t value);
+/** A register the kernel answers itself (the ID registers): done, and true. */
+bool arch_sysreg_local(struct arch_regs *r, uint64_t syndrome);
+/** A guest's firmware call arguments (up to 8). */
+void arch_call_args(const struct arch_regs *r, uint64_t *args, uint32_t n);
+/** A firmware call's result, as the calling convention returns it. */
+void arch_call_result(struct arch_regs *r, uint64_t value);
+/** The IPA of a stage-2 instruction abort (page granular). */
+uint64_t arch_insn_abort_ipa(void);
+
 /* ---- entry points the arch layer calls into the generic kernel ---- */
 /** Boot core, MMU on, BSS clear, on its stack. */
 __attribute__((noreturn)) void kernel_main(paddr_t dtb);
@@ -158,5 +203,7 @@ void kernel_irq_from_idle(void);
  */
 __attribute__((noreturn)) void kernel_panic_exception(uint64_t esr, uint64_t elr, uint64_t far,
                                                       uint32_t kind);
+
+#include <arch/trap.h>
 
 #endif /* KERNEL_ARCH_H */

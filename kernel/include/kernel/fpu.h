@@ -14,6 +14,11 @@ void fpu_trap(struct tcb *t);
 /** Kernel exit to `t` on `c`: hand the registers over if needed. True if
  * that woke a thread of higher priority here: the caller chooses again. */
 bool fpu_switch(struct core *c, struct tcb *t);
+/**
+ * fpu_switch for a native thread `t` when that needs nothing saved, loaded
+ * or waited for (IPC fast path): false, and nothing changed, otherwise.
+ */
+bool fpu_switch_fast(struct core *c, struct tcb *t);
 /** False if `t`'s state is still in another core's registers: `t` then
  * waits (TS_BLOCKED_FPU) until that core saves it, and must not run. */
 bool fpu_runnable_here(struct core *c, struct tcb *t);

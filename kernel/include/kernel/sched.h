@@ -29,5 +29,16 @@ void sched_choose(struct core *c);
 void sched_yield(void);
 /** The highest priority ready on `c`, or -1. */
 int sched_highest(const struct core *c);
+/** Whether a thread of priority `prio` or more is ready on `c` (the IPC fast path's test). */
+static inline bool sched_ready_at_least(const struct core *c, uint32_t prio)
+{
+    uint32_t w = prio / 64;
+    if (c->ready_bitmap[w] >> (prio % 64))
+        return true;
+    for (w++; w < TCB_PRIO_COUNT / 64; w++)
+        if (c->ready_bitmap[w])
+            return true;
+    return false;
+}
 
 #endif

@@ -1,11 +1,11 @@
 /*
  * Generates the guest's flattened device tree (DTB) with libfdt's
  * sequential-write API from its machine (machine.h): a "linux,dummy-virt"
- * machine with RAM, N PSCI-started Cortex-A57 cores, a GICv2, the
+ * machine with RAM, N PSCI-started Cortex-A57 cores, a GICv2 or GICv3, the
  * architected timer, a PL011 and its virtio-mmio devices. Devicetree
  * specification v0.4 (nodes, standard properties); Linux bindings: arm/gic.yaml,
- * timer/arm,arch_timer.yaml, arm/psci.yaml, serial/pl011.yaml, clock/fixed-clock.yaml,
- * virtio/mmio.yaml.
+ * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml, arm/psci.yaml,
+ * serial/pl011.yaml, clock/fixed-clock.yaml, virtio/mmio.yaml.
  */
 #ifndef VMM_FDTGEN_H
 #define VMM_FDTGEN_H

@@ -7,7 +7,9 @@
  * with file:line errors, and in the VMM, which builds the machine it runs.
  *
  * The layout is QEMU virt's (hw/arm/virt.c's memory map): GICv2 distributor
- * at 0x08000000, CPU interface at 0x08010000, PL011 at 0x09000000 on SPI 1,
+ * at 0x08000000, CPU interface at 0x08010000 (or a GICv3: distributor at
+ * 0x08000000, redistributors from 0x080a0000, 128 KiB per vCPU, no CPU
+ * interface in memory), PL011 at 0x09000000 on SPI 1,
  * virtio-mmio transports from 0x0a000000, 0x200 bytes apart, on SPIs 16..47,
  * and, once a VM has a PCI device, a PCIe host bridge: its 32-bit memory
  * window at 0x10000000 and its config space (ECAM, bus 0 only) at
@@ -31,6 +33,8 @@
 #define MACHINE_GICD_BASE       0x08000000ull
 #define MACHINE_GICC_BASE       0x08010000ull
 #define MACHINE_GIC_SIZE        0x10000ull
+#define MACHINE_GICR_BASE       0x080a0000ull
+#define MACHINE_GICR_STRIDE     0x20000ull /* RD_base and SGI_base frames of one vCPU */
 #define MACHINE_UART_BASE       0x09000000ull
 #define MACHINE_UART_SIZE       0x1000ull
 #define MACHINE_UART_SPI        1u
@@ -47,13 +51,14 @@
 
 /** What a device is. */
 enum machine_dev_kind {
-    MACHINE_GICD = 1,    /* GICv2 distributor, emulated */
+    MACHINE_GICD = 1,    /* GIC distributor (v2 or v3), emulated */
     MACHINE_GICC,        /* GICv2 CPU interface: the hardware's GICV frames */
     MACHINE_PL011,       /* PL011 UART, emulated */
     MACHINE_VIRTIO_MMIO, /* a virtio device on the virtio-mmio transport */
     MACHINE_PCI_ECAM,    /* the PCIe host bridge's config space; intid: INTA (4 lines) */
     MACHINE_PCI_WINDOW,  /* the bridge's memory window, where the guest places BARs */
     MACHINE_VIRTIO_PCI,  /* a virtio device as PCI function 00:pci_slot.0 (no range) */
+    MACHINE_GICR,        /* GICv3 redistributors, emulated: MACHINE_GICR_STRIDE per vCPU */
 };
 
 /** One device of the machine. */
@@ -72,6 +77,7 @@ struct machine {
     ipa_t ram_base;
     uint64_t ram_size;
     unsigned vcpu_count;
+    unsigned gic_version; /* 2 (GICD + GICC) or 3 (GICD + GICR) */
     unsigned timer_intid; /* the virtual timer's PPI */
     struct machine_dev dev[MACHINE_DEVS_MAX];
     unsigned dev_count;
@@ -87,14 +93,23 @@ enum machine_result {
     MACHINE_E_RANGE,    /* an empty, misaligned or wrapping range, or one above RAM_MIN */
     MACHINE_E_IRQ,      /* an interrupt that is not an SPI below MACHINE_IRQ_COUNT */
     MACHINE_E_IRQ_USED, /* an interrupt another device has */
+    MACHINE_E_GIC,      /* a GIC version other than 2 or 3 */
 };
 
 /**
  * The fixed part of a QEMU virt guest: RAM (2 MiB aligned, at or above
- * MACHINE_RAM_MIN), the vCPUs, the GIC and the PL011.
+ * MACHINE_RAM_MIN), the vCPUs, a GICv2 and the PL011.
  */
 enum machine_result machine_virt(struct machine *m, ipa_t ram_base, uint64_t ram_size,
                                  unsigned vcpus);
+
+/**
+ * machine_virt with a GIC of version `gic_version`: 2 (distributor and CPU
+ * interface) or 3 (distributor and one redistributor region holding every
+ * vCPU's, RD_base and SGI_base frames each).
+ */
+enum machine_result machine_virt_gic(struct machine *m, ipa_t ram_base, uint64_t ram_size,
+                                     unsigned vcpus, unsigned gic_version);
 
 /**
  * Adds a virtio-mmio device: at `base` on INTID `intid`, or where 0, in the

@@ -2,10 +2,10 @@
  * Guest MMIO: decoding a stage-2 data abort into an access, and dispatching
  * it to the emulated device that owns the IPA.
  *
- * Input is the raw syndrome of the exit (the fields of the kernel's
- * CV_FAULT_VM_DATA_ABORT message): ESR_EL2, the faulting IPA (HPFAR_EL2
- * page | FAR_EL2 page offset) and, for writes, the value of the source
- * register. Everything is validated: a guest controls all of it.
+ * Input is the kernel's exit record (abi.h CV_FAULT_VM_DATA_ABORT): the
+ * faulting IPA, the value written and the access word the kernel decoded
+ * from the syndrome (CV_DA_*). Nothing here reads the syndrome again.
+ * Everything is checked: a guest controls all of it.
  */
 #ifndef VMM_MMIO_H
 #define VMM_MMIO_H
@@ -19,35 +19,34 @@
 /** Outcome of decoding or dispatching an access. */
 enum mmio_result {
     MMIO_OK = 0,
-    MMIO_NOT_DATA_ABORT, /* ESR.EC is not "data abort from a lower EL" (0x24) */
-    MMIO_UNDECODABLE,    /* ISV = 0: no syndrome (e.g. LDP/STP, writeback): cannot emulate */
-    MMIO_STAGE1_WALK,    /* S1PTW = 1: the guest's page-table walk hit a hole */
-    MMIO_CACHE_OP,       /* CM = 1: cache maintenance on an MMIO address */
-    MMIO_UNBACKED,       /* no region covers [ipa, ipa + width): report the address */
-    MMIO_DEVICE_ERROR    /* the device handler refused the access */
+    MMIO_UNDECODABLE, /* width 0 (no syndrome: e.g. LDP/STP, writeback): cannot emulate */
+    MMIO_STAGE1_WALK, /* the guest's own page-table walk hit a hole */
+    MMIO_CACHE_OP,    /* cache maintenance on an MMIO address */
+    MMIO_UNBACKED,    /* no region covers [ipa, ipa + width): report the address */
+    MMIO_DEVICE_ERROR /* the device handler refused the access */
 };
 
-/** Raw exit data (ARM ARM D17.2.37 ESR_EL2, ISS encoding for a Data Abort). */
+/** The exit record's words (abi.h CV_VMEXIT_DA_*). */
 struct mmio_exit {
-    uint64_t esr;      /* ESR_EL2 */
-    uint64_t ipa;      /* faulting IPA, byte exact */
-    uint64_t rt_value; /* value of Rt at the fault (used for writes) */
+    uint64_t ipa;    /* faulting IPA, byte exact */
+    uint64_t value;  /* a store's value, masked to its width */
+    uint64_t access; /* CV_DA_* */
 };
 
 /** One decoded access. For writes, `value` is Rt truncated to `width`. */
 struct mmio_access {
     ipa_t ipa;
-    unsigned width;   /* 1, 2, 4 or 8 bytes (ISS.SAS) */
-    bool write;       /* ISS.WnR */
-    unsigned reg;     /* Rt (ISS.SRT); 31 is XZR */
+    unsigned width; /* 1, 2, 4 or 8 bytes */
+    bool write;
+    unsigned reg;     /* Rt; 31 is XZR */
     uint64_t value;   /* write data, or read data once a device produced it */
-    bool sign_extend; /* ISS.SSE: load sign-extends */
-    bool sf;          /* ISS.SF: Rt is a 64-bit register */
+    bool sign_extend; /* a load that sign-extends */
+    bool sf;          /* Rt is a 64-bit register */
 };
 
 /**
- * Decodes `exit` into `out` (ARM ARM D17.2.37, ISS for EC 0x24). A data
- * abort it cannot emulate (ISV 0, a table walk, cache maintenance) still
+ * Unpacks `exit` into `out`. An access it cannot emulate (no syndrome, a
+ * table walk, cache maintenance, a width that is not 1, 2, 4 or 8) still
  * gets out->ipa and out->write: where it went and in which direction.
  */
 enum mmio_result mmio_decode(const struct mmio_exit *exit, struct mmio_access *out);

@@ -1,0 +1,115 @@
+/*
+ * IPC fast paths: Call to an endpoint where a server waits, and ReplyRecv
+ * answering a caller that waits for the reply, when the switch is the
+ * simple case: one core, the message in registers, no capability, native
+ * threads on both sides, and the thread switched to is the one the
+ * scheduler would pick. Then the whole operation is one pass, without the
+ * general decode, the message copy loops or the scheduler's choice. In
+ * every other case (and whenever a check fails) the general path runs,
+ * with the same effect: the fast path changes nothing before it is sure.
+ * docs/kernel.md has the conditions and the measured cost.
+ */
+#include <kernel/core.h>
+#include <kernel/endpoint.h>
+#include <kernel/fastpath.h>
+#include <kernel/fpu.h>
+#include <kernel/sched.h>
+
+/* The endpoint cptr names in t's cspace, with `right`; else NULL. As
+ * cnode_lookup: an empty slot or a zombie has another type. */
+static inline __attribute__((always_inline)) struct endpoint *
+fast_ep(const struct tcb *t, uint64_t cptr, uint8_t right, uint64_t *badge)
+{
+    const struct cap *root = &t->slot[TCB_SLOT_CSPACE].cap;
+    if (root->type != CV_OBJ_CNODE || cptr == 0 || cptr >= (1ull << root->size_bits))
+        return NULL;
+    const struct cap *c = &((const struct cte *)pa_ptr(PA(root->obj)))[cptr].cap;
+    if (c->type != CV_OBJ_ENDPOINT || !(c->rights & right))
+        return NULL;
+    *badge = c->data0;
+    return pa_ptr(PA(c->obj));
+}
+
+/*
+ * Whether `n` runs next on this core once the current thread blocks, as
+ * sched_choose would decide for a thread woken by IPC (sched_take_handoff:
+ * nothing ready with its priority or more), and can run at once: native,
+ * here, with an address space. Its FP/SIMD set-up is done last: the only
+ * step with an effect, and it has none when it fails.
+ */
+static inline __attribute__((always_inline)) bool runs_next(struct core *c, struct tcb *n)
+{
+    return n->affinity == c->index && !n->vcpu &&
+           n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE &&
+           !sched_ready_at_least(c, n->prio) && fpu_switch_fast(c, n);
+}
+
+/* The message: label and length from the sender's info word, MR0..MR3 in registers. */
+static void fast_copy(struct tcb *to, const struct tcb *from, uint64_t info, uint64_t badge)
+{
+    uint64_t len = CV_MSG_LEN(info);
+    for (uint64_t i = 0; i < len; i++)
+        to->regs.x[2 + i] = from->regs.x[2 + i];
+    to->regs.x[0] = badge;
+    to->regs.x[1] = CV_MSGINFO(CV_MSG_LABEL(info), 0, len);
+}
+
+/* Call: the first waiting receiver takes the message and the reply link. */
+static bool fast_call(struct core *c, struct tcb *t, uint64_t info)
+{
+    uint64_t badge;
+    struct endpoint *ep = fast_ep(t, t->regs.x[0], CV_RIGHT_WRITE, &badge);
+    if (!ep || ep->state != EP_RECV)
+        return false;
+    struct tcb *r = ep->queue.head;
+    if (r->reply_to || !runs_next(c, r))
+        return false;
+    tcbq_remove(&ep->queue, r);
+    if (!ep->queue.head)
+        ep->state = EP_IDLE;
+    r->blocked_on = NULL;
+    fast_copy(r, t, info, badge);
+    r->reply_to = t;
+    t->reply_from = r;
+    t->state = TS_BLOCKED_REPLY;
+    r->state = TS_RUNNABLE;
+    c->cur = r;
+    return true;
+}
+
+/* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. */
+static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
+{
+    struct tcb *caller = t->reply_to;
+    uint64_t badge;
+    if (!caller || caller->in_fault || caller->state != TS_BLOCKED_REPLY)
+        return false;
+    struct endpoint *ep = fast_ep(t, t->regs.x[0], CV_RIGHT_READ, &badge);
+    if (!ep || ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word) ||
+        !runs_next(c, caller))
+        return false;
+    t->reply_to = NULL;
+    caller->reply_from = NULL;
+    fast_copy(caller, t, info, 0);
+    caller->state = TS_RUNNABLE;
+    ep->state = EP_RECV;
+    tcbq_append(&ep->queue, t);
+    t->blocked_on = ep;
+    t->state = TS_BLOCKED_RECV;
+    c->cur = caller;
+    return true;
+}
+
+bool fastpath_syscall(struct core *c, struct tcb *t)
+{
+    uint64_t num = t->regs.x[7], info = t->regs.x[1];
+    /* A VMM answering a guest exit (a fault reply) is the common slow case:
+     * out first. t may have been suspended by another core while it
+     * waited for the lock. */
+    if ((num != CV_SYS_CALL && num != CV_SYS_REPLYRECV) ||
+        (num == CV_SYS_REPLYRECV && t->reply_to && t->reply_to->in_fault) ||
+        t->state != TS_RUNNABLE || t->vcpu || CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS ||
+        c->handoff || !arch_trap_is_syscall(arch_read_esr()))
+        return false;
+    return num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info);
+}
