@@ -7,6 +7,9 @@
  *   cvprobe mmio-bench N   N reads of GICD_TYPER; prints the cost per read
  *                          in counter ticks and, under -icount shift=0,
  *                          in instructions (1 ns per instruction)
+ *   cvprobe mmio-bench-write N  the same for N word writes of
+ *                          GICD_IPRIORITYR23 (INTIDs 92..95, which no
+ *                          device uses), the value it holds
  *   cvprobe gicd-junk [FROM TO]  writes junk (words, then bytes) to every
  *                          offset of the 4 KiB GIC distributor frame (or
  *                          FROM..TO), then puts back what it can
@@ -101,6 +104,26 @@ static int mmio_bench(long n)
     return 0;
 }
 
+#define GICD_IPRIORITYR23 0x45cul /* INTIDs 92..95 */
+
+/* Writes exit as reads do (the distributor is emulated, nothing posted). */
+static int mmio_bench_write(long n)
+{
+    volatile uint8_t *prio = map_phys(GICD_BASE, GICD_SIZE) + GICD_IPRIORITYR23;
+    uint32_t v = read32(prio);
+    for (int i = 0; i < 100; i++) /* warm up */
+        write32(prio, v);
+    uint64_t t0 = counter();
+    for (long i = 0; i < n; i++)
+        write32(prio, v);
+    uint64_t ticks = counter() - t0;
+    uint64_t ns = ticks * 1000000000ull / counter_freq();
+    printf("cvprobe: mmio-bench-write: %ld writes, %llu ticks, %llu ns/write (= instructions "
+           "under -icount shift=0)\n",
+           n, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n));
+    return 0;
+}
+
 /* Distributor registers gicd_restore treats apart (GICv2 4.1.2). */
 #define GICD_IGROUPR    0x080ul /* .. 0x0ff */
 #define GICD_ISENABLER  0x100ul /* set/clear pairs: enable, pending, active */
@@ -187,6 +210,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "mmio-bench") == 0)
         return mmio_bench(atol(argv[2]) > 0 ? atol(argv[2]) : 1);
+    if (argc == 3 && strcmp(argv[1], "mmio-bench-write") == 0)
+        return mmio_bench_write(strtol(argv[2], NULL, 0));
     if (argc == 2 && strcmp(argv[1], "gicd-junk") == 0)
         return gicd_junk(0, GICD_SIZE);
     if (argc == 4 && strcmp(argv[1], "gicd-junk") == 0) {
