@@ -23,6 +23,7 @@
 #include <kernel/arch.h>
 #include <kernel/core.h>
 #include <kernel/irqc.h>
+#include <kernel/kprintf.h>
 
 #define GICD_CTLR        0x0000u
 #define GICD_TYPER       0x0004u
@@ -173,8 +174,9 @@ static void gicv3_init_core(void)
     uint64_t mpidr;
     __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
     volatile uint8_t *rd = find_redist(mpidr_affinity(mpidr));
-    if (!rd || core >= PLAT_MAX_CORES)
-        arch_halt(); /* no interrupts on this core: it must not run threads */
+    if (!rd || core >= PLAT_MAX_CORES) /* no interrupts here: it must not run threads */
+        kpanic("gicv3: core %u (MPIDR 0x%lx) has no redistributor in the DTB's GICR region", core,
+               mpidr);
     *reg32(rd, GICR_WAKER) &= ~GICR_WAKER_SLEEP;
     while (*reg32(rd, GICR_WAKER) & GICR_WAKER_ASLP)
         ;
