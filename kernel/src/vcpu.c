@@ -173,21 +173,15 @@ void vcpu_exit_native(struct core *c)
 
 /* ---------------- posted writes (abi.h CV_OP_VCPU_SET_POSTED) ---------------- */
 
-/* The bits a 1-, 2- or 4-byte write carries (ISS SAS 0..2; not 3). */
-static uint64_t narrow_write_mask(uint32_t sas)
+/* Records a write of `width` bytes (its value masked to them: arch_store_value)
+ * to the posted register; false if it must exit instead (another
+ * address, 8 bytes, or the record is full). */
+static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t value)
 {
-    return (1ull << (8u << sas)) - 1u;
-}
-
-/* Records a write (the syndrome's, of 1 << sas bytes) to the posted
- * register; false if it must exit instead (another address, 8 bytes, or
- * the record is full). */
-static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t sas, uint64_t value)
-{
-    if (ipa != v->posted_ipa || sas == 3u || v->posted_count == CV_POSTED_MAX)
+    if (ipa != v->posted_ipa || width == 8u || v->posted_count == CV_POSTED_MAX)
         return false;
     v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
-        (value & narrow_write_mask(sas)) | ((uint64_t)(1u << sas) << 32);
+        value | ((uint64_t)width << 32);
     return true;
 }
 
@@ -202,10 +196,9 @@ static void posted_exit(struct tcb *t, uint64_t why)
  * narrower write matches only a value that fits): it changes nothing, so
  * there is nothing to record or emulate. Linux writes a PL011's registers
  * 2 bytes wide. */
-static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t sas, uint64_t value)
+static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t value)
 {
-    return v->steady_ipa && ipa == v->steady_ipa && sas < 3u &&
-           (value & narrow_write_mask(sas)) == v->steady_value;
+    return v->steady_ipa && ipa == v->steady_ipa && width < 8u && value == v->steady_value;
 }
 
 bool vcpu_posted_fast(struct tcb *t)
@@ -222,8 +215,7 @@ bool vcpu_posted_fast(struct tcb *t)
         return false; /* not a write the syndrome describes: never posted */
     uint64_t value = arch_store_value(&t->regs, access);
     uint64_t ipa = arch_guest_fault_ipa(esr);
-    uint32_t sas = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
-    if (posted_record(v, ipa, sas, value) || steady_write(v, ipa, sas, value)) {
+    if (posted_record(v, ipa, width, value) || steady_write(v, ipa, width, value)) {
         arch_regs_skip(&t->regs);
         return true;
     }
