@@ -479,6 +479,46 @@ static void case_vtimer_args(void)
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, bad[0], 1, NULL, 0), CV_E_INVALID_ARG);
 }
 
+/* INJECT_IRQ and READ/WRITE_REGS check every argument before they touch
+ * a list register or a register (CV_E_INVALID_ARG). With every list
+ * register taken a new INTID is CV_E_BUSY; one already there is not (it
+ * pends again where it is). An unbound VCPU will do. */
+static void case_invoke_args(void)
+{
+    uint64_t v = kt_alloc(CV_OBJ_VCPU, 0), lrs[2] = {0, 0}, vbar = 0;
+    KT_NONZERO(v);
+    KT_OK(cv_invoke(v, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2));
+    const uint64_t any = ~0ull, bad[][5] = {{1020, 0, any, 0, 0},
+                                            {40, 256, any, 0, 0},
+                                            {40, 0, lrs[1], 0, 0},
+                                            {40, 0, any, 4, 0},
+                                            {1, 0, any, 0, 8}};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        KT_ERR(cv_invoke(v, CV_OP_VCPU_INJECT_IRQ, bad[i], 5, NULL, 0), CV_E_INVALID_ARG);
+    KT_ERR(cv_invoke(v, CV_OP_VCPU_INJECT_IRQ, bad[0], 2, NULL, 0), CV_E_INVALID_ARG);
+    KT_OK(cv_invoke(v, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2));
+    KT_EQ(lrs[0], (1ull << lrs[1]) - 1); /* all still free */
+    for (uint64_t i = 0; i < lrs[1]; i++) {
+        const uint64_t irq[3] = {40 + i, 0xa0, any};
+        KT_OK(cv_invoke(v, CV_OP_VCPU_INJECT_IRQ, irq, 3, NULL, 0));
+    }
+    const uint64_t again[3] = {40, 0xa0, any}, more[3] = {40 + lrs[1], 0xa0, any};
+    KT_OK(cv_invoke(v, CV_OP_VCPU_INJECT_IRQ, again, 3, NULL, 0));
+    KT_ERR(cv_invoke(v, CV_OP_VCPU_INJECT_IRQ, more, 3, NULL, 0), CV_E_BUSY);
+    KT_OK(cv_invoke(v, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2));
+    KT_EQ(lrs[0], 0);
+
+    const uint64_t rbad[][2] = {{CV_VCPU_REG_COUNT, 1}, {CV_VCPU_VBAR, CV_VCPU_REG_COUNT}};
+    const uint64_t get[2] = {CV_VCPU_VBAR, 1}, set[3] = {CV_VCPU_VBAR, 2, 0x1000};
+    for (unsigned i = 0; i < sizeof(rbad) / sizeof(rbad[0]); i++)
+        KT_ERR(cv_invoke(v, CV_OP_VCPU_READ_REGS, rbad[i], 2, NULL, 0), CV_E_INVALID_ARG);
+    KT_OK(cv_invoke(v, CV_OP_VCPU_READ_REGS, get, 2, &vbar, 1));
+    KT_ERR(cv_invoke(v, CV_OP_VCPU_WRITE_REGS, set, 3, NULL, 0), CV_E_INVALID_ARG); /* 1 of 2 */
+    uint64_t now = ~vbar;
+    KT_OK(cv_invoke(v, CV_OP_VCPU_READ_REGS, get, 2, &now, 1));
+    KT_EQ(now, vbar);
+}
+
 /* A guest's FP/SIMD registers are its own: zero at its first use although
  * ours hold values, kept while we (its VMM) use ours during its exit, and
  * ours are kept too. (A guest gets its registers as soon as it runs:
@@ -758,6 +798,7 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.vtimer_in_exit", case_vtimer_in_exit);
     kt_run("vcpu.vtimer_busy", case_vtimer_busy);
     kt_run("vcpu.vtimer_args", case_vtimer_args);
+    kt_run("vcpu.invoke_args", case_invoke_args);
     kt_run("vcpu.fpu", case_fpu);
     kt_run("vcpu.tpidrro", case_tpidrro);
     kt_run("vcpu.pstate_kept", case_pstate_kept);

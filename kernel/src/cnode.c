@@ -2,7 +2,6 @@
 #include <kernel/cnode.h>
 #include <kernel/kprintf.h>
 #include <kernel/syscall.h>
-#include <kernel/tcb.h>
 
 static struct cte *cnode_index(const struct cap *cnode, uint64_t index, enum cv_err *err)
 {
@@ -70,77 +69,73 @@ struct cte *cnode_slot(struct tcb *t, uint64_t cnode_cptr, uint64_t index, enum 
     return cnode_index(cn, index, err);
 }
 
-/* Decodes the (src cnode, src index) pair of copy/mint/move. */
-static struct cte *source_slot(enum cv_err *err)
-{
-    struct cte *src = cnode_slot(inv_thread(), inv_mr(1), inv_mr(2), err);
-    if (src && (cte_empty(src) || src->cap.type == CAP_ZOMBIE)) {
-        *err = CV_E_SLOT_EMPTY;
-        return NULL;
-    }
-    return src;
-}
+/* What a cnode operation acts on, decoded. */
+struct cnode_args {
+    struct cte *slot;   /* the slot MR0 names in the invoked cnode */
+    struct cte *src;    /* copy, mint, move: the source */
+    struct cap derived; /* copy, mint: the new cap */
+};
 
-static enum cv_err cnode_copy(struct cte *dest, bool mint)
+/* COPY/MINT/MOVE: MR1, MR2 name the source; the copy is derived now. */
+static enum cv_err cnode_decode_src(const struct invocation *inv, struct cnode_args *a)
 {
     enum cv_err err;
-    struct cte *src = source_slot(&err);
-    if (!src)
-        return err;
-    struct cap derived;
-    err = cap_derive(&src->cap, (uint8_t)inv_mr(3), mint ? inv_mr(4) : 0, mint, &derived);
-    if (err != CV_OK)
-        return err;
-    cte_insert(dest, &derived, src);
-    return CV_OK;
-}
-
-static enum cv_err cnode_move(struct cte *dest)
-{
-    enum cv_err err;
-    struct cte *src = source_slot(&err);
-    if (!src)
-        return err;
-    if (src == dest)
+    uint64_t label = inv->label;
+    if (inv->len < (label == CV_OP_CNODE_MINT ? 5u : label == CV_OP_CNODE_COPY ? 4u : 3u))
+        return CV_E_INVALID_ARG;
+    if (!cte_empty(a->slot))
         return CV_E_SLOT_OCCUPIED;
-    cte_move(dest, src);
-    return CV_OK;
+    a->src = cnode_slot(inv->thread, inv->mr[1], inv->mr[2], &err);
+    if (!a->src)
+        return err;
+    if (cte_empty(a->src) || a->src->cap.type == CAP_ZOMBIE)
+        return CV_E_SLOT_EMPTY;
+    if (label == CV_OP_CNODE_MOVE)
+        return CV_OK; /* the source is not empty, so it is not the empty slot */
+    bool mint = label == CV_OP_CNODE_MINT;
+    return cap_derive(&a->src->cap, (uint8_t)inv->mr[3], mint ? inv->mr[4] : 0, mint, &a->derived);
 }
 
-enum cv_err cnode_invoke(struct cte *cnode, uint64_t label)
+static enum cv_err cnode_decode(const struct invocation *inv, struct cnode_args *a)
 {
     enum cv_err err = CV_OK;
-    if (inv_len() < 1)
+    if (inv->len < 1)
         return CV_E_INVALID_ARG;
-    struct cte *slot = cnode_index(&cnode->cap, inv_mr(0), &err);
-    if (!slot)
+    a->slot = cnode_index(&inv->slot->cap, inv->mr[0], &err);
+    if (!a->slot)
         return err;
-    if (inv_mr(0) == 0)
+    if (inv->mr[0] == 0)
         return CV_E_INVALID_ARG;
-    switch (label) {
+    switch (inv->label) {
     case CV_OP_CNODE_COPY:
     case CV_OP_CNODE_MINT:
     case CV_OP_CNODE_MOVE:
-        if (inv_len() < (label == CV_OP_CNODE_MINT ? 5u : label == CV_OP_CNODE_COPY ? 4u : 3u))
-            return CV_E_INVALID_ARG;
-        if (!cte_empty(slot))
-            return CV_E_SLOT_OCCUPIED;
-        if (label == CV_OP_CNODE_MOVE)
-            return cnode_move(slot);
-        return cnode_copy(slot, label == CV_OP_CNODE_MINT);
+        return cnode_decode_src(inv, a);
     case CV_OP_CNODE_DELETE:
-        if (cte_empty(slot))
-            return CV_E_SLOT_EMPTY;
-        if (slot->cap.type == CAP_ZOMBIE)
-            return CV_E_BUSY;
-        cte_delete(slot);
-        return CV_OK;
     case CV_OP_CNODE_REVOKE:
-        if (cte_empty(slot))
+        if (cte_empty(a->slot))
             return CV_E_SLOT_EMPTY;
-        cte_revoke(slot);
+        if (inv->label == CV_OP_CNODE_DELETE && a->slot->cap.type == CAP_ZOMBIE)
+            return CV_E_BUSY;
         return CV_OK;
     default:
         return CV_E_INVALID_OP;
     }
+}
+
+enum cv_err cnode_invoke(struct invocation *inv)
+{
+    struct cnode_args a = {0};
+    enum cv_err err = cnode_decode(inv, &a);
+    if (err != CV_OK)
+        return err;
+    if (inv->label == CV_OP_CNODE_MOVE)
+        cte_move(a.slot, a.src);
+    else if (inv->label == CV_OP_CNODE_DELETE)
+        cte_delete(a.slot);
+    else if (inv->label == CV_OP_CNODE_REVOKE)
+        cte_revoke(a.slot);
+    else
+        cte_insert(a.slot, &a.derived, a.src);
+    return CV_OK;
 }

@@ -97,30 +97,30 @@ static void enable_rx(void)
     rx_enabled = true;
 }
 
-enum cv_err console_get_invoke(struct cte *ctl)
+enum cv_err console_get_invoke(struct invocation *inv)
 {
     enum cv_err err;
-    if (inv_len() < 2)
+    if (inv->len < 2)
         return CV_E_INVALID_ARG;
     if (!plat.uart_irq)
         return CV_E_INVALID_OP; /* no interrupt: no input */
-    struct cte *dest = cnode_slot(inv_thread(), inv_mr(0), inv_mr(1), &err);
+    struct cte *dest = cnode_slot(inv->thread, inv->mr[0], inv->mr[1], &err);
     if (!dest)
         return err;
     if (!cte_empty(dest))
         return CV_E_SLOT_OCCUPIED;
     struct cap c = {.type = CV_OBJ_CONSOLE, .rights = CV_RIGHTS_ALL};
-    cte_insert(dest, &c, ctl);
+    cte_insert(dest, &c, inv->slot);
     enable_rx();
     return CV_OK;
 }
 
-static enum cv_err console_set_ntfn(void)
+static enum cv_err console_set_ntfn(const struct invocation *inv)
 {
     enum cv_err err;
     struct cte *n = NULL;
-    if (inv_mr(0) != 0) {
-        n = cnode_lookup_typed(inv_thread(), inv_mr(0), CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
+    if (inv->mr[0] != 0) {
+        n = cnode_lookup_typed(inv->thread, inv->mr[0], CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
         if (!n)
             return err;
     }
@@ -132,23 +132,22 @@ static enum cv_err console_set_ntfn(void)
 }
 
 /** CV_OP_CONSOLE_READ once the UART is taken: the log, up to 504 bytes. */
-static enum cv_err console_log_read(void)
+static void console_log_read(struct invocation *inv)
 {
     uint32_t n = 0;
     uint64_t word = 0;
     while (n < CV_CONSOLE_LOG_READ_MAX && log_tail != log_head) {
         word |= (uint64_t)log_ring[log_tail++ % CONSOLE_LOG] << ((n % 8) * 8);
         if (++n % 8 == 0) {
-            inv_set_mr(n / 8, word);
+            inv->out[n / 8] = word;
             word = 0;
         }
     }
     if (n % 8)
-        inv_set_mr(1 + n / 8, word);
-    inv_set_mr(0, n | (log_dropped ? 1ull << 63 : 0));
-    inv_set_len(1 + (n + 7) / 8);
+        inv->out[1 + n / 8] = word;
+    inv->out[0] = n | (log_dropped ? 1ull << 63 : 0);
+    inv->out_len = 1 + (n + 7) / 8;
     log_dropped = false;
-    return CV_OK;
 }
 
 /**
@@ -156,19 +155,20 @@ static enum cv_err console_log_read(void)
  * same slot), then hand out the UART's frame and interrupt and switch the
  * kernel's output to the log; nothing can fail after the checks.
  */
-static enum cv_err console_take_uart(struct cte *console)
+static enum cv_err console_take_uart(struct invocation *inv)
 {
     enum cv_err err;
-    if (inv_len() < 4)
+    struct cte *console = inv->slot;
+    if (inv->len < 4)
         return CV_E_INVALID_ARG;
     if (uart_taken)
         return CV_E_BUSY;
     if (!plat.uart.v || !plat.uart_irq)
         return CV_E_INVALID_OP;
-    struct cte *frame = cnode_slot(inv_thread(), inv_mr(0), inv_mr(1), &err);
+    struct cte *frame = cnode_slot(inv->thread, inv->mr[0], inv->mr[1], &err);
     if (!frame)
         return err;
-    struct cte *irq = cnode_slot(inv_thread(), inv_mr(2), inv_mr(3), &err);
+    struct cte *irq = cnode_slot(inv->thread, inv->mr[2], inv->mr[3], &err);
     if (!irq)
         return err;
     if (!cte_empty(frame) || !cte_empty(irq))
@@ -184,7 +184,7 @@ static enum cv_err console_take_uart(struct cte *console)
     irq->cap.data0 = uart_gen;
     arch_uart_rx_irq_disable();
     uart_taken = true;
-    uart_taker = inv_thread();
+    uart_taker = inv->thread;
     return CV_OK;
 }
 
@@ -214,35 +214,36 @@ void console_thread_stopped(const struct tcb *t)
             t->name);
 }
 
-static enum cv_err console_read(void)
+static void console_read(struct invocation *inv)
 {
-    if (uart_taken)
-        return console_log_read();
+    if (uart_taken) {
+        console_log_read(inv);
+        return;
+    }
     uint64_t words[3] = {0, 0, 0};
     uint32_t n = 0;
     while (n < CONSOLE_READ_MAX && ring_tail != ring_head) {
         words[n / 8] |= (uint64_t)ring[ring_tail++ % CONSOLE_RING] << ((n % 8) * 8);
         n++;
     }
-    inv_set_mr(0, n);
-    for (uint32_t i = 0; i < 3; i++)
-        inv_set_mr(1 + i, words[i]);
-    inv_set_len(4);
-    return CV_OK;
+    inv->out[0] = n;
+    memcpy(&inv->out[1], words, sizeof(words));
+    inv->out_len = 4;
 }
 
-enum cv_err console_invoke(struct cte *console, uint64_t label)
+enum cv_err console_invoke(struct invocation *inv)
 {
-    bool owner = console->cap.data0 == uart_gen;
-    if (uart_taken && !owner && label != CV_OP_CONSOLE_TAKE_UART)
+    bool owner = inv->slot->cap.data0 == uart_gen;
+    if (uart_taken && !owner && inv->label != CV_OP_CONSOLE_TAKE_UART)
         return CV_E_BUSY; /* the console is the UART's taker's now */
-    switch (label) {
+    switch (inv->label) {
     case CV_OP_CONSOLE_SET_NTFN:
-        return console_set_ntfn();
+        return console_set_ntfn(inv);
     case CV_OP_CONSOLE_READ:
-        return console_read();
+        console_read(inv);
+        return CV_OK;
     case CV_OP_CONSOLE_TAKE_UART:
-        return console_take_uart(console);
+        return console_take_uart(inv);
     default:
         return CV_E_INVALID_OP;
     }

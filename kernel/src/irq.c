@@ -98,39 +98,37 @@ void irq_give(uint32_t irq, struct cte *dest, struct cte *parent)
     arch_irq_set_target(irq, 0);
 }
 
-static enum cv_err irq_get(struct cte *ctl)
+static enum cv_err irq_get(struct invocation *inv)
 {
     enum cv_err err;
-    uint64_t irq = inv_mr(0);
-    if (inv_len() < 3)
+    uint64_t irq = inv->mr[0];
+    if (inv->len < 3)
         return CV_E_INVALID_ARG;
     if (irq < 32 || irq >= IRQ_MAX || irq > arch_irq_max())
         return CV_E_RANGE;
     if (irq_taken[irq] || irq == plat.uart_irq) /* the console UART is the kernel's */
         return CV_E_BUSY;
-    struct cte *dest = cnode_slot(inv_thread(), inv_mr(1), inv_mr(2), &err);
+    struct cte *dest = cnode_slot(inv->thread, inv->mr[1], inv->mr[2], &err);
     if (!dest)
         return err;
     if (!cte_empty(dest))
         return CV_E_SLOT_OCCUPIED;
-    irq_give((uint32_t)irq, dest, ctl);
+    irq_give((uint32_t)irq, dest, inv->slot);
     return CV_OK;
 }
 
-enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label)
+enum cv_err irq_control_invoke(struct invocation *inv)
 {
-    if (label == CV_OP_IRQ_GET_CONSOLE)
-        return console_get_invoke(ctl);
-    if (label != CV_OP_IRQ_GET)
-        return CV_E_INVALID_OP;
-    return irq_get(ctl);
+    if (inv->label == CV_OP_IRQ_GET_CONSOLE)
+        return console_get_invoke(inv);
+    return inv->label == CV_OP_IRQ_GET ? irq_get(inv) : CV_E_INVALID_OP;
 }
 
-static enum cv_err irq_set_ntfn(uint32_t irq)
+static enum cv_err irq_set_ntfn(uint32_t irq, const struct invocation *inv)
 {
     enum cv_err err;
     struct cte *n =
-        cnode_lookup_typed(inv_thread(), inv_mr(0), CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
+        cnode_lookup_typed(inv->thread, inv->mr[0], CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &err);
     if (!n)
         return err;
     cte_replace_copy(&irq_ntfn[irq], n);
@@ -152,14 +150,15 @@ void irq_uart_taken_back(void)
     cte_delete(&irq_ntfn[plat.uart_irq]);
 }
 
-enum cv_err irq_handler_invoke(struct cte *h, uint64_t label)
+enum cv_err irq_handler_invoke(struct invocation *inv)
 {
-    uint32_t irq = (uint32_t)h->cap.obj;
-    if (irq_stale(&h->cap))
+    const struct cap *h = &inv->slot->cap;
+    uint32_t irq = (uint32_t)h->obj;
+    if (irq_stale(h))
         return CV_E_BUSY;
-    switch (label) {
+    switch (inv->label) {
     case CV_OP_IRQ_SET_NTFN:
-        return irq_set_ntfn(irq);
+        return irq_set_ntfn(irq, inv);
     case CV_OP_IRQ_ACK:
         if (irq_ntfn[irq].cap.type != CV_OBJ_NOTIFICATION)
             return CV_E_BUSY;

@@ -1,7 +1,8 @@
 /*
  * System calls and exceptions of EL0 threads. Kernel invocations are a
  * Call on a capability to a kernel object: the object's *_invoke decodes
- * every argument first, then performs the operation, which cannot fail.
+ * every argument first, then performs the operation, which cannot fail
+ * (struct invocation, syscall.h; docs/kernel.md "Invocation path").
  */
 #include <kernel/cnode.h>
 #include <kernel/console.h>
@@ -18,19 +19,6 @@
 #include <kernel/vspace.h>
 
 #define DEBUG_PUTS_MAX 4096u
-
-/*
- * The invocation in progress (the kernel lock makes one at a time). Its
- * message is copied here once, before any of it is checked: the caller's
- * IPC buffer is user memory that another of its threads, on another core,
- * can change between a check and a second read.
- */
-static struct {
-    struct tcb *t;
-    uint32_t len;
-    uint32_t out_len;
-    uint64_t mr[CV_MSG_MAX];
-} inv;
 
 uint64_t tcb_get_mr(struct tcb *t, uint32_t i)
 {
@@ -51,79 +39,54 @@ void tcb_set_mr(struct tcb *t, uint32_t i, uint64_t v)
         b->mr[i] = v;
 }
 
-uint64_t inv_mr(uint32_t i)
-{
-    return i < inv.len ? inv.mr[i] : 0;
-}
-
-void inv_set_mr(uint32_t i, uint64_t v)
-{
-    tcb_set_mr(inv.t, i, v);
-}
-
-void inv_set_len(uint32_t n)
-{
-    inv.out_len = n;
-}
-
-uint32_t inv_len(void)
-{
-    return inv.len;
-}
-
-struct tcb *inv_thread(void)
-{
-    return inv.t;
-}
-
 static void reply_error(struct tcb *t, enum cv_err err)
 {
     t->regs.x[1] = CV_MSGINFO(err, 0, 0);
 }
 
-static enum cv_err invoke_object(struct cte *slot, uint64_t label)
-{
-    struct cap *c = &slot->cap;
-    switch (c->type) {
-    case CV_OBJ_UNTYPED:
-        return untyped_invoke(slot, label);
-    case CV_OBJ_CNODE:
-        return cnode_invoke(slot, label);
-    case CV_OBJ_TCB:
-        return tcb_invoke(pa_ptr(PA(c->obj)), c, label, inv.len);
-    case CV_OBJ_FRAME_4K:
-    case CV_OBJ_FRAME_2M:
-        return frame_invoke(slot, label);
-    case CV_OBJ_PAGE_TABLE:
-        return pt_invoke(slot, label);
-    case CV_OBJ_IRQ_CONTROL:
-        return irq_control_invoke(slot, label);
-    case CV_OBJ_IRQ_HANDLER:
-        return irq_handler_invoke(slot, label);
-    case CV_OBJ_VCPU:
-        return vcpu_invoke(pa_ptr(PA(c->obj)), label);
-    case CV_OBJ_CONSOLE:
-        return console_invoke(slot, label);
-    default:
-        return CV_E_INVALID_OP;
-    }
-}
+/* Each object type's invoke; none: it has no operations (endpoints and
+ * notifications are sent to, vspaces only named). */
+static enum cv_err (*const invoke_type[CV_OBJ_COUNT])(struct invocation *) = {
+    [CV_OBJ_UNTYPED] = untyped_invoke,
+    [CV_OBJ_CNODE] = cnode_invoke,
+    [CV_OBJ_TCB] = tcb_invoke,
+    [CV_OBJ_FRAME_4K] = frame_invoke,
+    [CV_OBJ_FRAME_2M] = frame_invoke,
+    [CV_OBJ_PAGE_TABLE] = pt_invoke,
+    [CV_OBJ_IRQ_CONTROL] = irq_control_invoke,
+    [CV_OBJ_IRQ_HANDLER] = irq_handler_invoke,
+    [CV_OBJ_VCPU] = vcpu_invoke,
+    [CV_OBJ_CONSOLE] = console_invoke,
+};
 
+/*
+ * A Call on a kernel object: the message is copied once into `inv`, on
+ * this stack, before any of it is checked; the object decodes and performs
+ * the operation; its results go back to the caller once, here.
+ */
 static void kernel_invocation(struct tcb *t, struct cte *slot)
 {
+    struct invocation inv;
     uint64_t info = t->regs.x[1];
-    inv.t = t;
-    inv.len = (uint32_t)CV_MSG_LEN(info);
-    if (inv.len > CV_MSG_MAX)
-        inv.len = CV_MSG_MAX;
-    for (uint32_t i = 0; i < inv.len; i++)
-        inv.mr[i] = tcb_get_mr(t, i);
+    uint8_t type = slot->cap.type;
+    inv.thread = t;
+    inv.slot = slot;
+    inv.label = CV_MSG_LABEL(info);
+    inv.len = CV_MSG_LEN(info) < CV_MSG_MAX ? (uint32_t)CV_MSG_LEN(info) : CV_MSG_MAX;
     inv.out_len = 0;
-    enum cv_err err = invoke_object(slot, CV_MSG_LABEL(info));
+    for (uint32_t i = 0; i < CV_MSG_MAX; i++)
+        inv.mr[i] = i < inv.len ? tcb_get_mr(t, i) : 0;
+    enum cv_err err = CV_E_INVALID_OP;
+    if (type < CV_OBJ_COUNT && invoke_type[type])
+        err = invoke_type[type](&inv);
     if (this_core()->cur != t)
         return; /* the caller deleted itself */
+    if (err != CV_OK)
+        inv.out_len = 0;
+    for (uint32_t i = 0; i < inv.out_len; i++)
+        tcb_set_mr(t, i, inv.out[i]);
     t->regs.x[0] = 0;
-    t->regs.x[1] = CV_MSGINFO(err, 0, err == CV_OK ? inv.out_len : 0);
+    t->regs.x[1] = CV_MSGINFO(err, 0, inv.out_len);
 }
 
 static bool need_right(struct tcb *t, const struct cap *c, uint8_t right)

@@ -89,32 +89,25 @@ static void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src)
     cte_replace_copy(&t->slot[which], src);
 }
 
-/* Looks up an optional cap of `type`: cptr 0 gives NULL without error. */
-static enum cv_err optional_cap(uint64_t cptr, uint32_t type, struct cte **out)
+/* Looks up an optional cap of `type` with `rights`: cptr 0 gives NULL without error. */
+static enum cv_err optional_cap(const struct invocation *inv, uint64_t cptr, uint32_t type,
+                                uint8_t rights, struct cte **out)
 {
-    enum cv_err err;
-    *out = NULL;
-    if (cptr == 0)
-        return CV_OK;
-    struct cte *s = cnode_lookup(inv_thread(), cptr, &err);
-    if (!s)
-        return err;
-    if (s->cap.type != type)
-        return CV_E_WRONG_TYPE;
-    *out = s;
-    return CV_OK;
+    enum cv_err err = CV_OK;
+    *out = cptr ? cnode_lookup_typed(inv->thread, cptr, type, rights, &err) : NULL;
+    return err;
 }
 
-static enum cv_err tcb_configure(struct tcb *t)
+static enum cv_err tcb_configure(struct tcb *t, const struct invocation *inv)
 {
     struct cte *cspace, *vspace, *ipcbuf, *fault_ep;
     enum cv_err err;
-    if (inv_len() < 5)
+    if (inv->len < 5)
         return CV_E_INVALID_ARG;
-    if ((err = optional_cap(inv_mr(0), CV_OBJ_CNODE, &cspace)) != CV_OK ||
-        (err = optional_cap(inv_mr(1), CV_OBJ_VSPACE, &vspace)) != CV_OK ||
-        (err = optional_cap(inv_mr(2), CV_OBJ_FRAME_4K, &ipcbuf)) != CV_OK ||
-        (err = optional_cap(inv_mr(4), CV_OBJ_ENDPOINT, &fault_ep)) != CV_OK)
+    if ((err = optional_cap(inv, inv->mr[0], CV_OBJ_CNODE, 0, &cspace)) != CV_OK ||
+        (err = optional_cap(inv, inv->mr[1], CV_OBJ_VSPACE, 0, &vspace)) != CV_OK ||
+        (err = optional_cap(inv, inv->mr[2], CV_OBJ_FRAME_4K, 0, &ipcbuf)) != CV_OK ||
+        (err = optional_cap(inv, inv->mr[4], CV_OBJ_ENDPOINT, 0, &fault_ep)) != CV_OK)
         return err;
     if (!cspace || !vspace)
         return CV_E_INVALID_ARG;
@@ -125,7 +118,7 @@ static enum cv_err tcb_configure(struct tcb *t)
         return CV_E_NO_RIGHTS;
     if (fault_ep && !(fault_ep->cap.rights & CV_RIGHT_WRITE))
         return CV_E_NO_RIGHTS;
-    if (t == inv_thread())
+    if (t == inv->thread)
         return CV_E_BUSY; /* it would swap the cspace this call runs in */
     tcb_set_slot(t, TCB_SLOT_CSPACE, cspace);
     tcb_set_slot(t, TCB_SLOT_VSPACE, vspace);
@@ -134,41 +127,30 @@ static enum cv_err tcb_configure(struct tcb *t)
     return CV_OK;
 }
 
-static enum cv_err tcb_set_fault_ep(struct tcb *t)
+static enum cv_err tcb_set_fault_ep(struct tcb *t, const struct invocation *inv)
 {
     struct cte *ep;
-    enum cv_err err = optional_cap(inv_mr(0), CV_OBJ_ENDPOINT, &ep);
+    enum cv_err err = optional_cap(inv, inv->mr[0], CV_OBJ_ENDPOINT, CV_RIGHT_WRITE, &ep);
     if (err != CV_OK)
         return err;
-    if (ep && !(ep->cap.rights & CV_RIGHT_WRITE))
-        return CV_E_NO_RIGHTS;
     tcb_set_slot(t, TCB_SLOT_FAULT_EP, ep);
     return CV_OK;
 }
 
-static enum cv_err tcb_set_priority(struct tcb *t)
+/* SET_PRIORITY (affinity false) and SET_AFFINITY: MR0 the new value. */
+static enum cv_err tcb_set_sched(struct tcb *t, const struct invocation *inv, bool affinity)
 {
-    if (inv_len() < 1 || inv_mr(0) >= TCB_PRIO_COUNT)
+    if (inv->len < 1 || inv->mr[0] >= (affinity ? core_count : TCB_PRIO_COUNT))
         return CV_E_INVALID_ARG;
+    uint32_t value = (uint32_t)inv->mr[0];
     bool queued = t->in_ready_queue;
     sched_dequeue(t);
-    t->prio = (uint32_t)inv_mr(0);
+    *(affinity ? &t->affinity : &t->prio) = value;
     if (queued)
         sched_enqueue(t);
-    this_core()->resched = true;
-    return CV_OK;
-}
-
-static enum cv_err tcb_set_affinity(struct tcb *t)
-{
-    if (inv_len() < 1 || inv_mr(0) >= core_count)
-        return CV_E_INVALID_ARG;
-    bool queued = t->in_ready_queue;
-    sched_dequeue(t);
-    t->affinity = (uint32_t)inv_mr(0);
-    if (queued)
-        sched_enqueue(t);
-    for (uint32_t i = 0; i < core_count; i++) /* moves off a core it runs on */
+    if (!affinity)
+        this_core()->resched = true;
+    for (uint32_t i = 0; affinity && i < core_count; i++) /* moves off a core it runs on */
         if (cores[i].cur == t && i != t->affinity) {
             if (&cores[i] == this_core())
                 cores[i].resched = true;
@@ -178,36 +160,24 @@ static enum cv_err tcb_set_affinity(struct tcb *t)
     return CV_OK;
 }
 
-static enum cv_err tcb_read_regs(struct tcb *t)
+static enum cv_err tcb_write_regs(struct tcb *t, const struct invocation *inv)
 {
-    const uint64_t *r = (const uint64_t *)&t->regs;
-    for (uint32_t i = 0; i < CV_USER_REGS_WORDS; i++)
-        inv_set_mr(i, r[i]);
-    inv_set_len(CV_USER_REGS_WORDS);
-    return CV_OK;
-}
-
-static enum cv_err tcb_write_regs(struct tcb *t)
-{
-    if (inv_len() < CV_USER_REGS_WORDS)
+    if (inv->len < CV_USER_REGS_WORDS)
         return CV_E_INVALID_ARG;
-    if (t == inv_thread())
+    if (t == inv->thread)
         return CV_E_BUSY; /* its registers are about to take the reply */
     /* a guest may run at EL1 with its own interrupt masks; others: EL0 */
-    uint64_t spsr = inv_mr(33);
-    if (t->vcpu && !vcpu_spsr_valid(spsr))
+    if (t->vcpu && !vcpu_spsr_valid(inv->mr[33]))
         return CV_E_INVALID_ARG;
-    uint64_t *r = (uint64_t *)&t->regs;
-    for (uint32_t i = 0; i < CV_USER_REGS_WORDS; i++)
-        r[i] = inv_mr(i);
+    memcpy(&t->regs, inv->mr, CV_USER_REGS_WORDS * sizeof(uint64_t));
     t->regs.spsr &= t->vcpu ? VCPU_SPSR_BITS : 0xf0000000ull;
     return CV_OK;
 }
 
-static enum cv_err tcb_bind_ntfn(struct tcb *t)
+static enum cv_err tcb_bind_ntfn(struct tcb *t, const struct invocation *inv)
 {
     struct cte *n;
-    enum cv_err err = optional_cap(inv_mr(0), CV_OBJ_NOTIFICATION, &n);
+    enum cv_err err = optional_cap(inv, inv->mr[0], CV_OBJ_NOTIFICATION, CV_RIGHT_READ, &n);
     if (err != CV_OK)
         return err;
     if (!n) {
@@ -215,20 +185,19 @@ static enum cv_err tcb_bind_ntfn(struct tcb *t)
         return CV_OK;
     }
     struct notification *ntfn = pa_ptr(PA(n->cap.obj));
-    if (!(n->cap.rights & CV_RIGHT_READ))
-        return CV_E_NO_RIGHTS;
     if (t->bound_ntfn || ntfn->bound)
         return CV_E_BUSY;
     ntfn_bind(ntfn, t);
     return CV_OK;
 }
 
-static enum cv_err tcb_set_name(struct tcb *t)
+/* MR0..MR1: the name's bytes, up to the first NUL (mr[] is zero past the message). */
+static enum cv_err tcb_set_name(struct tcb *t, const struct invocation *inv)
 {
     char name[TCB_NAME_LEN] = {0};
     for (uint32_t i = 0; i < TCB_NAME_LEN - 1; i++) {
-        char ch = (char)(inv_mr(i / 8) >> ((i % 8) * 8));
-        if (i / 8 >= inv_len() || ch == 0)
+        char ch = (char)(inv->mr[i / 8] >> ((i % 8) * 8));
+        if (ch == 0)
             break;
         name[i] = (ch >= 32 && ch < 127) ? ch : '?';
     }
@@ -236,21 +205,21 @@ static enum cv_err tcb_set_name(struct tcb *t)
     return CV_OK;
 }
 
-enum cv_err tcb_invoke(struct tcb *t, const struct cap *cap, uint64_t label, uint64_t len)
+enum cv_err tcb_invoke(struct invocation *inv)
 {
-    (void)cap;
-    (void)len;
-    switch (label) {
+    struct tcb *t = inv_object(inv);
+    switch (inv->label) {
     case CV_OP_TCB_CONFIGURE:
-        return tcb_configure(t);
+        return tcb_configure(t, inv);
     case CV_OP_TCB_SET_PRIORITY:
-        return tcb_set_priority(t);
     case CV_OP_TCB_SET_AFFINITY:
-        return tcb_set_affinity(t);
+        return tcb_set_sched(t, inv, inv->label == CV_OP_TCB_SET_AFFINITY);
     case CV_OP_TCB_READ_REGS:
-        return tcb_read_regs(t);
+        memcpy(inv->out, &t->regs, CV_USER_REGS_WORDS * sizeof(uint64_t));
+        inv->out_len = CV_USER_REGS_WORDS;
+        return CV_OK;
     case CV_OP_TCB_WRITE_REGS:
-        return tcb_write_regs(t);
+        return tcb_write_regs(t, inv);
     case CV_OP_TCB_RESUME:
         if (!t->slot[TCB_SLOT_CSPACE].cap.type || !t->slot[TCB_SLOT_VSPACE].cap.type)
             return CV_E_INVALID_ARG;
@@ -260,17 +229,17 @@ enum cv_err tcb_invoke(struct tcb *t, const struct cap *cap, uint64_t label, uin
         tcb_suspend(t);
         return CV_OK;
     case CV_OP_TCB_BIND_NTFN:
-        return tcb_bind_ntfn(t);
+        return tcb_bind_ntfn(t, inv);
     case CV_OP_TCB_SET_FAULT_EP:
-        return tcb_set_fault_ep(t);
+        return tcb_set_fault_ep(t, inv);
     case CV_OP_TCB_GET_CORE:
-        inv_set_mr(0, t->last_core);
-        inv_set_len(1);
+        inv->out[0] = t->last_core;
+        inv->out_len = 1;
         return CV_OK;
     case CV_OP_TCB_SET_NAME:
-        return tcb_set_name(t);
+        return tcb_set_name(t, inv);
     case CV_OP_TCB_BIND_VCPU:
-        return vcpu_bind_invoke(t);
+        return vcpu_bind_invoke(inv);
     default:
         return CV_E_INVALID_OP;
     }

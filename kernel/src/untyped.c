@@ -21,18 +21,18 @@ struct retype_args {
     uint32_t obj_bits;
 };
 
-static enum cv_err retype_decode_dest(struct retype_args *a)
+static enum cv_err retype_decode_dest(const struct invocation *inv, struct retype_args *a)
 {
     enum cv_err err;
-    uint64_t index = inv_mr(3);
-    a->count = inv_mr(4);
+    uint64_t index = inv->mr[3];
+    a->count = inv->mr[4];
     if (a->count == 0 || a->count > RETYPE_MAX_COUNT)
         return CV_E_INVALID_ARG;
-    struct cte *first = cnode_slot(inv_thread(), inv_mr(2), index, &err);
+    struct cte *first = cnode_slot(inv->thread, inv->mr[2], index, &err);
     if (!first)
         return err;
     /* every destination slot must exist and be empty */
-    struct cte *last = cnode_slot(inv_thread(), inv_mr(2), index + a->count - 1, &err);
+    struct cte *last = cnode_slot(inv->thread, inv->mr[2], index + a->count - 1, &err);
     if (!last || index + a->count - 1 < index)
         return last ? CV_E_INVALID_ARG : err;
     for (uint64_t i = 0; i < a->count; i++)
@@ -42,35 +42,37 @@ static enum cv_err retype_decode_dest(struct retype_args *a)
     return CV_OK;
 }
 
-static enum cv_err retype_decode(struct cte *ut, struct retype_args *a)
+static enum cv_err retype_decode(const struct invocation *inv, struct retype_args *a)
 {
-    if (inv_len() < 5)
+    const struct cap *ut = &inv->slot->cap;
+    if (inv->len < 5 || inv->mr[0] > 0xffffffffu || inv->mr[1] > 0xffffffffu)
         return CV_E_INVALID_ARG;
-    if (inv_mr(0) > 0xffffffffu || inv_mr(1) > 0xffffffffu)
-        return CV_E_INVALID_ARG;
-    a->type = (uint32_t)inv_mr(0);
-    a->size_bits = (uint32_t)inv_mr(1);
+    a->type = (uint32_t)inv->mr[0];
+    a->size_bits = (uint32_t)inv->mr[1];
     enum cv_err err = obj_check_retype(a->type, a->size_bits);
     if (err != CV_OK)
         return err;
-    bool device = ut->cap.flags & CAP_FLAG_DEVICE;
+    bool device = ut->flags & CAP_FLAG_DEVICE;
     /* device memory only becomes frames (or smaller device untypeds) */
     if (device && a->type != CV_OBJ_FRAME_4K && a->type != CV_OBJ_FRAME_2M &&
         a->type != CV_OBJ_UNTYPED)
         return CV_E_INVALID_ARG;
-    err = retype_decode_dest(a);
+    err = retype_decode_dest(inv, a);
     if (err != CV_OK)
         return err;
     a->obj_bits = obj_size_bits(a->type, a->size_bits);
-    if (a->obj_bits > ut->cap.size_bits)
+    if (a->obj_bits > ut->size_bits)
         return CV_E_NO_MEMORY;
     /* no children: everything made from it is gone, start from the base */
-    uint64_t watermark = cte_has_children(ut) ? ut->cap.data0 : 0;
+    uint64_t watermark = cte_has_children(inv->slot) ? ut->data0 : 0;
     uint64_t obj_size = 1ull << a->obj_bits;
     a->first_offset = ROUND_UP(watermark, obj_size);
-    uint64_t ut_size = 1ull << ut->cap.size_bits;
+    uint64_t ut_size = 1ull << ut->size_bits;
     if (a->first_offset > ut_size || (ut_size - a->first_offset) / obj_size < a->count)
         return CV_E_NO_MEMORY;
+    /* VMIDs are a finite resource: check before anything is made */
+    if (a->type == CV_OBJ_VSPACE && !vspace_vmid_available(a->count))
+        return CV_E_BUSY;
     return CV_OK;
 }
 
@@ -90,7 +92,7 @@ static void retype_zero(uint32_t type, paddr_t pa, uint64_t size)
         arch_dcache_clean_poc(pa_ptr(pa), size);
 }
 
-static void retype_invoke(struct cte *ut, const struct retype_args *a)
+static void retype_perform(struct cte *ut, const struct retype_args *a)
 {
     bool device = ut->cap.flags & CAP_FLAG_DEVICE;
     uint64_t obj_size = 1ull << a->obj_bits;
@@ -109,19 +111,13 @@ static void retype_invoke(struct cte *ut, const struct retype_args *a)
     ut->cap.data0 = a->first_offset + a->count * obj_size;
 }
 
-enum cv_err untyped_invoke(struct cte *ut, uint64_t label)
+enum cv_err untyped_invoke(struct invocation *inv)
 {
-    if (label != CV_OP_UNTYPED_RETYPE)
+    if (inv->label != CV_OP_UNTYPED_RETYPE)
         return CV_E_INVALID_OP;
     struct retype_args a = {0};
-    enum cv_err err = retype_decode(ut, &a);
-    if (err != CV_OK)
-        return err;
-    if (a.type == CV_OBJ_VSPACE) {
-        /* VMIDs are a finite resource: check before anything is made */
-        if (!vspace_vmid_available(a.count))
-            return CV_E_BUSY;
-    }
-    retype_invoke(ut, &a);
-    return CV_OK;
+    enum cv_err err = retype_decode(inv, &a);
+    if (err == CV_OK)
+        retype_perform(inv->slot, &a);
+    return err;
 }

@@ -56,22 +56,21 @@ void vcpu_destroy(struct vcpu *v)
         vcpu_unbind(v->tcb);
 }
 
-enum cv_err vcpu_bind_invoke(struct tcb *t)
+enum cv_err vcpu_bind_invoke(struct invocation *inv)
 {
     enum cv_err err;
-    if (inv_mr(0) == 0) {
+    struct tcb *t = inv_object(inv);
+    if (inv->mr[0] == 0) {
         vcpu_unbind(t);
         return CV_OK;
     }
-    struct cte *s = cnode_lookup(inv_thread(), inv_mr(0), &err);
+    struct cte *s = cnode_lookup_typed(inv->thread, inv->mr[0], CV_OBJ_VCPU, 0, &err);
     if (!s)
         return err;
-    if (s->cap.type != CV_OBJ_VCPU)
-        return CV_E_WRONG_TYPE;
     struct vcpu *v = pa_ptr(PA(s->cap.obj));
     if (v->tcb || t->vcpu)
         return CV_E_BUSY;
-    if (t == inv_thread())
+    if (t == inv->thread)
         return CV_E_BUSY; /* the caller would continue as a guest */
     core_wait_thread_out(t);
     v->tcb = t;
@@ -246,11 +245,10 @@ static bool posted_ipa_ok(uint64_t ipa)
     return !(ipa & 3u) && ipa < (1ull << CV_VSPACE_BITS);
 }
 
-static enum cv_err vcpu_set_posted(struct vcpu *v)
+static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
 {
-    uint32_t len = inv_len();
-    uint64_t ipa = inv_mr(0), steady = len >= 3 ? inv_mr(1) : 0, value = len >= 3 ? inv_mr(2) : 0;
-    if ((len != 1 && len != 3) || !posted_ipa_ok(ipa) || !posted_ipa_ok(steady) ||
+    uint64_t ipa = inv->mr[0], steady = inv->mr[1], value = inv->mr[2];
+    if ((inv->len != 1 && inv->len != 3) || !posted_ipa_ok(ipa) || !posted_ipa_ok(steady) ||
         (steady && !ipa) || value > 0xffffffffu)
         return CV_E_INVALID_ARG;
     if (v->tcb)
@@ -263,10 +261,16 @@ static enum cv_err vcpu_set_posted(struct vcpu *v)
     return CV_OK;
 }
 
-static enum cv_err vcpu_set_vtimer(struct vcpu *v)
+/*
+ * The check of the last LR reads the vCPU's saved state, so the vCPU is
+ * first made to leave its core: the wait belongs to the decode. It changes
+ * nothing the guest or the VMM can see (the guest runs on after it), so a
+ * CV_E_BUSY after it leaves everything as it was.
+ */
+static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
 {
-    uint64_t intid = inv_mr(0), prio = inv_mr(1), flags = inv_len() >= 3 ? inv_mr(2) : 0;
-    if (inv_len() < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 ||
+    uint64_t intid = inv->mr[0], prio = inv->mr[1], flags = inv->mr[2];
+    if (inv->len < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 ||
         (flags & ~(uint64_t)CV_INJECT_GROUP1) || lr_count < 2)
         return CV_E_INVALID_ARG;
     if (v->tcb)
@@ -280,17 +284,17 @@ static enum cv_err vcpu_set_vtimer(struct vcpu *v)
     return CV_OK;
 }
 
-static enum cv_err vcpu_take_posted(struct vcpu *v)
+static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 {
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     uint32_t n = v->posted_count < CV_POSTED_TAKE_MAX ? v->posted_count : CV_POSTED_TAKE_MAX;
     for (uint32_t i = 0; i < n; i++)
-        inv_set_mr(1 + i, v->posted[(v->posted_head + i) % CV_POSTED_MAX]);
+        inv->out[1 + i] = v->posted[(v->posted_head + i) % CV_POSTED_MAX];
     v->posted_head = (v->posted_head + n) % CV_POSTED_MAX;
     v->posted_count -= n;
-    inv_set_mr(0, n);
-    inv_set_len(1 + n);
+    inv->out[0] = n;
+    inv->out_len = 1 + n;
     return CV_OK;
 }
 
@@ -453,35 +457,44 @@ bool vcpu_handle_irq(uint32_t irq)
 
 /* ---------------- invocations ---------------- */
 
-static enum cv_err vcpu_regs(struct vcpu *v, bool write)
+static enum cv_err vcpu_regs(struct vcpu *v, struct invocation *inv, bool write)
 {
-    uint64_t first = inv_mr(0), count = inv_mr(1);
-    if (inv_len() < (write ? 2u + count : 2u) || first >= CV_VCPU_REG_COUNT ||
+    uint64_t first = inv->mr[0], count = inv->mr[1];
+    if (inv->len < (write ? 2u + count : 2u) || first >= CV_VCPU_REG_COUNT ||
         count > CV_VCPU_REG_COUNT - first || count > CV_MSG_MAX - 2)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
     if (write)
         v->live_core = 0; /* the next run loads every register */
-    for (uint64_t i = 0; i < count; i++) {
-        uint64_t *r = arch_vcpu_reg(v, (uint32_t)(first + i));
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t *r = arch_vcpu_reg(v, (uint32_t)first + i);
         if (write)
-            *r = inv_mr(2 + (uint32_t)i);
+            *r = inv->mr[2 + i];
         else
-            inv_set_mr((uint32_t)i, *r);
+            inv->out[i] = *r;
     }
-    if (!write)
-        inv_set_len((uint32_t)count);
+    inv->out_len = write ? 0 : (uint32_t)count;
     return CV_OK;
 }
 
-/* Places virq in a list register; a pending copy already there is enough,
- * an active one gets the pending bit (pending+active). */
-static enum cv_err vcpu_inject(struct vcpu *v)
+/* INJECT_IRQ, decoded: list register `index` becomes `lr`. */
+struct inject_args {
+    uint32_t index;
+    struct irqc_lr lr;
+};
+
+/* virq goes to the list register already holding it (a pending copy there
+ * is enough, an active one gets the pending bit: pending+active), else to
+ * a free one (MR2's, or any). The vCPU is first made to leave its core, to
+ * read its list registers: as in vcpu_set_vtimer, the wait belongs to the
+ * decode. */
+static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
+                                 struct inject_args *a)
 {
-    uint64_t virq = inv_mr(0), prio = inv_mr(1), want = inv_mr(2);
-    uint64_t flags = inv_len() >= 4 ? inv_mr(3) : 0, src = inv_len() >= 5 ? inv_mr(4) : 0;
-    if (inv_len() < 3 || virq > 1019 || prio > 255 || src > 7 ||
+    uint64_t virq = inv->mr[0], prio = inv->mr[1], want = inv->mr[2];
+    uint64_t flags = inv->mr[3], src = inv->mr[4];
+    if (inv->len < 3 || virq > 1019 || prio > 255 || src > 7 ||
         (flags & ~(uint64_t)(CV_INJECT_EOI_EXIT | CV_INJECT_GROUP1)) ||
         (want != (uint64_t)-1 && want >= vmm_lr_count(v)))
         return CV_E_INVALID_ARG;
@@ -489,33 +502,29 @@ static enum cv_err vcpu_inject(struct vcpu *v)
         core_wait_thread_out(v->tcb);
     if (v->vtimer_in_lr && virq == v->vtimer_intid)
         return CV_E_BUSY; /* in the kernel's LR: one copy of an INTID at most */
-    int free_lr = -1;
+    a->index = vmm_lr_count(v);
     for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
-        if (v->lr[i].state) {
-            if (v->lr[i].intid == virq) {
-                v->lr[i].state |= IRQC_LR_PENDING;
-                goto wake;
-            }
-        } else if (free_lr < 0 && (want == (uint64_t)-1 || want == i)) {
-            free_lr = (int)i;
+        if (v->lr[i].state && v->lr[i].intid == virq) {
+            a->index = i;
+            a->lr = v->lr[i];
+            a->lr.state |= IRQC_LR_PENDING;
+            return CV_OK;
         }
+        if (!v->lr[i].state && a->index == vmm_lr_count(v) && (want == (uint64_t)-1 || want == i))
+            a->index = i;
     }
-    if (free_lr < 0)
+    if (a->index == vmm_lr_count(v))
         return CV_E_BUSY;
-    v->lr[free_lr] =
-        (struct irqc_lr){.intid = (uint32_t)virq,
-                         .prio = (uint8_t)prio,
-                         .src = virq < 16 ? (uint8_t)src : 0,
-                         .state = IRQC_LR_PENDING,
-                         .flags = (uint8_t)(((flags & CV_INJECT_EOI_EXIT) ? IRQC_LR_EOI : 0) |
-                                            ((flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0))};
-wake:
-    if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
-        wfi_wake(v->tcb);
+    a->lr = (struct irqc_lr){.intid = (uint32_t)virq,
+                             .prio = (uint8_t)prio,
+                             .src = virq < 16 ? (uint8_t)src : 0,
+                             .state = IRQC_LR_PENDING,
+                             .flags = (uint8_t)(((flags & CV_INJECT_EOI_EXIT) ? IRQC_LR_EOI : 0) |
+                                                ((flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0))};
     return CV_OK;
 }
 
-static enum cv_err vcpu_get_lrs(struct vcpu *v)
+static void vcpu_get_lrs(struct vcpu *v, struct invocation *inv)
 {
     if (v->tcb)
         core_wait_thread_out(v->tcb);
@@ -523,35 +532,41 @@ static enum cv_err vcpu_get_lrs(struct vcpu *v)
     for (uint32_t i = 0; i < vmm_lr_count(v); i++)
         if (!v->lr[i].state)
             free |= 1ull << i;
-    inv_set_mr(0, free);
-    inv_set_mr(1, vmm_lr_count(v));
-    inv_set_len(2);
-    return CV_OK;
+    inv->out[0] = free;
+    inv->out[1] = vmm_lr_count(v);
+    inv->out_len = 2;
 }
 
-enum cv_err vcpu_invoke(struct vcpu *v, uint64_t label)
+enum cv_err vcpu_invoke(struct invocation *inv)
 {
-    switch (label) {
+    struct vcpu *v = inv_object(inv);
+    struct inject_args a;
+    enum cv_err err;
+    switch (inv->label) {
     case CV_OP_VCPU_READ_REGS:
-        return vcpu_regs(v, false);
     case CV_OP_VCPU_WRITE_REGS:
-        return vcpu_regs(v, true);
+        return vcpu_regs(v, inv, inv->label == CV_OP_VCPU_WRITE_REGS);
     case CV_OP_VCPU_INJECT_IRQ:
-        return vcpu_inject(v);
+        if ((err = inject_decode(v, inv, &a)) != CV_OK)
+            return err;
+        v->lr[a.index] = a.lr;
+        break;
     case CV_OP_VCPU_ACK_VTIMER:
         v->vtimer_masked = false;
-        if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
-            wfi_wake(v->tcb); /* its deadline was ignored while masked */
-        return CV_OK;
+        break;
     case CV_OP_VCPU_GET_LRS:
-        return vcpu_get_lrs(v);
+        vcpu_get_lrs(v, inv);
+        return CV_OK;
     case CV_OP_VCPU_SET_POSTED:
-        return vcpu_set_posted(v);
+        return vcpu_set_posted(v, inv);
     case CV_OP_VCPU_TAKE_POSTED:
-        return vcpu_take_posted(v);
+        return vcpu_take_posted(v, inv);
     case CV_OP_VCPU_SET_VTIMER:
-        return vcpu_set_vtimer(v);
+        return vcpu_set_vtimer(v, inv);
     default:
         return CV_E_INVALID_OP;
     }
+    if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
+        wfi_wake(v->tcb); /* an interrupt; or a deadline ignored while masked */
+    return CV_OK;
 }

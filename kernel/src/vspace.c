@@ -158,31 +158,42 @@ void frame_unmap_cap(struct cap *cap)
     cap->flags &= (uint8_t)~CAP_FLAG_PAGES;
 }
 
-static enum cv_err lookup_vspace(uint64_t cptr, struct vspace **out)
+/* FRAME_MAP, PT_MAP: at least `len` words, the cap not mapped yet, MR0 a vspace. */
+static enum cv_err map_decode_vspace(const struct invocation *inv, uint32_t len,
+                                     struct vspace **out)
 {
     enum cv_err err;
-    struct cte *s = cnode_lookup(inv_thread(), cptr, &err);
+    if (inv->len < len)
+        return CV_E_INVALID_ARG;
+    if (inv->slot->cap.extra != 0)
+        return CV_E_MAPPED;
+    struct cte *s = cnode_lookup_typed(inv->thread, inv->mr[0], CV_OBJ_VSPACE, 0, &err);
     if (!s)
         return err;
-    if (s->cap.type != CV_OBJ_VSPACE)
-        return CV_E_WRONG_TYPE;
     *out = pa_ptr(PA(s->cap.obj));
     return CV_OK;
 }
 
-static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, uint64_t **entry)
+/* FRAME_MAP, decoded: `count` entries from `entry` (at `level`) get the frame. */
+struct frame_map_args {
+    struct vspace *vs;
+    uint64_t *entry;
+    uint64_t va;
+    uint32_t rights;
+    uint32_t level, count;
+    bool pages; /* a 2 MiB frame as 512 pages (CV_MAP_PAGES) */
+};
+
+static enum cv_err frame_map_decode(const struct invocation *inv, struct frame_map_args *a)
 {
-    if (inv_len() < 3)
-        return CV_E_INVALID_ARG;
-    if (cap->extra != 0)
-        return CV_E_MAPPED;
-    enum cv_err err = lookup_vspace(inv_mr(0), vs);
+    const struct cap *cap = &inv->slot->cap;
+    enum cv_err err = map_decode_vspace(inv, 3, &a->vs);
     if (err != CV_OK)
         return err;
-    uint64_t va = inv_mr(1), rights = inv_mr(2) & ~(uint64_t)CV_MAP_PAGES;
-    bool pages = inv_mr(2) & CV_MAP_PAGES;
+    uint64_t va = inv->mr[1], rights = inv->mr[2] & ~(uint64_t)CV_MAP_PAGES;
     uint64_t size = 1ull << cap->size_bits;
-    if (pages && cap->type != CV_OBJ_FRAME_2M)
+    a->pages = inv->mr[2] & CV_MAP_PAGES;
+    if (a->pages && cap->type != CV_OBJ_FRAME_2M)
         return CV_E_INVALID_ARG;
     if (!ALIGNED(va, size))
         return CV_E_ALIGNMENT;
@@ -194,51 +205,51 @@ static enum cv_err frame_map_decode(const struct cap *cap, struct vspace **vs, u
         return CV_E_INVALID_ARG;
     if (rights & ~(uint64_t)cap->rights)
         return CV_E_NO_RIGHTS;
-    uint32_t level, n = frame_entries(cap, pages, &level);
-    *entry = walk(*vs, va, level);
-    if (!*entry)
+    a->va = va;
+    a->rights = (uint32_t)rights;
+    a->count = frame_entries(cap, a->pages, &a->level);
+    a->entry = walk(a->vs, va, a->level);
+    if (!a->entry)
         return CV_E_NO_TABLE;
-    for (uint32_t i = 0; i < n; i++)
-        if ((*entry)[i] & S2_VALID)
+    for (uint32_t i = 0; i < a->count; i++)
+        if (a->entry[i] & S2_VALID)
             return CV_E_MAPPED;
     return CV_OK;
 }
 
-static enum cv_err frame_map(struct cap *cap)
+static void frame_map(struct cap *cap, const struct frame_map_args *a)
 {
-    struct vspace *vs = NULL;
-    uint64_t *e = NULL;
-    enum cv_err err = frame_map_decode(cap, &vs, &e);
-    if (err != CV_OK)
-        return err;
-    bool pages = inv_mr(2) & CV_MAP_PAGES, device = cap->flags & CAP_FLAG_DEVICE;
-    uint32_t rights = (uint32_t)inv_mr(2) & CV_RIGHTS_ALL;
-    uint32_t level, n = frame_entries(cap, pages, &level);
-    for (uint32_t i = 0; i < n; i++)
-        __atomic_store_n(&e[i],
-                         leaf_desc(PA(cap->obj + i * CV_PAGE_SIZE), rights, device, level == 2),
-                         __ATOMIC_RELAXED);
+    bool device = cap->flags & CAP_FLAG_DEVICE;
+    for (uint32_t i = 0; i < a->count; i++)
+        __atomic_store_n(
+            &a->entry[i],
+            leaf_desc(PA(cap->obj + i * CV_PAGE_SIZE), a->rights, device, a->level == 2),
+            __ATOMIC_RELAXED);
     arch_pt_barrier();
     cap->flags =
-        pages ? (uint8_t)(cap->flags | CAP_FLAG_PAGES) : (uint8_t)(cap->flags & ~CAP_FLAG_PAGES);
-    cap->extra = vs->meta.id;
-    cap->data1 = inv_mr(1);
-    return CV_OK;
+        a->pages ? (uint8_t)(cap->flags | CAP_FLAG_PAGES) : (uint8_t)(cap->flags & ~CAP_FLAG_PAGES);
+    cap->extra = a->vs->meta.id;
+    cap->data1 = a->va;
 }
 
-enum cv_err frame_invoke(struct cte *slot, uint64_t label)
+enum cv_err frame_invoke(struct invocation *inv)
 {
-    switch (label) {
+    struct cap *cap = &inv->slot->cap;
+    struct frame_map_args a;
+    enum cv_err err;
+    switch (inv->label) {
     case CV_OP_FRAME_MAP:
-        return frame_map(&slot->cap);
+        if ((err = frame_map_decode(inv, &a)) == CV_OK)
+            frame_map(cap, &a);
+        return err;
     case CV_OP_FRAME_UNMAP:
-        if (slot->cap.extra == 0)
+        if (cap->extra == 0)
             return CV_E_NOT_MAPPED;
-        frame_unmap_cap(&slot->cap);
+        frame_unmap_cap(cap);
         return CV_OK;
     case CV_OP_FRAME_PADDR:
-        inv_set_mr(0, slot->cap.obj);
-        inv_set_len(1);
+        inv->out[0] = cap->obj;
+        inv->out_len = 1;
         return CV_OK;
     default:
         return CV_E_INVALID_OP;
@@ -266,17 +277,15 @@ void pt_unmap_cap(struct cap *cap)
     cap->size_bits = 0;
 }
 
-static enum cv_err pt_map(struct cap *cap)
+/* The level is the first missing table on the walk to MR1: decoded in
+ * full before the one entry is written. */
+static enum cv_err pt_map(struct cap *cap, struct invocation *inv)
 {
-    if (inv_len() < 2)
-        return CV_E_INVALID_ARG;
-    if (cap->extra != 0)
-        return CV_E_MAPPED;
     struct vspace *vs = NULL;
-    enum cv_err err = lookup_vspace(inv_mr(0), &vs);
+    uint64_t va = inv->mr[1];
+    enum cv_err err = map_decode_vspace(inv, 2, &vs);
     if (err != CV_OK)
         return err;
-    uint64_t va = inv_mr(1);
     if (va >= VSPACE_TOP)
         return CV_E_RANGE;
     uint32_t level = 2;
@@ -291,20 +300,21 @@ static enum cv_err pt_map(struct cap *cap)
     cap->extra = vs->meta.id;
     cap->data1 = va & ~((1ull << (level == 2 ? L1_SHIFT : L2_SHIFT)) - 1);
     cap->size_bits = (uint8_t)level;
-    inv_set_mr(0, level);
-    inv_set_len(1);
+    inv->out[0] = level;
+    inv->out_len = 1;
     return CV_OK;
 }
 
-enum cv_err pt_invoke(struct cte *slot, uint64_t label)
+enum cv_err pt_invoke(struct invocation *inv)
 {
-    switch (label) {
+    struct cap *cap = &inv->slot->cap;
+    switch (inv->label) {
     case CV_OP_PT_MAP:
-        return pt_map(&slot->cap);
+        return pt_map(cap, inv);
     case CV_OP_PT_UNMAP:
-        if (slot->cap.extra == 0)
+        if (cap->extra == 0)
             return CV_E_NOT_MAPPED;
-        pt_unmap_cap(&slot->cap);
+        pt_unmap_cap(cap);
         return CV_OK;
     default:
         return CV_E_INVALID_OP;

@@ -12,6 +12,7 @@
 #include <kernel/cap.h>
 
 struct tcb;
+struct invocation;
 
 /** The slot `cptr` names in `t`'s cspace, or NULL (error in *err). */
 struct cte *cnode_lookup(struct tcb *t, uint64_t cptr, enum cv_err *err);
@@ -28,6 +29,7 @@ struct cte *cnode_slot(struct tcb *t, uint64_t cnode_cptr, uint64_t index, enum 
 struct cte *cnode_lookup_typed(struct tcb *t, uint64_t cptr, uint32_t type, uint8_t rights,
                                enum cv_err *err);
 
-enum cv_err cnode_invoke(struct cte *cnode, uint64_t label);
+/** CV_OP_CNODE_* on the invoked cnode (syscall.h struct invocation). */
+enum cv_err cnode_invoke(struct invocation *inv);
 
 #endif

@@ -11,11 +11,12 @@
 #include <kernel/cap.h>
 
 struct tcb;
+struct invocation;
 
-/** irq control CV_OP_IRQ_GET_CONSOLE. */
-enum cv_err console_get_invoke(struct cte *ctl);
-/** CV_OP_CONSOLE_* on console cap `console`. */
-enum cv_err console_invoke(struct cte *console, uint64_t label);
+/** CV_OP_IRQ_GET_CONSOLE on the invoked irq control cap (syscall.h struct invocation). */
+enum cv_err console_get_invoke(struct invocation *inv);
+/** CV_OP_CONSOLE_* on the invoked console cap. */
+enum cv_err console_invoke(struct invocation *inv);
 /** Whether a console cap holder took the UART (CV_OP_CONSOLE_TAKE_UART). */
 bool console_uart_taken(void);
 /** Whether h, an irq handler cap of the UART's interrupt, is the current taker's. */

@@ -6,8 +6,10 @@
 
 #define IRQ_MAX 1020u
 
-enum cv_err irq_control_invoke(struct cte *ctl, uint64_t label);
-enum cv_err irq_handler_invoke(struct cte *h, uint64_t label);
+struct invocation;
+/** CV_OP_IRQ_GET(_CONSOLE) on irq control, the others on a handler (syscall.h). */
+enum cv_err irq_control_invoke(struct invocation *inv);
+enum cv_err irq_handler_invoke(struct invocation *inv);
 /** Handler cap h gone: detach and disable (not a stale UART one's: irq.c). */
 void irq_handler_destroy(const struct cap *h);
 /** The kernel took the UART back: its interrupt is no handler's. */

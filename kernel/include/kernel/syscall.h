@@ -1,22 +1,36 @@
-/* System call entry and the helpers invocations use to reply. */
+/* System call entry, and the kernel invocation every object's *_invoke takes. */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
 #include <kernel/tcb.h>
 
+/**
+ * A kernel invocation: a Call on a capability to a kernel object. It lives
+ * on the stack of syscall.c's kernel_invocation, which copies the message
+ * in once, before anything checks it (the words past the fourth are in
+ * the caller's IPC buffer, which another core can rewrite meanwhile); mr[]
+ * is zero past `len`. The object's *_invoke decodes mr[] and the caps it
+ * names, then performs the operation and leaves its results in out[];
+ * kernel_invocation copies them to the caller when the result is CV_OK.
+ */
+struct invocation {
+    struct tcb *thread; /* the caller */
+    struct cte *slot;   /* the invoked capability */
+    uint64_t label;     /* the operation, abi.h enum cv_op */
+    uint32_t len;       /* message words */
+    uint32_t out_len;   /* reply words */
+    uint64_t mr[CV_MSG_MAX];
+    uint64_t out[CV_MSG_MAX];
+};
+
+/** The object the invoked capability names (a tcb, a vcpu). */
+static inline void *inv_object(const struct invocation *inv)
+{
+    return pa_ptr(PA(inv->slot->cap.obj));
+}
+
 /** Handles a synchronous exception of the current thread. */
 void syscall_sync_exception(void);
-
-/** Message register i of the current invocation (0 if beyond the buffer). */
-uint64_t inv_mr(uint32_t i);
-/** Sets result MR i of the current invocation's reply. */
-void inv_set_mr(uint32_t i, uint64_t v);
-/** Number of result MRs to report (set by the invoked object). */
-void inv_set_len(uint32_t n);
-/** Length (MR count) of the current invocation's message. */
-uint32_t inv_len(void);
-/** The thread making the current invocation. */
-struct tcb *inv_thread(void);
 
 /** Writes a message register of `t` (regs for 0..3, ipc buffer beyond). */
 void tcb_set_mr(struct tcb *t, uint32_t i, uint64_t v);

@@ -99,8 +99,9 @@ void tcb_destroy(struct tcb *t);
 /** The ipc buffer of `t`, or NULL if it has none. */
 struct cv_ipcbuf *tcb_ipcbuf(const struct tcb *t);
 
-/** Handles a kernel invocation on a tcb cap (decode + invoke). */
-enum cv_err tcb_invoke(struct tcb *t, const struct cap *cap, uint64_t label, uint64_t len);
+struct invocation;
+/** CV_OP_TCB_* on the invoked tcb (syscall.h struct invocation). */
+enum cv_err tcb_invoke(struct invocation *inv);
 
 /** Stops `t` (cancelling any IPC) and removes it from scheduling. */
 void tcb_suspend(struct tcb *t);

@@ -4,6 +4,9 @@
 
 #include <kernel/cap.h>
 
-enum cv_err untyped_invoke(struct cte *ut, uint64_t label);
+struct invocation;
+
+/** CV_OP_UNTYPED_RETYPE (syscall.h struct invocation). */
+enum cv_err untyped_invoke(struct invocation *inv);
 
 #endif

@@ -59,9 +59,11 @@ _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
 
 void vcpu_init(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
-enum cv_err vcpu_invoke(struct vcpu *v, uint64_t label);
-/** TCB_BIND_VCPU on `t`. */
-enum cv_err vcpu_bind_invoke(struct tcb *t);
+struct invocation;
+/** CV_OP_VCPU_* on the invoked vcpu (syscall.h struct invocation). */
+enum cv_err vcpu_invoke(struct invocation *inv);
+/** CV_OP_TCB_BIND_VCPU on the invoked tcb. */
+enum cv_err vcpu_bind_invoke(struct invocation *inv);
 void vcpu_unbind(struct tcb *t);
 /** Checks an SPSR written for a vCPU thread (EL0t, EL1t, EL1h; AArch64). */
 bool vcpu_spsr_valid(uint64_t spsr);

@@ -35,9 +35,10 @@ void vspace_destroy(struct vspace *vs);
 /** The live vspace with this id, or NULL. */
 struct vspace *vspace_from_id(uint32_t id);
 
-/** Frame and page-table invocations. */
-enum cv_err frame_invoke(struct cte *slot, uint64_t label);
-enum cv_err pt_invoke(struct cte *slot, uint64_t label);
+struct invocation;
+/** CV_OP_FRAME_* and CV_OP_PT_* on the invoked cap (syscall.h struct invocation). */
+enum cv_err frame_invoke(struct invocation *inv);
+enum cv_err pt_invoke(struct invocation *inv);
 
 /** Removes the mapping a frame / page-table cap records (no-op if none). */
 void frame_unmap_cap(struct cap *cap);
