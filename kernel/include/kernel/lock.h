@@ -6,6 +6,7 @@
 #ifndef KERNEL_LOCK_H
 #define KERNEL_LOCK_H
 
+#include <arch/cpu.h>
 #include <kernel/types.h>
 
 /** A ticket lock: fair between cores; atomics with acquire/release order. */
@@ -19,7 +20,7 @@ static inline __attribute__((always_inline)) void lock_acquire(struct ticket_loc
 {
     uint32_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
     while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-        __asm__ volatile("yield");
+        arch_relax();
 }
 
 static inline __attribute__((always_inline)) void lock_release(struct ticket_lock *l)
