@@ -112,22 +112,30 @@ static int mmio_bench(long n)
 
 #define GICD_IPRIORITYR23 0x45cul /* INTIDs 92..95 */
 
+/*
+ * N writes of v to p, after 100 to warm up; prints the cost of one as
+ * "cvprobe: WHAT: N UNITs, ... ns/UNIT" (bench/exit/run.sh reads it).
+ */
+static int timed_writes(const char *what, const char *unit, volatile uint8_t *p, uint32_t v, long n)
+{
+    for (int i = 0; i < 100; i++)
+        write32(p, v);
+    uint64_t t0 = counter();
+    for (long i = 0; i < n; i++)
+        write32(p, v);
+    uint64_t ticks = counter() - t0;
+    uint64_t ns = ticks * 1000000000ull / counter_freq();
+    printf("cvprobe: %s: %ld %ss, %llu ticks, %llu ns/%s (= instructions under -icount "
+           "shift=0)\n",
+           what, n, unit, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n), unit);
+    return 0;
+}
+
 /* Writes exit as reads do (the distributor is emulated, nothing posted). */
 static int mmio_bench_write(long n)
 {
     volatile uint8_t *prio = map_phys(GICD_BASE, GICD_SIZE) + GICD_IPRIORITYR23;
-    uint32_t v = read32(prio);
-    for (int i = 0; i < 100; i++) /* warm up */
-        write32(prio, v);
-    uint64_t t0 = counter();
-    for (long i = 0; i < n; i++)
-        write32(prio, v);
-    uint64_t ticks = counter() - t0;
-    uint64_t ns = ticks * 1000000000ull / counter_freq();
-    printf("cvprobe: mmio-bench-write: %ld writes, %llu ticks, %llu ns/write (= instructions "
-           "under -icount shift=0)\n",
-           n, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n));
-    return 0;
+    return timed_writes("mmio-bench-write", "write", prio, read32(prio), n);
 }
 
 #define GICD_ISPENDR 0x200ul
@@ -148,17 +156,7 @@ static int irq_bench(long n)
         fprintf(stderr, "cvprobe: irq-bench: at most 50000 rounds\n");
         return 2;
     }
-    for (int i = 0; i < 100; i++) /* warm up */
-        write32(ispendr, bit);
-    uint64_t t0 = counter();
-    for (long i = 0; i < n; i++)
-        write32(ispendr, bit);
-    uint64_t ticks = counter() - t0;
-    uint64_t ns = ticks * 1000000000ull / counter_freq();
-    printf("cvprobe: irq-bench: %ld interrupts, %llu ticks, %llu ns/interrupt (= instructions "
-           "under -icount shift=0)\n",
-           n, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n));
-    return 0;
+    return timed_writes("irq-bench", "interrupt", ispendr, bit, n);
 }
 
 /* Distributor registers gicd_restore treats apart (GICv2 4.1.2). */

@@ -8,9 +8,7 @@
  * and looks at which thread the kernel returns to, with what registers.
  * Objects live in host memory (the fake's physical memory is the host's).
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "test_vmm.h" /* CHECK */
 
 #include <arch/fake.h>
 #include <kernel/cap.h>
@@ -24,15 +22,7 @@
 
 #define EXPECTED_CASES 12
 
-static int failures, cases;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                                    \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+static int cases;
 
 /* ---- memory and objects, made as the kernel's boot does ---- */
 
@@ -506,18 +496,18 @@ int main(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     setup();
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-        int before = failures;
+        int before = test_failures;
         all[i]();
         cases++;
-        if (failures != before)
+        if (test_failures != before)
             printf("case %zu failed\n", i);
     }
     if (cases != EXPECTED_CASES) {
         printf("FAIL: %d cases ran, %d expected\n", cases, EXPECTED_CASES);
-        failures++;
+        test_failures++;
     }
-    if (failures)
+    if (test_failures)
         printf("kernel console:\n%.*s\n", (int)fake.log_len, fake.log);
-    printf("test_kernel_generic: %d cases, %d failures\n", cases, failures);
-    return failures ? 1 : 0;
+    printf("test_kernel_generic: %d cases\n", cases);
+    return test_done("test_kernel_generic");
 }
