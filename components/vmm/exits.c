@@ -114,7 +114,6 @@ static struct vmexit_result exits_dispatch(struct vm *vm, const struct vmexit *m
         [VMEXIT_VTIMER] = on_vtimer,         [VMEXIT_MAINTENANCE] = on_maintenance,
         [VMEXIT_POSTED] = on_posted,         [VMEXIT_UNKNOWN] = on_unhandled,
     };
-    struct vmexit_handlers h = {.ctx = vm};
     struct vmexit_result res;
     if (exits_ram(vm, m, &res))
         return res;
@@ -126,9 +125,7 @@ static struct vmexit_result exits_dispatch(struct vm *vm, const struct vmexit *m
      * vCPU's exit says nothing about that output. */
     if (m->kind == VMEXIT_POSTED && m->mr[2] == CV_POSTED_AT_WFI && m->vcpu == vm->con.writer)
         console_flush(vm);
-    for (unsigned k = 0; k < VMEXIT_KINDS; k++)
-        h.fn[k] = fns[k];
-    return vmexit_dispatch(&h, m);
+    return vmexit_dispatch(fns, vm, m);
 }
 
 /**
@@ -140,9 +137,14 @@ static void exits_unpack(const struct cv_sysret *r, uint64_t *mr)
 {
     uint64_t len = CV_MSG_LEN(r->info), label = CV_MSG_LABEL(r->info);
     bool abort = (label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) == CV_FAULT_VM_DATA_ABORT;
-    unsigned want = abort ? CV_MSG_REGS : CV_VMEXIT_MSG_LEN;
-    for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
-        mr[i] = i >= len || i >= want ? 0 : i < CV_MSG_REGS ? r->mr[i] : CV_IPCBUF->mr[i];
+    uint64_t n = abort ? CV_MSG_REGS : CV_VMEXIT_MSG_LEN;
+    if (len < n)
+        n = len;
+    /* two fixed-count loops: unrolled, no call to memset */
+    for (unsigned i = 0; i < CV_MSG_REGS; i++)
+        mr[i] = i < n ? r->mr[i] : 0;
+    for (unsigned i = CV_MSG_REGS; i < CV_VMEXIT_MSG_LEN; i++)
+        mr[i] = i < n ? CV_IPCBUF->mr[i] : 0;
 }
 
 /** Handles what one Recv returned. */

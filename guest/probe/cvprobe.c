@@ -10,6 +10,12 @@
  *   cvprobe mmio-bench-write N  the same for N word writes of
  *                          GICD_IPRIORITYR23 (INTIDs 92..95, which no
  *                          device uses), the value it holds
+ *   cvprobe irq-bench N    N injected-interrupt round trips: each sets the
+ *                          UART's SPI pending through GICD_ISPENDR (one
+ *                          write exit); the VMM's vGIC injects it, the
+ *                          guest takes it at once, Linux's PL011 handler
+ *                          runs (it reads the UART's MIS: one read exit)
+ *                          and EOIs it (GICV, no exit on GICv2)
  *   cvprobe gicd-junk [FROM TO]  writes junk (words, then bytes) to every
  *                          offset of the 4 KiB GIC distributor frame (or
  *                          FROM..TO), then puts back what it can
@@ -106,22 +112,51 @@ static int mmio_bench(long n)
 
 #define GICD_IPRIORITYR23 0x45cul /* INTIDs 92..95 */
 
+/*
+ * N writes of v to p, after 100 to warm up; prints the cost of one as
+ * "cvprobe: WHAT: N UNITs, ... ns/UNIT" (bench/exit/run.sh reads it).
+ */
+static int timed_writes(const char *what, const char *unit, volatile uint8_t *p, uint32_t v, long n)
+{
+    for (int i = 0; i < 100; i++)
+        write32(p, v);
+    uint64_t t0 = counter();
+    for (long i = 0; i < n; i++)
+        write32(p, v);
+    uint64_t ticks = counter() - t0;
+    uint64_t ns = ticks * 1000000000ull / counter_freq();
+    printf("cvprobe: %s: %ld %ss, %llu ticks, %llu ns/%s (= instructions under -icount "
+           "shift=0)\n",
+           what, n, unit, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n), unit);
+    return 0;
+}
+
 /* Writes exit as reads do (the distributor is emulated, nothing posted). */
 static int mmio_bench_write(long n)
 {
     volatile uint8_t *prio = map_phys(GICD_BASE, GICD_SIZE) + GICD_IPRIORITYR23;
-    uint32_t v = read32(prio);
-    for (int i = 0; i < 100; i++) /* warm up */
-        write32(prio, v);
-    uint64_t t0 = counter();
-    for (long i = 0; i < n; i++)
-        write32(prio, v);
-    uint64_t ticks = counter() - t0;
-    uint64_t ns = ticks * 1000000000ull / counter_freq();
-    printf("cvprobe: mmio-bench-write: %ld writes, %llu ticks, %llu ns/write (= instructions "
-           "under -icount shift=0)\n",
-           n, (unsigned long long)ticks, (unsigned long long)(ns / (uint64_t)n));
-    return 0;
+    return timed_writes("mmio-bench-write", "write", prio, read32(prio), n);
+}
+
+#define GICD_ISPENDR 0x200ul
+#define UART_INTID   33u /* SPI 1 (libvmm machine.h MACHINE_UART_SPI) */
+
+/*
+ * Each write makes the interrupt pending; it is taken before the next
+ * instruction of the loop (EL0 runs with interrupts unmasked), so one
+ * iteration is the whole round trip. Fewer than the 99,900 unhandled
+ * interrupts after which Linux gives up on a line (the PL011 handler finds
+ * nothing to do and says so).
+ */
+static int irq_bench(long n)
+{
+    volatile uint8_t *ispendr = map_phys(GICD_BASE, GICD_SIZE) + GICD_ISPENDR + UART_INTID / 32 * 4;
+    uint32_t bit = 1u << (UART_INTID % 32);
+    if (n > 50000) {
+        fprintf(stderr, "cvprobe: irq-bench: at most 50000 rounds\n");
+        return 2;
+    }
+    return timed_writes("irq-bench", "interrupt", ispendr, bit, n);
 }
 
 /* Distributor registers gicd_restore treats apart (GICv2 4.1.2). */
@@ -210,6 +245,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "mmio-bench") == 0)
         return mmio_bench(atol(argv[2]) > 0 ? atol(argv[2]) : 1);
+    if (argc == 3 && strcmp(argv[1], "irq-bench") == 0)
+        return irq_bench(atol(argv[2]));
     if (argc == 3 && strcmp(argv[1], "mmio-bench-write") == 0)
         return mmio_bench_write(strtol(argv[2], NULL, 0));
     if (argc == 2 && strcmp(argv[1], "gicd-junk") == 0)
@@ -222,6 +259,7 @@ int main(int argc, char **argv)
         return read_phys(argv[2]);
     if (argc == 2 && (strcmp(argv[1], "hvc") == 0 || strcmp(argv[1], "smc") == 0))
         return firmware_call(argv[1]);
-    fprintf(stderr, "usage: cvprobe mmio-bench N | gicd-junk [FROM TO] | read ADDR | hvc | smc\n");
+    fprintf(stderr, "usage: cvprobe mmio-bench N | mmio-bench-write N | irq-bench N | gicd-junk "
+                    "[FROM TO] | read ADDR | hvc | smc\n");
     return 1;
 }

@@ -23,12 +23,12 @@ struct ticket_lock kernel_lock;
 
 __attribute__((noreturn)) static void exit_to_current(struct core *c);
 
-static void enter_kernel(void)
+/* `t` is the thread that entered (NULL: entered from idle). */
+static inline __attribute__((always_inline)) void enter_kernel(struct core *c, struct tcb *t)
 {
-    struct core *c = this_core();
     /* before in_user clears: others then see the guest state in memory */
-    if (c->cur && c->cur->vcpu)
-        vcpu_entry_save(c->cur);
+    if (t && t->vcpu)
+        vcpu_entry_save(t);
     __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
     lock_acquire(&kernel_lock);
     c->kernel_entries++;
@@ -44,21 +44,23 @@ __attribute__((noinline, noreturn)) static void sync_slow(void)
 
 void kernel_sync_from_user(void)
 {
+    struct core *c = this_core();
+    struct tcb *t = c->cur;
     /* A posted write goes back to the guest at once: no state saved, no
      * lock (vcpu_posted_fast says why none is needed). */
-    struct tcb *t = this_core()->cur;
-    if (t && t->vcpu && vcpu_posted_fast(t))
+    if (t->vcpu && vcpu_posted_fast(t))
         arch_return_to_guest(&t->regs);
-    enter_kernel();
-    struct core *c = this_core();
-    if (c->cur && !c->cur->vcpu && fastpath_syscall(c, c->cur))
+    enter_kernel(c, t);
+    /* c->cur again: another core may have destroyed t while we waited */
+    if (c->cur == t && !t->vcpu && fastpath_syscall(c, t))
         exit_to_current(c);
     sync_slow();
 }
 
 void kernel_irq_from_user(void)
 {
-    enter_kernel();
+    struct core *c = this_core();
+    enter_kernel(c, c->cur);
     irq_handle();
     kernel_exit();
 }

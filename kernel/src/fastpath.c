@@ -7,6 +7,11 @@
  * general decode, the message copy loops or the scheduler's choice. In
  * every other case (and whenever a check fails) the general path runs,
  * with the same effect: the fast path changes nothing before it is sure.
+ *
+ * Signal and wait on a notification skip only the general decode: they
+ * run the same ntfn_signal / ntfn_wait, then go back to the caller at once
+ * when that leaves nothing for the scheduler to decide, else through
+ * kernel_exit as the general path would.
  * docs/kernel.md has the conditions and the measured cost.
  */
 #include <kernel/core.h>
@@ -15,16 +20,16 @@
 #include <kernel/fpu.h>
 #include <kernel/sched.h>
 
-/* The endpoint cptr names in t's cspace, with `right`; else NULL. As
- * cnode_lookup: an empty slot or a zombie has another type. */
-static inline __attribute__((always_inline)) struct endpoint *
-fast_ep(const struct tcb *t, uint64_t cptr, uint8_t right, uint64_t *badge)
+/* The object of `type` cptr names in t's cspace, with `right`; else NULL.
+ * As cnode_lookup: an empty slot or a zombie has another type. */
+static inline __attribute__((always_inline)) void *
+fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right, uint64_t *badge)
 {
     const struct cap *root = &t->slot[TCB_SLOT_CSPACE].cap;
     if (root->type != CV_OBJ_CNODE || cptr == 0 || cptr >= (1ull << root->size_bits))
         return NULL;
     const struct cap *c = &((const struct cte *)pa_ptr(PA(root->obj)))[cptr].cap;
-    if (c->type != CV_OBJ_ENDPOINT || !(c->rights & right))
+    if (c->type != type || !(c->rights & right))
         return NULL;
     *badge = c->data0;
     return pa_ptr(PA(c->obj));
@@ -58,7 +63,7 @@ static void fast_copy(struct tcb *to, const struct tcb *from, uint64_t info, uin
 static bool fast_call(struct core *c, struct tcb *t, uint64_t info)
 {
     uint64_t badge;
-    struct endpoint *ep = fast_ep(t, t->regs.x[0], CV_RIGHT_WRITE, &badge);
+    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_WRITE, &badge);
     if (!ep || ep->state != EP_RECV)
         return false;
     struct tcb *r = ep->queue.head;
@@ -84,7 +89,7 @@ static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
     uint64_t badge;
     if (!caller || caller->in_fault || caller->state != TS_BLOCKED_REPLY)
         return false;
-    struct endpoint *ep = fast_ep(t, t->regs.x[0], CV_RIGHT_READ, &badge);
+    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
     if (!ep || ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word) ||
         !runs_next(c, caller))
         return false;
@@ -100,16 +105,67 @@ static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
     return true;
 }
 
+/*
+ * After a notification operation by t: back to t if the scheduler would
+ * keep it (still current and runnable, nothing woken for a handoff, no
+ * reschedule asked, nothing ready here that outranks it), else choose.
+ */
+static bool fast_resume(struct core *c, struct tcb *t)
+{
+    if (c->cur != t || t->state != TS_RUNNABLE || c->resched || c->handoff ||
+        (t->prio + 1u < TCB_PRIO_COUNT && sched_ready_at_least(c, t->prio + 1u)))
+        kernel_exit();
+    return true;
+}
+
+/* Send or NBSend on a notification: signal it (sys_send's effect). */
+static bool fast_signal(struct core *c, struct tcb *t)
+{
+    uint64_t badge;
+    struct notification *n = fast_obj(t, t->regs.x[0], CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &badge);
+    if (!n)
+        return false;
+    ntfn_signal(n, badge);
+    t->regs.x[1] = CV_MSGINFO(CV_OK, 0, 0);
+    return fast_resume(c, t);
+}
+
+/* Recv or NBRecv on a notification: wait on it (sys_recv's effect). */
+static bool fast_wait(struct core *c, struct tcb *t, bool blocking)
+{
+    uint64_t badge;
+    struct notification *n = fast_obj(t, t->regs.x[0], CV_OBJ_NOTIFICATION, CV_RIGHT_READ, &badge);
+    if (!n)
+        return false;
+    ntfn_wait(n, blocking);
+    return fast_resume(c, t);
+}
+
 bool fastpath_syscall(struct core *c, struct tcb *t)
 {
     uint64_t num = t->regs.x[7], info = t->regs.x[1];
-    /* A VMM answering a guest exit (a fault reply) is the common slow case:
-     * out first. t may have been suspended by another core while it
-     * waited for the lock. */
-    if ((num != CV_SYS_CALL && num != CV_SYS_REPLYRECV) ||
-        (num == CV_SYS_REPLYRECV && t->reply_to && t->reply_to->in_fault) ||
-        t->state != TS_RUNNABLE || t->vcpu || CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS ||
-        c->handoff || !arch_trap_is_syscall(arch_read_esr()))
+    /* Cheapest first: yield, debug puts... are never fast. t may have been
+     * suspended by another core while it waited for the lock; a pending
+     * scheduling decision or handoff goes the general way. */
+    if (num == 0 || num > CV_SYS_NBRECV || num == CV_SYS_REPLY || t->state != TS_RUNNABLE ||
+        t->vcpu || c->handoff || c->resched || !arch_trap_is_syscall(arch_read_esr()))
         return false;
-    return num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info);
+    switch (num) {
+    case CV_SYS_CALL:
+    case CV_SYS_REPLYRECV:
+        /* A VMM answering a guest exit (a fault reply) is the common slow
+         * case: out first. */
+        if ((num == CV_SYS_REPLYRECV && t->reply_to && t->reply_to->in_fault) ||
+            CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS)
+            return false;
+        return num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info);
+    case CV_SYS_SEND:
+    case CV_SYS_NBSEND:
+        return fast_signal(c, t);
+    case CV_SYS_RECV:
+    case CV_SYS_NBRECV:
+        return fast_wait(c, t, num == CV_SYS_RECV);
+    default:
+        return false;
+    }
 }

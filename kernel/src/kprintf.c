@@ -48,7 +48,9 @@ static uint64_t take_uint(va_list *ap, int longs)
     return longs ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
 }
 
-static void vkprintf(const char *fmt, va_list ap)
+/* ap by pointer: a va_list parameter's address has another type on some
+ * ABIs (x86-64, where the fake-arch host tests run). */
+static void vkprintf(const char *fmt, va_list *ap)
 {
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
@@ -68,15 +70,15 @@ static void vkprintf(const char *fmt, va_list ap)
         }
         switch (*fmt) {
         case 's': {
-            const char *s = va_arg(ap, const char *);
+            const char *s = va_arg(*ap, const char *);
             kputs_n(s ? s : "(null)", strlen(s ? s : "(null)"));
             break;
         }
         case 'c':
-            kputc((char)va_arg(ap, int));
+            kputc((char)va_arg(*ap, int));
             break;
         case 'd': {
-            int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
+            int64_t v = longs ? va_arg(*ap, int64_t) : va_arg(*ap, int);
             if (v < 0) {
                 kputc('-');
                 v = -v;
@@ -85,14 +87,14 @@ static void vkprintf(const char *fmt, va_list ap)
             break;
         }
         case 'u':
-            put_uint(take_uint(&ap, longs), 10, width, pad);
+            put_uint(take_uint(ap, longs), 10, width, pad);
             break;
         case 'x':
-            put_uint(take_uint(&ap, longs), 16, width, pad);
+            put_uint(take_uint(ap, longs), 16, width, pad);
             break;
         case 'p':
             kputs_n("0x", 2);
-            put_uint((uint64_t)(uintptr_t)va_arg(ap, void *), 16, 0, ' ');
+            put_uint((uint64_t)(uintptr_t)va_arg(*ap, void *), 16, 0, ' ');
             break;
         case '%':
             kputc('%');
@@ -108,7 +110,7 @@ void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vkprintf(fmt, ap);
+    vkprintf(fmt, &ap);
     va_end(ap);
 }
 
@@ -118,7 +120,7 @@ void kpanic(const char *fmt, ...)
     panicking = true;
     kputs_n("\nKERNEL PANIC: ", 15);
     va_start(ap, fmt);
-    vkprintf(fmt, ap);
+    vkprintf(fmt, &ap);
     va_end(ap);
     kputc('\n');
     arch_halt();

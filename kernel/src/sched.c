@@ -10,19 +10,22 @@
 static void bitmap_set(struct core *c, uint32_t prio)
 {
     c->ready_bitmap[prio / 64] |= BIT(prio % 64);
+    c->ready_words |= BIT(prio / 64);
 }
 
 static void bitmap_clear(struct core *c, uint32_t prio)
 {
     c->ready_bitmap[prio / 64] &= ~BIT(prio % 64);
+    if (!c->ready_bitmap[prio / 64])
+        c->ready_words &= ~BIT(prio / 64);
 }
 
 int sched_highest(const struct core *c)
 {
-    for (int w = (int)ARRAY_SIZE(c->ready_bitmap) - 1; w >= 0; w--)
-        if (c->ready_bitmap[w])
-            return w * 64 + 63 - __builtin_clzll(c->ready_bitmap[w]);
-    return -1;
+    if (!c->ready_words)
+        return -1;
+    int w = 63 - __builtin_clzll(c->ready_words);
+    return w * 64 + 63 - __builtin_clzll(c->ready_bitmap[w]);
 }
 
 static void queue_append(struct core *c, struct tcb *t, bool at_head)

@@ -41,12 +41,12 @@ bool vmexit_decode(uint64_t label, uint64_t badge, unsigned vcpu_count, const ui
     return true;
 }
 
-struct vmexit_result vmexit_dispatch(const struct vmexit_handlers *h, const struct vmexit *e)
+struct vmexit_result vmexit_dispatch(const vmexit_fn *fn, void *ctx, const struct vmexit *e)
 {
-    vmexit_fn fn = e->kind < VMEXIT_KINDS ? h->fn[e->kind] : NULL;
-    if (!fn)
-        fn = h->fn[VMEXIT_UNKNOWN];
-    return fn ? fn(h->ctx, e) : vmexit_reply(CV_FAULT_STOP, 0);
+    vmexit_fn f = e->kind < VMEXIT_KINDS ? fn[e->kind] : NULL;
+    if (!f)
+        f = fn[VMEXIT_UNKNOWN];
+    return f ? f(ctx, e) : vmexit_reply(CV_FAULT_STOP, 0);
 }
 
 struct vmexit_result vmexit_reply(uint64_t label, uint64_t mr0)

@@ -54,24 +54,24 @@ static void test_decode(void)
 
 static void test_dispatch(void)
 {
-    struct vmexit_handlers h = {.ctx = &calls};
+    vmexit_fn fn[VMEXIT_KINDS] = {0};
     uint64_t mr[CV_VMEXIT_MSG_LEN] = {41};
     struct vmexit e;
     /* no handler at all: the VM is stopped */
     CHECK(vmexit_decode(CV_FAULT_VM_SYSREG, 1, 1, mr, &e));
-    struct vmexit_result r = vmexit_dispatch(&h, &e);
+    struct vmexit_result r = vmexit_dispatch(fn, &calls, &e);
     CHECK_EQ(r.action, VMEXIT_REPLY);
     CHECK_EQ(r.label, CV_FAULT_STOP);
     /* only the unknown one: every kind goes there */
-    h.fn[VMEXIT_UNKNOWN] = handle_exit;
-    r = vmexit_dispatch(&h, &e);
+    fn[VMEXIT_UNKNOWN] = handle_exit;
+    r = vmexit_dispatch(fn, &calls, &e);
     CHECK_EQ(calls[VMEXIT_SYSREG], 1);
     CHECK_EQ(r.mr0, 42);
-    h.fn[VMEXIT_SYSREG] = handle_exit;
-    (void)vmexit_dispatch(&h, &e);
+    fn[VMEXIT_SYSREG] = handle_exit;
+    (void)vmexit_dispatch(fn, &calls, &e);
     CHECK_EQ(calls[VMEXIT_SYSREG], 2);
     e.kind = VMEXIT_KINDS; /* out of range: the unknown handler */
-    (void)vmexit_dispatch(&h, &e);
+    (void)vmexit_dispatch(fn, &calls, &e);
     CHECK_EQ(calls[VMEXIT_SYSREG], 2);
     CHECK_EQ(calls[VMEXIT_UNKNOWN], 1);
 }

@@ -1,5 +1,5 @@
 /*
- * Checking macros shared by the libvmm host tests: record each failure
+ * Checking macros shared by the host tests (libvmm, the kernel): record each failure
  * with its location and the values compared, keep going, count checks.
  */
 #ifndef TEST_VMM_H

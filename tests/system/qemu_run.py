@@ -17,6 +17,10 @@ Each --expect must match, in order, somewhere in the console output (a
 given; a --send before any --expect is typed at once).
 --count N REGEX: at the end, exactly N whole lines matched REGEX.
 --expect-exit: after the last match QEMU must exit by itself (status 0).
+--settle S: after the last match (and the exit), keep watching for --reject
+for S seconds. A capvisor system does not stop when its guest powers off,
+so QEMU is killed: without a settle time, a reject printed just after the
+last match would go unseen. Default: 1 s when there is a --reject.
 --kernel/--initrd/--append boot a Linux guest on bare QEMU (the reference
 the capvisor runs are compared with) instead of a capvisor --image.
 """
@@ -198,8 +202,9 @@ def run(args):
             error = console.wait_exit(deadline)
             if not error and args.print_times:
                 print("QEMU exited at %.3f s" % (time.monotonic() - start))
-        if not error and args.settle > 0:  # watch for late rejects
-            end = min(deadline, time.monotonic() + args.settle)
+        settle = args.settle if args.settle is not None else (1.0 if rejects else 0.0)
+        if not error and settle > 0:  # watch for late rejects
+            end = min(deadline, time.monotonic() + settle)
             while time.monotonic() < end and console.pump(0.2):
                 pass
             error = console.check_rejects(rejects)
@@ -248,8 +253,9 @@ def main():
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="2G")
     p.add_argument("--timeout", type=float, default=60)
-    p.add_argument("--settle", type=float, default=0.0,
-                   help="seconds to keep watching for --reject after the last match")
+    p.add_argument("--settle", type=float, default=None,
+                   help="seconds to keep watching for --reject after the last match "
+                        "(default: 1 if there is a --reject, else 0)")
     p.add_argument("--expect", action=Step, default=[])
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--send", action=Step, default=[])

@@ -53,26 +53,42 @@ static int vmdev_place(const struct prop_node *n, struct cv_spec_vm_device *dev)
     return prop_u32(n, "interrupt", 0, MACHINE_SPI_BASE, MACHINE_IRQ_COUNT - 1, &dev->interrupt);
 }
 
-/** Puts the device on the machine as the VMM will (machine_add_virtio_mmio). */
+/*
+ * The machines a VM may get: its GIC follows the board's (the loader reads
+ * it at boot), so a device must fit both layouts: GICv2's CPU interface
+ * and GICv3's redistributors (MACHINE_GICR_STRIDE per vCPU) sit in
+ * different places.
+ */
+#define VMDEV_GICS 2
+static const unsigned vmdev_gic[VMDEV_GICS] = {2, 3};
+
+/** Puts the device on each of the VM's machines (m[VMDEV_GICS]) as the VMM will
+ * (machine_add_virtio_mmio). */
 static int vmdev_add(const struct prop_node *n, const struct cv_spec_vm_device *dev,
                      struct machine *m)
 {
-    enum machine_result r =
-        dev->transport == CV_SPEC_VDEV_PCI
-            ? machine_add_virtio_pci(m, dev->kind, NULL)
-            : machine_add_virtio_mmio(m, dev->kind, IPA(dev->address), dev->interrupt, NULL);
-    const char *prop = NULL;
+    for (unsigned g = 0; g < VMDEV_GICS; g++) {
+        enum machine_result r = dev->transport == CV_SPEC_VDEV_PCI
+                                    ? machine_add_virtio_pci(&m[g], dev->kind, NULL)
+                                    : machine_add_virtio_mmio(&m[g], dev->kind, IPA(dev->address),
+                                                              dev->interrupt, NULL);
+        const char *prop = NULL;
 
-    if (r == MACHINE_OK)
-        return 0;
-    if (r == MACHINE_E_OVERLAP || r == MACHINE_E_RANGE)
-        prop = dev->address ? "address" : NULL;
-    else if (r == MACHINE_E_IRQ || r == MACHINE_E_IRQ_USED)
-        prop = dev->interrupt ? "interrupt" : NULL;
-    return prop_error(n, prop, "%s", machine_strerror(r));
+        if (r == MACHINE_OK)
+            continue;
+        if (r == MACHINE_E_OVERLAP || r == MACHINE_E_RANGE)
+            prop = dev->address ? "address" : NULL;
+        else if (r == MACHINE_E_IRQ || r == MACHINE_E_IRQ_USED)
+            prop = dev->interrupt ? "interrupt" : NULL;
+        /* the first layout's errors are everyone's; a later one's only its own */
+        return g ? prop_error(n, prop, "%s on a board with GICv%u", machine_strerror(r),
+                              vmdev_gic[g])
+                 : prop_error(n, prop, "%s", machine_strerror(r));
+    }
+    return 0;
 }
 
-/** One device node. */
+/** One device node; m: the VM's machines, one per GIC layout. */
 static int vmdev_one(const struct prop_node *n, struct cv_spec_vm *vm, struct machine *m)
 {
     struct cv_spec_vm_device *dev;
@@ -94,14 +110,16 @@ static int vmdev_one(const struct prop_node *n, struct cv_spec_vm *vm, struct ma
 
 int vmdev_load(const struct prop_node *v, struct cv_spec_vm *vm)
 {
-    struct machine m;
+    struct machine m[VMDEV_GICS];
     struct prop_node devs, n;
     int child, off = fdt_subnode_offset(v->fdt, v->off, "devices");
 
-    enum machine_result r = machine_virt(&m, IPA(vm->ram_base), vm->ram_size, vm->vcpus);
-
-    if (r != MACHINE_OK)
-        return prop_error(v, "ram-base", "%s", machine_strerror(r));
+    for (unsigned g = 0; g < VMDEV_GICS; g++) {
+        enum machine_result r =
+            machine_virt_gic(&m[g], IPA(vm->ram_base), vm->ram_size, vm->vcpus, vmdev_gic[g]);
+        if (r != MACHINE_OK)
+            return prop_error(v, "ram-base", "%s", machine_strerror(r));
+    }
     if (off < 0)
         return 0;
     if (prop_node_init(&devs, v->src, off, "devices of vm"))
@@ -111,7 +129,7 @@ int vmdev_load(const struct prop_node *v, struct cv_spec_vm *vm)
         return -1;
     fdt_for_each_subnode(child, v->fdt, off)
     {
-        if (prop_node_init(&n, v->src, child, "device") || vmdev_one(&n, vm, &m))
+        if (prop_node_init(&n, v->src, child, "device") || vmdev_one(&n, vm, m))
             return -1;
     }
     return 0;

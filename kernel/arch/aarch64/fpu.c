@@ -1,7 +1,6 @@
 /* FP/SIMD register save/restore and the EL2 trap control (CPTR_EL2.TFP). */
+#include <arch/sysreg.h>
 #include <kernel/fpu.h>
-
-#define CPTR_EL2_TFP (1ull << 10)
 
 void arch_fpu_save(struct fpu_state *s)
 {
@@ -40,9 +39,8 @@ void arch_fpu_restore(const struct fpu_state *s)
 
 void arch_fpu_set_trap(bool trap)
 {
-    uint64_t v;
-    __asm__ volatile("mrs %0, cptr_el2" : "=r"(v));
-    v = trap ? (v | CPTR_EL2_TFP) : (v & ~CPTR_EL2_TFP);
+    /* TFP is the only bit the kernel changes (head.S sets the rest) */
+    uint64_t v = CPTR_EL2_RES1 | (trap ? CPTR_TFP : 0);
     __asm__ volatile("msr cptr_el2, %0\n isb" : : "r"(v));
 }
 

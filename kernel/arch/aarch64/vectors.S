@@ -99,9 +99,10 @@ idle_irq:
     eret
 
 /*
- * Saves all user state into core->cur_regs, puts SP at the top of this
- * core's kernel stack (recomputed from SP, see ARCH_STACK_SIZE) and
- * calls \handler (noreturn).
+ * Saves all user state into core->cur_regs and calls \handler (noreturn)
+ * on an empty kernel stack: every return to EL0 or a guest leaves through
+ * return_common, which leaves SP_EL2 at the top of this core's stack, so
+ * it is there again on entry (no need to recompute it here).
  */
 .macro user_entry handler
     stp x0, x1, [sp, #-16]!
@@ -130,8 +131,6 @@ idle_irq:
     stp x1, x2, [x0, #ARCH_REGS_PC]
     mrs x1, tpidr_el0
     str x1, [x0, #ARCH_REGS_TPIDR]
-    mov x1, sp
-    bl stack_top
     mov x29, #0
     mov x30, #0
     bl \handler
@@ -143,18 +142,6 @@ user_sync:
 
 user_irq:
     user_entry kernel_irq_from_user
-
-/*
- * SP := top of the kernel stack containing x1 - 1. Stacks are
- * ARCH_STACK_SIZE-aligned, and SP sits exactly at the top on entry from
- * EL0, hence the -1. Clobbers x1.
- */
-stack_top:
-    sub x1, x1, #1
-    orr x1, x1, #(ARCH_STACK_SIZE - 1)
-    add x1, x1, #1
-    mov sp, x1
-    ret
 
 /*
  * void arch_return_to_user(struct arch_regs *r)   (noreturn)
@@ -183,8 +170,13 @@ arch_return_to_guest:
 return_common:
     mrs x1, tpidr_el2
     str x0, [x1, #CORE_CUR_REGS]
+    /* SP := top of the kernel stack holding SP - 1. Stacks are
+     * ARCH_STACK_SIZE-aligned and SP may already sit at the top, hence -1. */
     mov x1, sp
-    bl stack_top
+    sub x1, x1, #1
+    orr x1, x1, #(ARCH_STACK_SIZE - 1)
+    add x1, x1, #1
+    mov sp, x1
     ldp x1, x2, [x0, #ARCH_REGS_PC]
     and x2, x2, x3
     and x4, x2, x2, lsr #2      /* bit 0: M[0] & M[2], SP_ELx only at EL1 */

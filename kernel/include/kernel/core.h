@@ -34,10 +34,12 @@ struct core {
     bool vtimer_enabled;          /* virtual timer PPI enabled at the GIC */
     uint64_t timer_at;            /* when its kernel timer fires next (physical count) */
     const struct vcpu *live_vcpu; /* whose EL1 context the registers hold (vcpu.h) */
-    /* ready queues: one FIFO per priority, and a bitmap of non-empty ones */
+    /* ready queues: one FIFO per priority, a bitmap of non-empty ones and
+     * a summary of its non-zero words (so both tests below are O(1)) */
     struct tcb *ready_head[TCB_PRIO_COUNT];
     struct tcb *ready_tail[TCB_PRIO_COUNT];
     uint64_t ready_bitmap[TCB_PRIO_COUNT / 64];
+    uint64_t ready_words;
     /* statistics */
     uint64_t kernel_entries;
 };

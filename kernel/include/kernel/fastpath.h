@@ -1,6 +1,7 @@
 /*
  * IPC fast paths (fastpath.c): Call and ReplyRecv between native threads
- * on one core, message in registers, no capability transfer.
+ * on one core, message in registers, no capability transfer; signal and
+ * wait on a notification without the general decode.
  */
 #ifndef KERNEL_FASTPATH_H
 #define KERNEL_FASTPATH_H
@@ -9,9 +10,9 @@
 
 /**
  * On kernel entry from `t`, current on `c`, with the lock held: performs
- * its system call if it is a Call or ReplyRecv the fast path takes, and
- * makes the thread to run next current. False: nothing changed, take the
- * general path.
+ * its system call if it is one the fast path takes, and makes the thread
+ * to run next current (or leaves through kernel_exit when the scheduler
+ * must choose). False: nothing changed, take the general path.
  */
 bool fastpath_syscall(struct core *c, struct tcb *t);
 

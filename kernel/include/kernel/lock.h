@@ -6,16 +6,27 @@
 #ifndef KERNEL_LOCK_H
 #define KERNEL_LOCK_H
 
+#include <arch/cpu.h>
 #include <kernel/types.h>
 
-/** A ticket lock: fair between cores. */
+/** A ticket lock: fair between cores; atomics with acquire/release order. */
 struct ticket_lock {
     uint32_t next;
     uint32_t owner;
 };
 
-void lock_acquire(struct ticket_lock *l);
-void lock_release(struct ticket_lock *l);
+/* Inline: every kernel entry and exit takes and drops it. */
+static inline __attribute__((always_inline)) void lock_acquire(struct ticket_lock *l)
+{
+    uint32_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+        arch_relax();
+}
+
+static inline __attribute__((always_inline)) void lock_release(struct ticket_lock *l)
+{
+    __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
 
 extern struct ticket_lock kernel_lock;
 

@@ -33,12 +33,7 @@ int sched_highest(const struct core *c);
 static inline bool sched_ready_at_least(const struct core *c, uint32_t prio)
 {
     uint32_t w = prio / 64;
-    if (c->ready_bitmap[w] >> (prio % 64))
-        return true;
-    for (w++; w < TCB_PRIO_COUNT / 64; w++)
-        if (c->ready_bitmap[w])
-            return true;
-    return false;
+    return (c->ready_words >> w >> 1) || (c->ready_bitmap[w] >> (prio % 64));
 }
 
 #endif

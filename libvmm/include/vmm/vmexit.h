@@ -54,12 +54,6 @@ struct vmexit_result {
 /** A handler of one kind of exit. */
 typedef struct vmexit_result (*vmexit_fn)(void *ctx, const struct vmexit *e);
 
-/** The handlers a VMM registers; a kind without one goes to fn[VMEXIT_UNKNOWN]. */
-struct vmexit_handlers {
-    vmexit_fn fn[VMEXIT_KINDS];
-    void *ctx;
-};
-
 /** The kind of exit a fault label (flags stripped) is. */
 enum vmexit_kind vmexit_kind_of(uint64_t label);
 
@@ -71,8 +65,12 @@ enum vmexit_kind vmexit_kind_of(uint64_t label);
 bool vmexit_decode(uint64_t label, uint64_t badge, unsigned vcpu_count, const uint64_t *mr,
                    struct vmexit *out);
 
-/** Runs e's handler (the unknown one's if its kind has none). */
-struct vmexit_result vmexit_dispatch(const struct vmexit_handlers *h, const struct vmexit *e);
+/**
+ * Runs e's handler from `fn` (VMEXIT_KINDS entries, a VMM's constant table)
+ * with `ctx`: fn[VMEXIT_UNKNOWN] if its kind has none; no handler at all
+ * stops the VM.
+ */
+struct vmexit_result vmexit_dispatch(const vmexit_fn *fn, void *ctx, const struct vmexit *e);
 
 /** A reply with `label` and MR0. */
 struct vmexit_result vmexit_reply(uint64_t label, uint64_t mr0);
