@@ -232,6 +232,11 @@ uint64_t kt_ticks_ms(uint64_t ms)
     return kt.timer_freq * ms / 1000u;
 }
 
+uint64_t kt_deadline_ms(uint64_t ms)
+{
+    return kt_now() + kt_ticks_ms(ms * KT_PATIENCE);
+}
+
 void kt_spin_ms(uint64_t ms)
 {
     uint64_t end = kt_now() + kt_ticks_ms(ms);
@@ -241,7 +246,7 @@ void kt_spin_ms(uint64_t ms)
 
 bool kt_spin_until_above(volatile uint64_t *counter, uint64_t above, uint64_t ms)
 {
-    uint64_t end = kt_now() + kt_ticks_ms(ms);
+    uint64_t end = kt_deadline_ms(ms);
     while (__atomic_load_n(counter, __ATOMIC_RELAXED) <= above)
         if (kt_now() > end)
             return false;
@@ -257,7 +262,7 @@ void kt_yield_ms(uint64_t ms)
 
 bool kt_wait_flag(volatile int *flag, uint64_t ms)
 {
-    uint64_t end = kt_now() + kt_ticks_ms(ms);
+    uint64_t end = kt_deadline_ms(ms);
     while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
         if (kt_now() > end)
             return false;
@@ -268,7 +273,7 @@ bool kt_wait_flag(volatile int *flag, uint64_t ms)
 
 bool kt_recv_timeout(uint64_t cptr, uint64_t ms, struct cv_sysret *r)
 {
-    uint64_t end = kt_now() + kt_ticks_ms(ms);
+    uint64_t end = kt_deadline_ms(ms);
     for (;;) {
         *r = cv_nbrecv(cptr);
         if (kt_label(*r) != CV_E_WOULD_BLOCK)

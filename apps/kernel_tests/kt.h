@@ -180,8 +180,20 @@ struct kt_thread *kt_fault_thread(void (*fn)(struct kt_thread *), uint64_t *ep, 
 
 /* ---- time ---- */
 
+/*
+ * The waits below give up after KT_PATIENCE times the milliseconds they are
+ * given: those bound how long a case waits for an event, they claim no
+ * timing. Without icount, guest time is host time, and a loaded host can
+ * leave QEMU's vCPU threads descheduled for seconds while it runs on (a
+ * 1 s bound failed beside two CPU hogs). A case that gets its event
+ * returns as early as before.
+ */
+#define KT_PATIENCE 10u
+
 uint64_t kt_now(void);
 uint64_t kt_ticks_ms(uint64_t ms);
+/** kt_now() + ms * KT_PATIENCE: when a wait for an event gives up. */
+uint64_t kt_deadline_ms(uint64_t ms);
 /** Spin for ms milliseconds (preemptible: equal priorities share the core). */
 void kt_spin_ms(uint64_t ms);
 /** Gives the core away for ms: threads of our priority run meanwhile. */

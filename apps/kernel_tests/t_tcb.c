@@ -84,6 +84,20 @@ static void case_configure_errors(void)
     KT_OK(cv_tcb_configure(t, KT_CNODE, KT_VSPACE, f, KT_VA_BASE, ep));
 }
 
+/* A thread holding the last cap to its cspace cannot have it replaced:
+ * that would destroy the cnode (and the caps in it) mid-operation. */
+static void case_configure_last_cspace(void)
+{
+    uint64_t t = kt_alloc(CV_OBJ_TCB, 0), c = kt_alloc(CV_OBJ_CNODE, 4);
+    uint64_t f = kt_alloc(CV_OBJ_FRAME_4K, 0);
+    KT_NONZERO(t && c && f);
+    KT_OK(cv_tcb_configure(t, c, KT_VSPACE, f, KT_VA_BASE, 0));
+    KT_OK(cv_tcb_configure(t, c, KT_VSPACE, f, KT_VA_BASE, 0)); /* ours remains */
+    KT_OK(cv_cnode_delete(KT_CNODE, c));
+    KT_ERR(cv_tcb_configure(t, KT_CNODE, KT_VSPACE, f, KT_VA_BASE, 0), CV_E_BUSY);
+    KT_OK(cv_cnode_delete(KT_CNODE, t)); /* takes the cnode with it */
+}
+
 static void case_self_busy(void)
 {
     struct cv_user_regs regs;
@@ -437,6 +451,7 @@ void kt_tcb_tests(void)
     kt_run("tcb.priority_range", case_priority_range);
     kt_run("tcb.affinity_range", case_affinity_range);
     kt_run("tcb.configure_errors", case_configure_errors);
+    kt_run("tcb.configure_last_cspace", case_configure_last_cspace);
     kt_run("tcb.self_busy", case_self_busy);
     kt_run("tcb.regs_roundtrip", case_regs_roundtrip);
     kt_run("tcb.write_regs_short", case_write_regs_short);

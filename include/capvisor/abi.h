@@ -175,7 +175,9 @@ enum cv_op {
     /* tcb */
     CV_OP_TCB_CONFIGURE = 20,    /* MR0 cspace cptr, MR1 vspace cptr,
                                   * MR2 ipcbuf frame cptr, MR3 ipcbuf vaddr,
-                                  * MR4 fault ep cptr (0 = none)           */
+                                  * MR4 fault ep cptr (0 = none); BUSY if
+                                  * the thread holds the last cap to its
+                                  * cspace (delete the thread instead)   */
     CV_OP_TCB_SET_PRIORITY = 21, /* MR0 prio (0..255)                   */
     CV_OP_TCB_SET_AFFINITY = 22, /* MR0 core                             */
     CV_OP_TCB_READ_REGS = 23,    /* out MR0.. = struct cv_user_regs      */

@@ -97,8 +97,7 @@ static void tree_remove(struct cte *s)
         tree_add_child(parent, heir);
 }
 
-/* The last cap to its object: no same-object parent or child. */
-static bool cte_is_final(const struct cte *s)
+bool cte_is_final(const struct cte *s)
 {
     if (s->parent && cap_same_object(&s->parent->cap, &s->cap))
         return false;

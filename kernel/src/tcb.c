@@ -4,6 +4,7 @@
 #include <kernel/core.h>
 #include <kernel/fpu.h>
 #include <kernel/kprintf.h>
+#include <kernel/object.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/tcb.h>
@@ -120,6 +121,13 @@ static enum cv_err tcb_configure(struct tcb *t, const struct invocation *inv)
         return CV_E_NO_RIGHTS;
     if (t == inv->thread)
         return CV_E_BUSY; /* it would swap the cspace this call runs in */
+    /* Replacing the last cap to t's cspace would destroy that cnode and
+     * every cap in it, which may be the caps installed here, t itself or
+     * the caller: a cascade in the middle of the operation. Refused;
+     * deleting t tears it all down safely. */
+    const struct cte *old = &t->slot[TCB_SLOT_CSPACE];
+    if (!cte_empty(old) && cte_is_final(old) && obj_needs_zombie(&old->cap))
+        return CV_E_BUSY;
     tcb_set_slot(t, TCB_SLOT_CSPACE, cspace);
     tcb_set_slot(t, TCB_SLOT_VSPACE, vspace);
     tcb_set_slot(t, TCB_SLOT_IPCBUF, ipcbuf);

@@ -67,6 +67,9 @@ bool cap_same_object(const struct cap *a, const struct cap *b);
 /** Puts `cap` into empty `dest` as a new child of `parent` (NULL: a root). */
 void cte_insert(struct cte *dest, const struct cap *cap, struct cte *parent);
 
+/** The last cap to its object: no same-object parent or child (O(1): see above). */
+bool cte_is_final(const struct cte *s);
+
 /** Moves the cap in `src` to empty `dest`, keeping its tree position. */
 void cte_move(struct cte *dest, struct cte *src);
 
