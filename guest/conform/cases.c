@@ -214,10 +214,11 @@ void conform_secondary_main(uint64_t index)
     conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
 }
 
-/** Waits up to 5 s of counter time for vCPU i to say it ran, then to be off. */
+/** Waits up to 20 s of counter time (a loaded host runs 4 vCPUs slowly) for
+ * vCPU i to say it ran, then to be off. */
 static const char *smp_wait(unsigned i)
 {
-    uint64_t end = conform_now() + 5 * conform_hz();
+    uint64_t end = conform_now() + 20 * conform_hz();
     while (!smp_seen[i])
         if (conform_now() > end)
             return "a vCPU never ran";
