@@ -13,8 +13,7 @@
  * SError) is reported and ends the run without the count line.
  */
 #include "conform.h"
-
-#define UART_DR 0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
+#include "uart.h"
 
 volatile struct conform_exc conform_exc;
 static uint64_t got;
@@ -22,41 +21,6 @@ static bool got_set;
 
 void conform_main(void);
 void conform_unexpected(uint64_t esr, uint64_t elr, uint64_t vector);
-
-/* A single store with no writeback: its abort has a syndrome (ISV 1) the
- * VMM emulates from. */
-static void put_char(char c)
-{
-    __asm__ volatile("str %w0, [%1]" ::"r"((uint32_t)(uint8_t)c), "r"(UART_DR) : "memory");
-}
-
-void conform_put_str(const char *s)
-{
-    while (*s)
-        put_char(*s++);
-}
-
-void conform_put_hex(uint64_t v)
-{
-    conform_put_str("0x");
-    int shift = 60;
-    while (shift > 0 && ((v >> shift) & 0xfu) == 0)
-        shift -= 4;
-    for (; shift >= 0; shift -= 4)
-        put_char("0123456789abcdef"[(v >> shift) & 0xfu]);
-}
-
-void conform_put_dec(uint64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        put_char(digits[--n]);
-}
 
 void conform_got(uint64_t v)
 {
@@ -93,49 +57,49 @@ static enum conform_outcome conform_run(const struct conform_case *c)
     conform_exc_clear();
     got_set = false;
     struct conform_result r = c->run();
-    conform_put_str("conform: ");
-    conform_put_str(c->name);
+    uart_put_str("conform: ");
+    uart_put_str(c->name);
     if (r.outcome == CONFORM_OK) {
-        conform_put_str(": ok\n");
+        uart_put_str(": ok\n");
         return r.outcome;
     }
-    conform_put_str(r.outcome == CONFORM_FAIL ? ": FAIL (" : ": skip (");
-    conform_put_str(r.why ? r.why : "no reason given");
+    uart_put_str(r.outcome == CONFORM_FAIL ? ": FAIL (" : ": skip (");
+    uart_put_str(r.why ? r.why : "no reason given");
     if (got_set) {
-        conform_put_str(", got ");
-        conform_put_hex(got);
+        uart_put_str(", got ");
+        uart_put_hex(got);
     }
-    conform_put_str(")\n");
+    uart_put_str(")\n");
     return r.outcome;
 }
 
 void conform_main(void)
 {
     uint64_t count[3] = {0, 0, 0};
-    conform_put_str("conform: ");
-    conform_put_dec(conform_case_count);
-    conform_put_str(" cases\n");
+    uart_put_str("conform: ");
+    uart_put_dec(conform_case_count);
+    uart_put_str(" cases\n");
     for (unsigned i = 0; i < conform_case_count; i++)
         count[conform_run(&conform_cases[i])]++;
-    conform_put_str("conform: ");
-    conform_put_dec(count[CONFORM_OK]);
-    conform_put_str(" ok, ");
-    conform_put_dec(count[CONFORM_FAIL]);
-    conform_put_str(" failed, ");
-    conform_put_dec(count[CONFORM_SKIP]);
-    conform_put_str(" skipped\n");
+    uart_put_str("conform: ");
+    uart_put_dec(count[CONFORM_OK]);
+    uart_put_str(" ok, ");
+    uart_put_dec(count[CONFORM_FAIL]);
+    uart_put_str(" failed, ");
+    uart_put_dec(count[CONFORM_SKIP]);
+    uart_put_str(" skipped\n");
     conform_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 }
 
 /** head.S conform_other: an exception no case asked for. */
 void conform_unexpected(uint64_t esr, uint64_t elr, uint64_t vector)
 {
-    conform_put_str("conform: unexpected exception at vector ");
-    conform_put_dec(vector);
-    conform_put_str(", esr ");
-    conform_put_hex(esr);
-    conform_put_str(", elr ");
-    conform_put_hex(elr);
-    conform_put_str("\n");
+    uart_put_str("conform: unexpected exception at vector ");
+    uart_put_dec(vector);
+    uart_put_str(", esr ");
+    uart_put_hex(esr);
+    uart_put_str(", elr ");
+    uart_put_hex(elr);
+    uart_put_str("\n");
     conform_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 }

@@ -69,11 +69,6 @@ uint64_t conform_hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 /** The counter (CNTVCT_EL0) and its frequency (CNTFRQ_EL0). */
 uint64_t conform_now(void);
 uint64_t conform_hz(void);
-
-/** Console output on the emulated PL011. */
-void conform_put_str(const char *s);
-void conform_put_dec(uint64_t v);
-void conform_put_hex(uint64_t v);
 #endif /* __ASSEMBLER__ */
 
 #endif /* CONFORM_H */

@@ -1,42 +1,11 @@
 /*
- * conform: entry, exception vectors and the instructions the cases provoke.
- *
- * The file starts with an arm64 Image header (Linux
- * Documentation/arch/arm64/booting.rst), so a VMM boots it like a Linux
- * kernel: at RAM base + text_offset (0), in EL1 with the MMU off, x0 = DTB.
+ * conform: entry (an arm64 Image, guest/common/image.h), exception
+ * vectors and the instructions the cases provoke.
  */
 #include "conform.h"
+#include "image.h"
 
-    .section .head.text, "ax"
-    .globl _start
-_start:
-    b       conform_entry       /* code0 */
-    .long   0                   /* code1 */
-    .quad   0                   /* text_offset */
-    .quad   __image_size        /* image_size: everything up to the stack top */
-    .quad   0x2                 /* flags: little-endian, 4 KiB pages, at RAM base */
-    .quad   0, 0, 0             /* res2..res4 */
-    .ascii  "ARM\x64"           /* magic */
-    .long   0                   /* res5 */
-
-conform_entry:
-    adr     x1, conform_vectors
-    msr     vbar_el1, x1
-    isb
-    adrp    x1, __stack_top
-    add     x1, x1, :lo12:__stack_top
-    mov     sp, x1
-    adrp    x1, __bss_start     /* .bss: 16-byte aligned, a multiple of 16 */
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    stp     xzr, xzr, [x1], #16
-    b       1b
-2:  bl      conform_main
-3:  wfi
-    b       3b
+    image_start conform_vectors, conform_main
 
 /*
  * A synchronous exception from EL1 (what the cases provoke): ESR, FAR and
