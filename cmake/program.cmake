@@ -15,6 +15,23 @@ function(cv_app_description file)
   set_property(GLOBAL PROPERTY CV_DESCRIPTION ${abs})
 endfunction()
 
+# cv_app_description_vcpus(FILE N): the description FILE, whose one VM
+# says `vcpus = <1>;`, with N vCPUs instead (a copy in the build
+# directory; FILE itself if N is 1): apps whose guest follows NUM_NODES.
+function(cv_app_description_vcpus file n)
+  get_filename_component(src ${file} ABSOLUTE)
+  if(n GREATER 1)
+    get_filename_component(base ${file} NAME)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${src})
+    file(READ ${src} dts)
+    string(REPLACE "vcpus = <1>;" "vcpus = <${n}>;" dts "${dts}")
+    file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${base} "${dts}")
+    cv_app_description(${CMAKE_CURRENT_BINARY_DIR}/${base})
+  else()
+    cv_app_description(${src})
+  endif()
+endfunction()
+
 # cv_app_file(NAME PATH): put the file PATH (a guest kernel, an initrd) in
 # the boot archive under NAME; a component's `files = "NAME"` refers to it.
 # PATH must exist when the build is configured: the guest images are built

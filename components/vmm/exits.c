@@ -19,11 +19,6 @@ static struct vmexit_result exits_unhandled(struct vm *vm, const struct vmexit *
 {
     unsigned long long pc = m->mr[0];
     switch (m->label) {
-    case CV_FAULT_VM_INSN_ABORT:
-        return vm_halt(vm,
-                       "vcpu %u: instruction fetch from unbacked IPA 0x%llx (pc 0x%llx, "
-                       "esr 0x%llx)",
-                       m->vcpu, (unsigned long long)m->mr[1], pc, (unsigned long long)m->mr[2]);
     case CV_FAULT_VM_UNKNOWN:
         return vm_halt(vm, "vcpu %u: unhandled guest exit (pc 0x%llx, esr 0x%llx)", m->vcpu, pc,
                        (unsigned long long)m->mr[2]);
@@ -70,6 +65,11 @@ static struct vmexit_result on_data_abort(void *vm, const struct vmexit *m)
     return vdev_data_abort(vm, m);
 }
 
+static struct vmexit_result on_insn_abort(void *vm, const struct vmexit *m)
+{
+    return vdev_insn_abort(vm, m);
+}
+
 static struct vmexit_result on_firmware(void *vm, const struct vmexit *m)
 {
     return fw_call(vm, m);
@@ -109,7 +109,7 @@ static struct vmexit_result on_unhandled(void *vm, const struct vmexit *m)
 static struct vmexit_result exits_dispatch(struct vm *vm, const struct vmexit *m)
 {
     static const vmexit_fn fns[VMEXIT_KINDS] = {
-        [VMEXIT_DATA_ABORT] = on_data_abort, [VMEXIT_INSN_ABORT] = on_unhandled,
+        [VMEXIT_DATA_ABORT] = on_data_abort, [VMEXIT_INSN_ABORT] = on_insn_abort,
         [VMEXIT_FIRMWARE] = on_firmware,     [VMEXIT_SYSREG] = on_sysreg,
         [VMEXIT_VTIMER] = on_vtimer,         [VMEXIT_MAINTENANCE] = on_maintenance,
         [VMEXIT_POSTED] = on_posted,         [VMEXIT_UNKNOWN] = on_unhandled,

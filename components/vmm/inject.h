@@ -25,4 +25,20 @@
  */
 enum cv_err inject_data_abort(struct vm *vm, unsigned i, uint64_t esr);
 
+/**
+ * A synchronous external abort on an instruction fetch (IFSC 0x10) of
+ * vCPU i at its pc: ESR_EL1 gets EC 0x20 (from EL0) or 0x21 (from EL1),
+ * FnV 0, and FAR_EL1 the pc (the fetch's virtual address: the VMM knows
+ * it here, unlike a data access's); otherwise as inject_data_abort.
+ */
+enum cv_err inject_insn_abort(struct vm *vm, unsigned i);
+
+/**
+ * An Undefined Instruction exception at vCPU i's pc (ESR_EL1 EC 0 "Unknown
+ * reason", IL 1, ISS 0: what the CPU reports for an instruction it does
+ * not implement, such as an access to a register of a feature the ID
+ * registers say is absent); otherwise as inject_data_abort.
+ */
+enum cv_err inject_undef(struct vm *vm, unsigned i);
+
 #endif /* VMM_INJECT_H */

@@ -8,6 +8,7 @@
 
 #include <cap/invoke.h>
 
+#include "inject.h"
 #include "sysreg.h"
 #include "virq.h"
 
@@ -20,30 +21,56 @@
     (((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) |                 \
      ((uint64_t)(crn) << 10) | ((uint64_t)(crm) << 1))
 
+/** What a trapped access to a group's registers does. */
+enum sysreg_action {
+    SYSREG_RAZ_WI, /* reads give 0, writes are ignored */
+    SYSREG_UNDEF,  /* an Undefined Instruction exception in the guest */
+};
+
 /** A group of registers: those whose encoding & mask == match. */
 struct sysreg_group {
     uint64_t mask;
     uint64_t match;
     const char *name;
+    enum sysreg_action action;
 };
 
-/** Read-as-zero, writes ignored (ARM ARM D19: debug; D20/D23: PMUv3). */
-static const struct sysreg_group sysreg_raz_wi[] = {
+/*
+ * The trapped registers the VMM answers (ARM ARM D19: debug; D23: PMUv3).
+ * The PMU is hidden (ID_AA64DFR0_EL1.PMUVer 0, kernel arch_vcpu_id_reg;
+ * docs/vmm.md "What the virtual CPU advertises"): every PMU register
+ * UNDEFs, as on a CPU without one. MDCR_EL2.TPM traps them all.
+ */
+static const struct sysreg_group sysreg_groups[] = {
     /* Op0 = 2: debug and trace (MDSCR_EL1, OSLAR_EL1, OSDLR_EL1, DBGB/WxR, ...) */
-    {ENC(3, 0, 0, 0, 0), ENC(2, 0, 0, 0, 0), "debug"},
-    /* Op0 = 3, CRn = 9, CRm = 12..15: PMCR_EL0 .. PMOVSSET_EL0, PMINTEN*_EL1 */
-    {ENC(3, 0, 15, 12, 0), ENC(3, 0, 9, 12, 0), "pmu"},
+    {ENC(3, 0, 0, 0, 0), ENC(2, 0, 0, 0, 0), "debug", SYSREG_RAZ_WI},
+    /* Op0 = 3, CRn = 9, CRm = 12..15: PMCR_EL0, PMCNTENSET/CLR_EL0,
+     * PMOVSCLR/SET_EL0, PMSWINC_EL0, PMSELR_EL0, PMCEID0/1_EL0, PMCCNTR_EL0,
+     * PMXEVTYPER/CNTR_EL0, PMUSERENR_EL0 (Op1 3); PMINTENSET/CLR_EL1,
+     * PMMIR_EL1 (Op1 0) */
+    {ENC(3, 0, 15, 12, 0), ENC(3, 0, 9, 12, 0), "pmu", SYSREG_UNDEF},
+    /* Op0 = 3, Op1 = 3, CRn = 9, CRm = 4..7: PMICNTR_EL0, PMICFILTR_EL0 (PMUv3.9) */
+    {ENC(3, 7, 15, 12, 0), ENC(3, 3, 9, 4, 0), "pmu", SYSREG_UNDEF},
     /* Op0 = 3, Op1 = 3, CRn = 14, CRm = 8..15: PMEVCNTRn, PMEVTYPERn, PMCCFILTR */
-    {ENC(3, 7, 15, 8, 0), ENC(3, 3, 14, 8, 0), "pmu"},
+    {ENC(3, 7, 15, 8, 0), ENC(3, 3, 14, 8, 0), "pmu", SYSREG_UNDEF},
 };
 
-/** The RAZ/WI group holding encoding enc, or NULL. */
+/** The group holding encoding enc, or NULL. */
 static const struct sysreg_group *sysreg_find(uint64_t enc)
 {
-    for (size_t i = 0; i < sizeof(sysreg_raz_wi) / sizeof(sysreg_raz_wi[0]); i++)
-        if ((enc & sysreg_raz_wi[i].mask) == sysreg_raz_wi[i].match)
-            return &sysreg_raz_wi[i];
+    for (size_t i = 0; i < sizeof(sysreg_groups) / sizeof(sysreg_groups[0]); i++)
+        if ((enc & sysreg_groups[i].mask) == sysreg_groups[i].match)
+            return &sysreg_groups[i];
     return NULL;
+}
+
+/** An UNDEF for the access at vCPU i's pc; the vCPU resumes at its vector. */
+static struct vmexit_result sysreg_undef(struct vm *vm, unsigned i)
+{
+    enum cv_err err = inject_undef(vm, i);
+    if (err != CV_OK)
+        return vm_halt(vm, "vcpu %u: injecting an UNDEF: %s", i, cv_err_str(err));
+    return vmexit_reply(CV_FAULT_RESUME, 0);
 }
 
 /** A read: Rt = 0 and on to the next instruction. */
@@ -102,6 +129,8 @@ struct vmexit_result sysreg_access(struct vm *vm, const struct vmexit *m)
                        (unsigned)(e >> 17) & 7, (unsigned long long)m->mr[0],
                        (unsigned long long)m->mr[1]);
     }
+    if (g->action == SYSREG_UNDEF)
+        return sysreg_undef(vm, m->vcpu);
     if (iss & ISS_READ)
         return sysreg_read_zero(vm, m->vcpu, ISS_RT(iss));
     return vmexit_reply(CV_FAULT_SKIP, 0);

@@ -249,6 +249,28 @@ static const char *vdev_why(enum mmio_result r)
 }
 
 /**
+ * The abort injected for an unbacked access of vCPU i (what: "read",
+ * "write" or "instruction fetch") is reported, rate-limited: the VM
+ * resumes at its vector. On an injection error the VM stops.
+ */
+static struct vmexit_result vdev_abort_injected(struct vm *vm, unsigned i, enum cv_err err,
+                                                const char *what, unsigned long long ipa,
+                                                unsigned long long pc)
+{
+    if (err != CV_OK)
+        return vm_halt(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", i, ipa,
+                       cv_err_str(err));
+    struct vm_logs *l = &vm->logs;
+    if (l->abort_count < VM_WARN_LOG_MAX) {
+        console_flush(vm);
+        printf("[%s] vcpu %u: %s of unbacked IPA 0x%llx (pc 0x%llx): external abort injected%s\n",
+               vm->name, i, what, ipa, pc,
+               ++l->abort_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
+    }
+    return vmexit_reply(CV_FAULT_RESUME, 0);
+}
+
+/**
  * An access to an IPA that is neither RAM nor a device: the VM's
  * `unbacked-access` (spec.h CV_SPEC_VM_ABORT_UNBACKED) says whether the
  * guest gets an external abort (reported, rate-limited) or the VM stops.
@@ -261,17 +283,20 @@ static struct vmexit_result vdev_unbacked(struct vm *vm, const struct vmexit *m,
     if (!(vm->cfg->flags & CV_SPEC_VM_ABORT_UNBACKED))
         return vm_halt(vm, "guest access to unbacked IPA 0x%llx (pc 0x%llx, %s)", ipa, pc, dir);
     enum cv_err err = inject_data_abort(vm, m->vcpu, CV_DA_SYNDROME(m->mr[CV_VMEXIT_DA_ACCESS]));
-    if (err != CV_OK)
-        return vm_halt(vm, "vcpu %u: injecting an abort for IPA 0x%llx: %s", m->vcpu, ipa,
-                       cv_err_str(err));
-    struct vm_logs *l = &vm->logs;
-    if (l->abort_count < VM_WARN_LOG_MAX) {
-        console_flush(vm);
-        printf("[%s] vcpu %u: %s of unbacked IPA 0x%llx (pc 0x%llx): external abort injected%s\n",
-               vm->name, m->vcpu, dir, ipa, pc,
-               ++l->abort_count == VM_WARN_LOG_MAX ? " (further ones not reported)" : "");
-    }
-    return vmexit_reply(CV_FAULT_RESUME, 0);
+    return vdev_abort_injected(vm, m->vcpu, err, dir, ipa, pc);
+}
+
+struct vmexit_result vdev_insn_abort(struct vm *vm, const struct vmexit *m)
+{
+    /* MR1 is the IPA's page (HPFAR_EL2): exits_ram took RAM's already */
+    unsigned long long pc = m->mr[0], ipa = m->mr[1];
+    if (!(vm->cfg->flags & CV_SPEC_VM_ABORT_UNBACKED))
+        return vm_halt(vm,
+                       "vcpu %u: instruction fetch from unbacked IPA 0x%llx (pc 0x%llx, "
+                       "esr 0x%llx)",
+                       m->vcpu, ipa, pc, (unsigned long long)m->mr[2]);
+    return vdev_abort_injected(vm, m->vcpu, inject_insn_abort(vm, m->vcpu), "instruction fetch",
+                               ipa, pc);
 }
 
 struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m)

@@ -47,4 +47,11 @@ void vdev_take_posted(struct vm *vm, unsigned i);
  */
 struct vmexit_result vdev_data_abort(struct vm *vm, const struct vmexit *m);
 
+/**
+ * CV_FAULT_VM_INSN_ABORT off guest RAM: nothing there can be fetched (a
+ * device neither), so the VM's `unbacked-access` decides as for a data
+ * access: a synchronous instruction abort injected, or the VM stopped.
+ */
+struct vmexit_result vdev_insn_abort(struct vm *vm, const struct vmexit *m);
+
 #endif /* VMM_VDEV_H */

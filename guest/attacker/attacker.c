@@ -93,56 +93,23 @@ static volatile uint64_t image_word = IMAGE_WORD;
 extern uint32_t _start[];
 extern uint64_t __stack_top[];
 
-void put_char(char c)
-{
-    write32(UART_DR, (uint8_t)c);
-}
-
-void put_str(const char *s)
-{
-    while (*s)
-        put_char(*s++);
-}
-
-void put_hex(uint64_t v)
-{
-    put_str("0x");
-    int shift = 60;
-    while (shift > 0 && ((v >> shift) & 0xfu) == 0)
-        shift -= 4;
-    for (; shift >= 0; shift -= 4)
-        put_char("0123456789abcdef"[(v >> shift) & 0xfu]);
-}
-
-void put_dec(uint64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        put_char(digits[--n]);
-}
-
 /** A result line's end after GOT: " WRONG (want W)", counted. */
 static void put_wrong(uint64_t want)
 {
     attacker_failures++;
-    put_str(" WRONG (want ");
-    put_hex(want);
-    put_str(")\n");
+    uart_put_str(" WRONG (want ");
+    uart_put_hex(want);
+    uart_put_str(")\n");
 }
 
 void report(const char *what, uint64_t got, uint64_t want)
 {
-    put_str("attacker: ");
-    put_str(what);
-    put_char(' ');
-    put_hex(got);
+    uart_put_str("attacker: ");
+    uart_put_str(what);
+    uart_put_char(' ');
+    uart_put_hex(got);
     if (got == want) {
-        put_str(" ok\n");
+        uart_put_str(" ok\n");
         return;
     }
     put_wrong(want);
@@ -151,11 +118,11 @@ void report(const char *what, uint64_t got, uint64_t want)
 /** "attacker: SUITE CASE: " */
 static void suite_line(const struct attack_suite *s)
 {
-    put_str("attacker: ");
-    put_str(s->name);
-    put_char(' ');
-    put_str(s->current);
-    put_str(": ");
+    uart_put_str("attacker: ");
+    uart_put_str(s->name);
+    uart_put_char(' ');
+    uart_put_str(s->current);
+    uart_put_str(": ");
 }
 
 void suite_case(struct attack_suite *s, const char *name)
@@ -168,13 +135,13 @@ void suite_case(struct attack_suite *s, const char *name)
 void suite_wrong_begin(const struct attack_suite *s, const char *what)
 {
     suite_line(s);
-    put_str(what);
-    put_char(' ');
+    uart_put_str(what);
+    uart_put_char(' ');
 }
 
 void suite_wrong_end(struct attack_suite *s, uint64_t got, uint64_t want)
 {
-    put_hex(got);
+    uart_put_hex(got);
     put_wrong(want);
     s->wrong++;
 }
@@ -192,8 +159,8 @@ void suite_outcome(const struct attack_suite *s, const char *outcome)
     if (s->wrong)
         return;
     suite_line(s);
-    put_str(outcome);
-    put_str(" ok\n");
+    uart_put_str(outcome);
+    uart_put_str(" ok\n");
 }
 
 void suite_tally(struct attack_suite *s)
@@ -210,18 +177,18 @@ void suite_end(struct attack_suite *s, const char *outcome)
 
 void suite_summary(const struct attack_suite *s)
 {
-    put_str("attacker: ");
-    put_str(s->name);
-    put_str(": ");
-    put_dec(s->count);
-    put_str(s->ok == s->count ? " cases ok\n" : " cases, some WRONG\n");
+    uart_put_str("attacker: ");
+    uart_put_str(s->name);
+    uart_put_str(": ");
+    uart_put_dec(s->count);
+    uart_put_str(s->ok == s->count ? " cases ok\n" : " cases, some WRONG\n");
 }
 
 void attacker_unexpected(uint64_t esr)
 {
-    put_str("attacker: unexpected exception, ESR_EL1 ");
-    put_hex(esr);
-    put_char('\n');
+    uart_put_str("attacker: unexpected exception, ESR_EL1 ");
+    uart_put_hex(esr);
+    uart_put_char('\n');
 }
 
 /** Unknown function IDs (SMCCC 5.2: NOT_SUPPORTED), over HVC and SMC. */
@@ -393,7 +360,7 @@ static void reset_again(volatile uint64_t *st)
         ((volatile uint32_t *)_start)[i] = 0; /* code0: UDF #0 */
     st[1]++;
     (void)attacker_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
-    put_str("attacker: unexpected: SYSTEM_RESET returned\n");
+    uart_put_str("attacker: unexpected: SYSTEM_RESET returned\n");
 }
 
 void attacker_main(void)
@@ -401,7 +368,7 @@ void attacker_main(void)
     volatile uint64_t *st = (volatile uint64_t *)RESET_STATE;
     uint64_t found = image_word;
     if (st[0] != RESET_MAGIC) { /* the first boot */
-        put_str("attacker: at EL1, attacking the VMM\n");
+        uart_put_str("attacker: at EL1, attacking the VMM\n");
         report("image word at boot:", found, IMAGE_WORD);
         attack_firmware();
         attack_psci();
@@ -419,17 +386,17 @@ void attacker_main(void)
         st[0] = RESET_MAGIC;
         st[1] = 0;
         st[2] = attacker_failures;
-        put_str("attacker: now SYSTEM_RESET, again and again\n");
+        uart_put_str("attacker: now SYSTEM_RESET, again and again\n");
     } else if (found != IMAGE_WORD)
         st[2]++; /* a reset left the spoilt image */
     if (st[1] < RESET_ROUNDS)
         reset_again(st);
-    put_str("attacker: booted after ");
-    put_hex(st[1]);
-    put_str(" resets\nattacker: ");
-    put_hex(st[2]);
-    put_str(" wrong answers; last: a load pair from the distributor (no syndrome)\n");
+    uart_put_str("attacker: booted after ");
+    uart_put_hex(st[1]);
+    uart_put_str(" resets\nattacker: ");
+    uart_put_hex(st[2]);
+    uart_put_str(" wrong answers; last: a load pair from the distributor (no syndrome)\n");
     st[0] = 0;
     attacker_ldp(GICD_BASE);
-    put_str("attacker: the load pair returned\n");
+    uart_put_str("attacker: the load pair returned\n");
 }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "uart.h"
+
 #define RAM_BASE 0x40000000ul /* apps/vm_hostile: 16 MiB at 0x40000000 */
 #define RAM_END  0x41000000ul
 
@@ -102,11 +104,6 @@ static inline void put_text(uint64_t at, const char *s, uint64_t n)
     for (uint64_t i = 0; i < n; i++)
         write8(at + i, (uint8_t)s[i]);
 }
-
-void put_char(char c);
-void put_str(const char *s);
-void put_hex(uint64_t v);
-void put_dec(uint64_t v);
 
 /** One result line: "attacker: WHAT VALUE ok" or "... WRONG (want W)", counted. */
 void report(const char *what, uint64_t got, uint64_t want);

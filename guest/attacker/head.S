@@ -1,40 +1,10 @@
 /*
- * attacker: entry, exception vectors and the instructions C cannot name.
- *
- * The file starts with an arm64 Image header (Linux
- * Documentation/arch/arm64/booting.rst), so a VMM boots it like a Linux
- * kernel: at RAM base + text_offset (0), in EL1 with the MMU off, x0 = DTB.
+ * attacker: entry (an arm64 Image, guest/common/image.h), exception
+ * vectors and the instructions C cannot name.
  */
-    .section .head.text, "ax"
-    .globl _start
-_start:
-    b       attacker_entry      /* code0 */
-    .long   0                   /* code1 */
-    .quad   0                   /* text_offset */
-    .quad   __image_size        /* image_size: everything up to the stack top */
-    .quad   0x2                 /* flags: little-endian, 4 KiB pages, at RAM base */
-    .quad   0, 0, 0             /* res2..res4 */
-    .ascii  "ARM\x64"           /* magic */
-    .long   0                   /* res5 */
+#include "image.h"
 
-attacker_entry:
-    adr     x1, attacker_vectors
-    msr     vbar_el1, x1
-    isb
-    adrp    x1, __stack_top
-    add     x1, x1, :lo12:__stack_top
-    mov     sp, x1
-    adrp    x1, __bss_start     /* .bss: 8-byte aligned, a multiple of 8 */
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  bl      attacker_main
-3:  wfi
-    b       3b
+    image_start attacker_vectors, attacker_main
 
 /*
  * A synchronous exception from EL1 (the aborts the attacks provoke): its

@@ -174,8 +174,8 @@ static void used_check(const char *what, const struct ring *r, uint16_t idx, uin
         uint32_t got = read32(a), want = used_want(r, a, idx, head);
         if (got != want) { /* the first wrong word: its offset from the ring */
             suite_wrong_begin(&vcase, what);
-            put_hex(a - r->used);
-            put_str(": ");
+            uart_put_hex(a - r->used);
+            uart_put_str(": ");
             suite_wrong_end(&vcase, got, want);
             return;
         }

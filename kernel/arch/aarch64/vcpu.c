@@ -45,7 +45,7 @@
  * ID registers a guest reads (HCR_EL2.TID3 traps them): the CPU's own, but
  * without what the kernel does not switch between guests and threads:
  * SVE and SME state, pointer authentication keys, MTE tags, activity
- * monitors, MPAM, and the GICv3 system registers unless the machine's GIC
+ * monitors, MPAM, the PMU, and the GICv3 system registers unless the machine's GIC
  * is a GICv3 (then the guest's is one too).
  * Registers of that space an ARMv8.0 CPU does not have read as 0, as the
  * architecture has them (and so are hidden, e.g. ID_AA64ISAR2's QARMA3).
@@ -60,6 +60,11 @@
 #define PFR0_EL0_EL1      (ID_FIELD(0) | ID_FIELD(4))
 #define PFR0_AARCH64_ONLY 0x11ull
 #define PFR1_KEPT         (ID_FIELD(0) /* BT */ | ID_FIELD(4) /* SSBS */)
+/* No PMU (docs/vmm.md: the VMM UNDEFs its registers): PMUVer, PMSS (its
+ * snapshot extension), MTPMU and HPMN0 (features of a PMUv3) read 0 in
+ * ID_AA64DFR0_EL1, PerfMon in ID_DFR0_EL1 (ARM ARM D17.2, both registers). */
+#define DFR0_PMU_HIDDEN  (ID_FIELD(8) | ID_FIELD(16) | ID_FIELD(48) | ID_FIELD(60))
+#define DFR0_A32_PERFMON ID_FIELD(24)
 #define ISAR1_HIDDEN                                                                               \
     (ID_FIELD(4) /* APA */ | ID_FIELD(8) /* API */ | ID_FIELD(24) /* GPA */ |                      \
      ID_FIELD(28) /* GPI */)
@@ -113,6 +118,10 @@ bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)
         v &= PFR1_KEPT;
     else if (crm == 6 && op2 == 1)
         v &= ~ISAR1_HIDDEN;
+    else if (crm == 5 && op2 == 0)
+        v &= ~DFR0_PMU_HIDDEN;
+    else if (crm == 1 && op2 == 2)
+        v &= ~DFR0_A32_PERFMON;
     *value = v;
     return true;
 }

@@ -1,0 +1,269 @@
+/*
+ * conform: the cases (conform.h). Each checks one thing the virtual CPU
+ * must do as the architecture says (ARM ARM), or as capvisor documents it
+ * does instead (docs/vmm.md "What the virtual CPU advertises"). Groups:
+ * id (ID registers), pmu (hidden: its registers UNDEF), abort (accesses
+ * and fetches where nothing is mapped) and smp (PSCI on the other vCPUs).
+ */
+#include "conform.h"
+
+/* An IPA nothing backs in apps/vm_conform's VM: the first virtio-mmio
+ * slot (libvmm machine.h), which has no device there. */
+#define UNBACKED 0x0a000000ul
+
+#define EC_UNKNOWN   0x00u /* an UNDEFINED instruction */
+#define EC_IABT_CUR  0x21u /* instruction abort without a change of level */
+#define EC_DABT_CUR  0x25u /* data abort without a change of level */
+#define FSC_SEA      0x10u /* synchronous external abort */
+#define PSCI_AFF_OFF 1u    /* AFFINITY_INFO: the vCPU is off */
+
+#define ID_FIELD(v, shift) ((uint32_t)((v) >> (shift)) & 0xfu)
+
+uint64_t conform_load(uint64_t addr);
+void conform_call(uint64_t addr);
+void conform_secondary(void);
+void conform_secondary_main(uint64_t index);
+
+/** An ID register the kernel answers (HCR_EL2.TID3). */
+#define READ_ID(reg)                                                                               \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrs %0, " #reg : "=r"(v_));                                              \
+        v_;                                                                                        \
+    })
+
+/*
+ * The PMU is hidden (docs/vmm.md): ID_AA64DFR0_EL1.PMUVer is 0, and so
+ * are the fields of PMU features (PMSS, MTPMU, HPMN0), and the AArch32
+ * view ID_DFR0_EL1.PerfMon agrees.
+ */
+static struct conform_result id_dfr0_no_pmu(void)
+{
+    uint64_t dfr0 = READ_ID(id_aa64dfr0_el1);
+    if (ID_FIELD(dfr0, 8)) {
+        conform_got(dfr0);
+        return CONFORM_FAILED("ID_AA64DFR0_EL1.PMUVer is not 0");
+    }
+    if (ID_FIELD(dfr0, 16) || ID_FIELD(dfr0, 48) || ID_FIELD(dfr0, 60)) {
+        conform_got(dfr0);
+        return CONFORM_FAILED("ID_AA64DFR0_EL1 shows a PMU feature (PMSS, MTPMU or HPMN0)");
+    }
+    uint64_t a32 = READ_ID(id_dfr0_el1);
+    if (ID_FIELD(a32, 24)) {
+        conform_got(a32);
+        return CONFORM_FAILED("ID_DFR0_EL1.PerfMon is not 0");
+    }
+    return CONFORM_PASS;
+}
+
+/* The debug fields beside PMUVer keep what an ARMv8.0 CPU must have:
+ * DebugVer at least 6 (ARMv8 debug), 2 to 16 breakpoints and watchpoints. */
+static struct conform_result id_dfr0_debug(void)
+{
+    uint64_t dfr0 = READ_ID(id_aa64dfr0_el1);
+    conform_got(dfr0);
+    if (ID_FIELD(dfr0, 0) < 6)
+        return CONFORM_FAILED("DebugVer below ARMv8's 6");
+    if (ID_FIELD(dfr0, 12) < 1 || ID_FIELD(dfr0, 20) < 1)
+        return CONFORM_FAILED("fewer than 2 breakpoints or watchpoints");
+    return CONFORM_PASS;
+}
+
+/**
+ * Calls the access function fn (its access is its first instruction) and
+ * checks it took an UNDEF there: one exception, EC 0, IL 1, ELR = fn.
+ * NULL if so, else why not.
+ */
+static const char *undef_at(void (*fn)(void))
+{
+    conform_exc_clear();
+    fn();
+    if (conform_exc.count == 0)
+        return "no exception";
+    conform_got(conform_exc.esr);
+    if (conform_exc.count != 1)
+        return "more than one exception";
+    if (ESR_EC(conform_exc.esr) != EC_UNKNOWN || !(conform_exc.esr & ESR_IL))
+        return "not an UNDEF (EC 0, IL 1)";
+    conform_got(conform_exc.elr);
+    if (conform_exc.elr != (uint64_t)fn)
+        return "ELR_EL1 is not the access";
+    return 0;
+}
+
+/* head.S: one PMU register access each. */
+#define PMU_REGS(X)                                                                                \
+    X(rd, pmcr)                                                                                    \
+    X(rd, pmcntenset)                                                                              \
+    X(rd, pmcntenclr)                                                                              \
+    X(rd, pmovsclr)                                                                                \
+    X(rd, pmselr)                                                                                  \
+    X(rd, pmceid0)                                                                                 \
+    X(rd, pmceid1)                                                                                 \
+    X(rd, pmccntr)                                                                                 \
+    X(rd, pmxevtyper)                                                                              \
+    X(rd, pmxevcntr)                                                                               \
+    X(rd, pmuserenr)                                                                               \
+    X(rd, pmintenset)                                                                              \
+    X(rd, pmintenclr)                                                                              \
+    X(rd, pmovsset)                                                                                \
+    X(rd, pmevcntr0)                                                                               \
+    X(rd, pmevtyper0)                                                                              \
+    X(rd, pmccfiltr)                                                                               \
+    X(wr, pmcr)                                                                                    \
+    X(wr, pmcntenset)                                                                              \
+    X(wr, pmcntenclr)                                                                              \
+    X(wr, pmovsclr)                                                                                \
+    X(wr, pmswinc)                                                                                 \
+    X(wr, pmselr)                                                                                  \
+    X(wr, pmccntr)                                                                                 \
+    X(wr, pmxevtyper)                                                                              \
+    X(wr, pmxevcntr)                                                                               \
+    X(wr, pmuserenr)                                                                               \
+    X(wr, pmintenset)                                                                              \
+    X(wr, pmintenclr)                                                                              \
+    X(wr, pmovsset)                                                                                \
+    X(wr, pmevcntr0)                                                                               \
+    X(wr, pmevtyper0)                                                                              \
+    X(wr, pmccfiltr)
+#define PMU_DECLARE(dir, reg) void conform_pmu_##dir##_##reg(void);
+PMU_REGS(PMU_DECLARE)
+
+/* A PMCCNTR_EL0 read UNDEFs at the MRS (a hidden PMU: no counter). */
+static struct conform_result pmu_pmccntr_read(void)
+{
+    const char *why = undef_at(conform_pmu_rd_pmccntr);
+    return why ? CONFORM_FAILED(why) : CONFORM_PASS;
+}
+
+/* A PMCR_EL0 write UNDEFs at the MSR. */
+static struct conform_result pmu_pmcr_write(void)
+{
+    const char *why = undef_at(conform_pmu_wr_pmcr);
+    return why ? CONFORM_FAILED(why) : CONFORM_PASS;
+}
+
+/* Every PMU register, read and written (PMSWINC only written), UNDEFs. */
+static struct conform_result pmu_all_undef(void)
+{
+#define PMU_FN(dir, reg) conform_pmu_##dir##_##reg,
+    static void (*const fns[])(void) = {PMU_REGS(PMU_FN)};
+    for (unsigned i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+        const char *why = undef_at(fns[i]);
+        if (why) {
+            conform_got((uint64_t)fns[i]);
+            return CONFORM_FAILED("the PMU access at the address got did not UNDEF");
+        }
+    }
+    return CONFORM_PASS;
+}
+
+/* A load from an unbacked IPA (unbacked-access = "abort"): a synchronous
+ * external abort, EC 0x25, DFSC 0x10, at the load. */
+static struct conform_result abort_data_unbacked(void)
+{
+    conform_load(UNBACKED);
+    if (conform_exc.count != 1)
+        return CONFORM_FAILED("not exactly one exception");
+    conform_got(conform_exc.esr);
+    if (ESR_EC(conform_exc.esr) != EC_DABT_CUR || ESR_FSC(conform_exc.esr) != FSC_SEA)
+        return CONFORM_FAILED("not a synchronous external data abort (EC 0x25, DFSC 0x10)");
+    conform_got(conform_exc.elr);
+    if (conform_exc.elr != (uint64_t)conform_load)
+        return CONFORM_FAILED("ELR_EL1 is not the load");
+    return CONFORM_PASS;
+}
+
+/*
+ * A BLR to an unbacked IPA: a synchronous external instruction abort at
+ * the target (EC 0x21, IFSC 0x10, FnV 0, FAR_EL1 = ELR_EL1 = the target);
+ * the handler returns to the caller (ret_lr) and the suite goes on.
+ */
+static struct conform_result abort_insn_unbacked(void)
+{
+    conform_exc.ret_lr = 1;
+    conform_call(UNBACKED);
+    if (conform_exc.count != 1)
+        return CONFORM_FAILED("not exactly one exception");
+    conform_got(conform_exc.esr);
+    if (ESR_EC(conform_exc.esr) != EC_IABT_CUR || ESR_FSC(conform_exc.esr) != FSC_SEA ||
+        !(conform_exc.esr & ESR_IL))
+        return CONFORM_FAILED("not a synchronous external instruction abort (EC 0x21, IFSC 0x10)");
+    if (conform_exc.esr & ESR_FNV)
+        return CONFORM_FAILED("FAR_EL1 marked not valid (FnV)");
+    conform_got(conform_exc.elr);
+    if (conform_exc.elr != UNBACKED)
+        return CONFORM_FAILED("ELR_EL1 is not the branch target");
+    conform_got(conform_exc.far);
+    if (conform_exc.far != UNBACKED)
+        return CONFORM_FAILED("FAR_EL1 is not the branch target");
+    return CONFORM_PASS;
+}
+
+/* Secondary vCPUs (smp_cpu_on): each writes its MPIDR_EL1.Aff0 + 1 to its
+ * slot, then turns itself off. */
+static volatile uint64_t smp_seen[CONFORM_CPUS];
+uint8_t conform_stacks[CONFORM_CPUS << CONFORM_STACK_SHIFT] __attribute__((aligned(16)));
+
+void conform_secondary_main(uint64_t index)
+{
+    uint64_t mpidr;
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+    if (index < CONFORM_CPUS)
+        smp_seen[index] = (mpidr & 0xffu) + 1;
+    conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
+}
+
+/** Waits up to 20 s of counter time (a loaded host runs 4 vCPUs slowly) for
+ * vCPU i to say it ran, then to be off. */
+static const char *smp_wait(unsigned i)
+{
+    uint64_t end = conform_now() + 20 * conform_hz();
+    while (!smp_seen[i])
+        if (conform_now() > end)
+            return "a vCPU never ran";
+    if (smp_seen[i] != i + 1) {
+        conform_got(smp_seen[i] - 1);
+        return "a vCPU's MPIDR_EL1.Aff0 is not its index";
+    }
+    while (conform_hvc(PSCI_AFFINITY_INFO, i, 0, 0) != PSCI_AFF_OFF)
+        if (conform_now() > end)
+            return "a vCPU is not off after CPU_OFF";
+    return 0;
+}
+
+/*
+ * PSCI CPU_ON of every other vCPU (up to CONFORM_CPUS): each runs at its
+ * entry with its context in x0, reads its own MPIDR, and CPU_OFF turns it
+ * off. Skipped with one vCPU (CPU_ON of vCPU 1 is INVALID_PARAMETERS).
+ */
+static struct conform_result smp_cpu_on(void)
+{
+    unsigned n = 1;
+    for (unsigned i = 1; i < CONFORM_CPUS; i++) {
+        int64_t r = (int64_t)conform_hvc(PSCI_CPU_ON, i, (uint64_t)conform_secondary, i);
+        if (r == -2)
+            break;
+        if (r != 0) {
+            conform_got((uint64_t)r);
+            return CONFORM_FAILED("CPU_ON refused");
+        }
+        const char *why = smp_wait(i);
+        if (why)
+            return CONFORM_FAILED(why);
+        n++;
+    }
+    return n == 1 ? CONFORM_SKIPPED("one vCPU") : CONFORM_PASS;
+}
+
+const struct conform_case conform_cases[] = {
+    {"id.dfr0_no_pmu", id_dfr0_no_pmu},
+    {"id.dfr0_debug", id_dfr0_debug},
+    {"pmu.pmccntr_read", pmu_pmccntr_read},
+    {"pmu.pmcr_write", pmu_pmcr_write},
+    {"pmu.all_undef", pmu_all_undef},
+    {"abort.data_unbacked", abort_data_unbacked},
+    {"abort.insn_unbacked", abort_insn_unbacked},
+    {"smp.cpu_on", smp_cpu_on},
+};
+const unsigned conform_case_count = sizeof(conform_cases) / sizeof(conform_cases[0]);

@@ -1,0 +1,105 @@
+/*
+ * conform: a bare-metal guest kernel that checks what the virtual CPU
+ * advertises against what it does (issue 16). It runs at EL1 with the MMU
+ * off on vCPU 0, runs every case of cases.c in turn and prints on the
+ * emulated PL011
+ *
+ *     conform: CASE: ok | FAIL (why[, got 0x...]) | skip (why)
+ *     conform: N ok, F failed, S skipped
+ *
+ * then powers the VM off (PSCI SYSTEM_OFF). tests/system/CMakeLists.txt
+ * (system.vm_conform.*) checks the last line's counts and that no line
+ * says FAIL. An exception the suite did not provoke (an interrupt, an
+ * SError) is reported and ends the run without the count line.
+ */
+#include "conform.h"
+#include "uart.h"
+
+volatile struct conform_exc conform_exc;
+static uint64_t got;
+static bool got_set;
+
+void conform_main(void);
+void conform_unexpected(uint64_t esr, uint64_t elr, uint64_t vector);
+
+void conform_got(uint64_t v)
+{
+    got = v;
+    got_set = true;
+}
+
+void conform_exc_clear(void)
+{
+    conform_exc.esr = 0;
+    conform_exc.far = 0;
+    conform_exc.elr = 0;
+    conform_exc.count = 0;
+    conform_exc.ret_lr = 0;
+}
+
+uint64_t conform_now(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+}
+
+uint64_t conform_hz(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+    return v;
+}
+
+/** Runs one case and prints its line; returns its outcome. */
+static enum conform_outcome conform_run(const struct conform_case *c)
+{
+    conform_exc_clear();
+    got_set = false;
+    struct conform_result r = c->run();
+    uart_put_str("conform: ");
+    uart_put_str(c->name);
+    if (r.outcome == CONFORM_OK) {
+        uart_put_str(": ok\n");
+        return r.outcome;
+    }
+    uart_put_str(r.outcome == CONFORM_FAIL ? ": FAIL (" : ": skip (");
+    uart_put_str(r.why ? r.why : "no reason given");
+    if (got_set) {
+        uart_put_str(", got ");
+        uart_put_hex(got);
+    }
+    uart_put_str(")\n");
+    return r.outcome;
+}
+
+void conform_main(void)
+{
+    uint64_t count[3] = {0, 0, 0};
+    uart_put_str("conform: ");
+    uart_put_dec(conform_case_count);
+    uart_put_str(" cases\n");
+    for (unsigned i = 0; i < conform_case_count; i++)
+        count[conform_run(&conform_cases[i])]++;
+    uart_put_str("conform: ");
+    uart_put_dec(count[CONFORM_OK]);
+    uart_put_str(" ok, ");
+    uart_put_dec(count[CONFORM_FAIL]);
+    uart_put_str(" failed, ");
+    uart_put_dec(count[CONFORM_SKIP]);
+    uart_put_str(" skipped\n");
+    conform_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+}
+
+/** head.S conform_other: an exception no case asked for. */
+void conform_unexpected(uint64_t esr, uint64_t elr, uint64_t vector)
+{
+    uart_put_str("conform: unexpected exception at vector ");
+    uart_put_dec(vector);
+    uart_put_str(", esr ");
+    uart_put_hex(esr);
+    uart_put_str(", elr ");
+    uart_put_hex(elr);
+    uart_put_str("\n");
+    conform_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+}
