@@ -2,8 +2,9 @@
  * conform: the cases (conform.h). Each checks one thing the virtual CPU
  * must do as the architecture says (ARM ARM), or as capvisor documents it
  * does instead (docs/vmm.md "What the virtual CPU advertises"). Groups:
- * id (ID registers), pmu (hidden: its registers UNDEF), abort (accesses
- * and fetches where nothing is mapped) and smp (PSCI on the other vCPUs).
+ * id (ID registers), pmu (hidden: its registers UNDEF), debug (a vCPU's
+ * own breakpoints, watchpoints and single-step), abort (accesses and
+ * fetches where nothing is mapped) and smp (PSCI on the other vCPUs).
  */
 #include "conform.h"
 
@@ -16,10 +17,26 @@
 #define EC_DABT_CUR  0x25u /* data abort without a change of level */
 #define FSC_SEA      0x10u /* synchronous external abort */
 #define PSCI_AFF_OFF 1u    /* AFFINITY_INFO: the vCPU is off */
+#define EC_BKPT_CUR  0x31u /* breakpoint without a change of level */
+#define EC_STEP_CUR  0x33u /* software step without a change of level */
+#define EC_WATCH_CUR 0x35u /* watchpoint without a change of level */
+#define ISS_WNR      (1ull << 6)
+/* ARM ARM D19.2: OSLSR_EL1.OSLK; MDSCR_EL1 SS, KDE, MDE; DBGBCR: BAS 0xf,
+ * PMC EL1, E; DBGWCR: BAS 0xff (8 bytes), LSC store, PAC EL1, E. */
+#define OSLSR_OSLK  2u
+#define MDSCR_SS    1ull
+#define MDSCR_KDE   (1ull << 13)
+#define MDSCR_MDE   (1ull << 15)
+#define DBGBCR_EL1  0x1e3ull
+#define DBGWCR_EL1S 0x1ff3ull
 
 #define ID_FIELD(v, shift) ((uint32_t)((v) >> (shift)) & 0xfu)
 
 uint64_t conform_load(uint64_t addr);
+void conform_store(uint64_t addr, uint64_t value);
+void conform_nop(void);
+uint64_t conform_step(uint64_t x);
+extern const char conform_stepped[];
 void conform_call(uint64_t addr);
 void conform_secondary(void);
 void conform_secondary_main(uint64_t index);
@@ -200,6 +217,105 @@ static struct conform_result abort_insn_unbacked(void)
     return CONFORM_PASS;
 }
 
+#define SYSREG_RD(reg)    READ_ID(reg)
+#define SYSREG_WR(reg, v) __asm__ volatile("msr " #reg ", %0\n\tisb" : : "r"((uint64_t)(v)))
+/* EL1 debug exceptions on (MDSCR_EL1.KDE, MDE; PSTATE.D clear) or off. */
+#define DEBUG_ON(mdscr)                                                                            \
+    do {                                                                                           \
+        SYSREG_WR(mdscr_el1, mdscr);                                                               \
+        __asm__ volatile("msr daifclr, #8");                                                       \
+    } while (0)
+#define DEBUG_OFF()                                                                                \
+    do {                                                                                           \
+        __asm__ volatile("msr daifset, #8");                                                       \
+        SYSREG_WR(mdscr_el1, 0);                                                                   \
+    } while (0)
+
+/* The OS lock is set at reset (OSLSR_EL1.OSLK 1, ARM ARM D19.2) and an
+ * OSLAR_EL1 write of 0 clears it, as Linux does before using debug. */
+static struct conform_result debug_os_lock(void)
+{
+    uint64_t oslsr = SYSREG_RD(oslsr_el1);
+    conform_got(oslsr);
+    if (!(oslsr & OSLSR_OSLK))
+        return CONFORM_FAILED("OSLSR_EL1.OSLK is not set at reset");
+    SYSREG_WR(oslar_el1, 0);
+    oslsr = SYSREG_RD(oslsr_el1);
+    conform_got(oslsr);
+    return (oslsr & OSLSR_OSLK) ? CONFORM_FAILED("OSLAR_EL1 did not clear the OS lock")
+                                : CONFORM_PASS;
+}
+
+/* Checks the one debug exception a case provoked: its EC and ELR_EL1. */
+static const char *debug_taken(uint32_t ec, uint64_t elr)
+{
+    if (conform_exc.count != 1)
+        return conform_exc.count ? "more than one exception" : "no debug exception";
+    conform_got(conform_exc.esr);
+    if (ESR_EC(conform_exc.esr) != ec)
+        return "not the debug exception class expected";
+    conform_got(conform_exc.elr);
+    return conform_exc.elr == elr ? 0 : "ELR_EL1 is not the instruction";
+}
+
+/* A hardware breakpoint (DBGBVR0/DBGBCR0_EL1) on a function at EL1 with
+ * MDSCR_EL1.KDE: a breakpoint exception at its first instruction (EC 0x31). */
+static struct conform_result debug_breakpoint(void)
+{
+    SYSREG_WR(dbgbvr0_el1, (uint64_t)conform_nop);
+    SYSREG_WR(dbgbcr0_el1, DBGBCR_EL1);
+    conform_exc_clear();
+    DEBUG_ON(MDSCR_MDE | MDSCR_KDE);
+    conform_nop();
+    DEBUG_OFF();
+    SYSREG_WR(dbgbcr0_el1, 0);
+    const char *why = debug_taken(EC_BKPT_CUR, (uint64_t)conform_nop);
+    return why ? CONFORM_FAILED(why) : CONFORM_PASS;
+}
+
+/* A watchpoint (DBGWVR0/DBGWCR0_EL1) on a variable's stores: the store
+ * takes a watchpoint exception (EC 0x35, WnR, FAR_EL1 = the variable)
+ * before it writes (the handler steps over it). */
+static volatile uint64_t debug_watched;
+static struct conform_result debug_watchpoint(void)
+{
+    uint64_t addr = (uint64_t)&debug_watched;
+    debug_watched = 1;
+    SYSREG_WR(dbgwvr0_el1, addr);
+    SYSREG_WR(dbgwcr0_el1, DBGWCR_EL1S);
+    conform_exc_clear();
+    DEBUG_ON(MDSCR_MDE | MDSCR_KDE);
+    conform_store(addr, 2);
+    DEBUG_OFF();
+    SYSREG_WR(dbgwcr0_el1, 0);
+    const char *why = debug_taken(EC_WATCH_CUR, (uint64_t)conform_store);
+    if (why)
+        return CONFORM_FAILED(why);
+    conform_got(conform_exc.far);
+    if (conform_exc.far != addr)
+        return CONFORM_FAILED("FAR_EL1 is not the watched variable");
+    if (!(conform_exc.esr & ISS_WNR))
+        return CONFORM_FAILED("ESR_EL1.WnR does not say a write");
+    return debug_watched == 1 ? CONFORM_PASS : CONFORM_FAILED("the store was done");
+}
+
+/* Software step at EL1 (MDSCR_EL1.SS and KDE, SPSR_EL1.SS by an ERET):
+ * exactly one instruction runs, then a step exception (EC 0x33) at the
+ * next. PSTATE.D stays set until the ERET: clearing it with MDSCR_EL1.SS
+ * and PSTATE.SS 0 would step at once (active-pending, ARM ARM D2.12). */
+static struct conform_result debug_step(void)
+{
+    conform_exc_clear();
+    SYSREG_WR(mdscr_el1, MDSCR_KDE | MDSCR_SS); /* PSTATE.D set: not yet */
+    uint64_t x = conform_step(0);
+    DEBUG_OFF();
+    const char *why = debug_taken(EC_STEP_CUR, (uint64_t)conform_stepped);
+    if (why)
+        return CONFORM_FAILED(why);
+    conform_got(x);
+    return x == 2 ? CONFORM_PASS : CONFORM_FAILED("the stepped code did not run once");
+}
+
 /* Secondary vCPUs (smp_cpu_on): each writes its MPIDR_EL1.Aff0 + 1 to its
  * slot, then turns itself off. */
 static volatile uint64_t smp_seen[CONFORM_CPUS];
@@ -262,6 +378,10 @@ const struct conform_case conform_cases[] = {
     {"pmu.pmccntr_read", pmu_pmccntr_read},
     {"pmu.pmcr_write", pmu_pmcr_write},
     {"pmu.all_undef", pmu_all_undef},
+    {"debug.os_lock", debug_os_lock},
+    {"debug.breakpoint", debug_breakpoint},
+    {"debug.watchpoint", debug_watchpoint},
+    {"debug.step", debug_step},
     {"abort.data_unbacked", abort_data_unbacked},
     {"abort.insn_unbacked", abort_insn_unbacked},
     {"smp.cpu_on", smp_cpu_on},

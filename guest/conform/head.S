@@ -27,6 +27,15 @@ conform_sync:
     ldr     x0, [x1, #24]
     add     x0, x0, #1
     str     x0, [x1, #24]
+    mrs     x0, esr_el1             /* a software step (EC 0x33): stop */
+    lsr     x0, x0, #26             /* stepping, return to the next one */
+    cmp     x0, #0x33
+    b.ne    3f
+    mrs     x0, mdscr_el1
+    bic     x0, x0, #1              /* MDSCR_EL1.SS */
+    msr     mdscr_el1, x0
+    b       2f
+3:
     ldr     x0, [x1, #32]
     cbz     x0, 1f
     str     xzr, [x1, #32]
@@ -97,6 +106,37 @@ conform_hvc:
     .globl  conform_load
 conform_load:
     ldr     x0, [x0]
+    ret
+
+/* void conform_store(addr, value): one 64-bit store of value to addr. */
+    .globl  conform_store
+conform_store:
+    str     x1, [x0]
+    ret
+
+/* void conform_nop(void): a function to put a breakpoint on. */
+    .globl  conform_nop
+conform_nop:
+    nop
+    ret
+
+/*
+ * uint64_t conform_step(x0): an ERET to conform_stepped with SPSR_EL1.SS
+ * set (MDSCR_EL1.SS and KDE are the caller's): one instruction runs, then
+ * a software step exception there (conform_sync stops stepping and returns
+ * to it). EL1h, D clear, A, I and F masked. x0 + 2 back.
+ */
+    .globl  conform_step, conform_stepped
+conform_step:
+    adr     x1, conform_stepped - 4
+    msr     elr_el1, x1
+    mov     x1, #0x1c5
+    orr     x1, x1, #(1 << 21)
+    msr     spsr_el1, x1
+    eret
+    add     x0, x0, #1
+conform_stepped:
+    add     x0, x0, #1
     ret
 
 /* void conform_call(addr): BLR to addr, which returns (or faults; the

@@ -142,11 +142,14 @@ void arch_vcpu_init_core(void)
 #define MPIDR_RES1      (1ull << 31)
 #define CNTV_CTL_ENABLE 1u
 #define CNTV_CTL_IMASK  2u
+#define OSLSR_OSLK      2ull         /* set at a cold reset (ARM ARM D19.2 OSLSR_EL1) */
+#define MDSCR_TDCC      (1ull << 12) /* EL0 DCC accesses UNDEF */
 
 void arch_vcpu_reset(struct vcpu *v)
 {
     v->arch.reg[CV_VCPU_SCTLR] = SCTLR_EL1_RESET;
     v->arch.reg[CV_VCPU_VMPIDR] = MPIDR_RES1;
+    v->arch.dbg[ARCH_DBG_OSLSR] = OSLSR_OSLK;
 }
 
 uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i)
@@ -206,6 +209,15 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
      * an endless IRQ loop). Outside the guest it runs on too, and its PPI is
      * disabled if it fires (vcpu.c vcpu_handle_irq). */
     irqc->vif_save(v->lr, lrs, &v->vif);
+    /* The guest's debug registers (MDCR_EL2.TDE 0: its debug exceptions are
+     * its own), then disarmed: with MDSCR_EL1.MDE, KDE and SS clear no
+     * breakpoint, watchpoint or step reaches a native thread, the kernel or
+     * another vCPU before that one loads its own (ARM ARM D2.4, D2.12). */
+    arch_dbg_save(v->arch.dbg);
+    v->arch.dbg[ARCH_DBG_MDSCR] = RD(mdscr_el1);
+    v->arch.dbg[ARCH_DBG_OSLSR] = RD(oslsr_el1);
+    v->arch.dbg[ARCH_DBG_OSDLR] = RD(osdlr_el1);
+    WR(mdscr_el1, MDSCR_TDCC);
 }
 
 /* The EL1 context native mode leaves alone (arch_enter_native_mode). */
@@ -233,8 +245,13 @@ static void restore_el1_context(const uint64_t *r)
 void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
 {
     const uint64_t *r = v->arch.reg;
-    if (!el1_live)
+    if (!el1_live) { /* else only this vCPU wrote the debug registers here */
         restore_el1_context(r);
+        arch_dbg_restore(v->arch.dbg);
+        WR(oslar_el1, (v->arch.dbg[ARCH_DBG_OSLSR] & OSLSR_OSLK) >> 1);
+        WR(osdlr_el1, v->arch.dbg[ARCH_DBG_OSDLR]);
+    }
+    WR(mdscr_el1, v->arch.dbg[ARCH_DBG_MDSCR]);
     WR(sctlr_el1, r[CV_VCPU_SCTLR]);
     WR(tpidrro_el0, r[CV_VCPU_TPIDRRO_EL0]); /* native mode clears it */
     WR(cpacr_el1, r[CV_VCPU_CPACR]);

@@ -27,12 +27,13 @@ struct arch_regs {
  * Steps over the (A64) instruction at pc, as the CPU would have: PSTATE's
  * branch type (SPSR.BTYPE, bits 11:10) becomes 0, as after any instruction
  * that is not a branch; a stale one could raise a Branch Target exception
- * at the next instruction on a guarded page.
+ * at the next instruction on a guarded page. SPSR.SS (bit 21) becomes 0:
+ * a guest stepping it takes its step exception next (ARM ARM D2.12).
  */
 static inline void arch_regs_skip(struct arch_regs *r)
 {
     r->pc += 4;
-    r->spsr &= ~(3ull << 10);
+    r->spsr &= ~(3ull << 10 | 1ull << 21);
 }
 
 /** Platform facts taken from the DTB at boot (kernel/src/fdt.c fills it). */

@@ -69,12 +69,12 @@ void vcpu_unbind(struct tcb *t);
 bool vcpu_spsr_valid(uint64_t spsr);
 /*
  * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO,
- * PAN, SSBS, BTYPE, DAIF and M[3:0] (checked by vcpu_spsr_valid). The
+ * PAN, SS (software step), SSBS, BTYPE, DAIF and M[3:0] (checked by vcpu_spsr_valid). The
  * guest sets these itself at EL1; dropping one at an exit would undo its
  * own protections (PAN, BTYPE) or guarantees (DIT). The return path keeps
  * the same bits but M[3] and M[1] (arch asm.h ARCH_SPSR_GUEST_MASK).
  */
-#define VCPU_SPSR_BITS 0xf1c01fcfull
+#define VCPU_SPSR_BITS 0xf1e01fcfull
 
 /** Kernel entry from a vCPU thread: save its state (before in_user clears). */
 void vcpu_entry_save(struct tcb *t);

@@ -36,12 +36,12 @@
 #define ARCH_SPSR_USER_MASK 0xf0000000
 /*
  * For vCPU threads: the bits of kernel vcpu.h VCPU_SPSR_BITS (NZCV, DIT,
- * UAO, PAN, SSBS, BTYPE, DAIF) with only M[2] and M[0] of M (ARM ARM
+ * UAO, PAN, SS, SSBS, BTYPE, DAIF) with only M[2] and M[0] of M (ARM ARM
  * C5.2.19). Without M[3] and M[1] no SPSR can name EL2 or EL3, whatever
  * reaches the return; the return path also clears M[0] at EL0 (EL0 has no
  * SP_ELx), so every value masked is EL0t, EL1t or EL1h.
  */
-#define ARCH_SPSR_GUEST_MASK 0xf1c01fc5
+#define ARCH_SPSR_GUEST_MASK 0xf1e01fc5
 
 /* Slot numbers of the exception vector table, passed as `kind` to kernel_panic_exception. */
 #define ARCH_EXC_CUR_SP0_SYNC   0

@@ -11,8 +11,17 @@
 #include <capvisor/abi.h>
 #include <stdint.h>
 
+/* dbg[]: 16 breakpoint (value, control) pairs, 16 watchpoint pairs, then
+ * MDSCR_EL1, OSLSR_EL1 and OSDLR_EL1 (vcpu.c arch_vcpu_save). */
+enum { ARCH_DBG_MDSCR = 64, ARCH_DBG_OSLSR, ARCH_DBG_OSDLR, ARCH_DBG_WORDS };
+
 struct vcpu_arch {
     uint64_t reg[CV_VCPU_REG_COUNT];
+    uint64_t dbg[ARCH_DBG_WORDS];
 };
+
+/** debug.S: the breakpoint and watchpoint pairs the CPU has, to and from dbg. */
+void arch_dbg_save(uint64_t *dbg);
+void arch_dbg_restore(const uint64_t *dbg);
 
 #endif
