@@ -1,8 +1,6 @@
-/*
- * A vCPU's breakpoint and watchpoint registers to or from dbg (arch/vcpu.h):
- * DBGBVR<n>/DBGBCR<n>_EL1 at x0, DBGWVR<n>/DBGWCR<n>_EL1 at x0 + 256, for
- * n up to ID_AA64DFR0_EL1.BRPs or WRPs (the others UNDEF; ARM ARM D19.3).
- */
+/* A vCPU's DBGBVR<n>/DBGBCR<n>_EL1 to or from dbg (arch/vcpu.h) at x0, its
+ * DBGWVR<n>/DBGWCR<n>_EL1 at x0 + 256, for n up to ID_AA64DFR0_EL1.BRPs or
+ * WRPs (the others UNDEF; ARM ARM D19.3). In .text, where a .S starts. */
     .macro  dbg_pair op, kind, n
     .ifc    \op, save
     mrs     x2, dbg\kind\()vr\n\()_el1
@@ -35,6 +33,5 @@
     ret
     .endm
 
-    .text
     dbg_function arch_dbg_save, save
     dbg_function arch_dbg_restore, restore
