@@ -42,7 +42,8 @@ struct sysreg_group {
  * UNDEFs, as on a CPU without one. MDCR_EL2.TPM traps them all.
  */
 static const struct sysreg_group sysreg_groups[] = {
-    /* Op0 = 2: debug and trace (MDSCR_EL1, OSLAR_EL1, OSDLR_EL1, DBGB/WxR, ...) */
+    /* Op0 = 2: what of debug and trace still traps (MDRAR_EL1, MDCR_EL2.TDRA;
+     * the debug registers themselves are the vCPU's own: docs/vmm.md) */
     {ENC(3, 0, 0, 0, 0), ENC(2, 0, 0, 0, 0), "debug", SYSREG_RAZ_WI},
     /* Op0 = 3, CRn = 9, CRm = 12..15: PMCR_EL0, PMCNTENSET/CLR_EL0,
      * PMOVSCLR/SET_EL0, PMSWINC_EL0, PMSELR_EL0, PMCEID0/1_EL0, PMCCNTR_EL0,
