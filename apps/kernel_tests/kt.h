@@ -233,6 +233,7 @@ void kt_ntfn_tests(void);
 void kt_vspace_tests(void);
 void kt_fault_tests(void);
 void kt_vcpu_tests(void);
+void kt_ptimer_tests(void);
 void kt_fpu_tests(void);
 
 /* ---- FP/SIMD registers (t_fpu.c; the suite itself never uses them) ---- */

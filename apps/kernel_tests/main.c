@@ -25,6 +25,7 @@ int run(void)
     kt_vspace_tests();
     kt_fault_tests();
     kt_vcpu_tests();
+    kt_ptimer_tests();
     kt_fpu_tests();
     kt_irq_tests(); /* last: ends with the heartbeat liveness check */
     printf("kernel_tests: %u passed, %u failed, %u skipped\n", kt.passed, kt.failed, kt.skipped);

@@ -9,14 +9,7 @@
  */
 #include <string.h>
 
-#include "kt.h"
-
-#define GUEST_CODE_IPA 0x40000000ull
-#define GUEST_DEV_IPA  0x09000000ull /* the posted register: offset 0 of a page */
-#define GUEST_SPSR     0x3c5ull      /* EL1h, DAIF masked */
-#define VCPU_PRIO      KT_MAIN_PRIO  /* equal: our polling yield lets it run */
-#define WAIT_MS        30000u        /* generous: 4 vCPUs of QEMU on 2 host cores are slow */
-#define GUEST_RWX      (CV_RIGHT_READ | CV_RIGHT_WRITE | CV_RIGHT_EXEC)
+#include "guest.h"
 
 /* A64 encodings (ARM ARM C6): Rn = x0 (the posted IPA), Rt = w1/x1. */
 #define I_STRB_W1   0x39000001u /* strb w1, [x0] */
@@ -34,9 +27,6 @@
 #define I_STR_X1_8  0xf9000401u /* str  x1, [x0, #8] */
 #define I_LDP_X4_X5 0xa9401404u /* ldp  x4, x5, [x0]: no syndrome (ISV 0) */
 #define I_B_BACK2   0x17fffffeu /* b    .-8 */
-#define I_WFI       0xd503207fu
-#define I_HVC0      0xd4000002u
-#define I_B_SELF    0x14000000u
 /* the virtual timer, due 100 ticks from now (ARM ARM D11.2.4) */
 #define I_MRS_X2_CNTVCT    0xd53be042u /* mrs x2, cntvct_el0 */
 #define I_ADD_X2_100       0x91019042u /* add x2, x2, #100 */
@@ -61,87 +51,9 @@
 #define I_FMOV_X3_D0 0x9e660003u /* fmov x3, d0 */
 #define CPACR_FPEN   (3ull << 20)
 
-/** A guest: a vCPU thread in its own stage-2 vspace, faulting to ep. */
-struct guest {
-    uint64_t vspace, tcb, vcpu, ep;
-    uint32_t *code; /* our mapping of its code page */
-};
-
-/** The code page: prog[0..n) then `b .`, made visible to instruction fetch. */
-static void guest_load(struct guest *g, const uint32_t *prog, unsigned n)
-{
-    memcpy(g->code, prog, n * sizeof(uint32_t));
-    g->code[n] = I_B_SELF;
-    for (unsigned i = 0; i <= n; i += 16) /* 64-byte lines */
-        __asm__ volatile("dc cvac, %0\n\tic ivau, %0" : : "r"(&g->code[i]) : "memory");
-    __asm__ volatile("dsb ish\n\tisb" ::: "memory");
-}
-
-/* Where guest_new takes the guest's objects (not its code page) from: an
- * untyped of ours to revoke under it, or 0 (the arena). */
-static uint64_t guest_ut;
-
-static uint64_t guest_alloc(enum cv_obj type)
-{
-    uint64_t s = guest_ut ? kt_slot() : 0;
-    if (!guest_ut)
-        return kt_alloc(type, 0);
-    enum cv_err err = s ? cv_untyped_retype(guest_ut, type, 0, 0, s, 1) : CV_E_NO_MEMORY;
-    if (err != CV_OK)
-        kt_failf("allocating object type %d: %s", (int)type, cv_err_str(err));
-    return err == CV_OK ? s : 0;
-}
-
-/** Builds a guest running prog (x0 = the posted IPA, x1 = x1_start); not started. */
-static bool guest_new(struct guest *g, const uint32_t *prog, unsigned n, uint64_t x1_start)
-{
-    uint64_t frame = 0, gframe = kt_slot();
-    g->code = kt_page(&frame);
-    g->vspace = guest_alloc(CV_OBJ_VSPACE);
-    g->ep = guest_alloc(CV_OBJ_ENDPOINT);
-    g->tcb = guest_alloc(CV_OBJ_TCB);
-    g->vcpu = guest_alloc(CV_OBJ_VCPU);
-    if (!g->code || !gframe || !g->vspace || !g->ep || !g->tcb || !g->vcpu)
-        return false;
-    guest_load(g, prog, n);
-    struct cv_user_regs regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.pc = GUEST_CODE_IPA;
-    regs.spsr = GUEST_SPSR;
-    regs.x[0] = GUEST_DEV_IPA;
-    regs.x[1] = x1_start;
-    enum cv_err err = cv_cnode_copy(KT_CNODE, gframe, 0, frame, CV_RIGHTS_ALL);
-    if (err == CV_OK)
-        err = cv_self_map_in(g->vspace, gframe, GUEST_CODE_IPA, GUEST_RWX);
-    if (err == CV_OK)
-        err = cv_tcb_configure(g->tcb, KT_CNODE, g->vspace, 0, 0, g->ep);
-    if (err == CV_OK)
-        err = cv_tcb_set_priority(g->tcb, VCPU_PRIO);
-    if (err == CV_OK)
-        err = cv_invoke(g->tcb, CV_OP_TCB_BIND_VCPU, &g->vcpu, 1, NULL, 0);
-    if (err == CV_OK)
-        err = cv_tcb_write_regs(g->tcb, &regs);
-    if (err != CV_OK)
-        kt_failf("guest set-up: %s", cv_err_str(err));
-    return err == CV_OK;
-}
-
 static enum cv_err set_posted(const struct guest *g, uint64_t ipa)
 {
     return cv_invoke(g->vcpu, CV_OP_VCPU_SET_POSTED, &ipa, 1, NULL, 0);
-}
-
-/** The next exit: its label (posted flag included); mr[] gets MR0..MR9. */
-static uint64_t next_exit(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN])
-{
-    struct cv_sysret r;
-    if (!kt_recv_timeout(g->ep, WAIT_MS, &r)) {
-        kt_failf("no exit within %u ms", WAIT_MS);
-        return 0;
-    }
-    for (unsigned i = 0; i < CV_VMEXIT_MSG_LEN; i++)
-        mr[i] = i < CV_MSG_REGS ? r.mr[i] : CV_IPCBUF->mr[i];
-    return CV_MSG_LABEL(r.info);
 }
 
 /** Takes every posted write into out[] (at most max); returns how many. */
@@ -157,18 +69,6 @@ static unsigned take_all(const struct guest *g, uint64_t *out, unsigned max)
         for (uint64_t k = 0; k < res[0] && total < max; k++)
             out[total++] = res[1 + k];
     }
-}
-
-static void reply(uint64_t label)
-{
-    uint64_t mr[CV_MSG_REGS] = {0};
-    cv_reply(CV_MSGINFO(label, 0, 1), mr);
-}
-
-static void reply_value(uint64_t label, uint64_t value)
-{
-    uint64_t mr[CV_MSG_REGS] = {value};
-    cv_reply(CV_MSGINFO(label, 0, 1), mr);
 }
 
 /** Posted writes taken so far from a guest, oldest first. */
@@ -188,7 +88,7 @@ struct taken {
 static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN], struct taken *t)
 {
     for (;;) {
-        uint64_t label = next_exit(g, mr);
+        uint64_t label = guest_next_exit(g, mr);
         if (label & CV_FAULT_VM_POSTED_FLAG)
             t->n += take_all(g, &t->e[t->n], CV_POSTED_MAX + 1 - t->n);
         if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
@@ -196,7 +96,7 @@ static uint64_t exit_taking(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN
         t->posted_exits++;
         t->at_wfi += mr[2] == CV_POSTED_AT_WFI;
         t->last_why = mr[2];
-        reply(CV_FAULT_RESUME);
+        guest_reply(CV_FAULT_RESUME, 0);
     }
 }
 
@@ -247,10 +147,10 @@ static void case_posted_in_order(void)
     KT_EQ(t.e[0], 0xcd | (1ull << 32));
     KT_EQ(t.e[1], 0xabce | (2ull << 32));
     KT_EQ(t.e[2], 0x1234abce | (4ull << 32));
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* nothing waits now */
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 4);
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
     KT_EQ(t.n, 3);
 }
@@ -270,14 +170,14 @@ static void case_posted_full(void)
     KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 0, &t));
     KT_OK(cv_tcb_resume(g.tcb));
     for (;;) {
-        label = next_exit(&g, m);
+        label = guest_next_exit(&g, m);
         n = (label & CV_FAULT_VM_POSTED_FLAG) ? take_all(&g, e, CV_POSTED_MAX + 1) : 0;
         for (unsigned i = 0; i < n; i++)
             wrong += e[i] != ((next + i) | (4ull << 32));
         next += n;
         if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
             break;
-        reply(CV_FAULT_RESUME);
+        guest_reply(CV_FAULT_RESUME, 0);
     }
     KT_EQ(label, CV_FAULT_VM_DATA_ABORT | CV_FAULT_VM_POSTED_FLAG);
     KT_EQ(wrong, 0);                    /* taken in order, none lost */
@@ -309,7 +209,7 @@ static void case_posted_idle(void)
     KT_EQ(t.e[0], 7 | (4ull << 32));
     KT_EQ(m[CV_VMEXIT_DA_ACCESS] & CV_DA_WRITE, 0);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
     KT_EQ(t.n, 1);
 }
@@ -329,7 +229,7 @@ static void case_posted_args(void)
     KT_OK(set_posted(&g, 0)); /* off again */
     KT_EQ(take_all(&g, posted, 1), 0);
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 1);
 }
 
@@ -352,11 +252,11 @@ static void case_posted_steady(void)
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 0x30);
     KT_EQ(CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS]), 1);
     uint64_t pc = m[CV_VMEXIT_DA_PC];
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* 0x302 */
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x302);
     KT_EQ(m[CV_VMEXIT_DA_PC], pc + 8);
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
     KT_EQ(t.n, 0);                 /* nothing recorded */
     KT_EQ(pc, GUEST_CODE_IPA + 8); /* the word and the halfword: no exit */
@@ -383,13 +283,6 @@ static const uint32_t timer_prog[] = {I_MRS_X2_CNTVCT, I_ADD_X2_100,      I_MSR_
                                       I_MOV_X2_1,      I_MSR_CNTV_CTL_X2, I_WFI,
                                       I_HVC0};
 
-static uint64_t lr_count_of(const struct guest *g)
-{
-    uint64_t lrs[2] = {0, 0};
-    (void)cv_invoke(g->vcpu, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2);
-    return lrs[1];
-}
-
 /* CV_OP_VCPU_SET_VTIMER: the kernel injects the timer, no exit; from the
  * first call the last list register is the kernel's. */
 static void case_vtimer_direct(void)
@@ -397,14 +290,14 @@ static void case_vtimer_direct(void)
     struct guest g;
     uint64_t m[CV_VMEXIT_MSG_LEN];
     KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
-    uint64_t all = lr_count_of(&g), arg[2] = {TIMER_INTID, 0xa0};
+    uint64_t all = guest_lr_count(&g), arg[2] = {TIMER_INTID, 0xa0};
     KT_TRUE(all >= 2, "%llu list registers", (unsigned long long)all);
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
-    KT_EQ(lr_count_of(&g), all - 1);
+    KT_EQ(guest_lr_count(&g), all - 1);
     const uint64_t last[3] = {40, 0xa0, all - 1}; /* INTID, priority, LR */
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, last, 3, NULL, 0), CV_E_INVALID_ARG);
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
 }
 
 /* The timer due while the guest waits in an exit fires in native mode
@@ -425,14 +318,14 @@ static void case_vtimer_in_exit(void)
                          sizeof(timer_exit_first_prog) / sizeof(timer_exit_first_prog[0]), 0));
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     uint64_t pc = m[0];
     /* the timer, due 1 ms after it was set, fires meanwhile; 30 ms, not 5:
      * on a loaded host (ctest -j2 beside 4 QEMU cores) 5 ms once passed
      * before the timer's interrupt was taken, and the WFI ran past it */
     kt_spin_ms(30);
-    reply(CV_FAULT_RESUME);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    guest_reply(CV_FAULT_RESUME, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     KT_EQ(m[0], pc + 8); /* past the WFI */
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, timer, 3, NULL, 0), CV_E_BUSY);
 }
@@ -445,7 +338,7 @@ static void case_vtimer_busy(void)
     struct guest g;
     uint64_t m[CV_VMEXIT_MSG_LEN], arg[2] = {TIMER_INTID, 0xa0};
     KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
-    uint64_t last = lr_count_of(&g) - 1;
+    uint64_t last = guest_lr_count(&g) - 1;
     const uint64_t spi[3] = {40, 0xa0, last}; /* INTID, priority, LR */
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, spi, 3, NULL, 0));
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0), CV_E_BUSY);
@@ -453,7 +346,7 @@ static void case_vtimer_busy(void)
     KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, arg, 2, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC); /* the timer pends in the kernel's LR */
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC); /* the timer pends in the kernel's LR */
     const uint64_t timer[3] = {TIMER_INTID, 0xa0, 0};
     KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, timer, 3, NULL, 0), CV_E_BUSY);
 }
@@ -466,7 +359,7 @@ static void case_vtimer_exit(void)
     KT_NONZERO(guest_new(&g, timer_prog, sizeof(timer_prog) / sizeof(timer_prog[0]), 0));
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_SET_VTIMER, off, 2, NULL, 0));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_VTIMER);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_VTIMER);
 }
 
 static void case_vtimer_args(void)
@@ -534,11 +427,11 @@ static void case_fpu(void)
     KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_WRITE_REGS, cpacr, 3, NULL, 0));
     kt_fp_fill(KT_FP_PATTERN);
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     KT_EQ(m[2 + 4], 0);              /* its d1 at its first use */
     kt_fp_fill(KT_FP_PATTERN + 100); /* ours again, while it waits */
-    reply(CV_FAULT_RESUME);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    guest_reply(CV_FAULT_RESUME, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     KT_EQ(m[2 + 3], pattern); /* its d0 */
     KT_EQ(kt_fp_mismatch(KT_FP_PATTERN + 100), KT_FP_REGS);
 }
@@ -557,11 +450,11 @@ static void case_tpidrro(void)
     KT_OK(cv_tcb_get_core(KT_TCB, &core));
     KT_OK(cv_tcb_set_affinity(g.tcb, core));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(ours));
     KT_EQ(ours, 0);
-    reply(CV_FAULT_RESUME);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    guest_reply(CV_FAULT_RESUME, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     KT_EQ(m[2 + 3], secret);
 }
 
@@ -578,13 +471,13 @@ static void case_pstate_kept(void)
     uint64_t m[CV_VMEXIT_MSG_LEN];
     KT_NONZERO(guest_new(&g, pan_prog, sizeof(pan_prog) / sizeof(pan_prog[0]), 0));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     if (m[2 + 4] == 0) {
         kt_skipf("no PAN on this CPU");
         return;
     }
-    reply(CV_FAULT_RESUME);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC);
+    guest_reply(CV_FAULT_RESUME, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
     KT_EQ(m[2 + 3] & PSTATE_PAN, PSTATE_PAN);
 }
 
@@ -610,7 +503,7 @@ static void case_unbind_in_wfi(void)
     kt_yield_ms(20); /* b runs into its WFI, its timer 268 ms away */
     KT_OK(cv_invoke(a.tcb, CV_OP_TCB_BIND_VCPU, &none, 1, NULL, 0));
     KT_OK(cv_tcb_suspend(a.tcb));
-    KT_EQ(next_exit(&b, m), CV_FAULT_VM_HVC);
+    KT_EQ(guest_next_exit(&b, m), CV_FAULT_VM_HVC);
 }
 
 /* CV_MAP_PAGES: a 2 MiB frame as 512 pages of the level-3 table there. */
@@ -694,9 +587,9 @@ static void destroy_under_guest(unsigned which)
     volatile uint64_t *count;
     uint64_t ut = which == 3 ? kt_alloc(CV_OBJ_UNTYPED, 16) : 0;
     KT_TRUE(which != 3 || ut, "no untyped");
-    guest_ut = ut;
+    guest_set_untyped(ut);
     bool running = counting_guest(&g, &count);
-    guest_ut = 0;
+    guest_set_untyped(0);
     if (!running)
         return;
     if (which == 0)
@@ -728,38 +621,38 @@ static void case_exit_record(void)
     uint64_t m[CV_VMEXIT_MSG_LEN];
     KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), 0x1122334455667788ull));
     KT_OK(cv_tcb_resume(g.tcb));
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
     uint64_t pc = m[CV_VMEXIT_DA_PC], a = m[CV_VMEXIT_DA_ACCESS];
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
     KT_EQ(CV_DA_WIDTH(a), 2);
     KT_EQ(CV_DA_REG(a), 2);
     KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_SIGNED);
     KT_EQ(CV_DA_SYNDROME(a) >> 26, 0x24); /* a data abort from a lower EL */
-    reply_value(CV_FAULT_VM_EMULATED, 0x12348001);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    guest_reply(CV_FAULT_VM_EMULATED, 0x12348001);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
     a = m[CV_VMEXIT_DA_ACCESS];
     KT_EQ(m[CV_VMEXIT_DA_PC], pc + 4);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 1);
     KT_EQ(CV_DA_WIDTH(a), 1);
     KT_EQ(CV_DA_REG(a), 3);
     KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_SIGNED | CV_DA_SF);
-    reply_value(CV_FAULT_VM_EMULATED, 0x80);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    guest_reply(CV_FAULT_VM_EMULATED, 0x80);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
     a = m[CV_VMEXIT_DA_ACCESS];
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 8);
     KT_EQ(CV_DA_WIDTH(a), 8);
     KT_EQ(CV_DA_REG(a), 1);
     KT_EQ(a & (CV_DA_WRITE | CV_DA_SIGNED | CV_DA_SF), CV_DA_WRITE | CV_DA_SF);
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x1122334455667788ull);
-    reply(CV_FAULT_VM_EMULATED);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_HVC); /* MR2.. are x0..x7 */
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC); /* MR2.. are x0..x7 */
     KT_EQ(m[2 + 2], 0xffff8001ull);
     KT_EQ(m[2 + 3], 0xffffffffffffff80ull);
-    reply(CV_FAULT_RESUME);
-    KT_EQ(next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
+    guest_reply(CV_FAULT_RESUME, 0);
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_DATA_ABORT);
     KT_EQ(CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS]), 0);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
-    reply(CV_FAULT_VM_EMULATED);
+    guest_reply(CV_FAULT_VM_EMULATED, 0);
     struct cv_sysret r;
     KT_TRUE(!kt_recv_timeout(g.ep, 20, &r), "an exit after the refused emulation");
 }

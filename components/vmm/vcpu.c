@@ -9,6 +9,7 @@
 
 #include "vcpu.h"
 #include "vdev.h"
+#include "virq.h"
 
 #define VMPIDR_RES1 (1ull << 31)
 /*
@@ -55,9 +56,10 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     err = cv_invoke(c->tcb, CV_OP_TCB_BIND_VCPU, &c->vcpu, 1, NULL, 0);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "binding", err);
-    /* the kernel takes the last list register for the timer (virq.c) */
-    c->vtimer[0] = c->vtimer[1] = c->vtimer[2] = 0;
-    err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, c->vtimer, 2, NULL, 0);
+    /* the kernel takes the last list register for the timers (virq.c) */
+    memset(c->timer, 0, sizeof(c->timer));
+    c->timer[1][2] = CV_TIMER_PHYS; /* a new object delivers neither timer */
+    err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, c->timer[0], 2, NULL, 0);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "timer list register", err);
     uint64_t lrs[2];
@@ -156,6 +158,7 @@ bool vcpu_refresh(struct vm *vm, unsigned i)
     (void)vgic_lrs_freed(&vm->vgic, i, ~0ull, NULL);
     /* its timer is off in the new object: the line the old one raised drops */
     (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, false);
+    virq_vtimer_sync(vm); /* the new object delivers no timer yet */
     return true;
 }
 

@@ -2,6 +2,7 @@
  * Virtual interrupts (virq.h).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <cap/invoke.h>
 
@@ -95,27 +96,32 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
     virq_deliver(vm);
 }
 
+/** Timer t (0 virtual, 1 physical) of vCPU i: the kernel's delivery follows the vGIC's PPI. */
+static void virq_timer_sync(struct vm *vm, unsigned i, unsigned t)
+{
+    struct vm_vcpu *c = &vm->vcpu[i];
+    unsigned intid = t ? vm->machine.ptimer_intid : vm->machine.timer_intid;
+    uint8_t prio = 0;
+    uint64_t want[3] = {0, 0, t ? CV_TIMER_PHYS : 0};
+    if (vgic_irq_enabled(&vm->vgic, i, intid, &prio)) {
+        want[0] = intid;
+        want[1] = prio;
+        want[2] |= vgic_irq_group1(&vm->vgic, i, intid) ? CV_INJECT_GROUP1 : 0;
+    }
+    if (memcmp(want, c->timer[t], sizeof(want)) == 0)
+        return;
+    enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 3, NULL, 0);
+    if (err == CV_OK)
+        memcpy(c->timer[t], want, sizeof(want));
+    else
+        printf("[%s] vcpu %u: timer %u delivery: %s\n", vm->name, i, t, cv_err_str(err));
+}
+
 void virq_vtimer_sync(struct vm *vm)
 {
     for (unsigned i = 0; i < vm->vcpu_count; i++) {
-        struct vm_vcpu *c = &vm->vcpu[i];
-        uint8_t prio = 0;
-        uint64_t want[3] = {0, 0, 0};
-        if (vgic_irq_enabled(&vm->vgic, i, vm->machine.timer_intid, &prio)) {
-            want[0] = vm->machine.timer_intid;
-            want[1] = prio;
-            want[2] = vgic_irq_group1(&vm->vgic, i, want[0]) ? CV_INJECT_GROUP1 : 0;
-        }
-        if (want[0] == c->vtimer[0] && want[1] == c->vtimer[1] && want[2] == c->vtimer[2])
-            continue;
-        enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 3, NULL, 0);
-        if (err == CV_OK) {
-            c->vtimer[0] = want[0];
-            c->vtimer[1] = want[1];
-            c->vtimer[2] = want[2];
-        } else {
-            printf("[%s] vcpu %u: timer delivery: %s\n", vm->name, i, cv_err_str(err));
-        }
+        virq_timer_sync(vm, i, 0);
+        virq_timer_sync(vm, i, 1);
     }
 }
 

@@ -31,13 +31,16 @@ void virq_vtimer(struct vm *vm, unsigned i);
 void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed);
 
 /**
- * After the guest wrote the distributor: while it has the timer PPI enabled,
- * the kernel delivers the timer itself, at the priority the guest gave it,
- * in the list register the VMM leaves to it (CV_OP_VCPU_SET_VTIMER); a
- * tick then costs no exit. Otherwise it exits (CV_FAULT_VM_VTIMER) and
- * virq_vtimer handles it. One invocation per vCPU whose setting changed.
- * The distributor's pending and active bits of the timer PPI do not show
- * an interrupt the kernel delivered.
+ * After the guest wrote the distributor (and when a vCPU got a new VCPU
+ * object): while it has the timer PPI enabled, the kernel delivers the
+ * timer itself, at the priority the guest gave it, in the list register
+ * the VMM leaves to it (CV_OP_VCPU_SET_VTIMER); a tick then costs no exit.
+ * Otherwise it exits (CV_FAULT_VM_VTIMER) and virq_vtimer handles it. The
+ * EL1 physical timer's PPI the same way (CV_TIMER_PHYS), except that it
+ * never exits: while the guest has it disabled, it is not delivered. One
+ * invocation per vCPU and timer whose setting changed. The distributor's
+ * pending and active bits of a timer PPI do not show an interrupt the
+ * kernel delivered.
  */
 void virq_vtimer_sync(struct vm *vm);
 

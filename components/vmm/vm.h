@@ -31,14 +31,16 @@
 
 /** Which of the VMM's own threads a vCPU is, and what it is doing. */
 struct vm_vcpu {
-    uint64_t tcb;       /* cptr of the thread that runs the vCPU */
-    uint64_t vcpu;      /* cptr of its VCPU object (a fixed slot) */
-    uint64_t vcpu_ut;   /* cptr of the untyped it is made from, its only child */
-    uint64_t fault_ep;  /* cptr of the badged fault endpoint it calls */
-    bool running;       /* resumed and not suspended by us */
-    bool used;          /* started since its VCPU object was made */
-    unsigned lr_count;  /* list registers the kernel offers it */
-    uint64_t vtimer[3]; /* CV_OP_VCPU_SET_VTIMER's INTID, priority and flags, as last set */
+    uint64_t tcb;      /* cptr of the thread that runs the vCPU */
+    uint64_t vcpu;     /* cptr of its VCPU object (a fixed slot) */
+    uint64_t vcpu_ut;  /* cptr of the untyped it is made from, its only child */
+    uint64_t fault_ep; /* cptr of the badged fault endpoint it calls */
+    bool running;      /* resumed and not suspended by us */
+    bool used;         /* started since its VCPU object was made */
+    unsigned lr_count; /* list registers the kernel offers it */
+    /* CV_OP_VCPU_SET_VTIMER's INTID, priority and flags, as last set, for
+     * the virtual timer [0] and the EL1 physical timer [1] */
+    uint64_t timer[2][3];
     uint32_t steady_cr; /* UARTCR as the kernel was last told (vdev_posted_set) */
 };
 

@@ -267,19 +267,27 @@ enum cv_op {
                                    * virtual timer as when it fires, without
                                    * an exit (0 = exit with CV_FAULT_VM_VTIMER
                                    * instead), MR1 its priority (0..255),
-                                   * optional MR2 flags (CV_INJECT_GROUP1
-                                   * only). From
+                                   * optional MR2 flags (CV_INJECT_GROUP1,
+                                   * CV_TIMER_PHYS). From
                                    * the first call on, the last list register
                                    * is the kernel's (INJECT_IRQ leaves it
                                    * alone, GET_LRS counts it out): the timer
                                    * goes there, and is unmasked when the guest
                                    * EOIs it; while it is there, INJECT_IRQ of
-                                   * that INTID is CV_E_BUSY                 */
+                                   * that INTID is CV_E_BUSY. With
+                                   * CV_TIMER_PHYS the same for the EL1
+                                   * physical timer, which never exits: with
+                                   * INTID 0 (the guest has its PPI disabled)
+                                   * it waits, masked, for an INTID. Both
+                                   * timers share that list register: one that
+                                   * fires while the other is in it waits for
+                                   * its EOI                                 */
 };
 
 /* CV_OP_VCPU_INJECT_IRQ flags (MR3). */
 #define CV_INJECT_EOI_EXIT 1u /* exit with CV_FAULT_VM_MAINTENANCE when the guest EOIs it */
 #define CV_INJECT_GROUP1   2u /* a Group 1 interrupt (what a GICv3 guest's Linux uses) */
+#define CV_TIMER_PHYS      4u /* SET_VTIMER only: set the EL1 physical timer's delivery */
 
 /*
  * Posted writes: a guest's writes to the one register named by
@@ -336,6 +344,8 @@ enum cv_vcpu_reg {
     CV_VCPU_VMPIDR,    /* MPIDR the guest reads (Aff0 = vcpu index) */
     CV_VCPU_GICH_VMCR, /* virtual CPU interface control (GICv2 5.3.5) */
     CV_VCPU_GICH_APR,
+    CV_VCPU_CNTP_CTL, /* the EL1 physical timer (no offset: the physical count) */
+    CV_VCPU_CNTP_CVAL,
     CV_VCPU_REG_COUNT
 };
 

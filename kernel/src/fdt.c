@@ -236,9 +236,11 @@ static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid)
 /** Timer interrupts: secure phys, non-secure phys, virtual, hyp (arm,arch_timer binding). */
 static void fdt_take_timer(struct fdt_walk *w, const struct fdt_node *n)
 {
-    uint32_t virt, hyp;
-    if (!fdt_gic_intid(n->interrupts, 2, &virt) || !fdt_gic_intid(n->interrupts, 3, &hyp))
+    uint32_t phys, virt, hyp;
+    if (!fdt_gic_intid(n->interrupts, 1, &phys) || !fdt_gic_intid(n->interrupts, 2, &virt) ||
+        !fdt_gic_intid(n->interrupts, 3, &hyp))
         return;
+    w->out->timer_phys_ppi = phys;
     w->out->timer_virt_ppi = virt;
     w->out->timer_hyp_ppi = hyp;
     w->have_timer = true;

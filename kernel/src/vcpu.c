@@ -83,38 +83,49 @@ enum cv_err vcpu_bind_invoke(struct invocation *inv)
 /* The list registers the VMM may use: all but the kernel's timer LR. */
 static uint32_t vmm_lr_count(const struct vcpu *v)
 {
-    return v->vtimer_lr_own ? lr_count - 1 : lr_count;
+    return v->timer_lr_own ? lr_count - 1 : lr_count;
+}
+
+/* The guest EOI'd the timer in the kernel's LR: that timer runs again, and
+ * so does one that fired meanwhile (it fires again if it is still due). */
+static void timer_lr_freed(struct vcpu *v)
+{
+    v->timer[v->timer_in_lr - 1].masked = false;
+    v->timer_in_lr = 0;
+    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
+        if (v->timer[k].waiting)
+            v->timer[k].masked = v->timer[k].waiting = false;
+    }
 }
 
 /* LRs the guest EOI'd with maintenance requested: now free, reported once;
- * the kernel's timer LR is not reported: the timer runs again instead. */
+ * the kernel's timer LR is not reported: the timers run again instead. */
 static void collect_eoi(struct vcpu *v)
 {
     for (uint32_t i = 0; i < lr_count; i++) {
         if ((v->lr[i].flags & IRQC_LR_EOI) && !v->lr[i].state) {
             v->lr[i] = (struct irqc_lr){0};
-            if (i >= vmm_lr_count(v) && v->vtimer_in_lr) {
-                v->vtimer_in_lr = false;
-                v->vtimer_masked = false;
-            } else {
+            if (i >= vmm_lr_count(v) && v->timer_in_lr)
+                timer_lr_freed(v);
+            else
                 v->eoi_pending |= 1u << i;
-            }
         }
     }
 }
 
-/* The timer fired in the guest: into the kernel's LR, if the VMM asked
- * for that and it is free (it is, unless the last one was not EOI'd). */
-static bool vtimer_inject(struct vcpu *v)
+/* Timer k fired in the guest and has an INTID: into the kernel's LR if it
+ * is free (it is, unless the other timer's interrupt is still in it). */
+static bool timer_inject(struct vcpu *v, uint32_t k)
 {
     uint32_t last = lr_count - 1;
-    if (!v->vtimer_intid || !v->vtimer_lr_own || v->vtimer_in_lr || v->lr[last].state)
+    const struct vcpu_timer_irq *ti = &v->timer[k];
+    if (v->timer_in_lr || v->lr[last].state)
         return false;
-    v->lr[last] = (struct irqc_lr){.intid = v->vtimer_intid,
-                                   .prio = v->vtimer_prio,
+    v->lr[last] = (struct irqc_lr){.intid = ti->intid,
+                                   .prio = ti->prio,
                                    .state = IRQC_LR_PENDING,
-                                   .flags = IRQC_LR_EOI | v->vtimer_group};
-    v->vtimer_in_lr = true;
+                                   .flags = IRQC_LR_EOI | ti->group};
+    v->timer_in_lr = (uint8_t)(k + 1);
     return true;
 }
 
@@ -124,15 +135,21 @@ void vcpu_entry_save(struct tcb *t)
     collect_eoi(t->vcpu);
 }
 
-static void set_vtimer_irq(struct core *c, bool enable)
+static uint32_t timer_ppi(uint32_t k)
 {
-    if (c->vtimer_enabled == enable)
+    return k == VCPU_TIMER_PHYS ? plat.timer_phys_ppi : plat.timer_virt_ppi;
+}
+
+static void set_timer_irq(struct core *c, uint32_t k, bool enable)
+{
+    uint8_t bit = (uint8_t)(1u << k);
+    if (!(c->timer_irq_on & bit) == !enable)
         return;
     if (enable)
-        arch_irq_enable(plat.timer_virt_ppi);
+        arch_irq_enable(timer_ppi(k));
     else
-        arch_irq_disable(plat.timer_virt_ppi);
-    c->vtimer_enabled = enable;
+        arch_irq_disable(timer_ppi(k));
+    c->timer_irq_on ^= bit;
 }
 
 bool vcpu_exit_prepare(struct core *c, struct tcb *t)
@@ -152,13 +169,14 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
     arch_vcpu_restore(v, lr_count, live);
     v->live_core = c->index + 1;
     c->live_vcpu = v;
-    set_vtimer_irq(c, !v->vtimer_masked);
+    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++)
+        set_timer_irq(c, k, !v->timer[k].masked);
     return true;
 }
 
-/* The timer PPI stays as the vCPU left it, and so does the guest's timer:
- * it rarely fires in the few microseconds an exit takes, and if it does,
- * vcpu_handle_irq turns its PPI off until the vCPU runs again. Turning the
+/* The timer PPIs stay as the vCPU left them, and so do the guest's timers:
+ * one rarely fires in the few microseconds an exit takes, and if it does,
+ * vcpu_handle_irq turns its PPI off until the vCPU runs again. Turning a
  * timer or its PPI off and on at each exit cost more: under QEMU a timer
  * register write wakes its main loop, a distributor access takes its
  * global lock. */
@@ -265,22 +283,28 @@ static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
  * The check of the last LR reads the vCPU's saved state, so the vCPU is
  * first made to leave its core: the wait belongs to the decode. It changes
  * nothing the guest or the VMM can see (the guest runs on after it), so a
- * CV_E_BUSY after it leaves everything as it was.
+ * CV_E_BUSY after it leaves everything as it was. The physical timer never
+ * exits: masked, it waited for this (an INTID) or for the LR, and fires
+ * again if it is still due.
  */
 static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
 {
     uint64_t intid = inv->mr[0], prio = inv->mr[1], flags = inv->mr[2];
     if (inv->len < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 ||
-        (flags & ~(uint64_t)CV_INJECT_GROUP1) || lr_count < 2)
+        (flags & ~(uint64_t)(CV_INJECT_GROUP1 | CV_TIMER_PHYS)) || lr_count < 2)
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
-    if (!v->vtimer_lr_own && v->lr[lr_count - 1].state)
+    if (!v->timer_lr_own && v->lr[lr_count - 1].state)
         return CV_E_BUSY; /* the VMM's interrupt is still in the last LR */
-    v->vtimer_lr_own = true;
-    v->vtimer_intid = (uint16_t)intid;
-    v->vtimer_prio = (uint8_t)prio;
-    v->vtimer_group = (flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0;
+    uint32_t k = (flags & CV_TIMER_PHYS) ? VCPU_TIMER_PHYS : VCPU_TIMER_VIRT;
+    struct vcpu_timer_irq *ti = &v->timer[k];
+    v->timer_lr_own = true;
+    ti->intid = (uint16_t)intid;
+    ti->prio = (uint8_t)prio;
+    ti->group = (flags & CV_INJECT_GROUP1) ? IRQC_LR_GROUP1 : 0;
+    if (k == VCPU_TIMER_PHYS && v->timer_in_lr != k + 1)
+        ti->masked = ti->waiting = false;
     return CV_OK;
 }
 
@@ -343,10 +367,20 @@ static bool vcpu_irq_pending(const struct vcpu *v)
     return false;
 }
 
-/* Physical count at which the guest's virtual timer fires, or 0. */
-static uint64_t vtimer_deadline(const struct vcpu *v)
+/* Physical count at which the first of the guest's timers whose
+ * interrupt would reach it fires, or 0 (the physical one without an
+ * INTID reaches nobody). */
+static uint64_t timer_deadline(const struct vcpu *v)
 {
-    return v->vtimer_masked ? 0 : arch_vcpu_vtimer_due(v);
+    uint64_t first = 0;
+    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
+        const struct vcpu_timer_irq *ti = &v->timer[k];
+        bool reaches = !ti->masked && (ti->intid || k == VCPU_TIMER_VIRT);
+        uint64_t due = reaches ? arch_vcpu_timer_due(v, k) : 0;
+        if (due && (!first || due < first))
+            first = due;
+    }
+    return first;
 }
 
 /* WFI/WFE: the vCPU gives up its core until it has something to do. */
@@ -363,7 +397,7 @@ static void exit_wfx(struct tcb *t, bool wfe)
         sched_yield();
         return;
     }
-    uint64_t deadline = vtimer_deadline(v);
+    uint64_t deadline = timer_deadline(v);
     if (deadline && deadline <= arch_timer_now())
         return; /* the timer is due: its interrupt comes on return */
     t->wfi_deadline = deadline;
@@ -436,19 +470,31 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
     }
 }
 
+/* Timer k of the guest running here fired (its PPI is now off): into the
+ * kernel's LR, or it waits for that LR. Without an INTID the virtual
+ * timer exits to the VMM and the physical one waits for an INTID. */
+static void timer_fired(struct tcb *t, uint32_t k)
+{
+    struct vcpu_timer_irq *ti = &t->vcpu->timer[k];
+    ti->masked = true;
+    if (ti->intid) {
+        ti->waiting = !timer_inject(t->vcpu, k);
+    } else if (k == VCPU_TIMER_VIRT) {
+        uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, 0, 0};
+        fault_raise_n(t, CV_FAULT_VM_VTIMER, m, 1);
+    }
+}
+
 bool vcpu_handle_irq(uint32_t irq)
 {
     struct core *c = this_core();
     struct tcb *t = c->cur;
-    if (irq == plat.timer_virt_ppi) {
-        set_vtimer_irq(c, false); /* level-triggered: off until acked */
-        if (t && t->vcpu && c->guest_mode) {
-            t->vcpu->vtimer_masked = true;
-            if (vtimer_inject(t->vcpu))
-                return true;
-            uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, 0, 0};
-            fault_raise_n(t, CV_FAULT_VM_VTIMER, m, 1);
-        }
+    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
+        if (irq != timer_ppi(k))
+            continue;
+        set_timer_irq(c, k, false); /* level-triggered: off until acked */
+        if (t && t->vcpu && c->guest_mode)
+            timer_fired(t, k);
         return true;
     }
     /* maintenance: its work is done at entry (collect_eoi) and on exit */
@@ -500,7 +546,7 @@ static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
         return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
-    if (v->vtimer_in_lr && virq == v->vtimer_intid)
+    if (v->timer_in_lr && virq == v->lr[lr_count - 1].intid)
         return CV_E_BUSY; /* in the kernel's LR: one copy of an INTID at most */
     a->index = vmm_lr_count(v);
     for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
@@ -552,7 +598,7 @@ enum cv_err vcpu_invoke(struct invocation *inv)
         v->lr[a.index] = a.lr;
         break;
     case CV_OP_VCPU_ACK_VTIMER:
-        v->vtimer_masked = false;
+        v->timer[VCPU_TIMER_VIRT].masked = false;
         break;
     case CV_OP_VCPU_GET_LRS:
         vcpu_get_lrs(v, inv);
@@ -562,11 +608,13 @@ enum cv_err vcpu_invoke(struct invocation *inv)
     case CV_OP_VCPU_TAKE_POSTED:
         return vcpu_take_posted(v, inv);
     case CV_OP_VCPU_SET_VTIMER:
-        return vcpu_set_vtimer(v, inv);
+        if ((err = vcpu_set_vtimer(v, inv)) != CV_OK)
+            return err;
+        break;
     default:
         return CV_E_INVALID_OP;
     }
     if (v->tcb && v->tcb->state == TS_BLOCKED_WFI)
-        wfi_wake(v->tcb); /* an interrupt; or a deadline ignored while masked */
+        wfi_wake(v->tcb); /* an interrupt; or a deadline ignored while masked or undelivered */
     return CV_OK;
 }

@@ -16,8 +16,11 @@
 #define GIC_PPI             1u
 #define IRQ_TYPE_LEVEL_HIGH 4u
 
-/* Architected timer PPIs (as INTID - 16): secure, non-secure, virtual, hypervisor. */
-static const uint32_t timer_ppis[4] = {13, 14, 11, 10};
+/* Architected timer PPIs (as INTID - 16) the machine does not give a guest:
+ * secure physical and hypervisor (arch timer binding order: secure,
+ * non-secure physical, virtual, hypervisor). */
+#define TIMER_SEC_PPI 13u
+#define TIMER_HYP_PPI 10u
 
 #define FDT_TRY(expr)                                                                              \
     do {                                                                                           \
@@ -157,6 +160,8 @@ static int node_timer(void *fdt, const struct machine *m)
 {
     uint32_t cpus = m->gic_version == 3 ? 0 : ((1u << m->vcpu_count) - 1u) << 8;
     uint32_t flags = cpus | IRQ_TYPE_LEVEL_HIGH;
+    const uint32_t timer_ppis[4] = {TIMER_SEC_PPI, m->ptimer_intid - 16u, m->timer_intid - 16u,
+                                    TIMER_HYP_PPI};
     uint32_t irqs[12];
 
     for (size_t i = 0; i < 4; i++) {

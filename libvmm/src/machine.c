@@ -96,6 +96,7 @@ enum machine_result machine_virt_gic(struct machine *m, ipa_t ram_base, uint64_t
     m->vcpu_count = vcpus;
     m->gic_version = gic_version;
     m->timer_intid = 16u + MACHINE_TIMER_PPI;
+    m->ptimer_intid = 16u + MACHINE_PTIMER_PPI;
     enum machine_result r = machine_add_gic(m);
     return r == MACHINE_OK ? machine_add(m, &uart, NULL) : r;
 }

@@ -75,7 +75,7 @@ static void check_virt(const struct plat_info *p, uint32_t cpus, size_t total)
     CHECK(p->gicd.v == 0x08000000 && p->gicc.v == 0x08010000);
     CHECK(p->gich.v == 0x08030000 && p->gicv.v == 0x08040000);
     CHECK(p->gic_version == 2);
-    CHECK(p->timer_hyp_ppi == 26 && p->timer_virt_ppi == 27);
+    CHECK(p->timer_hyp_ppi == 26 && p->timer_virt_ppi == 27 && p->timer_phys_ppi == 30);
     CHECK(p->cpu_count == cpus);
     for (uint32_t i = 0; i < cpus; i++)
         CHECK(p->cpu_mpidr[i] == i);

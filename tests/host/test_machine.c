@@ -17,6 +17,7 @@ static void test_virt(void)
     CHECK_EQ(m.dev_count, 3);
     CHECK_EQ(m.gic_version, 2);
     CHECK_EQ(m.timer_intid, 27);
+    CHECK_EQ(m.ptimer_intid, 30);
     CHECK(machine_find(&m, MACHINE_GICR, 0) == NULL);
     const struct machine_dev *d = machine_find(&m, MACHINE_GICD, 0);
     CHECK(d && d->base.v == 0x08000000 && d->size == 0x10000);

@@ -199,13 +199,16 @@ el2_setup:
     msr pmuserenr_el0, xzr
     msr hstr_el2, xzr
 
-    /* Counters readable from EL0 (and EL1), timers not. */
+    /* Counters readable from EL0 (and EL1), timers not. EL1 reaches the
+     * counters and its timers untrapped: guests own them (vcpu.c). */
     mov x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
     msr cnthctl_el2, x0
     mov x0, #(CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN)
     msr cntkctl_el1, x0
     msr cntvoff_el2, xzr
     msr cnthp_ctl_el2, xzr
+    msr cntp_ctl_el0, xzr
+    msr cntv_ctl_el0, xzr
 
     /* MMU on: invalidate stale EL2 and EL1&0 TLB entries first. */
     tlbi alle2

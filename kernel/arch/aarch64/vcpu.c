@@ -1,7 +1,16 @@
 /*
  * Guest state switching for vCPU threads: EL1 system registers, the
- * virtual timer, the GIC virtual CPU interface (through the driver,
- * kernel/irqc.h), and the HCR_EL2 configurations of the two modes.
+ * EL1 virtual and physical timers, the GIC virtual CPU interface (through
+ * the driver, kernel/irqc.h), and the HCR_EL2 configurations of the two
+ * modes.
+ *
+ * Both EL1 timers are the guest's own while it runs (CNTHCTL_EL2.EL1PCEN
+ * and EL1PCTEN stay set, head.S): its accesses do not trap, and the
+ * registers are switched here like the rest of its EL1 state. The
+ * physical timer compares with the physical count (no offset: the guest
+ * reads the real CNTPCT_EL0). Native threads reach neither timer: their
+ * CNTKCTL_EL1 has EL0PTEN and EL0VTEN clear, so an EL0 access traps to EL2
+ * (TGE) and is an undefined-instruction fault (ARM ARM D11.2, CNTKCTL_EL1).
  */
 #include <kernel/core.h>
 #include <kernel/irqc.h>
@@ -15,7 +24,7 @@
 #define HCR_GUEST                                                                                  \
     ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |           \
      (1ull << 10) | (1ull << 13) | (1ull << 14) | (1ull << 18) | (1ull << 19) | (1ull << 31))
-#define CNTV_CTL_RW    3u /* ENABLE, IMASK */
+#define CNT_CTL_RW     (CNT_CTL_ENABLE | CNT_CTL_IMASK) /* ISTATUS is read-only */
 #define NATIVE_CPACR   (3ull << 20)
 #define NATIVE_CNTKCTL 3ull /* EL0PCTEN | EL0VCTEN */
 /* nTWE: an EL0 WFE is not trapped (it waits for at most a tick); Linux
@@ -140,8 +149,6 @@ void arch_vcpu_init_core(void)
 
 #define SCTLR_EL1_RESET 0x30d00800ull
 #define MPIDR_RES1      (1ull << 31)
-#define CNTV_CTL_ENABLE 1u
-#define CNTV_CTL_IMASK  2u
 #define OSLSR_OSLK      2ull         /* set at a cold reset (ARM ARM D19.2 OSLSR_EL1) */
 #define MDSCR_TDCC      (1ull << 12) /* EL0 DCC accesses UNDEF */
 
@@ -163,13 +170,14 @@ uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i)
     return &v->arch.reg[i];
 }
 
-uint64_t arch_vcpu_vtimer_due(const struct vcpu *v)
+uint64_t arch_vcpu_timer_due(const struct vcpu *v, uint32_t timer)
 {
     const uint64_t *r = v->arch.reg;
-    uint64_t ctl = r[CV_VCPU_CNTV_CTL];
-    if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+    bool phys = timer == VCPU_TIMER_PHYS;
+    uint64_t ctl = r[phys ? CV_VCPU_CNTP_CTL : CV_VCPU_CNTV_CTL];
+    if (!(ctl & CNT_CTL_ENABLE) || (ctl & CNT_CTL_IMASK))
         return 0;
-    uint64_t d = r[CV_VCPU_CNTV_CVAL] + r[CV_VCPU_CNTVOFF];
+    uint64_t d = phys ? r[CV_VCPU_CNTP_CVAL] : r[CV_VCPU_CNTV_CVAL] + r[CV_VCPU_CNTVOFF];
     return d ? d : 1;
 }
 
@@ -204,10 +212,12 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
     r[CV_VCPU_CSSELR] = RD(csselr_el1);
     r[CV_VCPU_CNTV_CTL] = RD(cntv_ctl_el0);
     r[CV_VCPU_CNTV_CVAL] = RD(cntv_cval_el0);
-    /* The timer keeps running: clearing CNTV_CTL here would drop the level
+    r[CV_VCPU_CNTP_CTL] = RD(cntp_ctl_el0);
+    r[CV_VCPU_CNTP_CVAL] = RD(cntp_cval_el0);
+    /* The timers keep running: clearing a CTL here would drop the level
      * of a firing timer before irq_handle() acknowledges it (spurious 1023,
-     * an endless IRQ loop). Outside the guest it runs on too, and its PPI is
-     * disabled if it fires (vcpu.c vcpu_handle_irq). */
+     * an endless IRQ loop). Outside the guest they run on too, and a PPI is
+     * disabled if its timer fires (vcpu.c vcpu_handle_irq). */
     irqc->vif_save(v->lr, lrs, &v->vif);
     /* The guest's debug registers (MDCR_EL2.TDE 0: its debug exceptions are
      * its own), then disarmed: with MDSCR_EL1.MDE, KDE and SS clear no
@@ -259,8 +269,11 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
     WR_CHANGED(cntvoff_el2, r[CV_VCPU_CNTVOFF]);
     WR(vmpidr_el2, r[CV_VCPU_VMPIDR]);
     WR_CHANGED(cntv_cval_el0, r[CV_VCPU_CNTV_CVAL]);
-    if ((RD(cntv_ctl_el0) ^ r[CV_VCPU_CNTV_CTL]) & CNTV_CTL_RW) /* ISTATUS is read-only */
+    if ((RD(cntv_ctl_el0) ^ r[CV_VCPU_CNTV_CTL]) & CNT_CTL_RW)
         WR(cntv_ctl_el0, r[CV_VCPU_CNTV_CTL]);
+    WR_CHANGED(cntp_cval_el0, r[CV_VCPU_CNTP_CVAL]);
+    if ((RD(cntp_ctl_el0) ^ r[CV_VCPU_CNTP_CTL]) & CNT_CTL_RW)
+        WR(cntp_ctl_el0, r[CV_VCPU_CNTP_CTL]);
     irqc->vif_restore(v->lr, lrs, &v->vif);
     __asm__ volatile("isb");
 }
@@ -292,14 +305,12 @@ uint64_t arch_guest_fault_ipa(uint64_t esr)
 void arch_enter_guest_mode(void)
 {
     WR(hcr_el2, HCR_GUEST);
-    WR(cnthctl_el2, CNTHCTL_EL1PCTEN); /* the physical timer is not the guest's */
     __asm__ volatile("isb");
 }
 
 void arch_enter_native_mode(void)
 {
     WR(hcr_el2, HCR_EL2_NATIVE);
-    WR(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
     /* A guest's SCTLR_EL1 stays if native threads would not see the
      * difference: under QEMU, each change of it is a full TLB flush (two
      * per exit to the VMM, and the guest refills its TLB after each). */
@@ -309,7 +320,7 @@ void arch_enter_native_mode(void)
     WR(cntkctl_el1, NATIVE_CNTKCTL);
     /* EL0 can read it: a native thread must not see the guest's value. */
     WR(tpidrro_el0, 0);
-    /* The guest's timer runs on: if it fires here, its interrupt is turned
+    /* The guest's timers run on: if one fires here, its interrupt is turned
      * off until the guest runs again (vcpu.c vcpu_handle_irq). Native
      * threads read the virtual count unshifted. */
     WR_CHANGED(cntvoff_el2, 0);

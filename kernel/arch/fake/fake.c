@@ -322,10 +322,11 @@ uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i)
     return i < CV_VCPU_REG_COUNT ? &v->arch.reg[i] : NULL;
 }
 
-uint64_t arch_vcpu_vtimer_due(const struct vcpu *v)
+uint64_t arch_vcpu_timer_due(const struct vcpu *v, uint32_t timer)
 {
     (void)v;
-    return 0; /* the fake guest's timer never fires */
+    (void)timer;
+    return 0; /* the fake guest's timers never fire */
 }
 
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs)

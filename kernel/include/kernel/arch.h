@@ -51,6 +51,7 @@ struct plat_info {
     uint32_t gic_version;    /* 2 or 3: the driver (kernel/irqc.h) */
     uint32_t timer_hyp_ppi;  /* EL2 physical timer PPI (INTID) */
     uint32_t timer_virt_ppi; /* EL1 virtual timer PPI (INTID) */
+    uint32_t timer_phys_ppi; /* EL1 (non-secure) physical timer PPI (INTID) */
     uint64_t cpu_mpidr[PLAT_MAX_CORES];
     uint32_t cpu_count;
     bool psci_smc; /* PSCI conduit: true = SMC, false = HVC */

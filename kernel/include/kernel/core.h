@@ -31,7 +31,7 @@ struct core {
     volatile uint32_t active_vmid;
     bool fpu_trapping;            /* CPTR_EL2.TFP set */
     bool guest_mode;              /* HCR_EL2 and EL1 registers set for a guest */
-    bool vtimer_enabled;          /* virtual timer PPI enabled at the GIC */
+    uint8_t timer_irq_on;         /* bit t: vCPU timer t's PPI enabled at the GIC (vcpu.h) */
     uint64_t timer_at;            /* when its kernel timer fires next (physical count) */
     const struct vcpu *live_vcpu; /* whose EL1 context the registers hold (vcpu.h) */
     /* ready queues: one FIFO per priority, a bitmap of non-empty ones and

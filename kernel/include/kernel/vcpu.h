@@ -3,7 +3,7 @@
  *
  * A VCPU holds what a guest owns besides its general registers (which stay
  * in the bound TCB's arch_regs): the architecture's EL1 state (struct
- * vcpu_arch: system registers, the virtual timer) and the GIC virtual CPU
+ * vcpu_arch: system registers, the EL1 timers) and the GIC virtual CPU
  * interface (list registers in irqc.h's form, VMCR, APR). The
  * state is saved into the VCPU on every kernel entry from the guest and
  * restored on every return to it, so the kernel and the VMM always see it
@@ -27,21 +27,30 @@
 #define VCPU_BITS    12u
 #define VCPU_MAX_LRS 16u
 
+/** A vCPU's EL1 timers, each with its own PPI (plat_info.timer_*_ppi). */
+enum vcpu_timer { VCPU_TIMER_VIRT, VCPU_TIMER_PHYS, VCPU_TIMER_COUNT };
+
+/** How the kernel delivers one of them (CV_OP_VCPU_SET_VTIMER). */
+struct vcpu_timer_irq {
+    bool masked;    /* fired: waits for its EOI, for CV_OP_VCPU_ACK_VTIMER or for an INTID */
+    bool waiting;   /* fired while the other timer held the kernel's LR: unmasked at its EOI */
+    uint16_t intid; /* inject the timer as this INTID, or 0: exit (virtual), wait (physical) */
+    uint8_t prio;
+    uint8_t group; /* IRQC_LR_GROUP1 or 0 */
+};
+
 struct vcpu {
     struct vcpu_arch arch;
     struct irqc_lr lr[VCPU_MAX_LRS];
     struct irqc_vif vif;
-    uint32_t eoi_pending;  /* list registers EOI'd with maintenance asked */
-    bool vtimer_masked;    /* fired; waiting for CV_OP_VCPU_ACK_VTIMER or its EOI */
-    bool vtimer_lr_own;    /* the last LR is the kernel's (CV_OP_VCPU_SET_VTIMER) */
-    bool vtimer_in_lr;     /* the timer's interrupt is in it */
-    uint16_t vtimer_intid; /* inject the timer as this INTID, or 0: exit */
-    uint8_t vtimer_prio;
-    uint8_t vtimer_group; /* IRQC_LR_GROUP1 or 0 */
-    uint32_t live_core;   /* core index + 1 whose EL1 registers hold reg[], or 0 */
-    struct tcb *tcb;      /* bound thread, or NULL */
-    uint64_t posted_ipa;  /* register whose writes are posted, or 0 */
-    uint64_t steady_ipa;  /* register whose writes of steady_value are dropped, or 0 */
+    uint32_t eoi_pending; /* list registers EOI'd with maintenance asked */
+    struct vcpu_timer_irq timer[VCPU_TIMER_COUNT];
+    bool timer_lr_own;   /* the last LR is the kernel's (CV_OP_VCPU_SET_VTIMER) */
+    uint8_t timer_in_lr; /* 1 + the timer whose interrupt is in it, or 0 */
+    uint32_t live_core;  /* core index + 1 whose EL1 registers hold reg[], or 0 */
+    struct tcb *tcb;     /* bound thread, or NULL */
+    uint64_t posted_ipa; /* register whose writes are posted, or 0 */
+    uint64_t steady_ipa; /* register whose writes of steady_value are dropped, or 0 */
     uint32_t steady_value;
     uint32_t posted_head; /* oldest entry of posted[] */
     uint32_t posted_count;
@@ -99,7 +108,7 @@ bool vcpu_posted_fast(struct tcb *t);
 uint64_t vcpu_fault_flags(const struct tcb *t);
 /** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
 void vcpu_posted_tick(struct core *c);
-/** Interrupts for vCPUs: the virtual timer and the GIC maintenance PPI. */
+/** Interrupts for vCPUs: the EL1 timers and the GIC maintenance PPI. */
 bool vcpu_handle_irq(uint32_t irq);
 /** Timer tick: wakes vCPUs whose WFI deadline passed; next deadline or 0. */
 uint64_t vcpu_wfi_tick(struct core *c, uint64_t now);
@@ -113,9 +122,11 @@ uint32_t arch_vcpu_lr_count(void);
 void arch_vcpu_reset(struct vcpu *v);
 /** Where register `i` of VCPU_READ/WRITE_REGS (abi.h enum cv_vcpu_reg) is kept, or NULL. */
 uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i);
-/** The physical count at which the guest's virtual timer fires (it is enabled and unmasked), or 0.
+/**
+ * The physical count at which the guest's timer `timer` (enum vcpu_timer)
+ * fires (it is enabled and unmasked), or 0.
  */
-uint64_t arch_vcpu_vtimer_due(const struct vcpu *v);
+uint64_t arch_vcpu_timer_due(const struct vcpu *v, uint32_t timer);
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
 /**
  * Loads v's state into this core. `el1_live`: the core's EL1 context

@@ -23,12 +23,13 @@
 
 #include "vmm/types.h"
 
-#define MACHINE_DEVS_MAX  24u
-#define MACHINE_VCPUS_MAX 8u
-#define MACHINE_IRQ_COUNT 96u           /* INTIDs 0..95: SGIs, PPIs and SPIs 0..63 */
-#define MACHINE_SPI_BASE  32u           /* INTID of SPI 0 */
-#define MACHINE_TIMER_PPI 11u           /* virtual timer (arch timer binding), INTID 27 */
-#define MACHINE_RAM_MIN   0x40000000ull /* devices lie below */
+#define MACHINE_DEVS_MAX   24u
+#define MACHINE_VCPUS_MAX  8u
+#define MACHINE_IRQ_COUNT  96u           /* INTIDs 0..95: SGIs, PPIs and SPIs 0..63 */
+#define MACHINE_SPI_BASE   32u           /* INTID of SPI 0 */
+#define MACHINE_TIMER_PPI  11u           /* virtual timer (arch timer binding), INTID 27 */
+#define MACHINE_PTIMER_PPI 14u           /* EL1 (non-secure) physical timer, INTID 30 */
+#define MACHINE_RAM_MIN    0x40000000ull /* devices lie below */
 
 #define MACHINE_GICD_BASE       0x08000000ull
 #define MACHINE_GICC_BASE       0x08010000ull
@@ -77,8 +78,9 @@ struct machine {
     ipa_t ram_base;
     uint64_t ram_size;
     unsigned vcpu_count;
-    unsigned gic_version; /* 2 (GICD + GICC) or 3 (GICD + GICR) */
-    unsigned timer_intid; /* the virtual timer's PPI */
+    unsigned gic_version;  /* 2 (GICD + GICC) or 3 (GICD + GICR) */
+    unsigned timer_intid;  /* the virtual timer's PPI */
+    unsigned ptimer_intid; /* the EL1 physical timer's PPI (the kernel delivers it) */
     struct machine_dev dev[MACHINE_DEVS_MAX];
     unsigned dev_count;
 };
