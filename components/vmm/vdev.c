@@ -215,16 +215,16 @@ void vdev_uart_changed(struct vm *vm, bool level_before)
 
 void vdev_take_posted(struct vm *vm, unsigned i)
 {
-    uint64_t res[1 + CV_POSTED_TAKE_MAX];
+    uint64_t res[2 + CV_POSTED_TAKE_MAX];
     bool level = pl011_irq_level(&vm->uart);
     uint64_t n;
     do {
         enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_TAKE_POSTED, NULL, 0, res,
-                                    1 + CV_POSTED_TAKE_MAX);
+                                    2 + CV_POSTED_TAKE_MAX);
         n = err == CV_OK && res[0] <= CV_POSTED_TAKE_MAX ? res[0] : 0;
         for (uint64_t k = 0; k < n; k++) {
-            uint64_t value = CV_POSTED_VALUE(res[1 + k]);
-            (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(res[1 + k]), true, &value);
+            uint64_t value = CV_POSTED_VALUE(res[2 + k]);
+            (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(res[2 + k]), true, &value);
         }
         vm->posted_writes += n;
         if (n)
