@@ -2,7 +2,8 @@
  * VCPUs (kernel/src/vcpu.c), with a few instructions of guest code at EL1
  * (MMU off: addresses are IPAs): posted writes (abi.h
  * CV_OP_VCPU_SET_POSTED) are recorded without exits and taken in order,
- * other accesses still exit, a full record or an idle vCPU makes one; the
+ * other accesses still exit, a full record or an idle vCPU makes one, and
+ * the stamps follow the order writes of two vCPUs happened in; the
  * virtual timer is delivered by the kernel when asked (SET_VTIMER), else
  * it exits; the invocations refuse bad arguments. And a 2 MiB frame
  * mapped as pages (CV_MAP_PAGES), which is how guest RAM is mapped.
@@ -56,19 +57,36 @@ static enum cv_err set_posted(const struct guest *g, uint64_t ipa)
     return cv_invoke(g->vcpu, CV_OP_VCPU_SET_POSTED, &ipa, 1, NULL, 0);
 }
 
+/* A record's value and width, without its stamp (abi.h CV_POSTED_*). */
+#define POSTED_VW(e) ((e)&0xfffffffffull)
+
+/**
+ * One TAKE_POSTED (limit: only writes stamped before it; NULL: all) into
+ * out[] (CV_POSTED_TAKE_MAX room); returns how many, *next the counter.
+ */
+static unsigned take_one(const struct guest *g, const uint64_t *limit, uint64_t *out,
+                         uint64_t *next)
+{
+    uint64_t res[2 + CV_POSTED_TAKE_MAX];
+    if (cv_invoke(g->vcpu, CV_OP_VCPU_TAKE_POSTED, limit, limit ? 1 : 0, res,
+                  2 + CV_POSTED_TAKE_MAX) != CV_OK ||
+        res[0] > CV_POSTED_TAKE_MAX)
+        return 0;
+    memcpy(out, &res[2], res[0] * sizeof(res[0]));
+    if (next)
+        *next = res[1];
+    return (unsigned)res[0];
+}
+
 /** Takes every posted write into out[] (at most max); returns how many. */
 static unsigned take_all(const struct guest *g, uint64_t *out, unsigned max)
 {
-    uint64_t res[1 + CV_POSTED_TAKE_MAX];
+    uint64_t res[CV_POSTED_TAKE_MAX];
     unsigned total = 0;
-    for (;;) {
-        if (cv_invoke(g->vcpu, CV_OP_VCPU_TAKE_POSTED, NULL, 0, res, 1 + CV_POSTED_TAKE_MAX) !=
-                CV_OK ||
-            res[0] == 0 || res[0] > CV_POSTED_TAKE_MAX)
-            return total;
-        for (uint64_t k = 0; k < res[0] && total < max; k++)
-            out[total++] = res[1 + k];
-    }
+    for (unsigned n; (n = take_one(g, NULL, res, NULL)) != 0;)
+        for (unsigned k = 0; k < n && total < max; k++)
+            out[total++] = res[k];
+    return total;
 }
 
 /** Posted writes taken so far from a guest, oldest first. */
@@ -144,9 +162,9 @@ static void case_posted_in_order(void)
     KT_EQ(m[CV_VMEXIT_DA_VALUE], 0x1234abce);
     KT_EQ(t.n, 3);
     KT_TRUE(t.posted_exits || (label & CV_FAULT_VM_POSTED_FLAG), "the waiting writes unflagged");
-    KT_EQ(t.e[0], 0xcd | (1ull << 32));
-    KT_EQ(t.e[1], 0xabce | (2ull << 32));
-    KT_EQ(t.e[2], 0x1234abce | (4ull << 32));
+    KT_EQ(POSTED_VW(t.e[0]), 0xcd | (1ull << 32));
+    KT_EQ(POSTED_VW(t.e[1]), 0xabce | (2ull << 32));
+    KT_EQ(POSTED_VW(t.e[2]), 0x1234abce | (4ull << 32));
     guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_DATA_ABORT); /* nothing waits now */
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA + 4);
@@ -173,7 +191,7 @@ static void case_posted_full(void)
         label = guest_next_exit(&g, m);
         n = (label & CV_FAULT_VM_POSTED_FLAG) ? take_all(&g, e, CV_POSTED_MAX + 1) : 0;
         for (unsigned i = 0; i < n; i++)
-            wrong += e[i] != ((next + i) | (4ull << 32));
+            wrong += POSTED_VW(e[i]) != ((next + i) | (4ull << 32));
         next += n;
         if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
             break;
@@ -206,12 +224,87 @@ static void case_posted_idle(void)
     KT_EQ(t.last_why, CV_POSTED_AT_WFI);
     KT_TRUE(t.posted_exits <= 2, "more exits than a tick's and the WFI's");
     KT_EQ(t.n, 1);
-    KT_EQ(t.e[0], 7 | (4ull << 32));
+    KT_EQ(POSTED_VW(t.e[0]), 7 | (4ull << 32));
     KT_EQ(m[CV_VMEXIT_DA_ACCESS] & CV_DA_WRITE, 0);
     KT_EQ(m[CV_VMEXIT_DA_IPA], GUEST_DEV_IPA);
     guest_reply(CV_FAULT_VM_EMULATED, 0);
     KT_EQ(exit_taking(&g, m, &t), CV_FAULT_VM_HVC);
     KT_EQ(t.n, 1);
+}
+
+/** The next exit other than CV_FAULT_VM_POSTED (a tick's: resumed), the records left alone. */
+static uint64_t exit_keeping(const struct guest *g, uint64_t mr[CV_VMEXIT_MSG_LEN])
+{
+    for (;;) {
+        uint64_t label = guest_next_exit(g, mr);
+        if ((label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) != CV_FAULT_VM_POSTED)
+            return label;
+        guest_reply(CV_FAULT_RESUME, 0);
+    }
+}
+
+/* Two vCPUs write in turn (a, b, a: the test orders them): the stamps
+ * follow, whichever vCPU's record holds them; a take's counter is after
+ * every write taken by then and not after a later one; and a take with
+ * b's stamp as the limit takes only a's write before it. */
+static void case_posted_stamps(void)
+{
+    static const uint32_t prog_a[] = {I_STR_W1, I_ADD_W1_1, I_HVC0, I_STR_W1, I_HVC0};
+    static const uint32_t prog_b[] = {I_STR_W1};
+    static struct taken t;
+    struct guest a, b;
+    uint64_t m[CV_VMEXIT_MSG_LEN], eb[CV_POSTED_TAKE_MAX], ea[CV_POSTED_TAKE_MAX], w = 0;
+    KT_NONZERO(posted_guest(&a, prog_a, sizeof(prog_a) / sizeof(prog_a[0]), 10, &t));
+    KT_NONZERO(posted_guest(&b, prog_b, 1, 20, &t));
+    KT_OK(cv_tcb_resume(a.tcb));
+    KT_EQ(exit_keeping(&a, m), CV_FAULT_VM_HVC | CV_FAULT_VM_POSTED_FLAG); /* a wrote 10 */
+    KT_OK(cv_tcb_resume(b.tcb)); /* b writes 20, then spins: taken while it runs */
+    unsigned nb = 0;
+    for (uint64_t end = kt_now() + kt_ticks_ms(GUEST_WAIT_MS); !nb && kt_now() < end; cv_yield())
+        nb = take_one(&b, NULL, eb, &w);
+    KT_OK(cv_tcb_suspend(b.tcb));
+    KT_EQ(nb, 1);
+    KT_EQ(POSTED_VW(eb[0]), 20 | (4ull << 32));
+    guest_reply(CV_FAULT_RESUME, 0); /* a writes 11 */
+    KT_EQ(exit_keeping(&a, m), CV_FAULT_VM_HVC | CV_FAULT_VM_POSTED_FLAG);
+    uint64_t sb = CV_POSTED_STAMP(eb[0]);
+    KT_EQ(take_one(&a, &sb, ea, NULL), 1); /* 10 only */
+    KT_EQ(take_one(&a, NULL, &ea[1], NULL), 1);
+    KT_EQ(POSTED_VW(ea[0]), 10 | (4ull << 32));
+    KT_EQ(POSTED_VW(ea[1]), 11 | (4ull << 32));
+    uint32_t sa0 = CV_POSTED_STAMP(ea[0]), sa1 = CV_POSTED_STAMP(ea[1]);
+    KT_TRUE(CV_POSTED_BEFORE(sa0, sb) && CV_POSTED_BEFORE(sb, sa1), "stamps %u, %u, %u", sa0,
+            (unsigned)sb, sa1);
+    KT_TRUE(CV_POSTED_BEFORE(sb, w) && !CV_POSTED_BEFORE(sa1, w), "counter %llu",
+            (unsigned long long)w);
+}
+
+/* A limit no write is stamped before takes nothing: here the counter
+ * before the guest wrote. A bad limit or more arguments are refused and
+ * take nothing. Without a limit all three come, stamped before the
+ * counter then. */
+static void case_posted_take_limit(void)
+{
+    static const uint32_t prog[] = {I_STR_W1, I_ADD_W1_1, I_STR_W1, I_ADD_W1_1, I_STR_W1, I_HVC0};
+    static struct taken t;
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], e[CV_POSTED_TAKE_MAX], w0 = ~0ull, w = 0;
+    KT_NONZERO(posted_guest(&g, prog, sizeof(prog) / sizeof(prog[0]), 1, &t));
+    KT_EQ(take_one(&g, NULL, e, &w0), 0);
+    KT_TRUE(w0 <= CV_POSTED_STAMP_MASK, "counter %llu", (unsigned long long)w0);
+    KT_OK(cv_tcb_resume(g.tcb));
+    KT_EQ(exit_keeping(&g, m), CV_FAULT_VM_HVC | CV_FAULT_VM_POSTED_FLAG);
+    KT_EQ(take_one(&g, &w0, e, NULL), 0);
+    const uint64_t bad[2] = {(uint64_t)CV_POSTED_STAMP_MASK + 1u, 0};
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_TAKE_POSTED, bad, 1, NULL, 0), CV_E_INVALID_ARG);
+    KT_ERR(cv_invoke(g.vcpu, CV_OP_VCPU_TAKE_POSTED, &bad[1], 2, NULL, 0), CV_E_INVALID_ARG);
+    KT_EQ(take_one(&g, NULL, e, &w), 3);
+    KT_EQ(POSTED_VW(e[0]), 1 | (4ull << 32));
+    KT_EQ(POSTED_VW(e[2]), 3 | (4ull << 32));
+    KT_TRUE(!CV_POSTED_BEFORE(CV_POSTED_STAMP(e[0]), w0) &&
+                CV_POSTED_BEFORE(CV_POSTED_STAMP(e[2]), w),
+            "stamps %u..%u, counters %llu, %llu", CV_POSTED_STAMP(e[0]), CV_POSTED_STAMP(e[2]),
+            (unsigned long long)w0, (unsigned long long)w);
 }
 
 /* Without a posted register every write exits; bad registers are refused. */
@@ -683,6 +776,8 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.posted_in_order", case_posted_in_order);
     kt_run("vcpu.posted_full", case_posted_full);
     kt_run("vcpu.posted_idle", case_posted_idle);
+    kt_run("vcpu.posted_stamps", case_posted_stamps);
+    kt_run("vcpu.posted_take_limit", case_posted_take_limit);
     kt_run("vcpu.posted_args", case_posted_args);
     kt_run("vcpu.posted_steady", case_posted_steady);
     kt_run("vcpu.posted_steady_args", case_posted_steady_args);

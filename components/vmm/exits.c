@@ -167,7 +167,7 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
     if (vm->stopped)
         return vmexit_reply(CV_FAULT_STOP, 0);
     if (m.posted || m.kind == VMEXIT_POSTED)
-        vdev_take_posted(vm, m.vcpu); /* they came before this exit */
+        vdev_take_posted(vm, false); /* they came before this exit */
     vm->waiting = (int)m.vcpu;
     struct vmexit_result res = exits_dispatch(vm, &m);
     vm->waiting = -1;

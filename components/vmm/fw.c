@@ -62,6 +62,7 @@ static struct vmexit_result fw_unknown(struct vm *vm, unsigned vcpu, uint64_t fi
  */
 static struct vmexit_result fw_reset(struct vm *vm)
 {
+    vm_stop(vm); /* the guest's last output first; vm_reboot renews the vCPUs */
     vm_report(vm);
     if (vm->con.panicked)
         printf("[%s] guest kernel panic reported; rebooting\n", vm->name);
@@ -101,9 +102,9 @@ struct vmexit_result fw_call(struct vm *vm, const struct vmexit *m)
         vm->vcpu[m->vcpu].running = false; /* the STOP reply suspends it */
         return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_OFF:
+        vm_stop(vm); /* first: it prints what the other vCPUs wrote last */
         vm_report(vm);
         printf("[%s] guest powered off (PSCI SYSTEM_OFF)\n", vm->name);
-        vm_stop(vm);
         return vmexit_reply(CV_FAULT_STOP, 0);
     case PSCI_ACT_SYSTEM_RESET:
         return fw_reset(vm);

@@ -152,7 +152,7 @@ bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0)
 
 bool vcpu_refresh(struct vm *vm, unsigned i)
 {
-    vdev_take_posted(vm, i);
+    vdev_take_posted(vm, false); /* its own, if any, are older than the limit */
     if (!vcpu_renew(vm, i))
         return false;
     (void)vgic_lrs_freed(&vm->vgic, i, ~0ull, NULL);

@@ -2,6 +2,7 @@
  * Emulated devices (vdev.h).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <cap/cache.h>
 #include <cap/invoke.h>
@@ -139,8 +140,34 @@ bool vdev_create(struct vm *vm)
 #define UART_CR          0x030u
 #define UART_CR_FIRMWARE 0x301u /* UARTEN | TXE | RXE */
 
+/** posted_take_fn: CV_OP_VCPU_TAKE_POSTED of vCPU i. */
+static bool vdev_posted_take(void *ctx, unsigned i, const uint32_t *limit, uint64_t *rec,
+                             unsigned *n, uint32_t *next)
+{
+    struct vm *vm = ctx;
+    uint64_t res[2 + CV_POSTED_TAKE_MAX], arg = limit ? *limit : 0;
+    enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_TAKE_POSTED, &arg, limit ? 1 : 0, res,
+                                2 + CV_POSTED_TAKE_MAX);
+    if (err != CV_OK || res[0] > CV_POSTED_TAKE_MAX)
+        return false;
+    memcpy(rec, &res[2], res[0] * sizeof(res[0]));
+    *n = (unsigned)res[0];
+    *next = (uint32_t)res[1];
+    return true;
+}
+
+/** posted_emit_fn: vCPU i's UARTDR write, emulated. */
+static void vdev_posted_emit(void *ctx, unsigned i, uint64_t rec)
+{
+    struct vm *vm = ctx;
+    uint64_t value = CV_POSTED_VALUE(rec);
+    (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(rec), true, &value);
+    vm->con.writer = i;
+}
+
 void vdev_init(struct vm *vm)
 {
+    posted_init(&vm->posted, vm->vcpu_count, vdev_posted_take, vdev_posted_emit, vm);
     pl011_init(&vm->uart, console_tx, vm);
     /* as firmware leaves it: enabled, so that Linux's console writes of
      * UARTCR around each line keep its value (and need no exit) */
@@ -213,23 +240,10 @@ void vdev_uart_changed(struct vm *vm, bool level_before)
     vdev_uart_sync(vm);
 }
 
-void vdev_take_posted(struct vm *vm, unsigned i)
+void vdev_take_posted(struct vm *vm, bool all)
 {
-    uint64_t res[1 + CV_POSTED_TAKE_MAX];
     bool level = pl011_irq_level(&vm->uart);
-    uint64_t n;
-    do {
-        enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_TAKE_POSTED, NULL, 0, res,
-                                    1 + CV_POSTED_TAKE_MAX);
-        n = err == CV_OK && res[0] <= CV_POSTED_TAKE_MAX ? res[0] : 0;
-        for (uint64_t k = 0; k < n; k++) {
-            uint64_t value = CV_POSTED_VALUE(res[1 + k]);
-            (void)pl011_access(&vm->uart, 0, CV_POSTED_WIDTH(res[1 + k]), true, &value);
-        }
-        vm->posted_writes += n;
-        if (n)
-            vm->con.writer = i;
-    } while (n == CV_POSTED_TAKE_MAX);
+    vm->posted_writes += posted_drain(&vm->posted, all);
     vdev_uart_changed(vm, level);
 }
 

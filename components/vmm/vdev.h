@@ -37,8 +37,12 @@ void vdev_uart_changed(struct vm *vm, bool level_before);
  */
 enum cv_err vdev_posted_set(struct vm *vm, unsigned i);
 
-/** Takes vCPU i's posted writes from the kernel and emulates them, in order. */
-void vdev_take_posted(struct vm *vm, unsigned i);
+/**
+ * Takes the posted writes of every vCPU from the kernel and emulates them
+ * in the order the guest wrote them (libvmm posted.h): those stamped
+ * before the first take, or with `all` (every vCPU stopped) everything.
+ */
+void vdev_take_posted(struct vm *vm, bool all);
 
 /**
  * CV_FAULT_VM_DATA_ABORT: emulates the access, or stops the VM if it cannot.

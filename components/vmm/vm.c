@@ -143,13 +143,12 @@ void vm_report(struct vm *vm)
 struct vmexit_result vm_halt(struct vm *vm, const char *fmt, ...)
 {
     va_list ap;
-    console_flush(vm);
+    vm_stop(vm);
     printf("[%s] ", vm->name);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
     printf(" — VM stopped\n");
-    vm_stop(vm);
     return vmexit_reply(CV_FAULT_STOP, 0);
 }
 
@@ -162,6 +161,10 @@ void vm_stop(struct vm *vm)
             vcpu_suspend(vm, i);
     }
     vm->stopped = true;
+    /* The other vCPUs' last writes: nothing adds to them now. Only the
+     * waiting vCPU's were taken, at its exit. */
+    vdev_take_posted(vm, true);
+    console_flush(vm);
 }
 
 bool vm_reboot(struct vm *vm)

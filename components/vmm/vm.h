@@ -20,6 +20,7 @@
 #include <vmm/mmio.h>
 #include <vmm/pci.h>
 #include <vmm/pl011.h>
+#include <vmm/posted.h>
 #include <vmm/psci.h>
 #include <vmm/vgic.h>
 #include <vmm/virtio_console.h>
@@ -163,6 +164,7 @@ struct vm {
     struct vgic vgic;
     struct pl011 uart;
     struct vm_uart_page uart_page;
+    struct posted_merge posted; /* its UARTDR writes of all vCPUs, in order (vdev.c) */
     struct psci psci;
     struct vm_console con;
     struct vm_virtio virtio[CV_SPEC_VM_DEVICES_MAX];
@@ -180,6 +182,8 @@ bool vm_start(struct vm *vm);
 /**
  * Stops the VM: every vCPU suspended; the VMM keeps running. The vCPU
  * `waiting` for the reply to its exit is left to that reply (CV_FAULT_STOP).
+ * Then what every vCPU had written to the UART is printed, to the last
+ * partial line: the VMM's lines about the stop come after the guest's.
  */
 void vm_stop(struct vm *vm);
 

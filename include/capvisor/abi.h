@@ -261,8 +261,12 @@ enum cv_op {
                                    * value change nothing and complete
                                    * without an exit (the VMM calls again
                                    * when the value changes)                */
-    CV_OP_VCPU_TAKE_POSTED = 76,  /* out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1..
-                                   * MRn the oldest posted writes, removed   */
+    CV_OP_VCPU_TAKE_POSTED = 76,  /* optional MR0 a stamp: only writes
+                                   * stamped before it (CV_POSTED_BEFORE);
+                                   * out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1
+                                   * the stamp the next posted write of any
+                                   * vCPU gets, MR2.. the n oldest posted
+                                   * writes, removed                         */
     CV_OP_VCPU_SET_VTIMER = 77    /* MR0 INTID (16..31) the kernel injects the
                                    * virtual timer as when it fires, without
                                    * an exit (0 = exit with CV_FAULT_VM_VTIMER
@@ -306,11 +310,28 @@ enum cv_op {
  *    partial line learns the guest paused it, not that a tick cut it.
  * Only for registers whose writes the guest cannot observe before the VMM
  * has seen them, e.g. a UART's transmit register.
+ *
+ * Each record carries a stamp from one counter of the kernel's, taken as
+ * the write is recorded: across vCPUs, stamps follow the order the writes
+ * happened in (a guest that orders two vCPUs' writes, e.g. with a lock,
+ * gets stamps in that order). They wrap at CV_POSTED_STAMP_BITS, so two
+ * are compared modulo that width (CV_POSTED_BEFORE): the records a VMM
+ * holds at once span far less than half of it. TAKE_POSTED returns the
+ * counter, W: every write stamped before W was recorded by then, so a VMM
+ * that takes every vCPU of a VM with that limit and emits what it took in
+ * stamp order keeps the guest's order (libvmm posted.h).
  */
-#define CV_POSTED_MAX           256u
-#define CV_POSTED_TAKE_MAX      (CV_MSG_MAX - 1u)
-#define CV_POSTED_VALUE(e)      ((uint32_t)(e))
-#define CV_POSTED_WIDTH(e)      ((unsigned)((e) >> 32) & 0xffu) /* bytes: 1, 2, 4 */
+#define CV_POSTED_MAX        256u
+#define CV_POSTED_TAKE_MAX   (CV_MSG_MAX - 2u)
+#define CV_POSTED_STAMP_BITS 28u
+#define CV_POSTED_STAMP_MASK ((1u << CV_POSTED_STAMP_BITS) - 1u)
+/* A record: value in bits 31:0, width in 35:32, stamp in 63:36. */
+#define CV_POSTED_VALUE(e) ((uint32_t)(e))
+#define CV_POSTED_WIDTH(e) ((unsigned)((e) >> 32) & 0xfu) /* bytes: 1, 2, 4 */
+#define CV_POSTED_STAMP(e) ((uint32_t)((e) >> 36))
+/* Stamp a was taken before stamp b (both < 2^CV_POSTED_STAMP_BITS). */
+#define CV_POSTED_BEFORE(a, b)                                                                     \
+    ((((b) - (a)) & CV_POSTED_STAMP_MASK) - 1u < (1u << (CV_POSTED_STAMP_BITS - 1u)) - 1u)
 #define CV_FAULT_VM_POSTED_FLAG 0x100u
 #define CV_POSTED_AT_TICK       0u /* CV_FAULT_VM_POSTED MR2 */
 #define CV_POSTED_AT_WFI        1u

@@ -15,6 +15,11 @@
 
 static uint32_t lr_count;
 static struct tcb *wfi_head; /* vCPU threads blocked in WFI, all cores */
+/* The next posted write's stamp (abi.h CV_POSTED_STAMP), of every vCPU.
+ * An atomic, not the kernel lock: the fast path takes no lock. A guest
+ * that orders two writes (a lock's release on one core, its acquire on
+ * another) orders the increments around them too. */
+static uint32_t posted_stamp;
 
 void vcpu_init(struct vcpu *v)
 {
@@ -197,8 +202,9 @@ static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t
 {
     if (ipa != v->posted_ipa || width == 8u || v->posted_count == CV_POSTED_MAX)
         return false;
+    uint64_t stamp = __atomic_fetch_add(&posted_stamp, 1u, __ATOMIC_RELAXED) & CV_POSTED_STAMP_MASK;
     v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
-        value | ((uint64_t)width << 32);
+        value | ((uint64_t)width << 32) | (stamp << 36);
     return true;
 }
 
@@ -308,17 +314,34 @@ static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
     return CV_OK;
 }
 
+/*
+ * The counter is read once the vCPU is out: every write it recorded has a
+ * stamp before it, and so has every write another core stamped before
+ * this read (that core finishes the record before it leaves the guest,
+ * which a take of its vCPU waits for). Writes taken from a vCPU that runs
+ * on (not in an exit) may end a partial line, so its next WFI exits too:
+ * the VMM learns when that output pauses (CV_POSTED_AT_WFI).
+ */
 static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 {
+    uint64_t limit = inv->mr[0];
+    if (inv->len > 1 || (inv->len && limit > CV_POSTED_STAMP_MASK))
+        return CV_E_INVALID_ARG;
     if (v->tcb)
         core_wait_thread_out(v->tcb);
-    uint32_t n = v->posted_count < CV_POSTED_TAKE_MAX ? v->posted_count : CV_POSTED_TAKE_MAX;
-    for (uint32_t i = 0; i < n; i++)
-        inv->out[1 + i] = v->posted[(v->posted_head + i) % CV_POSTED_MAX];
+    uint32_t n = 0;
+    for (; n < v->posted_count && n < CV_POSTED_TAKE_MAX; n++) {
+        uint64_t e = v->posted[(v->posted_head + n) % CV_POSTED_MAX];
+        if (inv->len && !CV_POSTED_BEFORE(CV_POSTED_STAMP(e), limit))
+            break;
+        inv->out[2 + n] = e;
+    }
     v->posted_head = (v->posted_head + n) % CV_POSTED_MAX;
     v->posted_count -= n;
+    v->posted_wfi_due = v->posted_wfi_due || (n && v->tcb && !v->tcb->in_fault);
     inv->out[0] = n;
-    inv->out_len = 1 + n;
+    inv->out[1] = __atomic_load_n(&posted_stamp, __ATOMIC_RELAXED) & CV_POSTED_STAMP_MASK;
+    inv->out_len = 2 + n;
     return CV_OK;
 }
 

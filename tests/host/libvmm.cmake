@@ -1,5 +1,6 @@
 # Host unit tests of libvmm's portable core (vGIC v2 and v3, Image, gunzip,
-# device tree, MMIO, PL011, PSCI) and the vGIC and gunzip fuzz targets.
+# device tree, MMIO, PL011, PSCI, posted writes) and the vGIC and gunzip
+# fuzz targets.
 # Included from tests/host/CMakeLists.txt; needs cv_host_test() from
 # cmake/host.cmake.
 set(CV_LIBVMM_DIR ${CMAKE_CURRENT_LIST_DIR}/../../libvmm)
@@ -31,6 +32,7 @@ set_tests_properties(host.test_fdtgen_dtc PROPERTIES LABELS host TIMEOUT 60)
 
 cv_vmm_test(test_machine machine.c)
 cv_vmm_test(test_vmexit vmexit.c)
+cv_vmm_test(test_posted posted.c)
 cv_vmm_test(test_virtq virtq.c gmem.c)
 cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_pci pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c)

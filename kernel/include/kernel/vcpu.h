@@ -57,7 +57,7 @@ struct vcpu {
     /* A tick handed writes over: the next WFI exits too (CV_POSTED_AT_WFI),
      * so the VMM learns that the output it holds has paused. */
     bool posted_wfi_due;
-    uint64_t posted[CV_POSTED_MAX]; /* value | width << 32 (abi.h CV_POSTED_*) */
+    uint64_t posted[CV_POSTED_MAX]; /* value, width, stamp (abi.h CV_POSTED_*) */
     /* The IPA of the data abort in hand when vcpu_posted_fast worked it out
      * (AT, a stage-1 walk) and did not post the write: the exit that
      * follows in the same kernel entry reuses it. */
