@@ -7,6 +7,7 @@
  * fetches where nothing is mapped) and smp (PSCI on the other vCPUs).
  */
 #include "conform.h"
+#include "uart.h"
 
 /* An IPA nothing backs in apps/vm_conform's VM: the first virtio-mmio
  * slot (libvmm machine.h), which has no device there. */
@@ -317,17 +318,35 @@ static struct conform_result debug_step(void)
 }
 
 /* Secondary vCPUs (smp_cpu_on): each writes its MPIDR_EL1.Aff0 + 1 to its
- * slot, then turns itself off. */
+ * slot, then turns itself off; after the cases, vCPU 1 has its last words
+ * (conform_last_words). */
 static volatile uint64_t smp_seen[CONFORM_CPUS];
+static volatile int last_words, last_words_done;
 uint8_t conform_stacks[CONFORM_CPUS << CONFORM_STACK_SHIFT] __attribute__((aligned(16)));
 
 void conform_secondary_main(uint64_t index)
 {
     uint64_t mpidr;
     __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+    if (last_words) {
+        uart_put_str("conform: last words from vcpu 1\n");
+        last_words_done = 1;
+        for (;;) /* no exit: the line stays in this vCPU's posted writes */
+            ;
+    }
     if (index < CONFORM_CPUS)
         smp_seen[index] = (mpidr & 0xffu) + 1;
     conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
+}
+
+void conform_last_words(void)
+{
+    last_words = 1;
+    if (conform_hvc(PSCI_CPU_ON, 1, (uint64_t)conform_secondary, 1) != 0)
+        return; /* one vCPU */
+    uint64_t end = conform_now() + 20 * conform_hz();
+    while (!last_words_done && conform_now() < end)
+        ;
 }
 
 /** Waits up to 20 s of counter time (a loaded host runs 4 vCPUs slowly) for

@@ -88,6 +88,7 @@ void conform_main(void)
     uart_put_str(" failed, ");
     uart_put_dec(count[CONFORM_SKIP]);
     uart_put_str(" skipped\n");
+    conform_last_words();
     conform_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 }
 

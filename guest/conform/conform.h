@@ -57,6 +57,14 @@ extern const unsigned conform_case_count;
 #define PSCI_AFFINITY_INFO 0xc4000004ull
 #define PSCI_SYSTEM_OFF    0x84000008ull
 
+/**
+ * Just before the power-off: vCPU 1 (if there is one) prints a line and
+ * spins without an exit, and vCPU 0 powers off as soon as the line is
+ * written. The line is then in vCPU 1's posted UART writes, which the VMM
+ * must print before its own power-off line (issue 16 item 6).
+ */
+void conform_last_words(void);
+
 /** A value the runner prints after a FAIL's reason ("got 0x..."): what was wrong. */
 void conform_got(uint64_t v);
 
