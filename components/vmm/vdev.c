@@ -22,6 +22,17 @@ static uint64_t vdev_uart_base(const struct vm *vm)
     return machine_find(&vm->machine, MACHINE_PL011, 0)->base.v;
 }
 
+/* After a guest access to the distributor or a redistributor: a write may
+ * have changed the timer PPI's delivery or made an interrupt deliverable. */
+static bool vdev_gic_written(struct vm *vm, bool write)
+{
+    if (write) {
+        virq_vtimer_sync(vm);
+        virq_deliver(vm);
+    }
+    return true;
+}
+
 /**
  * mmio_handler_fn of the distributor: every access has a defined outcome.
  * Its banked registers are those of the vCPU whose exit this is.
@@ -30,11 +41,7 @@ static bool vdev_gicd(void *dev, uint64_t off, unsigned width, bool write, uint6
 {
     struct vm *vm = dev;
     (void)vgic_dist_access(&vm->vgic, (unsigned)vm->waiting, off, width, write, value);
-    if (write) {
-        virq_vtimer_sync(vm);
-        virq_deliver(vm);
-    }
-    return true;
+    return vdev_gic_written(vm, write);
 }
 
 /**
@@ -45,11 +52,7 @@ static bool vdev_gicr(void *dev, uint64_t off, unsigned width, bool write, uint6
 {
     struct vm *vm = dev;
     (void)vgic_redist_access(&vm->vgic, (unsigned)vm->waiting, off, width, write, value);
-    if (write) {
-        virq_vtimer_sync(vm);
-        virq_deliver(vm);
-    }
-    return true;
+    return vdev_gic_written(vm, write);
 }
 
 /** mmio_handler_fn of the UART: a bad width reads 0 and writes nothing. */
