@@ -663,6 +663,53 @@ static bool guest_stopped(volatile uint64_t *count)
 }
 
 /*
+ * Injections into a vCPU running on another core do not wait for it: its
+ * core takes them when kicked. The guest counts on core 1 with interrupts
+ * on; INTID 40 twice (one LR: the second only adds pending) and INTID 41
+ * into LR 2 while it runs; its IRQ vector exits (hvc), and then its LRs
+ * hold exactly those two. Whichever injection the guest's exit overtook
+ * went the direct way: the result must be the same.
+ */
+#define INJ_VBAR_OFF    0x800u
+#define INJ_COUNT_OFF   0xf00u
+#define I_MSR_DAIFCLR_I 0xd50342ffu /* msr daifclr, #2 */
+
+static void case_inject_remote(void)
+{
+    static const uint32_t prog[] = {I_MSR_DAIFCLR_I, 0xf9400022u, 0x91000442u, 0xf9000022u,
+                                    0x17fffffdu}; /* the counting loop of count_prog */
+    static const uint32_t handler[] = {I_HVC0};
+    const uint64_t vbar[3] = {CV_VCPU_VBAR, 1, GUEST_CODE_IPA + INJ_VBAR_OFF};
+    const uint64_t vmcr[3] = {CV_VCPU_GICH_VMCR, 1, 0xf8000003ull}; /* both groups, mask 0xf8 */
+    const uint64_t a[4] = {40, 0xa0, (uint64_t)-1, CV_INJECT_GROUP1};
+    const uint64_t b[4] = {41, 0xa0, 2, CV_INJECT_GROUP1};
+    struct guest g;
+    uint64_t m[CV_VMEXIT_MSG_LEN], lrs[2] = {0, 0};
+    if (kt.core_count == 1) {
+        kt_skipf("one core: the guest must run on another");
+        return;
+    }
+    KT_NONZERO(guest_new(&g, prog, sizeof(prog) / sizeof(prog[0]), GUEST_CODE_IPA + INJ_COUNT_OFF));
+    guest_put(&g, INJ_VBAR_OFF + 0x280u, handler, 1); /* current EL, SPx, IRQ */
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_WRITE_REGS, vbar, 3, NULL, 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_WRITE_REGS, vmcr, 3, NULL, 0));
+    volatile uint64_t *count = (volatile uint64_t *)((uintptr_t)g.code + INJ_COUNT_OFF);
+    KT_OK(cv_tcb_set_affinity(g.tcb, 1));
+    KT_OK(cv_tcb_resume(g.tcb));
+    uint64_t end = kt_now() + kt_ticks_ms(3000);
+    while (*count < 1000 && kt_now() < end)
+        cv_yield();
+    KT_TRUE(*count >= 1000, "the guest on core 1 did not count");
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, a, 4, NULL, 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, a, 4, NULL, 0));
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_INJECT_IRQ, b, 4, NULL, 0));
+    KT_EQ(guest_next_exit(&g, m), CV_FAULT_VM_HVC);
+    KT_EQ(m[0], GUEST_CODE_IPA + INJ_VBAR_OFF + 0x284u); /* after the hvc */
+    KT_OK(cv_invoke(g.vcpu, CV_OP_VCPU_GET_LRS, NULL, 0, lrs, 2));
+    KT_EQ(lrs[0], ((1ull << lrs[1]) - 1) & ~5ull); /* LR 0 (INTID 40) and LR 2 taken */
+}
+
+/*
  * Objects destroyed under a guest running on another core: its VCPU, its
  * thread, or all of it at once by revoking the untyped it came from (its
  * stage-2 tables freed under it). When the call returns, the guest runs
@@ -791,6 +838,7 @@ void kt_vcpu_tests(void)
     kt_run("vcpu.tpidrro", case_tpidrro);
     kt_run("vcpu.pstate_kept", case_pstate_kept);
     kt_run("vcpu.unbind_in_wfi", case_unbind_in_wfi);
+    kt_run("vcpu.inject_remote", case_inject_remote);
     kt_run("vcpu.delete_vcpu_running", case_delete_vcpu_running);
     kt_run("vcpu.delete_tcb_running", case_delete_tcb_running);
     kt_run("vcpu.delete_vspace_running", case_delete_vspace_running);

@@ -142,7 +142,14 @@ static void wait_core_out(uint32_t i, const struct tcb *t, uint32_t vmid)
             arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
             sent = true;
         }
+        arch_relax(); /* under QEMU's one TCG thread, lets that core run */
     }
+}
+
+bool core_runs_elsewhere(const struct tcb *t)
+{
+    const struct core *c = &cores[t->last_core];
+    return c != this_core() && __atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE) == t;
 }
 
 void core_wait_thread_out(const struct tcb *t)

@@ -63,7 +63,8 @@ void irq_handle(void)
         return;     /* spurious */
     if (irq < 16) { /* IPI: the other core changed something for us */
         arch_irq_eoi(irq);
-        this_core()->resched = true;
+        if (irq == ARCH_IPI_RESCHEDULE)
+            this_core()->resched = true;
         return;
     }
     if (irq == plat.timer_hyp_ppi) {

@@ -118,6 +118,44 @@ static void collect_eoi(struct vcpu *v)
     }
 }
 
+/* The LR holding `intid` (any state), or lr_count. */
+static uint32_t lr_find(const struct vcpu *v, uint32_t intid)
+{
+    uint32_t i = 0;
+    while (i < lr_count && !(v->lr[i].state && v->lr[i].intid == intid))
+        i++;
+    return i;
+}
+
+/* What other cores injected while v ran (inbox_put) goes into its LRs,
+ * now in memory: pending added to the LR holding its INTID, else into the
+ * LR it was given, free unless the VMM erred (then it waits there, as it
+ * does while the kernel's LR holds its INTID: one copy of an INTID). */
+static void inbox_flush(struct vcpu *v)
+{
+    for (uint32_t m = v->inbox_mask; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m), at = lr_find(v, v->inbox[i].intid);
+        if (at < vmm_lr_count(v)) {
+            v->lr[at].state |= IRQC_LR_PENDING;
+        } else if (at == lr_count && !v->lr[i].state) {
+            v->lr[i] = v->inbox[i];
+            v->lr[i].state = IRQC_LR_PENDING; /* the active copy it saw is gone */
+        } else {
+            continue;
+        }
+        v->inbox_mask &= ~(1u << i);
+    }
+}
+
+/* Makes v's state the caller's (the kernel lock held) to read and change:
+ * its thread leaves its core, and what was injected meanwhile is in its LRs. */
+static void vcpu_take(struct vcpu *v)
+{
+    if (v->tcb)
+        core_wait_thread_out(v->tcb);
+    inbox_flush(v);
+}
+
 /* Timer k fired in the guest and has an INTID: into the kernel's LR if it
  * is free (it is, unless the other timer's interrupt is still in it). */
 static bool timer_inject(struct vcpu *v, uint32_t k)
@@ -170,6 +208,7 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
         arch_enter_guest_mode();
         c->guest_mode = true;
     }
+    inbox_flush(v);
     bool live = v->live_core == c->index + 1 && c->live_vcpu == v;
     arch_vcpu_restore(v, lr_count, live);
     v->live_core = c->index + 1;
@@ -275,8 +314,7 @@ static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
     if ((inv->len != 1 && inv->len != 3) || !posted_ipa_ok(ipa) || !posted_ipa_ok(steady) ||
         (steady && !ipa) || value > 0xffffffffu)
         return CV_E_INVALID_ARG;
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    vcpu_take(v);
     v->posted_ipa = ipa;
     v->posted_wfi_due = v->posted_wfi_due && ipa;
     v->fault_ipa_known = false; /* may be from a write that never reached its exit */
@@ -299,8 +337,7 @@ static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
     if (inv->len < 2 || (intid != 0 && (intid < 16 || intid > 31)) || prio > 255 ||
         (flags & ~(uint64_t)(CV_INJECT_GROUP1 | CV_TIMER_PHYS)) || lr_count < 2)
         return CV_E_INVALID_ARG;
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    vcpu_take(v);
     if (!v->timer_lr_own && v->lr[lr_count - 1].state)
         return CV_E_BUSY; /* the VMM's interrupt is still in the last LR */
     uint32_t k = (flags & CV_TIMER_PHYS) ? VCPU_TIMER_PHYS : VCPU_TIMER_VIRT;
@@ -327,8 +364,7 @@ static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
     uint64_t limit = inv->mr[0];
     if (inv->len > 1 || (inv->len && limit > CV_POSTED_STAMP_MASK))
         return CV_E_INVALID_ARG;
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    vcpu_take(v);
     uint32_t n = 0;
     for (; n < v->posted_count && n < CV_POSTED_TAKE_MAX; n++) {
         uint64_t e = v->posted[(v->posted_head + n) % CV_POSTED_MAX];
@@ -384,6 +420,8 @@ static void exit_sysreg(struct tcb *t, uint64_t esr)
 /* True if the guest has an interrupt waiting in a list register. */
 static bool vcpu_irq_pending(const struct vcpu *v)
 {
+    if (v->inbox_mask)
+        return true;
     for (uint32_t i = 0; i < lr_count; i++)
         if (v->lr[i].state & IRQC_LR_PENDING)
             return true;
@@ -532,8 +570,7 @@ static enum cv_err vcpu_regs(struct vcpu *v, struct invocation *inv, bool write)
     if (inv->len < (write ? 2u + count : 2u) || first >= CV_VCPU_REG_COUNT ||
         count > CV_VCPU_REG_COUNT - first || count > CV_MSG_MAX - 2)
         return CV_E_INVALID_ARG;
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    vcpu_take(v);
     if (write)
         v->live_core = 0; /* the next run loads every register */
     for (uint32_t i = 0; i < count; i++) {
@@ -547,17 +584,27 @@ static enum cv_err vcpu_regs(struct vcpu *v, struct invocation *inv, bool write)
     return CV_OK;
 }
 
-/* INJECT_IRQ, decoded: list register `index` becomes `lr`. */
+/* INJECT_IRQ, decoded: list register `index` becomes `lr`, now or, if the
+ * vCPU runs on another core, when that core next enters it (inbox_put). */
 struct inject_args {
     uint32_t index;
+    bool remote;
     struct irqc_lr lr;
 };
 
+/* LR i as an injection sees it: what another core left for it in the
+ * inbox, else its saved state. That may be older than the LR of a vCPU
+ * running elsewhere, but only the guest's EOIs changed it since: an LR free
+ * there is free. */
+static const struct irqc_lr *lr_view(const struct vcpu *v, uint32_t i)
+{
+    return (v->inbox_mask >> i & 1u) ? &v->inbox[i] : &v->lr[i];
+}
+
 /* virq goes to the list register already holding it (a pending copy there
  * is enough, an active one gets the pending bit: pending+active), else to
- * a free one (MR2's, or any). The vCPU is first made to leave its core, to
- * read its list registers: as in vcpu_set_vtimer, the wait belongs to the
- * decode. */
+ * a free one (MR2's, or any). A vCPU running on another core is not made
+ * to wait for: its core is told to take the injection (inbox_put). */
 static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
                                  struct inject_args *a)
 {
@@ -567,19 +614,21 @@ static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
         (flags & ~(uint64_t)(CV_INJECT_EOI_EXIT | CV_INJECT_GROUP1)) ||
         (want != (uint64_t)-1 && want >= vmm_lr_count(v)))
         return CV_E_INVALID_ARG;
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    a->remote = v->tcb && core_runs_elsewhere(v->tcb);
+    if (!a->remote)
+        vcpu_take(v);
     if (v->timer_in_lr && virq == v->lr[lr_count - 1].intid)
         return CV_E_BUSY; /* in the kernel's LR: one copy of an INTID at most */
     a->index = vmm_lr_count(v);
     for (uint32_t i = 0; i < vmm_lr_count(v); i++) {
-        if (v->lr[i].state && v->lr[i].intid == virq) {
+        const struct irqc_lr *lr = lr_view(v, i);
+        if (lr->state && lr->intid == virq) {
             a->index = i;
-            a->lr = v->lr[i];
+            a->lr = *lr;
             a->lr.state |= IRQC_LR_PENDING;
             return CV_OK;
         }
-        if (!v->lr[i].state && a->index == vmm_lr_count(v) && (want == (uint64_t)-1 || want == i))
+        if (!lr->state && a->index == vmm_lr_count(v) && (want == (uint64_t)-1 || want == i))
             a->index = i;
     }
     if (a->index == vmm_lr_count(v))
@@ -593,10 +642,22 @@ static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
     return CV_OK;
 }
 
+/* Leaves an injection for the core the vCPU runs on and kicks that core
+ * out of the guest (no wait, no reschedule: ARCH_IPI_KICK); it takes the
+ * injection on its way back in (vcpu_exit_prepare). Its first one kicked
+ * already if the inbox was not empty. */
+static void inbox_put(struct vcpu *v, const struct inject_args *a)
+{
+    bool kicked = v->inbox_mask != 0;
+    v->inbox[a->index] = a->lr;
+    v->inbox_mask |= 1u << a->index;
+    if (!kicked)
+        arch_send_ipi(v->tcb->last_core, ARCH_IPI_KICK);
+}
+
 static void vcpu_get_lrs(struct vcpu *v, struct invocation *inv)
 {
-    if (v->tcb)
-        core_wait_thread_out(v->tcb);
+    vcpu_take(v);
     uint64_t free = 0;
     for (uint32_t i = 0; i < vmm_lr_count(v); i++)
         if (!v->lr[i].state)
@@ -618,6 +679,10 @@ enum cv_err vcpu_invoke(struct invocation *inv)
     case CV_OP_VCPU_INJECT_IRQ:
         if ((err = inject_decode(v, inv, &a)) != CV_OK)
             return err;
+        if (a.remote) {
+            inbox_put(v, &a);
+            return CV_OK;
+        }
         v->lr[a.index] = a.lr;
         break;
     case CV_OP_VCPU_ACK_VTIMER:

@@ -124,7 +124,8 @@ static void gicv2_init_core(void)
         gic_cpuif_mask[core] = mask;
 
     gic_reset_range(0, 31);
-    *gicd_reg(GICD_ISENABLER) = (1u << ARCH_IPI_RESCHEDULE) | (1u << (gic_timer_ppi & 31));
+    *gicd_reg(GICD_ISENABLER) =
+        (1u << ARCH_IPI_RESCHEDULE) | (1u << ARCH_IPI_KICK) | (1u << (gic_timer_ppi & 31));
 
     *gicc_reg(GICC_PMR) = GIC_PMR_ALL;
     *gicc_reg(GICC_BPR) = 0;

@@ -184,7 +184,8 @@ static void gicv3_init_core(void)
     gicr_sgi[core] = sgi;
     reset_block(sgi, 0);
     wait_rwp(rd, GICR_CTLR_RWP);
-    *reg32(sgi, GICD_ISENABLER) = (1u << ARCH_IPI_RESCHEDULE) | (1u << (gic_timer_ppi & 31));
+    *reg32(sgi, GICD_ISENABLER) =
+        (1u << ARCH_IPI_RESCHEDULE) | (1u << ARCH_IPI_KICK) | (1u << (gic_timer_ppi & 31));
 
     SR_WRITE(ICC_SRE_EL2, SR_READ(ICC_SRE_EL2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
     __asm__ volatile("isb");

@@ -100,6 +100,7 @@ uint32_t arch_vmid_bits(void);
 /* ---- interrupts (the GIC driver the DTB names: kernel/irqc.h) ---- */
 #define ARCH_IRQ_SPURIOUS    1023u
 #define ARCH_IPI_RESCHEDULE  0u                /* SGI number */
+#define ARCH_IPI_KICK        1u                /* SGI: out of the guest, no reschedule */
 #define ARCH_IRQ_MAINTENANCE 25u               /* GIC virtual interface maintenance PPI */
 void arch_gic_init(const struct plat_info *p); /* distributor: boot core only */
 void arch_gic_init_core(void);                 /* cpu interface: every core */

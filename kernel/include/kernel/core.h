@@ -55,6 +55,9 @@ static inline struct core *this_core(void)
 
 /** Waits until no other core runs `t` at EL0 (IPI + spin on in_user). */
 void core_wait_thread_out(const struct tcb *t);
+/** True if another core runs `t` at EL0 now (with the kernel lock held:
+ * it can leave, but not come back before the lock is released). */
+bool core_runs_elsewhere(const struct tcb *t);
 /** Waits until no other core runs a thread with `vmid` at EL0. */
 void core_wait_vmid_out(uint16_t vmid);
 

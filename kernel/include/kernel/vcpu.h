@@ -8,7 +8,9 @@
  * state is saved into the VCPU on every kernel entry from the guest and
  * restored on every return to it, so the kernel and the VMM always see it
  * in memory; a vCPU running on another core is first made to leave
- * (core_wait_thread_out) before its state is read or changed.
+ * (core_wait_thread_out) before its state is read or changed, except for
+ * an injection: that waits in the vCPU's inbox, and its core, kicked,
+ * moves it into the list registers on its way back into the guest.
  *
  * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except
  * posted writes (abi.h CV_OP_VCPU_SET_POSTED): writes to one register the
@@ -43,6 +45,9 @@ struct vcpu {
     struct vcpu_arch arch;
     struct irqc_lr lr[VCPU_MAX_LRS];
     struct irqc_vif vif;
+    /* Injections from other cores while it ran: inbox[i] for LR i, bit i set */
+    struct irqc_lr inbox[VCPU_MAX_LRS];
+    uint32_t inbox_mask;
     uint32_t eoi_pending; /* list registers EOI'd with maintenance asked */
     struct vcpu_timer_irq timer[VCPU_TIMER_COUNT];
     bool timer_lr_own;   /* the last LR is the kernel's (CV_OP_VCPU_SET_VTIMER) */
