@@ -1,73 +1,11 @@
 /*
  * libvmm vGIC distributor and list-register management (GICv2 spec 4.3, 5).
  */
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "test_vmm.h"
-#include "vmm/vgic.h"
-
-static struct vgic vg;
-
-/* ---- helpers ---- */
-
-static uint32_t rd(unsigned vcpu, uint64_t off, unsigned width)
-{
-    uint64_t v = 0xdeadbeef;
-    enum vgic_result r = vgic_dist_access(&vg, vcpu, off, width, false, &v);
-    CHECK(r == VGIC_OK);
-    return (uint32_t)v;
-}
-
-static void wr(unsigned vcpu, uint64_t off, unsigned width, uint64_t val)
-{
-    CHECK_EQ(vgic_dist_access(&vg, vcpu, off, width, true, &val), VGIC_OK);
-}
-
-/** Injector recording the LR writes; refuses once `limit` LRs are used. */
-struct lr_log {
-    struct vgic_lr e[64];
-    unsigned lr[64];
-    unsigned vcpu[64];
-    unsigned count;
-    int fail_with;       /* 0: accept */
-    unsigned busy_intid; /* 0: none; else this INTID is refused as busy */
-    unsigned calls;
-};
-
-static int record(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
-{
-    struct lr_log *l = ctx;
-    l->calls++;
-    if (l->fail_with)
-        return l->fail_with;
-    if (l->busy_intid && e->intid == l->busy_intid)
-        return VGIC_INJECT_BUSY;
-    l->e[l->count] = *e;
-    l->lr[l->count] = lr;
-    l->vcpu[l->count] = vcpu;
-    l->count++;
-    return 0;
-}
-
-static unsigned log_calls;
-static uint64_t log_last_off;
-static const char *log_last_frame;
-
-static void count_log(void *ctx, unsigned vcpu, const char *frame, uint64_t off, bool write,
-                      const char *why)
-{
-    (void)ctx, (void)vcpu, (void)write, (void)why;
-    log_calls++;
-    log_last_off = off;
-    log_last_frame = frame;
-}
+#include "test_vgic.h"
 
 static void setup(unsigned vcpus, unsigned irqs)
 {
-    CHECK_EQ(vgic_init(&vg, vcpus, irqs), VGIC_OK);
-    vgic_set_log(&vg, count_log, NULL);
-    log_calls = 0;
+    setup_version(VGIC_V2, vcpus, irqs);
 }
 
 /* ---- tests ---- */
@@ -170,8 +108,8 @@ static void test_reserved_logged_once(void)
     CHECK_EQ(vgic_dist_access(&vg, 0, 0x00c, 4, false, &v), VGIC_RAZ_WI);
     CHECK_EQ(v, 0);
     CHECK_EQ(log_calls, 1);
-    CHECK_EQ(log_last_off, 0x00c);
-    CHECK(log_last_frame && strcmp(log_last_frame, "GICD") == 0);
+    CHECK_EQ(log_off, 0x00c);
+    CHECK(strcmp(log_frame, "GICD") == 0);
     v = 7;
     CHECK_EQ(vgic_dist_access(&vg, 0, 0x00c, 4, true, &v), VGIC_RAZ_WI);
     CHECK_EQ(vgic_dist_access(&vg, 0, 0x00c, 4, false, &v), VGIC_RAZ_WI);

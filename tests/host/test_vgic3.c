@@ -2,13 +2,7 @@
  * libvmm vGIC in GICv3 mode (IHI 0069): the distributor with affinity
  * routing, the redistributors, ICC_SGI1R_EL1, and delivery through them.
  */
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "test_vmm.h"
-#include "vmm/vgic.h"
-
-static struct vgic vg;
+#include "test_vgic.h"
 
 #define RD(k)  ((uint64_t)(k)*VGIC_REDIST_STRIDE) /* vCPU k's RD_base */
 #define SGI(k) (RD(k) + 0x10000u)                 /* vCPU k's SGI_base */
@@ -16,18 +10,6 @@ static struct vgic vg;
 #define CTLR_ARE_DS 0x50u /* GICD_CTLR.ARE [4] and DS [6]: read as one */
 
 /* ---- helpers ---- */
-
-static uint64_t rd(unsigned vcpu, uint64_t off, unsigned width)
-{
-    uint64_t v = 0xdeadbeef;
-    CHECK_EQ(vgic_dist_access(&vg, vcpu, off, width, false, &v), VGIC_OK);
-    return v;
-}
-
-static void wr(unsigned vcpu, uint64_t off, unsigned width, uint64_t val)
-{
-    CHECK_EQ(vgic_dist_access(&vg, vcpu, off, width, true, &val), VGIC_OK);
-}
 
 static uint64_t rrd(unsigned vcpu, uint64_t off, unsigned width)
 {
@@ -41,46 +23,9 @@ static void rwr(unsigned vcpu, uint64_t off, unsigned width, uint64_t val)
     CHECK_EQ(vgic_redist_access(&vg, vcpu, off, width, true, &val), VGIC_OK);
 }
 
-/** Injector recording the LR writes. */
-struct lr_log {
-    struct vgic_lr e[64];
-    unsigned lr[64];
-    unsigned vcpu[64];
-    unsigned count;
-};
-
-static int record(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
-{
-    struct lr_log *l = ctx;
-    if (l->count == 64)
-        return -1;
-    l->e[l->count] = *e;
-    l->lr[l->count] = lr;
-    l->vcpu[l->count] = vcpu;
-    l->count++;
-    return 0;
-}
-
-static unsigned log_calls;
-static unsigned log_vcpu;
-static uint64_t log_off;
-static char log_frame[16];
-
-static void count_log(void *ctx, unsigned vcpu, const char *frame, uint64_t off, bool write,
-                      const char *why)
-{
-    (void)ctx, (void)write, (void)why;
-    log_calls++;
-    log_vcpu = vcpu;
-    log_off = off;
-    snprintf(log_frame, sizeof(log_frame), "%s", frame);
-}
-
 static void setup(unsigned vcpus, unsigned irqs)
 {
-    CHECK_EQ(vgic_init_version(&vg, VGIC_V3, vcpus, irqs), VGIC_OK);
-    vgic_set_log(&vg, count_log, NULL);
-    log_calls = 0;
+    setup_version(VGIC_V3, vcpus, irqs);
 }
 
 /* ---- tests ---- */
