@@ -13,6 +13,8 @@ void sched_enqueue(struct tcb *t);
 void sched_dequeue(struct tcb *t);
 /** Called when `t` stops being runnable (block, suspend). */
 void sched_block(struct tcb *t, uint32_t new_state);
+/** Makes core `i` choose again: this one on its way out, another by an IPI. */
+void sched_resched_core(uint32_t i);
 /** Makes a blocked `t` runnable. */
 void sched_wake(struct tcb *t);
 /**
