@@ -172,9 +172,28 @@ static bool timer_inject(struct vcpu *v, uint32_t k)
     return true;
 }
 
+/* A timer's output is a level (ARM ARM D11.2.4) and the guest writes its
+ * timers untrapped, so each entry from the guest resamples it: a timer no
+ * longer due (off, IMASK, CVAL ahead) stops waiting for the kernel's LR, or
+ * leaves it if only pending there (an active one stays until its EOI). */
+static void timer_resample(struct vcpu *v, uint64_t now)
+{
+    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
+        uint64_t due = arch_vcpu_timer_due(v, k);
+        if (due && due <= now)
+            continue;
+        if (v->timer_in_lr == k + 1 && v->lr[lr_count - 1].state == IRQC_LR_PENDING)
+            v->lr[lr_count - 1].state = 0; /* as if EOI'd: collect_eoi frees it, its PPI goes on */
+        if (v->timer[k].waiting)
+            v->timer[k].masked = v->timer[k].waiting = false;
+    }
+}
+
 void vcpu_entry_save(struct tcb *t)
 {
     arch_vcpu_save(t->vcpu, lr_count);
+    if (t->vcpu->timer_in_lr) /* a timer waits only while one is in the LR */
+        timer_resample(t->vcpu, arch_timer_now());
     collect_eoi(t->vcpu);
 }
 
