@@ -70,12 +70,6 @@ void virq_deliver(struct vm *vm)
             (void)vgic_deliver(&vm->vgic, i, &inj);
 }
 
-void virq_vtimer(struct vm *vm, unsigned i)
-{
-    (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, true);
-    virq_deliver(vm);
-}
-
 /** The timer's list register of vCPU i is free again: line low, timer on. */
 static void virq_timer_done(struct vm *vm, unsigned i)
 {
@@ -83,6 +77,16 @@ static void virq_timer_done(struct vm *vm, unsigned i)
     enum cv_err err = cv_invoke(vm->vcpu[i].vcpu, CV_OP_VCPU_ACK_VTIMER, NULL, 0, NULL, 0);
     if (err != CV_OK)
         printf("[%s] vcpu %u: timer ack: %s\n", vm->name, i, cv_err_str(err));
+}
+
+void virq_vtimer(struct vm *vm, unsigned i)
+{
+    if (vm->vcpu[i].timer[0][0]) { /* the kernel delivers it since this exit was raised */
+        virq_timer_done(vm, i);
+        return;
+    }
+    (void)vgic_set_irq_level(&vm->vgic, i, vm->machine.timer_intid, true);
+    virq_deliver(vm);
 }
 
 void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
@@ -111,10 +115,16 @@ static void virq_timer_sync(struct vm *vm, unsigned i, unsigned t)
     if (memcmp(want, c->timer[t], sizeof(want)) == 0)
         return;
     enum cv_err err = cv_invoke(c->vcpu, CV_OP_VCPU_SET_VTIMER, want, 3, NULL, 0);
-    if (err == CV_OK)
-        memcpy(c->timer[t], want, sizeof(want));
-    else
+    if (err != CV_OK) {
         printf("[%s] vcpu %u: timer %u delivery: %s\n", vm->name, i, t, cv_err_str(err));
+        return;
+    }
+    /* The kernel takes the virtual timer over: a line virq_vtimer latched
+     * drops, the timer is on again, and the kernel injects it if it is
+     * still due (its level, not a latch of an old one: docs/vmm.md). */
+    if (t == 0 && want[0] && !c->timer[0][0])
+        virq_timer_done(vm, i);
+    memcpy(c->timer[t], want, sizeof(want));
 }
 
 void virq_vtimer_sync(struct vm *vm)

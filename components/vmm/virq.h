@@ -20,7 +20,12 @@ bool virq_init(struct vm *vm);
 /** Injects what is pending into free list registers of every vCPU. */
 void virq_deliver(struct vm *vm);
 
-/** CV_FAULT_VM_VTIMER on vCPU i: its timer PPI's line is high. */
+/**
+ * CV_FAULT_VM_VTIMER on vCPU i: its timer PPI's line is high, latched
+ * until the guest EOIs it or enables the PPI (virq_vtimer_sync hands the
+ * timer to the kernel then). Raised before the kernel was given the INTID,
+ * it only turns the timer on again: the kernel delivers it if still due.
+ */
 void virq_vtimer(struct vm *vm, unsigned i);
 
 /**
@@ -35,7 +40,9 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed);
  * object): while it has the timer PPI enabled, the kernel delivers the
  * timer itself, at the priority the guest gave it, in the list register
  * the VMM leaves to it (CV_OP_VCPU_SET_VTIMER); a tick then costs no exit.
- * Otherwise it exits (CV_FAULT_VM_VTIMER) and virq_vtimer handles it. The
+ * Otherwise it exits (CV_FAULT_VM_VTIMER) and virq_vtimer handles it; at
+ * the hand-over a line virq_vtimer latched drops and the timer is on again,
+ * so the guest gets it only if it is still due. The
  * EL1 physical timer's PPI the same way (CV_TIMER_PHYS), except that it
  * never exits: while the guest has it disabled, it is not delivered. One
  * invocation per vCPU and timer whose setting changed. The distributor's
