@@ -4,7 +4,8 @@
  * does instead (docs/vmm.md "What the virtual CPU advertises"). Groups:
  * id (ID registers), pmu (hidden: its registers UNDEF), debug (a vCPU's
  * own breakpoints, watchpoints and single-step), abort (accesses and
- * fetches where nothing is mapped) and smp (PSCI on the other vCPUs).
+ * fetches where nothing is mapped), timer (the EL1 timers' interrupts,
+ * timer.c) and smp (PSCI on the other vCPUs).
  */
 #include "conform.h"
 #include "uart.h"
@@ -403,6 +404,12 @@ const struct conform_case conform_cases[] = {
     {"debug.step", debug_step},
     {"abort.data_unbacked", abort_data_unbacked},
     {"abort.insn_unbacked", abort_insn_unbacked},
+    {"timer.virt_fires", timer_virt_fires},
+    {"timer.phys_fires", timer_phys_fires},
+    {"timer.disabled_nothing_pending", timer_disabled_nothing_pending},
+    {"timer.masked_nothing_pending", timer_masked_nothing_pending},
+    {"timer.future_nothing_pending", timer_future_nothing_pending},
+    {"timer.ppi_off_nothing_pending", timer_ppi_off_nothing_pending},
     {"smp.cpu_on", smp_cpu_on},
 };
 const unsigned conform_case_count = sizeof(conform_cases) / sizeof(conform_cases[0]);

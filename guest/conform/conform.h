@@ -27,6 +27,33 @@ struct conform_exc {
 };
 extern volatile struct conform_exc conform_exc;
 
+/*
+ * Interrupts (head.S conform_irq, conform.c conform_irq_handle): the
+ * handler acknowledges one (GICC_IAR), records it in the record of the
+ * vCPU that took it (MPIDR_EL1.Aff0), EOIs it and returns; a spurious
+ * acknowledge (1023) is only counted. A timer's PPI also gets that timer's
+ * IMASK set before the EOI, as Linux's handler does: its level drops, so
+ * it does not come straight back. The suite runs with PSTATE.I set; a case
+ * clears its record (conform_irq_clear) and unmasks where it waits for one.
+ */
+struct conform_irq {
+    uint64_t count;    /* interrupts taken since the clear, spurious ones not */
+    uint64_t spurious; /* acknowledges that found nothing (GICC_IAR 1023) */
+    /* the first interrupt since the clear: */
+    uint32_t intid;
+    uint32_t vcpu;      /* MPIDR_EL1.Aff0 of the vCPU that took it */
+    uint64_t cntvct;    /* CNTVCT_EL0 at the handler's entry */
+    uint64_t cntpct;    /* CNTPCT_EL0 there */
+    uint64_t timer_ctl; /* for a timer's PPI: its CNTV_CTL or CNTP_CTL there (ISTATUS) */
+};
+extern volatile struct conform_irq conform_irq[CONFORM_CPUS];
+
+/** This vCPU's index (MPIDR_EL1.Aff0). */
+unsigned conform_vcpu(void);
+
+/** Clears this vCPU's interrupt record. */
+void conform_irq_clear(void);
+
 /** What a case found: its outcome and, unless ok, why (a string constant). */
 enum conform_outcome { CONFORM_OK, CONFORM_FAIL, CONFORM_SKIP };
 struct conform_result {
@@ -45,13 +72,27 @@ struct conform_case {
 extern const struct conform_case conform_cases[];
 extern const unsigned conform_case_count;
 
+/* The timer cases (timer.c). */
+struct conform_result timer_virt_fires(void);
+struct conform_result timer_phys_fires(void);
+struct conform_result timer_disabled_nothing_pending(void);
+struct conform_result timer_masked_nothing_pending(void);
+struct conform_result timer_future_nothing_pending(void);
+struct conform_result timer_ppi_off_nothing_pending(void);
+
 /* ESR_ELx (ARM ARM D17.2.40): EC [31:26], IL [25], ISS [24:0]. */
 #define ESR_EC(esr)  ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_IL       (1ull << 25)
 #define ESR_FNV      (1ull << 10)
 #define ESR_FSC(esr) ((uint32_t)(esr)&0x3fu)
 
+/* CNTV_CTL_EL0 and CNTP_CTL_EL0 (ARM ARM D11.2.4, D19.10). */
+#define CNT_CTL_ENABLE  1u
+#define CNT_CTL_IMASK   2u
+#define CNT_CTL_ISTATUS 4u
+
 /* PSCI 1.0 (DEN0022) function IDs, SMC64 where there are two. */
+#define PSCI_VERSION       0x84000000ull
 #define PSCI_CPU_OFF       0x84000002ull
 #define PSCI_CPU_ON        0xc4000003ull
 #define PSCI_AFFINITY_INFO 0xc4000004ull

@@ -47,8 +47,42 @@ conform_sync:
 2:  ldp     x0, x1, [sp], #16
     eret
 
-/* Anything else (an interrupt, SError, an exception with SP_EL0 or from a
- * lower level): report it with its vector (x2) and power off. */
+/*
+ * An IRQ at EL1 (SP_EL1): the counters first (CNTVCT in x0, CNTPCT in x1:
+ * the time of the handler's entry), then conform_irq_handle (conform.c)
+ * with the registers a C call may clobber saved. PSTATE.I stays set until
+ * the ERET: no nesting, so ELR and SPSR need no saving.
+ */
+conform_irq:
+    stp     x0, x1, [sp, #-176]!
+    mrs     x0, cntvct_el0
+    mrs     x1, cntpct_el0
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x29, [sp, #144]
+    str     x30, [sp, #160]
+    bl      conform_irq_handle
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x29, [sp, #144]
+    ldr     x30, [sp, #160]
+    ldp     x0, x1, [sp], #176
+    eret
+
+/* Anything else (an interrupt with SP_EL0 or from a lower level, an FIQ,
+ * SError): report it with its vector (x2) and power off. */
 conform_other:
     mrs     x0, esr_el1
     mrs     x1, elr_el1
@@ -70,7 +104,8 @@ conform_vectors:
     vector  conform_other, 3
     .balign 0x80
     b       conform_sync        /* current EL, SP_ELx: synchronous */
-    vector  conform_other, 5
+    .balign 0x80
+    b       conform_irq         /* current EL, SP_ELx: IRQ */
     vector  conform_other, 6
     vector  conform_other, 7
     .irp    index, 8, 9, 10, 11, 12, 13, 14, 15 /* lower EL: there is no EL0 */
