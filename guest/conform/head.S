@@ -53,31 +53,25 @@ conform_sync:
  * with the registers a C call may clobber saved. PSTATE.I stays set until
  * the ERET: no nesting, so ELR and SPSR need no saving.
  */
+    .macro  irq_frame op                /* x2..x18, x29, x30: stp or ldp */
+    \op     x2, x3, [sp, #16]
+    \op     x4, x5, [sp, #32]
+    \op     x6, x7, [sp, #48]
+    \op     x8, x9, [sp, #64]
+    \op     x10, x11, [sp, #80]
+    \op     x12, x13, [sp, #96]
+    \op     x14, x15, [sp, #112]
+    \op     x16, x17, [sp, #128]
+    \op     x18, x29, [sp, #144]
+    \op     x30, xzr, [sp, #160]
+    .endm
 conform_irq:
     stp     x0, x1, [sp, #-176]!
     mrs     x0, cntvct_el0
     mrs     x1, cntpct_el0
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x29, [sp, #144]
-    str     x30, [sp, #160]
+    irq_frame stp
     bl      conform_irq_handle
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x29, [sp, #144]
-    ldr     x30, [sp, #160]
+    irq_frame ldp
     ldp     x0, x1, [sp], #176
     eret
 
