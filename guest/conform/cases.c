@@ -5,7 +5,7 @@
  * id (ID registers), pmu (hidden: its registers UNDEF), debug (a vCPU's
  * own breakpoints, watchpoints and single-step), abort (accesses and
  * fetches where nothing is mapped), timer (the EL1 timers' interrupts,
- * timer.c) and smp (PSCI on the other vCPUs).
+ * timer.c) and smp (PSCI on the other vCPUs; SGIs between them, ipi.c).
  */
 #include "conform.h"
 #include "uart.h"
@@ -40,7 +40,6 @@ void conform_nop(void);
 uint64_t conform_step(uint64_t x);
 extern const char conform_stepped[];
 void conform_call(uint64_t addr);
-void conform_secondary(void);
 void conform_secondary_main(uint64_t index);
 
 /** An ID register the kernel answers (HCR_EL2.TID3). */
@@ -319,8 +318,8 @@ static struct conform_result debug_step(void)
 }
 
 /* Secondary vCPUs (smp_cpu_on): each writes its MPIDR_EL1.Aff0 + 1 to its
- * slot, then turns itself off; after the cases, vCPU 1 has its last words
- * (conform_last_words). */
+ * slot, then turns itself off; in smp.ipi each is vCPU 0's partner first;
+ * after the cases, vCPU 1 has its last words (conform_last_words). */
 static volatile uint64_t smp_seen[CONFORM_CPUS];
 static volatile int last_words, last_words_done;
 uint8_t conform_stacks[CONFORM_CPUS << CONFORM_STACK_SHIFT] __attribute__((aligned(16)));
@@ -334,6 +333,10 @@ void conform_secondary_main(uint64_t index)
         last_words_done = 1;
         for (;;) /* no exit: the line stays in this vCPU's posted writes */
             ;
+    }
+    if (conform_ipi_mode) {
+        conform_ipi_partner();
+        conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
     }
     if (index < CONFORM_CPUS)
         smp_seen[index] = (mpidr & 0xffu) + 1;
@@ -411,5 +414,6 @@ const struct conform_case conform_cases[] = {
     {"timer.future_nothing_pending", timer_future_nothing_pending},
     {"timer.ppi_off_nothing_pending", timer_ppi_off_nothing_pending},
     {"smp.cpu_on", smp_cpu_on},
+    {"smp.ipi", smp_ipi},
 };
 const unsigned conform_case_count = sizeof(conform_cases) / sizeof(conform_cases[0]);

@@ -90,6 +90,7 @@ void conform_irq_handle(uint64_t cntvct, uint64_t cntpct)
     }
     r->count++;
     gic_eoi(iar);
+    __asm__ volatile("dsb ish\n\tsev"); /* a vCPU may wait for the count in a WFE */
 }
 
 uint64_t conform_now(void)

@@ -80,6 +80,14 @@ struct conform_result timer_masked_nothing_pending(void);
 struct conform_result timer_future_nothing_pending(void);
 struct conform_result timer_ppi_off_nothing_pending(void);
 
+/* The IPI case (ipi.c). A secondary vCPU started while conform_ipi_mode is
+ * set runs conform_ipi_partner (SGIs to and from vCPU 0) before it turns
+ * itself off. */
+struct conform_result smp_ipi(void);
+extern volatile uint32_t conform_ipi_mode;
+void conform_ipi_partner(void);
+void conform_secondary(void);
+
 /* ESR_ELx (ARM ARM D17.2.40): EC [31:26], IL [25], ISS [24:0]. */
 #define ESR_EC(esr)  ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_IL       (1ull << 25)
