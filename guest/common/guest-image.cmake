@@ -1,12 +1,14 @@
 # cv_guest_image(NAME LDSCRIPT SOURCES...): a bare-metal EL1 guest kernel
-# (guest/attacker, guest/conform) from SOURCES and guest/common's start,
-# console and GICv2 (gic.c), linked by LDSCRIPT, in arm64 Image format:
+# (guest/attacker, guest/conform, guest/vbench) from SOURCES and
+# guest/common's start, console, GICv2 (gic.c), PSCI call and counter,
+# linked by LDSCRIPT, in arm64 Image format:
 # ${CMAKE_CURRENT_BINARY_DIR}/NAME.img and its gzip NAME.img.gz (a VM's
 # kernel-gz, if it wants one). Built by the target build (cross gcc, no C
 # library), not by setup.
 set(CV_GUEST_COMMON ${CMAKE_CURRENT_LIST_DIR})
 function(cv_guest_image name ldscript)
-  add_executable(${name} ${ARGN} ${CV_GUEST_COMMON}/uart.c ${CV_GUEST_COMMON}/gic.c)
+  add_executable(${name} ${ARGN} ${CV_GUEST_COMMON}/uart.c ${CV_GUEST_COMMON}/gic.c
+                 ${CV_GUEST_COMMON}/psci.S ${CV_GUEST_COMMON}/counter.S)
   target_include_directories(${name} PRIVATE ${CV_GUEST_COMMON})
   target_compile_options(${name} PRIVATE -ffreestanding -fno-stack-protector -mstrict-align)
   target_link_options(${name} PRIVATE

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "psci.h" /* the PSCI function IDs */
+
 /*
  * The last synchronous exception (head.S conform_sync writes it): a case
  * clears it with conform_exc_clear, provokes one, and checks what came.
@@ -98,13 +100,6 @@ void conform_secondary(void);
 #define CNT_CTL_ENABLE  1u
 #define CNT_CTL_IMASK   2u
 #define CNT_CTL_ISTATUS 4u
-
-/* PSCI 1.0 (DEN0022) function IDs, SMC64 where there are two. */
-#define PSCI_VERSION       0x84000000ull
-#define PSCI_CPU_OFF       0x84000002ull
-#define PSCI_CPU_ON        0xc4000003ull
-#define PSCI_AFFINITY_INFO 0xc4000004ull
-#define PSCI_SYSTEM_OFF    0x84000008ull
 
 /**
  * Just before the power-off: vCPU 1 (if there is one) prints a line and

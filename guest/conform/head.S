@@ -106,24 +106,11 @@ conform_vectors:
     vector  conform_other, \index
     .endr
 
-/*
- * A secondary vCPU's entry (PSCI CPU_ON; x0 = context = its index): the
- * same vectors, a stack of its own (conform_stacks), then C.
- */
+/* A secondary vCPU's entry (PSCI CPU_ON; x0 = context = its index). */
     .text
     .globl  conform_secondary
 conform_secondary:
-    adr     x1, conform_vectors
-    msr     vbar_el1, x1
-    isb
-    adrp    x1, conform_stacks
-    add     x1, x1, :lo12:conform_stacks
-    add     x2, x0, #1
-    add     x1, x1, x2, lsl #CONFORM_STACK_SHIFT
-    mov     sp, x1
-    bl      conform_secondary_main
-5:  wfi
-    b       5b
+    image_secondary conform_vectors, conform_stacks, CONFORM_STACK_SHIFT, conform_secondary_main
 
 /* uint64_t conform_hvc(x0..x3): HVC #0 (SMCCC), x0 back. */
     .globl  conform_hvc
