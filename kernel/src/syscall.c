@@ -189,7 +189,7 @@ static void sys_debug_puts(struct tcb *t)
 static void raise_fault(struct tcb *t, uint32_t label, uint64_t addr, uint64_t esr, uint64_t w)
 {
     uint64_t msg[CV_FAULT_MSG_LEN] = {t->regs.pc, addr, esr, w};
-    fault_raise(t, label, msg);
+    fault_raise_n(t, label, msg, CV_FAULT_MSG_LEN);
 }
 
 static void handle_syscall(struct tcb *t, uint64_t esr)
