@@ -116,7 +116,7 @@ static void sys_send(struct tcb *t, uint64_t num)
     const struct cap *c = &s->cap;
     if (c->type == CV_OBJ_ENDPOINT) {
         if (need_right(t, c, CV_RIGHT_WRITE))
-            ep_send(pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT, num == CV_SYS_CALL,
+            ep_send(t, pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT, num == CV_SYS_CALL,
                     num == CV_SYS_SEND);
     } else if (c->type == CV_OBJ_NOTIFICATION && num != CV_SYS_CALL) {
         if (need_right(t, c, CV_RIGHT_WRITE)) {
