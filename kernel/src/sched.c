@@ -67,17 +67,20 @@ void sched_dequeue(struct tcb *t)
     t->in_ready_queue = false;
 }
 
+void sched_resched(uint32_t core)
+{
+    if (&cores[core] == this_core())
+        cores[core].resched = true;
+    else
+        arch_send_ipi(core, ARCH_IPI_RESCHEDULE);
+}
+
 /* Tells the core that should run `t` to reconsider. */
 static void sched_kick(struct tcb *t)
 {
-    struct core *target = &cores[t->affinity];
-    if (target == this_core()) {
-        if (!target->cur || t->prio > target->cur->prio)
-            target->resched = true;
-        return;
-    }
-    if (!target->cur || t->prio > target->cur->prio)
-        arch_send_ipi(target->index, ARCH_IPI_RESCHEDULE);
+    const struct tcb *cur = cores[t->affinity].cur;
+    if (!cur || t->prio > cur->prio)
+        sched_resched(t->affinity);
 }
 
 void sched_enqueue(struct tcb *t)
@@ -100,14 +103,9 @@ void sched_block(struct tcb *t, uint32_t new_state)
 {
     sched_dequeue(t);
     t->state = new_state;
-    for (uint32_t i = 0; i < core_count; i++) {
-        if (cores[i].cur == t) {
-            if (&cores[i] == this_core())
-                cores[i].resched = true;
-            else
-                arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
-        }
-    }
+    for (uint32_t i = 0; i < core_count; i++)
+        if (cores[i].cur == t)
+            sched_resched(i);
 }
 
 void sched_wake(struct tcb *t)

@@ -153,12 +153,8 @@ static enum cv_err tcb_set_sched(struct tcb *t, const struct invocation *inv, bo
     if (!affinity)
         this_core()->resched = true;
     for (uint32_t i = 0; affinity && i < core_count; i++) /* moves off a core it runs on */
-        if (cores[i].cur == t && i != t->affinity) {
-            if (&cores[i] == this_core())
-                cores[i].resched = true;
-            else
-                arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
-        }
+        if (cores[i].cur == t && i != t->affinity)
+            sched_resched(i);
     return CV_OK;
 }
 

@@ -11,6 +11,8 @@
 void sched_enqueue(struct tcb *t);
 /** Takes `t` out of its ready queue if it is in one. */
 void sched_dequeue(struct tcb *t);
+/** Makes `core` choose again: this core at its kernel exit, another by IPI. */
+void sched_resched(uint32_t core);
 /** Called when `t` stops being runnable (block, suspend). */
 void sched_block(struct tcb *t, uint32_t new_state);
 /** Makes a blocked `t` runnable. */
