@@ -44,7 +44,6 @@
 #define GIC_PRIO_DEFAULT 0xa0u
 #define GIC_PMR_ALL      0xffu
 #define GIC_INTID_MASK   0x3ffu
-#define GIC_IAR_SRC_MASK 0x1c00u /* GICC_IAR.CPUID: source core of an SGI */
 #define GIC_SPI_BASE     32u
 #define GIC_MAX_INTID    1019u
 

@@ -37,7 +37,6 @@
 #define GICD_CTLR_GRP1   (BIT(0) | BIT(1)) /* EnableGrp0/1 (DS 1) or EnableGrp1/1A (DS 0) */
 #define GICD_CTLR_ARE    BIT(4)
 #define GICD_CTLR_RWP    BIT(31)
-#define GICR_CTLR        0x0000u
 #define GICR_TYPER       0x0008u
 #define GICR_WAKER       0x0014u
 #define GICR_SGI         0x10000u /* SGI_base frame */
