@@ -92,20 +92,17 @@ static paddr_t boot_alloc_page(void)
 
 /* ---------------- root objects ---------------- */
 
+/* An object of the root's in its `slot`; the first is the root cnode, which
+ * holds its own cap. */
 static struct cte *root_make(uint32_t slot, uint32_t type, uint32_t size_bits)
 {
     struct cap c;
     paddr_t pa = boot_alloc(obj_size_bits(type, size_bits));
     obj_init(type, size_bits, pa, false, &c);
+    if (type == CV_OBJ_CNODE)
+        root_slots = pa_ptr(pa);
     cte_insert(&root_slots[slot], &c, NULL);
     return &root_slots[slot];
-}
-
-static void tcb_slot_copy(struct tcb *t, enum tcb_slot which, struct cte *src)
-{
-    struct cap c;
-    cap_derive(&src->cap, CV_RIGHTS_ALL, 0, false, &c);
-    cte_insert(&t->slot[which], &c, src);
 }
 
 /* Minimal ELF64 program headers, enough to place the root's segments. */
@@ -214,12 +211,7 @@ static void map_root_fixed(struct vspace *vs, struct cte *ipcbuf)
 
 static struct tcb *make_root(void)
 {
-    /* the root cnode holds its own cap in slot CV_ROOT_CNODE */
-    paddr_t cn = boot_alloc(obj_size_bits(CV_OBJ_CNODE, ROOT_CNODE_RADIX));
-    root_slots = pa_ptr(cn);
-    struct cap c;
-    obj_init(CV_OBJ_CNODE, ROOT_CNODE_RADIX, cn, false, &c);
-    cte_insert(&root_slots[CV_ROOT_CNODE], &c, NULL);
+    struct cte *cn_slot = root_make(CV_ROOT_CNODE, CV_OBJ_CNODE, ROOT_CNODE_RADIX);
     struct tcb *t = pa_ptr(PA(root_make(CV_ROOT_TCB, CV_OBJ_TCB, 0)->cap.obj));
     struct cte *vs_slot = root_make(CV_ROOT_VSPACE, CV_OBJ_VSPACE, 0);
     struct cte *ipcbuf = root_make(CV_ROOT_IPCBUF, CV_OBJ_FRAME_4K, 0);
@@ -231,9 +223,9 @@ static struct tcb *make_root(void)
     t->regs.pc = load_root_elf(vs, (const uint8_t *)__archive_start + e->offset, e->size);
     t->regs.sp = CV_ROOT_STACK_TOP;
     t->regs.x[0] = CV_ROOT_BOOTINFO_VADDR;
-    tcb_slot_copy(t, TCB_SLOT_CSPACE, &root_slots[CV_ROOT_CNODE]);
-    tcb_slot_copy(t, TCB_SLOT_VSPACE, vs_slot);
-    tcb_slot_copy(t, TCB_SLOT_IPCBUF, ipcbuf);
+    cte_replace_copy(&t->slot[TCB_SLOT_CSPACE], cn_slot);
+    cte_replace_copy(&t->slot[TCB_SLOT_VSPACE], vs_slot);
+    cte_replace_copy(&t->slot[TCB_SLOT_IPCBUF], ipcbuf);
     t->prio = ROOT_PRIORITY;
     memcpy(t->name, "rootloader", 11);
     return t;

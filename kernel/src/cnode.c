@@ -20,12 +20,10 @@ static struct cte *cnode_index(const struct cap *cnode, uint64_t index, enum cv_
 struct cte *cnode_lookup(struct tcb *t, uint64_t cptr, enum cv_err *err)
 {
     const struct cap *root = &t->slot[TCB_SLOT_CSPACE].cap;
-    if (root->type != CV_OBJ_CNODE || cptr == 0 || cptr >= (1ull << root->size_bits)) {
-        *err = CV_E_INVALID_CAP;
-        return NULL;
-    }
-    struct cte *s = &((struct cte *)pa_ptr(PA(root->obj)))[cptr];
-    if (cte_empty(s) || s->cap.type == CAP_ZOMBIE) {
+    struct cte *s = NULL;
+    if (root->type == CV_OBJ_CNODE && cptr != 0 && cptr < (1ull << root->size_bits))
+        s = &((struct cte *)pa_ptr(PA(root->obj)))[cptr];
+    if (!s || cte_empty(s) || s->cap.type == CAP_ZOMBIE) {
         *err = CV_E_INVALID_CAP;
         return NULL;
     }

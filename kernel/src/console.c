@@ -131,23 +131,16 @@ static enum cv_err console_set_ntfn(const struct invocation *inv)
     return CV_OK;
 }
 
-/** CV_OP_CONSOLE_READ once the UART is taken: the log, up to 504 bytes. */
-static void console_log_read(struct invocation *inv)
+/* Moves up to `max` bytes out of ring `r` (`size` bytes, free-running
+ * indices) into out[], 8 to a word, the words zero-filled; returns how many. */
+static uint32_t ring_take(const uint8_t *r, uint32_t size, uint32_t *tail, uint32_t head,
+                          uint32_t max, uint64_t *out)
 {
     uint32_t n = 0;
-    uint64_t word = 0;
-    while (n < CV_CONSOLE_LOG_READ_MAX && log_tail != log_head) {
-        word |= (uint64_t)log_ring[log_tail++ % CONSOLE_LOG] << ((n % 8) * 8);
-        if (++n % 8 == 0) {
-            inv->out[n / 8] = word;
-            word = 0;
-        }
-    }
-    if (n % 8)
-        inv->out[1 + n / 8] = word;
-    inv->out[0] = n | (log_dropped ? 1ull << 63 : 0);
-    inv->out_len = 1 + (n + 7) / 8;
-    log_dropped = false;
+    memset(out, 0, (max + 7) / 8 * sizeof(*out));
+    for (; n < max && *tail != head; n++)
+        out[n / 8] |= (uint64_t)r[(*tail)++ % size] << ((n % 8) * 8);
+    return n;
 }
 
 /**
@@ -214,21 +207,20 @@ void console_thread_stopped(const struct tcb *t)
             t->name);
 }
 
+/** CV_OP_CONSOLE_READ: typed input, or the log (up to 504 bytes) once the UART is taken. */
 static void console_read(struct invocation *inv)
 {
-    if (uart_taken) {
-        console_log_read(inv);
+    if (!uart_taken) {
+        inv->out[0] =
+            ring_take(ring, CONSOLE_RING, &ring_tail, ring_head, CONSOLE_READ_MAX, &inv->out[1]);
+        inv->out_len = 4;
         return;
     }
-    uint64_t words[3] = {0, 0, 0};
-    uint32_t n = 0;
-    while (n < CONSOLE_READ_MAX && ring_tail != ring_head) {
-        words[n / 8] |= (uint64_t)ring[ring_tail++ % CONSOLE_RING] << ((n % 8) * 8);
-        n++;
-    }
-    inv->out[0] = n;
-    memcpy(&inv->out[1], words, sizeof(words));
-    inv->out_len = 4;
+    uint32_t n = ring_take(log_ring, CONSOLE_LOG, &log_tail, log_head, CV_CONSOLE_LOG_READ_MAX,
+                           &inv->out[1]);
+    inv->out[0] = n | (log_dropped ? 1ull << 63 : 0);
+    inv->out_len = 1 + (n + 7) / 8;
+    log_dropped = false;
 }
 
 enum cv_err console_invoke(struct invocation *inv)

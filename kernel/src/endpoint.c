@@ -142,38 +142,28 @@ static void link_reply(struct tcb *server, struct tcb *caller)
     sched_block(caller, TS_BLOCKED_REPLY);
 }
 
-void ep_send(struct endpoint *ep, uint64_t badge, bool can_grant, bool call, bool blocking)
+void ep_send(struct tcb *s, struct endpoint *ep, uint64_t badge, bool can_grant, bool call,
+             bool blocking)
 {
-    struct tcb *self = this_core()->cur;
     if (ep->state == EP_RECV) {
         struct tcb *r = ep_dequeue(ep);
-        transfer(self, r, badge, can_grant);
+        transfer(s, r, badge, can_grant);
         if (call)
-            link_reply(r, self);
+            link_reply(r, s);
         sched_wake_ipc(r);
         return;
     }
     if (!blocking && !call)
         return; /* NBSend: nobody waits, the message is dropped */
-    self->ipc_badge = badge;
-    self->ipc_grant = can_grant;
-    self->ipc_call = call;
-    ep_enqueue(ep, self, TS_BLOCKED_SEND);
+    s->ipc_badge = badge;
+    s->ipc_grant = can_grant;
+    s->ipc_call = call;
+    ep_enqueue(ep, s, TS_BLOCKED_SEND);
 }
 
 void ep_send_fault(struct tcb *t, struct endpoint *ep, uint64_t badge)
 {
-    t->ipc_badge = badge;
-    t->ipc_grant = false;
-    t->ipc_call = true;
-    if (ep->state == EP_RECV) {
-        struct tcb *r = ep_dequeue(ep);
-        transfer(t, r, badge, false);
-        link_reply(r, t);
-        sched_wake_ipc(r);
-        return;
-    }
-    ep_enqueue(ep, t, TS_BLOCKED_SEND);
+    ep_send(t, ep, badge, false, true, true);
 }
 
 /* Delivers a pending bound-notification word instead of a message. */

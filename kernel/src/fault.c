@@ -11,11 +11,6 @@ static const char *const fault_names[CV_FAULT_COUNT] = {
     [CV_FAULT_ALIGNMENT] = "alignment fault",
 };
 
-void fault_raise(struct tcb *t, uint32_t label, const uint64_t msg[CV_FAULT_MSG_LEN])
-{
-    fault_raise_n(t, label, msg, CV_FAULT_MSG_LEN);
-}
-
 void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t len)
 {
     for (uint32_t i = 0; i < len; i++)

@@ -7,18 +7,10 @@
 static bool panicking;
 
 /**
- * One character of kernel output: to the UART, or to the console log once
- * a serial server has taken the UART (console.c). A panic always reaches
- * the UART: whoever reads the log may be what went wrong.
+ * Kernel output: to the UART, or to the console log once a serial server
+ * has taken the UART (console.c). A panic always reaches the UART: whoever
+ * reads the log may be what went wrong.
  */
-static void kputc(char c)
-{
-    if (console_uart_taken() && !panicking)
-        console_log_write(&c, 1);
-    else
-        arch_uart_putc(c);
-}
-
 void kputs_n(const char *s, size_t n)
 {
     if (console_uart_taken() && !panicking) {
@@ -27,6 +19,11 @@ void kputs_n(const char *s, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         arch_uart_putc(s[i]);
+}
+
+static void kputc(char c)
+{
+    kputs_n(&c, 1);
 }
 
 static void put_uint(uint64_t v, unsigned base, int width, char pad)

@@ -37,27 +37,14 @@ uint32_t obj_size_bits(uint32_t type, uint32_t size_bits)
 
 enum cv_err obj_check_retype(uint32_t type, uint32_t size_bits)
 {
-    switch (type) {
-    case CV_OBJ_UNTYPED:
-        if (size_bits < CV_UNTYPED_MIN_BITS || size_bits > CV_UNTYPED_MAX_BITS)
-            return CV_E_INVALID_ARG;
-        return CV_OK;
-    case CV_OBJ_CNODE:
-        if (size_bits < CV_CNODE_MIN_RADIX || size_bits > CV_CNODE_MAX_RADIX)
-            return CV_E_INVALID_ARG;
-        return CV_OK;
-    case CV_OBJ_TCB:
-    case CV_OBJ_ENDPOINT:
-    case CV_OBJ_NOTIFICATION:
-    case CV_OBJ_FRAME_4K:
-    case CV_OBJ_FRAME_2M:
-    case CV_OBJ_PAGE_TABLE:
-    case CV_OBJ_VSPACE:
-    case CV_OBJ_VCPU:
-        return CV_OK;
-    default: /* irq control/handler are not memory */
+    if (type == CV_OBJ_UNTYPED &&
+        (size_bits < CV_UNTYPED_MIN_BITS || size_bits > CV_UNTYPED_MAX_BITS))
         return CV_E_INVALID_ARG;
-    }
+    if (type == CV_OBJ_CNODE && (size_bits < CV_CNODE_MIN_RADIX || size_bits > CV_CNODE_MAX_RADIX))
+        return CV_E_INVALID_ARG;
+    /* Memory objects are those with a size: not irq control, irq handlers
+     * or the console. */
+    return obj_size_bits(type, size_bits) ? CV_OK : CV_E_INVALID_ARG;
 }
 
 void obj_init(uint32_t type, uint32_t size_bits, paddr_t pa, bool device, struct cap *cap)

@@ -67,20 +67,20 @@ void sched_dequeue(struct tcb *t)
     t->in_ready_queue = false;
 }
 
-void sched_resched_core(uint32_t i)
+void sched_resched(uint32_t core)
 {
-    if (&cores[i] == this_core())
-        cores[i].resched = true;
+    if (&cores[core] == this_core())
+        cores[core].resched = true;
     else
-        arch_send_ipi(i, ARCH_IPI_RESCHEDULE);
+        arch_send_ipi(core, ARCH_IPI_RESCHEDULE);
 }
 
 /* Tells the core that should run `t` to reconsider. */
 static void sched_kick(struct tcb *t)
 {
-    const struct core *target = &cores[t->affinity];
-    if (!target->cur || t->prio > target->cur->prio)
-        sched_resched_core(t->affinity);
+    const struct tcb *cur = cores[t->affinity].cur;
+    if (!cur || t->prio > cur->prio)
+        sched_resched(t->affinity);
 }
 
 void sched_enqueue(struct tcb *t)
@@ -105,7 +105,7 @@ void sched_block(struct tcb *t, uint32_t new_state)
     t->state = new_state;
     for (uint32_t i = 0; i < core_count; i++)
         if (cores[i].cur == t)
-            sched_resched_core(i);
+            sched_resched(i);
 }
 
 void sched_wake(struct tcb *t)

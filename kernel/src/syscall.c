@@ -116,7 +116,7 @@ static void sys_send(struct tcb *t, uint64_t num)
     const struct cap *c = &s->cap;
     if (c->type == CV_OBJ_ENDPOINT) {
         if (need_right(t, c, CV_RIGHT_WRITE))
-            ep_send(pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT, num == CV_SYS_CALL,
+            ep_send(t, pa_ptr(PA(c->obj)), c->data0, c->rights & CV_RIGHT_GRANT, num == CV_SYS_CALL,
                     num == CV_SYS_SEND);
     } else if (c->type == CV_OBJ_NOTIFICATION && num != CV_SYS_CALL) {
         if (need_right(t, c, CV_RIGHT_WRITE)) {
@@ -130,39 +130,26 @@ static void sys_send(struct tcb *t, uint64_t num)
     }
 }
 
-/* Recv and NBRecv. */
-static void sys_recv(struct tcb *t, bool blocking)
+/* Recv, NBRecv and WaitUntil (a notification only, x1 the deadline). */
+static void sys_recv(struct tcb *t, uint64_t num)
 {
     struct cte *s = invoked_slot(t);
     if (!s)
         return;
     const struct cap *c = &s->cap;
-    if (c->type != CV_OBJ_ENDPOINT && c->type != CV_OBJ_NOTIFICATION) {
+    bool until = num == CV_SYS_WAIT_UNTIL;
+    if (c->type != CV_OBJ_NOTIFICATION && (c->type != CV_OBJ_ENDPOINT || until)) {
         reply_error(t, CV_E_WRONG_TYPE);
         return;
     }
     if (!need_right(t, c, CV_RIGHT_READ))
         return;
     if (c->type == CV_OBJ_ENDPOINT)
-        ep_recv(pa_ptr(PA(c->obj)), blocking);
+        ep_recv(pa_ptr(PA(c->obj)), num == CV_SYS_RECV);
+    else if (until)
+        ntfn_wait_until(pa_ptr(PA(c->obj)), t->regs.x[1]);
     else
-        ntfn_wait(pa_ptr(PA(c->obj)), blocking);
-}
-
-/* CV_SYS_WAIT_UNTIL: a notification cap with read rights, x1 the deadline. */
-static void sys_wait_until(struct tcb *t)
-{
-    struct cte *s = invoked_slot(t);
-    if (!s)
-        return;
-    const struct cap *c = &s->cap;
-    if (c->type != CV_OBJ_NOTIFICATION) {
-        reply_error(t, CV_E_WRONG_TYPE);
-        return;
-    }
-    if (!need_right(t, c, CV_RIGHT_READ))
-        return;
-    ntfn_wait_until(pa_ptr(PA(c->obj)), t->regs.x[1]);
+        ntfn_wait(pa_ptr(PA(c->obj)), num == CV_SYS_RECV);
 }
 
 static void sys_debug_puts(struct tcb *t)
@@ -189,7 +176,7 @@ static void sys_debug_puts(struct tcb *t)
 static void raise_fault(struct tcb *t, uint32_t label, uint64_t addr, uint64_t esr, uint64_t w)
 {
     uint64_t msg[CV_FAULT_MSG_LEN] = {t->regs.pc, addr, esr, w};
-    fault_raise(t, label, msg);
+    fault_raise_n(t, label, msg, CV_FAULT_MSG_LEN);
 }
 
 static void handle_syscall(struct tcb *t, uint64_t esr)
@@ -203,14 +190,15 @@ static void handle_syscall(struct tcb *t, uint64_t esr)
         break;
     case CV_SYS_RECV:
     case CV_SYS_NBRECV:
-        sys_recv(t, num == CV_SYS_RECV);
+    case CV_SYS_WAIT_UNTIL:
+        sys_recv(t, num);
         break;
     case CV_SYS_REPLY:
         ep_reply();
         break;
     case CV_SYS_REPLYRECV:
         ep_reply();
-        sys_recv(t, true);
+        sys_recv(t, CV_SYS_RECV);
         break;
     case CV_SYS_YIELD:
         sched_yield();
@@ -220,9 +208,6 @@ static void handle_syscall(struct tcb *t, uint64_t esr)
         break;
     case CV_SYS_THREAD_EXIT:
         tcb_suspend(t);
-        break;
-    case CV_SYS_WAIT_UNTIL:
-        sys_wait_until(t);
         break;
     default:
         /* ELR points after the svc: report (and resume at) the svc itself */

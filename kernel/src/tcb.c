@@ -84,12 +84,6 @@ void tcb_destroy(struct tcb *t)
     }
 }
 
-/* Replaces internal slot `which` with a copy of the cap at `cptr` (0: empty). */
-static void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src)
-{
-    cte_replace_copy(&t->slot[which], src);
-}
-
 /* Looks up an optional cap of `type` with `rights`: cptr 0 gives NULL without error. */
 static enum cv_err optional_cap(const struct invocation *inv, uint64_t cptr, uint32_t type,
                                 uint8_t rights, struct cte **out)
@@ -128,10 +122,10 @@ static enum cv_err tcb_configure(struct tcb *t, const struct invocation *inv)
     const struct cte *old = &t->slot[TCB_SLOT_CSPACE];
     if (!cte_empty(old) && cte_is_final(old) && obj_needs_zombie(&old->cap))
         return CV_E_BUSY;
-    tcb_set_slot(t, TCB_SLOT_CSPACE, cspace);
-    tcb_set_slot(t, TCB_SLOT_VSPACE, vspace);
-    tcb_set_slot(t, TCB_SLOT_IPCBUF, ipcbuf);
-    tcb_set_slot(t, TCB_SLOT_FAULT_EP, fault_ep);
+    cte_replace_copy(&t->slot[TCB_SLOT_CSPACE], cspace);
+    cte_replace_copy(&t->slot[TCB_SLOT_VSPACE], vspace);
+    cte_replace_copy(&t->slot[TCB_SLOT_IPCBUF], ipcbuf);
+    cte_replace_copy(&t->slot[TCB_SLOT_FAULT_EP], fault_ep);
     return CV_OK;
 }
 
@@ -141,7 +135,7 @@ static enum cv_err tcb_set_fault_ep(struct tcb *t, const struct invocation *inv)
     enum cv_err err = optional_cap(inv, inv->mr[0], CV_OBJ_ENDPOINT, CV_RIGHT_WRITE, &ep);
     if (err != CV_OK)
         return err;
-    tcb_set_slot(t, TCB_SLOT_FAULT_EP, ep);
+    cte_replace_copy(&t->slot[TCB_SLOT_FAULT_EP], ep);
     return CV_OK;
 }
 
@@ -160,7 +154,7 @@ static enum cv_err tcb_set_sched(struct tcb *t, const struct invocation *inv, bo
         this_core()->resched = true;
     for (uint32_t i = 0; affinity && i < core_count; i++) /* moves off a core it runs on */
         if (cores[i].cur == t && i != t->affinity)
-            sched_resched_core(i);
+            sched_resched(i);
     return CV_OK;
 }
 

@@ -11,32 +11,17 @@
 
 #include <arch/pte.h>
 
-/* Short names for the descriptor bits of arch/pte.h used here. */
-#define S2_VALID          PTE_VALID
-#define S2_TABLE          (PTE_VALID | PTE_TABLE) /* levels 1-2: next table; level 3: page */
-#define S2_BLOCK          PTE_VALID               /* levels 1-2 */
-#define S2_TYPE_MASK      PTE_TYPE_MASK
-#define S2_MEMATTR_NORMAL S2_MEMATTR_NORMAL_WB
-#define S2_MEMATTR_DEVICE S2_MEMATTR_DEVICE_nGnRE
-#define S2_AP_READ        S2_AP_R
-#define S2_AP_WRITE       S2_AP_W
-#define S2_SH_INNER       PTE_SH_INNER
-#define S2_AF             PTE_AF
-#define S2_XN             PTE_XN
-#define S2_ADDR_MASK      PTE_OA_MASK
-
-#define L1_SHIFT       30u
-#define L2_SHIFT       21u
-#define L3_SHIFT       12u
-#define IDX(va, shift) (((va) >> (shift)) & 511u)
-#define VSPACE_TOP     (1ull << CV_VSPACE_BITS)
+/* Levels 1-2: the next table; level 3: a page (arch/pte.h PTE_TABLE, PTE_PAGE). */
+#define S2_TABLE   (PTE_VALID | PTE_TABLE)
+#define S2_BLOCK   (PTE_VALID | PTE_BLOCK) /* levels 1-2 */
+#define VSPACE_TOP (1ull << CV_VSPACE_BITS)
 
 static struct vspace *vmid_table[VMID_COUNT];
 static uint32_t vmid_generation[VMID_COUNT];
 
 static uint64_t *table_of(uint64_t desc)
 {
-    return pa_ptr(PA(desc & S2_ADDR_MASK));
+    return pa_ptr(PA(desc & PTE_OA_MASK));
 }
 
 bool vspace_vmid_available(uint64_t n)
@@ -88,29 +73,29 @@ void vspace_activate(struct vspace *vs)
 /* Pointer to the level-`level` entry for `va`, or NULL if a table is missing. */
 static uint64_t *walk(struct vspace *vs, uint64_t va, uint32_t level)
 {
-    uint64_t *e = &vs->l1[IDX(va, L1_SHIFT)];
+    uint64_t *e = &vs->l1[S2_INDEX(va, S2_L1_SHIFT)];
     if (level == 1)
         return e;
-    if ((*e & S2_TYPE_MASK) != S2_TABLE)
+    if ((*e & PTE_TYPE_MASK) != S2_TABLE)
         return NULL;
-    e = &table_of(*e)[IDX(va, L2_SHIFT)];
+    e = &table_of(*e)[S2_INDEX(va, S2_L2_SHIFT)];
     if (level == 2)
         return e;
-    if ((*e & S2_TYPE_MASK) != S2_TABLE)
+    if ((*e & PTE_TYPE_MASK) != S2_TABLE)
         return NULL;
-    return &table_of(*e)[IDX(va, L3_SHIFT)];
+    return &table_of(*e)[S2_INDEX(va, S2_L3_SHIFT)];
 }
 
 static uint64_t leaf_desc(paddr_t pa, uint32_t rights, bool device, bool large)
 {
-    uint64_t d = (pa.v & S2_ADDR_MASK) | S2_AF | (large ? S2_BLOCK : S2_TABLE);
-    d |= device ? S2_MEMATTR_DEVICE : (S2_MEMATTR_NORMAL | S2_SH_INNER);
+    uint64_t d = (pa.v & PTE_OA_MASK) | PTE_AF | (large ? S2_BLOCK : S2_TABLE);
+    d |= device ? S2_MEMATTR_DEVICE_nGnRE : (S2_MEMATTR_NORMAL_WB | PTE_SH_INNER);
     if (rights & CV_RIGHT_READ)
-        d |= S2_AP_READ;
+        d |= S2_AP_R;
     if (rights & CV_RIGHT_WRITE)
-        d |= S2_AP_WRITE;
+        d |= S2_AP_W;
     if (!(rights & CV_RIGHT_EXEC) || device)
-        d |= S2_XN;
+        d |= PTE_XN;
     return d;
 }
 
@@ -143,8 +128,8 @@ void frame_unmap_cap(struct cap *cap)
     uint64_t *e = vs ? walk(vs, cap->data1, level) : NULL;
     /* only remove what this cap mapped: the same frame, still there (its
      * first entry says; the rest are never mapped apart from it) */
-    if (e && (*e & S2_VALID) && (*e & S2_ADDR_MASK) == cap->obj &&
-        (*e & S2_TYPE_MASK) == (level == 2 ? S2_BLOCK : S2_TABLE)) {
+    if (e && (*e & PTE_VALID) && (*e & PTE_OA_MASK) == cap->obj &&
+        (*e & PTE_TYPE_MASK) == (level == 2 ? S2_BLOCK : S2_TABLE)) {
         for (uint32_t i = 0; i < n; i++)
             __atomic_store_n(&e[i], 0, __ATOMIC_RELAXED);
         arch_pt_barrier();
@@ -212,7 +197,7 @@ static enum cv_err frame_map_decode(const struct invocation *inv, struct frame_m
     if (!a->entry)
         return CV_E_NO_TABLE;
     for (uint32_t i = 0; i < a->count; i++)
-        if (a->entry[i] & S2_VALID)
+        if (a->entry[i] & PTE_VALID)
             return CV_E_MAPPED;
     return CV_OK;
 }
@@ -264,7 +249,7 @@ void pt_unmap_cap(struct cap *cap)
         return;
     struct vspace *vs = vspace_from_id(cap->extra);
     uint64_t *e = vs ? walk(vs, cap->data1, cap->size_bits - 1) : NULL;
-    if (e && (*e & S2_TYPE_MASK) == S2_TABLE && (*e & S2_ADDR_MASK) == cap->obj) {
+    if (e && (*e & PTE_TYPE_MASK) == S2_TABLE && (*e & PTE_OA_MASK) == cap->obj) {
         set_entry(e, 0);
         arch_tlb_flush_vmid(vs->meta.vmid);
     }
@@ -290,15 +275,15 @@ static enum cv_err pt_map(struct cap *cap, struct invocation *inv)
         return CV_E_RANGE;
     uint32_t level = 2;
     uint64_t *e = walk(vs, va, 1);
-    if ((*e & S2_TYPE_MASK) == S2_TABLE) {
+    if ((*e & PTE_TYPE_MASK) == S2_TABLE) {
         level = 3;
         e = walk(vs, va, 2);
     }
-    if (*e & S2_VALID)
+    if (*e & PTE_VALID)
         return CV_E_MAPPED; /* nothing missing on this walk */
-    set_entry(e, (cap->obj & S2_ADDR_MASK) | S2_TABLE);
+    set_entry(e, (cap->obj & PTE_OA_MASK) | S2_TABLE);
     cap->extra = vs->meta.id;
-    cap->data1 = va & ~((1ull << (level == 2 ? L1_SHIFT : L2_SHIFT)) - 1);
+    cap->data1 = va & ~((1ull << (level == 2 ? S2_L1_SHIFT : S2_L2_SHIFT)) - 1);
     cap->size_bits = (uint8_t)level;
     inv->out[0] = level;
     inv->out_len = 1;
@@ -329,8 +314,8 @@ void vspace_boot_map(struct vspace *vs, uint64_t va, paddr_t pa, uint32_t rights
     uint32_t leaf = large ? 2 : 3;
     for (uint32_t level = 1; level < leaf; level++) {
         uint64_t *e = walk(vs, va, level);
-        if (!(*e & S2_VALID))
-            set_entry(e, (alloc().v & S2_ADDR_MASK) | S2_TABLE);
+        if (!(*e & PTE_VALID))
+            set_entry(e, (alloc().v & PTE_OA_MASK) | S2_TABLE);
     }
     set_entry(walk(vs, va, leaf), leaf_desc(pa, rights, false, large));
 }
@@ -343,15 +328,15 @@ bool vspace_copy_in(struct vspace *vs, uint64_t va, void *dst, size_t len)
             return false;
         uint64_t *e = walk(vs, va, 2);
         uint64_t pa;
-        if (e && (*e & S2_TYPE_MASK) == S2_BLOCK) {
-            pa = (*e & S2_ADDR_MASK & ~((1ull << L2_SHIFT) - 1)) | (va & ((1ull << L2_SHIFT) - 1));
+        if (e && (*e & PTE_TYPE_MASK) == S2_BLOCK) {
+            pa = (*e & PTE_OA_MASK_L2_BLOCK) | (va & ((1ull << S2_L2_SHIFT) - 1));
         } else {
             e = walk(vs, va, 3);
-            if (!e || (*e & S2_TYPE_MASK) != S2_TABLE)
+            if (!e || (*e & PTE_TYPE_MASK) != S2_TABLE)
                 return false;
-            pa = (*e & S2_ADDR_MASK) | (va & (CV_PAGE_SIZE - 1));
+            pa = (*e & PTE_OA_MASK) | (va & (CV_PAGE_SIZE - 1));
         }
-        if (!(*e & S2_AP_READ) || (*e & S2_MEMATTR_NORMAL) != S2_MEMATTR_NORMAL)
+        if (!(*e & S2_AP_R) || (*e & S2_MEMATTR_NORMAL_WB) != S2_MEMATTR_NORMAL_WB)
             return false;
         size_t chunk = CV_PAGE_SIZE - (va & (CV_PAGE_SIZE - 1));
         if (chunk > len)

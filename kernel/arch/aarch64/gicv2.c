@@ -44,13 +44,11 @@
 #define GIC_PRIO_DEFAULT 0xa0u
 #define GIC_PMR_ALL      0xffu
 #define GIC_INTID_MASK   0x3ffu
-#define GIC_IAR_SRC_MASK 0x1c00u /* GICC_IAR.CPUID: source core of an SGI */
 #define GIC_SPI_BASE     32u
 #define GIC_MAX_INTID    1019u
 
 static volatile uint8_t *gicd;
 static volatile uint8_t *gicc;
-static uint32_t gic_max_intid;
 static uint32_t gic_timer_ppi;
 static uint8_t gic_cpuif_mask[PLAT_MAX_CORES];
 /* GICC_IAR of the SGI each core acknowledged last: its EOI must echo the source. */
@@ -93,9 +91,9 @@ static void gicv2_init(const struct plat_info *p)
 
     *gicd_reg(GICD_CTLR) = 0;
     uint32_t lines = 32u * ((*gicd_reg(GICD_TYPER) & 0x1fu) + 1u);
-    gic_max_intid = lines - 1 > GIC_MAX_INTID ? GIC_MAX_INTID : lines - 1;
-    gic_reset_range(GIC_SPI_BASE, gic_max_intid);
-    for (uint32_t i = GIC_SPI_BASE; i <= gic_max_intid; i++)
+    irqc_max_intid = lines - 1 > GIC_MAX_INTID ? GIC_MAX_INTID : lines - 1;
+    gic_reset_range(GIC_SPI_BASE, irqc_max_intid);
+    for (uint32_t i = GIC_SPI_BASE; i <= irqc_max_intid; i++)
         gicd[GICD_ITARGETSR + i] = gic_cpuif_mask[0];
     *gicd_reg(GICD_CTLR) = GIC_CTLR_ENABLE;
 }
@@ -153,27 +151,22 @@ static void gicv2_eoi(uint32_t irq)
 
 static void gicv2_enable(uint32_t irq)
 {
-    if (irq <= gic_max_intid)
+    if (irq <= irqc_max_intid)
         *gicd_reg(GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
 static void gicv2_disable(uint32_t irq)
 {
-    if (irq <= gic_max_intid)
+    if (irq <= irqc_max_intid)
         *gicd_reg(GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
 /** GICD_ITARGETSR is byte-accessible (4.3.12); SGI/PPI targets are read-only. */
 static void gicv2_set_target(uint32_t irq, uint32_t core)
 {
-    if (irq < GIC_SPI_BASE || irq > gic_max_intid || core >= PLAT_MAX_CORES)
+    if (irq < GIC_SPI_BASE || irq > irqc_max_intid || core >= PLAT_MAX_CORES)
         return;
     gicd[GICD_ITARGETSR + irq] = gic_cpuif_mask[core];
-}
-
-static uint32_t gicv2_max_intid(void)
-{
-    return gic_max_intid;
 }
 
 /**
@@ -272,7 +265,6 @@ const struct irqc_ops irqc_gicv2 = {
     .enable = gicv2_enable,
     .disable = gicv2_disable,
     .set_target = gicv2_set_target,
-    .max_intid = gicv2_max_intid,
     .send_ipi = gicv2_send_ipi,
     .vif_lr_count = gicv2_vif_lr_count,
     .vif_init_core = gicv2_vif_init_core,

@@ -37,7 +37,6 @@
 #define GICD_CTLR_GRP1   (BIT(0) | BIT(1)) /* EnableGrp0/1 (DS 1) or EnableGrp1/1A (DS 0) */
 #define GICD_CTLR_ARE    BIT(4)
 #define GICD_CTLR_RWP    BIT(31)
-#define GICR_CTLR        0x0000u
 #define GICR_TYPER       0x0008u
 #define GICR_WAKER       0x0014u
 #define GICR_SGI         0x10000u /* SGI_base frame */
@@ -87,7 +86,6 @@
 #define SR_WRITE(name, v) __asm__ volatile("msr " name ", %0" : : "r"((uint64_t)(v)))
 
 static volatile uint8_t *gicd;
-static uint32_t gic_max_intid;
 static uint32_t gic_timer_ppi;
 /* Each core's SGI_base frame, set by its gicv3_init_core. */
 static volatile uint8_t *gicr_sgi[PLAT_MAX_CORES];
@@ -133,13 +131,13 @@ static void gicv3_init(const struct plat_info *p)
     *reg32(gicd, GICD_CTLR) = 0;
     wait_rwp(gicd, GICD_CTLR_RWP);
     uint32_t lines = 32u * ((*reg32(gicd, GICD_TYPER) & 0x1fu) + 1u);
-    gic_max_intid = lines - 1 > GIC_MAX_INTID ? GIC_MAX_INTID : lines - 1;
-    for (uint32_t i = GIC_SPI_BASE; i <= gic_max_intid; i += 32)
+    irqc_max_intid = lines - 1 > GIC_MAX_INTID ? GIC_MAX_INTID : lines - 1;
+    for (uint32_t i = GIC_SPI_BASE; i <= irqc_max_intid; i += 32)
         reset_block(gicd, i);
     wait_rwp(gicd, GICD_CTLR_RWP);
     *reg32(gicd, GICD_CTLR) = GICD_CTLR_ARE;
     wait_rwp(gicd, GICD_CTLR_RWP);
-    for (uint32_t i = GIC_SPI_BASE; i <= gic_max_intid; i++)
+    for (uint32_t i = GIC_SPI_BASE; i <= irqc_max_intid; i++)
         *reg64(gicd, GICD_IROUTER + i * 8) = mpidr_affinity(p->cpu_mpidr[0]);
     *reg32(gicd, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1;
     wait_rwp(gicd, GICD_CTLR_RWP);
@@ -223,27 +221,22 @@ static volatile uint8_t *enable_frame(uint32_t irq)
 static void gicv3_enable(uint32_t irq)
 {
     volatile uint8_t *f = enable_frame(irq);
-    if (irq <= gic_max_intid && f)
+    if (irq <= irqc_max_intid && f)
         *reg32(f, GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
 static void gicv3_disable(uint32_t irq)
 {
     volatile uint8_t *f = enable_frame(irq);
-    if (irq <= gic_max_intid && f)
+    if (irq <= irqc_max_intid && f)
         *reg32(f, GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
 }
 
 static void gicv3_set_target(uint32_t irq, uint32_t core)
 {
-    if (irq < GIC_SPI_BASE || irq > gic_max_intid || core >= plat.cpu_count)
+    if (irq < GIC_SPI_BASE || irq > irqc_max_intid || core >= plat.cpu_count)
         return;
     *reg64(gicd, GICD_IROUTER + irq * 8) = mpidr_affinity(plat.cpu_mpidr[core]);
-}
-
-static uint32_t gicv3_max_intid(void)
-{
-    return gic_max_intid;
 }
 
 /**
@@ -393,7 +386,6 @@ const struct irqc_ops irqc_gicv3 = {
     .enable = gicv3_enable,
     .disable = gicv3_disable,
     .set_target = gicv3_set_target,
-    .max_intid = gicv3_max_intid,
     .send_ipi = gicv3_send_ipi,
     .vif_lr_count = gicv3_vif_lr_count,
     .vif_init_core = gicv3_vif_init_core,

@@ -6,6 +6,7 @@
 #include <kernel/irqc.h>
 
 const struct irqc_ops *irqc = &irqc_gicv2;
+uint32_t irqc_max_intid;
 
 void arch_gic_init(const struct plat_info *p)
 {
@@ -45,7 +46,7 @@ void arch_irq_set_target(uint32_t irq, uint32_t core)
 
 uint32_t arch_irq_max(void)
 {
-    return irqc->max_intid();
+    return irqc_max_intid;
 }
 
 void arch_send_ipi(uint32_t core, uint32_t sgi)

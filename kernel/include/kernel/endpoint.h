@@ -34,8 +34,12 @@ struct notification {
 void tcbq_append(struct tcb_queue *q, struct tcb *t);
 void tcbq_remove(struct tcb_queue *q, struct tcb *t);
 
-/** The current thread sends on `ep` (`call`: and waits for the reply). */
-void ep_send(struct endpoint *ep, uint64_t badge, bool can_grant, bool call, bool blocking);
+/**
+ * `s` sends on `ep` (`call`: and waits for the reply): to a waiting
+ * receiver at once, else it waits in the queue unless it is an NBSend.
+ */
+void ep_send(struct tcb *s, struct endpoint *ep, uint64_t badge, bool can_grant, bool call,
+             bool blocking);
 /** The current thread receives on `ep` (blocking or not). */
 void ep_recv(struct endpoint *ep, bool blocking);
 /** The current thread replies to the thread that called it. */

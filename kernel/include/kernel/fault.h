@@ -4,9 +4,7 @@
 
 #include <kernel/tcb.h>
 
-/** Raises fault `label` with `msg` for the current thread. */
-void fault_raise(struct tcb *t, uint32_t label, const uint64_t msg[CV_FAULT_MSG_LEN]);
-/** The same with a message of `len` (<= CV_VMEXIT_MSG_LEN) words. */
+/** Raises fault `label` of `t` with the `len` (<= CV_VMEXIT_MSG_LEN) words of `msg`. */
 void fault_raise_n(struct tcb *t, uint32_t label, const uint64_t *msg, uint32_t len);
 /** Raises a fault whose message the caller wrote into t->fault_msg[0, len). */
 void fault_send(struct tcb *t, uint32_t label, uint32_t len);

@@ -52,7 +52,6 @@ struct irqc_ops {
     void (*enable)(uint32_t irq);
     void (*disable)(uint32_t irq);
     void (*set_target)(uint32_t irq, uint32_t core);
-    uint32_t (*max_intid)(void);
     void (*send_ipi)(uint32_t core, uint32_t sgi);
     /* ---- the virtual CPU interface ---- */
     uint32_t (*vif_lr_count)(void);
@@ -68,5 +67,7 @@ extern const struct irqc_ops irqc_gicv3;
 
 /** The driver chosen at boot (arch_gic_init). */
 extern const struct irqc_ops *irqc;
+/** The highest INTID the distributor implements: its driver's init sets it. */
+extern uint32_t irqc_max_intid;
 
 #endif /* KERNEL_IRQC_H */

@@ -11,10 +11,10 @@
 void sched_enqueue(struct tcb *t);
 /** Takes `t` out of its ready queue if it is in one. */
 void sched_dequeue(struct tcb *t);
+/** Makes `core` choose again: this core at its kernel exit, another by IPI. */
+void sched_resched(uint32_t core);
 /** Called when `t` stops being runnable (block, suspend). */
 void sched_block(struct tcb *t, uint32_t new_state);
-/** Makes core `i` choose again: this one on its way out, another by an IPI. */
-void sched_resched_core(uint32_t i);
 /** Makes a blocked `t` runnable. */
 void sched_wake(struct tcb *t);
 /**

@@ -22,33 +22,27 @@
 #define PTE_AF        (SR_ULL(1) << 10) /* access flag: 0 would fault on first access */
 /* Execute never (stage 2: XN[1]; XN[0] ignored without FEAT_XNX). */
 #define PTE_XN (SR_ULL(1) << 54)
-/* Output address bits [47:12] of a page/table; blocks use [47:21] or [47:30]. */
+/* Output address bits [47:12] of a page/table; a level-2 block uses [47:21]. */
 #define PTE_OA_MASK          SR_ULL(0x0000fffffffff000)
 #define PTE_OA_MASK_L2_BLOCK SR_ULL(0x0000ffffffe00000)
-#define PTE_OA_MASK_L1_BLOCK SR_ULL(0x0000ffffc0000000)
 
 /* Stage 2: MemAttr[3:0] at [5:2] (HCR_EL2.FWB=0). */
-#define S2_MEMATTR(x)            (SR_ULL(x) << 2)
-#define S2_MEMATTR_NORMAL_WB     S2_MEMATTR(0xf) /* outer WB, inner WB */
-#define S2_MEMATTR_DEVICE_nGnRE  S2_MEMATTR(0x1)
-#define S2_MEMATTR_DEVICE_nGnRnE S2_MEMATTR(0x0)
+#define S2_MEMATTR(x)           (SR_ULL(x) << 2)
+#define S2_MEMATTR_NORMAL_WB    S2_MEMATTR(0xf) /* outer WB, inner WB */
+#define S2_MEMATTR_DEVICE_nGnRE S2_MEMATTR(0x1)
 /* Stage 2: S2AP[1:0] at [7:6]: bit 6 = read, bit 7 = write. */
-#define S2_AP_R  (SR_ULL(1) << 6)
-#define S2_AP_W  (SR_ULL(1) << 7)
-#define S2_AP_RW (S2_AP_R | S2_AP_W)
+#define S2_AP_R (SR_ULL(1) << 6)
+#define S2_AP_W (SR_ULL(1) << 7)
 
 /* Stage-2 geometry chosen in VTCR_EL2: 39-bit IPA, walk starts at level 1. */
-#define S2_IPA_BITS          39
-#define S2_LEVELS            3   /* level 1, 2, 3 */
 #define S2_ENTRIES           512 /* per 4 KiB table */
 #define S2_L1_SHIFT          30
 #define S2_L2_SHIFT          21
 #define S2_L3_SHIFT          12
 #define S2_INDEX(ipa, shift) (((ipa) >> (shift)) & (S2_ENTRIES - 1))
 
-/* Stage 1 of EL2: AttrIndx[2:0] at [4:2]; AP[2] at [7] = read-only; AP[1] RES1 (EL2 has no EL0). */
+/* Stage 1 of EL2: AttrIndx[2:0] at [4:2]; AP[1] RES1 (EL2 has no EL0); AP[2] 0: writable. */
 #define S1_ATTRIDX(i) (SR_ULL(i) << 2)
 #define S1_AP1_RES1   (SR_ULL(1) << 6)
-#define S1_AP_RO      (SR_ULL(1) << 7)
 
 #endif /* ARCH_PTE_H */
