@@ -7,13 +7,10 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_replay.h"
 #include "test_rng.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define RAM_PART 64u
 #define RECORDS  96u
@@ -63,11 +60,5 @@ static void make_input(void)
 
 int main(int argc, char **argv)
 {
-    long runs = argc > 1 ? atol(argv[1]) : 1000;
-    for (long i = 0; i < runs; i++) {
-        make_input();
-        LLVMFuzzerTestOneInput(input, sizeof(input));
-    }
-    printf("fuzz_pci_replay: %ld inputs\n", runs);
-    return 0;
+    return fuzz_replay(argc, argv, "fuzz_pci_replay", make_input, input, sizeof(input));
 }

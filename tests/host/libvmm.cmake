@@ -60,24 +60,33 @@ if(NOT CV_FUZZ_OK)
                  "(host.fuzz_*_replay still run the harnesses)")
 endif()
 
-# cv_vmm_fuzz(NAME SOURCES <libvmm/src files> [HEADERS <libvmm files>] [LIBS <libs>]):
-# tests/fuzz/fuzz_NAME.c with the libvmm sources, built twice. fuzz_NAME_replay
+# cv_vmm_fuzz(NAME SOURCES <libvmm/src files> [HEADERS <libvmm files>] [LIBS <libs>]
+#             [FILES <other sources and headers, full paths>] [INCLUDES <dirs>]):
+# tests/fuzz/fuzz_NAME.c with the libvmm sources (and FILES' .c files, for
+# portable code outside libvmm, e.g. the switch's), built twice. fuzz_NAME_replay
 # adds tests/fuzz/fuzz_NAME_replay.c (a deterministic pseudo-random corpus;
 # LIBS are its own) and always runs (ctest host.fuzz_NAME_replay); with clang's
 # libFuzzer, fuzz_NAME (target fuzz_NAME_bin) runs for a minute (ctest fuzz.NAME).
 function(cv_vmm_fuzz name)
-  cmake_parse_arguments(PARSE_ARGV 1 F "" "" "SOURCES;HEADERS;LIBS")
+  cmake_parse_arguments(PARSE_ARGV 1 F "" "" "SOURCES;HEADERS;LIBS;FILES;INCLUDES")
   set(srcs ${CV_FUZZ_DIR}/fuzz_${name}.c)
   foreach(s ${F_SOURCES})
     list(APPEND srcs ${CV_LIBVMM_DIR}/src/${s})
   endforeach()
-  set(deps ${srcs} ${CV_FUZZ_DIR}/fuzz_require.h)
+  foreach(s ${F_FILES})
+    if(s MATCHES "\\.c$")
+      list(APPEND srcs ${s})
+    endif()
+  endforeach()
+  set(deps ${srcs} ${F_FILES} ${CV_FUZZ_DIR}/fuzz_require.h)
   foreach(h ${F_HEADERS})
     list(APPEND deps ${CV_LIBVMM_DIR}/${h})
   endforeach()
+  set(incs ${CV_LIBVMM_DIR}/include ${F_INCLUDES})
+  list(TRANSFORM incs PREPEND -I OUTPUT_VARIABLE inc_flags)
 
   add_executable(fuzz_${name}_replay ${srcs} ${CV_FUZZ_DIR}/fuzz_${name}_replay.c)
-  target_include_directories(fuzz_${name}_replay PRIVATE ${CV_LIBVMM_DIR}/include)
+  target_include_directories(fuzz_${name}_replay PRIVATE ${incs})
   target_compile_options(fuzz_${name}_replay PRIVATE ${CV_SAN_FLAGS} -g)
   target_link_options(fuzz_${name}_replay PRIVATE ${CV_SAN_FLAGS})
   target_link_libraries(fuzz_${name}_replay PRIVATE ${F_LIBS})
@@ -90,7 +99,7 @@ function(cv_vmm_fuzz name)
   add_custom_command(OUTPUT fuzz_${name}
     COMMAND ${CV_CLANG} -std=c11 -g -O1 -Wall -Wextra -Werror
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-            -I${CV_LIBVMM_DIR}/include ${srcs} -o fuzz_${name}
+            ${inc_flags} ${srcs} -o fuzz_${name}
     DEPENDS ${deps}
     COMMENT "clang -fsanitize=fuzzer fuzz_${name}")
   add_custom_target(fuzz_${name}_bin ALL DEPENDS fuzz_${name})
