@@ -346,11 +346,18 @@ void conform_secondary_main(uint64_t index)
 void conform_last_words(void)
 {
     last_words = 1;
-    if (conform_hvc(PSCI_CPU_ON, 1, (uint64_t)conform_secondary, 1) != 0)
-        return; /* one vCPU */
+    int64_t r = (int64_t)conform_hvc(PSCI_CPU_ON, 1, (uint64_t)conform_secondary, 1);
+    if (r != 0) {
+        uart_put_str("conform: no last words: CPU_ON of vcpu 1 returned ");
+        uart_put_dec((uint64_t)-r);
+        uart_put_str(" (negated)\n");
+        return;
+    }
     uint64_t end = conform_now() + 20 * conform_hz();
     while (!last_words_done && conform_now() < end)
-        ;
+        __asm__ volatile("wfe"); /* under QEMU: lets vCPU 1's core run */
+    if (!last_words_done)
+        uart_put_str("conform: no last words: vcpu 1 did not say it wrote them\n");
 }
 
 /** Waits up to 20 s of counter time (a loaded host runs 4 vCPUs slowly) for
