@@ -351,7 +351,17 @@ static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c
     return 0;
 }
 
-/** The vm's devices: a count within the table, names, kinds and transports. */
+/** A virtio-net device's MAC is unicast and not all zero; no other kind has one. */
+static int mac_ok(const struct cv_spec_vm_device *d)
+{
+    static const uint8_t zero[CV_SPEC_MAC_LEN];
+    int none = !memcmp(d->mac, zero, sizeof(zero));
+    if (d->kind != CV_SPEC_VDEV_VIRTIO_NET)
+        return none;
+    return !none && !(d->mac[0] & 1u);
+}
+
+/** The vm's devices: a count within the table, names, kinds, transports and MACs. */
 static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
 {
     if (v->device_count > CV_SPEC_VM_DEVICES_MAX)
@@ -360,10 +370,16 @@ static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, s
     for (uint32_t k = 0; k < v->device_count; k++) {
         const struct cv_spec_vm_device *d = &v->device[k];
         int pci = d->transport == CV_SPEC_VDEV_PCI;
-        if (!name_ok(d->name, 1) || d->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE ||
-            (d->transport != CV_SPEC_VDEV_MMIO && !pci) || (pci && (d->address || d->interrupt)))
+        int kind_ok = d->kind == CV_SPEC_VDEV_VIRTIO_CONSOLE || d->kind == CV_SPEC_VDEV_VIRTIO_NET;
+        if (!name_ok(d->name, 1) || !kind_ok || (d->transport != CV_SPEC_VDEV_MMIO && !pci) ||
+            (pci && (d->address || d->interrupt)))
             return fail(err, errlen, "spec: vm %u: device %u: bad name, kind %u or transport %u", i,
                         k, (unsigned)d->kind, (unsigned)d->transport);
+        if (!mac_ok(d))
+            return fail(err, errlen,
+                        "spec: vm %u: device %u: bad mac (a virtio-net device's is unicast "
+                        "and not zero, no other kind has one)",
+                        i, k);
     }
     return 0;
 }

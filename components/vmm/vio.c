@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <vmm/virtio_mmio.h>
 
@@ -23,10 +24,10 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
         return;
     console_flush(vm);
     if (v->on_pci)
-        printf("[%s] %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+        printf("[%s] %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->dev->ops->name,
                v->at->pci_slot);
     else
-        printf("[%s] %s (%s@0x%llx): ", vm->name, v->cfg->name, v->con.dev.ops->name,
+        printf("[%s] %s (%s@0x%llx): ", vm->name, v->cfg->name, v->dev->ops->name,
                (unsigned long long)v->at->base.v);
     va_start(ap, fmt);
     vprintf(fmt, ap);
@@ -91,14 +92,50 @@ static void vio_console_rx(void *ctx)
         console_feed(v->vm);
 }
 
-/* PCI class of a virtio console: communication controller, other. */
-#define VIO_CLASS_CONSOLE 0x078000u
+/*
+ * virtio-net's backend: where the VM's port on a virtual switch plugs in
+ * (issue 17, components/vswitch). Until then a frame the guest sends is
+ * taken and dropped, counted in net_unplugged, and none ever arrives.
+ */
+static bool vio_net_tx(void *ctx, const uint8_t *frame, size_t len)
+{
+    struct vm_virtio *v = ctx;
+    (void)frame;
+    (void)len;
+    v->net_unplugged++;
+    return true;
+}
 
-/** Puts device v on its PCI slot (the machine chose it). */
+static const struct virtio_net_backend vio_net_backend = {
+    .tx = vio_net_tx,
+    .tx_batch_end = NULL, /* the switch port's: wake the switch once per batch */
+    .rx_ready = NULL,     /* the switch port's: frames waiting for the guest can go */
+};
+
+/** Puts device v on its PCI slot (the machine chose it); its class follows its type. */
 static bool vio_plug(struct vm *vm, struct vm_virtio *v)
 {
-    virtio_pci_init(&v->pci, &v->con.dev, VIO_CLASS_CONSOLE);
+    virtio_pci_init(&v->pci, v->dev, virtio_pci_class(v->dev->ops->device_id));
     return pci_bus_add(&vm->pci, v->at->pci_slot, v->at->intid, &v->pci.fn);
+}
+
+/** Sets device v up as the type its description names: false if the VMM has no such type. */
+static bool vio_device(struct vm_virtio *v, const struct gmem *mem)
+{
+    switch (v->cfg->kind) {
+    case CV_SPEC_VDEV_VIRTIO_CONSOLE:
+        virtio_console_init(&v->con, mem, vio_irq, vio_warn, vio_console_out, vio_console_rx, v);
+        v->dev = &v->con.dev;
+        if (!v->vm->hvc)
+            v->vm->hvc = &v->con;
+        return true;
+    case CV_SPEC_VDEV_VIRTIO_NET:
+        virtio_net_init(&v->net, mem, vio_irq, vio_warn, v->cfg->mac, &vio_net_backend, v);
+        v->dev = &v->net.dev;
+        return true;
+    default:
+        return false;
+    }
 }
 
 /** The PCI host bridge's bus, if the machine has one. */
@@ -124,17 +161,14 @@ bool vio_create(struct vm *vm)
         /* the machine holds the devices in the description's order (vm.c) */
         v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
                           : machine_find(&vm->machine, MACHINE_VIRTIO_MMIO, mmio++);
-        if (!v->at || v->cfg->kind != CV_SPEC_VDEV_VIRTIO_CONSOLE) {
+        if (!v->at || !vio_device(v, &mem)) {
             printf("[%s] device '%s': not a device this VMM has\n", vm->name, v->cfg->name);
             return false;
         }
-        virtio_console_init(&v->con, &mem, vio_irq, vio_warn, vio_console_out, vio_console_rx, v);
         if (v->on_pci && !vio_plug(vm, v)) {
             printf("[%s] device '%s': no PCI slot\n", vm->name, v->cfg->name);
             return false;
         }
-        if (!vm->hvc)
-            vm->hvc = &v->con;
         vm->virtio_count++;
     }
     return true;
@@ -149,7 +183,7 @@ static void vio_pci_reset(struct vm_virtio *v)
 {
     struct pci_bus *bus = v->pci.fn.bus;
     unsigned intid = v->pci.fn.intid;
-    virtio_pci_init(&v->pci, &v->con.dev, VIO_CLASS_CONSOLE);
+    virtio_pci_init(&v->pci, v->dev, virtio_pci_class(v->dev->ops->device_id));
     v->pci.fn.bus = bus;
     v->pci.fn.intid = intid;
     pci_set_intx(&v->pci.fn, false);
@@ -159,8 +193,9 @@ void vio_reset(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
-        virtio_reset(&v->con.dev);
-        v->con.tx_bytes = v->con.tx_buffers = 0;
+        virtio_reset(v->dev);
+        if (v->cfg->kind == CV_SPEC_VDEV_VIRTIO_CONSOLE)
+            v->con.tx_bytes = v->con.tx_buffers = 0;
         if (v->on_pci)
             vio_pci_reset(v);
     }
@@ -211,21 +246,48 @@ bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t
 bool vio_mmio(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)
 {
     struct vm_virtio *v = dev;
-    enum virtio_mmio_result r = virtio_mmio_access(&v->con.dev, offset, width, write, value);
+    enum virtio_mmio_result r = virtio_mmio_access(v->dev, offset, width, write, value);
     if (r != VIRTIO_MMIO_OK)
         vio_log(v, "%s of %u bytes at +0x%llx: %s", write ? "write" : "read", width,
                 (unsigned long long)offset, virtio_mmio_strerror(r));
     return true;
 }
 
+/** A console's line: its output since the last one. */
+static void vio_report_console(struct vm *vm, struct vm_virtio *v)
+{
+    struct virtio_console *c = &v->con;
+    if (c->tx_buffers == 0) /* a guest resetting in a loop: no line per reset */
+        return;
+    printf("[%s] %s: %llu bytes out in %llu buffers\n", vm->name, v->cfg->name,
+           (unsigned long long)c->tx_bytes, (unsigned long long)c->tx_buffers);
+    c->tx_bytes = c->tx_buffers = 0;
+}
+
+/** A virtio-net device's line: frames each way and what its checks dropped. */
+static void vio_report_net(struct vm *vm, struct vm_virtio *v)
+{
+    const struct virtio_net_stats *s = &v->net.stats;
+    uint64_t bad = s->tx_dropped_header + s->tx_dropped_short + s->tx_dropped_long +
+                   s->tx_dropped_writable + s->tx_dropped_offload + s->rx_dropped_buffer;
+    if (s->tx_frames == 0 && s->rx_frames == 0 && bad == 0)
+        return;
+    printf("[%s] %s: %llu frames out (%llu with no switch port to take them), %llu in, %llu "
+           "malformed dropped\n",
+           vm->name, v->cfg->name, (unsigned long long)s->tx_frames,
+           (unsigned long long)v->net_unplugged, (unsigned long long)s->rx_frames,
+           (unsigned long long)bad);
+    memset(&v->net.stats, 0, sizeof(v->net.stats));
+    v->net_unplugged = 0;
+}
+
 void vio_report(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->virtio_count; k++) {
-        struct virtio_console *c = &vm->virtio[k].con;
-        if (c->tx_buffers == 0) /* a guest resetting in a loop: no line per reset */
-            continue;
-        printf("[%s] %s: %llu bytes out in %llu buffers\n", vm->name, vm->virtio[k].cfg->name,
-               (unsigned long long)c->tx_bytes, (unsigned long long)c->tx_buffers);
-        c->tx_bytes = c->tx_buffers = 0;
+        struct vm_virtio *v = &vm->virtio[k];
+        if (v->cfg->kind == CV_SPEC_VDEV_VIRTIO_NET)
+            vio_report_net(vm, v);
+        else
+            vio_report_console(vm, v);
     }
 }

@@ -1,9 +1,12 @@
 /*
  * The VM's virtio devices (the `devices` of its description): each is a
- * libvmm virtio device on the virtio-mmio transport at the place the VM's
- * machine gave it (libvmm machine.h), its interrupt a level on the vGIC.
- * A virtio console's output goes to the VM's console lines (console.c) and
- * the first console takes the VM's console input instead of the PL011.
+ * libvmm virtio device on the virtio-mmio or virtio-pci transport at the
+ * place the VM's machine gave it (libvmm machine.h), its interrupt a level
+ * on the vGIC. A virtio console's output goes to the VM's console lines
+ * (console.c) and the first console takes the VM's console input instead
+ * of the PL011. A virtio-net device has the description's MAC; its
+ * backend is where a switch port plugs in (vio.c): until then what the
+ * guest sends is dropped and counted, and nothing arrives.
  */
 #ifndef VMM_VIO_H
 #define VMM_VIO_H

@@ -24,6 +24,7 @@
 #include <vmm/psci.h>
 #include <vmm/vgic.h>
 #include <vmm/virtio_console.h>
+#include <vmm/virtio_net.h>
 #include <vmm/virtio_pci.h>
 #include <vmm/vmexit.h>
 
@@ -131,8 +132,13 @@ struct vm_virtio {
     struct vm *vm;
     const struct cv_spec_vm_device *cfg;
     const struct machine_dev *at;
-    struct virtio_console con; /* the only device type so far */
-    bool on_pci;               /* its transport: virtio-pci (pci), else virtio-mmio */
+    struct virtio_dev *dev; /* the device, of either type: what its transport drives */
+    union {                 /* by cfg->kind */
+        struct virtio_console con;
+        struct virtio_net net;
+    };
+    uint64_t net_unplugged; /* virtio-net: frames sent while no switch port takes them */
+    bool on_pci;            /* its transport: virtio-pci (pci), else virtio-mmio */
     struct virtio_pci pci;
 };
 

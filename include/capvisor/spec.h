@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  4u
+#define CV_SPEC_VERSION  5u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -79,23 +79,29 @@ struct cv_spec_header {
  * A device of a VM, emulated by its VMM (the vm's `devices` node,
  * docs/system-description.md). Where it sits in the guest's memory map and
  * which interrupt it raises is the platform's choice (libvmm machine.h)
- * unless `address` / `interrupt` name them; specc checks either way.
+ * unless `address` / `interrupt` name them; specc checks either way. A
+ * virtio-net device has its MAC address from the description: unicast,
+ * not all zero, and no other device of the system's VMs has it.
  */
 #define CV_SPEC_VM_DEVICES_MAX 8u
-enum cv_spec_vdev_kind { /* the virtio device ID (virtio 1.2 section 5) */
-                         CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
+#define CV_SPEC_MAC_LEN        6u
+/* A device's kind: its virtio device ID (virtio 1.2 section 5). */
+enum cv_spec_vdev_kind {
+    CV_SPEC_VDEV_VIRTIO_NET = 1,     /* virtio network device (section 5.1) */
+    CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
 };
 enum cv_spec_vdev_transport {
     CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 (section 4.2) */
     CV_SPEC_VDEV_PCI = 2,  /* virtio-pci, modern (section 4.1), behind a PCIe host bridge */
 };
 struct cv_spec_vm_device {
-    char name[CV_SPEC_NAME_MAX]; /* the device node's name: what the VMM's lines call it */
-    uint32_t kind;               /* enum cv_spec_vdev_kind */
-    uint32_t transport;          /* enum cv_spec_vdev_transport */
-    uint64_t address;            /* mmio: guest IPA of its registers; 0: the next free slot */
-    uint32_t interrupt;          /* mmio: its INTID; 0: its slot's (pci: always 0) */
-    uint32_t reserved;
+    char name[CV_SPEC_NAME_MAX];  /* the device node's name: what the VMM's lines call it */
+    uint32_t kind;                /* enum cv_spec_vdev_kind */
+    uint32_t transport;           /* enum cv_spec_vdev_transport */
+    uint64_t address;             /* mmio: guest IPA of its registers; 0: the next free slot */
+    uint32_t interrupt;           /* mmio: its INTID; 0: its slot's (pci: always 0) */
+    uint8_t mac[CV_SPEC_MAC_LEN]; /* virtio-net: its MAC address; other kinds: 0 */
+    uint8_t reserved[6];
 };
 
 struct cv_spec_vm {

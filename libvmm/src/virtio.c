@@ -179,8 +179,14 @@ void virtio_queue_error(struct virtio_dev *d, unsigned q, enum virtq_result r)
         return; /* said once per reset */
     d->status |= VIRTIO_STATUS_NEEDS_RESET;
     d->warn(d->ctx, (int)q, virtq_strerror(r));
+    if (d->status & VIRTIO_STATUS_DRIVER_OK)
+        virtio_config_changed(d);
+}
+
+void virtio_config_changed(struct virtio_dev *d)
+{
+    d->generation++;
     if (d->status & VIRTIO_STATUS_DRIVER_OK) {
-        d->generation++;
         d->isr |= VIRTIO_ISR_CONFIG;
         virtio_irq_update(d);
     }
@@ -193,6 +199,21 @@ void virtio_used(struct virtio_dev *d, unsigned q)
         d->isr |= VIRTIO_ISR_QUEUE;
         virtio_irq_update(d);
     }
+}
+
+void virtio_notify_off(struct virtio_dev *d, unsigned q)
+{
+    struct virtq *vq = virtio_queue_live(d, q);
+    if (vq)
+        (void)virtq_set_notify(vq, false);
+}
+
+void virtio_queue_done(struct virtio_dev *d, unsigned q, bool used, enum virtq_result bad)
+{
+    if (used)
+        virtio_used(d, q);
+    if (bad != VIRTQ_OK)
+        virtio_queue_error(d, q, bad);
 }
 
 uint32_t virtio_isr(const struct virtio_dev *d)

@@ -68,12 +68,7 @@ static void console_tx(struct virtio_console *c)
         c->tx_buffers++;
         used = true;
     }
-    /* the buffers returned before an error are notified (2.7.7.2) before
-     * the device stops using the queue */
-    if (used)
-        virtio_used(d, VIRTIO_CONSOLE_TX);
-    if (bad != VIRTQ_OK)
-        virtio_queue_error(d, VIRTIO_CONSOLE_TX, bad);
+    virtio_queue_done(d, VIRTIO_CONSOLE_TX, used, bad);
 }
 
 void virtio_console_tx_resume(struct virtio_console *c)
@@ -89,9 +84,7 @@ void virtio_console_tx_resume(struct virtio_console *c)
  */
 static void console_rx_notify(struct virtio_console *c)
 {
-    struct virtq *q = virtio_queue_live(&c->dev, VIRTIO_CONSOLE_RX);
-    if (q)
-        (void)virtq_set_notify(q, false);
+    virtio_notify_off(&c->dev, VIRTIO_CONSOLE_RX);
     if (c->rx_ready)
         c->rx_ready(c->ctx);
 }
@@ -157,13 +150,11 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
     bool used = false;
     enum virtq_result bad = VIRTQ_OK;
     while (done < n && (q = virtio_queue_live(d, VIRTIO_CONSOLE_RX)) != NULL) {
-        enum virtq_result r = virtq_pop(q, &c->rx_chain);
         /* out of buffers with input waiting: the driver's next one must be
-         * notified (unless one came meanwhile: take it) */
-        if (r == VIRTQ_EMPTY && !virtq_set_notify(q, true))
-            break;
+         * notified */
+        enum virtq_result r = virtq_pop_or_arm(q, &c->rx_chain);
         if (r == VIRTQ_EMPTY)
-            continue;
+            break;
         size_t k = 0;
         if (r == VIRTQ_OK) {
             k = virtq_chain_write(&c->rx_chain, 0, buf + done, n - done);
@@ -176,9 +167,6 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
         done += k;
         used = true; /* a buffer with no room is used too: it goes back */
     }
-    if (used)
-        virtio_used(d, VIRTIO_CONSOLE_RX);
-    if (bad != VIRTQ_OK)
-        virtio_queue_error(d, VIRTIO_CONSOLE_RX, bad);
+    virtio_queue_done(d, VIRTIO_CONSOLE_RX, used, bad);
     return done;
 }

@@ -353,6 +353,18 @@ void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev, uint32_t cla
     f->hook_len = 4;
 }
 
+uint32_t virtio_pci_class(uint32_t device_id)
+{
+    switch (device_id) {
+    case VIRTIO_ID_NET:
+        return VIRTIO_PCI_CLASS_NET;
+    case VIRTIO_ID_CONSOLE:
+        return VIRTIO_PCI_CLASS_CONSOLE;
+    default:
+        return VIRTIO_PCI_CLASS_OTHER;
+    }
+}
+
 void virtio_pci_irq(struct virtio_pci *vp, bool level)
 {
     pci_set_intx(&vp->fn, level);

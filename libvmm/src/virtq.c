@@ -152,6 +152,14 @@ bool virtq_set_notify(struct virtq *q, bool on)
     return __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE) != q->last_avail;
 }
 
+enum virtq_result virtq_pop_or_arm(struct virtq *q, struct virtq_chain *c)
+{
+    enum virtq_result r = virtq_pop(q, c);
+    if (r == VIRTQ_EMPTY && virtq_set_notify(q, true))
+        r = virtq_pop(q, c);
+    return r;
+}
+
 bool virtq_wants_interrupt(const struct virtq *q)
 {
     if (!virtq_ready(q))

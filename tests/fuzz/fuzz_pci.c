@@ -11,27 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_require.h"
+#define FUZZ_RAM_SIZE 0x8000ull
+#include "fuzz_ram.h"
 #include "vmm/virtio_console.h"
 #include "vmm/virtio_pci.h"
 
-#define FUZZ_RAM_BASE 0x40000000ull
-#define FUZZ_RAM_SIZE 0x8000ull
-#define WINDOW        0x10000000ull
-#define WSIZE         0x2eff0000ull
+#define WINDOW 0x10000000ull
+#define WSIZE  0x2eff0000ull
 
-static uint8_t fuzz_ram[FUZZ_RAM_SIZE];
 static struct pci_bus bus;
 static struct virtio_console con;
 static struct virtio_pci vp;
 static bool line;
-
-static void *fuzz_map(void *ctx, ipa_t ipa, uint64_t len)
-{
-    (void)ctx;
-    REQUIRE(ipa.v >= FUZZ_RAM_BASE && ipa.v - FUZZ_RAM_BASE <= FUZZ_RAM_SIZE - len);
-    return fuzz_ram + (ipa.v - FUZZ_RAM_BASE);
-}
 
 static void on_intx(void *ctx, unsigned intid, bool level)
 {
@@ -44,13 +35,6 @@ static void on_irq(void *ctx, bool level)
 {
     (void)ctx;
     virtio_pci_irq(&vp, level);
-}
-
-static void on_warn(void *ctx, int queue, const char *why)
-{
-    (void)ctx;
-    (void)queue;
-    (void)why;
 }
 
 static size_t on_out(void *ctx, const uint8_t *buf, size_t n)
@@ -91,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size -= ram_bytes;
     line = false;
     pci_bus_init(&bus, IPA(WINDOW), WSIZE, 35, on_intx, NULL);
-    virtio_console_init(&con, &mem, on_irq, on_warn, on_out, NULL, NULL);
+    virtio_console_init(&con, &mem, on_irq, fuzz_no_warn, on_out, NULL, NULL);
     virtio_pci_init(&vp, &con.dev, 0x078000);
     REQUIRE(pci_bus_add(&bus, 1, 36, &vp.fn));
     for (; size >= 12; data += 12, size -= 12) {

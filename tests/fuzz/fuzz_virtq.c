@@ -10,37 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_require.h"
+#include "fuzz_ram.h"
 #include "vmm/virtq.h"
 
-#define FUZZ_RAM_BASE 0x40000000ull
-#define FUZZ_RAM_SIZE 0x10000ull
-
-static uint8_t fuzz_ram[FUZZ_RAM_SIZE];
 static struct virtq_chain chain;
-
-static void *fuzz_map(void *ctx, ipa_t ipa, uint64_t len)
-{
-    (void)ctx;
-    REQUIRE(ipa.v >= FUZZ_RAM_BASE && len <= FUZZ_RAM_SIZE &&
-            ipa.v - FUZZ_RAM_BASE <= FUZZ_RAM_SIZE - len);
-    return fuzz_ram + (ipa.v - FUZZ_RAM_BASE);
-}
-
-static uint64_t take(const uint8_t **p, size_t *n, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes && *n; i++, (*n)--)
-        v |= (uint64_t) * (*p)++ << (8 * i);
-    return v;
-}
-
-/** A ring address: mostly inside RAM (low 16 bits from the input), sometimes anything. */
-static uint64_t ring_addr(const uint8_t **p, size_t *n)
-{
-    uint64_t raw = take(p, n, 3);
-    return raw >> 23 ? (raw << 40) ^ raw : FUZZ_RAM_BASE + (raw & 0xffff);
-}
 
 static void check_chain(const struct virtq *q)
 {
@@ -59,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct gmem mem = {{FUZZ_RAM_BASE}, FUZZ_RAM_SIZE, fuzz_map, NULL};
     struct virtq q;
-    uint16_t qsize = (uint16_t)(1u << (take(&data, &size, 1) % 10)); /* 1..512 */
-    uint64_t desc = ring_addr(&data, &size), avail = ring_addr(&data, &size);
-    uint64_t used = ring_addr(&data, &size);
+    uint16_t qsize = (uint16_t)(1u << (fuzz_take(&data, &size, 1) % 10)); /* 1..512 */
+    uint64_t desc = fuzz_ring_addr(&data, &size), avail = fuzz_ring_addr(&data, &size);
+    uint64_t used = fuzz_ring_addr(&data, &size);
     memset(fuzz_ram, 0, sizeof(fuzz_ram));
     memcpy(fuzz_ram, data, size < FUZZ_RAM_SIZE ? size : FUZZ_RAM_SIZE);
     if (virtq_setup(&q, &mem, qsize, desc, avail, used) != VIRTQ_OK)

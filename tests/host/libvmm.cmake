@@ -1,6 +1,6 @@
 # Host unit tests of libvmm's portable core (vGIC v2 and v3, Image, gunzip,
-# device tree, MMIO, PL011, PSCI, posted writes) and the vGIC and gunzip
-# fuzz targets.
+# device tree, MMIO, PL011, PSCI, posted writes, virtqueues, the virtio
+# devices and transports) and its fuzz targets.
 # Included from tests/host/CMakeLists.txt; needs cv_host_test() from
 # cmake/host.cmake.
 set(CV_LIBVMM_DIR ${CMAKE_CURRENT_LIST_DIR}/../../libvmm)
@@ -36,6 +36,7 @@ cv_vmm_test(test_posted posted.c)
 cv_vmm_test(test_virtq virtq.c gmem.c)
 cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_pci pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c)
+cv_vmm_test(test_virtio_net virtio_net.c virtio.c virtio_mmio.c virtio_pci.c pci.c virtq.c gmem.c)
 cv_vmm_test(test_gunzip gunzip.c)
 target_link_libraries(test_gunzip PRIVATE z)
 
@@ -78,7 +79,7 @@ function(cv_vmm_fuzz name)
       list(APPEND srcs ${s})
     endif()
   endforeach()
-  set(deps ${srcs} ${F_FILES} ${CV_FUZZ_DIR}/fuzz_require.h)
+  set(deps ${srcs} ${F_FILES} ${CV_FUZZ_DIR}/fuzz_require.h ${CV_FUZZ_DIR}/fuzz_ram.h)
   foreach(h ${F_HEADERS})
     list(APPEND deps ${CV_LIBVMM_DIR}/${h})
   endforeach()
@@ -116,4 +117,6 @@ cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c vgic_regs.c vgic_v3.c
 cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
 cv_vmm_fuzz(pci SOURCES pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c
   HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h)
+cv_vmm_fuzz(virtio_net SOURCES virtio_net.c virtio_mmio.c virtio.c virtq.c gmem.c
+  HEADERS include/vmm/virtio_net.h include/vmm/virtio.h include/vmm/virtq.h)
 cv_vmm_fuzz(gunzip SOURCES gunzip.c HEADERS include/vmm/gunzip.h LIBS z)

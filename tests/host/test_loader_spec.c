@@ -131,7 +131,7 @@ static void test_header(void)
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
     b.h.version = CV_SPEC_VERSION + 1;
-    CHECK_FAILS(parse(&b), err, "version 5");
+    CHECK_FAILS(parse(&b), err, "version 6");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");
@@ -415,6 +415,16 @@ static void test_vm(void)
     CHECK(parse_vm(&b) == 0);
     b.vm[0].device[0].transport = CV_SPEC_VDEV_MMIO;
     CHECK(parse_vm(&b) == 0);
+    b.vm[0].device[0].mac[5] = 1; /* a console has no MAC */
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad mac");
+    b.vm[0].device[0].kind = CV_SPEC_VDEV_VIRTIO_NET;
+    CHECK(parse_vm(&b) == 0);
+    b.vm[0].device[0].mac[0] = 0x01; /* multicast */
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad mac");
+    memset(b.vm[0].device[0].mac, 0, sizeof(b.vm[0].device[0].mac)); /* none */
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad mac");
+    b.vm[0].device[0].kind = 2; /* virtio-blk: not one the VMM has */
+    CHECK_FAILS(parse_vm(&b), err, "kind 2");
     make_vm_blob(&b);
     b.vm[0].kernel[0] = '\0';
     CHECK_FAILS(parse_vm(&b), err, "bad kernel");

@@ -147,7 +147,14 @@ GOOD = {
                             "interrupt": "90"},
         "vm[0].device[2]": {"name": "console2", "address": "0x0"},
         "vm[0].device[3]": {"name": "pci0", "kind": "3", "transport": "2",
-                            "address": "0x0", "interrupt": "0"},
+                            "address": "0x0", "interrupt": "0",
+                            "mac": "00:00:00:00:00:00"},
+        "vm[0].device[4]": {"name": "net0", "kind": "1", "transport": "1",
+                            "mac": "02:00:00:00:00:01"},
+        "vm[0].device[5]": {"name": "net1", "kind": "1", "transport": "2",
+                            "mac": "52:54:00:12:34:56"},
+        "vm[1].device[0]": {"name": "net0", "kind": "1",
+                            "mac": "02:00:00:00:00:02"},
         "vm[1]": {"ram_base": "0x100000000", "ram_size": "0x200000",
                   "vcpus": "1", "flags": "0x1", "initrd": "none",
                   "bootargs": '""'},
@@ -191,9 +198,9 @@ def check_binary(specc, tmp, good_dir):
         return fail("binary", r.stderr)
     blob = open(out, "rb").read()
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
-    # component 112, object 56, iface 64, vm 832 bytes.
+    # component 112, object 56, iface 64, vm 896 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 4, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 5, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))

@@ -165,8 +165,9 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
 
         fprintf(out,
                 "  vm[%u].device[%u] name=%s kind=%u transport=%u address=0x%" PRIx64
-                " interrupt=%u\n",
-                i, k, d->name, d->kind, d->transport, d->address, d->interrupt);
+                " interrupt=%u mac=%02x:%02x:%02x:%02x:%02x:%02x\n",
+                i, k, d->name, d->kind, d->transport, d->address, d->interrupt, d->mac[0],
+                d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
     }
 }
 

@@ -93,6 +93,21 @@ static int prop_is_string(const char *s, int len)
     return len > 1 && s[len - 1] == '\0' && strlen(s) == (size_t)len - 1;
 }
 
+int prop_bytes(const struct prop_node *n, const char *prop, uint8_t *out, size_t len,
+               const char *example)
+{
+    int got;
+    const void *v = fdt_getprop(n->fdt, n->off, prop, &got);
+
+    if (!v)
+        return prop_error(n, NULL, "missing required property '%s' (%zu bytes, like %s)", prop, len,
+                          example);
+    if ((size_t)got != len)
+        return prop_error(n, prop, "'%s' must be %zu bytes, like %s", prop, len, example);
+    memcpy(out, v, len);
+    return 0;
+}
+
 const char *prop_string(const struct prop_node *n, const char *prop)
 {
     int len;

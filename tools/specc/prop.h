@@ -54,6 +54,13 @@ int prop_u64(const struct prop_node *n, const char *prop, uint64_t *out);
  */
 int prop_name(const struct prop_node *n, const char *prop, int required, char *buf);
 
+/**
+ * Read byte string `prop` (`[01 02 ...]`), exactly `len` bytes, into
+ * `out`; it must be present. `example` is how one looks, for the error.
+ */
+int prop_bytes(const struct prop_node *n, const char *prop, uint8_t *out, size_t len,
+               const char *example);
+
 /** Read string `prop` of any length; NULL (reported) if absent or bad. */
 const char *prop_string(const struct prop_node *n, const char *prop);
 

@@ -240,7 +240,7 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
     if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
         vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_kernel_gz(d, &v, comp, &vm) ||
-        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vmdev_load(&v, &vm))
+        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vmdev_load(d, &v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)

@@ -4,16 +4,17 @@
 #include "vmdev.h"
 
 #include <libfdt.h>
+#include <stdio.h>
 #include <string.h>
 #include <vmm/machine.h>
 
-static const char *const dev_props[] = {"type", "transport", "address", "interrupt", NULL};
+static const char *const dev_props[] = {"type", "transport", "address", "interrupt", "mac", NULL};
 
 /* What a description may name, and what the VMM implements so far. */
 static const char *const dev_types[] = {"virtio-console", "virtio-net", "virtio-blk", NULL};
 static const char *const dev_transports[] = {"mmio", "pci", NULL};
-static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE};
-#define DEV_TYPES_DONE      1u /* virtio-console */
+static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE, CV_SPEC_VDEV_VIRTIO_NET};
+#define DEV_TYPES_DONE      2u /* virtio-console, virtio-net */
 #define DEV_TRANSPORTS_DONE 2u /* mmio, pci */
 
 /** type and transport: known, and implemented. */
@@ -53,6 +54,73 @@ static int vmdev_place(const struct prop_node *n, struct cv_spec_vm_device *dev)
     return prop_u32(n, "interrupt", 0, MACHINE_SPI_BASE, MACHINE_IRQ_COUNT - 1, &dev->interrupt);
 }
 
+/** "02:00:00:00:00:01" into buf (18 bytes). */
+static const char *vmdev_mac_str(const uint8_t *mac, char *buf)
+{
+    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+             mac[5]);
+    return buf;
+}
+
+/** The device of vms[0..count) (or of vm, the one being read) with `mac`, or NULL. */
+static const struct cv_spec_vm_device *vmdev_mac_owner(const struct cv_spec_vm *vms, uint32_t count,
+                                                       const uint8_t *mac, uint32_t *which)
+{
+    for (uint32_t i = 0; i < count; i++)
+        for (uint32_t k = 0; k < vms[i].device_count; k++) {
+            const struct cv_spec_vm_device *o = &vms[i].device[k];
+            if (o->kind == CV_SPEC_VDEV_VIRTIO_NET && !memcmp(o->mac, mac, CV_SPEC_MAC_LEN)) {
+                *which = i;
+                return o;
+            }
+        }
+    return NULL;
+}
+
+/** The component whose vm is vm index i (the description holds one). */
+static const char *vmdev_vm_name(const struct desc *d, uint32_t i)
+{
+    for (uint32_t c = 0; c < d->comp_count; c++)
+        if (d->comp[c].spec.vm_index == i)
+            return d->comp[c].spec.name;
+    return "?";
+}
+
+/**
+ * mac: a virtio-net device's own (6 bytes, unicast, not all zero, no
+ * other device of the system's VMs, the earlier ones in d and this one's
+ * earlier devices, has it); no other device type has one.
+ */
+static int vmdev_mac(const struct prop_node *n, struct cv_spec_vm_device *dev, const struct desc *d,
+                     const struct cv_spec_vm *vm)
+{
+    static const uint8_t zero[CV_SPEC_MAC_LEN];
+    const struct cv_spec_vm_device *o;
+    char text[18];
+    uint32_t which = 0;
+
+    if (dev->kind != CV_SPEC_VDEV_VIRTIO_NET)
+        return prop_has(n, "mac") ? prop_error(n, "mac", "only a virtio-net device has a 'mac'")
+                                  : 0;
+    if (prop_bytes(n, "mac", dev->mac, CV_SPEC_MAC_LEN, "mac = [02 00 00 00 00 01]"))
+        return -1;
+    vmdev_mac_str(dev->mac, text);
+    if (!memcmp(dev->mac, zero, CV_SPEC_MAC_LEN))
+        return prop_error(n, "mac", "mac %s is not an address", text);
+    if (dev->mac[0] & 1u)
+        return prop_error(n, "mac",
+                          "mac %s is a multicast address (bit 0 of its first byte is set); "
+                          "a device's must be unicast",
+                          text);
+    if ((o = vmdev_mac_owner(vm, 1, dev->mac, &which)) != NULL)
+        return prop_error(n, "mac", "mac %s is already the mac of device '%s' of this vm", text,
+                          o->name);
+    if ((o = vmdev_mac_owner(d->vm, d->vm_count, dev->mac, &which)) != NULL)
+        return prop_error(n, "mac", "mac %s is already the mac of device '%s' of component '%s'",
+                          text, o->name, vmdev_vm_name(d, which));
+    return 0;
+}
+
 /*
  * The machines a VM may get: its GIC follows the board's (the loader reads
  * it at boot), so a device must fit both layouts: GICv2's CPU interface
@@ -88,8 +156,9 @@ static int vmdev_add(const struct prop_node *n, const struct cv_spec_vm_device *
     return 0;
 }
 
-/** One device node; m: the VM's machines, one per GIC layout. */
-static int vmdev_one(const struct prop_node *n, struct cv_spec_vm *vm, struct machine *m)
+/** One device node; m: the VM's machines, one per GIC layout; d: the VMs read before. */
+static int vmdev_one(const struct prop_node *n, const struct desc *d, struct cv_spec_vm *vm,
+                     struct machine *m)
 {
     struct cv_spec_vm_device *dev;
 
@@ -102,13 +171,13 @@ static int vmdev_one(const struct prop_node *n, struct cv_spec_vm *vm, struct ma
     memset(dev, 0, sizeof(*dev));
     strcpy(dev->name, n->name);
     if (prop_check_known(n, dev_props) || prop_check_leaf(n) || vmdev_kind(n, dev) ||
-        vmdev_place(n, dev) || vmdev_add(n, dev, m))
+        vmdev_mac(n, dev, d, vm) || vmdev_place(n, dev) || vmdev_add(n, dev, m))
         return -1;
     vm->device_count++;
     return 0;
 }
 
-int vmdev_load(const struct prop_node *v, struct cv_spec_vm *vm)
+int vmdev_load(const struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm)
 {
     struct machine m[VMDEV_GICS];
     struct prop_node devs, n;
@@ -129,7 +198,7 @@ int vmdev_load(const struct prop_node *v, struct cv_spec_vm *vm)
         return -1;
     fdt_for_each_subnode(child, v->fdt, off)
     {
-        if (prop_node_init(&n, v->src, child, "device") || vmdev_one(&n, vm, m))
+        if (prop_node_init(&n, v->src, child, "device") || vmdev_one(&n, d, vm, m))
             return -1;
     }
     return 0;

@@ -10,13 +10,15 @@
 
 #include <capvisor/spec.h>
 
+#include "desc.h"
 #include "prop.h"
 
 /**
  * Reads the `devices` child of vm node `v` (if any) into vm->device[], and
- * places the guest's machine (RAM, vCPUs, devices) as the VMM will.
+ * places the guest's machine (RAM, vCPUs, devices) as the VMM will. d
+ * holds the VMs read before (a MAC is the system's to give once).
  * Returns 0, or -1 after printing `FILE:LINE: error: ...`.
  */
-int vmdev_load(const struct prop_node *v, struct cv_spec_vm *vm);
+int vmdev_load(const struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm);
 
 #endif /* SPECC_VMDEV_H */

@@ -2,8 +2,8 @@
  * A virtio 1.x device, independent of its transport (virtio 1.2 sections
  * 2 and 3): device status, feature negotiation, the interrupt status and
  * the queues as the driver configures them. A transport (virtio_mmio.h,
- * later PCI) maps its registers onto these calls; a device type
- * (virtio_console.h) fills in struct virtio_ops.
+ * virtio_pci.h) maps its registers onto these calls; a device type
+ * (virtio_console.h, virtio_net.h) fills in struct virtio_ops.
  *
  * Modern only: VIRTIO_F_VERSION_1 is always offered and a driver that does
  * not accept it does not get FEATURES_OK (section 6.1). A driver error the
@@ -165,6 +165,28 @@ void virtio_queue_error(struct virtio_dev *d, unsigned q, enum virtq_result r);
 
 /** Used buffers were returned on queue q: raises the queue interrupt if the driver wants it. */
 void virtio_used(struct virtio_dev *d, unsigned q);
+
+/**
+ * The driver added buffers to queue q, which the device fills only when
+ * it has something for them (a receive queue): it is asked not to notify
+ * further ones (VIRTQ_USED_F_NO_NOTIFY) until the device runs out of
+ * them (virtq_pop_or_arm asks again).
+ */
+void virtio_notify_off(struct virtio_dev *d, unsigned q);
+
+/**
+ * The end of a device's pass over queue q: if it returned buffers
+ * (`used`), their interrupt, then the queue error `bad` if the pass
+ * stopped at one (VIRTQ_OK: none). Buffers used before an error are
+ * notified before the device stops using the queue (section 2.7.7.2).
+ */
+void virtio_queue_done(struct virtio_dev *d, unsigned q, bool used, enum virtq_result bad);
+
+/**
+ * The device changed its configuration space (section 2.5): a new
+ * generation, and the configuration change interrupt if the driver runs.
+ */
+void virtio_config_changed(struct virtio_dev *d);
 
 /** Reads ISR (a PCI ISR read also clears it; MMIO clears by InterruptACK). */
 uint32_t virtio_isr(const struct virtio_dev *d);

@@ -44,6 +44,14 @@ struct virtio_pci {
     enum virtio_pci_result last; /* the outcome of the last access (for the VMM's log) */
 };
 
+/* PCI class codes of the device types (PCI Code and ID Assignment 1.x). */
+#define VIRTIO_PCI_CLASS_NET     0x020000u /* network controller, Ethernet */
+#define VIRTIO_PCI_CLASS_CONSOLE 0x078000u /* communication controller, other */
+#define VIRTIO_PCI_CLASS_OTHER   0xff0000u /* unassigned class */
+
+/** The PCI class code for a virtio device ID (VIRTIO_ID_*). */
+uint32_t virtio_pci_class(uint32_t device_id);
+
 /** Makes `vp` the PCI function of `dev` (its BAR unplaced, memory decode off). */
 void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev, uint32_t class_code);
 

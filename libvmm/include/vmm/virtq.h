@@ -141,6 +141,14 @@ bool virtq_wants_interrupt(const struct virtq *q);
  */
 bool virtq_set_notify(struct virtq *q, bool on);
 
+/**
+ * Takes the next available chain as virtq_pop does, for a device that
+ * waits for buffers (receive queues): with none, it first asks the driver
+ * to notify its next one (virtq_set_notify) and takes one that came
+ * meanwhile. VIRTQ_EMPTY means none, and the driver will notify.
+ */
+enum virtq_result virtq_pop_or_arm(struct virtq *q, struct virtq_chain *c);
+
 /** Copies up to n bytes from the chain's readable segments, from byte `off` on. */
 size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *buf, size_t n);
 
