@@ -265,8 +265,10 @@ enum cv_op {
                                    * stamped before it (CV_POSTED_BEFORE);
                                    * out MR0 = n (<= CV_POSTED_TAKE_MAX), MR1
                                    * the stamp the next posted write of any
-                                   * vCPU gets, MR2.. the n oldest posted
-                                   * writes, removed                         */
+                                   * vCPU got when the take began, MR2.. the
+                                   * n oldest posted writes stamped before
+                                   * it, removed (a vCPU running on another
+                                   * core runs on)                           */
     CV_OP_VCPU_SET_VTIMER = 77    /* MR0 INTID (16..31) the kernel injects the
                                    * virtual timer as when it fires, without
                                    * an exit (0 = exit with CV_FAULT_VM_VTIMER
@@ -317,7 +319,8 @@ enum cv_op {
  * gets stamps in that order). They wrap at CV_POSTED_STAMP_BITS, so two
  * are compared modulo that width (CV_POSTED_BEFORE): the records a VMM
  * holds at once span far less than half of it. TAKE_POSTED returns the
- * counter, W: every write stamped before W was recorded by then, so a VMM
+ * counter as its take began, W: every write stamped before W was recorded
+ * by then, and it takes no write stamped later, so a VMM
  * that takes every vCPU of a VM with that limit and emits what it took in
  * stamp order keeps the guest's order (libvmm posted.h).
  */

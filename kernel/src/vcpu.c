@@ -3,6 +3,7 @@
  * See kernel/include/kernel/vcpu.h for the design; list registers are in
  * the interrupt controller's neutral form (kernel/irqc.h).
  */
+#include <arch/cpu.h>
 #include <kernel/cnode.h>
 #include <kernel/core.h>
 #include <kernel/fault.h>
@@ -256,19 +257,31 @@ void vcpu_exit_native(struct core *c)
 /* Records a write of `width` bytes (its value masked to them: arch_store_value)
  * to the posted register; false if it must exit instead (another
  * address, 8 bytes, or the record is full). */
+static uint32_t posted_count(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->posted_tail, __ATOMIC_ACQUIRE) - v->posted_head;
+}
+
+/* The busy flag is set before the stamp is drawn (a full fence between),
+ * so a taker that read the stamp counter after it sees the flag. */
 static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t value)
 {
-    if (ipa != v->posted_ipa || width == 8u || v->posted_count == CV_POSTED_MAX)
+    uint32_t tail = v->posted_tail;
+    if (ipa != v->posted_ipa || width == 8u ||
+        tail - __atomic_load_n(&v->posted_head, __ATOMIC_ACQUIRE) == CV_POSTED_MAX)
         return false;
+    __atomic_store_n(&v->posted_busy, 1u, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     uint64_t stamp = __atomic_fetch_add(&posted_stamp, 1u, __ATOMIC_RELAXED) & CV_POSTED_STAMP_MASK;
-    v->posted[(v->posted_head + v->posted_count++) % CV_POSTED_MAX] =
-        value | ((uint64_t)width << 32) | (stamp << 36);
+    v->posted[tail % CV_POSTED_MAX] = value | ((uint64_t)width << 32) | (stamp << 36);
+    __atomic_store_n(&v->posted_tail, tail + 1u, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->posted_busy, 0u, __ATOMIC_RELEASE);
     return true;
 }
 
 static void posted_exit(struct tcb *t, uint64_t why)
 {
-    uint64_t m[CV_MSG_REGS] = {t->regs.pc, t->vcpu->posted_count, why, 0};
+    uint64_t m[CV_MSG_REGS] = {t->regs.pc, posted_count(t->vcpu), why, 0};
     t->vcpu->posted_wfi_due = why == CV_POSTED_AT_TICK;
     fault_raise_n(t, CV_FAULT_VM_POSTED, m, 3);
 }
@@ -310,13 +323,13 @@ bool vcpu_posted_fast(struct tcb *t)
 
 uint64_t vcpu_fault_flags(const struct tcb *t)
 {
-    return t->vcpu && t->vcpu->posted_count ? CV_FAULT_VM_POSTED_FLAG : 0;
+    return t->vcpu && posted_count(t->vcpu) ? CV_FAULT_VM_POSTED_FLAG : 0;
 }
 
 void vcpu_posted_tick(struct core *c)
 {
     struct tcb *t = c->cur;
-    if (t && t->vcpu && c->guest_mode && t->vcpu->posted_count && t->state == TS_RUNNABLE &&
+    if (t && t->vcpu && c->guest_mode && posted_count(t->vcpu) && t->state == TS_RUNNABLE &&
         !t->in_fault)
         posted_exit(t, CV_POSTED_AT_TICK);
 }
@@ -371,31 +384,37 @@ static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
 }
 
 /*
- * The counter is read once the vCPU is out: every write it recorded has a
- * stamp before it, and so has every write another core stamped before
- * this read (that core finishes the record before it leaves the guest,
- * which a take of its vCPU waits for). Writes taken from a vCPU that runs
- * on (not in an exit) may end a partial line, so its next WFI exits too:
- * the VMM learns when that output pauses (CV_POSTED_AT_WFI).
+ * A cut at the stamp counter, read first: every entry stamped before it is
+ * taken (up to the limit, if one is given), none after it. A vCPU running
+ * on another core is not made to leave (that cost a cross-core round trip
+ * per take): its core may be between a stamp and its record, which takes
+ * a few instructions, so the take waits for that only (posted_record).
+ * Writes taken from a vCPU that runs on (not in an exit) may end a partial
+ * line, so its next WFI exits too: the VMM learns when that output pauses
+ * (CV_POSTED_AT_WFI).
  */
 static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 {
     uint64_t limit = inv->mr[0];
     if (inv->len > 1 || (inv->len && limit > CV_POSTED_STAMP_MASK))
         return CV_E_INVALID_ARG;
-    vcpu_take(v);
-    uint32_t n = 0;
-    for (; n < v->posted_count && n < CV_POSTED_TAKE_MAX; n++) {
+    uint32_t cut = __atomic_load_n(&posted_stamp, __ATOMIC_RELAXED) & CV_POSTED_STAMP_MASK;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&v->posted_busy, __ATOMIC_ACQUIRE))
+        arch_relax();
+    if (!inv->len || CV_POSTED_BEFORE(cut, (uint32_t)limit))
+        limit = cut;
+    uint32_t n = 0, avail = posted_count(v);
+    for (; n < avail && n < CV_POSTED_TAKE_MAX; n++) {
         uint64_t e = v->posted[(v->posted_head + n) % CV_POSTED_MAX];
-        if (inv->len && !CV_POSTED_BEFORE(CV_POSTED_STAMP(e), limit))
+        if (!CV_POSTED_BEFORE(CV_POSTED_STAMP(e), (uint32_t)limit))
             break;
         inv->out[2 + n] = e;
     }
-    v->posted_head = (v->posted_head + n) % CV_POSTED_MAX;
-    v->posted_count -= n;
+    __atomic_store_n(&v->posted_head, v->posted_head + n, __ATOMIC_RELEASE);
     v->posted_wfi_due = v->posted_wfi_due || (n && v->tcb && !v->tcb->in_fault);
     inv->out[0] = n;
-    inv->out[1] = __atomic_load_n(&posted_stamp, __ATOMIC_RELAXED) & CV_POSTED_STAMP_MASK;
+    inv->out[1] = cut;
     inv->out_len = 2 + n;
     return CV_OK;
 }
@@ -467,7 +486,7 @@ static uint64_t timer_deadline(const struct vcpu *v)
 static void exit_wfx(struct tcb *t, bool wfe)
 {
     struct vcpu *v = t->vcpu; /* a WFE is a spin-wait: no pause of the guest's output */
-    if (v->posted_count || (v->posted_wfi_due && !wfe)) {
+    if (posted_count(v) || (v->posted_wfi_due && !wfe)) {
         /* idle: the VMM takes them first, then the WFx runs again */
         posted_exit(t, wfe ? CV_POSTED_AT_TICK : CV_POSTED_AT_WFI);
         return;

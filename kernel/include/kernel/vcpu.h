@@ -57,8 +57,12 @@ struct vcpu {
     uint64_t posted_ipa; /* register whose writes are posted, or 0 */
     uint64_t steady_ipa; /* register whose writes of steady_value are dropped, or 0 */
     uint32_t steady_value;
-    uint32_t posted_head; /* oldest entry of posted[] */
-    uint32_t posted_count;
+    /* posted[] is a ring of one producer, the vCPU's own core (lock-free:
+     * vcpu_posted_fast), and one consumer, TAKE_POSTED (under the lock):
+     * free-running indices, each written by its side only. */
+    uint32_t posted_head; /* entries taken */
+    uint32_t posted_tail; /* entries recorded */
+    uint32_t posted_busy; /* the vCPU's core is between a stamp and its record */
     /* A tick handed writes over: the next WFI exits too (CV_POSTED_AT_WFI),
      * so the VMM learns that the output it holds has paused. */
     bool posted_wfi_due;
