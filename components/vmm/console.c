@@ -11,6 +11,7 @@
 #include <cap/syscall.h>
 
 #include "console.h"
+#include "netport.h"
 #include "vdev.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
@@ -148,26 +149,35 @@ size_t console_hvc_out(struct vm *vm, const uint8_t *buf, size_t n)
     return k;
 }
 
-void console_init(struct vm *vm)
+bool console_init(struct vm *vm)
 {
-    enum cv_err err;
     if (console_serial_init(vm))
-        return;
-    uint64_t ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);
+        return netport_check_signal(vm, vm->con.ntfn);
+    /* a switch port's signal, if one brings it, wakes us for input too */
+    enum cv_err err = CV_OK;
+    uint64_t ntfn = netport_signal(vm);
+    if (!netport_check_signal(vm, ntfn))
+        return false;
+    if (!ntfn)
+        ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);
     if (ntfn)
-        err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
-    if (err == CV_OK)
         err = cv_tcb_bind_ntfn(CV_COMP_SLOT_TCB, ntfn);
+    if (err != CV_OK) {
+        printf("[%s] no notification to wait on (%s)\n", vm->name, cv_err_str(err));
+        return false;
+    }
+    err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
     if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
         printf("[%s] no console-input: the guest reads nothing\n", vm->name);
-        return;
+        return true;
     }
     if (err != CV_OK) {
         printf("[%s] no console input (%s): the guest reads nothing\n", vm->name, cv_err_str(err));
-        return;
+        return true;
     }
     vm->con.ntfn = ntfn;
     vm->con.in_more = true; /* input may have come before we asked */
+    return true;
 }
 
 /** One CV_OP_CONSOLE_READ into the input ring (which has room for it). */

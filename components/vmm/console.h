@@ -20,11 +20,13 @@
 
 /**
  * Arranges for console input to wake the VMM: a notification signalled by
- * the console cap (CV_COMP_SLOT_CONSOLE) and bound to the VMM's own thread,
- * so its Recv on the fault endpoint returns with CV_MSG_LABEL_NTFN. Without
- * the cap the guest gets no input (said once).
+ * the console cap (CV_COMP_SLOT_CONSOLE) or the serial server and bound to
+ * the VMM's own thread, so its Recv on the fault endpoint returns with
+ * CV_MSG_LABEL_NTFN. Without either the guest gets no input (said once).
+ * The switch ports' signal is that notification too (netport.h). False,
+ * the reason printed, if the VMM cannot wait for them all.
  */
-void console_init(struct vm *vm);
+bool console_init(struct vm *vm);
 
 /**
  * Output of the VM's first virtio console: to the serial server's ring if

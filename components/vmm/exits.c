@@ -9,6 +9,7 @@
 #include "exits.h"
 #include "fw.h"
 #include "guest.h"
+#include "netport.h"
 #include "sysreg.h"
 #include "vdev.h"
 #include "vio.h"
@@ -156,6 +157,7 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
         console_input(vm);
         if (vm->hvc && !vm->stopped) /* the serial server may have made room */
             virtio_console_tx_resume(vm->hvc);
+        netport_poll(vm); /* the switch may have frames or room */
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }
     exits_unpack(r, mr);

@@ -74,6 +74,13 @@ static bool vcpu_new_object(struct vm *vm, unsigned i)
     return true;
 }
 
+unsigned vcpu_core(const struct vm *vm, unsigned i)
+{
+    if (vm->cfg->flags & CV_SPEC_VM_VCPU_AFFINITY)
+        return vm->cfg->vcpu_core[i];
+    return vm->core_count ? i % vm->core_count : 0;
+}
+
 /** The vCPU thread's scheduling and name ("vm0.vcpu0"). */
 static enum cv_err vcpu_sched(struct vm *vm, unsigned i)
 {
@@ -82,7 +89,7 @@ static enum cv_err vcpu_sched(struct vm *vm, unsigned i)
     snprintf(name, sizeof(name), "%.9s.vcpu%u", vm->name, i % 10u);
     enum cv_err err = cv_tcb_set_priority(tcb, VCPU_PRIORITY);
     if (err == CV_OK)
-        err = cv_tcb_set_affinity(tcb, vm->core_count ? i % vm->core_count : 0);
+        err = cv_tcb_set_affinity(tcb, vcpu_core(vm, i));
     if (err == CV_OK)
         err = cv_tcb_set_name(tcb, name);
     return err;

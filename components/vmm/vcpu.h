@@ -20,6 +20,12 @@
 /** SPSR of a vCPU at entry: EL1h with D, A, I and F masked (booting.rst 4). */
 #define VCPU_SPSR_ENTRY 0x3c5ull
 
+/**
+ * The core vCPU i runs on: the description's `vcpu-affinity`, else spread
+ * over the cores (vCPU i on core i modulo their count).
+ */
+unsigned vcpu_core(const struct vm *vm, unsigned i);
+
 /** Creates vCPU i (thread, VCPU object, badged fault endpoint); not started. */
 bool vcpu_create(struct vm *vm, unsigned i);
 

@@ -9,6 +9,7 @@
 
 #include "console.h"
 #include "guest.h"
+#include "netport.h"
 #include "vio.h"
 #include "virq.h"
 
@@ -92,26 +93,6 @@ static void vio_console_rx(void *ctx)
         console_feed(v->vm);
 }
 
-/*
- * virtio-net's backend: where the VM's port on a virtual switch plugs in
- * (issue 17, components/vswitch). Until then a frame the guest sends is
- * taken and dropped, counted in net_unplugged, and none ever arrives.
- */
-static bool vio_net_tx(void *ctx, const uint8_t *frame, size_t len)
-{
-    struct vm_virtio *v = ctx;
-    (void)frame;
-    (void)len;
-    v->net_unplugged++;
-    return true;
-}
-
-static const struct virtio_net_backend vio_net_backend = {
-    .tx = vio_net_tx,
-    .tx_batch_end = NULL, /* the switch port's: wake the switch once per batch */
-    .rx_ready = NULL,     /* the switch port's: frames waiting for the guest can go */
-};
-
 /** Puts device v on its PCI slot (the machine chose it); its class follows its type. */
 static bool vio_plug(struct vm *vm, struct vm_virtio *v)
 {
@@ -119,7 +100,10 @@ static bool vio_plug(struct vm *vm, struct vm_virtio *v)
     return pci_bus_add(&vm->pci, v->at->pci_slot, v->at->intid, &v->pci.fn);
 }
 
-/** Sets device v up as the type its description names: false if the VMM has no such type. */
+/**
+ * Sets device v up as the type its description names: false (the reason
+ * printed) if the VMM has no such type or cannot connect it.
+ */
 static bool vio_device(struct vm_virtio *v, const struct gmem *mem)
 {
     switch (v->cfg->kind) {
@@ -130,10 +114,11 @@ static bool vio_device(struct vm_virtio *v, const struct gmem *mem)
             v->vm->hvc = &v->con;
         return true;
     case CV_SPEC_VDEV_VIRTIO_NET:
-        virtio_net_init(&v->net, mem, vio_irq, vio_warn, v->cfg->mac, &vio_net_backend, v);
+        virtio_net_init(&v->net, mem, vio_irq, vio_warn, v->cfg->mac, &netport_backend, v);
         v->dev = &v->net.dev;
-        return true;
+        return netport_open(v);
     default:
+        printf("[%s] device '%s': not a device this VMM has\n", v->vm->name, v->cfg->name);
         return false;
     }
 }
@@ -161,10 +146,12 @@ bool vio_create(struct vm *vm)
         /* the machine holds the devices in the description's order (vm.c) */
         v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
                           : machine_find(&vm->machine, MACHINE_VIRTIO_MMIO, mmio++);
-        if (!v->at || !vio_device(v, &mem)) {
+        if (!v->at) {
             printf("[%s] device '%s': not a device this VMM has\n", vm->name, v->cfg->name);
             return false;
         }
+        if (!vio_device(v, &mem))
+            return false;
         if (v->on_pci && !vio_plug(vm, v)) {
             printf("[%s] device '%s': no PCI slot\n", vm->name, v->cfg->name);
             return false;
@@ -272,13 +259,21 @@ static void vio_report_net(struct vm *vm, struct vm_virtio *v)
                    s->tx_dropped_writable + s->tx_dropped_offload + s->rx_dropped_buffer;
     if (s->tx_frames == 0 && s->rx_frames == 0 && bad == 0)
         return;
-    printf("[%s] %s: %llu frames out (%llu with no switch port to take them), %llu in, %llu "
-           "malformed dropped\n",
-           vm->name, v->cfg->name, (unsigned long long)s->tx_frames,
-           (unsigned long long)v->net_unplugged, (unsigned long long)s->rx_frames,
-           (unsigned long long)bad);
+    const struct vm_netport *p = &v->port;
+    if (p->plugged)
+        printf("[%s] %s: %llu frames out (the switch's ring full %llu times), %llu in, %llu "
+               "malformed dropped, %llu from the switch dropped\n",
+               vm->name, v->cfg->name, (unsigned long long)s->tx_frames,
+               (unsigned long long)p->tx_waits, (unsigned long long)s->rx_frames,
+               (unsigned long long)bad, (unsigned long long)(p->rx_bad + p->rx_dropped));
+    else
+        printf("[%s] %s: %llu frames out (%llu with no switch port to take them), %llu in, %llu "
+               "malformed dropped\n",
+               vm->name, v->cfg->name, (unsigned long long)s->tx_frames,
+               (unsigned long long)v->net_unplugged, (unsigned long long)s->rx_frames,
+               (unsigned long long)bad);
     memset(&v->net.stats, 0, sizeof(v->net.stats));
-    v->net_unplugged = 0;
+    v->net_unplugged = v->port.tx_waits = v->port.rx_bad = v->port.rx_dropped = 0;
 }
 
 void vio_report(struct vm *vm)

@@ -78,6 +78,18 @@ static bool vm_build(struct vm *vm)
     return true;
 }
 
+/** Every vCPU's core is online (a description may place vCPUs on cores this build lacks). */
+static bool vm_cores(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->vcpu_count; i++)
+        if (vcpu_core(vm, i) >= (vm->core_count ? vm->core_count : 1u)) {
+            printf("[%s] vcpu %u: vcpu-affinity core %u, but only %u cores are online\n", vm->name,
+                   i, vcpu_core(vm, i), vm->core_count);
+            return false;
+        }
+    return true;
+}
+
 bool vm_create(struct vm *vm)
 {
     const struct cv_comp_info *info = cv_comp_info();
@@ -92,10 +104,8 @@ bool vm_create(struct vm *vm)
     vm->vcpu_count = vm->cfg->vcpus;
     vm->gic_version = info->gic_version == 3 ? 3 : 2;
     vm->core_count = info->core_count;
-    if (!vm_machine(vm) || !vm_build(vm) || !vm_devices_reset(vm))
-        return false;
-    console_init(vm);
-    return true;
+    return vm_cores(vm) && vm_machine(vm) && vm_build(vm) && vm_devices_reset(vm) &&
+           console_init(vm);
 }
 
 bool vm_start(struct vm *vm)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cap/fring.h>
 #include <cap/serial.h>
 #include <capvisor/abi.h>
 #include <capvisor/spec.h>
@@ -124,6 +125,16 @@ struct vm_boot {
     uint64_t kernel_ipa, kernel_size, dtb_ipa, initrd_slot;
 };
 
+/** A virtio-net device's port on a virtual switch (netport.h). */
+struct vm_netport {
+    bool plugged;        /* the description gives the device a port */
+    struct fring tx, rx; /* to_switch (we produce), to_vm (we consume) */
+    uint64_t kick;       /* cptr: wakes the switch */
+    uint64_t tx_waits;   /* times the to_switch ring was full (the guest's queue waited) */
+    uint64_t rx_bad;     /* frames the switch's side left with a bad length: dropped */
+    uint64_t rx_dropped; /* frames the guest's buffers could not hold: dropped */
+};
+
 /**
  * A virtio device of the VM (vio.c): what the description asked for, where
  * the machine put it, and the device itself.
@@ -138,6 +149,7 @@ struct vm_virtio {
         struct virtio_net net;
     };
     uint64_t net_unplugged; /* virtio-net: frames sent while no switch port takes them */
+    struct vm_netport port; /* virtio-net: its switch port */
     bool on_pci;            /* its transport: virtio-pci (pci), else virtio-mmio */
     struct virtio_pci pci;
 };

@@ -25,10 +25,21 @@
  *                          rest of the system must carry on, not the guest
  *                          (tests/system: system.vm_hostile.attacks)
  *   cvprobe read ADDR      reads the word at guest-physical ADDR
+ *   cvprobe fill TAG MIB   fills MIB MiB of its own memory with TAG's
+ *                          marker (each byte of TAG plus one, so the
+ *                          marker is nowhere but where it is written: not
+ *                          in any argv) at the start of every page, then
+ *                          stays (run it in the background) so the pages
+ *                          stay its own
+ *   cvprobe scan TAG       counts the pages of the guest's RAM that start
+ *                          with TAG's marker, through /proc/kcore's RAM
+ *                          segments: another VM's marker must never be
+ *                          found (the isolation test)
  *   cvprobe hvc | smc      issues HVC #0 / SMC #0 (PSCI_VERSION) from EL0,
  *                          where both are undefined: the guest kernel, not
  *                          the VMM, gets the exception (SIGILL)
  */
+#include <elf.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -241,8 +252,87 @@ static int firmware_call(const char *how)
     return 1;
 }
 
+#define PAGE 4096ul
+
+/** Whether p holds TAG's marker: each byte one more than TAG's (never built whole). */
+static int is_marker(const uint8_t *p, const char *tag, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((uint8_t)(p[i] - 1u) != (uint8_t)tag[i])
+            return 0;
+    return 1;
+}
+
+static int fill(const char *tag, long mib)
+{
+    size_t len = strlen(tag), size = (size_t)mib << 20;
+    uint8_t *m = mib > 0 && len < PAGE
+                     ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                     : MAP_FAILED;
+    if (m == MAP_FAILED) {
+        fprintf(stderr, "cvprobe: fill: bad size or no memory\n");
+        return 1;
+    }
+    memset(m, 0, size); /* every page is ours now */
+    for (size_t off = 0; off < size; off += PAGE)
+        for (size_t i = 0; i < len; i++)
+            m[off + i] = (uint8_t)(tag[i] + 1);
+    printf("cvprobe: filled %zu pages with %s's marker\n", size / PAGE, tag);
+    fflush(stdout);
+    for (;;)
+        pause();
+}
+
+/** Pages starting with the marker in len bytes of kcore at off. */
+static unsigned long scan_segment(int fd, uint64_t off, uint64_t len, const char *tag)
+{
+    static uint8_t buf[1 << 20];
+    unsigned long found = 0;
+    size_t tlen = strlen(tag);
+    for (uint64_t done = 0; done < len;) {
+        size_t want = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
+        ssize_t n = pread(fd, buf, want, (off_t)(off + done));
+        if (n <= 0)
+            break;
+        for (size_t p = 0; p + tlen <= (size_t)n; p += PAGE)
+            found += (unsigned long)is_marker(buf + p, tag, tlen);
+        done += (uint64_t)n;
+    }
+    return found;
+}
+
+static int scan(const char *tag)
+{
+    int fd = open("/proc/kcore", O_RDONLY);
+    Elf64_Ehdr eh;
+    if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh)) {
+        perror("cvprobe: /proc/kcore");
+        return 2;
+    }
+    unsigned long found = 0, mib = 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != (ssize_t)sizeof(ph))
+            break;
+        /* RAM in the linear map: a physical address (the kernel's text is
+         * in it too; vmalloc and modules have none) */
+        if (ph.p_type != PT_LOAD || ph.p_paddr == (Elf64_Addr)-1 || ph.p_paddr == 0)
+            continue;
+        if (ph.p_vaddr < 0xffff000000000000ull || ph.p_vaddr >= 0xffff800000000000ull)
+            continue; /* the linear map of a 48-bit kernel: not its text alias */
+        found += scan_segment(fd, ph.p_offset, ph.p_filesz, tag);
+        mib += ph.p_filesz >> 20;
+    }
+    printf("cvprobe: scanned %lu MiB of RAM: %s's marker on %lu pages\n", mib, tag, found);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "fill") == 0)
+        return fill(argv[2], atol(argv[3]));
+    if (argc == 3 && strcmp(argv[1], "scan") == 0)
+        return scan(argv[2]);
     if (argc == 3 && strcmp(argv[1], "mmio-bench") == 0)
         return mmio_bench(atol(argv[2]) > 0 ? atol(argv[2]) : 1);
     if (argc == 3 && strcmp(argv[1], "irq-bench") == 0)
@@ -260,6 +350,6 @@ int main(int argc, char **argv)
     if (argc == 2 && (strcmp(argv[1], "hvc") == 0 || strcmp(argv[1], "smc") == 0))
         return firmware_call(argv[1]);
     fprintf(stderr, "usage: cvprobe mmio-bench N | mmio-bench-write N | irq-bench N | gicd-junk "
-                    "[FROM TO] | read ADDR | hvc | smc\n");
+                    "[FROM TO] | read ADDR | fill TAG MIB | scan TAG | hvc | smc\n");
     return 1;
 }

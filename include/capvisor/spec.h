@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  5u
+#define CV_SPEC_VERSION  6u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -104,10 +104,12 @@ struct cv_spec_vm_device {
     uint8_t reserved[6];
 };
 
+#define CV_SPEC_VM_VCPUS_MAX 8u
+
 struct cv_spec_vm {
     uint64_t ram_base; /* guest IPA of RAM, 2 MiB aligned */
     uint64_t ram_size; /* bytes, 2 MiB multiple */
-    uint32_t vcpus;    /* 1..8 */
+    uint32_t vcpus;    /* 1..CV_SPEC_VM_VCPUS_MAX */
     uint32_t flags;    /* CV_SPEC_VM_* */
     char kernel[CV_SPEC_NAME_MAX];
     char initrd[CV_SPEC_NAME_MAX];    /* "" = none */
@@ -116,6 +118,7 @@ struct cv_spec_vm {
     uint32_t device_count;
     uint32_t reserved;
     struct cv_spec_vm_device device[CV_SPEC_VM_DEVICES_MAX];
+    uint8_t vcpu_core[CV_SPEC_VM_VCPUS_MAX]; /* with CV_SPEC_VM_VCPU_AFFINITY: each vCPU's core */
 };
 
 /*
@@ -125,7 +128,8 @@ struct cv_spec_vm {
  * the VMM stops the VM.
  */
 #define CV_SPEC_VM_ABORT_UNBACKED 1u
-#define CV_SPEC_VM_FLAGS          CV_SPEC_VM_ABORT_UNBACKED /* every defined flag */
+#define CV_SPEC_VM_VCPU_AFFINITY  2u /* `vcpu-affinity`: vcpu_core[] says where each vCPU runs */
+#define CV_SPEC_VM_FLAGS          (CV_SPEC_VM_ABORT_UNBACKED | CV_SPEC_VM_VCPU_AFFINITY)
 
 struct cv_spec_object {
     char name[CV_SPEC_NAME_MAX]; /* the connection's name                  */

@@ -131,7 +131,7 @@ static void test_header(void)
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
     b.h.version = CV_SPEC_VERSION + 1;
-    CHECK_FAILS(parse(&b), err, "version 6");
+    CHECK_FAILS(parse(&b), err, "version 7");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");

@@ -138,9 +138,10 @@ GOOD = {
         "object[2]": {"name": "gicv", "kind": "device",
                       "paddr": "0x8040000", "size": "0x2000"},
         "vm[0]": {"ram_base": "0x40000000", "ram_size": "0x20000000",
-                  "vcpus": "2", "flags": "0x0", "kernel": "linux",
+                  "vcpus": "2", "flags": "0x2", "kernel": "linux",
                   "initrd": "initrd", "kernel_gz": "none",
                   "bootargs": '"console=ttyAMA0'},
+        "vm[0].vcpu_affinity": {"cores": "3,1"},
         "vm[0].device[0]": {"name": "console0", "kind": "3", "transport": "1",
                             "address": "0x0", "interrupt": "0"},
         "vm[0].device[1]": {"name": "hvc1", "address": "0xa001000",
@@ -200,7 +201,7 @@ def check_binary(specc, tmp, good_dir):
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
     # component 112, object 56, iface 64, vm 896 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 5, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 6, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))

@@ -160,6 +160,12 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
             i, v->ram_base, v->ram_size, v->vcpus, v->flags, v->kernel,
             v->initrd[0] ? v->initrd : "none", v->kernel_gz[0] ? v->kernel_gz : "none",
             v->bootargs);
+    if (v->flags & CV_SPEC_VM_VCPU_AFFINITY) {
+        fprintf(out, "  vm[%u].vcpu_affinity cores=", i);
+        for (uint32_t k = 0; k < v->vcpus && k < CV_SPEC_VM_VCPUS_MAX; k++)
+            fprintf(out, "%s%u", k ? "," : "", v->vcpu_core[k]);
+        fputc('\n', out);
+    }
     for (uint32_t k = 0; k < v->device_count; k++) {
         const struct cv_spec_vm_device *d = &v->device[k];
 

@@ -14,9 +14,9 @@
 #define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB: stage-2 block size */
 #define VM_MAX_VCPUS 8u
 
-static const char *const vm_props[] = {"ram-base",  "ram-size",        "vcpus",
-                                       "kernel",    "initrd",          "bootargs",
-                                       "kernel-gz", "unbacked-access", NULL};
+static const char *const vm_props[] = {"ram-base",      "ram-size", "vcpus",     "kernel",
+                                       "initrd",        "bootargs", "kernel-gz", "unbacked-access",
+                                       "vcpu-affinity", NULL};
 
 /** Reports any child node of n other than one named `allowed`. */
 static int vm_only_child(const struct prop_node *n, const char *allowed)
@@ -220,6 +220,29 @@ static int vm_unbacked(const struct prop_node *n, struct cv_spec_vm *vm)
     return 0;
 }
 
+/** `vcpu-affinity = <c0 c1 ...>`: one core per vCPU (optional; the VMM spreads them without). */
+static int vm_affinity(const struct prop_node *n, struct cv_spec_vm *vm)
+{
+    int len;
+    const fdt32_t *cell = fdt_getprop(n->fdt, n->off, "vcpu-affinity", &len);
+
+    if (!cell)
+        return 0;
+    if (len != (int)(vm->vcpus * sizeof(*cell)))
+        return prop_error(n, "vcpu-affinity",
+                          "vcpu-affinity: one core per vCPU, %u cells for %u vCPUs",
+                          (unsigned)(len > 0 ? len / (int)sizeof(*cell) : 0), vm->vcpus);
+    for (uint32_t i = 0; i < vm->vcpus; i++) {
+        uint32_t core = fdt32_to_cpu(cell[i]);
+        if (core >= DESC_MAX_CORES)
+            return prop_error(n, "vcpu-affinity", "vcpu-affinity: vCPU %u on core %u, not 0..%u", i,
+                              core, DESC_MAX_CORES - 1);
+        vm->vcpu_core[i] = (uint8_t)core;
+    }
+    vm->flags |= CV_SPEC_VM_VCPU_AFFINITY;
+    return 0;
+}
+
 int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
 {
     struct prop_node v;
@@ -240,7 +263,8 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
     if (vm_ram(&v, &vm) || prop_u32(&v, "vcpus", 1, 1, VM_MAX_VCPUS, &vm.vcpus) ||
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
         vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_kernel_gz(d, &v, comp, &vm) ||
-        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vmdev_load(d, &v, &vm))
+        vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vm_affinity(&v, &vm) ||
+        vmdev_load(d, &v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)
