@@ -1,0 +1,95 @@
+#!/bin/sh
+# VM-to-VM networking: TCP throughput and ping round trip between two
+# Linux guests, under capvisor and on bare QEMU, in one invocation:
+#   capvisor  apps/vm_multi (three 2-vCPU guests, one VMM each, joined by
+#             the virtual switch): vm0 sends to vm1, vm2 idles beside;
+#   bare      two QEMUs, one guest each (the same Image and initrd, 2
+#             vCPUs, 128 MiB, virtio-net on virtio-mmio, the same cvip=),
+#             joined by `-netdev socket` on 127.0.0.1 (QEMU-NOTES.md's
+#             reference).
+# Both run QEMU's cores on one host thread each (tcg,thread=single; why:
+# docs/vmm.md "A host with fewer cores"): capvisor's whole system in one
+# QEMU, each bare guest in its own, so the bare pair has two host threads
+# where capvisor has one: the comparison does not favour capvisor.
+# The sender times `dd if=/dev/zero bs=64k | nc` of MIB MiB by its own
+# clock (/proc/uptime, 10 ms steps); the receiver's md5 of what arrived is
+# checked; `ping -c 10` gives the average round trip. Prints MB/s, the
+# average RTT, and the ratios capvisor / bare (throughput: higher is
+# better for capvisor; RTT: lower).
+#
+#   bench/net/run.sh [MIB] [BUILD_DIR]   (default 64 MiB, build-net)
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+GUEST=${GUEST_OUT:-$ROOT/guest/out}
+MIB=${1:-64}
+BUILD=${2:-build-net}
+QEMU_RUN=$ROOT/tests/system/qemu_run.py
+PORT=$((20000 + $$ % 10000))
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ONE_THREAD="--qemu-arg=-accel --qemu-arg=tcg,thread=single"
+
+# md5 of MIB MiB of zeros: what the receiver must print
+SUM=$(head -c $((MIB * 1048576)) /dev/zero | md5sum | cut -c1-32)
+
+# The sender's command: the pings, then the timed transfer.
+send_cmd() {
+    echo "ping -c 10 $1 | tail -1; a=\$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc $1 5000; b=\$(cut -d' ' -f1 /proc/uptime); echo BENCH_\${a}_\${b}_END"
+}
+
+# "seconds avg_rtt_ms" from sender log $1
+figures() {
+    t=$(sed -n 's/.*BENCH_\([0-9.]*\)_\([0-9.]*\)_END.*/\1 \2/p' "$1" | head -1 |
+        awk '{ printf "%.2f", $2 - $1 }')
+    rtt=$(sed -n 's/.*round-trip min\/avg\/max = [0-9.]*\/\([0-9.]*\)\/.*/\1/p' "$1" | head -1)
+    echo "$t $rtt"
+}
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+    cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_multi -DNUM_NODES=4 >/dev/null
+fi
+ninja -C "$BUILD" >/dev/null
+
+echo "capvisor: vm_multi, $MIB MiB vm0 -> vm1 ..."
+# shellcheck disable=SC2086 # ONE_THREAD is four words
+python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
+    --smp 4 --mem 2G $ONE_THREAD --timeout 1800 --log "$tmp/cv.log" \
+    --seen 'vm1: capvisor-guest: init ready' --expect 'vm0: capvisor-guest: init ready' \
+    --type "$(printf '\035')1" --expect 'serial: input to vm1' \
+    --send "nc -l -p 5000 | md5sum" --settle 2 \
+    --type "$(printf '\035')0" --expect 'serial: input to vm0' \
+    --send "$(send_cmd 10.0.0.2)" --seen "vm1: $SUM" --expect 'BENCH_[0-9.]*_[0-9.]*_END' >/dev/null
+
+echo "bare: two QEMUs joined by -netdev socket, $MIB MiB ..."
+bare() { # NAME ADDR MAC NETDEV [qemu_run steps...]
+    name=$1 addr=$2 mac=$3 netdev=$4
+    shift 4
+    # shellcheck disable=SC2086
+    python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
+        --append "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init panic=-1 cvmods=virtio_mmio,virtio_net cvip=$addr/24" \
+        --smp 2 --mem 128M $ONE_THREAD --timeout 1800 --log "$tmp/$name.log" \
+        --qemu-arg=-netdev --qemu-arg="socket,id=n0,$netdev" \
+        --qemu-arg=-device --qemu-arg="virtio-net-device,netdev=n0,mac=$mac" \
+        --expect 'capvisor-guest: init ready' "$@" >/dev/null
+}
+bare rx 10.0.0.2 02:00:00:00:00:02 "listen=127.0.0.1:$PORT" \
+    --send "nc -l -p 5000 | md5sum" --expect "$SUM" --send "poweroff -f" \
+    --expect 'reboot: Power down' &
+rx=$!
+sleep 1
+bare tx 10.0.0.1 02:00:00:00:00:01 "connect=127.0.0.1:$PORT" \
+    --settle 3 --send "$(send_cmd 10.0.0.2)" --expect 'BENCH_[0-9.]*_[0-9.]*_END' \
+    --send "poweroff -f" --expect 'reboot: Power down'
+wait $rx
+
+set -- $(figures "$tmp/cv.log")
+cv_t=$1 cv_rtt=$2
+set -- $(figures "$tmp/tx.log")
+bare_t=$1 bare_rtt=$2
+awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v cr="$cv_rtt" -v br="$bare_rtt" 'BEGIN {
+    printf "%-10s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
+    printf "%-10s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
+    printf "%-10s %10.2f %12.2f %10.3f\n", "bare QEMU", bt, m * 1.048576 / bt, br
+    printf "throughput capvisor/bare: %.3f   rtt capvisor/bare: %.3f\n", bt / ct, cr / br
+}'
