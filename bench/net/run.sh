@@ -83,10 +83,12 @@ bare tx 10.0.0.1 02:00:00:00:00:01 "connect=127.0.0.1:$PORT" \
     --send "poweroff -f" --expect 'reboot: Power down'
 wait $rx
 
-set -- $(figures "$tmp/cv.log")
-cv_t=$1 cv_rtt=$2
-set -- $(figures "$tmp/tx.log")
-bare_t=$1 bare_rtt=$2
+read -r cv_t cv_rtt <<EOF
+$(figures "$tmp/cv.log")
+EOF
+read -r bare_t bare_rtt <<EOF
+$(figures "$tmp/tx.log")
+EOF
 awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v cr="$cv_rtt" -v br="$bare_rtt" 'BEGIN {
     printf "%-10s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
     printf "%-10s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
