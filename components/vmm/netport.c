@@ -91,7 +91,12 @@ static bool netport_tx(void *ctx, const uint8_t *frame, size_t len)
 {
     struct vm_virtio *v = ctx;
     struct vm_netport *p = &v->port;
-    if (!p->plugged) {
+    /* the device passes only VIRTIO_NET_FRAME_MIN..MAX, the ring's bounds
+     * too: a length it refused would loop below as "no room" */
+    _Static_assert(VIRTIO_NET_FRAME_MIN == FRING_FRAME_MIN &&
+                       VIRTIO_NET_FRAME_MAX == FRING_FRAME_MAX,
+                   "the device's frames fit the ring's slots");
+    if (!p->plugged || len < FRING_FRAME_MIN || len > FRING_FRAME_MAX) {
         v->net_unplugged++;
         return true;
     }
