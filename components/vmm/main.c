@@ -19,5 +19,9 @@ int run(void)
     }
     printf("[%s] started %u vcpu(s), %llu MiB of RAM at 0x%llx\n", vm.name, vm.vcpu_count,
            (unsigned long long)(vm.cfg->ram_size >> 20), (unsigned long long)vm.cfg->ram_base);
+    if (!exits_start(&vm)) {
+        printf("[%s] VM stopped: its exits cannot be served\n", vm.name);
+        return 1;
+    }
     exits_loop(&vm);
 }
