@@ -237,7 +237,11 @@ static _Noreturn void exits_serve(void *arg)
 
 bool exits_start(struct vm *vm)
 {
-    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+    bool ok = true;
+    /* held while the servers are made: one that starts serves vCPU 0's
+     * exits at once, which may take from the self allocator too */
+    cv_mutex_lock(&vm->lock);
+    for (unsigned i = 0; i < vm->vcpu_count && ok; i++) {
         struct vm_vcpu *c = &vm->vcpu[i];
         char name[16];
         snprintf(name, sizeof(name), "%.9s.exit%u", vm->name, i % 10u);
@@ -249,10 +253,11 @@ bool exits_start(struct vm *vm)
             err = cv_tcb_resume(c->server.tcb);
         if (err != CV_OK) {
             printf("[%s] vcpu %u: exit thread: %s\n", vm->name, i, cv_err_str(err));
-            return false;
+            ok = false;
         }
     }
-    return true;
+    cv_mutex_unlock(&vm->lock);
+    return ok;
 }
 
 _Noreturn void exits_loop(struct vm *vm)
