@@ -148,9 +148,10 @@ static void flip_hold(void)
         (void)__atomic_load_n(&flip_stop, __ATOMIC_RELAXED);
 }
 
+/* arg[0]: the IPC buffer to flip (the main thread's: a helper's CV_IPCBUF is its own) */
 static void h_flip(struct kt_thread *t)
 {
-    volatile uint64_t *w = &CV_IPCBUF->mr[SPSR_MR];
+    volatile uint64_t *w = &((struct cv_ipcbuf *)(uintptr_t)t->arg[0])->mr[SPSR_MR];
     while (!__atomic_load_n(&flip_stop, __ATOMIC_ACQUIRE)) {
         if (__atomic_load_n(&flip_on, __ATOMIC_ACQUIRE)) {
             *w = SPSR_EL2H;
@@ -184,6 +185,7 @@ static void case_write_regs_race(void)
     KT_NONZERO(t && v);
     KT_OK(cv_invoke(t, CV_OP_TCB_BIND_VCPU, &v, 1, NULL, 0));
     KT_THREAD(f, h_flip, KT_MAIN_PRIO, 0);
+    f->arg[0] = (uintptr_t)CV_IPCBUF;
     KT_OK(cv_tcb_set_affinity(f->tcb, 1));
     flip_stop = 0;
     flip_on = 0;

@@ -85,7 +85,7 @@ echo
 # mean NAME FIGURE: the figure's instructions (its mean, or per op of hvc
 # and gicd), "-" if it has no sample.
 mean() {
-    if [ "$2" = hvc ] || [ "$2" = gicd ]; then
+    if [ "$2" = hvc ] || [ "$2" = hvc1 ] || [ "$2" = gicd ]; then
         sed -n "s/^vbench: $2: .* ns, \([0-9.]*\) ns\/op$/\1/p" "$OUT/$1.1"
     else
         v=$(sed -n "s/^vbench: $2: [0-9]* samples, mean \([0-9.]*\) ns.*/\1/p" "$OUT/$1.1")
@@ -115,7 +115,7 @@ ratio() {
 echo "instructions (-icount shift=0: 1 ns = 1 instruction, of either vCPU)"
 printf '%-9s | %-30s | %-30s | %-24s | %-8s | %-8s\n' figure "capvisor 1 core" \
     "capvisor 2 cores" "bare -smp 2" "1c/bare" "2c/bare"
-for fig in hvc gicd vtimer ipi_spin ipi_wfe ipi_wfi; do
+for fig in hvc hvc1 gicd vtimer ipi_spin ipi_wfe ipi_wfi; do
     b=$(mean bare $fig)
     printf '%-9s | %-30s | %-30s | %-24s | %-8s | %-8s\n' $fig "$(cell cap1 $fig)" \
         "$(cell cap2 $fig)" "$(cell bare $fig)" "$(ratio "$(mean cap1 $fig)" "$b")" \

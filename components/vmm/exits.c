@@ -1,8 +1,14 @@
 /*
- * The exit loop (exits.h).
+ * The exit loops (exits.h).
+ *
+ * Lock order: the VM lock (vm->lock) is the VMM's only lock. Every thread
+ * takes it after its Recv returns and releases it before its reply;
+ * nothing is called with it held that waits for another VMM thread (the
+ * kernel's waits for a core to leave a guest do not need one).
  */
 #include <stdio.h>
 
+#include <cap/invoke.h>
 #include <cap/syscall.h>
 
 #include "console.h"
@@ -11,9 +17,13 @@
 #include "guest.h"
 #include "netport.h"
 #include "sysreg.h"
+#include "vcpu.h"
 #include "vdev.h"
 #include "vio.h"
 #include "virq.h"
+
+/** The server threads' priority: above their vCPUs' (vcpu.h), as the VMM's is. */
+#define EXITS_PRIORITY (VCPU_PRIORITY + 1u)
 
 /** Exits the VMM does not emulate: the VM stops with the syndrome. */
 static struct vmexit_result exits_unhandled(struct vm *vm, const struct vmexit *m)
@@ -160,12 +170,17 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
         netport_poll(vm); /* the switch may have frames or room */
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }
+    /* a stale exit: its vCPU was suspended (nobody waits for the reply) */
+    int i = vcpu_current(vm, r->badge);
+    if (i < 0)
+        return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     exits_unpack(r, mr);
-    if (!vmexit_decode(CV_MSG_LABEL(r->info), r->badge, vm->vcpu_count, mr, &m)) {
+    if (!vmexit_decode(CV_MSG_LABEL(r->info), (uint64_t)i + 1u, vm->vcpu_count, mr, &m)) {
         printf("[%s] message with unknown badge %llu ignored\n", vm->name,
                (unsigned long long)r->badge);
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }
+    vm->vcpu[i].served++;
     if (vm->stopped)
         return vmexit_reply(CV_FAULT_STOP, 0);
     if (m.posted || m.kind == VMEXIT_POSTED)
@@ -176,25 +191,79 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
     return res;
 }
 
+/**
+ * Handles one message under the VM lock; the answer to give after it. A
+ * reset is done here, the lock still held: the caller's vCPU is stopped
+ * first (CV_FAULT_STOP), as vm_reboot wants every vCPU out of its exit.
+ */
+static struct vmexit_result exits_locked(struct vm *vm, const struct cv_sysret *r)
+{
+    cv_mutex_lock(&vm->lock);
+    struct vmexit_result res = exits_handle(vm, r);
+    if (res.action == VMEXIT_REBOOT) {
+        cv_reply(CV_MSGINFO(CV_FAULT_STOP, 0, 0), NULL);
+        if (!vm_reboot(vm))
+            vm_stop(vm);
+    }
+    cv_mutex_unlock(&vm->lock);
+    return res;
+}
+
+/**
+ * vCPU c's server: receives its exits on its endpoint, on its core,
+ * handles each under the VM lock and replies after releasing it. The
+ * reply may find its vCPU suspended by another thread meanwhile (a stop,
+ * a reset): the kernel then drops it (CV_E_NO_REPLY).
+ */
+static _Noreturn void exits_serve(void *arg)
+{
+    struct vm_vcpu *c = arg;
+    struct vm *vm = c->vm;
+    unsigned core = 0;
+    enum cv_err err = cv_tcb_get_core(c->server.tcb, &core); /* the core it runs on now */
+    cv_mutex_lock(&vm->lock);
+    c->served_core = err == CV_OK ? (int)core : -1;
+    cv_mutex_unlock(&vm->lock);
+    struct cv_sysret r = cv_recv(c->ep);
+    for (;;) {
+        struct vmexit_result res = exits_locked(vm, &r);
+        uint64_t mr[CV_MSG_REGS] = {res.mr0, 0, 0, 0};
+        if (res.action == VMEXIT_REPLY)
+            r = cv_reply_recv(c->ep, CV_MSGINFO(res.label, 0, 1), mr);
+        else
+            r = cv_recv(c->ep);
+    }
+}
+
+bool exits_start(struct vm *vm)
+{
+    bool ok = true;
+    /* held while the servers are made: one that starts serves vCPU 0's
+     * exits at once, which may take from the self allocator too */
+    cv_mutex_lock(&vm->lock);
+    for (unsigned i = 0; i < vm->vcpu_count && ok; i++) {
+        struct vm_vcpu *c = &vm->vcpu[i];
+        char name[16];
+        snprintf(name, sizeof(name), "%.9s.exit%u", vm->name, i % 10u);
+        enum cv_err err =
+            cv_self_thread_create(&c->server, exits_serve, c, EXITS_PRIORITY, c->core);
+        if (err == CV_OK)
+            err = cv_tcb_set_name(c->server.tcb, name);
+        if (err == CV_OK)
+            err = cv_tcb_resume(c->server.tcb);
+        if (err != CV_OK) {
+            printf("[%s] vcpu %u: exit thread: %s\n", vm->name, i, cv_err_str(err));
+            ok = false;
+        }
+    }
+    cv_mutex_unlock(&vm->lock);
+    return ok;
+}
+
 _Noreturn void exits_loop(struct vm *vm)
 {
-    struct cv_sysret r = cv_recv(vm->ep);
     for (;;) {
-        struct vmexit_result res = exits_handle(vm, &r);
-        uint64_t mr[CV_MSG_REGS] = {res.mr0, 0, 0, 0};
-        switch (res.action) {
-        case VMEXIT_REPLY:
-            r = cv_reply_recv(vm->ep, CV_MSGINFO(res.label, 0, 1), mr);
-            break;
-        case VMEXIT_REBOOT:
-            cv_reply(CV_MSGINFO(CV_FAULT_STOP, 0, 0), NULL);
-            if (!vm_reboot(vm))
-                vm_stop(vm);
-            r = cv_recv(vm->ep);
-            break;
-        default:
-            r = cv_recv(vm->ep);
-            break;
-        }
+        struct cv_sysret r = cv_recv(vm->ep);
+        (void)exits_locked(vm, &r); /* a notification: nobody waits for a reply */
     }
 }

@@ -1,9 +1,12 @@
 /*
- * The VMM's loop: every guest exit arrives as fault IPC on the VMM's
- * endpoint (abi.h CV_FAULT_VM_*, badge = vCPU index + 1); console input
- * arrives on the notification bound to the VMM's thread (CV_MSG_LABEL_NTFN).
- * Each exit is decoded and dispatched by libvmm (vmm/vmexit.h) to the
- * handlers this file registers, and answered before the next is received.
+ * The VMM's loops: each vCPU's exits arrive as fault IPC on that vCPU's
+ * endpoint (abi.h CV_FAULT_VM_*; badge: vcpu.h), which a VMM thread of its
+ * own on the vCPU's core receives; console input (and the serial server's
+ * signal) arrives on the notification bound to the VMM's main thread
+ * (CV_MSG_LABEL_NTFN), which waits for nothing else. Each exit is decoded
+ * and dispatched by libvmm (vmm/vmexit.h) to the handlers this file
+ * registers, under the VM lock, and answered before that thread receives
+ * its next. docs/vmm.md "Threads and the VM lock".
  */
 #ifndef VMM_EXITS_H
 #define VMM_EXITS_H
@@ -14,7 +17,13 @@
 
 #include "vm.h"
 
-/** Handles exits forever. */
+/**
+ * Creates and starts each vCPU's server thread, on that vCPU's core. From
+ * then on the VM is the VM lock's: false (reason printed) on error.
+ */
+bool exits_start(struct vm *vm);
+
+/** The main thread: handles the notifications forever. */
 _Noreturn void exits_loop(struct vm *vm);
 
 #endif /* VMM_EXITS_H */

@@ -99,8 +99,12 @@ struct vmexit_result fw_call(struct vm *vm, const struct vmexit *m)
     case PSCI_ACT_CPU_START:
         return fw_cpu_start(vm, &a);
     case PSCI_ACT_CPU_STOP:
-        vm->vcpu[m->vcpu].running = false; /* the STOP reply suspends it */
-        return vmexit_reply(CV_FAULT_STOP, 0);
+        /* suspended now, under the lock, not by a STOP reply after it: a
+         * CPU_ON that another thread handles next, as soon as it sees the
+         * vCPU OFF, must find it out of its exit (the reply would stop the
+         * start that CPU_ON made) */
+        vcpu_suspend(vm, m->vcpu);
+        return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     case PSCI_ACT_SYSTEM_OFF:
         vm_stop(vm); /* first: it prints what the other vCPUs wrote last */
         vm_report(vm);

@@ -89,19 +89,58 @@ static enum cv_err vcpu_sched(struct vm *vm, unsigned i)
     snprintf(name, sizeof(name), "%.9s.vcpu%u", vm->name, i % 10u);
     enum cv_err err = cv_tcb_set_priority(tcb, VCPU_PRIORITY);
     if (err == CV_OK)
-        err = cv_tcb_set_affinity(tcb, vcpu_core(vm, i));
+        err = cv_tcb_set_affinity(tcb, vm->vcpu[i].core);
     if (err == CV_OK)
         err = cv_tcb_set_name(tcb, name);
     return err;
+}
+
+/** vCPU i's badge: its index + 1, and its starts so far above VCPU_BADGE_INDEX_BITS. */
+static uint64_t vcpu_badge_of(const struct vm *vm, unsigned i)
+{
+    return ((uint64_t)vm->vcpu[i].gen << VCPU_BADGE_INDEX_BITS) | (i + 1u);
+}
+
+/**
+ * A new start of vCPU i (suspended: in no exit) faults with a new badge,
+ * so that its server thread can tell an exit it received from the start
+ * before, whose vCPU another thread suspended meanwhile (vcpu_current).
+ */
+static enum cv_err vcpu_badge(struct vm *vm, unsigned i)
+{
+    struct vm_vcpu *c = &vm->vcpu[i];
+    c->gen++;
+    enum cv_err err = cv_cnode_delete(CV_COMP_SLOT_CNODE, c->fault_ep);
+    if (err == CV_OK)
+        err = cv_cnode_mint(CV_COMP_SLOT_CNODE, c->fault_ep, 0, c->ep, CV_RIGHT_WRITE,
+                            vcpu_badge_of(vm, i));
+    if (err == CV_OK)
+        err = cv_tcb_set_fault_ep(c->tcb, c->fault_ep);
+    return err;
+}
+
+int vcpu_current(const struct vm *vm, uint64_t badge)
+{
+    uint64_t i = (badge & ((1u << VCPU_BADGE_INDEX_BITS) - 1u)) - 1u;
+    if (i >= vm->vcpu_count || badge != vcpu_badge_of(vm, (unsigned)i) || !vm->vcpu[i].running)
+        return -1;
+    return (int)i;
 }
 
 bool vcpu_create(struct vm *vm, unsigned i)
 {
     enum cv_err err;
     struct vm_vcpu *c = &vm->vcpu[i];
+    c->vm = vm;
+    c->index = i;
+    c->core = vcpu_core(vm, i); /* the description's, else spread */
+    c->served_core = -1;
     c->tcb = cv_self_retype(CV_OBJ_TCB, 0, &err);
     if (!c->tcb)
         return vcpu_fail(vm, i, "TCB", err);
+    c->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
+    if (!c->ep)
+        return vcpu_fail(vm, i, "exit endpoint", err);
     c->fault_ep = cv_self_slot();
     c->vcpu = cv_self_slot();
     if (!c->fault_ep || !c->vcpu)
@@ -109,7 +148,8 @@ bool vcpu_create(struct vm *vm, unsigned i)
     c->vcpu_ut = cv_self_retype(CV_OBJ_UNTYPED, VCPU_OBJ_BITS, &err);
     if (!c->vcpu_ut)
         return vcpu_fail(vm, i, "untyped for VCPU objects", err);
-    err = cv_cnode_mint(CV_COMP_SLOT_CNODE, c->fault_ep, 0, vm->ep, CV_RIGHT_WRITE, i + 1u);
+    err = cv_cnode_mint(CV_COMP_SLOT_CNODE, c->fault_ep, 0, c->ep, CV_RIGHT_WRITE,
+                        vcpu_badge_of(vm, i));
     if (err != CV_OK)
         return vcpu_fail(vm, i, "fault endpoint", err);
     err = cv_tcb_configure(c->tcb, CV_COMP_SLOT_CNODE, vm->vspace, 0, 0, c->fault_ep);
@@ -141,6 +181,9 @@ bool vcpu_start(struct vm *vm, unsigned i, uint64_t pc, uint64_t x0)
     enum cv_err err = vcpu_reset_sysregs(vm, i);
     if (err != CV_OK)
         return vcpu_fail(vm, i, "EL1 registers", err);
+    err = vcpu_badge(vm, i);
+    if (err != CV_OK)
+        return vcpu_fail(vm, i, "badge", err);
     struct cv_user_regs regs;
     memset(&regs, 0, sizeof(regs));
     regs.pc = pc;

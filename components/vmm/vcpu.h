@@ -1,7 +1,9 @@
 /*
  * The VMM's vCPU threads: one TCB bound to one VCPU object per guest CPU
- * (abi.h CV_OP_TCB_BIND_VCPU), running in the guest vspace and faulting to
- * the VMM's endpoint with badge = vCPU index + 1.
+ * (abi.h CV_OP_TCB_BIND_VCPU), running in the guest vspace on its core and
+ * faulting to an endpoint of its own, which one VMM thread on that core
+ * serves (exits.c), with badge = vCPU index + 1 and its start count above
+ * VCPU_BADGE_INDEX_BITS.
  */
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
@@ -17,6 +19,8 @@
  * guest runs on.
  */
 #define VCPU_PRIORITY 99u
+/** Bits of a fault badge that hold the vCPU's index + 1 (libvmm vmexit_decode). */
+#define VCPU_BADGE_INDEX_BITS 8u
 /** SPSR of a vCPU at entry: EL1h with D, A, I and F masked (booting.rst 4). */
 #define VCPU_SPSR_ENTRY 0x3c5ull
 
@@ -28,6 +32,16 @@ unsigned vcpu_core(const struct vm *vm, unsigned i);
 
 /** Creates vCPU i (thread, VCPU object, badged fault endpoint); not started. */
 bool vcpu_create(struct vm *vm, unsigned i);
+
+/**
+ * The vCPU an exit's badge names, if it comes from that vCPU's current
+ * start and it runs; -1 for an unknown badge or a stale exit: one its vCPU
+ * sent before another thread suspended it (a stop, a reset), and maybe
+ * started it again. Such a vCPU no longer waits for that reply (suspending
+ * it cancelled the reply), and the exit must not be emulated, least of all
+ * against a new start.
+ */
+int vcpu_current(const struct vm *vm, uint64_t badge);
 
 /** Gives vCPU i a new VCPU object: reset EL1 state and empty list registers. */
 bool vcpu_renew(struct vm *vm, unsigned i);

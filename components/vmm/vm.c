@@ -66,10 +66,12 @@ static bool vm_build(struct vm *vm)
     if (!guest_create(vm))
         return false;
     vm->ep = cv_self_retype(CV_OBJ_ENDPOINT, 0, &err);
-    if (!vm->ep) {
-        printf("[%s] cannot create the exit endpoint: %s\n", vm->name, cv_err_str(err));
+    uint64_t lock = vm->ep ? cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err) : 0;
+    if (!lock) {
+        printf("[%s] cannot create the endpoint and the lock: %s\n", vm->name, cv_err_str(err));
         return false;
     }
+    cv_mutex_init(&vm->lock, lock);
     if (!guest_map_gicv(vm) || !vio_create(vm) || !vdev_create(vm))
         return false;
     for (unsigned i = 0; i < vm->vcpu_count; i++)
@@ -131,6 +133,24 @@ static void vm_report_mmio(struct vm *vm)
     printf("%s\n", text);
 }
 
+/**
+ * Each vCPU's exits and where its server thread ran and the vCPU last ran
+ * ("[vm0] vcpu 1: 57 exits served on core 1, the vcpu's core 1"):
+ * system.vm_conform.smp4 checks that each is served on its own core.
+ */
+static void vm_report_served(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->vcpu_count; i++) {
+        struct vm_vcpu *c = &vm->vcpu[i];
+        unsigned core = 0;
+        if (cv_tcb_get_core(c->tcb, &core) != CV_OK)
+            core = ~0u;
+        printf("[%s] vcpu %u: %llu exits served on core %d, the vcpu's core %d\n", vm->name, i,
+               (unsigned long long)c->served, c->served_core, (int)core);
+        c->served = 0;
+    }
+}
+
 void vm_report(struct vm *vm)
 {
     const uint64_t *e = vm->exits;
@@ -144,6 +164,7 @@ void vm_report(struct vm *vm)
            (unsigned long long)e[VM_EXIT_POSTED], (unsigned long long)e[VM_EXIT_OTHER],
            (unsigned long long)vm->posted_writes);
     vm_report_mmio(vm);
+    vm_report_served(vm);
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         vm->exits[k] = 0;
     vm->posted_writes = 0;

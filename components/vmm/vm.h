@@ -4,8 +4,10 @@
  * (guest vspace, vCPUs, fault endpoint) and the emulated devices (vGIC
  * distributor, PL011, PSCI state) from libvmm.
  *
- * The VMM is single-threaded: everything here belongs to its main thread,
- * which handles every guest exit (exits.c) in turn.
+ * Threads (docs/vmm.md "Threads and the VM lock"): each vCPU's exits are
+ * served by a VMM thread of its own on that vCPU's core (exits.c), and the
+ * main thread takes the notifications. Everything in struct vm is under
+ * `lock` once those threads run, but what a field says otherwise.
  */
 #ifndef VMM_VM_H
 #define VMM_VM_H
@@ -14,6 +16,8 @@
 #include <stdint.h>
 
 #include <cap/fring.h>
+#include <cap/mutex.h>
+#include <cap/self.h>
 #include <cap/serial.h>
 #include <capvisor/abi.h>
 #include <capvisor/spec.h>
@@ -32,12 +36,20 @@
 #define VM_MAX_VCPUS   8u
 #define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
 
-/** Which of the VMM's own threads a vCPU is, and what it is doing. */
+/** Which of the VMM's own threads a vCPU is, what it is doing, and who serves it. */
 struct vm_vcpu {
+    struct vm *vm;     /* the VM it belongs to (for its server thread) */
+    unsigned index;    /* its index in vm->vcpu */
     uint64_t tcb;      /* cptr of the thread that runs the vCPU */
     uint64_t vcpu;     /* cptr of its VCPU object (a fixed slot) */
     uint64_t vcpu_ut;  /* cptr of the untyped it is made from, its only child */
-    uint64_t fault_ep; /* cptr of the badged fault endpoint it calls */
+    uint64_t ep;       /* cptr of its exit endpoint: only its server thread receives */
+    uint64_t fault_ep; /* cptr of the badged copy of ep it calls (vcpu_badge) */
+    uint32_t gen;      /* its starts so far, in its badge: an exit of an older start is stale */
+    unsigned core;     /* the core it runs on, and its server thread */
+    struct cv_self_thread server; /* the VMM thread that serves its exits */
+    int served_core;   /* the core its server found itself on (TCB_GET_CORE), -1 before */
+    uint64_t served;   /* exits its server handled since the guest (re)started */
     bool running;      /* resumed and not suspended by us */
     bool used;         /* started since its VCPU object was made */
     unsigned lr_count; /* list registers the kernel offers it */
@@ -161,15 +173,17 @@ struct vm {
     unsigned gic_version; /* the machine's GIC, which the VM's follows: 2 or 3 */
     unsigned vcpu_count;
     unsigned core_count;
-    uint64_t vspace; /* cptr of the guest's stage-2 address space */
-    uint64_t ep;     /* cptr of the endpoint all vCPUs fault to */
-    uint8_t *ram;    /* guest RAM as mapped in the VMM (where backed) */
+    uint64_t vspace;      /* cptr of the guest's stage-2 address space */
+    uint64_t ep;          /* cptr of the endpoint the main thread waits on: its bound
+                             notification (console input, serial server) arrives there */
+    struct cv_mutex lock; /* the VM lock: every field, the devices, the kernel calls on them */
+    uint8_t *ram;         /* guest RAM as mapped in the VMM (where backed) */
     struct vm_ram mem;
     uint64_t entry; /* kernel entry IPA */
     uint64_t dtb;   /* DTB IPA (x0 at entry) */
     struct vm_boot boot;
     bool stopped; /* the VM is stopped; the VMM keeps running */
-    int waiting;  /* vCPU whose exit is being handled (awaits the reply), or -1 */
+    int waiting;  /* vCPU whose exit the lock's holder handles (awaits the reply), or -1 */
     struct vm_logs logs;
     struct machine machine;    /* its machine: RAM, vCPUs, devices (libvmm machine.h) */
     struct mmio_registry mmio; /* its emulated devices by IPA (vdev.c) */

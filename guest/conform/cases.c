@@ -5,7 +5,8 @@
  * id (ID registers), pmu (hidden: its registers UNDEF), debug (a vCPU's
  * own breakpoints, watchpoints and single-step), abort (accesses and
  * fetches where nothing is mapped), timer (the EL1 timers' interrupts,
- * timer.c) and smp (PSCI on the other vCPUs; SGIs between them, ipi.c).
+ * timer.c), smp (PSCI on the other vCPUs; SGIs between them, ipi.c) and
+ * psci (CPU_ON's errors and races, power.c).
  */
 #include "conform.h"
 #include "uart.h"
@@ -334,6 +335,10 @@ void conform_secondary_main(uint64_t index)
         for (;;) /* no exit: the line stays in this vCPU's posted writes */
             ;
     }
+    if (conform_power_mode) {
+        conform_power_secondary((unsigned)index);
+        return;
+    }
     if (conform_ipi_mode) {
         conform_ipi_partner();
         conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
@@ -422,5 +427,7 @@ const struct conform_case conform_cases[] = {
     {"timer.ppi_off_nothing_pending", timer_ppi_off_nothing_pending},
     {"smp.cpu_on", smp_cpu_on},
     {"smp.ipi", smp_ipi},
+    {"psci.cpu_on_errors", psci_cpu_on_errors},
+    {"psci.cpu_on_race", psci_cpu_on_race},
 };
 const unsigned conform_case_count = sizeof(conform_cases) / sizeof(conform_cases[0]);

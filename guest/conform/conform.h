@@ -90,7 +90,15 @@ extern volatile uint32_t conform_ipi_mode;
 void conform_ipi_partner(void);
 void conform_secondary(void);
 
-/* ESR_ELx (ARM ARM D17.2.40): EC [31:26], IL [25], ISS [24:0]. */
+/* The PSCI cases (power.c). A secondary vCPU started while
+ * conform_power_mode is set runs conform_power_secondary, then turns itself
+ * off. */
+struct conform_result psci_cpu_on_errors(void);
+struct conform_result psci_cpu_on_race(void);
+extern volatile uint32_t conform_power_mode;
+void conform_power_secondary(unsigned index);
+
+/* ESR_ELx (ARM D17.2.40): EC [31:26], IL [25], ISS [24:0]. */
 #define ESR_EC(esr)  ((uint32_t)((esr) >> 26) & 0x3fu)
 #define ESR_IL       (1ull << 25)
 #define ESR_FNV      (1ull << 10)

@@ -17,6 +17,8 @@ void _set_tls(void *tls);
 /* program.ld: the TLS block, used in place (the loader copied .tdata). */
 extern char __tls_base[];
 
+_Thread_local struct cv_ipcbuf *cv_ipcbuf_self = (struct cv_ipcbuf *)CV_COMP_IPCBUF_VADDR;
+
 static char runtime_name[CV_SPEC_NAME_MAX] = "?";
 static uint64_t runtime_tcb;
 

@@ -119,11 +119,40 @@ static _Noreturn void self_thread_exit(void)
         (void)cv_syscall(CV_SYS_THREAD_EXIT, 0, 0, NULL);
 }
 
-static uint64_t self_tpidr(void)
+/* picolibc (picolib/inittls.c, machine/aarch64/tls.c) and program.ld:
+ * the TLS template, and the thread pointer's distance below a block. */
+void _init_tls(void *block);
+extern char __tls_size[], __tls_align[], __arm64_tls_tcb_offset[];
+
+static uintptr_t self_tpidr(void)
 {
-    uint64_t v;
+    uintptr_t v;
     __asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
     return v;
+}
+
+/**
+ * A TLS block for a new thread in its IPC buffer's page, after the buffer:
+ * the template copied, .tbss zeroed, and its cv_ipcbuf_self naming `ipc`.
+ * Returns the thread pointer (TPIDR_EL0) for it, or 0 if the block does
+ * not fit in the page (the program's TLS is a few bytes: errno and that
+ * pointer).
+ */
+static uintptr_t self_tls(struct cv_ipcbuf *ipc)
+{
+    uintptr_t tcb = (uintptr_t)__arm64_tls_tcb_offset, align = (uintptr_t)__tls_align;
+    if (align < 16)
+        align = 16;
+    uintptr_t at = (sizeof(*ipc) + tcb + align - 1) & ~(align - 1);
+    if (at + (uintptr_t)__tls_size > CV_PAGE_SIZE)
+        return 0;
+    char *block = (char *)ipc + at;
+    _init_tls(block);
+    /* the pointer's offset in a block is the same in every thread's */
+    uintptr_t here = self_tpidr() + tcb;
+    uintptr_t off = (uintptr_t)&cv_ipcbuf_self - here;
+    memcpy(block + off, &ipc, sizeof(ipc));
+    return (uintptr_t)block - tcb;
 }
 
 enum cv_err cv_self_thread_create(struct cv_self_thread *t, void (*entry)(void *), void *arg,
@@ -140,6 +169,9 @@ enum cv_err cv_self_thread_create(struct cv_self_thread *t, void (*entry)(void *
     t->ipc = cv_self_page(&t->ipcbuf_frame, &err);
     if (!t->ipc)
         return err;
+    uintptr_t tls = self_tls(t->ipc);
+    if (!tls)
+        return CV_E_RANGE;
     t->tcb = cv_self_retype(CV_OBJ_TCB, 0, &err);
     if (!t->tcb)
         return err;
@@ -150,7 +182,7 @@ enum cv_err cv_self_thread_create(struct cv_self_thread *t, void (*entry)(void *
     regs.sp = t->stack_top;
     regs.x[0] = (uint64_t)(uintptr_t)arg;
     regs.x[30] = (uint64_t)(uintptr_t)self_thread_exit;
-    regs.tpidr = self_tpidr();
+    regs.tpidr = tls;
     err = cv_tcb_configure(t->tcb, CV_COMP_SLOT_CNODE, CV_COMP_SLOT_VSPACE, t->ipcbuf_frame,
                            (uint64_t)(uintptr_t)t->ipc, 0);
     if (err == CV_OK)

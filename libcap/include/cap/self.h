@@ -6,7 +6,8 @@
  * This module carves objects out of one untyped into a range of the
  * component's own cnode, maps frames in its own vspace (adding page tables
  * on CV_E_NO_TABLE) and starts threads there. It keeps one allocator per
- * program; it is meant for the main thread (no locking).
+ * program and does no locking: a program whose threads share it excludes
+ * them itself.
  */
 #ifndef CAP_SELF_H
 #define CAP_SELF_H
@@ -69,9 +70,12 @@ struct cv_self_thread {
 
 /**
  * Create a thread that runs entry(arg) at priority prio on core affinity,
- * with its own stack (CV_SELF_STACK_PAGES) and IPC buffer, and the
- * caller's TLS pointer (errno is shared: such threads should not use
- * stdio). It is configured without a fault endpoint and not started:
+ * with its own stack (CV_SELF_STACK_PAGES), IPC buffer and TLS block (in
+ * the IPC buffer's page, after the buffer: its own errno, and CV_IPCBUF
+ * naming its own buffer, so libcap's invocations and IPC work in it; the
+ * template is copied from the program's .tdata as it is now). stdio is
+ * not thread-safe: threads that print must exclude each other. It is
+ * configured without a fault endpoint and not started:
  * cv_tcb_resume(t->tcb). If entry returns, the thread exits
  * (CV_SYS_THREAD_EXIT).
  */

@@ -16,11 +16,16 @@
 #include <capvisor/spec.h>
 
 /*
- * The IPC buffer of the running thread. Components and the root use the
- * same address (CV_COMP_IPCBUF_VADDR == CV_ROOT_IPCBUF_VADDR), so one
- * constant serves both; libcap programs are single-threaded.
+ * The IPC buffer of the running thread, a thread-local pointer (picolibc's
+ * TLS, TPIDR_EL0, which the kernel keeps per thread: two loads, no system
+ * call). The main thread's is CV_COMP_IPCBUF_VADDR (== CV_ROOT_IPCBUF_VADDR,
+ * so one initial value serves components and the root); a thread made by
+ * cv_self_thread_create has a TLS block of its own that names its own
+ * buffer. A thread started with another's TLS pointer shares that one's
+ * buffer (and errno).
  */
-#define CV_IPCBUF ((struct cv_ipcbuf *)(uintptr_t)CV_COMP_IPCBUF_VADDR)
+extern _Thread_local struct cv_ipcbuf *cv_ipcbuf_self;
+#define CV_IPCBUF cv_ipcbuf_self
 
 _Static_assert(CV_COMP_IPCBUF_VADDR == CV_ROOT_IPCBUF_VADDR,
                "root and components share the IPC buffer address");
