@@ -104,6 +104,17 @@ uint64_t conform_hz(void)
     return counter_hz();
 }
 
+bool conform_wait(const volatile uint64_t *v, uint64_t want)
+{
+    uint64_t end = conform_now() + 20 * conform_hz();
+    while (*v < want) {
+        if (conform_now() > end)
+            return false;
+        __asm__ volatile("wfe"); /* under -icount a spinning core would keep QEMU's thread */
+    }
+    return true;
+}
+
 /** Runs one case and prints its line; returns its outcome. */
 static enum conform_outcome conform_run(const struct conform_case *c)
 {

@@ -129,6 +129,11 @@ uint64_t conform_hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 /** The counter (CNTVCT_EL0) and its frequency (CNTFRQ_EL0). */
 uint64_t conform_now(void);
 uint64_t conform_hz(void);
+/**
+ * Waits, in WFE (whoever changes *v sends SEV), up to 20 s of counter time
+ * for *v to reach want; false if it did not.
+ */
+bool conform_wait(const volatile uint64_t *v, uint64_t want);
 #endif /* __ASSEMBLER__ */
 
 #endif /* CONFORM_H */

@@ -43,18 +43,6 @@ void conform_ipi_partner(void)
     __asm__ volatile("msr daifset, #2");
 }
 
-/** Waits up to 20 s of counter time for *v to reach `want`; false if it did not. */
-static bool ipi_wait(const volatile uint64_t *v, uint64_t want)
-{
-    uint64_t end = conform_now() + 20 * conform_hz();
-    while (*v < want) {
-        if (conform_now() > end)
-            return false;
-        __asm__ volatile("wfe");
-    }
-    return true;
-}
-
 /** vCPU 0 and vCPU i (started as a partner) send each other IPI_ROUNDS SGIs. */
 static const char *ipi_both_ways(unsigned i)
 {
@@ -68,7 +56,7 @@ static const char *ipi_both_ways(unsigned i)
     conform_irq_clear();
     for (uint32_t k = 1; k <= IPI_ROUNDS; k++) {
         gic_send_sgi(IPI_SGI, (uint8_t)(1u << i));
-        if (!ipi_wait(&them->count, k)) {
+        if (!conform_wait(&them->count, k)) {
             conform_got(k);
             return "an SGI to the other vCPU did not arrive (got: its number)";
         }
@@ -77,7 +65,7 @@ static const char *ipi_both_ways(unsigned i)
     for (uint32_t k = 1; k <= IPI_ROUNDS; k++) {
         ipi_asked = k;
         __asm__ volatile("dsb ish\n\tsev");
-        if (!ipi_wait(&us->count, k)) {
+        if (!conform_wait(&us->count, k)) {
             __asm__ volatile("msr daifset, #2");
             conform_got(k);
             return "an SGI from the other vCPU did not arrive (got: its number)";

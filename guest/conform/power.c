@@ -31,28 +31,16 @@
 volatile uint32_t conform_power_mode; /* enum power_mode: what secondaries do now */
 enum power_mode { POWER_NONE, POWER_SPIN, POWER_RACE };
 
-static volatile uint32_t spin_running, spin_stop;
+static volatile uint64_t spin_running, spin_stop;
 /* the race: round r starts when go == r; racers report res/aff and ready */
-static volatile uint32_t race_go, race_stop, race_ready, race_target;
-static volatile uint32_t race_runs; /* the target's runs so far */
+static volatile uint64_t race_go, race_stop, race_ready, race_target;
+static volatile uint64_t race_runs; /* the target's runs so far */
 static volatile int64_t race_res[CONFORM_CPUS], race_aff[CONFORM_CPUS];
-static volatile uint32_t race_done[CONFORM_CPUS]; /* the last round each caller called in */
+static volatile uint64_t race_done[CONFORM_CPUS]; /* the last round each caller called in */
 
 static void power_sev(void)
 {
     __asm__ volatile("dsb ish\n\tsev");
-}
-
-/** Waits up to 20 s of counter time for *v to reach want. */
-static bool power_wait(const volatile uint32_t *v, uint32_t want)
-{
-    uint64_t end = conform_now() + 20 * conform_hz();
-    while (*v < want) {
-        if (conform_now() > end)
-            return false;
-        __asm__ volatile("wfe");
-    }
-    return true;
 }
 
 /** Waits until AFFINITY_INFO(i) is OFF. */
@@ -84,17 +72,17 @@ static void race_call(unsigned me)
  */
 static void race_target_run(void)
 {
-    uint32_t round = race_go;
+    uint64_t round = race_go;
     __atomic_fetch_add(&race_runs, 1, __ATOMIC_SEQ_CST);
     power_sev();
     for (unsigned i = 0; i < race_target; i++)
-        (void)power_wait(&race_done[i], round);
+        (void)conform_wait(&race_done[i], round);
 }
 
 /** A racer: one CPU_ON of the target each round vCPU 0 starts. */
 static void race_racer(unsigned me)
 {
-    for (uint32_t round = 1;; round++) {
+    for (uint64_t round = 1;; round++) {
         __atomic_fetch_add(&race_ready, 1, __ATOMIC_SEQ_CST);
         power_sev();
         while (race_go < round && !race_stop)
@@ -171,7 +159,7 @@ static const char *power_running(void)
         return "CPU_ON refused";
     }
     const char *why = 0;
-    if (!power_wait(&spin_running, 1))
+    if (!conform_wait(&spin_running, 1))
         why = "the vCPU never ran";
     else if ((r = (int64_t)conform_hvc(PSCI_CPU_ON, 1, (uint64_t)conform_secondary, 1)) !=
              E_ALREADY_ON)
@@ -224,17 +212,17 @@ static const char *race_check(unsigned n)
 }
 
 /** One round: every caller's CPU_ON at once, then the target runs and turns off. */
-static const char *race_round(unsigned n, uint32_t round)
+static const char *race_round(unsigned n, uint64_t round)
 {
-    if (!power_wait(&race_ready, round * (n - 2)))
+    if (!conform_wait(&race_ready, round * (n - 2)))
         return "a racer never got ready";
     race_go = round;
     power_sev();
     race_call(0);
     for (unsigned i = 1; i + 1 < n; i++)
-        if (!power_wait(&race_done[i], round))
+        if (!conform_wait(&race_done[i], round))
             return "a racer never called";
-    if (!power_wait(&race_runs, round))
+    if (!conform_wait(&race_runs, round))
         return "the target never ran";
     if (!power_wait_off(n - 1))
         return "the target is not OFF after its CPU_OFF";
@@ -255,7 +243,7 @@ struct conform_result psci_cpu_on_race(void)
     for (unsigned i = 1; i + 1 < n && !why; i++)
         if (conform_hvc(PSCI_CPU_ON, i, (uint64_t)conform_secondary, i) != 0)
             why = "CPU_ON of a racer refused";
-    for (uint32_t round = 1; round <= RACE_ROUNDS && !why; round++)
+    for (uint64_t round = 1; round <= RACE_ROUNDS && !why; round++)
         why = race_round(n, round);
     race_stop = 1;
     power_sev();
