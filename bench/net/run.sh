@@ -61,27 +61,37 @@ python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt"
     --type "$(printf '\035')0" --expect 'serial: input to vm0' \
     --send "$(send_cmd 10.0.0.2)" --seen "vm1: $SUM" --expect 'BENCH_[0-9.]*_[0-9.]*_END' >/dev/null
 
-echo "bare: two QEMUs joined by -netdev socket, $MIB MiB ..."
 bare() { # NAME ADDR MAC NETDEV [qemu_run steps...]
     name=$1 addr=$2 mac=$3 netdev=$4
     shift 4
     # shellcheck disable=SC2086
-    python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
+    $PIN python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
         --append "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init panic=-1 cvmods=virtio_mmio,virtio_net cvip=$addr/24" \
         --smp 2 --mem 128M $ONE_THREAD --timeout 1800 --log "$tmp/$name.log" \
         --qemu-arg=-netdev --qemu-arg="socket,id=n0,$netdev" \
         --qemu-arg=-device --qemu-arg="virtio-net-device,netdev=n0,mac=$mac" \
         --expect 'capvisor-guest: init ready' "$@" >/dev/null
 }
-bare rx 10.0.0.2 02:00:00:00:00:02 "listen=127.0.0.1:$PORT" \
-    --send "nc -l -p 5000 | md5sum" --expect "$SUM" --send "poweroff -f" \
-    --expect 'reboot: Power down' &
-rx=$!
-sleep 1
-bare tx 10.0.0.1 02:00:00:00:00:01 "connect=127.0.0.1:$PORT" \
-    --settle 3 --send "$(send_cmd 10.0.0.2)" --expect 'BENCH_[0-9.]*_[0-9.]*_END' \
-    --send "poweroff -f" --expect 'reboot: Power down'
-wait $rx
+# The bare pair, its sender's log in $tmp/$1.log; PIN: a command prefix.
+bare_pair() {
+    bare "rx$1" 10.0.0.2 02:00:00:00:00:02 "listen=127.0.0.1:$PORT" \
+        --send "nc -l -p 5000 | md5sum" --expect "$SUM" --send "poweroff -f" \
+        --expect 'reboot: Power down' &
+    rx=$!
+    sleep 1
+    bare "$1" 10.0.0.1 02:00:00:00:00:01 "connect=127.0.0.1:$PORT" \
+        --settle 3 --send "$(send_cmd 10.0.0.2)" --expect 'BENCH_[0-9.]*_[0-9.]*_END' \
+        --send "poweroff -f" --expect 'reboot: Power down'
+    wait $rx
+    PORT=$((PORT + 1))
+}
+echo "bare: two QEMUs joined by -netdev socket, $MIB MiB ..."
+PIN="" bare_pair tx
+# capvisor's whole system runs on one host thread; the bare pair has two
+# (one QEMU each) and this host two cores. The same pair with both QEMUs
+# on one host core has the host resources capvisor has.
+echo "bare, both QEMUs on one host core (taskset -c 0), $MIB MiB ..."
+PIN="taskset -c 0" bare_pair tx1
 
 read -r cv_t cv_rtt <<EOF
 $(figures "$tmp/cv.log")
@@ -89,9 +99,15 @@ EOF
 read -r bare_t bare_rtt <<EOF
 $(figures "$tmp/tx.log")
 EOF
-awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v cr="$cv_rtt" -v br="$bare_rtt" 'BEGIN {
-    printf "%-10s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
-    printf "%-10s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
-    printf "%-10s %10.2f %12.2f %10.3f\n", "bare QEMU", bt, m * 1.048576 / bt, br
+read -r one_t one_rtt <<EOF
+$(figures "$tmp/tx1.log")
+EOF
+awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v ot="$one_t" -v cr="$cv_rtt" -v br="$bare_rtt" \
+    -v orr="$one_rtt" 'BEGIN {
+    printf "%-22s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
+    printf "%-22s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
+    printf "%-22s %10.2f %12.2f %10.3f\n", "bare QEMU", bt, m * 1.048576 / bt, br
+    printf "%-22s %10.2f %12.2f %10.3f\n", "bare QEMU, 1 host core", ot, m * 1.048576 / ot, orr
     printf "throughput capvisor/bare: %.3f   rtt capvisor/bare: %.3f\n", bt / ct, cr / br
+    printf "throughput capvisor/bare on 1 host core: %.3f   rtt: %.3f\n", ot / ct, cr / orr
 }'
