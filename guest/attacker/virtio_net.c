@@ -245,11 +245,20 @@ static void rx_expect_empty(uint16_t i)
     suite_check(&ncase, "returned buffer's length", used, 0);
 }
 
-/** Nothing else arrives. */
-static void rx_expect_nothing(void)
+/** Gives evilnet1 good receive buffers from..to-1, one descriptor each. */
+static void rx_give_good(uint16_t from, uint16_t to)
+{
+    for (uint16_t i = from; i < to; i++)
+        rx_give(i, SLOT, 1, false);
+}
+
+/** The end of a case: nothing else arrives; its line; evilnet1 starts afresh. */
+static void case_done(const char *outcome)
 {
     uint32_t id = 0, used = 0;
     suite_check(&ncase, "frames after the last", nq_take(&rxq, NOTHING_MORE, &id, &used), 0);
+    suite_end(&ncase, outcome);
+    nq_start(&rxq);
 }
 
 /* --- the cases --- */
@@ -290,8 +299,7 @@ static const struct tx_case tx_cases[] = {
 static void case_tx(const struct tx_case *c, uint8_t tag)
 {
     suite_case(&ncase, c->name);
-    for (uint16_t i = 0; i < 3; i++)
-        rx_give(i, SLOT, 1, false);
+    rx_give_good(0, 3);
     frame_put(c->src, tag, c->bytes > HDR ? c->bytes - HDR : 0, c->flags, c->gso);
     tx_send(c->bytes, c->parts, c->last_flags);
     tx_good((uint8_t)(tag | 0x80u), 60u);
@@ -299,9 +307,7 @@ static void case_tx(const struct tx_case *c, uint8_t tag)
     if (c->arrives)
         rx_expect(next++, c->src, tag, c->bytes - HDR);
     rx_expect(next, mac0, (uint8_t)(tag | 0x80u), 60u);
-    rx_expect_nothing();
-    suite_end(&ncase, c->arrives ? "received intact" : "dropped");
-    nq_start(&rxq);
+    case_done(c->arrives ? "received intact" : "dropped");
 }
 
 /** A receive buffer that cannot take the frame: returned empty, the frame dropped. */
@@ -309,15 +315,12 @@ static void case_rx_bad(const char *name, uint32_t size, bool readable, uint8_t 
 {
     suite_case(&ncase, name);
     rx_give(0, size, 1, readable);
-    rx_give(1, SLOT, 1, false);
-    rx_give(2, SLOT, 1, false);
+    rx_give_good(1, 3);
     tx_good(tag, 200u);
     tx_good((uint8_t)(tag | 0x80u), 200u);
     rx_expect_empty(0);
     rx_expect(1, mac0, (uint8_t)(tag | 0x80u), 200u);
-    rx_expect_nothing();
-    suite_end(&ncase, "returned empty, its frame dropped");
-    nq_start(&rxq);
+    case_done("returned empty, its frame dropped");
 }
 
 /** A receive buffer of two descriptors, the header apart (section 5.1.6.3.1 allows it). */
@@ -325,12 +328,10 @@ static void case_rx_split(uint8_t tag)
 {
     suite_case(&ncase, "receive buffer in two descriptors, the header apart");
     rx_give(0, SLOT, 2, false); /* descriptors 0 and 1 */
-    rx_give(2, SLOT, 1, false);
+    rx_give_good(2, 3);
     tx_good(tag, 1000u);
     rx_expect(0, mac0, tag, 1000u);
-    rx_expect_nothing();
-    suite_end(&ncase, "received intact");
-    nq_start(&rxq);
+    case_done("received intact");
 }
 
 /** The device at `base` needs a reset (section 2.1.2) and works after one. */
@@ -352,13 +353,10 @@ static void case_tx_loop(uint8_t tag)
     desc_set(&txq.r, 1, TX_BUF + HDR, 60u, NEXT, 0);
     nq_publish(&txq, 0);
     expect_needs_reset(&txq);
-    rx_give(0, SLOT, 1, false);
-    rx_give(1, SLOT, 1, false);
+    rx_give_good(0, 2);
     tx_good((uint8_t)(tag | 0x80u), 60u);
     rx_expect(0, mac0, (uint8_t)(tag | 0x80u), 60u);
-    rx_expect_nothing();
-    suite_end(&ncase, "needs reset");
-    nq_start(&rxq);
+    case_done("needs reset");
 }
 
 /**
@@ -375,15 +373,11 @@ static void case_rx_outside(uint8_t tag)
     for (unsigned i = 0; i < RX_TRIES && !(read32(NET1 + STATUS) & S_NEEDS_RESET); i++)
         ;
     expect_needs_reset(&rxq);
-    rx_give(0, SLOT, 1, false);
-    rx_give(1, SLOT, 1, false);
-    rx_give(2, SLOT, 1, false);
+    rx_give_good(0, 3);
     tx_good((uint8_t)(tag | 0x80u), 60u);
     rx_expect(0, mac0, tag, 60u);
     rx_expect(1, mac0, (uint8_t)(tag | 0x80u), 60u);
-    rx_expect_nothing();
-    suite_end(&ncase, "needs reset, the frame kept for the next buffer");
-    nq_start(&rxq);
+    case_done("needs reset, the frame kept for the next buffer");
 }
 
 void attack_virtio_net(void)
