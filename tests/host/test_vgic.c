@@ -389,7 +389,7 @@ static void test_private_gen(void)
  * registers say, INTID by INTID (the old way next_pending worked). */
 static bool reg_bit(unsigned vcpu, uint64_t base, unsigned id)
 {
-    return (rd(vcpu, base + id / 32u * 4u, 4) >> (id % 32u)) & 1u;
+    return (rd(vcpu, base + (uint64_t)(id / 32u) * 4u, 4) >> (id % 32u)) & 1u;
 }
 
 static bool ref_next(unsigned vcpu, unsigned irqs, unsigned *intid, unsigned *prio)
@@ -429,7 +429,7 @@ static void test_next_pending_scan(void)
         case 0: { /* a per-interrupt register's word holding id's field */
             uint64_t base = regs[(x >> 24) % 8u];
             unsigned per_word = base == 0x400 || base == 0x800 ? 4u : base == 0xc00 ? 16u : 32u;
-            wr(vcpu, base + id / per_word * 4u, 4, (uint32_t)(x >> 32));
+            wr(vcpu, base + (uint64_t)(id / per_word) * 4u, 4, (uint32_t)(x >> 32));
             break;
         }
         case 1:
