@@ -32,25 +32,36 @@ struct stream {
     struct seq seq;
 };
 
+/** What every accepted connection has: its slot's state, pcb, peer and idle time. */
+struct conn {
+    bool used;
+    struct tcp_pcb *pcb;
+    ip_addr_t peer;
+    unsigned idle; /* polls without progress */
+};
+
 /** One HTTP connection. */
 struct http_conn {
-    bool used;
+    struct conn conn; /* first: conn_accept hands out slots by it */
     struct stream st;
     char req[HTTP_REQ_MAX];
     size_t req_len;
     enum http_verdict verdict;
     uint64_t n;
-    ip_addr_t peer;
-    unsigned idle; /* polls without progress */
 };
 
 /** One discard connection. */
 struct discard_conn {
-    bool used;
-    struct tcp_pcb *pcb;
+    struct conn conn; /* first */
     uint64_t bytes;
-    ip_addr_t peer;
-    unsigned idle;
+};
+
+/** A service's connection callbacks (lwIP's tcp_recv, tcp_sent, tcp_err, tcp_poll). */
+struct conn_cb {
+    tcp_recv_fn recv;
+    tcp_sent_fn sent;
+    tcp_err_fn err;
+    tcp_poll_fn poll;
 };
 
 static struct {
@@ -130,6 +141,44 @@ static err_t svc_reset(struct tcp_pcb *pcb)
     return ERR_ABRT;
 }
 
+/**
+ * A new connection (lwIP's accept, pcb and err as it gives them) into a
+ * free one of the count slots of size bytes at slot (each starting with a
+ * struct conn), with service's callbacks cb; NULL if it was refused and
+ * reset: no slot free (counted in *busy and said), or lwIP reported an
+ * error.
+ */
+static void *conn_accept(const char *service, void *slot, size_t size, unsigned count,
+                         uint64_t *busy, const struct conn_cb *cb, struct tcp_pcb *pcb, err_t err)
+{
+    if (err != ERR_OK || !pcb) {
+        if (pcb)
+            tcp_abort(pcb);
+        return NULL;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        struct conn *c = (struct conn *)((uint8_t *)slot + i * size);
+        if (c->used)
+            continue;
+        memset(c, 0, size);
+        c->used = true;
+        c->pcb = pcb;
+        ip_addr_copy(c->peer, pcb->remote_ip);
+        tcp_arg(pcb, c);
+        tcp_recv(pcb, cb->recv);
+        tcp_sent(pcb, cb->sent);
+        tcp_err(pcb, cb->err);
+        tcp_poll(pcb, cb->poll, SVC_POLL_TICKS);
+        return c;
+    }
+    (*busy)++;
+    if (svc_log())
+        printf("netstack: %s: refused a connection from %s: %u already open\n", service,
+               ipaddr_ntoa(&pcb->remote_ip), count);
+    tcp_abort(pcb);
+    return NULL;
+}
+
 /* ---- UDP echo ---- */
 
 /** A datagram to port 7: back to its sender as it came. */
@@ -148,7 +197,7 @@ static void udp_echo_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const 
 static err_t http_done(struct http_conn *c)
 {
     struct tcp_pcb *pcb = c->st.pcb;
-    c->used = false;
+    c->conn.used = false;
     return svc_close(pcb);
 }
 
@@ -161,7 +210,7 @@ static err_t http_continue(struct http_conn *c)
         svc.count.http_served++;
         svc.count.http_bytes += c->n;
         printf("netstack: http: GET /gen/%llu from %s: 200, %llu bytes\n", (unsigned long long)c->n,
-               ipaddr_ntoa(&c->peer), (unsigned long long)c->n);
+               ipaddr_ntoa(&c->conn.peer), (unsigned long long)c->n);
     }
     return http_done(c);
 }
@@ -175,7 +224,7 @@ static err_t http_respond(struct http_conn *c)
     if (c->verdict != HTTP_GEN) {
         svc.count.http_refused++;
         if (svc_log())
-            printf("netstack: http: refused a request from %s: %u\n", ipaddr_ntoa(&c->peer),
+            printf("netstack: http: refused a request from %s: %u\n", ipaddr_ntoa(&c->conn.peer),
                    http_status(c->verdict));
     }
     return http_continue(c);
@@ -192,7 +241,7 @@ static err_t http_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
         return err;
     }
     tcp_recved(pcb, p->tot_len);
-    c->idle = 0;
+    c->conn.idle = 0;
     if (c->verdict == HTTP_MORE) {
         size_t n = p->tot_len;
         if (n > sizeof(c->req) - c->req_len)
@@ -210,7 +259,7 @@ static err_t http_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     struct http_conn *c = arg;
     (void)pcb;
     (void)len;
-    c->idle = 0;
+    c->conn.idle = 0;
     return c->verdict == HTTP_MORE ? ERR_OK : http_continue(c);
 }
 
@@ -218,10 +267,10 @@ static err_t http_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 static err_t http_poll(void *arg, struct tcp_pcb *pcb)
 {
     struct http_conn *c = arg;
-    if (++c->idle < SVC_IDLE_S)
+    if (++c->conn.idle < SVC_IDLE_S)
         return c->verdict == HTTP_MORE ? ERR_OK : http_continue(c);
     svc.count.http_reset++;
-    c->used = false;
+    c->conn.used = false;
     return svc_reset(pcb);
 }
 
@@ -231,39 +280,21 @@ static void http_err(void *arg, err_t err)
     struct http_conn *c = arg;
     (void)err;
     if (c) {
-        c->used = false;
+        c->conn.used = false;
         svc.count.http_reset++;
     }
 }
 
-/** A new HTTP connection: a free slot, else refused. */
+/** A new HTTP connection. */
 static err_t http_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
+    static const struct conn_cb cb = {http_recv, http_sent, http_err, http_poll};
     (void)arg;
-    if (err != ERR_OK || !pcb)
-        return ERR_VAL;
-    struct http_conn *c = NULL;
-    for (unsigned i = 0; i < SVC_HTTP_CONNS && !c; i++)
-        if (!svc.http[i].used)
-            c = &svc.http[i];
-    if (!c) {
-        svc.count.http_busy++;
-        if (svc_log())
-            printf("netstack: http: refused a connection from %s: %u already open\n",
-                   ipaddr_ntoa(&pcb->remote_ip), SVC_HTTP_CONNS);
-        tcp_abort(pcb);
-        return ERR_ABRT;
-    }
-    memset(c, 0, sizeof(*c));
-    c->used = true;
-    c->st.pcb = pcb;
-    ip_addr_copy(c->peer, pcb->remote_ip);
-    tcp_arg(pcb, c);
-    tcp_recv(pcb, http_recv);
-    tcp_sent(pcb, http_sent);
-    tcp_err(pcb, http_err);
-    tcp_poll(pcb, http_poll, SVC_POLL_TICKS);
-    return ERR_OK;
+    struct http_conn *c = conn_accept("http", svc.http, sizeof(svc.http[0]), SVC_HTTP_CONNS,
+                                      &svc.count.http_busy, &cb, pcb, err);
+    if (c)
+        c->st.pcb = pcb;
+    return c ? ERR_OK : ERR_ABRT;
 }
 
 /* ---- discard ---- */
@@ -275,15 +306,15 @@ static err_t discard_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
     if (!p) {
         svc.count.discard_conns++;
         printf("netstack: discard: %llu bytes from %s\n", (unsigned long long)c->bytes,
-               ipaddr_ntoa(&c->peer));
-        c->used = false;
+               ipaddr_ntoa(&c->conn.peer));
+        c->conn.used = false;
         return svc_close(pcb);
     }
     if (err == ERR_OK) {
         tcp_recved(pcb, p->tot_len);
         c->bytes += p->tot_len;
         svc.count.discard_bytes += p->tot_len;
-        c->idle = 0;
+        c->conn.idle = 0;
     }
     pbuf_free(p);
     return err;
@@ -293,9 +324,9 @@ static err_t discard_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 static err_t discard_poll(void *arg, struct tcp_pcb *pcb)
 {
     struct discard_conn *c = arg;
-    if (++c->idle < SVC_IDLE_S)
+    if (++c->conn.idle < SVC_IDLE_S)
         return ERR_OK;
-    c->used = false;
+    c->conn.used = false;
     return svc_reset(pcb);
 }
 
@@ -305,36 +336,18 @@ static void discard_err(void *arg, err_t err)
     struct discard_conn *c = arg;
     (void)err;
     if (c)
-        c->used = false;
+        c->conn.used = false;
 }
 
-/** A new discard connection: a free slot, else refused. */
+/** A new discard connection. */
 static err_t discard_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
+    static const struct conn_cb cb = {discard_recv, NULL, discard_err, discard_poll};
     (void)arg;
-    if (err != ERR_OK || !pcb)
-        return ERR_VAL;
-    struct discard_conn *c = NULL;
-    for (unsigned i = 0; i < SVC_DISCARD_CONNS && !c; i++)
-        if (!svc.discard[i].used)
-            c = &svc.discard[i];
-    if (!c) {
-        svc.count.discard_busy++;
-        if (svc_log())
-            printf("netstack: discard: refused a connection from %s: %u already open\n",
-                   ipaddr_ntoa(&pcb->remote_ip), SVC_DISCARD_CONNS);
-        tcp_abort(pcb);
-        return ERR_ABRT;
-    }
-    memset(c, 0, sizeof(*c));
-    c->used = true;
-    c->pcb = pcb;
-    ip_addr_copy(c->peer, pcb->remote_ip);
-    tcp_arg(pcb, c);
-    tcp_recv(pcb, discard_recv);
-    tcp_err(pcb, discard_err);
-    tcp_poll(pcb, discard_poll, SVC_POLL_TICKS);
-    return ERR_OK;
+    return conn_accept("discard", svc.discard, sizeof(svc.discard[0]), SVC_DISCARD_CONNS,
+                       &svc.count.discard_busy, &cb, pcb, err)
+               ? ERR_OK
+               : ERR_ABRT;
 }
 
 /* ---- connect ---- */

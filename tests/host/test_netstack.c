@@ -64,44 +64,48 @@ static void test_seq(void)
     CHECK_EQ(s.left, 10);
 }
 
-/** http_parse on a terminated string. */
-static enum http_verdict parse(const char *req, uint64_t *n)
-{
-    return http_parse(req, strlen(req), n);
-}
+/** A request head and what the parser must make of it. */
+struct http_case {
+    const char *req;
+    enum http_verdict verdict;
+    uint64_t n;
+};
 
 static void test_http_parse(void)
 {
     static const char get[] = "GET /gen/4194304 HTTP/1.1\r\nHost: 10.0.0.2\r\nUser-Agent: Wget\r\n"
                               "Connection: close\r\n\r\n";
+    static const struct http_case cases[] = {
+        {get, HTTP_GEN, 4194304},
+        {"GET /gen/1 HTTP/1.0\n\n", HTTP_GEN, 1}, /* bare LFs */
+        {"GET /gen/1073741824 HTTP/1.1\r\n\r\n", HTTP_GEN, HTTP_GEN_MAX},
+        {"GET /gen/1073741825 HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /gen/99999999999 HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /gen/0 HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /gen/ HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /gen/12a HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /gen/-1 HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET / HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"GET /generate/5 HTTP/1.1\r\n\r\n", HTTP_NOT_FOUND, 0},
+        {"POST /gen/5 HTTP/1.1\r\n\r\n", HTTP_NOT_ALLOWED, 0},
+        {"GETS /gen/5 HTTP/1.1\r\n\r\n", HTTP_NOT_ALLOWED, 0},
+        {"GET  /gen/5 HTTP/1.1\r\n\r\n", HTTP_BAD, 0},
+        {"GET /gen/5 HTTP/2.0\r\n\r\n", HTTP_BAD, 0},
+        {"GET /gen/5 HTTP/1.1x\r\n\r\n", HTTP_BAD, 0},
+        {"GET /gen/5\r\n\r\n", HTTP_BAD, 0},
+        {"GET\r\n\r\n", HTTP_BAD, 0},
+        {"\r\n\r\n", HTTP_BAD, 0},
+        {"\n\n", HTTP_BAD, 0},
+        {" /gen/5 HTTP/1.1\r\n\r\n", HTTP_BAD, 0},
+    };
     uint64_t n;
-    CHECK_EQ(parse(get, &n), HTTP_GEN);
-    CHECK_EQ(n, 4194304);
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        n = 99;
+        CHECK_EQ(http_parse(cases[i].req, strlen(cases[i].req), &n), cases[i].verdict);
+        CHECK_EQ(n, cases[i].n);
+    }
     for (size_t len = 0; len < sizeof(get) - 1u; len++) /* every prefix: not yet */
         CHECK_EQ(http_parse(get, len, &n), HTTP_MORE);
-    CHECK_EQ(parse("GET /gen/1 HTTP/1.0\n\n", &n), HTTP_GEN); /* bare LFs */
-    CHECK_EQ(n, 1);
-    CHECK_EQ(parse("GET /gen/1073741824 HTTP/1.1\r\n\r\n", &n), HTTP_GEN);
-    CHECK_EQ(n, HTTP_GEN_MAX);
-    CHECK_EQ(parse("GET /gen/1073741825 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /gen/99999999999 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /gen/0 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /gen/ HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /gen/12a HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /gen/-1 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET / HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("GET /generate/5 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_FOUND);
-    CHECK_EQ(parse("POST /gen/5 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_ALLOWED);
-    CHECK_EQ(parse("GETS /gen/5 HTTP/1.1\r\n\r\n", &n), HTTP_NOT_ALLOWED);
-    CHECK_EQ(n, 0);
-    CHECK_EQ(parse("GET  /gen/5 HTTP/1.1\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("GET /gen/5 HTTP/2.0\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("GET /gen/5 HTTP/1.1x\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("GET /gen/5\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("GET\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("\r\n\r\n", &n), HTTP_BAD);
-    CHECK_EQ(parse("\n\n", &n), HTTP_BAD);
-    CHECK_EQ(parse(" /gen/5 HTTP/1.1\r\n\r\n", &n), HTTP_BAD);
 }
 
 /** Writes the characters of s (not its NUL) at dst. */
