@@ -43,7 +43,7 @@ figures() {
 if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_multi -DNUM_NODES=4 >/dev/null
 fi
-ninja -C "$BUILD" >/dev/null
+ninja -C "$BUILD" image >/dev/null
 
 echo "capvisor: vm_multi, $MIB MiB vm0 -> vm1 ..."
 # shellcheck disable=SC2086 # ONE_THREAD is four words
