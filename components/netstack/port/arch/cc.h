@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifndef BYTE_ORDER /* a host's C library may say it already (test_ringif) */
 #define BYTE_ORDER LITTLE_ENDIAN
+#endif
 
 #define LWIP_PLATFORM_DIAG(x)                                                                      \
     do {                                                                                           \
