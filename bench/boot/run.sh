@@ -38,6 +38,7 @@ MARKER='capvisor-guest: init ready'
 CONFIGS="bare capvisor bare_el2${COMPARE:+ compare}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$ROOT/bench/lib.sh"
 
 # Boots once with qemu_run.py arguments "$@" (what to boot and how), then
 # resets the guest; prints the seconds from QEMU's start to the marker and
@@ -55,26 +56,10 @@ time_boot() {
         awk '{ printf "%s %.3f\n", $1, $2 - $1 }'
 }
 
-# The device tree of vm_minimal's guest, as the guest got it, into
-# $tmp/guest.dtb (od's hex lines between two markers, back to bytes).
+# The device tree of vm_minimal's guest, as the guest got it (bench/lib.sh).
 dump_dtb() {
-    python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" \
-        --cpu cortex-a57 --smp 1 --mem 2G --timeout 90 --log "$tmp/dtb.log" \
-        --expect "$MARKER" \
-        --send 'echo FDT_BEGIN; od -An -tx1 -v /sys/firmware/fdt; echo FDT_END' \
-        --expect '^vm0: FDT_END$' >/dev/null
-    python3 - "$tmp/dtb.log" "$tmp/guest.dtb" <<'PY'
-import sys
-lines = open(sys.argv[1]).read().split("\n")
-hexes = lines[lines.index("vm0: FDT_BEGIN") + 1:lines.index("vm0: FDT_END")]
-data = bytes(int(b, 16) for l in hexes for b in l[len("vm0: "):].split())
-open(sys.argv[2], "wb").write(data)
-PY
-    dtc -q -I dtb -O dts "$tmp/guest.dtb" >"$tmp/guest.dts" # a whole, valid tree
-    echo "bench: the guest's device tree: $(wc -c <"$tmp/guest.dtb") bytes," \
-        "bootargs \"$(sed -n 's/.*bootargs = "\(.*\)";/\1/p' "$tmp/guest.dts")\"" >&2
+    bench_guest_dtb "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt" 1 "$tmp/guest.dtb"
 }
-
 # The reference: the guest's kernel, initrd and device tree straight on
 # QEMU at EL1 (its bootargs are the VM's: no --append).
 boot_bare() {

@@ -7,7 +7,9 @@
 # them says it. Both run QEMU's cores on one host thread each
 # (tcg,thread=single, docs/vmm.md "A host with fewer cores"): capvisor's
 # three guests share one, the bare ones have one each. RUNS runs of each,
-# interleaved; prints each run, the medians and their ratio.
+# interleaved, and the bare three again all on one host core (the host
+# resources capvisor's one thread has); prints each run, the medians and
+# their ratios.
 #
 #   bench/multi/run.sh [RUNS] [BUILD_DIR]   (default 3 runs, build-net)
 set -eu
@@ -45,7 +47,8 @@ boot_capvisor() {
 bare_one() {
     n=$1
     shift
-    python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
+    # shellcheck disable=SC2086 # PIN is a command prefix or nothing
+    $PIN python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
         --append "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init panic=-1 cvmods=virtio_mmio,virtio_net cvip=10.0.0.$((n + 1))/24" \
         --smp 2 --mem 128M --qemu-arg=-accel --qemu-arg=tcg,thread=single --timeout 600 \
         "$@" --print-times --expect "$MARKER" >"$tmp/bare$n.out"
@@ -66,15 +69,23 @@ boot_bare() {
     for n in 0 1 2; do last_match "$tmp/bare$n.out"; done | sort -n | tail -1
 }
 
-cv="" bare=""
+# The bare QEMUs also all on one host core (taskset -c 0): the host
+# resources capvisor's one QEMU thread has.
+cv="" bare="" one=""
 for r in $(seq 1 "$RUNS"); do
-    t=$(boot_bare)
+    t=$(PIN="" boot_bare)
     bare="$bare $t"
+    o=$(PIN="taskset -c 0" boot_bare)
+    one="$one $o"
     c=$(boot_capvisor)
     cv="$cv $c"
-    echo "run $r: capvisor $c s, bare $t s"
+    echo "run $r: capvisor $c s, bare $t s, bare on one host core $o s"
 done
 median() { echo "$@" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 mc=$(median "$cv")
 mb=$(median "$bare")
-awk -v c="$mc" -v b="$mb" 'BEGIN { printf "median: capvisor %.3f s, bare %.3f s, capvisor/bare %.2f\n", c, b, c / b }'
+mo=$(median "$one")
+awk -v c="$mc" -v b="$mb" -v o="$mo" 'BEGIN {
+    printf "median: capvisor %.3f s, bare %.3f s, bare on one host core %.3f s\n", c, b, o
+    printf "capvisor/bare %.2f, capvisor/bare on one host core %.2f\n", c / b, c / o
+}'

@@ -21,8 +21,9 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=bench/net/bare.sh
-. "$ROOT/bench/net/bare.sh"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_setup
 MIB=${1:-64}
 BUILD=${2:-build-net}
 ONE_THREAD="--qemu-arg=-accel --qemu-arg=tcg,thread=single"
@@ -55,8 +56,19 @@ python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt"
     --type "$(printf '\035')0" --expect 'serial: input to vm0' \
     --send "$(send_cmd 10.0.0.2)" --seen "vm1: $SUM" --expect 'BENCH_[0-9.]*_[0-9.]*_END' >/dev/null
 
+# The bare pair (bench/lib.sh), its sender's log in $tmp/$1.log; PIN: a
+# command prefix.
+bare_pair() {
+    bench_bare_pair "$1" 2 "nc -l -p 5000 | md5sum" "$SUM" "$(send_cmd 10.0.0.2)" \
+        'BENCH_[0-9.]*_[0-9.]*_END'
+}
 echo "bare: two QEMUs joined by -netdev socket, $MIB MiB ..."
-bare_pair 2 "nc -l -p 5000 | md5sum" "$SUM" "$(send_cmd 10.0.0.2)" 'BENCH_[0-9.]*_[0-9.]*_END'
+PIN="" bare_pair tx
+# capvisor's whole system runs on one host thread; the bare pair has two
+# (one QEMU each) and this host two cores. The same pair with both QEMUs
+# on one host core has the host resources capvisor has.
+echo "bare, both QEMUs on one host core (taskset -c 0), $MIB MiB ..."
+PIN="taskset -c 0" bare_pair tx1
 
 read -r cv_t cv_rtt <<EOF
 $(figures "$tmp/cv.log")
@@ -64,9 +76,15 @@ EOF
 read -r bare_t bare_rtt <<EOF
 $(figures "$tmp/tx.log")
 EOF
-awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v cr="$cv_rtt" -v br="$bare_rtt" 'BEGIN {
-    printf "%-10s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
-    printf "%-10s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
-    printf "%-10s %10.2f %12.2f %10.3f\n", "bare QEMU", bt, m * 1.048576 / bt, br
+read -r one_t one_rtt <<EOF
+$(figures "$tmp/tx1.log")
+EOF
+awk -v m="$MIB" -v ct="$cv_t" -v bt="$bare_t" -v ot="$one_t" -v cr="$cv_rtt" -v br="$bare_rtt" \
+    -v orr="$one_rtt" 'BEGIN {
+    printf "%-22s %10s %12s %10s\n", "", "seconds", "MB/s", "rtt ms"
+    printf "%-22s %10.2f %12.2f %10.3f\n", "capvisor", ct, m * 1.048576 / ct, cr
+    printf "%-22s %10.2f %12.2f %10.3f\n", "bare QEMU", bt, m * 1.048576 / bt, br
+    printf "%-22s %10.2f %12.2f %10.3f\n", "bare QEMU, 1 host core", ot, m * 1.048576 / ot, orr
     printf "throughput capvisor/bare: %.3f   rtt capvisor/bare: %.3f\n", bt / ct, cr / br
+    printf "throughput capvisor/bare on 1 host core: %.3f   rtt: %.3f\n", ot / ct, cr / orr
 }'

@@ -8,7 +8,7 @@
 #             MIB MiB of its generated stream (`wget /gen/N | md5sum`);
 #   bare      the same guest (Image, initrd, 1 vCPU, 128 MiB) on bare QEMU
 #             talking to another such guest over `-netdev socket`
-#             (bench/net/bare.sh, the reference bench/net uses): `dd | nc`
+#             (bench/lib.sh's bare pair, the reference bench/net uses): `dd | nc`
 #             to the peer's `nc -l`, then the peer's `dd | nc -l` read with
 #             `nc | md5sum`.
 # Each direction is timed by the guest's clock (/proc/uptime, 10 ms steps)
@@ -19,8 +19,9 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=bench/net/bare.sh
-. "$ROOT/bench/net/bare.sh"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_setup
 MIB=${1:-16}
 BUILD=${2:-build-netstack}
 BYTES=$((MIB * 1048576))
@@ -47,7 +48,7 @@ python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt"
     --seen "netstack: discard: $BYTES bytes from 10.0.0.1" --seen "vm0: $SEQ_SUM" >/dev/null
 
 echo "bare: two QEMUs joined by -netdev socket, $MIB MiB each way ..."
-bare_pair 1 "nc -l -p 9 | md5sum; dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc -l -p 80" \
+bench_bare_pair tx 1 "nc -l -p 9 | md5sum; dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc -l -p 80" \
     "$ZERO_SUM" "$(guest_cmd 10.0.0.2 "nc 10.0.0.2 80 | md5sum")" 'RX_[0-9.]*_[0-9.]*_END'
 grep -q "$ZERO_SUM" "$tmp/tx.log" || { echo "bare: the peer's bytes arrived with another md5" >&2; exit 1; }
 

@@ -131,6 +131,7 @@ static bool console_serial_init(struct vm *vm)
     }
     c->serial = true;
     c->ntfn = c->link.signal;
+    vm->wake = c->link.signal;
     c->in_more = true;
     return true;
 }
@@ -166,6 +167,7 @@ bool console_init(struct vm *vm)
         printf("[%s] no notification to wait on (%s)\n", vm->name, cv_err_str(err));
         return false;
     }
+    vm->wake = ntfn;
     err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
     if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
         printf("[%s] no console-input: the guest reads nothing\n", vm->name);

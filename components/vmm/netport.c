@@ -123,26 +123,35 @@ static void netport_tx_end(void *ctx)
  * runs out; one interrupt and one release for the batch. A frame with no
  * buffer goes back into the ring (the device asks the driver for a
  * notification then: rx_ready). With the ring empty, ask the switch for
- * a signal and look once more.
+ * a signal and look once more. At most a ring's worth of frames a call:
+ * this runs under the VM lock, and a peer that keeps the ring full while
+ * the guest (on other cores) keeps giving buffers would hold it for ever;
+ * the VMM's own notification brings it back after the work waiting.
  */
 static void netport_rx(struct vm_virtio *v)
 {
     struct vm_netport *p = &v->port;
     struct fring_frame f;
+    uint32_t budget = p->rx.mask + 1u;
     bool more = true;
     while (more) {
         while (fring_get(&p->rx, &f)) {
+            if (budget-- == 0) {
+                fring_unget(&p->rx);
+                cv_signal(v->vm->wake);
+                more = false;
+                break;
+            }
             if (!f.data) {
                 p->rx_bad++;
                 continue;
             }
-            enum virtio_net_rx_result r = virtio_net_rx_put(&v->net, f.data, f.len);
-            if (r == VIRTIO_NET_RX_NO_BUFFER) {
+            /* a frame its buffer cannot hold is dropped and counted by the device */
+            if (virtio_net_rx_put(&v->net, f.data, f.len) == VIRTIO_NET_RX_NO_BUFFER) {
                 fring_unget(&p->rx);
                 more = false;
                 break;
             }
-            p->rx_dropped += r == VIRTIO_NET_RX_DROPPED;
         }
         virtio_net_rx_flush(&v->net);
         if (fring_release(&p->rx))

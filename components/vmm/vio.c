@@ -265,7 +265,7 @@ static void vio_report_net(struct vm *vm, struct vm_virtio *v)
                "malformed dropped, %llu from the switch dropped\n",
                vm->name, v->cfg->name, (unsigned long long)s->tx_frames,
                (unsigned long long)p->tx_waits, (unsigned long long)s->rx_frames,
-               (unsigned long long)bad, (unsigned long long)(p->rx_bad + p->rx_dropped));
+               (unsigned long long)bad, (unsigned long long)(p->rx_bad + s->rx_dropped_frame));
     else
         printf("[%s] %s: %llu frames out (%llu with no switch port to take them), %llu in, %llu "
                "malformed dropped\n",
@@ -273,7 +273,7 @@ static void vio_report_net(struct vm *vm, struct vm_virtio *v)
                (unsigned long long)v->net_unplugged, (unsigned long long)s->rx_frames,
                (unsigned long long)bad);
     memset(&v->net.stats, 0, sizeof(v->net.stats));
-    v->net_unplugged = v->port.tx_waits = v->port.rx_bad = v->port.rx_dropped = 0;
+    v->net_unplugged = v->port.tx_waits = v->port.rx_bad = 0;
 }
 
 void vio_report(struct vm *vm)

@@ -144,7 +144,6 @@ struct vm_netport {
     uint64_t kick;       /* cptr: wakes the switch */
     uint64_t tx_waits;   /* times the to_switch ring was full (the guest's queue waited) */
     uint64_t rx_bad;     /* frames the switch's side left with a bad length: dropped */
-    uint64_t rx_dropped; /* frames the guest's buffers could not hold: dropped */
 };
 
 /**
@@ -199,6 +198,7 @@ struct vm {
     struct posted_merge posted; /* its UARTDR writes of all vCPUs, in order (vdev.c) */
     struct psci psci;
     struct vm_console con;
+    uint64_t wake; /* cptr: the notification the VMM waits on (work left for later signals it) */
     struct vm_virtio virtio[CV_SPEC_VM_DEVICES_MAX];
     unsigned virtio_count;
     struct virtio_console *hvc; /* the console that takes input, if any (vio.c) */

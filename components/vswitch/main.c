@@ -86,7 +86,8 @@ static void vswitch_find_ports(void)
 static void vswitch_hello(void)
 {
     char line[512];
-    size_t n = (size_t)snprintf(line, sizeof(line), "vswitch: %u ports:", sw.fwd.port_count);
+    size_t n = (size_t)snprintf(line, sizeof(line), "vswitch: %u port%s:", sw.fwd.port_count,
+                                sw.fwd.port_count == 1 ? "" : "s");
     for (unsigned p = 0; p < sw.fwd.port_count && n < sizeof(line); p++) {
         const uint8_t *m = sw.fwd.port[p].mac;
         n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %02x:%02x:%02x:%02x:%02x:%02x",

@@ -18,6 +18,7 @@
 
 #include "attacker.h"
 #include "virtio.h"
+#include "virtio_net.h"
 #include "virtio_pci.h"
 
 #define UART_DR    0x09000000ul /* QEMU virt PL011 (the VMM emulates it) */
@@ -376,6 +377,7 @@ void attacker_main(void)
         attack_unbacked();
         attack_virtio();
         attack_virtio_pci();
+        attack_virtio_net();
         attack_gicd();
         attack_uart();
         /* The rest of its block, past the stack: the frame's tail after the

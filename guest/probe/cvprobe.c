@@ -35,17 +35,26 @@
  *                          with TAG's marker, through /proc/kcore's RAM
  *                          segments: another VM's marker must never be
  *                          found (the isolation test)
+ *   cvprobe udp-flood IP PORT SECONDS  sends 1400-byte UDP datagrams to
+ *                          IP:PORT as fast as the stack takes them, for
+ *                          SECONDS, from an unconnected socket (ICMP
+ *                          errors from a closed port do not stop it, as
+ *                          they would busybox nc); prints how many
  *   cvprobe hvc | smc      issues HVC #0 / SMC #0 (PSCI_VERSION) from EL0,
  *                          where both are undefined: the guest kernel, not
  *                          the VMM, gets the exception (SIGILL)
  */
+#include <arpa/inet.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GICD_BASE  0x08000000ul
@@ -327,8 +336,41 @@ static int scan(const char *tag)
     return 0;
 }
 
+#define FLOOD_PAYLOAD 1400u
+
+static int udp_flood(const char *ip, long port, long seconds)
+{
+    static char payload[FLOOD_PAYLOAD];
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0 || inet_pton(AF_INET, ip, &to.sin_addr) != 1 || port <= 0 || port > 65535 ||
+        seconds <= 0) {
+        fprintf(stderr, "cvprobe: udp-flood: bad address or no socket\n");
+        return 1;
+    }
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    unsigned long sent = 0, failed = 0;
+    do {
+        for (int i = 0; i < 64; i++) {
+            if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to)) ==
+                (ssize_t)sizeof(payload))
+                sent++;
+            else
+                failed++;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < seconds);
+    printf("cvprobe: udp-flood: %lu datagrams of %u bytes sent in %ld s (%lu refused)\n", sent,
+           FLOOD_PAYLOAD, seconds, failed);
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "udp-flood") == 0)
+        return udp_flood(argv[2], atol(argv[3]), atol(argv[4]));
     if (argc == 4 && strcmp(argv[1], "fill") == 0)
         return fill(argv[2], atol(argv[3]));
     if (argc == 3 && strcmp(argv[1], "scan") == 0)
@@ -350,6 +392,7 @@ int main(int argc, char **argv)
     if (argc == 2 && (strcmp(argv[1], "hvc") == 0 || strcmp(argv[1], "smc") == 0))
         return firmware_call(argv[1]);
     fprintf(stderr, "usage: cvprobe mmio-bench N | mmio-bench-write N | irq-bench N | gicd-junk "
-                    "[FROM TO] | read ADDR | fill TAG MIB | scan TAG | hvc | smc\n");
+                    "[FROM TO] | read ADDR | fill TAG MIB | scan TAG | udp-flood IP PORT SECONDS | "
+                    "hvc | smc\n");
     return 1;
 }

@@ -77,6 +77,22 @@ const struct vgic_irq *vgic_irq_peek(const struct vgic *v, unsigned vcpu, unsign
     return vgic_irq_get((struct vgic *)v, vcpu, intid);
 }
 
+void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on)
+{
+    struct vgic_irq *irq = vgic_irq_get(v, vcpu, intid);
+    if (!irq)
+        return;
+    irq->flags = (uint8_t)(on ? irq->flags | VGIC_IRQ_ENABLED : irq->flags & ~VGIC_IRQ_ENABLED);
+    if (intid < VGIC_NR_PRIVATE) {
+        uint32_t bit = 1u << intid;
+        v->vcpu[vcpu].enabled = on ? v->vcpu[vcpu].enabled | bit : v->vcpu[vcpu].enabled & ~bit;
+    } else {
+        uint64_t bit = 1ull << (intid % 64);
+        uint64_t *w = &v->spi_enabled[intid / 64];
+        *w = on ? *w | bit : *w & ~bit;
+    }
+}
+
 /** Pending: a latched edge or set-pending, or a high level input (spec 3.2.4). */
 bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid)
 {
@@ -185,11 +201,24 @@ static bool skipped(const struct vgic_skip *s, unsigned id)
     return s && (s->bits[id / 64] >> (id % 64)) & 1u;
 }
 
+/** Whether `id` beats the best so far (`*best`, `*best_prio`): if so it becomes it. */
+static void consider(const struct vgic *v, unsigned vcpu, const struct vgic_skip *skip, unsigned id,
+                     unsigned *best, unsigned *best_prio)
+{
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, id);
+    if (!irq || irq->priority >= *best_prio || skipped(skip, id) || !deliverable(v, vcpu, id))
+        return;
+    *best = id;
+    *best_prio = irq->priority;
+}
+
 /**
  * vgic_next_pending without the INTIDs in `skip` (may be NULL). Highest
- * priority first, then lowest INTID (spec 3.3). Runs after most exits: one
- * pass over the flags, the banked and shared arrays walked directly
- * (deliverable()'s checks, in the order that rejects most early).
+ * priority first, then lowest INTID (spec 3.3). Runs after most exits, so
+ * it walks only the enabled interrupts (the summaries
+ * vgic_irq_set_enabled keeps), in INTID order: a guest enables a handful
+ * of its 256, and a scan of them all cost thousands of instructions an
+ * exit.
  */
 static bool next_pending(const struct vgic *v, unsigned vcpu, const struct vgic_skip *skip,
                          struct vgic_lr *out)
@@ -199,19 +228,11 @@ static bool next_pending(const struct vgic *v, unsigned vcpu, const struct vgic_
 
     if (vcpu >= v->vcpu_count || !(v->ctlr & 3u))
         return false;
-    const struct vgic_irq *priv = v->vcpu[vcpu].priv;
-    for (unsigned id = 0; id < v->irq_count; id++) {
-        const struct vgic_irq *irq =
-            id < VGIC_NR_PRIVATE ? &priv[id] : &v->spi[id - VGIC_NR_PRIVATE];
-        if ((irq->flags & (VGIC_IRQ_ENABLED | VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE)) !=
-                VGIC_IRQ_ENABLED ||
-            irq->priority >= best_prio || skipped(skip, id))
-            continue;
-        if (deliverable(v, vcpu, id)) {
-            best = id;
-            best_prio = irq->priority;
-        }
-    }
+    for (uint32_t m = v->vcpu[vcpu].enabled; m; m &= m - 1u)
+        consider(v, vcpu, skip, (unsigned)__builtin_ctz(m), &best, &best_prio);
+    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+        for (uint64_t m = v->spi_enabled[w]; m; m &= m - 1u)
+            consider(v, vcpu, skip, w * 64u + (unsigned)__builtin_ctzll(m), &best, &best_prio);
     if (best == VGIC_MAX_IRQS)
         return false;
     const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, best);

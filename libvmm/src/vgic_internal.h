@@ -25,6 +25,12 @@ struct vgic_irq *vgic_irq_get(struct vgic *v, unsigned vcpu, unsigned intid);
 /** Const variant of vgic_irq_get. */
 const struct vgic_irq *vgic_irq_peek(const struct vgic *v, unsigned vcpu, unsigned intid);
 
+/**
+ * Enables or disables `intid` for `vcpu`: its flag and the summaries
+ * next_pending walks (the only way VGIC_IRQ_ENABLED changes).
+ */
+void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on);
+
 /** Pending state of `intid` for `vcpu` (spec 3.2.4), LR contents aside. */
 bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid);
 

@@ -66,12 +66,12 @@ static bool get_active(const struct vgic *v, unsigned c, unsigned id)
 
 static void set_enabled(struct vgic *v, unsigned c, unsigned id)
 {
-    flag_set(v, c, id, VGIC_IRQ_ENABLED, true);
+    vgic_irq_set_enabled(v, c, id, true);
 }
 
 static void clear_enabled(struct vgic *v, unsigned c, unsigned id)
 {
-    flag_set(v, c, id, VGIC_IRQ_ENABLED, false);
+    vgic_irq_set_enabled(v, c, id, false);
 }
 
 /*

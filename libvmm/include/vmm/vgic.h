@@ -72,6 +72,7 @@ struct vgic_vcpu {
     unsigned lr_count;             /* LRs the kernel offers this vCPU */
     uint64_t lr_used;              /* LRs holding one of our interrupts */
     uint16_t lr_intid[VGIC_MAX_LRS];
+    uint32_t enabled; /* bit n: SGI/PPI n enabled (its flags, summed up) */
 };
 
 /**
@@ -96,6 +97,7 @@ struct vgic {
     struct vgic_vcpu vcpu[VGIC_MAX_VCPUS];
     struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
     uint64_t irouter[VGIC_MAX_IRQS - VGIC_NR_PRIVATE]; /* GICv3 GICD_IROUTER of each SPI */
+    uint64_t spi_enabled[VGIC_MAX_IRQS / 64]; /* bit n: SPI n enabled (bits 0..31 unused) */
     uint32_t logged[VGIC_LOG_WORDS];
     vgic_log_fn log;
     void *log_ctx;
