@@ -17,17 +17,17 @@
 #
 #   bench/netstack/run.sh [MIB] [BUILD_DIR]   (default 16 MiB, build-netstack)
 set -eu
+MIB=${1:-16}
+BUILD=${2:-build-netstack}
+BYTES=$((MIB * 1048576))
+# what each side must print: the md5 of the bare peer's zeros, of netstack's stream
+ZERO_SUM=$(head -c $BYTES /dev/zero | md5sum | cut -c1-32)
+SEQ_SUM=$(seq 1 20000000 | head -c $BYTES | md5sum | cut -c1-32)
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 bench_setup
-MIB=${1:-16}
-BUILD=${2:-build-netstack}
-BYTES=$((MIB * 1048576))
-
-ZERO_SUM=$(head -c $BYTES /dev/zero | md5sum | cut -c1-32)
-SEQ_SUM=$(seq 1 20000000 | head -c $BYTES | md5sum | cut -c1-32)
 
 # The guest's commands: pings, then a timed transfer each way to PEER.
 guest_cmd() { # PEER RECEIVE_CMD
