@@ -10,7 +10,8 @@
 #             talking to another such guest over `-netdev socket`
 #             (bench/lib.sh's bare pair, the reference bench/net uses): `dd | nc`
 #             to the peer's `nc -l`, then the peer's `dd | nc -l` read with
-#             `nc | md5sum`.
+#             `nc | md5sum`; the same pair again with both QEMUs on one host
+#             core (capvisor's whole system runs on one QEMU thread).
 # Each direction is timed by the guest's clock (/proc/uptime, 10 ms steps)
 # and its md5 checked; `ping -c 10` gives the average round trip. Prints
 # MB/s each way, the RTT and the ratios capvisor / bare.
@@ -47,16 +48,30 @@ python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt"
     --expect 'RX_[0-9.]*_[0-9.]*_END' \
     --seen "netstack: discard: $BYTES bytes from 10.0.0.1" --seen "vm0: $SEQ_SUM" >/dev/null
 
+# The bare pair (bench/lib.sh) on two host threads, then with both QEMUs
+# on one host core: capvisor's whole system runs on one QEMU thread.
+bare_pair() { # TAG
+    bench_bare_pair "$1" 1 "nc -l -p 9 | md5sum; dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc -l -p 80" \
+        "$ZERO_SUM" "$(guest_cmd 10.0.0.2 "nc 10.0.0.2 80 | md5sum")" 'RX_[0-9.]*_[0-9.]*_END'
+    grep -q "$ZERO_SUM" "$tmp/$1.log" || {
+        echo "bare: the peer's bytes arrived with another md5" >&2
+        exit 1
+    }
+}
 echo "bare: two QEMUs joined by -netdev socket, $MIB MiB each way ..."
-bench_bare_pair tx 1 "nc -l -p 9 | md5sum; dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc -l -p 80" \
-    "$ZERO_SUM" "$(guest_cmd 10.0.0.2 "nc 10.0.0.2 80 | md5sum")" 'RX_[0-9.]*_[0-9.]*_END'
-grep -q "$ZERO_SUM" "$tmp/tx.log" || { echo "bare: the peer's bytes arrived with another md5" >&2; exit 1; }
+PIN="" bare_pair tx
+echo "bare, both QEMUs on one host core (taskset -c 0), $MIB MiB each way ..."
+PIN="taskset -c 0" bare_pair tx1
 
 awk -v m="$MIB" -v ctx="$(bench_seconds TX "$tmp/cv.log")" -v crx="$(bench_seconds RX "$tmp/cv.log")" \
     -v btx="$(bench_seconds TX "$tmp/tx.log")" -v brx="$(bench_seconds RX "$tmp/tx.log")" \
-    -v cr="$(bench_rtt "$tmp/cv.log")" -v br="$(bench_rtt "$tmp/tx.log")" 'BEGIN {
-    printf "%-10s %14s %14s %10s\n", "", "guest->peer", "peer->guest", "rtt ms"
-    printf "%-10s %9.2f MB/s %9.2f MB/s %10.3f\n", "capvisor", m * 1.048576 / ctx, m * 1.048576 / crx, cr
-    printf "%-10s %9.2f MB/s %9.2f MB/s %10.3f\n", "bare QEMU", m * 1.048576 / btx, m * 1.048576 / brx, br
+    -v otx="$(bench_seconds TX "$tmp/tx1.log")" -v orx="$(bench_seconds RX "$tmp/tx1.log")" \
+    -v cr="$(bench_rtt "$tmp/cv.log")" -v br="$(bench_rtt "$tmp/tx.log")" \
+    -v orr="$(bench_rtt "$tmp/tx1.log")" 'BEGIN {
+    printf "%-22s %14s %14s %10s\n", "", "guest->peer", "peer->guest", "rtt ms"
+    printf "%-22s %9.2f MB/s %9.2f MB/s %10.3f\n", "capvisor", m * 1.048576 / ctx, m * 1.048576 / crx, cr
+    printf "%-22s %9.2f MB/s %9.2f MB/s %10.3f\n", "bare QEMU", m * 1.048576 / btx, m * 1.048576 / brx, br
+    printf "%-22s %9.2f MB/s %9.2f MB/s %10.3f\n", "bare QEMU, 1 host core", m * 1.048576 / otx, m * 1.048576 / orx, orr
     printf "capvisor/bare: guest->peer %.3f  peer->guest %.3f  rtt %.3f\n", btx / ctx, brx / crx, cr / br
+    printf "capvisor/bare on 1 host core: guest->peer %.3f  peer->guest %.3f  rtt %.3f\n", otx / ctx, orx / crx, cr / orr
 }'
