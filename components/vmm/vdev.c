@@ -27,7 +27,7 @@ static uint64_t vdev_uart_base(const struct vm *vm)
 static bool vdev_gic_written(struct vm *vm, bool write)
 {
     if (write) {
-        virq_vtimer_sync(vm);
+        virq_vtimer_resync(vm);
         virq_deliver(vm);
     }
     return true;

@@ -49,6 +49,7 @@ bool virq_init(struct vm *vm)
     if (vgic_init_version(&vm->vgic, ver, vm->vcpu_count, MACHINE_IRQ_COUNT) != VGIC_OK)
         return false;
     vgic_set_log(&vm->vgic, virq_log, vm);
+    vm->timer_gen = vm->vgic.private_gen - 1u; /* the first distributor write syncs */
     for (unsigned i = 0; i < vm->vcpu_count; i++) {
         unsigned lrs = vm->vcpu[i].lr_count;
         if (lrs > VGIC_MAX_LRS)
@@ -125,6 +126,14 @@ static void virq_timer_sync(struct vm *vm, unsigned i, unsigned t)
     if (t == 0 && want[0] && !c->timer[0][0])
         virq_timer_done(vm, i);
     memcpy(c->timer[t], want, sizeof(want));
+}
+
+void virq_vtimer_resync(struct vm *vm)
+{
+    if (vm->vgic.private_gen == vm->timer_gen)
+        return; /* nothing the timers' delivery depends on changed (most writes: an SGI) */
+    vm->timer_gen = vm->vgic.private_gen;
+    virq_vtimer_sync(vm);
 }
 
 void virq_vtimer_sync(struct vm *vm)

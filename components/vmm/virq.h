@@ -51,6 +51,13 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed);
  */
 void virq_vtimer_sync(struct vm *vm);
 
+/**
+ * virq_vtimer_sync after a guest's distributor or redistributor write, if
+ * it changed something the timers' delivery depends on (the vGIC's
+ * private_gen moved): most writes, SGIs above all, change nothing of it.
+ */
+void virq_vtimer_resync(struct vm *vm);
+
 /** Sets the UART's SPI to the PL011's interrupt output. */
 void virq_uart_update(struct vm *vm);
 

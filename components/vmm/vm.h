@@ -199,6 +199,7 @@ struct vm {
     struct psci psci;
     struct vm_console con;
     uint64_t wake; /* cptr: the notification the VMM waits on (work left for later signals it) */
+    uint32_t timer_gen; /* vgic.private_gen when the timers' delivery was last synced */
     struct vm_virtio virtio[CV_SPEC_VM_DEVICES_MAX];
     unsigned virtio_count;
     struct virtio_console *hvc; /* the console that takes input, if any (vio.c) */

@@ -74,8 +74,12 @@ static void kernel_invocation(struct tcb *t, struct cte *slot)
     inv.label = CV_MSG_LABEL(info);
     inv.len = CV_MSG_LEN(info) < CV_MSG_MAX ? (uint32_t)CV_MSG_LEN(info) : CV_MSG_MAX;
     inv.out_len = 0;
-    for (uint32_t i = 0; i < CV_MSG_MAX; i++)
-        inv.mr[i] = i < inv.len ? tcb_get_mr(t, i) : 0;
+    uint32_t i = 0;
+    for (; i < inv.len; i++)
+        inv.mr[i] = tcb_get_mr(t, i);
+    /* words past the message read as 0 (decode may read an argument left
+     * out); one memset, not a test per word: every invocation pays this */
+    memset(&inv.mr[i], 0, (CV_MSG_MAX - i) * sizeof(inv.mr[0]));
     enum cv_err err = CV_E_INVALID_OP;
     if (type < CV_OBJ_COUNT && invoke_type[type])
         err = invoke_type[type](&inv);

@@ -441,8 +441,11 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
 
 static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
 {
-    uint64_t m[CV_VMEXIT_MSG_LEN] = {t->regs.pc, esr};
-    arch_call_args(&t->regs, &m[2], 8);
+    _Static_assert(CV_VMEXIT_MSG_LEN - 2 == 8, "pc, esr and the eight argument registers");
+    uint64_t m[CV_VMEXIT_MSG_LEN]; /* all written: no zeroing (a memset call) on each hypercall */
+    m[0] = t->regs.pc;
+    m[1] = esr;
+    arch_call_args(&t->regs, &m[2], CV_VMEXIT_MSG_LEN - 2);
     fault_raise_n(t, label, m, CV_VMEXIT_MSG_LEN);
 }
 

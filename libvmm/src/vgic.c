@@ -83,6 +83,7 @@ void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on
     if (!irq)
         return;
     irq->flags = (uint8_t)(on ? irq->flags | VGIC_IRQ_ENABLED : irq->flags & ~VGIC_IRQ_ENABLED);
+    vgic_private_changed(v, intid);
     if (intid < VGIC_NR_PRIVATE) {
         uint32_t bit = 1u << intid;
         v->vcpu[vcpu].enabled = on ? v->vcpu[vcpu].enabled | bit : v->vcpu[vcpu].enabled & ~bit;

@@ -18,6 +18,7 @@ static void wr_ctlr(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32
 {
     (void)c, (void)off, (void)w;
     v->ctlr = val & 3u;
+    v->private_gen++;
 }
 
 /** ITLinesNumber [4:0], CPUNumber [7:5], no Security Extensions (4.3.2). */

@@ -31,6 +31,13 @@ const struct vgic_irq *vgic_irq_peek(const struct vgic *v, unsigned vcpu, unsign
  */
 void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on);
 
+/** Something a private interrupt's delivery depends on changed (struct vgic private_gen). */
+static inline void vgic_private_changed(struct vgic *v, unsigned intid)
+{
+    if (intid < VGIC_NR_PRIVATE)
+        v->private_gen++;
+}
+
 /** Pending state of `intid` for `vcpu` (spec 3.2.4), LR contents aside. */
 bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid);
 

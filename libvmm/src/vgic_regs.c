@@ -115,6 +115,7 @@ static uint32_t rd_group(struct vgic *v, unsigned c, uint32_t off, unsigned w)
 static void wr_group(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32_t val)
 {
     (void)w;
+    vgic_private_changed(v, off * 8u);
     for (unsigned i = 0; i < 32; i++) {
         if (vgic_irq_peek(v, c, off * 8u + i))
             flag_set(v, c, off * 8u + i, VGIC_IRQ_GROUP1, (val >> i) & 1u);
@@ -194,6 +195,7 @@ static void wr_priority(struct vgic *v, unsigned c, uint32_t off, unsigned w, ui
         struct vgic_irq *irq = vgic_irq_get(v, c, off + i);
         if (irq)
             irq->priority = (uint8_t)((val >> (8 * i)) & VGIC_PRIO_MASK);
+        vgic_private_changed(v, off + i);
     }
 }
 

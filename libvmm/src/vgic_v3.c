@@ -48,6 +48,7 @@ static void wr_ctlr(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32
 {
     (void)c, (void)off, (void)w;
     v->ctlr = val & CTLR_ENABLE_GRPS;
+    v->private_gen++;
 }
 
 /*

@@ -359,6 +359,32 @@ static void test_exhaustive(void)
     CHECK(log_calls > 0 && log_calls <= 0x1004 / 4 + 1);
 }
 
+/** private_gen moves with what a PPI's delivery depends on, and only with that. */
+static void test_private_gen(void)
+{
+    setup(2, 96);
+    uint32_t g = vg.private_gen;
+    wr(0, 0xf00, 4, 0x00010001u); /* SGIR: SGI 1 to vCPU 0 */
+    wr(0, 0x104, 4, 0x1u);        /* ISENABLER1: SPI 32 */
+    wr(0, 0x420, 4, 0xa0a0a0a0u); /* IPRIORITYR8: SPIs 32..35 */
+    wr(0, 0x084, 4, 0x1u);        /* IGROUPR1: SPI 32 */
+    CHECK_EQ(vg.private_gen, g);
+    wr(1, 0x100, 4, 1u << 27); /* ISENABLER0: PPI 27 of vCPU 1 */
+    CHECK(vg.private_gen != g);
+    g = vg.private_gen;
+    wr(0, 0x180, 4, 1u << 30); /* ICENABLER0 */
+    CHECK(vg.private_gen != g);
+    g = vg.private_gen;
+    wr(0, 0x418, 4, 0x80808080u); /* IPRIORITYR6: PPIs 24..27 */
+    CHECK(vg.private_gen != g);
+    g = vg.private_gen;
+    wr(0, 0x080, 4, 1u << 27); /* IGROUPR0 */
+    CHECK(vg.private_gen != g);
+    g = vg.private_gen;
+    wr(0, 0x000, 4, 3u); /* CTLR */
+    CHECK(vg.private_gen != g);
+}
+
 /* The reference for test_next_pending_scan: what the distributor's own
  * registers say, INTID by INTID (the old way next_pending worked). */
 static bool reg_bit(unsigned vcpu, uint64_t base, unsigned id)
@@ -458,5 +484,6 @@ int main(void)
     test_busy_intid_skipped();
     test_exhaustive();
     test_next_pending_scan();
+    test_private_gen();
     return test_done("test_vgic");
 }

@@ -98,6 +98,8 @@ struct vgic {
     struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
     uint64_t irouter[VGIC_MAX_IRQS - VGIC_NR_PRIVATE]; /* GICv3 GICD_IROUTER of each SPI */
     uint64_t spi_enabled[VGIC_MAX_IRQS / 64]; /* bit n: SPI n enabled (bits 0..31 unused) */
+    uint32_t private_gen; /* changes with GICD_CTLR and an SGI/PPI's enable, group or priority:
+                             what a PPI's delivery by the kernel (the timers) depends on */
     uint32_t logged[VGIC_LOG_WORDS];
     vgic_log_fn log;
     void *log_ctx;
