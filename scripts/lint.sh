@@ -55,7 +55,9 @@ fi
 # only reflects errors, so any warning: or error: line is a finding.
 tidy_sources=(tools/specc/*.c tools/mkarchive/*.c tests/host/*.c libvmm/src/*.c
     loader/spec.c loader/elf.c loader/archive.c kernel/src/fdt.c kernel/src/cap.c
-    libcap/src/fring.c components/vswitch/fwd.c)
+    libcap/src/fring.c components/vswitch/fwd.c components/netstack/seq.c
+    components/netstack/http.c components/netstack/netcfg.c components/netstack/ringif.c
+    components/netstack/sys_arch.c)
 echo "lint: clang-tidy (${#tidy_sources[@]} files)"
 tidy_out=$(clang-tidy -p "$build" --quiet "${tidy_sources[@]}" 2>&1)
 tidy_rc=$?

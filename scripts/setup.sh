@@ -53,3 +53,37 @@ if [ ! -f "$LIBFDT_ARM64/usr/lib/aarch64-linux-gnu/libfdt.a" ]; then
     $SUDO dpkg-deb -x "$tmp"/libfdt-dev_*_arm64.deb "$LIBFDT_ARM64"
     rm -rf "$tmp"
 fi
+
+# lwIP 2.1.3 for components/netstack, from Debian's source package `lwip`
+# (liblwip-dev is only a Linux shared library): `apt-get source` needs a
+# deb-src entry, added for the Debian archive apt already uses (the first
+# deb822 stanza of debian.sources, or deb.debian.org) if there is none.
+# Unpacked in LWIP_DIR, outside the repo; the build finds it there.
+LWIP_DIR=/opt/capvisor/lwip
+if [ ! -f "$LWIP_DIR/src/include/lwip/init.h" ]; then
+    echo "setup: fetching lwIP's source package into $LWIP_DIR"
+    if ! apt-cache showsrc lwip >/dev/null 2>&1; then
+        src=/etc/apt/sources.list.d/capvisor-deb-src.sources
+        deb822=/etc/apt/sources.list.d/debian.sources
+        uri=http://deb.debian.org/debian
+        suites=bookworm
+        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+        if [ -f "$deb822" ]; then
+            uri=$(awk '/^URIs:/ {print $2; exit}' "$deb822")
+            suites=$(awk '/^Suites:/ {print $2; exit}' "$deb822")
+        fi
+        printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+            "$uri" "$suites" "$keyring" | $SUDO tee "$src" >/dev/null
+        $SUDO apt-get update -q
+    fi
+    if ! command -v dpkg-source >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends dpkg-dev
+    fi
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp" # apt downloads as _apt where it can
+    (cd "$tmp" && apt-get source -q lwip)
+    $SUDO rm -rf "$LWIP_DIR"
+    $SUDO mkdir -p "$(dirname "$LWIP_DIR")"
+    $SUDO mv "$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'lwip-*' | head -n 1)" "$LWIP_DIR"
+    rm -rf "$tmp"
+fi

@@ -21,13 +21,11 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GUEST=${GUEST_OUT:-$ROOT/guest/out}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+bench_setup
 MIB=${1:-64}
 BUILD=${2:-build-net}
-QEMU_RUN=$ROOT/tests/system/qemu_run.py
-PORT=$((20000 + $$ % 10000))
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 ONE_THREAD="--qemu-arg=-accel --qemu-arg=tcg,thread=single"
 
 # md5 of MIB MiB of zeros: what the receiver must print
@@ -35,21 +33,18 @@ SUM=$(head -c $((MIB * 1048576)) /dev/zero | md5sum | cut -c1-32)
 
 # The sender's command: the pings, then the timed transfer.
 send_cmd() {
-    echo "ping -c 10 $1 | tail -1; a=\$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc $1 5000; b=\$(cut -d' ' -f1 /proc/uptime); echo BENCH_\${a}_\${b}_END"
+    echo "ping -c 10 $1 | tail -1; $(bench_stamp BENCH "dd if=/dev/zero bs=64k count=$((MIB * 16)) 2>/dev/null | nc $1 5000")"
 }
 
 # "seconds avg_rtt_ms" from sender log $1
 figures() {
-    t=$(sed -n 's/.*BENCH_\([0-9.]*\)_\([0-9.]*\)_END.*/\1 \2/p' "$1" | head -1 |
-        awk '{ printf "%.2f", $2 - $1 }')
-    rtt=$(sed -n 's/.*round-trip min\/avg\/max = [0-9.]*\/\([0-9.]*\)\/.*/\1/p' "$1" | head -1)
-    echo "$t $rtt"
+    echo "$(bench_seconds BENCH "$1") $(bench_rtt "$1")"
 }
 
 if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_multi -DNUM_NODES=4 >/dev/null
 fi
-ninja -C "$BUILD" >/dev/null
+ninja -C "$BUILD" image >/dev/null
 
 echo "capvisor: vm_multi, $MIB MiB vm0 -> vm1 ..."
 # shellcheck disable=SC2086 # ONE_THREAD is four words
@@ -61,29 +56,11 @@ python3 "$QEMU_RUN" --image "$BUILD/images/capdl-loader-image-arm-qemu-arm-virt"
     --type "$(printf '\035')0" --expect 'serial: input to vm0' \
     --send "$(send_cmd 10.0.0.2)" --seen "vm1: $SUM" --expect 'BENCH_[0-9.]*_[0-9.]*_END' >/dev/null
 
-bare() { # NAME ADDR MAC NETDEV [qemu_run steps...]
-    name=$1 addr=$2 mac=$3 netdev=$4
-    shift 4
-    # shellcheck disable=SC2086
-    $PIN python3 "$QEMU_RUN" --kernel "$GUEST/Image" --initrd "$GUEST/initrd.gz" \
-        --append "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init panic=-1 cvmods=virtio_mmio,virtio_net cvip=$addr/24" \
-        --smp 2 --mem 128M $ONE_THREAD --timeout 1800 --log "$tmp/$name.log" \
-        --qemu-arg=-netdev --qemu-arg="socket,id=n0,$netdev" \
-        --qemu-arg=-device --qemu-arg="virtio-net-device,netdev=n0,mac=$mac" \
-        --expect 'capvisor-guest: init ready' "$@" >/dev/null
-}
-# The bare pair, its sender's log in $tmp/$1.log; PIN: a command prefix.
+# The bare pair (bench/lib.sh), its sender's log in $tmp/$1.log; PIN: a
+# command prefix.
 bare_pair() {
-    bare "rx$1" 10.0.0.2 02:00:00:00:00:02 "listen=127.0.0.1:$PORT" \
-        --send "nc -l -p 5000 | md5sum" --expect "$SUM" --send "poweroff -f" \
-        --expect 'reboot: Power down' &
-    rx=$!
-    sleep 1
-    bare "$1" 10.0.0.1 02:00:00:00:00:01 "connect=127.0.0.1:$PORT" \
-        --settle 3 --send "$(send_cmd 10.0.0.2)" --expect 'BENCH_[0-9.]*_[0-9.]*_END' \
-        --send "poweroff -f" --expect 'reboot: Power down'
-    wait $rx
-    PORT=$((PORT + 1))
+    bench_bare_pair "$1" 2 "nc -l -p 5000 | md5sum" "$SUM" "$(send_cmd 10.0.0.2)" \
+        'BENCH_[0-9.]*_[0-9.]*_END'
 }
 echo "bare: two QEMUs joined by -netdev socket, $MIB MiB ..."
 PIN="" bare_pair tx
