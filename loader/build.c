@@ -474,8 +474,12 @@ static enum cv_err iface_cap(struct build *b, struct build_comp *c, const struct
     case CV_SPEC_IF_NTFN_EMIT:
         return cv_cnode_mint(c->cnode, slot, 0, src, CV_RIGHT_WRITE, f->badge);
     case CV_SPEC_IF_RPC_SERVER:
-    case CV_SPEC_IF_NTFN_CONSUME:
         return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHT_READ);
+    case CV_SPEC_IF_NTFN_CONSUME:
+        /* wait, and signal: a consumer may wake itself (work it left for
+         * later) or hand its notification on as a signal target (the
+         * kernel console's input); it wakes nobody but itself */
+        return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHT_READ | CV_RIGHT_WRITE);
     default: /* CV_SPEC_IF_IRQ */
         return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHTS_ALL);
     }
