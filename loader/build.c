@@ -473,8 +473,9 @@ static enum cv_err iface_cap(struct build *b, struct build_comp *c, const struct
         return cv_cnode_mint(c->cnode, slot, 0, src, CV_RIGHT_WRITE | CV_RIGHT_GRANT, f->badge);
     case CV_SPEC_IF_NTFN_EMIT:
         return cv_cnode_mint(c->cnode, slot, 0, src, CV_RIGHT_WRITE, f->badge);
+    case CV_SPEC_IF_NTFN_CONSUME: /* rw: a VMM also points the console at it (xconn.h) */
+        return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHT_READ | (f->rights & CV_RIGHT_WRITE));
     case CV_SPEC_IF_RPC_SERVER:
-    case CV_SPEC_IF_NTFN_CONSUME:
         return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHT_READ);
     default: /* CV_SPEC_IF_IRQ */
         return cv_cnode_copy(c->cnode, slot, 0, src, CV_RIGHTS_ALL);
