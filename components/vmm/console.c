@@ -13,6 +13,7 @@
 #include "console.h"
 #include "netport.h"
 #include "vdev.h"
+#include "vxconn.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
 /* What Linux's panic() prints first (kernel/panic.c); its 'K' occurs only
@@ -153,11 +154,13 @@ size_t console_hvc_out(struct vm *vm, const uint8_t *buf, size_t n)
 bool console_init(struct vm *vm)
 {
     if (console_serial_init(vm))
-        return netport_check_signal(vm, vm->con.ntfn);
-    /* a switch port's signal, if one brings it, wakes us for input too */
+        return netport_check_signal(vm, vm->con.ntfn) && vxconn_check_signal(vm, vm->con.ntfn);
+    /* a switch port's or the connectors' signal, if one brings it, wakes us for input too */
     enum cv_err err = CV_OK;
     uint64_t ntfn = netport_signal(vm);
-    if (!netport_check_signal(vm, ntfn))
+    if (!ntfn)
+        ntfn = vxconn_signal(vm);
+    if (!netport_check_signal(vm, ntfn) || !vxconn_check_signal(vm, ntfn))
         return false;
     if (!ntfn)
         ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);

@@ -12,6 +12,7 @@
 #include "netport.h"
 #include "vio.h"
 #include "virq.h"
+#include "vxconn.h"
 
 /**
  * One rate-limited line about device v (VM_WARN_LOG_MAX per VM): what a
@@ -138,10 +139,18 @@ bool vio_create(struct vm *vm)
     unsigned mmio = 0, pci = 0;
     vm->virtio_count = 0;
     vio_bus(vm);
+    vm->xconn_count = 0;
     for (uint32_t k = 0; k < vm->cfg->device_count; k++) {
-        struct vm_virtio *v = &vm->virtio[k];
+        const struct cv_spec_vm_device *cfg = &vm->cfg->device[k];
+        if (cfg->kind == CV_SPEC_VDEV_XCONN) {
+            const struct machine_dev *at = machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++);
+            if (!at || !vxconn_create(vm, cfg, at))
+                return false;
+            continue;
+        }
+        struct vm_virtio *v = &vm->virtio[vm->virtio_count];
         v->vm = vm;
-        v->cfg = &vm->cfg->device[k];
+        v->cfg = cfg;
         v->on_pci = v->cfg->transport == CV_SPEC_VDEV_PCI;
         /* the machine holds the devices in the description's order (vm.c) */
         v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
@@ -186,6 +195,7 @@ void vio_reset(struct vm *vm)
         if (v->on_pci)
             vio_pci_reset(v);
     }
+    vxconn_reset(vm);
 }
 
 /** A rate-limited line about the VM's PCI bus. */
@@ -219,6 +229,7 @@ bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t
         vio_pci_log(vm, "window", offset, width, write, pci_strerror(r));
         return true;
     }
+    vxconn_accessed(vm, offset, width, write);
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
         if (v->on_pci && v->pci.last != VIRTIO_PCI_OK) {
@@ -278,6 +289,7 @@ static void vio_report_net(struct vm *vm, struct vm_virtio *v)
 
 void vio_report(struct vm *vm)
 {
+    vxconn_report(vm);
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
         if (v->cfg->kind == CV_SPEC_VDEV_VIRTIO_NET)
