@@ -8,17 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** A list property: at most `max` names, none twice; `required`: at least one. */
+/**
+ * A list property: at most `max` names (`what` says of what, `over` what
+ * more would be), none twice; `required`: at least one.
+ */
 static int xconn_list(const struct prop_node *n, const char *prop, unsigned max, int required,
-                      const char *what)
+                      const char *what, const char *over)
 {
     int count = prop_string_count(n, prop);
     if (count < 0)
         return -1;
     if (count == 0 && required)
-        return prop_error(n, NULL, "a cross-connector needs '%s' (%s)", prop, what);
+        return prop_error(n, NULL, "a cross-connector needs '%s' (at least one)", prop);
     if ((unsigned)count > max)
-        return prop_error(n, prop, "%d %s: a cross-connector has at most %u", count, what, max);
+        return prop_error(n, prop, "%d %s: a cross-connector has at most %u%s", count, what, max,
+                          over);
     for (int i = 0; i < count; i++)
         for (int k = 0; k < i; k++)
             if (strcmp(prop_string_at(n, prop, i), prop_string_at(n, prop, k)) == 0)
@@ -36,10 +40,10 @@ int xconn_read(struct desc *d, const struct prop_node *n, const struct cv_spec_v
                 return prop_error(n, own[i], "only a cross-connector has '%s'", own[i]);
         return 0;
     }
-    if (xconn_list(n, "dataports", CV_SPEC_XCONN_DATAPORTS, 1,
-                   "dataports, one BAR each after the register BAR: too many BARs") ||
-        xconn_list(n, "emits", CV_SPEC_XCONN_EMITS, 0, "events the guest emits") ||
-        xconn_list(n, "consumes", CV_SPEC_XCONN_EVENTS, 0, "events the guest consumes"))
+    if (xconn_list(n, "dataports", CV_SPEC_XCONN_DATAPORTS, 1, "dataports",
+                   " (too many BARs: BAR 0 is its registers, one BAR a dataport)") ||
+        xconn_list(n, "emits", CV_SPEC_XCONN_EMITS, 0, "events the guest emits", "") ||
+        xconn_list(n, "consumes", CV_SPEC_XCONN_EVENTS, 0, "events the guest consumes", ""))
         return -1;
     struct desc_xconn *x = realloc(d->xconn, (d->xconn_count + 1) * sizeof(*x));
     if (!x)
