@@ -10,6 +10,7 @@
  *   xconn listen DEV N              wait for N calls from the native side, reply to each
  *   xconn bench DEV N               round-trip latency: median and p99 (CNTVCT ticks, ns)
  *   xconn copy DEV MB               dataport throughput: MB through a BAR, MB/s
+ *   xconn xfer DEV N [LEN]          N round trips of LEN bytes each way, KB/s
  *   xconn badlen DEV                a request whose length runs past the dataport
  *   xconn baddoor DEV               ring doorbells past the emitted events, odd widths
  *   xconn flood DEV N               ring the request doorbell N times without waiting
@@ -284,6 +285,20 @@ static int cmd_bench(struct dev *d, unsigned n)
     return 0;
 }
 
+static int cmd_xfer(struct dev *d, unsigned n, uint32_t len)
+{
+    uint64_t f = tick_freq(), t0 = ticks();
+    if (len > MSG_MAX || len > d->req_size - 16 || len > d->ans_size - 16)
+        len = MSG_MAX < d->req_size - 16 ? MSG_MAX : (uint32_t)d->req_size - 16;
+    for (unsigned i = 1; i <= n; i++)
+        if (round_trip(d, i, len))
+            return 1;
+    uint64_t t = ticks() - t0, bytes = 2ull * n * len;
+    printf("xconn: xfer %u round trips of %u bytes each way: %llu KB/s (each byte checked)\n", n,
+           len, (unsigned long long)(bytes * f / (t ? t : 1) / 1000u));
+    return 0;
+}
+
 static int cmd_copy(struct dev *d, unsigned mb)
 {
     size_t words = (d->req_size - 64) / 4;
@@ -374,6 +389,8 @@ int main(int argc, char **argv)
         return cmd_bench(&d, n);
     if (strcmp(argv[1], "copy") == 0)
         return cmd_copy(&d, n);
+    if (strcmp(argv[1], "xfer") == 0)
+        return cmd_xfer(&d, n, argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 0) : MSG_MAX);
     if (strcmp(argv[1], "badlen") == 0)
         return cmd_badlen(&d);
     if (strcmp(argv[1], "baddoor") == 0)
