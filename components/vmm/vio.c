@@ -14,6 +14,21 @@
 #include "virq.h"
 #include "vxconn.h"
 
+bool vio_warn_begin(struct vm *vm)
+{
+    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+        return false;
+    console_flush(vm);
+    return true;
+}
+
+void vio_warn_end(struct vm *vm)
+{
+    printf("%s\n", ++vm->logs.virtio_count == VM_WARN_LOG_MAX
+                       ? " (further virtio warnings not reported)"
+                       : "");
+}
+
 /**
  * One rate-limited line about device v (VM_WARN_LOG_MAX per VM): what a
  * guest's driver did wrong must be seen, but cannot flood the console.
@@ -22,9 +37,8 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
 {
     struct vm *vm = v->vm;
     va_list ap;
-    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+    if (!vio_warn_begin(vm))
         return;
-    console_flush(vm);
     if (v->on_pci)
         printf("[%s] %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->dev->ops->name,
                v->at->pci_slot);
@@ -34,9 +48,7 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
-    printf("%s\n", ++vm->logs.virtio_count == VM_WARN_LOG_MAX
-                       ? " (further virtio warnings not reported)"
-                       : "");
+    vio_warn_end(vm);
 }
 
 /** gmem_map_fn: guest RAM as the VMM maps it, backed on first use. */
@@ -202,13 +214,11 @@ void vio_reset(struct vm *vm)
 static void vio_pci_log(struct vm *vm, const char *where, uint64_t offset, unsigned width,
                         bool write, const char *why)
 {
-    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+    if (!vio_warn_begin(vm))
         return;
-    console_flush(vm);
-    printf("[%s] pci %s: %s of %u bytes at +0x%llx: %s%s\n", vm->name, where,
-           write ? "write" : "read", width, (unsigned long long)offset, why,
-           ++vm->logs.virtio_count == VM_WARN_LOG_MAX ? " (further virtio warnings not reported)"
-                                                      : "");
+    printf("[%s] pci %s: %s of %u bytes at +0x%llx: %s", vm->name, where, write ? "write" : "read",
+           width, (unsigned long long)offset, why);
+    vio_warn_end(vm);
 }
 
 bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)

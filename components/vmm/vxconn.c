@@ -9,8 +9,8 @@
 #include <cap/ipc.h>
 #include <cap/runtime.h>
 
-#include "console.h"
 #include "guest.h"
+#include "vio.h"
 #include "vxconn.h"
 
 #define RIGHTS_RW (CV_RIGHT_READ | CV_RIGHT_WRITE)
@@ -22,21 +22,18 @@ static const struct cv_comp_iface_info *vxconn_iface(unsigned index)
     return index < info->iface_count ? &info->iface[index] : NULL;
 }
 
-/** A rate-limited line about connector x (the VM's virtio warning budget). */
+/** A rate-limited line about connector x (the VM's device warning budget, vio.h). */
 static void vxconn_log(struct vm_xconn *x, const char *fmt, ...)
 {
-    struct vm *vm = x->vm;
     va_list ap;
-    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+    if (!vio_warn_begin(x->vm))
         return;
-    console_flush(vm);
-    printf("[%s] %s (cross-connector, pci 00:%02x.0): ", vm->name, x->cfg->name, x->at->pci_slot);
+    printf("[%s] %s (cross-connector, pci 00:%02x.0): ", x->vm->name, x->cfg->name,
+           x->at->pci_slot);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
-    printf("%s\n", ++vm->logs.virtio_count == VM_WARN_LOG_MAX
-                       ? " (further virtio warnings not reported)"
-                       : "");
+    vio_warn_end(x->vm);
 }
 
 /** Unmaps dataport dp's frames from the guest, if mapped. */

@@ -146,19 +146,13 @@ bool xconn_bar_ipa(const struct xconn *x, unsigned dp, uint64_t window, uint64_t
 
 const char *xconn_strerror(enum xconn_result r)
 {
-    switch (r) {
-    case XCONN_OK:
-        return "ok";
-    case XCONN_BAD_WIDTH:
-        return "not an aligned 32-bit access";
-    case XCONN_NO_REGISTER:
-        return "no register there";
-    case XCONN_NO_DOORBELL:
-        return "no such doorbell (past the events the guest emits)";
-    case XCONN_READ_ONLY:
-        return "a read-only register";
-    case XCONN_DATAPORT_BAR:
-        return "a dataport BAR that is not mapped";
-    }
-    return "unknown";
+    static const char *const text[] = {
+        [XCONN_OK] = "ok",
+        [XCONN_BAD_WIDTH] = "not an aligned 32-bit access",
+        [XCONN_NO_REGISTER] = "no register there",
+        [XCONN_NO_DOORBELL] = "no such doorbell (past the events the guest emits)",
+        [XCONN_READ_ONLY] = "a read-only register",
+        [XCONN_DATAPORT_BAR] = "a dataport BAR that is not mapped",
+    };
+    return (unsigned)r < sizeof(text) / sizeof(text[0]) ? text[r] : "unknown";
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_pci_rec.h"
 #include "fuzz_require.h"
 #include "vmm/xconn.h"
 
@@ -46,14 +47,6 @@ static void on_layout(void *ctx)
             REQUIRE(ipa >= WINDOW && ipa - WINDOW < WSIZE && ipa % x.fn.bar_size[1 + dp] == 0);
 }
 
-static uint64_t take(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 static void check(void)
 {
     const struct pci_func *f = &x.fn;
@@ -76,18 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pci_bus_init(&bus, IPA(WINDOW), WSIZE, 35, on_intx, NULL);
     REQUIRE(xconn_init(&x, sizes, 2, EMITS, EVENTS, on_emit, on_layout, &x));
     REQUIRE(pci_bus_add(&bus, 1, 36, &x.fn));
-    for (; size >= 12; data += 12, size -= 12) {
-        /* [0] kind and width, [1..3] offset, [4..11] value */
-        static const unsigned widths[4] = {1, 2, 4, 8};
-        unsigned width = widths[(data[0] >> 1) & 3];
-        bool write = data[0] & 8;
-        uint64_t off = take(data + 1, 3), value = take(data + 4, 8);
-        if (data[0] & 0x10)
-            xconn_raise(&x, (unsigned)(value % (EVENTS + 2)));
-        else if (data[0] & 1)
-            (void)pci_ecam_access(&bus, off & (PCI_ECAM_BUS0 - 1), width, write, &value);
+    for (; size >= FUZZ_PCI_REC; data += FUZZ_PCI_REC, size -= FUZZ_PCI_REC) {
+        if (data[0] & 0x10) /* the native side raises an event (some that do not exist) */
+            xconn_raise(&x, (unsigned)(fuzz_pci_le(data + 4, 8) % (EVENTS + 2)));
         else
-            (void)pci_window_access(&bus, (off << 4) % WSIZE, width, write, &value);
+            fuzz_pci_access(&bus, WSIZE, data);
         check();
     }
     return 0;
