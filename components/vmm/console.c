@@ -170,8 +170,10 @@ bool console_init(struct vm *vm)
         printf("[%s] no notification to wait on (%s)\n", vm->name, cv_err_str(err));
         return false;
     }
-    vm->wake = ntfn;
-    err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
+    /* its own signals must not look like a connector's event */
+    uint64_t self = vxconn_self_cap(vm, ntfn);
+    vm->wake = self;
+    err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &self, 1, NULL, 0);
     if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
         printf("[%s] no console-input: the guest reads nothing\n", vm->name);
         return true;

@@ -149,6 +149,19 @@ uint64_t vxconn_signal(const struct vm *vm)
     return 0;
 }
 
+uint64_t vxconn_self_cap(const struct vm *vm, uint64_t ntfn)
+{
+    uint64_t own = ntfn && ntfn == vxconn_signal(vm) ? cv_self_slot() : 0;
+    if (!own)
+        return ntfn;
+    enum cv_err err =
+        cv_cnode_mint(CV_COMP_SLOT_CNODE, own, 0, ntfn, CV_RIGHT_WRITE, VXCONN_SELF_BADGE);
+    if (err == CV_OK)
+        return own;
+    printf("[%s] a badged cap of the connectors' notification: %s\n", vm->name, cv_err_str(err));
+    return ntfn;
+}
+
 bool vxconn_check_signal(const struct vm *vm, uint64_t bound)
 {
     uint64_t s = vxconn_signal(vm);

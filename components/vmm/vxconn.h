@@ -27,6 +27,19 @@ bool vxconn_create(struct vm *vm, const struct cv_spec_vm_device *cfg,
  */
 uint64_t vxconn_signal(const struct vm *vm);
 
+/**
+ * The badge of the VMM's own signals (console input, its wake-ups) on the
+ * connectors' notification: an unbadged signal is bit 0 (kernel
+ * ntfn_signal), which is an event's; specc keeps bit 63 free.
+ */
+#define VXCONN_SELF_BADGE (1ull << 63)
+
+/**
+ * A cap to signal `ntfn` with VXCONN_SELF_BADGE if it is the connectors'
+ * notification (else, or if it cannot be made, ntfn itself).
+ */
+uint64_t vxconn_self_cap(const struct vm *vm, uint64_t ntfn);
+
 /** Checks that the events arrive at `bound`, the one the VMM waits on. False, printed, if not. */
 bool vxconn_check_signal(const struct vm *vm, uint64_t bound);
 

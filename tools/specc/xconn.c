@@ -164,6 +164,11 @@ static int xconn_event(const struct desc *d, const struct desc_xconn *x, uint32_
                           ref, d->iface[to].spec.name, d->iface[*signal].spec.name);
     *signal = to;
     *bit = (uint8_t)__builtin_ctzll(d->iface[e].spec.badge);
+    if (*bit == 63) /* components/vmm/vxconn.h VXCONN_SELF_BADGE */
+        return prop_error(n, "consumes",
+                          "event '%s' has badge bit 63, the VMM's own: at most 63 emitters "
+                          "into its notification",
+                          ref);
     return 0;
 }
 
