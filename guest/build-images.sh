@@ -124,7 +124,8 @@ built_from() {
         [ -s "$OUT/kernel-version" ] && [ -f "$stamp" ] || return 1
     [ "$(cat "$stamp")" = "$1" ] || return 1
     shift
-    for f in "$HERE/build-images.sh" "$HERE/init" "$HERE/probe/cvprobe.c" $EXTRA "$@"; do
+    for f in "$HERE/build-images.sh" "$HERE/init" "$HERE/probe/cvprobe.c" "$HERE/xconn/xconn.c" \
+        "$HERE/../apps/vm_cross_connector/xconn_proto.h" $EXTRA "$@"; do
         [ -z "$(newer_than "$f" "$stamp")" ] || return 1
     done
 }
@@ -203,6 +204,9 @@ populate_root() {
     mkdir -p "$root/usr/bin"
     aarch64-linux-gnu-gcc -static -O2 -s -Wall -Wextra -Werror \
         -o "$root/usr/bin/cvprobe" "$HERE/probe/cvprobe.c"
+    # the cross-connector's guest program (apps/vm_cross_connector)
+    aarch64-linux-gnu-gcc -static -O2 -s -Wall -Wextra -Werror \
+        -o "$root/usr/bin/xconn" "$HERE/xconn/xconn.c"
     if [ -n "$EXTRA" ]; then
         cp -R "$EXTRA"/. "$root/"
     fi

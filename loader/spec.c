@@ -361,6 +361,17 @@ static int mac_ok(const struct cv_spec_vm_device *d)
     return !none && !(d->mac[0] & 1u);
 }
 
+/**
+ * A cross-connector: a PCI device with its counts in range (the VMM checks
+ * each interface index against its info page).
+ */
+static int xconn_ok(const struct cv_spec_vm_device *d)
+{
+    const struct cv_spec_xconn *x = &d->xconn;
+    return d->transport == CV_SPEC_VDEV_PCI && x->dataport_count <= CV_SPEC_XCONN_DATAPORTS &&
+           x->emit_count <= CV_SPEC_XCONN_EMITS && x->event_count <= CV_SPEC_XCONN_EVENTS;
+}
+
 /** The vm's devices: a count within the table, names, kinds, transports and MACs. */
 static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, size_t errlen)
 {
@@ -369,6 +380,11 @@ static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, s
                     (unsigned)v->device_count, CV_SPEC_VM_DEVICES_MAX);
     for (uint32_t k = 0; k < v->device_count; k++) {
         const struct cv_spec_vm_device *d = &v->device[k];
+        if (d->kind == CV_SPEC_VDEV_XCONN) {
+            if (!name_ok(d->name, 1) || !xconn_ok(d))
+                return fail(err, errlen, "spec: vm %u: device %u: bad cross-connector", i, k);
+            continue;
+        }
         int pci = d->transport == CV_SPEC_VDEV_PCI;
         int kind_ok = d->kind == CV_SPEC_VDEV_VIRTIO_CONSOLE || d->kind == CV_SPEC_VDEV_VIRTIO_NET;
         if (!name_ok(d->name, 1) || !kind_ok || (d->transport != CV_SPEC_VDEV_MMIO && !pci) ||

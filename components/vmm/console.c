@@ -13,6 +13,7 @@
 #include "console.h"
 #include "netport.h"
 #include "vdev.h"
+#include "vxconn.h"
 
 #define CONSOLE_READ_MAX 24u /* abi.h CV_OP_CONSOLE_READ: bytes per call */
 /* What Linux's panic() prints first (kernel/panic.c); its 'K' occurs only
@@ -131,7 +132,6 @@ static bool console_serial_init(struct vm *vm)
     }
     c->serial = true;
     c->ntfn = c->link.signal;
-    vm->wake = c->link.signal;
     c->in_more = true;
     return true;
 }
@@ -152,12 +152,17 @@ size_t console_hvc_out(struct vm *vm, const uint8_t *buf, size_t n)
 
 bool console_init(struct vm *vm)
 {
-    if (console_serial_init(vm))
-        return netport_check_signal(vm, vm->con.ntfn);
-    /* a switch port's signal, if one brings it, wakes us for input too */
+    if (console_serial_init(vm)) {
+        /* its own signals (work left for later) must not look like a connector's event */
+        vm->wake = vxconn_self_cap(vm, vm->con.ntfn);
+        return netport_check_signal(vm, vm->con.ntfn) && vxconn_check_signal(vm, vm->con.ntfn);
+    }
+    /* a switch port's or the connectors' signal, if one brings it, wakes us for input too */
     enum cv_err err = CV_OK;
     uint64_t ntfn = netport_signal(vm);
-    if (!netport_check_signal(vm, ntfn))
+    if (!ntfn)
+        ntfn = vxconn_signal(vm);
+    if (!netport_check_signal(vm, ntfn) || !vxconn_check_signal(vm, ntfn))
         return false;
     if (!ntfn)
         ntfn = cv_self_retype(CV_OBJ_NOTIFICATION, 0, &err);
@@ -167,8 +172,10 @@ bool console_init(struct vm *vm)
         printf("[%s] no notification to wait on (%s)\n", vm->name, cv_err_str(err));
         return false;
     }
-    vm->wake = ntfn;
-    err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &ntfn, 1, NULL, 0);
+    /* its own signals must not look like a connector's event */
+    uint64_t self = vxconn_self_cap(vm, ntfn);
+    vm->wake = self;
+    err = cv_invoke(CV_COMP_SLOT_CONSOLE, CV_OP_CONSOLE_SET_NTFN, &self, 1, NULL, 0);
     if (err == CV_E_INVALID_CAP) { /* no console cap: the description has no console-input */
         printf("[%s] no console-input: the guest reads nothing\n", vm->name);
         return true;

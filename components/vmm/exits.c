@@ -21,6 +21,7 @@
 #include "vdev.h"
 #include "vio.h"
 #include "virq.h"
+#include "vxconn.h"
 
 /** The server threads' priority: above their vCPUs' (vcpu.h), as the VMM's is. */
 #define EXITS_PRIORITY (VCPU_PRIORITY + 1u)
@@ -167,7 +168,8 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
         console_input(vm);
         if (vm->hvc && !vm->stopped) /* the serial server may have made room */
             virtio_console_tx_resume(vm->hvc);
-        netport_poll(vm); /* the switch may have frames or room */
+        netport_poll(vm);          /* the switch may have frames or room */
+        vxconn_poll(vm, r->badge); /* the native side's events */
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }
     /* a stale exit: its vCPU was suspended (nobody waits for the reply) */

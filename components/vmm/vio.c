@@ -12,6 +12,22 @@
 #include "netport.h"
 #include "vio.h"
 #include "virq.h"
+#include "vxconn.h"
+
+bool vio_warn_begin(struct vm *vm)
+{
+    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+        return false;
+    console_flush(vm);
+    return true;
+}
+
+void vio_warn_end(struct vm *vm)
+{
+    printf("%s\n", ++vm->logs.virtio_count == VM_WARN_LOG_MAX
+                       ? " (further virtio warnings not reported)"
+                       : "");
+}
 
 /**
  * One rate-limited line about device v (VM_WARN_LOG_MAX per VM): what a
@@ -21,9 +37,8 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
 {
     struct vm *vm = v->vm;
     va_list ap;
-    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+    if (!vio_warn_begin(vm))
         return;
-    console_flush(vm);
     if (v->on_pci)
         printf("[%s] %s (%s, pci 00:%02x.0): ", vm->name, v->cfg->name, v->dev->ops->name,
                v->at->pci_slot);
@@ -33,9 +48,7 @@ static void vio_log(struct vm_virtio *v, const char *fmt, ...)
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
-    printf("%s\n", ++vm->logs.virtio_count == VM_WARN_LOG_MAX
-                       ? " (further virtio warnings not reported)"
-                       : "");
+    vio_warn_end(vm);
 }
 
 /** gmem_map_fn: guest RAM as the VMM maps it, backed on first use. */
@@ -138,10 +151,18 @@ bool vio_create(struct vm *vm)
     unsigned mmio = 0, pci = 0;
     vm->virtio_count = 0;
     vio_bus(vm);
+    vm->xconn_count = 0;
     for (uint32_t k = 0; k < vm->cfg->device_count; k++) {
-        struct vm_virtio *v = &vm->virtio[k];
+        const struct cv_spec_vm_device *cfg = &vm->cfg->device[k];
+        if (cfg->kind == CV_SPEC_VDEV_XCONN) {
+            const struct machine_dev *at = machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++);
+            if (!at || !vxconn_create(vm, cfg, at))
+                return false;
+            continue;
+        }
+        struct vm_virtio *v = &vm->virtio[vm->virtio_count];
         v->vm = vm;
-        v->cfg = &vm->cfg->device[k];
+        v->cfg = cfg;
         v->on_pci = v->cfg->transport == CV_SPEC_VDEV_PCI;
         /* the machine holds the devices in the description's order (vm.c) */
         v->at = v->on_pci ? machine_find(&vm->machine, MACHINE_VIRTIO_PCI, pci++)
@@ -186,19 +207,18 @@ void vio_reset(struct vm *vm)
         if (v->on_pci)
             vio_pci_reset(v);
     }
+    vxconn_reset(vm);
 }
 
 /** A rate-limited line about the VM's PCI bus. */
 static void vio_pci_log(struct vm *vm, const char *where, uint64_t offset, unsigned width,
                         bool write, const char *why)
 {
-    if (vm->logs.virtio_count == VM_WARN_LOG_MAX)
+    if (!vio_warn_begin(vm))
         return;
-    console_flush(vm);
-    printf("[%s] pci %s: %s of %u bytes at +0x%llx: %s%s\n", vm->name, where,
-           write ? "write" : "read", width, (unsigned long long)offset, why,
-           ++vm->logs.virtio_count == VM_WARN_LOG_MAX ? " (further virtio warnings not reported)"
-                                                      : "");
+    printf("[%s] pci %s: %s of %u bytes at +0x%llx: %s", vm->name, where, write ? "write" : "read",
+           width, (unsigned long long)offset, why);
+    vio_warn_end(vm);
 }
 
 bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value)
@@ -219,6 +239,7 @@ bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t
         vio_pci_log(vm, "window", offset, width, write, pci_strerror(r));
         return true;
     }
+    vxconn_accessed(vm, offset, width, write);
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
         if (v->on_pci && v->pci.last != VIRTIO_PCI_OK) {
@@ -278,6 +299,7 @@ static void vio_report_net(struct vm *vm, struct vm_virtio *v)
 
 void vio_report(struct vm *vm)
 {
+    vxconn_report(vm);
     for (unsigned k = 0; k < vm->virtio_count; k++) {
         struct vm_virtio *v = &vm->virtio[k];
         if (v->cfg->kind == CV_SPEC_VDEV_VIRTIO_NET)

@@ -34,6 +34,17 @@ bool vio_ecam(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *
 /** mmio_handler_fn of the PCI host bridge's memory window, where BARs are; `dev` is the VM. */
 bool vio_window(void *dev, uint64_t offset, unsigned width, bool write, uint64_t *value);
 
+/**
+ * Starts a warning line about a device (the VM's budget of VM_WARN_LOG_MAX
+ * such lines, STYLE.md: rate-limited): false if the budget is spent, else
+ * the guest's partial console line is flushed and the caller prints its
+ * text, then vio_warn_end.
+ */
+bool vio_warn_begin(struct vm *vm);
+
+/** Ends the line vio_warn_begin started, saying when it was the last one. */
+void vio_warn_end(struct vm *vm);
+
 /** One line per device with what moved since the last report (vm_report). */
 void vio_report(struct vm *vm);
 

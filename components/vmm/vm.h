@@ -32,6 +32,7 @@
 #include <vmm/virtio_net.h>
 #include <vmm/virtio_pci.h>
 #include <vmm/vmexit.h>
+#include <vmm/xconn.h>
 
 #define VM_MAX_VCPUS   8u
 #define VM_GICV_FRAMES 16u /* the GICV frame of QEMU virt: 64 KiB */
@@ -165,6 +166,24 @@ struct vm_virtio {
     struct virtio_pci pci;
 };
 
+/** A dataport of a cross-connector: its frame caps and where they are mapped. */
+struct vm_xconn_port {
+    uint64_t cptr;         /* its first frame cap (consecutive slots) */
+    uint64_t pages;        /* its 4 KiB frames */
+    uint64_t mapped_pages; /* mapped in the guest from ipa (all, or 0) */
+    uint64_t ipa;
+};
+
+/** A cross-VM connector of the VM (vxconn.h). */
+struct vm_xconn {
+    struct vm *vm;
+    const struct cv_spec_vm_device *cfg;
+    const struct machine_dev *at;
+    struct xconn dev;
+    struct vm_xconn_port port[XCONN_DATAPORTS_MAX];
+    uint64_t emit[XCONN_EMITS_MAX]; /* cptr signalled by doorbell i */
+};
+
 /** The VM. */
 struct vm {
     char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
@@ -204,6 +223,8 @@ struct vm {
     unsigned virtio_count;
     struct virtio_console *hvc; /* the console that takes input, if any (vio.c) */
     struct pci_bus pci;         /* bus 0 of the PCI host bridge, if the machine has one */
+    struct vm_xconn xconn[CV_SPEC_VM_DEVICES_MAX];
+    unsigned xconn_count;
 };
 
 /** Reads the info page's vm config and builds the VM: false (reason printed) on error. */

@@ -332,8 +332,10 @@ void conform_secondary_main(uint64_t index)
     if (last_words) {
         uart_put_str("conform: last words from vcpu 1\n");
         last_words_done = 1;
-        for (;;) /* no exit: the line stays in this vCPU's posted writes */
-            ;
+        for (;;) /* no exit: the line stays in this vCPU's posted writes; WFE
+                  * (QEMU never traps it) hands QEMU's one TCG thread on under
+                  * -icount, where a bare spin holds it for whole slices */
+            __asm__ volatile("wfe");
     }
     if (conform_power_mode) {
         conform_power_secondary((unsigned)index);

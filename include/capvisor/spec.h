@@ -89,20 +89,44 @@ struct cv_spec_header {
 enum cv_spec_vdev_kind {
     CV_SPEC_VDEV_VIRTIO_NET = 1,     /* virtio network device (section 5.1) */
     CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
+    CV_SPEC_VDEV_XCONN = 0x100,      /* cross-VM connector (docs/xconn.md), pci only */
 };
 enum cv_spec_vdev_transport {
     CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 (section 4.2) */
     CV_SPEC_VDEV_PCI = 2,  /* virtio-pci, modern (section 4.1), behind a PCIe host bridge */
 };
-struct cv_spec_vm_device {
-    char name[CV_SPEC_NAME_MAX];  /* the device node's name: what the VMM's lines call it */
-    uint32_t kind;                /* enum cv_spec_vdev_kind */
-    uint32_t transport;           /* enum cv_spec_vdev_transport */
-    uint64_t address;             /* mmio: guest IPA of its registers; 0: the next free slot */
-    uint32_t interrupt;           /* mmio: its INTID; 0: its slot's (pci: always 0) */
-    uint8_t mac[CV_SPEC_MAC_LEN]; /* virtio-net: its MAC address; other kinds: 0 */
-    uint8_t reserved[6];
+/*
+ * A cross-VM connector's ends (docs/xconn.md), as indices into the VMM
+ * component's interfaces (its info page's iface[]): the dataports
+ * (FRAMES interfaces, BARs 1..), the notifications each doorbell signals
+ * (NTFN_EMIT), and the bit of the VMM's notification badge that raises
+ * each event, all arriving at its NTFN_CONSUME interface `signal`.
+ */
+#define CV_SPEC_XCONN_DATAPORTS 5u
+#define CV_SPEC_XCONN_EMITS     6u
+#define CV_SPEC_XCONN_EVENTS    8u
+struct cv_spec_xconn {
+    uint8_t dataport_count, emit_count, event_count, signal;
+    uint8_t dataport[CV_SPEC_XCONN_DATAPORTS];
+    uint8_t emit[CV_SPEC_XCONN_EMITS];
+    uint8_t reserved;
+    uint8_t event_bit[CV_SPEC_XCONN_EVENTS];
 };
+struct cv_spec_vm_device {
+    char name[CV_SPEC_NAME_MAX]; /* the device node's name: what the VMM's lines call it */
+    uint32_t kind;               /* enum cv_spec_vdev_kind */
+    uint32_t transport;          /* enum cv_spec_vdev_transport */
+    union {
+        struct {                /* virtio devices */
+            uint64_t address;   /* mmio: guest IPA of its registers; 0: the next free slot */
+            uint32_t interrupt; /* mmio: its INTID; 0: its slot's (pci: always 0) */
+            uint8_t mac[CV_SPEC_MAC_LEN]; /* virtio-net: its MAC address; other kinds: 0 */
+            uint8_t reserved[6];
+        };
+        struct cv_spec_xconn xconn; /* CV_SPEC_VDEV_XCONN */
+    };
+};
+_Static_assert(sizeof(struct cv_spec_xconn) == 24, "the xconn ends fill the virtio fields' room");
 
 #define CV_SPEC_VM_VCPUS_MAX 8u
 

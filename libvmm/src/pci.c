@@ -145,6 +145,8 @@ static void pci_cfg_write(struct pci_func *f, unsigned off, unsigned width, uint
         if (f->command_changed)
             f->command_changed(f);
     }
+    if (off < PCI_BAR0 + 4 * PCI_BARS && off + width > PCI_BAR0 && f->bars_changed)
+        f->bars_changed(f);
 }
 
 /** A naturally aligned 1, 2 or 4 byte access? */

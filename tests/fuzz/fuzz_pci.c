@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define FUZZ_RAM_SIZE 0x8000ull
+#include "fuzz_pci_rec.h"
 #include "fuzz_ram.h"
 #include "vmm/virtio_console.h"
 #include "vmm/virtio_pci.h"
@@ -44,14 +45,6 @@ static size_t on_out(void *ctx, const uint8_t *buf, size_t n)
     return n;
 }
 
-static uint64_t take(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 static void check(void)
 {
     const struct pci_func *f = &vp.fn;
@@ -78,16 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     virtio_console_init(&con, &mem, on_irq, fuzz_no_warn, on_out, NULL, NULL);
     virtio_pci_init(&vp, &con.dev, 0x078000);
     REQUIRE(pci_bus_add(&bus, 1, 36, &vp.fn));
-    for (; size >= 12; data += 12, size -= 12) {
-        /* [0] kind and width, [1..3] offset, [4..11] value */
-        static const unsigned widths[4] = {1, 2, 4, 8};
-        unsigned width = widths[(data[0] >> 1) & 3];
-        bool write = data[0] & 8;
-        uint64_t off = take(data + 1, 3), value = take(data + 4, 8);
-        if (data[0] & 1)
-            (void)pci_ecam_access(&bus, off & (PCI_ECAM_BUS0 - 1), width, write, &value);
-        else
-            (void)pci_window_access(&bus, (off << 4) % WSIZE, width, write, &value);
+    for (; size >= FUZZ_PCI_REC; data += FUZZ_PCI_REC, size -= FUZZ_PCI_REC) {
+        fuzz_pci_access(&bus, WSIZE, data);
         check();
     }
     return 0;

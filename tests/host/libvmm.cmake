@@ -38,6 +38,7 @@ cv_vmm_test(test_virtio virtio.c virtio_mmio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_pci pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c)
 cv_vmm_test(test_virtio_net virtio_net.c virtio.c virtio_mmio.c virtio_pci.c pci.c virtq.c gmem.c)
 cv_vmm_test(test_gunzip gunzip.c)
+cv_vmm_test(test_xconn xconn.c pci.c)
 target_link_libraries(test_gunzip PRIVATE z)
 
 # The libFuzzer build needs clang's -fsanitize=fuzzer (Debian: clang +
@@ -116,7 +117,10 @@ cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c vgic_regs.c vgic_v3.c
   HEADERS include/vmm/vgic.h src/vgic_internal.h)
 cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
 cv_vmm_fuzz(pci SOURCES pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c
-  HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h)
+  HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h
+  FILES ${CV_FUZZ_DIR}/fuzz_pci_rec.h)
 cv_vmm_fuzz(virtio_net SOURCES virtio_net.c virtio_mmio.c virtio.c virtq.c gmem.c
   HEADERS include/vmm/virtio_net.h include/vmm/virtio.h include/vmm/virtq.h)
 cv_vmm_fuzz(gunzip SOURCES gunzip.c HEADERS include/vmm/gunzip.h LIBS z)
+cv_vmm_fuzz(xconn SOURCES xconn.c pci.c HEADERS include/vmm/xconn.h include/vmm/pci.h
+  FILES ${CV_FUZZ_DIR}/fuzz_pci_rec.h)

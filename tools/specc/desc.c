@@ -107,6 +107,7 @@ void desc_free(struct desc *d)
     free(d->obj);
     free(d->iface);
     free(d->vm);
+    free(d->xconn);
     memset(d, 0, sizeof(*d));
 }
 

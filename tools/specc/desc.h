@@ -42,6 +42,12 @@ struct desc_iface {
     const char *ntfn_loc;                /* IRQ: its location */
 };
 
+/** A cross-connector device, resolved once every interface is laid out (xconn.h). */
+struct desc_xconn {
+    uint32_t vm, dev;      /* d->vm[vm].device[dev] */
+    struct prop_node node; /* its device node, for the ends' names and errors */
+};
+
 /** The whole description. */
 struct desc {
     char app_name[CV_SPEC_NAME_MAX];
@@ -53,6 +59,8 @@ struct desc {
     uint32_t iface_count;
     struct cv_spec_vm *vm; /* in component order (vm_index) */
     uint32_t vm_count;
+    struct desc_xconn *xconn;
+    uint32_t xconn_count;
 };
 
 /**

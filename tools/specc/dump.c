@@ -149,6 +149,32 @@ static void dump_object(const struct dump_tables *t, uint32_t i, FILE *out)
             o->paddr, o->size);
 }
 
+/** n bytes of list as "a,b,c" ("-" if empty). */
+static void dump_bytes(FILE *out, const char *key, const uint8_t *list, unsigned n)
+{
+    fprintf(out, " %s=", key);
+    for (unsigned k = 0; k < n; k++)
+        fprintf(out, "%s%u", k ? "," : "", list[k]);
+    if (n == 0)
+        fputc('-', out);
+}
+
+/** A cross-connector's ends: the VMM's interface indices, the events' badge bits. */
+static void dump_xconn(FILE *out, uint32_t i, uint32_t k, const struct cv_spec_vm_device *d)
+{
+    const struct cv_spec_xconn *x = &d->xconn;
+    fprintf(out, "  vm[%u].device[%u] name=%s kind=%u transport=%u", i, k, d->name, d->kind,
+            d->transport);
+    dump_bytes(out, "dataports", x->dataport,
+               x->dataport_count < CV_SPEC_XCONN_DATAPORTS ? x->dataport_count
+                                                           : CV_SPEC_XCONN_DATAPORTS);
+    dump_bytes(out, "emits", x->emit,
+               x->emit_count < CV_SPEC_XCONN_EMITS ? x->emit_count : CV_SPEC_XCONN_EMITS);
+    dump_bytes(out, "event_bits", x->event_bit,
+               x->event_count < CV_SPEC_XCONN_EVENTS ? x->event_count : CV_SPEC_XCONN_EVENTS);
+    fprintf(out, " signal=%u\n", x->signal);
+}
+
 /** Print vm `i`; bootargs last, quoted, as it may hold spaces. */
 static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
 {
@@ -169,6 +195,10 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
     for (uint32_t k = 0; k < v->device_count; k++) {
         const struct cv_spec_vm_device *d = &v->device[k];
 
+        if (d->kind == CV_SPEC_VDEV_XCONN) {
+            dump_xconn(out, i, k, d);
+            continue;
+        }
         fprintf(out,
                 "  vm[%u].device[%u] name=%s kind=%u transport=%u address=0x%" PRIx64
                 " interrupt=%u mac=%02x:%02x:%02x:%02x:%02x:%02x\n",

@@ -2,19 +2,23 @@
  * A VM's devices (vmdev.h).
  */
 #include "vmdev.h"
+#include "xconn.h"
 
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
 #include <vmm/machine.h>
 
-static const char *const dev_props[] = {"type", "transport", "address", "interrupt", "mac", NULL};
+static const char *const dev_props[] = {"type",      "transport", "address",  "interrupt", "mac",
+                                        "dataports", "emits",     "consumes", NULL};
 
 /* What a description may name, and what the VMM implements so far. */
-static const char *const dev_types[] = {"virtio-console", "virtio-net", "virtio-blk", NULL};
+static const char *const dev_types[] = {"virtio-console", "virtio-net", "cross-connector",
+                                        "virtio-blk", NULL};
 static const char *const dev_transports[] = {"mmio", "pci", NULL};
-static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE, CV_SPEC_VDEV_VIRTIO_NET};
-#define DEV_TYPES_DONE      2u /* virtio-console, virtio-net */
+static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE, CV_SPEC_VDEV_VIRTIO_NET,
+                                     CV_SPEC_VDEV_XCONN};
+#define DEV_TYPES_DONE      3u /* virtio-console, virtio-net, cross-connector */
 #define DEV_TRANSPORTS_DONE 2u /* mmio, pci */
 
 /** type and transport: known, and implemented. */
@@ -35,6 +39,11 @@ static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
                           dev_transports[transport]);
     dev->kind = dev_kinds[type];
     dev->transport = CV_SPEC_VDEV_MMIO + transport;
+    if (dev->kind != CV_SPEC_VDEV_XCONN)
+        return 0;
+    if (prop_has(n, "transport") && dev->transport != CV_SPEC_VDEV_PCI)
+        return prop_error(n, "transport", "a cross-connector is a PCI device: transport 'pci'");
+    dev->transport = CV_SPEC_VDEV_PCI;
     return 0;
 }
 
@@ -157,7 +166,7 @@ static int vmdev_add(const struct prop_node *n, const struct cv_spec_vm_device *
 }
 
 /** One device node; m: the VM's machines, one per GIC layout; d: the VMs read before. */
-static int vmdev_one(const struct prop_node *n, const struct desc *d, struct cv_spec_vm *vm,
+static int vmdev_one(const struct prop_node *n, struct desc *d, struct cv_spec_vm *vm,
                      struct machine *m)
 {
     struct cv_spec_vm_device *dev;
@@ -171,13 +180,14 @@ static int vmdev_one(const struct prop_node *n, const struct desc *d, struct cv_
     memset(dev, 0, sizeof(*dev));
     strcpy(dev->name, n->name);
     if (prop_check_known(n, dev_props) || prop_check_leaf(n) || vmdev_kind(n, dev) ||
-        vmdev_mac(n, dev, d, vm) || vmdev_place(n, dev) || vmdev_add(n, dev, m))
+        vmdev_mac(n, dev, d, vm) || vmdev_place(n, dev) || vmdev_add(n, dev, m) ||
+        xconn_read(d, n, dev, vm->device_count))
         return -1;
     vm->device_count++;
     return 0;
 }
 
-int vmdev_load(const struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm)
+int vmdev_load(struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm)
 {
     struct machine m[VMDEV_GICS];
     struct prop_node devs, n;

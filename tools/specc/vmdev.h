@@ -19,6 +19,6 @@
  * holds the VMs read before (a MAC is the system's to give once).
  * Returns 0, or -1 after printing `FILE:LINE: error: ...`.
  */
-int vmdev_load(const struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm);
+int vmdev_load(struct desc *d, const struct prop_node *v, struct cv_spec_vm *vm);
 
 #endif /* SPECC_VMDEV_H */

@@ -68,6 +68,7 @@ struct pci_func {
     pci_cfg_hook_fn cfg_hook;
     uint16_t hook_off, hook_len;
     void (*command_changed)(struct pci_func *f); /* after a write of Command (may be NULL) */
+    void (*bars_changed)(struct pci_func *f);    /* after a write of a BAR (may be NULL) */
     void *priv;                                  /* the device's own state */
     unsigned intid;      /* its INTx line (after the bridge's swizzle), 0 if none */
     bool intx;           /* the device's interrupt output, before Command.INTx_DISABLE */
