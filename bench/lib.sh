@@ -33,6 +33,12 @@ PY
         "bootargs \"$(dtc -q -I dtb -O dts "$3" | sed -n 's/.*bootargs = "\(.*\)";/\1/p')\"" >&2
 }
 
+# bench_build_app APP BUILD_DIR: configures and builds APP's image there.
+bench_build_app() {
+    cmake -G Ninja -S "$ROOT" -B "$2" -DCAMKES_VM_APP="$1" >/dev/null
+    ninja -C "$2" image >/dev/null
+}
+
 # bench_setup: GUEST (guest/out, or $GUEST_OUT), QEMU_RUN and tmp, a
 # directory for the runs' logs removed at exit.
 bench_setup() {

@@ -16,8 +16,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${1:-20000}
 BUILD=${2:-build-boot}
 
-cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_minimal >/dev/null
-ninja -C "$BUILD" image >/dev/null
+. "$ROOT/bench/lib.sh"
+bench_build_app vm_minimal "$BUILD"
 
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT

@@ -22,8 +22,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${1:-2000}
 BUILD=${2:-build-xconn}
 
-cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_cross_connector >/dev/null
-ninja -C "$BUILD" image >/dev/null
+. "$ROOT/bench/lib.sh"
+bench_build_app vm_cross_connector "$BUILD"
 
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
