@@ -30,15 +30,12 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GUEST=${GUEST_OUT:-$ROOT/guest/out}
 RUNS=${1:-5}
 BUILD=${2:-build-boot}
-QEMU_RUN=$ROOT/tests/system/qemu_run.py
 MARKER='capvisor-guest: init ready'
 CONFIGS="bare capvisor bare_el2${COMPARE:+ compare}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$ROOT/bench/lib.sh"
+bench_setup # GUEST, QEMU_RUN, tmp
 
 # Boots once with qemu_run.py arguments "$@" (what to boot and how), then
 # resets the guest; prints the seconds from QEMU's start to the marker and

@@ -15,14 +15,12 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GUEST=${GUEST_OUT:-$ROOT/guest/out}
 RUNS=${1:-3}
 BUILD=${2:-build-net}
-QEMU_RUN=$ROOT/tests/system/qemu_run.py
 MARKER='capvisor-guest: init ready'
 PORT=$((30000 + $$ % 10000))
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$ROOT/bench/lib.sh"
+bench_setup # GUEST, QEMU_RUN, tmp
 
 if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCAMKES_VM_APP=vm_multi -DNUM_NODES=4 >/dev/null
