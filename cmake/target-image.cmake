@@ -3,7 +3,8 @@
 # Adds target `target-<APP>-<NODES>`: a cross build (target/CMakeLists.txt,
 # toolchain cmake/aarch64-toolchain.cmake) of the kernel, runtime, loader and
 # the app's components into a bootable image. OUT_VAR receives the path of
-# its ELF form; the raw arm64 Image form is image.bin beside it.
+# its ELF form; the raw arm64 Image form is image.bin beside it, the EFI
+# application form image.efi (boot/efi/).
 function(cv_target_image app nodes out_var)
   set(name target-${app}-${nodes})
   if(NOT TARGET ${name})
@@ -22,6 +23,8 @@ function(cv_target_image app nodes out_var)
       INSTALL_COMMAND ""
       BUILD_ALWAYS ON
       USES_TERMINAL_BUILD ON
+      BUILD_BYPRODUCTS ${CMAKE_BINARY_DIR}/${name}/image.elf ${CMAKE_BINARY_DIR}/${name}/image.bin
+                       ${CMAKE_BINARY_DIR}/${name}/image.efi
       DEPENDS specc mkarchive)
   endif()
   set(${out_var} ${CMAKE_BINARY_DIR}/${name}/image.elf PARENT_SCOPE)

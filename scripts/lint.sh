@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.." || exit 2
 failed=""
 
 # (a) Formatting: the tracked sources (outside a git checkout: all of them).
-dirs=(kernel loader libcap libvmm components tools tests apps include)
+dirs=(kernel boot loader libcap libvmm components tools tests apps include)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     mapfile -t sources < <(git ls-files -- "${dirs[@]/%//*.c}" "${dirs[@]/%//*.h}")
 else
@@ -47,7 +47,7 @@ echo "lint: cppcheck"
 if ! cppcheck --quiet --error-exitcode=1 -U__ASSEMBLER__ --enable=warning,performance,portability --std=c11 \
     --inline-suppr --suppress=constStatement:libcap/include/cap/syscall.h \
     -I include -I kernel/include -I kernel/arch/aarch64/include -I libcap/include \
-    -I libvmm/include kernel/src kernel/arch/aarch64 loader libcap/src libvmm/src components tools apps; then
+    -I libvmm/include kernel/src kernel/arch/aarch64 boot loader libcap/src libvmm/src components tools apps; then
     failed="$failed cppcheck"
 fi
 

@@ -9,6 +9,7 @@ this script: on success, failure, timeout or Ctrl-C.
               [--type TEXT]...
               [--expect-exit] [--log FILE] [--qemu-arg ARG]...
   qemu_run.py --kernel Image [--initrd initrd.gz] [--append CMDLINE] ...
+  qemu_run.py --efi-disk DISK [--bios U-BOOT] ...
 
 Each --expect must match, in order, somewhere in the console output (a
 --seen anywhere in it, before or after the last match); any
@@ -23,6 +24,9 @@ so QEMU is killed: without a settle time, a reject printed just after the
 last match would go unseen. Default: 1 s when there is a --reject.
 --kernel/--initrd/--append boot a Linux guest on bare QEMU (the reference
 the capvisor runs are compared with) instead of a capvisor --image.
+--efi-disk boots firmware (--bios, default Debian's U-Boot for QEMU) with
+DISK as a virtio-mmio disk (read-only: a snapshot), e.g. an EFI system
+partition holding the image as an EFI application (scripts/mkesp.sh).
 """
 import argparse
 import codecs
@@ -39,9 +43,14 @@ def qemu_command(args):
     cmd = [
         args.qemu, "-M", args.machine,
         "-cpu", args.cpu, "-smp", str(args.smp), "-m", args.mem,
-        "-nographic", "-nic", "none", "-kernel", args.image or args.kernel,
-        "-serial", "stdio", "-monitor", "none",
+        "-nographic", "-nic", "none", "-serial", "stdio", "-monitor", "none",
     ]
+    if args.efi_disk:
+        cmd += ["-bios", args.bios,
+                "-drive", f"if=none,id=esp,format=raw,snapshot=on,file={args.efi_disk}",
+                "-device", "virtio-blk-device,drive=esp"]
+    else:
+        cmd += ["-kernel", args.image or args.kernel]
     if args.initrd:
         cmd += ["-initrd", args.initrd]
     if args.append is not None:
@@ -244,6 +253,9 @@ def main():
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--image", help="a capvisor image")
     what.add_argument("--kernel", help="a Linux Image, booted on bare QEMU")
+    what.add_argument("--efi-disk", help="a disk image the firmware (--bios) boots from")
+    p.add_argument("--bios", default="/usr/lib/u-boot/qemu_arm64/u-boot.bin",
+                   help="with --efi-disk: the firmware")
     p.add_argument("--initrd", help="with --kernel")
     p.add_argument("--append", help="with --kernel: the kernel command line")
     p.add_argument("--qemu", default="qemu-system-aarch64")
@@ -276,7 +288,8 @@ def main():
     args = p.parse_args()
     if not hasattr(args, "steps"):
         args.steps = []
-    for path in (args.image, args.kernel, args.initrd):
+    for path in (args.image, args.kernel, args.initrd, args.efi_disk,
+                 args.bios if args.efi_disk else None):
         if path and not os.path.exists(path):
             print("FAIL: no image %s" % path)
             return 1
