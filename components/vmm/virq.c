@@ -60,15 +60,16 @@ bool virq_init(struct vm *vm)
     return true;
 }
 
+/* vgic_deliver on every vCPU: it finds nothing to do at the cost of one
+ * look for a pending interrupt, which asking vgic_pending_vcpus first
+ * would pay once more for the vCPU that has one. */
 void virq_deliver(struct vm *vm)
 {
     const struct vgic_injector inj = {virq_inject, vm};
     if (vm->stopped)
         return;
-    uint32_t mask = vgic_pending_vcpus(&vm->vgic);
-    for (unsigned i = 0; mask; i++, mask >>= 1)
-        if (mask & 1u)
-            (void)vgic_deliver(&vm->vgic, i, &inj);
+    for (unsigned i = 0; i < vm->vcpu_count; i++)
+        (void)vgic_deliver(&vm->vgic, i, &inj);
 }
 
 /** The timer's list register of vCPU i is free again: line low, timer on. */

@@ -82,8 +82,10 @@ void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on
     struct vgic_irq *irq = vgic_irq_get(v, vcpu, intid);
     if (!irq)
         return;
+    uint8_t before = irq->flags;
     irq->flags = (uint8_t)(on ? irq->flags | VGIC_IRQ_ENABLED : irq->flags & ~VGIC_IRQ_ENABLED);
-    vgic_private_changed(v, intid);
+    if (irq->flags != before) /* a rewrite of the same bit changes no delivery */
+        vgic_private_changed(v, intid);
     if (intid < VGIC_NR_PRIVATE) {
         uint32_t bit = 1u << intid;
         v->vcpu[vcpu].enabled = on ? v->vcpu[vcpu].enabled | bit : v->vcpu[vcpu].enabled & ~bit;
@@ -95,17 +97,20 @@ void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on
 }
 
 /** Pending: a latched edge or set-pending, or a high level input (spec 3.2.4). */
-bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid)
+static bool irq_pending(const struct vgic *v, unsigned vcpu, unsigned intid,
+                        const struct vgic_irq *irq)
 {
-    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
-
-    if (!irq)
-        return false;
     if (intid < VGIC_NR_SGIS)
         return v->vcpu[vcpu].sgi_src[intid] != 0;
     if (irq->flags & VGIC_IRQ_LATCH)
         return true;
     return (irq->flags & (VGIC_IRQ_LINE | VGIC_IRQ_EDGE)) == VGIC_IRQ_LINE;
+}
+
+bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid)
+{
+    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
+    return irq && irq_pending(v, vcpu, intid, irq);
 }
 
 /** The input interrupt `intid` of `vcpu`: PPIs and SPIs only. */
@@ -150,10 +155,14 @@ enum vgic_result vgic_raise_irq(struct vgic *v, unsigned vcpu, unsigned intid)
     return res;
 }
 
-/** Whether a pending `intid` may be signalled to `vcpu` now (spec 3.2, 4.3.1). */
-static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid)
+/**
+ * Whether a pending `intid` (its state `irq`, looked up once by the
+ * caller: this runs for every enabled interrupt after most exits) may be
+ * signalled to `vcpu` now (spec 3.2, 4.3.1).
+ */
+static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid,
+                        const struct vgic_irq *irq)
 {
-    const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, intid);
     unsigned group = (irq->flags & VGIC_IRQ_GROUP1) ? 1u : 0u;
 
     if (!(irq->flags & VGIC_IRQ_ENABLED) || !(v->ctlr & (1u << group)))
@@ -165,7 +174,7 @@ static bool deliverable(const struct vgic *v, unsigned vcpu, unsigned intid)
     bool routed = v->version == VGIC_V3 || v->vcpu_count > 1;
     if (intid >= VGIC_NR_PRIVATE && routed && !(irq->targets & (1u << vcpu)))
         return false;
-    return vgic_irq_is_pending(v, vcpu, intid);
+    return irq_pending(v, vcpu, intid, irq);
 }
 
 bool vgic_irq_enabled(const struct vgic *v, unsigned vcpu, unsigned intid, uint8_t *prio)
@@ -207,7 +216,7 @@ static void consider(const struct vgic *v, unsigned vcpu, const struct vgic_skip
                      unsigned *best, unsigned *best_prio)
 {
     const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, id);
-    if (!irq || irq->priority >= *best_prio || skipped(skip, id) || !deliverable(v, vcpu, id))
+    if (!irq || irq->priority >= *best_prio || skipped(skip, id) || !deliverable(v, vcpu, id, irq))
         return;
     *best = id;
     *best_prio = irq->priority;

@@ -28,11 +28,12 @@ static uint32_t read_bits(struct vgic *v, unsigned vcpu, uint32_t off, bit_get_f
 }
 
 /** Applies `set` to every INTID whose bit is 1 in `val` (set/clear registers). */
+/* Only the bits set: a guest's enable or pending write names one or two. */
 static void write_bits(struct vgic *v, unsigned vcpu, uint32_t off, uint32_t val, bit_set_fn set)
 {
-    for (unsigned i = 0; i < 32; i++) {
-        unsigned id = off * 8u + i;
-        if ((val & (1u << i)) && vgic_irq_peek(v, vcpu, id))
+    for (uint32_t m = val; m; m &= m - 1u) {
+        unsigned id = off * 8u + (unsigned)__builtin_ctz(m);
+        if (vgic_irq_peek(v, vcpu, id))
             set(v, vcpu, id);
     }
 }

@@ -372,6 +372,11 @@ static void test_private_gen(void)
     wr(1, 0x100, 4, 1u << 27); /* ISENABLER0: PPI 27 of vCPU 1 */
     CHECK(vg.private_gen != g);
     g = vg.private_gen;
+    wr(0, 0x100, 4, 1u << 30); /* ISENABLER0: PPI 30 of vCPU 0 */
+    CHECK(vg.private_gen != g);
+    g = vg.private_gen;
+    wr(0, 0x100, 4, 1u << 30); /* the same bit again: nothing changes */
+    CHECK_EQ(vg.private_gen, g);
     wr(0, 0x180, 4, 1u << 30); /* ICENABLER0 */
     CHECK(vg.private_gen != g);
     g = vg.private_gen;
