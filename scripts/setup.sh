@@ -89,3 +89,31 @@ if [ ! -f "$LWIP_DIR/src/include/lwip/init.h" ]; then
     $SUDO mv "$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'lwip-*' | head -n 1)" "$LWIP_DIR"
     rm -rf "$tmp"
 fi
+
+# The Jetson TX1's DTB, which the host tests of the tx1 board read
+# (plat/tx1/board.cmake, docs/build.md): Debian ships it in its generic
+# arm64 kernel package (not the cloud one the guest uses). The .deb stays
+# in a cache, one file per version; only the DTB is extracted from it.
+BOARD_DTBS=/opt/capvisor/dtbs
+TX1_DTB=tegra210-p2371-2180.dtb
+if [ ! -s "$BOARD_DTBS/$TX1_DTB" ]; then
+    pkg=$(apt-cache depends linux-image-arm64:arm64 |
+        sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
+    [ -n "$pkg" ] || { echo "setup: no linux-image-arm64:arm64 package" >&2; exit 1; }
+    echo "setup: extracting $TX1_DTB from $pkg into $BOARD_DTBS"
+    cache=/opt/capvisor/cache
+    $SUDO mkdir -p "$cache" "$BOARD_DTBS"
+    if [ -z "$(find "$cache" -name "${pkg%:arm64}_*.deb" | head -n 1)" ]; then
+        tmp=$(mktemp -d)
+        chmod 777 "$tmp" # apt's _apt user writes here when we are root
+        (cd "$tmp" && apt-get download -q "$pkg")
+        $SUDO mv "$tmp"/*.deb "$cache/"
+        rm -rf "$tmp"
+    fi
+    deb=$(find "$cache" -name "${pkg%:arm64}_*.deb" | head -n 1)
+    dpkg-deb --fsys-tarfile "$deb" |
+        tar -x -O --wildcards "./usr/lib/linux-image-*/nvidia/$TX1_DTB" >"/tmp/$TX1_DTB.$$"
+    [ -s "/tmp/$TX1_DTB.$$" ] || { echo "setup: no $TX1_DTB in $deb" >&2; exit 1; }
+    $SUDO mv "/tmp/$TX1_DTB.$$" "$BOARD_DTBS/$TX1_DTB"
+    $SUDO chmod 644 "$BOARD_DTBS/$TX1_DTB"
+fi

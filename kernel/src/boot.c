@@ -266,25 +266,26 @@ static void untyped_add_range(uint64_t start, uint64_t end, bool device)
     }
 }
 
-/* Below the lowest RAM bank and the 1 GiB line: device memory. */
+/* Below the lowest RAM bank: device memory (QEMU virt: 1 GiB, Tegra: 2 GiB). */
 static uint64_t device_top(void)
 {
-    uint64_t top = 1ull << 30;
+    uint64_t top = UINT64_MAX;
     for (uint32_t i = 0; i < plat.mem_count; i++)
         if (plat.mem_base[i].v < top)
             top = plat.mem_base[i].v;
     return top;
 }
 
-/* Device memory for user level: the low 1 GiB of MMIO except the kernel's
+/* Device memory for user level: the MMIO below RAM except the kernel's
  * (and never RAM, wherever the device tree puts its banks). */
 static void device_untyped(void)
 {
     /* GICv2: distributor, CPU and hypervisor interfaces (GICV is given
-     * out); GICv3: distributor and redistributors. An absent one is empty. */
-    struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + 0x10000},
-                                 {plat.gicc.v, plat.gicc.v ? plat.gicc.v + 0x10000 : 0},
-                                 {plat.gich.v, plat.gich.v ? plat.gich.v + 0x10000 : 0},
+     * out); GICv3: distributor and redistributors. An absent one is empty.
+     * Sizes from the DTB: QEMU's frames are 64 KiB apart, Tegra's 8 KiB. */
+    struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + plat.gic_size[0]},
+                                 {plat.gicc.v, plat.gicc.v + plat.gic_size[1]},
+                                 {plat.gich.v, plat.gich.v + plat.gic_size[2]},
                                  {plat.gicr.v, plat.gicr.v + plat.gicr_size},
                                  {plat.uart.v, plat.uart.v + 0x1000}};
     uint64_t at = 0, top = device_top();
@@ -411,19 +412,18 @@ static uint64_t kernel_bank_base(void)
 /*
  * Where the DTB is when the boot path passed none (x0 = 0). QEMU enters an
  * ELF image (our default, see docs/build.md) that way and puts the DTB at
- * the base of RAM instead, where it fits below our link address.
+ * the base of RAM instead: the board's data (plat/<board>/board.cmake), as
+ * is the UART to say so on when there is no DTB.
  */
-#define DTB_AT_RAM_BASE PA(0x40000000) /* QEMU virt */
-
-void kernel_main(paddr_t dtb)
+void kernel_main(paddr_t dtb, uint64_t mpidr)
 {
     if (dtb.v == 0)
-        dtb = DTB_AT_RAM_BASE;
-    if (fdt_plat_parse(pa_ptr(dtb), 1u << 21, &plat) != 0) {
-        arch_uart_init(PA(0x09000000)); /* QEMU virt's PL011, best effort */
+        dtb = PA(CV_BOARD_RAM_BASE);
+    if (fdt_plat_parse(pa_ptr(dtb), 1u << 21, mpidr, &plat) != 0) {
+        arch_uart_init(PA(CV_BOARD_UART), CV_BOARD_UART_KIND); /* best effort */
         kpanic("boot: cannot read the device tree at 0x%lx", dtb.v);
     }
-    arch_uart_init(plat.uart);
+    arch_uart_init(plat.uart, plat.uart_kind);
     core_count = plat.cpu_count < CV_MAX_CORES ? plat.cpu_count : CV_MAX_CORES;
     kprintf("capvisor: kernel at EL2, %u of %u cores, %lu MiB RAM at 0x%lx, GICv%u\n", core_count,
             plat.cpu_count, plat.mem_size[0] >> 20, plat.mem_base[0].v, plat.gic_version);

@@ -40,7 +40,8 @@ struct fdt_node {
 
 struct fdt_uart {
     paddr_t base;
-    uint32_t irq; /* INTID, 0 if the node has no usable interrupts */
+    uint32_t kind; /* enum plat_uart */
+    uint32_t irq;  /* INTID, 0 if the node has no usable interrupts */
     char path[FDT_PATH_MAX];
     bool path_ok; /* false when the path did not fit */
 };
@@ -172,13 +173,14 @@ static void fdt_take_memory(struct fdt_walk *w, const struct fdt_node *n,
 static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid);
 
 static void fdt_take_uart(struct fdt_walk *w, const struct fdt_node *n,
-                          const struct fdt_node *parent)
+                          const struct fdt_node *parent, uint32_t kind)
 {
     uint64_t base, size;
     if (w->uart_count >= FDT_MAX_UARTS || !fdt_reg(n->reg, parent, 0, &base, &size))
         return;
     struct fdt_uart *u = &w->uart[w->uart_count++];
     u->base = PA(base);
+    u->kind = kind;
     if (!fdt_gic_intid(n->interrupts, 0, &u->irq))
         u->irq = 0;
     u->path_ok = n->path_ok;
@@ -191,9 +193,9 @@ static void fdt_take_uart(struct fdt_walk *w, const struct fdt_node *n,
 static void fdt_take_gic(struct fdt_walk *w, const struct fdt_node *n,
                          const struct fdt_node *parent)
 {
-    uint64_t a[4], size;
+    uint64_t a[4];
     for (uint32_t i = 0; i < 4; i++)
-        if (!fdt_reg(n->reg, parent, i, &a[i], &size))
+        if (!fdt_reg(n->reg, parent, i, &a[i], &w->out->gic_size[i]))
             return;
     w->out->gicd = PA(a[0]);
     w->out->gicc = PA(a[1]);
@@ -207,8 +209,9 @@ static void fdt_take_gic(struct fdt_walk *w, const struct fdt_node *n,
 static void fdt_take_gicv3(struct fdt_walk *w, const struct fdt_node *n,
                            const struct fdt_node *parent)
 {
-    uint64_t d, dsize, r, rsize;
-    if (!fdt_reg(n->reg, parent, 0, &d, &dsize) || !fdt_reg(n->reg, parent, 1, &r, &rsize))
+    uint64_t d, r, rsize;
+    if (!fdt_reg(n->reg, parent, 0, &d, &w->out->gic_size[0]) ||
+        !fdt_reg(n->reg, parent, 1, &r, &rsize))
         return;
     w->out->gicd = PA(d);
     w->out->gicr = PA(r);
@@ -271,7 +274,9 @@ static void fdt_node_done(struct fdt_walk *w, uint32_t d)
     else if (fdt_val_has_string(n->device_type, "cpu"))
         fdt_take_cpu(w, n, parent);
     else if (fdt_val_has_string(n->compatible, "arm,pl011"))
-        fdt_take_uart(w, n, parent);
+        fdt_take_uart(w, n, parent, PLAT_UART_PL011);
+    else if (fdt_val_has_string(n->compatible, "nvidia,tegra20-uart")) /* reg-shift 2 */
+        fdt_take_uart(w, n, parent, PLAT_UART_NS16550_32);
     else if (fdt_val_has_string(n->compatible, "arm,cortex-a15-gic") ||
              fdt_val_has_string(n->compatible, "arm,gic-400"))
         fdt_take_gic(w, n, parent);
@@ -404,15 +409,13 @@ static bool fdt_path_eq(const char *s, const uint8_t *path, size_t n)
     return s[i] == '\0';
 }
 
-/** Resolves /chosen/stdout-path ("path" or "alias", optional ":options"). */
+/** Resolves /chosen/stdout-path ("path" or "alias", ":options"); else the first UART. */
 static const struct fdt_uart *fdt_stdout_uart(const struct fdt_walk *w)
 {
     struct fdt_val v = w->stdout_path;
-    if (!v.p || v.len == 0)
-        return NULL;
-    size_t n = fdt_strnlen((const char *)v.p, v.len);
-    if (n == v.len)
-        return NULL;
+    size_t n = v.p ? fdt_strnlen((const char *)v.p, v.len) : 0;
+    if (n == 0 || n == v.len)
+        return &w->uart[0];
     size_t colon = 0;
     while (colon < n && v.p[colon] != ':')
         colon++;
@@ -430,7 +433,7 @@ static const struct fdt_uart *fdt_stdout_uart(const struct fdt_walk *w)
     for (uint32_t i = 0; i < w->uart_count; i++)
         if (w->uart[i].path_ok && fdt_path_eq(w->uart[i].path, v.p, colon))
             return &w->uart[i];
-    return NULL;
+    return &w->uart[0];
 }
 
 static int fdt_check_complete(const struct fdt_walk *w)
@@ -448,7 +451,21 @@ static int fdt_check_complete(const struct fdt_walk *w)
     return FDT_OK;
 }
 
-int fdt_plat_parse(const void *dtb, size_t max_size, struct plat_info *out)
+/**
+ * Rotates the cores so that the boot core (a cpu's reg is MPIDR_EL1's Aff3,
+ * Aff2..0) is core 0: a TX2 boots on its first Cortex-A57, after two Denvers.
+ */
+static void fdt_boot_core_first(struct plat_info *p, uint64_t boot)
+{
+    for (uint32_t n = 0; n < p->cpu_count && p->cpu_mpidr[0] != (boot & 0xff00ffffffull); n++) {
+        uint64_t first = p->cpu_mpidr[0];
+        for (uint32_t i = 0; i + 1 < p->cpu_count; i++)
+            p->cpu_mpidr[i] = p->cpu_mpidr[i + 1];
+        p->cpu_mpidr[p->cpu_count - 1] = first;
+    }
+}
+
+int fdt_plat_parse(const void *dtb, size_t max_size, uint64_t boot_mpidr, struct plat_info *out)
 {
     static struct fdt_walk walk; /* big for a kernel stack; the parse runs once, at boot */
     struct fdt_walk *w = &walk;
@@ -470,8 +487,10 @@ int fdt_plat_parse(const void *dtb, size_t max_size, struct plat_info *out)
     if (err)
         return err;
     const struct fdt_uart *u = fdt_stdout_uart(w);
-    out->uart = u ? u->base : w->uart[0].base;
-    out->uart_irq = u ? u->irq : w->uart[0].irq;
+    out->uart = u->base;
+    out->uart_kind = u->kind;
+    out->uart_irq = u->irq;
+    fdt_boot_core_first(out, boot_mpidr);
     out->dtb = ptr_pa(dtb);
     out->dtb_size = total;
     return FDT_OK;

@@ -48,7 +48,7 @@ static int parse_copy(const uint8_t *blob, size_t len, struct plat_info *out)
 {
     uint8_t *copy = malloc(len ? len : 1);
     memcpy(copy, blob, len);
-    int r = fdt_plat_parse(copy, len, out);
+    int r = fdt_plat_parse(copy, len, 0x80000000ull, out); /* booted on core 0 */
     free(copy);
     return r;
 }
@@ -71,8 +71,10 @@ static void check_virt(const struct plat_info *p, uint32_t cpus, size_t total)
 {
     CHECK(p->mem_count == 1);
     CHECK(p->mem_base[0].v == 0x40000000 && p->mem_size[0] == 1ull << 30);
-    CHECK(p->uart.v == 0x09000000);
+    CHECK(p->uart.v == 0x09000000 && p->uart_kind == PLAT_UART_PL011);
     CHECK(p->gicd.v == 0x08000000 && p->gicc.v == 0x08010000);
+    /* 64 KiB frames: the kernel keeps them whole out of the device untypeds */
+    CHECK(p->gic_size[0] == 0x10000 && p->gic_size[1] == 0x10000 && p->gic_size[2] == 0x10000);
     CHECK(p->gich.v == 0x08030000 && p->gicv.v == 0x08040000);
     CHECK(p->gic_version == 2);
     CHECK(p->timer_hyp_ppi == 26 && p->timer_virt_ppi == 27 && p->timer_phys_ppi == 30);
@@ -144,7 +146,7 @@ static void test_header_errors(const uint8_t *blob, size_t total)
     memcpy(copy, blob, total);
     put_be32(copy + 8, be32(blob + 8) + 2);
     CHECK(parse_copy(copy, total, &p) == FDT_E_HEADER); /* unaligned struct */
-    CHECK(fdt_plat_parse(NULL, 100, &p) == FDT_E_HEADER);
+    CHECK(fdt_plat_parse(NULL, 100, 0, &p) == FDT_E_HEADER);
     free(copy);
 }
 

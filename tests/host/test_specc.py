@@ -11,6 +11,7 @@ Every APPSDIR/*/*.dts (the reference apps) must compile too.
 """
 import glob
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -59,10 +60,13 @@ def check_bad(specc, path, tmp):
     print("ok   bad/%s" % name)
 
 
-def compile_dump(specc, path, tmp, programs=PROGRAMS):
-    """Compile path, return the --dump lines, or None (failure reported)."""
+def compile_dump(specc, path, tmp, programs=PROGRAMS, board=None):
+    """Compile path, return the --dump lines, or None (failure reported).
+    board: the plat/<board> directory the description's <board.h> is in."""
     out = os.path.join(tmp, os.path.basename(path) + ".bin")
     args = [specc, "-o", out, path]
+    if board:
+        args[1:1] = ["-I", board]
     if programs:
         args[1:1] = ["--programs", programs, "--files", FILES]
     r = run(args)
@@ -235,9 +239,40 @@ def check_misc(specc, tmp, good_dir):
     print("ok   missing input, CV_DTC, usage")
 
 
+def check_app(specc, path, tmp, board_h, apps):
+    """An app description compiled with board_h's directory as -I: the
+    spec must hold that board's GICV (BOARD_GICV) where the app maps it."""
+    board = os.path.dirname(board_h)
+    lines = compile_dump(specc, path, tmp, None, board)
+    if lines is None:
+        return
+    with open(board_h) as f:
+        m = re.search(r"#define BOARD_GICV 0x0 (0x[0-9a-fA-F]+)", f.read())
+    with open(path) as f:
+        uses_gicv = "BOARD_GICV" in f.read() or path.endswith("vm_multi_split.dts")
+    if not m:
+        return fail(board_h, "no BOARD_GICV")
+    if uses_gicv and not any(("%x" % int(m.group(1), 16)) in l for l in lines):
+        return fail(path, "%s's GICV %s not in the spec" % (board, m.group(1)))
+    print("ok   %s (%s)" % (os.path.relpath(path, apps), os.path.basename(board)))
+
+
+def check_app_needs_board(specc, apps, tmp, boards):
+    """The apps' descriptions exist for each board: without -I they fail."""
+    if len(boards) < 3:
+        return fail("suite", "fewer than 3 plat/*/board.h")
+    path = os.path.join(apps, "vm_minimal", "vm_minimal.dts")
+    r = run([specc, "-o", os.path.join(tmp, "x.bin"), path])
+    if r.returncode == 0 or "board.h" not in r.stderr:
+        return fail(path, "compiled without a board's -I: %r" % r.stderr)
+    print("ok   vm_minimal needs -I plat/<board>")
+
+
 def main():
     specc, testdir = sys.argv[1], sys.argv[2]
     apps = sys.argv[3] if len(sys.argv) > 3 else None
+    # the apps include <board.h>: compile them for every board
+    boards = sorted(glob.glob(os.path.join(apps or "/-", "..", "plat", "*", "board.h")))
     bad = sorted(glob.glob(os.path.join(testdir, "bad", "*.dts")))
     good_dir = os.path.join(testdir, "good")
     good = sorted(glob.glob(os.path.join(good_dir, "*.dts")))
@@ -250,8 +285,10 @@ def main():
         check_misc(specc, tmp, good_dir)
         for path in sorted(glob.glob(os.path.join(apps or "/-", "*",
                                                   "*.dts"))):
-            if compile_dump(specc, path, tmp, programs=None) is not None:
-                print("ok   %s" % os.path.relpath(path, apps))
+            for board in boards:
+                check_app(specc, path, tmp, board, apps)
+        if apps:
+            check_app_needs_board(specc, apps, tmp, boards)
     print("%d bad, %d good files; %d failures" %
           (len(bad), len(good), len(failures)))
     if len(bad) < 12:

@@ -147,7 +147,7 @@ static int dtsrc_dtc(const char *in, const char *fmt, int annotate, const char *
  * Run the C preprocessor on `in` into `out`, keeping line markers so dtc
  * reports (and annotates) locations in the original files.
  */
-static int dtsrc_cpp(const char *in, const char *out)
+static int dtsrc_cpp(const char *in, const char *out, const char *include_dir)
 {
     char *dir = strdup(in);
     char *slash = dir ? strrchr(dir, '/') : NULL;
@@ -166,6 +166,10 @@ static int dtsrc_cpp(const char *in, const char *out)
     argv[n++] = "assembler-with-cpp";
     argv[n++] = "-I";
     argv[n++] = slash ? dir : ".";
+    if (include_dir) {
+        argv[n++] = "-I";
+        argv[n++] = (char *)include_dir;
+    }
     argv[n++] = "-o";
     argv[n++] = (char *)out;
     argv[n++] = (char *)in;
@@ -252,7 +256,7 @@ static int dtsrc_set_file(struct dtsrc *src, const char *path)
     return 0;
 }
 
-int dtsrc_open(struct dtsrc *src, const char *path)
+int dtsrc_open(struct dtsrc *src, const char *path, const char *include_dir)
 {
     char pre[256], *text;
     size_t size;
@@ -272,7 +276,7 @@ int dtsrc_open(struct dtsrc *src, const char *path)
     free(text);
     if (dtsrc_tmpfile(pre, sizeof(pre)) != 0)
         return -1;
-    rc = dtsrc_cpp(path, pre);
+    rc = dtsrc_cpp(path, pre, include_dir);
     if (rc == 0)
         rc = dtsrc_compile(src, pre);
     unlink(pre);

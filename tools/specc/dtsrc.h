@@ -32,11 +32,12 @@ struct dtsrc {
 
 /**
  * Compile `path` with dtc (env CV_DTC overrides the dtc command; files that
- * contain `#include` go through the C preprocessor first, env CV_CPP) and
- * read its annotations. dtc's own errors reach stderr unchanged.
- * Returns 0, or -1 after printing an error.
+ * contain `#include` go through the C preprocessor first, env CV_CPP, which
+ * looks in `path`'s directory and then in `include_dir` if not NULL: a
+ * board's plat/<board>/board.h) and read its annotations. dtc's own errors
+ * reach stderr unchanged. Returns 0, or -1 after printing an error.
  */
-int dtsrc_open(struct dtsrc *src, const char *path);
+int dtsrc_open(struct dtsrc *src, const char *path, const char *include_dir);
 
 /** Free everything dtsrc_open() or dtsrc_scan() allocated. */
 void dtsrc_close(struct dtsrc *src);

@@ -1,7 +1,7 @@
 /*
  * specc: the system-description compiler.
  *
- *   specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts
+ *   specc [--programs a,b,c] [--files x,y] [-I dir] -o spec.bin app.dts
  *   specc --dump spec.bin
  *
  * Compiles an app's devicetree description (docs/system-description.md)
@@ -26,7 +26,8 @@ struct main_args {
     const char *input;
     const char *output;
     const char *dump;
-    char *program_list; /* --programs, split in place */
+    const char *include_dir; /* -I: the board's plat/<board>, for #include <board.h> */
+    char *program_list;      /* --programs, split in place */
     struct desc_programs programs;
     char *file_list; /* --files, split in place */
     struct desc_programs files;
@@ -35,7 +36,7 @@ struct main_args {
 /** Print usage to stderr; returns exit status 1. */
 static int main_usage(void)
 {
-    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts\n"
+    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] [-I dir] -o spec.bin app.dts\n"
                     "       specc --dump spec.bin\n");
     return 1;
 }
@@ -80,6 +81,8 @@ static int main_parse(int argc, char **argv, struct main_args *args)
         } else if (strcmp(a, "--files") == 0 && i + 1 < argc) {
             if (main_split(a, argv[++i], &args->file_list, &args->files))
                 return -1;
+        } else if (strcmp(a, "-I") == 0 && i + 1 < argc && !args->include_dir) {
+            args->include_dir = argv[++i];
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
             args->output = argv[++i];
         } else if (strcmp(a, "--dump") == 0 && i + 1 < argc) {
@@ -124,7 +127,7 @@ static int main_compile(const struct main_args *args)
     struct desc d;
     int rc = 1;
 
-    if (dtsrc_open(&src, args->input) != 0) {
+    if (dtsrc_open(&src, args->input, args->include_dir) != 0) {
         dtsrc_close(&src);
         return 1;
     }

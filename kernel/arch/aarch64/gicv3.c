@@ -267,34 +267,23 @@ static void gicv3_send_ipi(uint32_t core, uint32_t sgi)
 #define LR_GROUP       (1ull << 60)
 #define LR_STATE_SHIFT 62u /* 1 pending, 2 active, as IRQC_LR_* */
 
-/* ICH_LR<n>_EL2 is op0 3, op1 4, CRn 12, CRm 12 + n / 8, op2 n % 8. */
-#define LR_CASE_READ(n, crm, op2)                                                                  \
-    case n:                                                                                        \
-        return SR_READ("s3_4_c12_c" #crm "_" #op2)
-#define LR_CASE_WRITE(n, crm, op2)                                                                 \
-    case n:                                                                                        \
+/* ICH_LR<n>_EL2 is op0 3, op1 4, CRn 12, CRm 12 + n / 8, op2 n % 8: the
+ * register is in the instruction, so each n is a case of its own. */
+#define LR_OP2(X, crm)                                                                             \
+    X(crm, 0) X(crm, 1) X(crm, 2) X(crm, 3) X(crm, 4) X(crm, 5) X(crm, 6) X(crm, 7)
+#define LR_CASE_READ(crm, op2)                                                                     \
+    case (crm - 12) * 8 + op2:                                                                     \
+        return SR_READ("s3_4_c12_c" #crm "_" #op2);
+#define LR_CASE_WRITE(crm, op2)                                                                    \
+    case (crm - 12) * 8 + op2:                                                                     \
         SR_WRITE("s3_4_c12_c" #crm "_" #op2, v);                                                   \
-        break
+        break;
 
 static uint64_t lr_read(uint32_t n)
 {
     switch (n) {
-        LR_CASE_READ(0, 12, 0);
-        LR_CASE_READ(1, 12, 1);
-        LR_CASE_READ(2, 12, 2);
-        LR_CASE_READ(3, 12, 3);
-        LR_CASE_READ(4, 12, 4);
-        LR_CASE_READ(5, 12, 5);
-        LR_CASE_READ(6, 12, 6);
-        LR_CASE_READ(7, 12, 7);
-        LR_CASE_READ(8, 13, 0);
-        LR_CASE_READ(9, 13, 1);
-        LR_CASE_READ(10, 13, 2);
-        LR_CASE_READ(11, 13, 3);
-        LR_CASE_READ(12, 13, 4);
-        LR_CASE_READ(13, 13, 5);
-        LR_CASE_READ(14, 13, 6);
-        LR_CASE_READ(15, 13, 7);
+        LR_OP2(LR_CASE_READ, 12)
+        LR_OP2(LR_CASE_READ, 13)
     default:
         return 0;
     }
@@ -303,22 +292,8 @@ static uint64_t lr_read(uint32_t n)
 static void lr_write(uint32_t n, uint64_t v)
 {
     switch (n) {
-        LR_CASE_WRITE(0, 12, 0);
-        LR_CASE_WRITE(1, 12, 1);
-        LR_CASE_WRITE(2, 12, 2);
-        LR_CASE_WRITE(3, 12, 3);
-        LR_CASE_WRITE(4, 12, 4);
-        LR_CASE_WRITE(5, 12, 5);
-        LR_CASE_WRITE(6, 12, 6);
-        LR_CASE_WRITE(7, 12, 7);
-        LR_CASE_WRITE(8, 13, 0);
-        LR_CASE_WRITE(9, 13, 1);
-        LR_CASE_WRITE(10, 13, 2);
-        LR_CASE_WRITE(11, 13, 3);
-        LR_CASE_WRITE(12, 13, 4);
-        LR_CASE_WRITE(13, 13, 5);
-        LR_CASE_WRITE(14, 13, 6);
-        LR_CASE_WRITE(15, 13, 7);
+        LR_OP2(LR_CASE_WRITE, 12)
+        LR_OP2(LR_CASE_WRITE, 13)
     default:
         break;
     }

@@ -3,11 +3,12 @@
  *
  * QEMU's -kernel enters us at EL2 with the MMU and caches off, in one of
  * two forms (docs/build.md). The default image is the ELF, loaded at its
- * link address 0x40200000; x0 is 0 then and the DTB is at the base of RAM
- * (kernel_main looks there). image.bin, the raw form, starts with the
- * arm64 Image header (Linux Documentation/arch/arm64/booting.rst): QEMU
- * loads it at RAM base + text_offset (the same 0x40200000) and passes the
- * DTB's physical address in x0.
+ * link address, the board's RAM base + 2 MiB (kernel.ld); x0 is 0 then and
+ * the DTB is at the base of RAM (kernel_main looks there). image.bin, the
+ * raw form, starts with the arm64 Image header (Linux
+ * Documentation/arch/arm64/booting.rst): QEMU or U-Boot's booti loads it
+ * at RAM base + text_offset (the same address) and passes the DTB's
+ * physical address in x0.
  * Secondary cores enter at arch_secondary_entry through PSCI CPU_ON with
  * x0 = context_id = core index, again at EL2 with MMU and caches off.
  *
@@ -38,7 +39,7 @@ _start:
      * flags: bit 0 = 0 little endian, bits [2:1] = 1 4 KiB pages,
      * bit 3 = 0: the kernel is not relocatable, it must sit at
      * 2 MiB-aligned base + text_offset as close to the start of RAM as
-     * possible (that is 0x40200000 on QEMU virt).
+     * possible (0x40200000 on QEMU virt, 0x80200000 on Tegra).
      */
     .quad 0x2
     .quad 0, 0, 0               /* res2..res4 */
@@ -67,6 +68,7 @@ primary_entry:
 2:  mov x0, #0
     bl set_stack
     mov x0, x19
+    mrs x1, mpidr_el1
     bl kernel_main
     b arch_halt
 
@@ -119,19 +121,24 @@ set_stack:
     ret
 
 /*
- * Builds the EL2 stage-1 level-1 table (39-bit VA, 1 GiB blocks):
- * entry 0 (0..1 GiB: UART, GIC, RTC, flash on QEMU virt) Device-nGnRnE,
- * entries 1..511 Normal write-back inner shareable (RAM is at 1 GiB and
- * up). Written with the MMU off, then the lines are invalidated so the
- * walker (cacheable per TCR_EL2.IRGN0) cannot hit stale cache contents.
+ * Builds the EL2 stage-1 level-1 table (39-bit VA, 1 GiB blocks): the
+ * GiBs below the one the kernel runs in Device-nGnRnE (the boards put
+ * their devices below RAM: QEMU virt's below 1 GiB, Tegra's below 2 GiB),
+ * the rest Normal write-back inner shareable (the image is loaded 2 MiB
+ * above the base of RAM: docs/build.md). Written with the MMU off, then
+ * the lines are invalidated so the walker (cacheable per TCR_EL2.IRGN0)
+ * cannot hit stale cache contents.
  */
 mmu_build_identity_map:
     adrp x0, arch_el2_l1_table
-    ldr x1, =BLOCK_DEVICE
-    str x1, [x0]
-    ldr x1, =BLOCK_NORMAL
-    mov x2, #1
-1:  orr x3, x1, x2, lsl #30
+    adr x4, _start
+    lsr x4, x4, #30
+    ldr x5, =BLOCK_DEVICE
+    ldr x6, =BLOCK_NORMAL
+    mov x2, #0
+1:  cmp x2, x4
+    csel x1, x5, x6, lo
+    orr x3, x1, x2, lsl #30
     str x3, [x0, x2, lsl #3]
     add x2, x2, #1
     cmp x2, #512

@@ -78,9 +78,10 @@ int arch_cpu_on(uint32_t core, uint64_t mpidr)
 }
 
 /* ---- console ---- */
-void arch_uart_init(paddr_t base)
+void arch_uart_init(paddr_t base, uint32_t kind)
 {
     (void)base;
+    (void)kind;
 }
 
 void arch_uart_putc(char c)

@@ -43,11 +43,13 @@ struct plat_info {
     paddr_t mem_base[PLAT_MAX_MEM];
     uint64_t mem_size[PLAT_MAX_MEM];
     uint32_t mem_count;
-    paddr_t uart;                   /* PL011 */
+    paddr_t uart;                   /* the console: /chosen's stdout-path */
+    uint32_t uart_kind;             /* its register layout: enum plat_uart */
     uint32_t uart_irq;              /* its INTID (0: none: no console input) */
     paddr_t gicd, gicc, gich, gicv; /* GICv2 distributor, cpu, hyp, vcpu */
     paddr_t gicr;                   /* GICv3 redistributors (gicc.. are 0) */
     uint64_t gicr_size;
+    uint64_t gic_size[4];    /* the sizes of gicd, gicc, gich, gicv (GICv3: gicd's) */
     uint32_t gic_version;    /* 2 or 3: the driver (kernel/irqc.h) */
     uint32_t timer_hyp_ppi;  /* EL2 physical timer PPI (INTID) */
     uint32_t timer_virt_ppi; /* EL1 virtual timer PPI (INTID) */
@@ -59,8 +61,10 @@ struct plat_info {
     uint64_t dtb_size;
 };
 
+enum plat_uart { PLAT_UART_PL011, PLAT_UART_NS16550_32 }; /* layouts: arch uart.c */
+
 /* ---- console ---- */
-void arch_uart_init(paddr_t base);
+void arch_uart_init(paddr_t base, uint32_t kind);
 void arch_uart_putc(char c);
 /** Non-blocking read: -1 when no character is waiting. */
 int arch_uart_getc(void);
@@ -186,8 +190,8 @@ void arch_call_result(struct arch_regs *r, uint64_t value);
 uint64_t arch_insn_abort_ipa(void);
 
 /* ---- entry points the arch layer calls into the generic kernel ---- */
-/** Boot core, MMU on, BSS clear, on its stack. */
-__attribute__((noreturn)) void kernel_main(paddr_t dtb);
+/** Boot core (its MPIDR_EL1), MMU on, BSS clear, on its stack. */
+__attribute__((noreturn)) void kernel_main(paddr_t dtb, uint64_t mpidr);
 /** Secondary core `index`, MMU on, on its stack. */
 __attribute__((noreturn)) void kernel_secondary_main(uint32_t index);
 /** Synchronous exception from EL0 (registers saved in the current thread). */

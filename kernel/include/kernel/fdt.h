@@ -35,13 +35,14 @@ enum fdt_err {
 size_t fdt_check_header(const void *dtb, size_t max_size);
 
 /**
- * Fills `out` from QEMU virt-style platform nodes of `dtb`: memory nodes,
- * the PL011 named by /chosen/stdout-path (else the first enabled one),
- * the GICv2 (GICD, GICC, GICH, GICV frames), the generic timer's
- * interrupts, /cpus/cpu@* (MPIDR affinity) and PSCI. `out` is zeroed
- * first; on error its content is unspecified. Returns FDT_OK or an
- * fdt_err.
+ * Fills `out` from the platform nodes of `dtb`: memory nodes, the UART
+ * (PL011 or Tegra's 16550) named by /chosen/stdout-path (else the first
+ * enabled one), the GICv2 (GICD, GICC, GICH, GICV frames) or GICv3, the
+ * generic timer's interrupts, /cpus/cpu@* (MPIDR affinity, rotated so
+ * that `boot_mpidr`, the MPIDR_EL1 of the core that boots, is core 0) and
+ * PSCI. `out` is zeroed first; on error its content is unspecified. Returns
+ * FDT_OK or an fdt_err.
  */
-int fdt_plat_parse(const void *dtb, size_t max_size, struct plat_info *out);
+int fdt_plat_parse(const void *dtb, size_t max_size, uint64_t boot_mpidr, struct plat_info *out);
 
 #endif /* KERNEL_FDT_H */
