@@ -73,8 +73,10 @@ static void wr_sgir(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32
     }
     targets &= vgic_cpu_mask(v);
     for (unsigned t = 0; t < v->vcpu_count; t++) {
-        if (targets & (1u << t))
+        if (targets & (1u << t)) {
             v->vcpu[t].sgi_src[id] |= (uint8_t)(1u << c);
+            vgic_pending_update(v, t, id);
+        }
     }
 }
 
@@ -90,14 +92,18 @@ static uint32_t rd_sgi_pend(struct vgic *v, unsigned c, uint32_t off, unsigned w
 
 static void wr_sgi_setpend(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32_t val)
 {
-    for (unsigned i = 0; i < w; i++)
+    for (unsigned i = 0; i < w; i++) {
         v->vcpu[c].sgi_src[off + i] |= (uint8_t)((val >> (8 * i)) & vgic_cpu_mask(v));
+        vgic_pending_update(v, c, off + i);
+    }
 }
 
 static void wr_sgi_clrpend(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint32_t val)
 {
-    for (unsigned i = 0; i < w; i++)
+    for (unsigned i = 0; i < w; i++) {
         v->vcpu[c].sgi_src[off + i] &= (uint8_t) ~(val >> (8 * i));
+        vgic_pending_update(v, c, off + i);
+    }
 }
 
 /* Besides the per-interrupt blocks 0x080..0x800 and 0xC00..0xD00. */

@@ -41,6 +41,14 @@ static inline void vgic_private_changed(struct vgic *v, unsigned intid)
 /** Pending state of `intid` for `vcpu` (spec 3.2.4), LR contents aside. */
 bool vgic_irq_is_pending(const struct vgic *v, unsigned vcpu, unsigned intid);
 
+/**
+ * Records in the pending summaries (vgic_vcpu.pending, vgic.spi_pending)
+ * whether `intid` of `vcpu` is pending now. Called after every change of
+ * what vgic_irq_is_pending reads (latch, line, edge, SGI sources), so the
+ * search for the next interrupt to deliver visits only pending ones.
+ */
+void vgic_pending_update(struct vgic *v, unsigned vcpu, unsigned intid);
+
 /** Mask of the VM's vCPUs. */
 static inline uint32_t vgic_cpu_mask(const struct vgic *v)
 {

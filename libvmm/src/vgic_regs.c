@@ -86,6 +86,7 @@ static void set_pending(struct vgic *v, unsigned c, unsigned id)
         flag_set(v, c, id, VGIC_IRQ_LATCH, true);
     else if (v->version == VGIC_V3)
         v->vcpu[c].sgi_src[id] = 1u;
+    vgic_pending_update(v, c, id);
 }
 
 /** A level interrupt whose line is high stays pending (4.3.8). */
@@ -95,6 +96,7 @@ static void clear_pending(struct vgic *v, unsigned c, unsigned id)
         flag_set(v, c, id, VGIC_IRQ_LATCH, false);
     else if (v->version == VGIC_V3)
         v->vcpu[c].sgi_src[id] = 0;
+    vgic_pending_update(v, c, id);
 }
 
 static void set_active(struct vgic *v, unsigned c, unsigned id)
@@ -221,8 +223,10 @@ static void wr_config(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint
     (void)w;
     for (unsigned i = 0; i < 16; i++) {
         unsigned id = off * 4u + i;
-        if (id >= VGIC_NR_SGIS && vgic_irq_peek(v, c, id))
+        if (id >= VGIC_NR_SGIS && vgic_irq_peek(v, c, id)) {
             flag_set(v, c, id, VGIC_IRQ_EDGE, (val >> (2 * i + 1)) & 1u);
+            vgic_pending_update(v, c, id); /* a high line pends as a level only */
+        }
     }
 }
 

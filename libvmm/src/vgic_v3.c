@@ -213,8 +213,10 @@ enum vgic_result vgic_sgi1r_write(struct vgic *v, unsigned vcpu, uint64_t value)
     unsigned id = (unsigned)(value >> SGI1R_INTID_SHIFT) & 0xfu;
     uint32_t targets = sgi1r_targets(v, vcpu, value);
     for (unsigned t = 0; t < v->vcpu_count; t++) {
-        if (targets & (1u << t))
+        if (targets & (1u << t)) {
             v->vcpu[t].sgi_src[id] = 1u; /* no source: one pending SGI however many sent it */
+            vgic_pending_update(v, t, id);
+        }
     }
     return VGIC_OK;
 }

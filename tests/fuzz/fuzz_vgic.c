@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fuzz_require.h"
+#include "vgic_internal.h" /* vgic_irq_is_pending: the pending summaries' reference */
 #include "vmm/vgic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -64,12 +65,17 @@ static void check_invariants(void)
             REQUIRE((vg.vcpu[c].sgi_src[s] >> vg.vcpu_count) == 0);
             REQUIRE(vg.version == VGIC_V2 || vg.vcpu[c].sgi_src[s] <= 1);
         }
+        /* the pending summaries say what vgic_irq_is_pending says */
+        for (unsigned id = 0; id < VGIC_NR_PRIVATE; id++)
+            REQUIRE(((vg.vcpu[c].pending >> id) & 1u) == vgic_irq_is_pending(&vg, c, id));
     }
     for (unsigned i = 0; i < vg.irq_count - VGIC_NR_PRIVATE; i++) {
         REQUIRE((vg.spi[i].targets >> vg.vcpu_count) == 0 && (vg.spi[i].priority & 7) == 0);
         /* GICv3: IROUTER without RES0 bits, and at most one target */
         REQUIRE((vg.irouter[i] & ~0xff80ffffffull) == 0);
         REQUIRE(vg.version == VGIC_V2 || (vg.spi[i].targets & (vg.spi[i].targets - 1u)) == 0);
+        unsigned id = VGIC_NR_PRIVATE + i;
+        REQUIRE(((vg.spi_pending[id / 64] >> (id % 64)) & 1u) == vgic_irq_is_pending(&vg, 0, id));
     }
 }
 

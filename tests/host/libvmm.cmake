@@ -114,7 +114,7 @@ function(cv_vmm_fuzz name)
 endfunction()
 
 cv_vmm_fuzz(vgic SOURCES vgic.c vgic_dist.c vgic_regs.c vgic_v3.c
-  HEADERS include/vmm/vgic.h src/vgic_internal.h)
+  HEADERS include/vmm/vgic.h src/vgic_internal.h INCLUDES ${CV_LIBVMM_DIR}/src)
 cv_vmm_fuzz(virtq SOURCES virtq.c gmem.c HEADERS include/vmm/virtq.h include/vmm/gmem.h)
 cv_vmm_fuzz(pci SOURCES pci.c virtio_pci.c virtio.c virtio_console.c virtq.c gmem.c
   HEADERS include/vmm/pci.h include/vmm/virtio_pci.h include/vmm/virtio.h

@@ -73,6 +73,7 @@ struct vgic_vcpu {
     uint64_t lr_used;              /* LRs holding one of our interrupts */
     uint16_t lr_intid[VGIC_MAX_LRS];
     uint32_t enabled; /* bit n: SGI/PPI n enabled (its flags, summed up) */
+    uint32_t pending; /* bit n: SGI/PPI n pending (vgic_pending_update keeps it) */
 };
 
 /**
@@ -98,6 +99,7 @@ struct vgic {
     struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
     uint64_t irouter[VGIC_MAX_IRQS - VGIC_NR_PRIVATE]; /* GICv3 GICD_IROUTER of each SPI */
     uint64_t spi_enabled[VGIC_MAX_IRQS / 64]; /* bit n: SPI n enabled (bits 0..31 unused) */
+    uint64_t spi_pending[VGIC_MAX_IRQS / 64]; /* bit n: SPI n pending (bits 0..31 unused) */
     uint32_t private_gen; /* changes with GICD_CTLR and an SGI/PPI's enable, group or priority:
                              what a PPI's delivery by the kernel (the timers) depends on */
     uint32_t logged[VGIC_LOG_WORDS];
