@@ -14,6 +14,7 @@
 
     .text
     .global efi_enter_kernel
+    .hidden efi_enter_kernel
     .type efi_enter_kernel, %function
 efi_enter_kernel:
     msr daifset, #0xf
@@ -29,3 +30,6 @@ efi_enter_kernel:
     isb
     br x1
     .size efi_enter_kernel, . - efi_enter_kernel
+    .global efi_enter_kernel_end
+    .hidden efi_enter_kernel_end
+efi_enter_kernel_end: /* stub.c cleans [efi_enter_kernel, here) to the PoC */

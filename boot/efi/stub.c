@@ -1,6 +1,7 @@
 /*
  * capvisor's EFI stub: the boot image as a UEFI application (U-Boot's
- * `bootefi`, its distro boot of \EFI\BOOT\BOOTAA64.EFI, or EDK2).
+ * `bootefi` and its distro boot of \EFI\BOOT\BOOTAA64.EFI; EDK2 would
+ * want a .reloc section, docs/build.md).
  *
  * The kernel is linked for one address and expects the entry state QEMU's
  * -kernel gives it (docs/build.md): EL2, MMU and caches off, the DTB's
@@ -31,7 +32,9 @@
 /* Hidden: reached PC-relative, not through a GOT the firmware would not fill. */
 extern const uint8_t efi_payload_start[] __attribute__((visibility("hidden"))); /* payload.S */
 extern const uint8_t efi_payload_end[] __attribute__((visibility("hidden")));
-__attribute__((noreturn)) void efi_enter_kernel(uint64_t dtb, uint64_t entry); /* enter.S */
+__attribute__((noreturn, visibility("hidden"))) void efi_enter_kernel(uint64_t dtb,
+                                                                      uint64_t entry); /* enter.S */
+extern const uint8_t efi_enter_kernel_end[] __attribute__((visibility("hidden")));
 efi_status efi_main(efi_handle image, struct efi_system_table *st);
 
 /* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
@@ -210,8 +213,11 @@ static efi_status efi_claim_kernel_range(struct efi_system_table *st, uint64_t *
 
 /*
  * Leaves boot services. The map buffer is allocated once, with room to
- * spare, before the first attempt: after a failed ExitBootServices only
- * GetMemoryMap may be called again (UEFI 7.4), not AllocatePool.
+ * spare, before the first attempt: an allocation between attempts would
+ * change the map again. After a failed ExitBootServices the firmware may
+ * have shut part of itself down (UEFI 7.4: only the memory allocation
+ * services are left), its console too: nothing is printed then, the
+ * status goes back as it is.
  */
 static efi_status efi_leave(struct efi_system_table *st, efi_handle image)
 {
@@ -230,13 +236,12 @@ static efi_status efi_leave(struct efi_system_table *st, efi_handle image)
         size = room;
         s = bs->get_memory_map(&size, map, &key, &desc_size, &desc_version);
         if (s != EFI_SUCCESS)
-            break;
+            return attempt ? s : efi_fail(st, "GetMemoryMap failed", s);
         s = bs->exit_boot_services(image, key);
-        if (s != EFI_INVALID_PARAMETER) /* the map changed meanwhile: take it again */
-            break;
+        if (s != EFI_INVALID_PARAMETER) /* else the map changed meanwhile: take it again */
+            return s;
     }
-    /* After a failed attempt the console may already be gone: try anyway. */
-    return s == EFI_SUCCESS ? s : efi_fail(st, "ExitBootServices failed", s);
+    return s;
 }
 
 /* Cleans and invalidates [at, at + len) to the point of coherency: the
@@ -264,10 +269,15 @@ efi_status efi_main(efi_handle image, struct efi_system_table *st)
     uint64_t dtb, dtb_size, image_size;
     /* The kernel's range first: the DTB's pages must not be taken there. */
     efi_status s = efi_claim_kernel_range(st, &image_size);
-    if (s == EFI_SUCCESS)
-        s = efi_copy_dtb(st, &dtb, &dtb_size);
     if (s != EFI_SUCCESS)
         return s;
+    s = efi_copy_dtb(st, &dtb, &dtb_size);
+    if (s != EFI_SUCCESS) {
+        /* back to the firmware with nothing of ours still allocated: a
+         * second attempt must find the kernel's range free again */
+        st->boot_services->free_pages(CV_KERNEL_LOAD, pages_of(image_size));
+        return s;
+    }
     efi_say(st, "capvisor: efi: kernel at ");
     efi_say_hex(st, CV_KERNEL_LOAD);
     efi_say(st, ", device tree at ");
@@ -275,11 +285,17 @@ efi_status efi_main(efi_handle image, struct efi_system_table *st)
     efi_say(st, "; leaving boot services\n");
     s = efi_leave(st, image);
     if (s != EFI_SUCCESS)
-        return s;
+        return s; /* boot services may be gone: no FreePages */
     /* From here on no firmware service: the firmware's memory is ours. */
     size_t payload = payload_size();
     memcpy((void *)(uintptr_t)CV_KERNEL_LOAD, efi_payload_start, payload);
     dcache_clean_invalidate(CV_KERNEL_LOAD, image_size);
     dcache_clean_invalidate(dtb, dtb_size);
+    /* enter.S goes on running with the caches off: its instructions are
+     * then fetched from memory, where a firmware that made the image
+     * coherent only to the point of unification did not put them */
+    dcache_clean_invalidate(
+        (uint64_t)(uintptr_t)efi_enter_kernel,
+        (uint64_t)((uintptr_t)efi_enter_kernel_end - (uintptr_t)efi_enter_kernel));
     efi_enter_kernel(dtb, CV_KERNEL_LOAD);
 }

@@ -15,9 +15,11 @@ struct uart_kind {
 };
 
 /* PL011: off, interrupts masked and cleared, 8 bits + FIFO, on (UARTEN, TXE, RXE).
- * 16550: IER off, FIFOs on (FCR), 8N1 with the divisor latch closed (LCR). */
+ * 16550: 8N1 with the divisor latch closed (LCR) first, so the IER write
+ * cannot land in a divisor the firmware left open; IER off; FIFOs on (FCR,
+ * receive trigger at 1 byte, which is why the RX timeout IRQ is not needed). */
 static const uint16_t pl011_init[] = {0x30, 0, 0x38, 0, 0x44, 0x7ff, 0x2c, 0x70, 0x30, 0x301, 0};
-static const uint16_t ns16550_init[] = {0x04, 0, 0x08, 1, 0x0c, 3, 0};
+static const uint16_t ns16550_init[] = {0x0c, 3, 0x04, 0, 0x08, 1, 0};
 
 static const struct uart_kind uart_kinds[] = {
     /* status, flip, tx_full, rx_empty, rx_irq_reg, rx_irqs, rx_ack_reg, init. PL011: FR.TXFF,
