@@ -1,7 +1,7 @@
 /*
  * specc: the system-description compiler.
  *
- *   specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts
+ *   specc [--programs a,b,c] [--files x,y] [--platform P] -o spec.bin app.dts
  *   specc --dump spec.bin
  *
  * Compiles an app's devicetree description (docs/system-description.md)
@@ -15,6 +15,7 @@
 #include "dump.h"
 #include "emit.h"
 #include "layout.h"
+#include "passthru.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +36,8 @@ struct main_args {
 /** Print usage to stderr; returns exit status 1. */
 static int main_usage(void)
 {
-    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] -o spec.bin app.dts\n"
+    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] [--platform P] -o spec.bin "
+                    "app.dts\n"
                     "       specc --dump spec.bin\n");
     return 1;
 }
@@ -80,6 +82,8 @@ static int main_parse(int argc, char **argv, struct main_args *args)
         } else if (strcmp(a, "--files") == 0 && i + 1 < argc) {
             if (main_split(a, argv[++i], &args->file_list, &args->files))
                 return -1;
+        } else if (strcmp(a, "--platform") == 0 && i + 1 < argc) {
+            passthru_platform(argv[++i]);
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
             args->output = argv[++i];
         } else if (strcmp(a, "--dump") == 0 && i + 1 < argc) {
