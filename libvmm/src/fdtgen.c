@@ -226,6 +226,28 @@ static int node_virtio_mmio(void *fdt, const struct machine_dev *d)
     return fdt_end_node(fdt);
 }
 
+/**
+ * passthru@reg: a passed-through device, as the description gives it: its
+ * compatible, its register window and its line (a level: the VMM forwards
+ * the hardware line's level, docs/passthrough.md). dma-coherent: the
+ * guest's RAM is at IPA == PA and the platform's DMA is coherent (QEMU).
+ */
+static int node_passthru(void *fdt, const struct machine_dev *d)
+{
+    uint32_t irq[3] = {GIC_SPI, d->intid - MACHINE_SPI_BASE, IRQ_TYPE_LEVEL_HIGH};
+    uint64_t reg[2] = {d->reg.v, d->reg_size};
+    char name[40];
+
+    snprintf(name, sizeof(name), "passthru@%llx", (unsigned long long)d->reg.v);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "compatible", d->compatible ? d->compatible : ""));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    if (d->intid)
+        FDT_TRY(prop_cells(fdt, "interrupts", irq, 3));
+    FDT_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    return fdt_end_node(fdt);
+}
+
 /* PCI address space codes (IEEE 1275 PCI bus binding 2.2.1.1): 32-bit memory. */
 #define PCI_SPACE_MEM32 0x02000000u
 
@@ -307,6 +329,8 @@ static int node_devices(void *fdt, const struct machine *m)
             FDT_TRY(node_uart(fdt, d));
         else if (d->kind == MACHINE_VIRTIO_MMIO)
             FDT_TRY(node_virtio_mmio(fdt, d));
+        else if (d->kind == MACHINE_PASSTHRU)
+            FDT_TRY(node_passthru(fdt, d));
         else if (d->kind == MACHINE_PCI_ECAM)
             FDT_TRY(node_pci(fdt, d, machine_find(m, MACHINE_PCI_WINDOW, 0)));
     }
