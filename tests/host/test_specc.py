@@ -201,7 +201,7 @@ def check_binary(specc, tmp, good_dir):
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
     # component 112, object 56, iface 64, vm 896 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 6, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 7, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))
