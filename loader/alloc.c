@@ -144,10 +144,14 @@ static enum cv_err skip_to(struct alloc *a, struct alloc_untyped *u, uint64_t pa
     return CV_OK;
 }
 
-enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count, uint64_t *first)
+/**
+ * count objects of `type` (2^bits bytes each, `bytes` in all) at paddr in
+ * untyped u, the gap below filled first, into new slots from *first.
+ */
+static enum cv_err carve_at(struct alloc *a, struct alloc_untyped *u, uint64_t paddr,
+                            enum cv_obj type, unsigned bits, uint64_t count, uint64_t *first)
 {
-    uint64_t bytes = count << CV_PAGE_BITS;
-    struct alloc_untyped *u = find_ut(a, paddr, bytes, true);
+    uint64_t bytes = count << (type == CV_OBJ_UNTYPED ? bits : CV_PAGE_BITS);
 
     if (!u || paddr < u->watermark)
         return CV_E_RANGE;
@@ -157,26 +161,23 @@ enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count,
     *first = alloc_slots(a, count);
     if (!*first)
         return CV_E_RANGE;
-    err = cv_untyped_retype(u->cptr, CV_OBJ_FRAME_4K, 0, 0, *first, (unsigned)count);
+    err = cv_untyped_retype(u->cptr, type, bits, 0, *first, (unsigned)count);
     if (err == CV_OK)
         u->watermark += bytes;
     return err;
+}
+
+enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count, uint64_t *first)
+{
+    struct alloc_untyped *u = find_ut(a, paddr, count << CV_PAGE_BITS, true);
+    return carve_at(a, u, paddr, CV_OBJ_FRAME_4K, 0, count, first);
 }
 
 enum cv_err alloc_ram_at(struct alloc *a, uint64_t paddr, unsigned bits, uint64_t *cptr)
 {
     struct alloc_untyped *u = bits < 64 ? find_ut(a, paddr, 1ull << bits, false) : NULL;
 
-    if (!u || paddr < u->watermark || (paddr & ((1ull << bits) - 1)))
+    if (bits >= 64 || (paddr & ((1ull << bits) - 1)))
         return CV_E_RANGE;
-    enum cv_err err = skip_to(a, u, paddr);
-    if (err != CV_OK)
-        return err;
-    *cptr = alloc_slots(a, 1);
-    if (!*cptr)
-        return CV_E_RANGE;
-    err = cv_untyped_retype(u->cptr, CV_OBJ_UNTYPED, bits, 0, *cptr, 1);
-    if (err == CV_OK)
-        u->watermark += 1ull << bits;
-    return err;
+    return carve_at(a, u, paddr, CV_OBJ_UNTYPED, bits, 1, cptr);
 }
