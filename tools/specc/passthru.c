@@ -39,6 +39,12 @@ void passthru_platform(const char *name)
             passthru_plat = &passthru_plats[i];
 }
 
+/** The end of [base, base + size), for messages. */
+static unsigned long long passthru_end(uint64_t base, uint64_t size)
+{
+    return base + size;
+}
+
 /** Whether [a, a + as) and [b, b + bs) share a byte. */
 static int passthru_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
@@ -95,16 +101,15 @@ static int passthru_ram_plat(const struct prop_node *v, uint64_t base, uint64_t 
         return prop_error(v, "ram-base",
                           "1:1 RAM 0x%llx..0x%llx is outside physical memory (%s: RAM "
                           "0x%llx..0x%llx)",
-                          (unsigned long long)base, (unsigned long long)(base + span), p->name,
-                          (unsigned long long)p->ram_base,
-                          (unsigned long long)(p->ram_base + p->ram_size));
+                          (unsigned long long)base, passthru_end(base, span), p->name,
+                          (unsigned long long)p->ram_base, passthru_end(p->ram_base, p->ram_size));
     if (passthru_overlap(base, span, p->image_base, p->image_size))
         return prop_error(v, "ram-base",
                           "1:1 RAM 0x%llx..0x%llx overlaps the kernel image (0x%llx..0x%llx: "
                           "kernel, boot archive, DTB)",
-                          (unsigned long long)base, (unsigned long long)(base + span),
+                          (unsigned long long)base, passthru_end(base, span),
                           (unsigned long long)p->image_base,
-                          (unsigned long long)(p->image_base + p->image_size));
+                          passthru_end(p->image_base, p->image_size));
     return 0;
 }
 
@@ -129,10 +134,9 @@ int passthru_ram(struct desc *d, const struct prop_node *v, uint32_t comp, struc
         return prop_error(v, "ram-base",
                           "1:1 RAM 0x%llx..0x%llx overlaps that of component '%s' "
                           "(0x%llx..0x%llx)",
-                          (unsigned long long)vm->ram_base,
-                          (unsigned long long)(vm->ram_base + span), d->comp[o].spec.name,
-                          (unsigned long long)d->vm[i].ram_base,
-                          (unsigned long long)(d->vm[i].ram_base + passthru_span(d, o)));
+                          (unsigned long long)vm->ram_base, passthru_end(vm->ram_base, span),
+                          d->comp[o].spec.name, (unsigned long long)d->vm[i].ram_base,
+                          passthru_end(d->vm[i].ram_base, passthru_span(d, o)));
     }
     vm->flags |= CV_SPEC_VM_RAM_IDENTITY;
     c->ram_loc = prop_loc(v, "ram-identity");
@@ -272,8 +276,8 @@ static int passthru_place(const struct desc *d, uint32_t k)
         if (r != MACHINE_OK)
             return prop_error(&p->node, r == MACHINE_E_RANGE ? "address" : "region",
                               "region 0x%llx..0x%llx%s: %s", (unsigned long long)p->paddr,
-                              (unsigned long long)(p->paddr + p->size),
-                              g ? " (on a board with GICv3)" : "", machine_strerror(r));
+                              passthru_end(p->paddr, p->size), g ? " (on a board with GICv3)" : "",
+                              machine_strerror(r));
     }
     return 0;
 }
@@ -288,8 +292,8 @@ static int passthru_reg(struct desc_passthru *p, struct cv_spec_passthru *out)
         return prop_error(&p->node, p->reg ? "address" : "region",
                           "its registers 0x%llx..0x%llx are not inside its region "
                           "0x%llx..0x%llx (or span 64 KiB or more)",
-                          (unsigned long long)reg, (unsigned long long)(reg + size),
-                          (unsigned long long)p->paddr, (unsigned long long)(p->paddr + p->size));
+                          (unsigned long long)reg, passthru_end(reg, size),
+                          (unsigned long long)p->paddr, passthru_end(p->paddr, p->size));
     out->reg_offset = (uint16_t)(reg - p->paddr);
     out->reg_size = (uint16_t)size;
     return 0;
@@ -311,8 +315,8 @@ static int passthru_ram_devices(const struct desc *d)
                        "component '%s': 1:1 RAM 0x%llx..0x%llx overlaps device '%s' "
                        "(0x%llx..0x%llx)",
                        d->comp[c].spec.name, (unsigned long long)d->vm[i].ram_base,
-                       (unsigned long long)(d->vm[i].ram_base + passthru_span(d, c)), o->name,
-                       (unsigned long long)o->paddr, (unsigned long long)(o->paddr + o->size));
+                       passthru_end(d->vm[i].ram_base, passthru_span(d, c)), o->name,
+                       (unsigned long long)o->paddr, passthru_end(o->paddr, o->size));
             return -1;
         }
     }
