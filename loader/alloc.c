@@ -8,6 +8,7 @@
  * (O(log gap) retypes and slots, instead of one filler frame per page).
  * The fillers stay in the loader's cspace, unused.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <cap/invoke.h>
@@ -97,13 +98,13 @@ enum cv_err alloc_frames(struct alloc *a, uint64_t count, uint64_t *first)
     return alloc_frames_in(a, CV_OBJ_FRAME_4K, count, *first);
 }
 
-/** The device untyped holding [paddr, paddr + bytes), or NULL. */
-static struct alloc_untyped *device_ut(struct alloc *a, uint64_t paddr, uint64_t bytes)
+/** The device (or RAM) untyped holding [paddr, paddr + bytes), or NULL. */
+static struct alloc_untyped *find_ut(struct alloc *a, uint64_t paddr, uint64_t bytes, bool device)
 {
     for (uint32_t i = 0; i < a->ut_count; i++) {
         struct alloc_untyped *u = &a->ut[i];
         uint64_t size = u->size_bits >= 64 ? 0 : 1ull << u->size_bits;
-        if (u->is_device && size && paddr >= u->paddr && paddr - u->paddr <= size &&
+        if (u->is_device == device && size && paddr >= u->paddr && paddr - u->paddr <= size &&
             bytes <= size - (paddr - u->paddr))
             return u;
     }
@@ -132,15 +133,25 @@ static enum cv_err skip_to(struct alloc *a, struct alloc_untyped *u, uint64_t pa
         enum cv_err err = cv_untyped_retype(u->cptr, CV_OBJ_UNTYPED, k, 0, slot, 1);
         if (err != CV_OK)
             return err;
+        /* RAM below a placed object stays usable: the filler joins the untypeds */
+        if (!u->is_device && a->ut_count < CV_BOOTINFO_MAX_UNTYPED)
+            a->ut[a->ut_count++] = (struct alloc_untyped){.cptr = slot,
+                                                          .paddr = u->watermark,
+                                                          .watermark = u->watermark,
+                                                          .size_bits = (uint8_t)k};
         u->watermark += 1ull << k;
     }
     return CV_OK;
 }
 
-enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count, uint64_t *first)
+/**
+ * count objects of `type` (2^bits bytes each, `bytes` in all) at paddr in
+ * untyped u, the gap below filled first, into new slots from *first.
+ */
+static enum cv_err carve_at(struct alloc *a, struct alloc_untyped *u, uint64_t paddr,
+                            enum cv_obj type, unsigned bits, uint64_t count, uint64_t *first)
 {
-    uint64_t bytes = count << CV_PAGE_BITS;
-    struct alloc_untyped *u = device_ut(a, paddr, bytes);
+    uint64_t bytes = count << (type == CV_OBJ_UNTYPED ? bits : CV_PAGE_BITS);
 
     if (!u || paddr < u->watermark)
         return CV_E_RANGE;
@@ -150,8 +161,23 @@ enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count,
     *first = alloc_slots(a, count);
     if (!*first)
         return CV_E_RANGE;
-    err = cv_untyped_retype(u->cptr, CV_OBJ_FRAME_4K, 0, 0, *first, (unsigned)count);
+    err = cv_untyped_retype(u->cptr, type, bits, 0, *first, (unsigned)count);
     if (err == CV_OK)
         u->watermark += bytes;
     return err;
+}
+
+enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count, uint64_t *first)
+{
+    struct alloc_untyped *u = find_ut(a, paddr, count << CV_PAGE_BITS, true);
+    return carve_at(a, u, paddr, CV_OBJ_FRAME_4K, 0, count, first);
+}
+
+enum cv_err alloc_ram_at(struct alloc *a, uint64_t paddr, unsigned bits, uint64_t *cptr)
+{
+    struct alloc_untyped *u = bits < 64 ? find_ut(a, paddr, 1ull << bits, false) : NULL;
+
+    if (bits >= 64 || (paddr & ((1ull << bits) - 1)))
+        return CV_E_RANGE;
+    return carve_at(a, u, paddr, CV_OBJ_UNTYPED, bits, 1, cptr);
 }

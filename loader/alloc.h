@@ -56,4 +56,13 @@ enum cv_err alloc_frames_in(struct alloc *a, enum cv_obj type, uint64_t count, u
  */
 enum cv_err alloc_device_frames(struct alloc *a, uint64_t paddr, uint64_t count, uint64_t *first);
 
+/**
+ * An untyped of 2^bits bytes at paddr, from the RAM untyped holding that
+ * range, into a new slot *cptr. The gap below it becomes filler untypeds
+ * the allocator uses like the others. Only before anything was retyped
+ * from that RAM untyped, and in increasing paddr order: CV_E_RANGE if the
+ * range is not inside free RAM (or was carved past already).
+ */
+enum cv_err alloc_ram_at(struct alloc *a, uint64_t paddr, unsigned bits, uint64_t *cptr);
+
 #endif /* LOADER_ALLOC_H */

@@ -438,6 +438,9 @@ static int iface_frames(struct build *b, struct build_comp *c, const char *who,
     unsigned rights = f->rights ? f->rights : RIGHTS_RW;
 
     out->size = bo->pages * PAGE;
+    /* a device's frames: where they are, for a VMM that maps them 1:1 */
+    if (b->spec->obj[f->object].kind == CV_SPEC_OBJ_DEVICE)
+        out->vaddr = b->spec->obj[f->object].paddr;
     return give_frame_caps(c, who, bo->cptr, bo->pages, rights & ~CV_RIGHT_EXEC, slot, out);
 }
 
@@ -519,7 +522,8 @@ static int build_ifaces(struct build *b, struct build_comp *c, const struct cv_s
             return -1;
         out->cptr = (uint32_t)slot++;
         c->caps++;
-        if (f->kind == CV_SPEC_IF_IRQ && irq_bind(b, sc->name, f, out))
+        if (f->kind == CV_SPEC_IF_IRQ && f->ntfn_iface != CV_SPEC_NONE &&
+            irq_bind(b, sc->name, f, out))
             return -1;
     }
     info->iface_count = sc->iface_count;
@@ -528,6 +532,53 @@ static int build_ifaces(struct build *b, struct build_comp *c, const struct cv_s
         strcpy(out->name, "console");
         out->kind = CV_SPEC_IF_CONSOLE;
         out->cptr = CV_COMP_SLOT_CONSOLE;
+    }
+    return 0;
+}
+
+/** The component's untyped: a 1:1 VM's placed at its RAM (build_identity), else any. */
+static enum cv_err build_untyped(struct build *b, struct build_comp *c,
+                                 const struct cv_spec_component *sc)
+{
+    if (c->identity_ut)
+        return cv_cnode_move(c->cnode, CV_COMP_SLOT_UNTYPED, 0, c->identity_ut);
+    return alloc_retype(b->alloc, CV_OBJ_UNTYPED, sc->untyped_bits, c->cnode, CV_COMP_SLOT_UNTYPED,
+                        1);
+}
+
+/** The 1:1 VM of component i with the lowest ram_base above `above`, or -1. */
+static int64_t build_next_identity(const struct build *b, uint64_t above, int first)
+{
+    const struct spec *s = b->spec;
+    int64_t best = -1;
+    for (uint32_t i = 0; i < s->hdr->component_count; i++) {
+        const struct cv_spec_component *sc = &s->comp[i];
+        if (sc->vm_index == CV_SPEC_NONE || !(s->vm[sc->vm_index].flags & CV_SPEC_VM_RAM_IDENTITY))
+            continue;
+        uint64_t base = s->vm[sc->vm_index].ram_base;
+        if ((first || base > above) && (best < 0 || base < s->vm[s->comp[best].vm_index].ram_base))
+            best = i;
+    }
+    return best;
+}
+
+int build_identity(struct build *b)
+{
+    const struct spec *s = b->spec;
+    uint64_t above = 0;
+    /* in increasing address order: retype carves only at an untyped's watermark */
+    for (int64_t i = build_next_identity(b, 0, 1); i >= 0; i = build_next_identity(b, above, 0)) {
+        const struct cv_spec_component *sc = &s->comp[i];
+        above = s->vm[sc->vm_index].ram_base;
+        enum cv_err err = alloc_ram_at(b->alloc, above, sc->untyped_bits, &b->comp[i].identity_ut);
+        if (err != CV_OK) {
+            printf("loader: error: %s: 1:1 RAM 0x%llx..0x%llx is not free RAM (the kernel, the "
+                   "boot archive, the DTB or another VM holds part of it, or the machine has "
+                   "no RAM there): %s\n",
+                   sc->name, (unsigned long long)above,
+                   (unsigned long long)(above + (1ull << sc->untyped_bits)), cv_err_str(err));
+            return -1;
+        }
     }
     return 0;
 }
@@ -545,9 +596,7 @@ static int build_fixed_caps(struct build *b, struct build_comp *c,
                   cv_cnode_copy(c->cnode, CV_COMP_SLOT_CNODE, 0, c->cnode, CV_RIGHTS_ALL)) ||
             check(who, "own vspace cap",
                   cv_cnode_copy(c->cnode, CV_COMP_SLOT_VSPACE, 0, c->vspace, CV_RIGHTS_ALL)) ||
-            check(who, "untyped",
-                  alloc_retype(b->alloc, CV_OBJ_UNTYPED, sc->untyped_bits, c->cnode,
-                               CV_COMP_SLOT_UNTYPED, 1)))
+            check(who, "untyped", build_untyped(b, c, sc)))
             return -1;
         c->caps += 4;
     }

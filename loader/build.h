@@ -36,6 +36,7 @@ struct build_comp {
     uint32_t frames, caps;
     uint32_t archive_frames; /* of `frames`: the boot archive's own (FILE) */
     int skipped;             /* not built: affinity beyond the cores */
+    uint64_t identity_ut;    /* a 1:1 VM's untyped, placed at its RAM (build_identity) */
 };
 
 /** Everything the construction needs. */
@@ -49,6 +50,14 @@ struct build {
     struct build_obj obj[BUILD_MAX_OBJECTS];
     struct build_comp comp[BUILD_MAX_COMPONENTS];
 };
+
+/**
+ * The untyped of every component whose vm has 1:1 RAM, at its ram_base
+ * (docs/passthrough.md). First, before anything else is retyped: the
+ * allocator can place an object only where nothing was carved yet.
+ * 0, or -1 (printed) if a range is not free RAM.
+ */
+int build_identity(struct build *b);
 
 /** Create every connection object and fault endpoint. 0 or -1. */
 int build_objects(struct build *b);

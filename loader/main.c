@@ -101,7 +101,7 @@ int cv_root_main(const struct cv_bootinfo *bi)
     b->archive = (const void *)(uintptr_t)bi->archive_vaddr;
     b->alloc = &loader_alloc;
     b->scratch_vaddr = scratch_vaddr(bi);
-    if (build_objects(b))
+    if (build_identity(b) || build_objects(b))
         return 1;
     for (uint32_t i = 0; i < spec.hdr->component_count; i++)
         if (build_component(b, i))

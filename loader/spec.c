@@ -264,6 +264,8 @@ static int check_iface(const struct spec *s, const struct cv_spec_component *c, 
     if (f->kind != CV_SPEC_IF_IRQ)
         return 0;
     uint32_t n = f->ntfn_iface;
+    if (n == CV_SPEC_NONE) /* left unbound: its owner names the notification */
+        return 0;
     if (n < c->iface_first || n - c->iface_first >= c->iface_count ||
         s->iface[n].kind != CV_SPEC_IF_NTFN_CONSUME)
         return fail(err, errlen,
@@ -333,6 +335,22 @@ static int has_file(const struct spec *s, const struct cv_spec_component *c, con
     return 0;
 }
 
+/** A passthrough's region is a FRAMES interface of a device, its irq an IRQ one. */
+static int check_passthru(const struct spec *s, const struct cv_spec_component *c,
+                          const struct cv_spec_passthru *p)
+{
+    if (p->region >= c->iface_count)
+        return -1;
+    const struct cv_spec_iface *r = &s->iface[c->iface_first + p->region];
+    if (r->kind != CV_SPEC_IF_FRAMES || s->obj[r->object].kind != CV_SPEC_OBJ_DEVICE ||
+        p->reg_size == 0 || (uint64_t)p->reg_offset + p->reg_size > s->obj[r->object].size)
+        return -1;
+    if (p->irq == CV_SPEC_PASSTHRU_NO_IRQ)
+        return 0;
+    return p->irq < c->iface_count && s->iface[c->iface_first + p->irq].kind == CV_SPEC_IF_IRQ ? 0
+                                                                                               : -1;
+}
+
 /** The component's vm: in the table, its images among its files. */
 static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c, char *err,
                          size_t errlen)
@@ -348,6 +366,16 @@ static int check_comp_vm(const struct spec *s, const struct cv_spec_component *c
         return fail(err, errlen,
                     "spec: %s: vm kernel %s / initrd %s / kernel_gz %s not among its files",
                     c->name, v->kernel, v->initrd, v->kernel_gz);
+    if ((v->flags & CV_SPEC_VM_RAM_IDENTITY) &&
+        (!c->untyped_bits || v->ram_size >= 1ull << c->untyped_bits ||
+         (v->ram_base & ((1ull << c->untyped_bits) - 1))))
+        return fail(err, errlen, "spec: %s: 1:1 RAM %#llx+%#llx does not fit its untyped", c->name,
+                    (unsigned long long)v->ram_base, (unsigned long long)v->ram_size);
+    for (uint32_t k = 0; k < v->device_count && k < CV_SPEC_VM_DEVICES_MAX; k++)
+        if (v->device[k].kind == CV_SPEC_VDEV_PASSTHRU &&
+            check_passthru(s, c, &v->device[k].passthru))
+            return fail(err, errlen, "spec: %s: passthrough %s: bad region or irq interface",
+                        c->name, v->device[k].name);
     return 0;
 }
 
@@ -384,6 +412,13 @@ static int check_vm_devices(const struct cv_spec_vm *v, uint32_t i, char *err, s
             if (!name_ok(d->name, 1) || !xconn_ok(d))
                 return fail(err, errlen, "spec: vm %u: device %u: bad cross-connector", i, k);
             continue;
+        }
+        if (d->kind == CV_SPEC_VDEV_PASSTHRU) {
+            const struct cv_spec_passthru *p = &d->passthru;
+            if (!name_ok(d->name, 1) || !p->compatible[0] || d->transport ||
+                !memchr(p->compatible, 0, sizeof(p->compatible)))
+                return fail(err, errlen, "spec: vm %u: device %u: bad passthrough", i, k);
+            continue; /* its interfaces: check_comp_vm */
         }
         int pci = d->transport == CV_SPEC_VDEV_PCI;
         int kind_ok = d->kind == CV_SPEC_VDEV_VIRTIO_CONSOLE || d->kind == CV_SPEC_VDEV_VIRTIO_NET;

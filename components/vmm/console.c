@@ -155,6 +155,7 @@ bool console_init(struct vm *vm)
     if (console_serial_init(vm)) {
         /* its own signals (work left for later) must not look like a connector's event */
         vm->wake = vxconn_self_cap(vm, vm->con.ntfn);
+        vm->bound = vm->con.ntfn;
         return netport_check_signal(vm, vm->con.ntfn) && vxconn_check_signal(vm, vm->con.ntfn);
     }
     /* a switch port's or the connectors' signal, if one brings it, wakes us for input too */
@@ -172,6 +173,7 @@ bool console_init(struct vm *vm)
         printf("[%s] no notification to wait on (%s)\n", vm->name, cv_err_str(err));
         return false;
     }
+    vm->bound = ntfn;
     /* its own signals must not look like a connector's event */
     uint64_t self = vxconn_self_cap(vm, ntfn);
     vm->wake = self;

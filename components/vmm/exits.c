@@ -21,6 +21,7 @@
 #include "vdev.h"
 #include "vio.h"
 #include "virq.h"
+#include "vpass.h"
 #include "vxconn.h"
 
 /** The server threads' priority: above their vCPUs' (vcpu.h), as the VMM's is. */
@@ -170,6 +171,7 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
             virtio_console_tx_resume(vm->hvc);
         netport_poll(vm);          /* the switch may have frames or room */
         vxconn_poll(vm, r->badge); /* the native side's events */
+        vpass_poll(vm, r->badge);  /* a passed-through device's interrupt */
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
     }
     /* a stale exit: its vCPU was suspended (nobody waits for the reply) */

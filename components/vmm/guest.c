@@ -121,6 +121,25 @@ static bool guest_back_said(struct vm *vm, uint64_t b)
     return err == CV_OK;
 }
 
+/**
+ * 1:1 RAM (CV_SPEC_VM_RAM_IDENTITY): the loader placed the untyped at
+ * ram_base, so the reservation is [ram_base, + ram_size) physically, and
+ * retype carves frames in order. Backing every block now, in order, puts
+ * block b at ram_base + b * GUEST_BLOCK: IPA == PA, what a device's DMA
+ * needs. On first touch the order would be the guest's.
+ */
+static bool guest_identity(struct vm *vm)
+{
+    if (!(vm->cfg->flags & CV_SPEC_VM_RAM_IDENTITY))
+        return true;
+    for (uint64_t b = 0; b < vm->cfg->ram_size / GUEST_BLOCK; b++)
+        if (!guest_back_said(vm, b))
+            return false;
+    printf("[%s] %llu MiB of RAM at IPA == PA 0x%llx\n", vm->name,
+           (unsigned long long)(vm->cfg->ram_size >> 20), (unsigned long long)vm->cfg->ram_base);
+    return true;
+}
+
 bool guest_create(struct vm *vm)
 {
     enum cv_err err = guest_reserve(vm);
@@ -135,7 +154,7 @@ bool guest_create(struct vm *vm)
         return false;
     }
     vm->ram = (uint8_t *)(uintptr_t)GUEST_RAM_VADDR;
-    return true;
+    return guest_identity(vm);
 }
 
 enum guest_fault_result guest_fault(struct vm *vm, uint64_t ipa)

@@ -160,6 +160,8 @@ bool vio_create(struct vm *vm)
                 return false;
             continue;
         }
+        if (cfg->kind == CV_SPEC_VDEV_PASSTHRU)
+            continue; /* the hardware's own: vpass.c */
         struct vm_virtio *v = &vm->virtio[vm->virtio_count];
         v->vm = vm;
         v->cfg = cfg;

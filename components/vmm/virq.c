@@ -8,6 +8,7 @@
 
 #include "console.h"
 #include "virq.h"
+#include "vpass.h"
 
 /** vgic_injector: one CV_OP_VCPU_INJECT_IRQ into list register lr. */
 static int virq_inject(void *ctx, unsigned vcpu, unsigned lr, const struct vgic_lr *e)
@@ -95,9 +96,12 @@ void virq_maintenance(struct vm *vm, unsigned i, uint64_t freed)
 {
     const struct vgic_vcpu *c = &vm->vgic.vcpu[i];
     uint64_t ours = freed & c->lr_used;
-    for (unsigned lr = 0; ours; lr++, ours >>= 1)
+    for (unsigned lr = 0; ours; lr++, ours >>= 1) {
         if ((ours & 1u) && c->lr_intid[lr] == vm->machine.timer_intid)
             virq_timer_done(vm, i);
+        else if (ours & 1u)
+            vpass_eoi(vm, c->lr_intid[lr]); /* a forwarded line: lower, unmask */
+    }
     (void)vgic_lrs_freed(&vm->vgic, i, freed, NULL);
     virq_deliver(vm);
 }

@@ -16,6 +16,7 @@
 #include "vdev.h"
 #include "vio.h"
 #include "virq.h"
+#include "vpass.h"
 
 #define VM_CNODE_RADIX 12u             /* the description gives the VMM cnode-radix 12 */
 #define VM_SELF_VADDR  0x1000000000ull /* the self allocator's own mappings */
@@ -34,6 +35,8 @@ static bool vm_machine(struct vm *vm)
         machine_virt_gic(&vm->machine, IPA(c->ram_base), c->ram_size, c->vcpus, vm->gic_version);
     for (uint32_t k = 0; r == MACHINE_OK && k < c->device_count; k++) {
         const struct cv_spec_vm_device *d = &c->device[k];
+        if (d->kind == CV_SPEC_VDEV_PASSTHRU)
+            continue; /* after the emulated ones: vpass_machine */
         r = d->transport == CV_SPEC_VDEV_PCI
                 ? machine_add_virtio_pci(&vm->machine, d->kind, NULL)
                 : machine_add_virtio_mmio(&vm->machine, d->kind, IPA(d->address), d->interrupt,
@@ -43,7 +46,7 @@ static bool vm_machine(struct vm *vm)
     }
     if (r != MACHINE_OK)
         printf("[%s] bad vm config: %s\n", vm->name, machine_strerror(r));
-    return r == MACHINE_OK;
+    return r == MACHINE_OK && vpass_machine(vm);
 }
 
 /** Resets devices and PSCI state (vCPU 0 on). */
@@ -55,6 +58,7 @@ static bool vm_devices_reset(struct vm *vm)
     }
     vdev_init(vm);
     vio_reset(vm);
+    vpass_reset(vm);
     return psci_init(&vm->psci, vm->vcpu_count, IPA(vm->cfg->ram_base), vm->cfg->ram_size);
 }
 
@@ -72,7 +76,7 @@ static bool vm_build(struct vm *vm)
         return false;
     }
     cv_mutex_init(&vm->lock, lock);
-    if (!guest_map_gicv(vm) || !vio_create(vm) || !vdev_create(vm))
+    if (!guest_map_gicv(vm) || !vio_create(vm) || !vdev_create(vm) || !vpass_create(vm))
         return false;
     for (unsigned i = 0; i < vm->vcpu_count; i++)
         if (!vcpu_create(vm, i))
@@ -107,7 +111,7 @@ bool vm_create(struct vm *vm)
     vm->gic_version = info->gic_version == 3 ? 3 : 2;
     vm->core_count = info->core_count;
     return vm_cores(vm) && vm_machine(vm) && vm_build(vm) && vm_devices_reset(vm) &&
-           console_init(vm);
+           console_init(vm) && vpass_bind(vm);
 }
 
 bool vm_start(struct vm *vm)
@@ -169,6 +173,7 @@ void vm_report(struct vm *vm)
         vm->exits[k] = 0;
     vm->posted_writes = 0;
     vio_report(vm);
+    vpass_report(vm);
 }
 
 struct vmexit_result vm_halt(struct vm *vm, const char *fmt, ...)

@@ -184,6 +184,16 @@ struct vm_xconn {
     uint64_t emit[XCONN_EMITS_MAX]; /* cptr signalled by doorbell i */
 };
 
+/** A passed-through device of the VM (vpass.h). */
+struct vm_pass {
+    const struct cv_spec_vm_device *cfg;
+    const struct machine_dev *at; /* its range, node and line on the machine */
+    uint64_t frames;              /* cptr of its first frame cap (consecutive slots) */
+    uint64_t handler;             /* cptr of its IRQ handler, 0 if it has no interrupt */
+    uint64_t raised;              /* interrupts forwarded since the guest (re)started */
+    bool masked;                  /* the kernel masked the line: an ack is owed */
+};
+
 /** The VM. */
 struct vm {
     char name[CV_SPEC_NAME_MAX]; /* the component name ("vm0"): prefix of its lines */
@@ -225,6 +235,9 @@ struct vm {
     struct pci_bus pci;         /* bus 0 of the PCI host bridge, if the machine has one */
     struct vm_xconn xconn[CV_SPEC_VM_DEVICES_MAX];
     unsigned xconn_count;
+    struct vm_pass pass[CV_SPEC_VM_DEVICES_MAX];
+    unsigned pass_count;
+    uint64_t bound; /* cptr: the notification bound to the main thread (console_init) */
 };
 
 /** Reads the info page's vm config and builds the VM: false (reason printed) on error. */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CV_SPEC_MAGIC    0x50535643u /* "CVSP" */
-#define CV_SPEC_VERSION  6u
+#define CV_SPEC_VERSION  7u
 #define CV_SPEC_NAME_MAX 32u /* names incl. NUL */
 
 /* Kinds of shared object a connection creates. */
@@ -90,6 +90,7 @@ enum cv_spec_vdev_kind {
     CV_SPEC_VDEV_VIRTIO_NET = 1,     /* virtio network device (section 5.1) */
     CV_SPEC_VDEV_VIRTIO_CONSOLE = 3, /* virtio console (section 5.3) */
     CV_SPEC_VDEV_XCONN = 0x100,      /* cross-VM connector (docs/xconn.md), pci only */
+    CV_SPEC_VDEV_PASSTHRU = 0x101,   /* a real device (docs/passthrough.md): no transport */
 };
 enum cv_spec_vdev_transport {
     CV_SPEC_VDEV_MMIO = 1, /* virtio-mmio version 2 (section 4.2) */
@@ -112,6 +113,25 @@ struct cv_spec_xconn {
     uint8_t reserved;
     uint8_t event_bit[CV_SPEC_XCONN_EVENTS];
 };
+/*
+ * A passed-through device (docs/passthrough.md): the frames of the VMM's
+ * FRAMES interface `region` (a device connection with `caps;`) mapped in
+ * the guest at their physical address, the interrupt of its IRQ interface
+ * `irq` (CV_SPEC_PASSTHRU_NO_IRQ if none) forwarded as the same INTID,
+ * and a device-tree node `compatible` with reg [region PA + reg_offset,
+ * + reg_size). The region's physical address is the FRAMES interface's
+ * info `vaddr` (the loader writes it there for a device).
+ */
+#define CV_SPEC_PASSTHRU_COMPAT 14u
+#define CV_SPEC_PASSTHRU_NO_IRQ 0xffu
+struct cv_spec_passthru {
+    uint32_t interrupt;  /* INTID of `irq`'s object, 0 if none */
+    uint16_t reg_offset; /* the node's reg, from the region's first byte */
+    uint16_t reg_size;   /* its length in bytes, within the region */
+    uint8_t region;      /* the VMM's interface index of the frames */
+    uint8_t irq;         /* its IRQ interface index, CV_SPEC_PASSTHRU_NO_IRQ if none */
+    char compatible[CV_SPEC_PASSTHRU_COMPAT]; /* NUL-terminated */
+};
 struct cv_spec_vm_device {
     char name[CV_SPEC_NAME_MAX]; /* the device node's name: what the VMM's lines call it */
     uint32_t kind;               /* enum cv_spec_vdev_kind */
@@ -123,10 +143,12 @@ struct cv_spec_vm_device {
             uint8_t mac[CV_SPEC_MAC_LEN]; /* virtio-net: its MAC address; other kinds: 0 */
             uint8_t reserved[6];
         };
-        struct cv_spec_xconn xconn; /* CV_SPEC_VDEV_XCONN */
+        struct cv_spec_xconn xconn;       /* CV_SPEC_VDEV_XCONN */
+        struct cv_spec_passthru passthru; /* CV_SPEC_VDEV_PASSTHRU */
     };
 };
 _Static_assert(sizeof(struct cv_spec_xconn) == 24, "the xconn ends fill the virtio fields' room");
+_Static_assert(sizeof(struct cv_spec_passthru) == 24, "a passthrough fills the same room");
 
 #define CV_SPEC_VM_VCPUS_MAX 8u
 
@@ -153,7 +175,12 @@ struct cv_spec_vm {
  */
 #define CV_SPEC_VM_ABORT_UNBACKED 1u
 #define CV_SPEC_VM_VCPU_AFFINITY  2u /* `vcpu-affinity`: vcpu_core[] says where each vCPU runs */
-#define CV_SPEC_VM_FLAGS          (CV_SPEC_VM_ABORT_UNBACKED | CV_SPEC_VM_VCPU_AFFINITY)
+/* `ram-identity`: guest RAM at IPA == PA (for DMA by a passed-through
+ * device): the loader places the VMM's untyped at ram_base, and the VMM's
+ * reservation (its first objects) is then that physical range. */
+#define CV_SPEC_VM_RAM_IDENTITY 4u
+#define CV_SPEC_VM_FLAGS                                                                           \
+    (CV_SPEC_VM_ABORT_UNBACKED | CV_SPEC_VM_VCPU_AFFINITY | CV_SPEC_VM_RAM_IDENTITY)
 
 struct cv_spec_object {
     char name[CV_SPEC_NAME_MAX]; /* the connection's name                  */

@@ -208,22 +208,46 @@ static int node_uart(void *fdt, const struct machine_dev *uart)
 }
 
 /**
+ * prefix@base: a device with one register window, a level-high SPI (none
+ * if intid is 0) and coherent DMA, as QEMU virt describes its virtio-mmio
+ * slots.
+ */
+static int node_simple(void *fdt, const char *prefix, const char *compatible, uint64_t base,
+                       uint64_t size, unsigned intid)
+{
+    uint32_t irq[3] = {GIC_SPI, intid - MACHINE_SPI_BASE, IRQ_TYPE_LEVEL_HIGH};
+    uint64_t reg[2] = {base, size};
+    char name[40];
+
+    snprintf(name, sizeof(name), "%s@%llx", prefix, (unsigned long long)base);
+    FDT_TRY(fdt_begin_node(fdt, name));
+    FDT_TRY(fdt_property_string(fdt, "compatible", compatible));
+    FDT_TRY(prop_reg(fdt, reg, 1));
+    if (intid)
+        FDT_TRY(prop_cells(fdt, "interrupts", irq, 3));
+    FDT_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    return fdt_end_node(fdt);
+}
+
+/**
  * virtio_mmio@base: a virtio-mmio transport (virtio/mmio.yaml). Its line
  * is a level: the VMM holds it high while the interrupt status is not 0.
  */
 static int node_virtio_mmio(void *fdt, const struct machine_dev *d)
 {
-    uint32_t irq[3] = {GIC_SPI, d->intid - MACHINE_SPI_BASE, IRQ_TYPE_LEVEL_HIGH};
-    uint64_t reg[2] = {d->base.v, d->size};
-    char name[40];
+    return node_simple(fdt, "virtio_mmio", "virtio,mmio", d->base.v, d->size, d->intid);
+}
 
-    snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)d->base.v);
-    FDT_TRY(fdt_begin_node(fdt, name));
-    FDT_TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-    FDT_TRY(prop_reg(fdt, reg, 1));
-    FDT_TRY(prop_cells(fdt, "interrupts", irq, 3));
-    FDT_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
-    return fdt_end_node(fdt);
+/**
+ * passthru@reg: a passed-through device, as the description gives it: its
+ * compatible, its register window and its line (a level: the VMM forwards
+ * the hardware line's level, docs/passthrough.md). dma-coherent: the
+ * guest's RAM is at IPA == PA and the platform's DMA is coherent (QEMU).
+ */
+static int node_passthru(void *fdt, const struct machine_dev *d)
+{
+    return node_simple(fdt, "passthru", d->compatible ? d->compatible : "", d->reg.v, d->reg_size,
+                       d->intid);
 }
 
 /* PCI address space codes (IEEE 1275 PCI bus binding 2.2.1.1): 32-bit memory. */
@@ -307,6 +331,8 @@ static int node_devices(void *fdt, const struct machine *m)
             FDT_TRY(node_uart(fdt, d));
         else if (d->kind == MACHINE_VIRTIO_MMIO)
             FDT_TRY(node_virtio_mmio(fdt, d));
+        else if (d->kind == MACHINE_PASSTHRU)
+            FDT_TRY(node_passthru(fdt, d));
         else if (d->kind == MACHINE_PCI_ECAM)
             FDT_TRY(node_pci(fdt, d, machine_find(m, MACHINE_PCI_WINDOW, 0)));
     }

@@ -184,6 +184,24 @@ enum machine_result machine_add_virtio_pci(struct machine *m, uint32_t virtio_id
     return machine_add(m, &d, out);
 }
 
+enum machine_result machine_add_passthru(struct machine *m, ipa_t base, uint64_t size, ipa_t reg,
+                                         uint64_t reg_size, unsigned intid, const char *compatible,
+                                         const struct machine_dev **out)
+{
+    const struct machine_dev d = {.kind = MACHINE_PASSTHRU,
+                                  .base = base,
+                                  .size = size,
+                                  .intid = intid,
+                                  .intid_count = intid ? 1 : 0,
+                                  .reg = reg,
+                                  .reg_size = reg_size,
+                                  .compatible = compatible};
+    if (reg_size == 0 || reg.v < base.v || reg.v - base.v > size ||
+        reg_size > size - (reg.v - base.v))
+        return MACHINE_E_RANGE;
+    return machine_add(m, &d, out);
+}
+
 const struct machine_dev *machine_find(const struct machine *m, enum machine_dev_kind kind,
                                        unsigned n)
 {

@@ -7,6 +7,10 @@
 # loaded 2 MiB above it (the arm64 Image header's text_offset); QEMU puts
 # the DTB there when it loads the ELF form (x0 = 0).
 set(CV_BOARD_RAM_BASE 0x40000000)
+# RAM as this project's QEMU command lines give it (-m 2G: scripts/simulate.in,
+# tests/system/qemu_run.py): what specc checks a VM's 1:1 RAM against
+# (docs/passthrough.md); the kernel itself takes the size from the DTB.
+set(CV_BOARD_RAM_SIZE 0x80000000)
 # Where the kernel says that it found no DTB (VIRT_UART, a PL011).
 set(CV_BOARD_UART 0x09000000)
 set(CV_BOARD_UART_KIND PLAT_UART_PL011)

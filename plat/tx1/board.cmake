@@ -9,6 +9,8 @@
 # relocatable" to the 2 MiB aligned base of RAM + text_offset (U-Boot
 # arch/arm/lib/image.c booti_setup).
 set(CV_BOARD_RAM_BASE 0x80000000)
+# Its size (the DTB's memory@80000000: 4 GiB), for specc's check of 1:1 RAM.
+set(CV_BOARD_RAM_SIZE 0x100000000)
 # Where the kernel says that it found no DTB: UART-A, the debug console
 # (serial@70006000, "nvidia,tegra20-uart", reg-shift 2).
 set(CV_BOARD_UART 0x70006000)

@@ -10,6 +10,8 @@
 # Image whose header says "not relocatable" to the 2 MiB aligned base of
 # RAM + text_offset (U-Boot arch/arm/lib/image.c booti_setup).
 set(CV_BOARD_RAM_BASE 0x80000000)
+# Its size (8 GiB, as tx2.dts says), for specc's check of 1:1 RAM.
+set(CV_BOARD_RAM_SIZE 0x200000000)
 # Where the kernel says that it found no DTB: UART-A, the debug console.
 set(CV_BOARD_UART 0x03100000)
 set(CV_BOARD_UART_KIND PLAT_UART_NS16550_32)

@@ -205,6 +205,34 @@ static void test_pci(void)
     CHECK(prop(n, "dma-coherent", &len) && len == 0);
 }
 
+/** A passed-through device's node: its compatible, reg and level line, dma-coherent. */
+static void test_passthru(void)
+{
+    struct fdtgen_params p = {.machine = &machine};
+    CHECK_EQ(machine_virt(&machine, IPA(0x80000000), 0x08000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_passthru(&machine, IPA(0x0a003000), 0x1000, IPA(0x0a003e00), 0x200, 79,
+                                  "virtio,mmio", NULL),
+             MACHINE_OK);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+    const char *n = "/passthru@a003e00";
+    CHECK(str_is(n, "compatible", "virtio,mmio", 12));
+    CHECK_EQ(cell64(n, "reg", 0), 0x0a003e00);
+    CHECK_EQ(cell64(n, "reg", 1), 0x200);
+    CHECK_EQ(cell(n, "interrupts", 0), 0);  /* SPI */
+    CHECK_EQ(cell(n, "interrupts", 1), 47); /* INTID 79 */
+    CHECK_EQ(cell(n, "interrupts", 2), 4);  /* level, high */
+    int len = -1;
+    CHECK(prop(n, "dma-coherent", &len) && len == 0);
+    /* without a line: no interrupts property */
+    CHECK_EQ(machine_virt(&machine, IPA(0x80000000), 0x08000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_passthru(&machine, IPA(0x09010000), 0x1000, IPA(0x09010000), 0x1000, 0,
+                                  "arm,pl031", NULL),
+             MACHINE_OK);
+    CHECK_EQ(fdtgen_build(&p, blob, sizeof(blob), NULL), FDTGEN_OK);
+    CHECK(fdt_getprop(blob, fdt_path_offset(blob, "/passthru@9010000"), "interrupts", NULL) ==
+          NULL);
+}
+
 static void test_one_cpu_and_errors(void)
 {
     struct fdtgen_params p = {.machine = &machine};
@@ -267,6 +295,7 @@ int main(int argc, char **argv)
     test_gicv3();
     test_one_cpu_and_errors();
     test_pci();
+    test_passthru();
     if (argc == 3)
         test_dtc(argv[1], argv[2]);
     return test_done("test_fdtgen");

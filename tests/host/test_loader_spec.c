@@ -131,7 +131,7 @@ static void test_header(void)
     CHECK_FAILS(parse(&b), err, "bad magic");
     make_blob(&b);
     b.h.version = CV_SPEC_VERSION + 1;
-    CHECK_FAILS(parse(&b), err, "version 7");
+    CHECK_FAILS(parse(&b), err, "version 8");
     make_blob(&b);
     b.h.total_size = sizeof(b) + 8;
     CHECK_FAILS(parse(&b), err, "total_size");
@@ -274,8 +274,8 @@ static void test_irq(void)
     CHECK_FAILS(parse(&b), err, "ntfn_iface 4");
     b.c[1].iface_count = 2; /* drop the server's irq */
     CHECK(parse(&b) == 0);
-    b.f[2].ntfn_iface = CV_SPEC_NONE;
-    CHECK_FAILS(parse(&b), err, "ntfn_iface");
+    b.f[2].ntfn_iface = CV_SPEC_NONE; /* unbound: its owner binds it (a VMM's passthrough) */
+    CHECK(parse(&b) == 0);
 }
 
 /**
@@ -367,6 +367,47 @@ static void test_vm_good(void)
     b.c[0].vm_index = CV_SPEC_NONE;
     b.h.vm_count = 0;
     CHECK(parse_vm(&b) == 0);
+}
+
+/** A passthrough device (its region the gicv frames here) and 1:1 RAM. */
+static void test_vm_passthru(void)
+{
+    struct vm_blob b;
+    struct cv_spec_vm_device *d = &b.vm[0].device[0];
+
+    make_vm_blob(&b);
+    b.vm[0].device_count = 1;
+    strcpy(d->name, "disk");
+    d->kind = CV_SPEC_VDEV_PASSTHRU;
+    d->passthru.region = 1;
+    d->passthru.irq = CV_SPEC_PASSTHRU_NO_IRQ;
+    d->passthru.reg_offset = 0x1e00;
+    d->passthru.reg_size = 0x200;
+    strcpy(d->passthru.compatible, "virtio,mmio");
+    CHECK(parse_vm(&b) == 0);
+    d->passthru.reg_size = 0x201; /* past the region's end */
+    CHECK_FAILS(parse_vm(&b), err, "passthrough disk: bad region");
+    d->passthru.reg_size = 0x200;
+    d->passthru.region = 0; /* a file, not a device's frames */
+    CHECK_FAILS(parse_vm(&b), err, "passthrough disk: bad region");
+    d->passthru.region = 1;
+    d->passthru.irq = 2; /* not an IRQ interface */
+    CHECK_FAILS(parse_vm(&b), err, "bad region or irq");
+    d->passthru.irq = CV_SPEC_PASSTHRU_NO_IRQ;
+    d->transport = CV_SPEC_VDEV_MMIO;
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad passthrough");
+    d->transport = 0;
+    memset(d->passthru.compatible, 'x', sizeof(d->passthru.compatible));
+    CHECK_FAILS(parse_vm(&b), err, "device 0: bad passthrough");
+    make_vm_blob(&b);
+    b.vm[0].flags = CV_SPEC_VM_RAM_IDENTITY; /* needs an untyped it fits, at ram_base */
+    CHECK_FAILS(parse_vm(&b), err, "1:1 RAM 0x40000000+0x20000000 does not fit its untyped");
+    b.c[0].untyped_bits = 30;
+    CHECK(parse_vm(&b) == 0);
+    b.c[0].untyped_bits = 29; /* all of it RAM: nothing left for the VMM */
+    CHECK_FAILS(parse_vm(&b), err, "does not fit");
+    b.c[0].untyped_bits = 31; /* 0x40000000 is not 2 GiB aligned */
+    CHECK_FAILS(parse_vm(&b), err, "does not fit");
 }
 
 /** One corruption per check of the vm table, files, frames, console. */
@@ -565,6 +606,7 @@ int main(void)
     test_irq();
     test_vm_good();
     test_vm();
+    test_vm_passthru();
     test_archive();
     return test_done("test_loader_spec");
 }

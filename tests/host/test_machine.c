@@ -148,6 +148,40 @@ static void test_pci(void)
     CHECK_EQ(machine_add_virtio_pci(&m, 3, NULL), MACHINE_E_FULL);
 }
 
+/** A passed-through device: its range against the others', its reg inside it, its line free. */
+static void test_passthru(void)
+{
+    struct machine m;
+    const struct machine_dev *d = NULL;
+    CHECK_EQ(machine_virt(&m, IPA(0x80000000), 0x08000000, 1), MACHINE_OK);
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 0, NULL), MACHINE_OK); /* slot 0, INTID 48 */
+    CHECK_EQ(machine_add_passthru(&m, IPA(0x0a003000), 0x1000, IPA(0x0a003e00), 0x200, 79,
+                                  "virtio,mmio", &d),
+             MACHINE_OK);
+    CHECK(d && d->kind == MACHINE_PASSTHRU && d->base.v == 0x0a003000 && d->size == 0x1000 &&
+          d->reg.v == 0x0a003e00 && d->reg_size == 0x200 && d->intid == 79 &&
+          strcmp(d->compatible, "virtio,mmio") == 0);
+    /* the emulated slots in the same page would be shadowed by its mapping */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0x0a003c00), 0, NULL), MACHINE_E_OVERLAP);
+    /* the next free slot and line skip it: slot 1, INTID 49 */
+    CHECK_EQ(machine_add_virtio_mmio(&m, 3, IPA(0), 0, &d), MACHINE_OK);
+    CHECK(d && d->base.v == 0x0a000200 && d->intid == 49);
+    CHECK_EQ(
+        machine_add_passthru(&m, IPA(0x0a004000), 0x1000, IPA(0x0a004000), 0x200, 48, "x", NULL),
+        MACHINE_E_IRQ_USED);
+    CHECK_EQ(
+        machine_add_passthru(&m, IPA(0x0a004000), 0x1000, IPA(0x0a004f00), 0x200, 0, "x", NULL),
+        MACHINE_E_RANGE);
+    CHECK_EQ(machine_add_passthru(&m, IPA(0x0a004000), 0x1000, IPA(0x0a004000), 0, 0, "x", NULL),
+             MACHINE_E_RANGE);
+    CHECK_EQ(
+        machine_add_passthru(&m, IPA(0x40000000), 0x1000, IPA(0x40000000), 0x200, 0, "x", NULL),
+        MACHINE_E_RANGE); /* devices lie below RAM */
+    CHECK_EQ(
+        machine_add_passthru(&m, IPA(0x0a004000), 0x1000, IPA(0x0a004000), 0x1000, 0, "x", NULL),
+        MACHINE_OK); /* no line */
+}
+
 int main(void)
 {
     test_virt();
@@ -155,5 +189,6 @@ int main(void)
     test_virtio_slots();
     test_full();
     test_pci();
+    test_passthru();
     return test_done("test_machine");
 }

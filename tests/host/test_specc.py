@@ -18,6 +18,10 @@ import sys
 import tempfile
 
 PROGRAMS = "hello_client,hello_server,tests"
+# QEMU virt's physical memory, as plat/qemu-arm-virt/board.cmake and
+# target/CMakeLists.txt give it (RAM, and the image's bound in it): what
+# descriptions with ram-identity are checked against.
+QEMU_MEM = ["--ram", "0x40000000:0x80000000", "--image", "0x40000000:0x08000000"]
 FILES = "linux,initrd,linux.gz"
 failures = []
 
@@ -49,7 +53,7 @@ def check_bad(specc, path, tmp):
     out = os.path.join(tmp, "bad.bin")
     if not want:
         return fail(name, "no '// expect:' line")
-    r = run([specc, "--programs", PROGRAMS, "--files", FILES, "-o", out, path])
+    r = run([specc, "--programs", PROGRAMS, "--files", FILES] + QEMU_MEM + ["-o", out, path])
     if r.returncode != 1:
         return fail(name, "exit status %d, want 1" % r.returncode)
     for text in want:
@@ -64,7 +68,7 @@ def compile_dump(specc, path, tmp, programs=PROGRAMS, board=None):
     """Compile path, return the --dump lines, or None (failure reported).
     board: the plat/<board> directory the description's <board.h> is in."""
     out = os.path.join(tmp, os.path.basename(path) + ".bin")
-    args = [specc, "-o", out, path]
+    args = [specc] + QEMU_MEM + ["-o", out, path]
     if board:
         args[1:1] = ["-I", board]
     if programs:
@@ -205,7 +209,7 @@ def check_binary(specc, tmp, good_dir):
     # Header: 10 words, app name (32), vm_count, reserved = 80 bytes;
     # component 112, object 56, iface 64, vm 896 bytes.
     head = struct.unpack_from("<10I", blob)
-    want = (0x50535643, 6, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
+    want = (0x50535643, 7, len(blob), 2, 3, 6, 80, 80 + 2 * 112,
             80 + 2 * 112 + 3 * 56, 80 + 2 * 112 + 3 * 56 + 6 * 64)
     if head != want:
         return fail("binary", "header %r, want %r" % (head, want))

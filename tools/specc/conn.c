@@ -313,6 +313,12 @@ static int conn_device_irq(struct desc *d, const struct prop_node *n, uint32_t c
 
     if (prop_u32(n, "interrupt", 0, CONN_IRQ_MIN, CONN_IRQ_MAX, &irq))
         return -1;
+    for (uint32_t i = 0; i < d->obj_count; i++)
+        if (d->obj[i].spec.kind == CV_SPEC_OBJ_IRQ && d->obj[i].spec.irq == irq)
+            return prop_error(n, "interrupt",
+                              "interrupt %u is given twice: '%s' has it already (a line has "
+                              "one handler)",
+                              irq, d->obj[i].spec.name);
     snprintf(name, sizeof(name), "%s_irq", n->name);
     if (conn_add_object(d, n, name, CV_SPEC_OBJ_IRQ, &obj))
         return -1;

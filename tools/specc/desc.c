@@ -108,6 +108,7 @@ void desc_free(struct desc *d)
     free(d->iface);
     free(d->vm);
     free(d->xconn);
+    free(d->passthru);
     memset(d, 0, sizeof(*d));
 }
 

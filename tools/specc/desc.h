@@ -25,6 +25,7 @@ struct desc_component {
     const char *radix_loc;             /* of cnode-radix (or the node) */
     const char *files_loc;             /* of files (or the node) */
     const char *kernel_gz_loc;         /* of its vm's kernel-gz, if any */
+    const char *ram_loc;               /* of its vm's ram-identity, if any */
 };
 
 /** A connection object (or the irq object of a device connection). */
@@ -48,6 +49,15 @@ struct desc_xconn {
     struct prop_node node; /* its device node, for the ends' names and errors */
 };
 
+/** A passthrough device, resolved once every interface is laid out (passthru.h). */
+struct desc_passthru {
+    uint32_t vm, dev;      /* d->vm[vm].device[dev] */
+    struct prop_node node; /* its device node, for errors */
+    uint64_t reg;          /* `reg`'s address, 0: the region's first byte */
+    uint64_t reg_size;     /* `reg`'s size, 0: the whole region */
+    uint64_t paddr, size;  /* its region, once resolved */
+};
+
 /** The whole description. */
 struct desc {
     char app_name[CV_SPEC_NAME_MAX];
@@ -61,6 +71,8 @@ struct desc {
     uint32_t vm_count;
     struct desc_xconn *xconn;
     uint32_t xconn_count;
+    struct desc_passthru *passthru;
+    uint32_t passthru_count;
 };
 
 /**

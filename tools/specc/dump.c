@@ -199,6 +199,15 @@ static void dump_vm(const struct dump_tables *t, uint32_t i, FILE *out)
             dump_xconn(out, i, k, d);
             continue;
         }
+        if (d->kind == CV_SPEC_VDEV_PASSTHRU) {
+            const struct cv_spec_passthru *p = &d->passthru;
+            fprintf(out,
+                    "  vm[%u].device[%u] name=%s kind=%u region=%u irq=%u interrupt=%u "
+                    "reg_offset=0x%x reg_size=0x%x compatible=%.*s\n",
+                    i, k, d->name, d->kind, p->region, p->irq, p->interrupt, p->reg_offset,
+                    p->reg_size, (int)CV_SPEC_PASSTHRU_COMPAT, p->compatible);
+            continue;
+        }
         fprintf(out,
                 "  vm[%u].device[%u] name=%s kind=%u transport=%u address=0x%" PRIx64
                 " interrupt=%u mac=%02x:%02x:%02x:%02x:%02x:%02x\n",

@@ -2,6 +2,7 @@
  * Spec table layout, see layout.h.
  */
 #include "layout.h"
+#include "passthru.h"
 #include "xconn.h"
 
 #include "diag.h"
@@ -194,5 +195,5 @@ int layout_build(struct desc *d)
         if (f->spec.kind == CV_SPEC_IF_IRQ && f->ntfn_ref[0] && layout_irq_ntfn(d, f))
             return -1;
     }
-    return xconn_resolve(d);
+    return xconn_resolve(d) || passthru_resolve(d);
 }

@@ -1,7 +1,8 @@
 /*
  * specc: the system-description compiler.
  *
- *   specc [--programs a,b,c] [--files x,y] [-I dir] -o spec.bin app.dts
+ *   specc [--programs a,b,c] [--files x,y] [-I dir] [--ram BASE:SIZE --image BASE:SIZE]
+ *         -o spec.bin app.dts
  *   specc --dump spec.bin
  *
  * Compiles an app's devicetree description (docs/system-description.md)
@@ -15,6 +16,7 @@
 #include "dump.h"
 #include "emit.h"
 #include "layout.h"
+#include "passthru.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,7 +38,8 @@ struct main_args {
 /** Print usage to stderr; returns exit status 1. */
 static int main_usage(void)
 {
-    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] [-I dir] -o spec.bin app.dts\n"
+    fprintf(stderr, "usage: specc [--programs a,b,c] [--files x,y] [-I dir]\n"
+                    "             [--ram BASE:SIZE --image BASE:SIZE] -o spec.bin app.dts\n"
                     "       specc --dump spec.bin\n");
     return 1;
 }
@@ -83,6 +86,12 @@ static int main_parse(int argc, char **argv, struct main_args *args)
                 return -1;
         } else if (strcmp(a, "-I") == 0 && i + 1 < argc && !args->include_dir) {
             args->include_dir = argv[++i];
+        } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {
+            if (passthru_set_ram(argv[++i]))
+                return -1;
+        } else if (strcmp(a, "--image") == 0 && i + 1 < argc) {
+            if (passthru_set_image(argv[++i]))
+                return -1;
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
             args->output = argv[++i];
         } else if (strcmp(a, "--dump") == 0 && i + 1 < argc) {

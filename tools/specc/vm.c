@@ -4,6 +4,7 @@
 #include "vm.h"
 
 #include "diag.h"
+#include "passthru.h"
 #include "vmdev.h"
 
 #include <capvisor/abi.h>
@@ -14,9 +15,9 @@
 #define VM_ALIGN     (1ull << CV_LARGE_PAGE_BITS) /* 2 MiB: stage-2 block size */
 #define VM_MAX_VCPUS 8u
 
-static const char *const vm_props[] = {"ram-base",      "ram-size", "vcpus",     "kernel",
-                                       "initrd",        "bootargs", "kernel-gz", "unbacked-access",
-                                       "vcpu-affinity", NULL};
+static const char *const vm_props[] = {
+    "ram-base",  "ram-size",        "vcpus",         "kernel",       "initrd", "bootargs",
+    "kernel-gz", "unbacked-access", "vcpu-affinity", "ram-identity", NULL};
 
 /** Reports any child node of n other than one named `allowed`. */
 static int vm_only_child(const struct prop_node *n, const char *allowed)
@@ -264,7 +265,7 @@ int vm_load(struct desc *d, const struct prop_node *n, uint32_t comp)
         vm_image(d, &v, comp, "kernel", 1, vm.kernel) ||
         vm_image(d, &v, comp, "initrd", 0, vm.initrd) || vm_kernel_gz(d, &v, comp, &vm) ||
         vm_bootargs(&v, &vm) || vm_unbacked(&v, &vm) || vm_affinity(&v, &vm) ||
-        vmdev_load(d, &v, &vm))
+        passthru_ram(d, &v, comp, &vm) || vmdev_load(d, &v, &vm))
         return -1;
     e = desc_add_vm(d);
     if (!e)

@@ -2,6 +2,7 @@
  * A VM's devices (vmdev.h).
  */
 #include "vmdev.h"
+#include "passthru.h"
 #include "xconn.h"
 
 #include <libfdt.h>
@@ -9,16 +10,17 @@
 #include <string.h>
 #include <vmm/machine.h>
 
-static const char *const dev_props[] = {"type",      "transport", "address",  "interrupt", "mac",
-                                        "dataports", "emits",     "consumes", NULL};
+static const char *const dev_props[] = {"type",   "transport",  "address", "interrupt",
+                                        "mac",    "dataports",  "emits",   "consumes",
+                                        "region", "compatible", "size",    NULL};
 
 /* What a description may name, and what the VMM implements so far. */
 static const char *const dev_types[] = {"virtio-console", "virtio-net", "cross-connector",
-                                        "virtio-blk", NULL};
+                                        "passthrough",    "virtio-blk", NULL};
 static const char *const dev_transports[] = {"mmio", "pci", NULL};
 static const uint32_t dev_kinds[] = {CV_SPEC_VDEV_VIRTIO_CONSOLE, CV_SPEC_VDEV_VIRTIO_NET,
-                                     CV_SPEC_VDEV_XCONN};
-#define DEV_TYPES_DONE      3u /* virtio-console, virtio-net, cross-connector */
+                                     CV_SPEC_VDEV_XCONN, CV_SPEC_VDEV_PASSTHRU};
+#define DEV_TYPES_DONE      4u /* virtio-console, virtio-net, cross-connector, passthrough */
 #define DEV_TRANSPORTS_DONE 2u /* mmio, pci */
 
 /** type and transport: known, and implemented. */
@@ -39,6 +41,13 @@ static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
                           dev_transports[transport]);
     dev->kind = dev_kinds[type];
     dev->transport = CV_SPEC_VDEV_MMIO + transport;
+    if (dev->kind == CV_SPEC_VDEV_PASSTHRU) {
+        dev->transport = 0;
+        return prop_has(n, "transport") ? prop_error(n, "transport",
+                                                     "a passthrough device has no transport: it is "
+                                                     "the hardware's own")
+                                        : 0;
+    }
     if (dev->kind != CV_SPEC_VDEV_XCONN)
         return 0;
     if (prop_has(n, "transport") && dev->transport != CV_SPEC_VDEV_PCI)
@@ -50,6 +59,12 @@ static int vmdev_kind(const struct prop_node *n, struct cv_spec_vm_device *dev)
 /** address and interrupt: optional, 0 means the platform's choice. */
 static int vmdev_place(const struct prop_node *n, struct cv_spec_vm_device *dev)
 {
+    if (dev->kind == CV_SPEC_VDEV_PASSTHRU)
+        return prop_has(n, "interrupt")
+                   ? prop_error(n, "interrupt",
+                                "a passthrough device's interrupt is its device "
+                                "connection's ('region')")
+                   : 0; /* its address: passthru_read */
     if (dev->transport == CV_SPEC_VDEV_PCI && (prop_has(n, "address") || prop_has(n, "interrupt")))
         return prop_error(n, prop_has(n, "address") ? "address" : "interrupt",
                           "a pci device has no address or interrupt of its own (the guest "
@@ -144,6 +159,8 @@ static const unsigned vmdev_gic[VMDEV_GICS] = {2, 3};
 static int vmdev_add(const struct prop_node *n, const struct cv_spec_vm_device *dev,
                      struct machine *m)
 {
+    if (dev->kind == CV_SPEC_VDEV_PASSTHRU)
+        return 0; /* placed once its region is known (passthru_resolve) */
     for (unsigned g = 0; g < VMDEV_GICS; g++) {
         enum machine_result r = dev->transport == CV_SPEC_VDEV_PCI
                                     ? machine_add_virtio_pci(&m[g], dev->kind, NULL)
@@ -181,7 +198,7 @@ static int vmdev_one(const struct prop_node *n, struct desc *d, struct cv_spec_v
     strcpy(dev->name, n->name);
     if (prop_check_known(n, dev_props) || prop_check_leaf(n) || vmdev_kind(n, dev) ||
         vmdev_mac(n, dev, d, vm) || vmdev_place(n, dev) || vmdev_add(n, dev, m) ||
-        xconn_read(d, n, dev, vm->device_count))
+        xconn_read(d, n, dev, vm->device_count) || passthru_read(d, n, dev, vm->device_count))
         return -1;
     vm->device_count++;
     return 0;

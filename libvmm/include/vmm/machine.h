@@ -60,6 +60,7 @@ enum machine_dev_kind {
     MACHINE_PCI_WINDOW,  /* the bridge's memory window, where the guest places BARs */
     MACHINE_VIRTIO_PCI,  /* a virtio device as PCI function 00:pci_slot.0 (no range) */
     MACHINE_GICR,        /* GICv3 redistributors, emulated: MACHINE_GICR_STRIDE per vCPU */
+    MACHINE_PASSTHRU,    /* a real device: its frames mapped at their PA, its line forwarded */
 };
 
 /** One device of the machine. */
@@ -67,10 +68,13 @@ struct machine_dev {
     enum machine_dev_kind kind;
     ipa_t base;
     uint64_t size;
-    unsigned intid;       /* its (first) interrupt line, 0 if none */
-    unsigned intid_count; /* lines from intid on that it owns */
-    uint32_t virtio_id;   /* MACHINE_VIRTIO_*: virtio device ID (virtio.h) */
-    unsigned pci_slot;    /* MACHINE_VIRTIO_PCI: its device number on bus 0 */
+    unsigned intid;         /* its (first) interrupt line, 0 if none */
+    unsigned intid_count;   /* lines from intid on that it owns */
+    uint32_t virtio_id;     /* MACHINE_VIRTIO_*: virtio device ID (virtio.h) */
+    unsigned pci_slot;      /* MACHINE_VIRTIO_PCI: its device number on bus 0 */
+    ipa_t reg;              /* MACHINE_PASSTHRU: its device-tree node's reg, in [base, +size) */
+    uint64_t reg_size;      /* MACHINE_PASSTHRU: that reg's length */
+    const char *compatible; /* MACHINE_PASSTHRU: its node's compatible (the caller's string) */
 };
 
 /** The machine. */
@@ -129,6 +133,17 @@ enum machine_result machine_add_virtio_mmio(struct machine *m, uint32_t virtio_i
  */
 enum machine_result machine_add_virtio_pci(struct machine *m, uint32_t virtio_id,
                                            const struct machine_dev **out);
+
+/**
+ * Adds a passed-through device (docs/passthrough.md): the page-aligned
+ * range [base, base + size) the guest reaches without exits, the window
+ * [reg, reg + reg_size) inside it its device-tree node names, its line
+ * `intid` (0: none) and the node's `compatible` (kept as a pointer).
+ * MACHINE_E_RANGE if the window is not inside the range.
+ */
+enum machine_result machine_add_passthru(struct machine *m, ipa_t base, uint64_t size, ipa_t reg,
+                                         uint64_t reg_size, unsigned intid, const char *compatible,
+                                         const struct machine_dev **out);
 
 /** The n-th device of `kind` (counting from 0), or NULL. */
 const struct machine_dev *machine_find(const struct machine *m, enum machine_dev_kind kind,
