@@ -7,12 +7,12 @@ set -eu
 NATIVE=$(dpkg --print-architecture)
 # libfdt-dev is named with its architecture: once arm64 is a foreign
 # architecture (guest images), the bare name may match the arm64 package.
-# u-boot-qemu and mtools: the EFI boot (firmware, and the disk with its
-# EFI system partition, scripts/mkesp.sh).
+# u-boot-qemu, qemu-efi-aarch64 and mtools: the EFI boot (the two
+# firmwares, and the disk with its EFI system partition, scripts/mkesp.sh).
 PACKAGES="build-essential cmake ninja-build python3 git
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross picolibc-aarch64-linux-gnu
 libfdt-dev:$NATIVE device-tree-compiler qemu-system-arm clang-format cppcheck clang-tidy
-cpio kmod clang libclang-rt-14-dev u-boot-qemu mtools"
+cpio kmod clang libclang-rt-14-dev u-boot-qemu qemu-efi-aarch64 mtools"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

@@ -1,7 +1,7 @@
 /*
  * capvisor's EFI stub: the boot image as a UEFI application (U-Boot's
- * `bootefi` and its distro boot of \EFI\BOOT\BOOTAA64.EFI; EDK2 would
- * want a .reloc section, docs/build.md).
+ * `bootefi` and its distro boot of \EFI\BOOT\BOOTAA64.EFI, or EDK2's
+ * removable-media boot of the same file; docs/build.md).
  *
  * The kernel is linked for one address and expects the entry state QEMU's
  * -kernel gives it (docs/build.md): EL2, MMU and caches off, the DTB's
@@ -169,7 +169,10 @@ static efi_status efi_copy_dtb(struct efi_system_table *st, uint64_t *out, uint6
 {
     const uint8_t *fdt = efi_find_dtb(st);
     if (!fdt)
-        return efi_fail(st, "no device tree in the EFI configuration table", EFI_NOT_FOUND);
+        return efi_fail(st,
+                        "no device tree in the EFI configuration table (the firmware "
+                        "describes the machine with ACPI only; EDK2 on QEMU: -M virt,acpi=off)",
+                        EFI_NOT_FOUND);
     *size = read_be32(fdt + 4);
     if (read_be32(fdt) != FDT_MAGIC || *size < 40 || *size > FDT_MAX_SIZE)
         return efi_fail(st, "the firmware's device tree is not a valid DTB", EFI_LOAD_ERROR);
