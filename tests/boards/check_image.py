@@ -40,9 +40,9 @@ def main():
              % (elf_path, entry, min(paddrs or [0]), load))
     with open(bin_path, "rb") as f:
         head = f.read(64)
-    text_offset, image_size, flags = struct.unpack_from("<QQQ", head, 8)
     if len(head) < 64 or head[56:60] != b"ARM\x64":
         fail("%s: no arm64 Image header" % bin_path)
+    text_offset, image_size, flags = struct.unpack_from("<QQQ", head, 8)
     if text_offset != 0x200000 or load % 0x200000 or flags & 8:
         fail("%s: text_offset 0x%x, flags 0x%x for a load at 0x%x"
              % (bin_path, text_offset, flags, load))

@@ -256,7 +256,9 @@ def check_app(specc, path, tmp, board_h, apps):
         uses_gicv = "BOARD_GICV" in f.read() or path.endswith("vm_multi_split.dts")
     if not m:
         return fail(board_h, "no BOARD_GICV")
-    if uses_gicv and not any(("%x" % int(m.group(1), 16)) in l for l in lines):
+    want = "paddr=0x%x" % int(m.group(1), 16)  # the device object's address, whole
+    if uses_gicv and not any(l.strip().startswith("object[") and " name=gicv " in l and
+                             want in l.split() for l in lines):
         return fail(path, "%s's GICV %s not in the spec" % (board, m.group(1)))
     print("ok   %s (%s)" % (os.path.relpath(path, apps), os.path.basename(board)))
 
