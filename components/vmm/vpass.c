@@ -82,9 +82,9 @@ bool vpass_bind(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->pass_count; k++) {
         struct vm_pass *p = &vm->pass[k];
-        uint64_t badged = p->handler ? cv_self_slot() : 0;
         if (!p->handler)
             continue;
+        uint64_t badged = cv_self_slot();
         enum cv_err err = badged ? cv_cnode_mint(CV_COMP_SLOT_CNODE, badged, 0, vm->bound,
                                                  CV_RIGHT_WRITE, VPASS_BADGE(k))
                                  : CV_E_RANGE;

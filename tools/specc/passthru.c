@@ -176,13 +176,9 @@ static int passthru_compatible(const struct prop_node *n, struct cv_spec_vm_devi
 int passthru_read(struct desc *d, const struct prop_node *n, struct cv_spec_vm_device *dev,
                   uint32_t index)
 {
-    static const char *const own[] = {"region", "compatible", "size"};
-    if (dev->kind != CV_SPEC_VDEV_PASSTHRU) {
-        for (unsigned i = 0; i < 3; i++)
-            if (prop_has(n, own[i]))
-                return prop_error(n, own[i], "only a passthrough device has '%s'", own[i]);
-        return 0;
-    }
+    static const char *const own[] = {"region", "compatible", "size", NULL};
+    if (dev->kind != CV_SPEC_VDEV_PASSTHRU)
+        return prop_check_absent(n, own, "passthrough device");
     struct desc_passthru p = {.vm = d->vm_count, .dev = index, .node = *n};
     uint32_t size = 0;
     if (!prop_has(n, "region"))

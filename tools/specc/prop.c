@@ -216,6 +216,14 @@ static void prop_join(char *buf, size_t len, const char *const list[])
         used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", *list);
 }
 
+int prop_check_absent(const struct prop_node *n, const char *const own[], const char *owner)
+{
+    for (unsigned i = 0; own[i]; i++)
+        if (prop_has(n, own[i]))
+            return prop_error(n, own[i], "only a %s has '%s'", owner, own[i]);
+    return 0;
+}
+
 int prop_check_known(const struct prop_node *n, const char *const known[])
 {
     int p;

@@ -86,6 +86,12 @@ int prop_flag(const struct prop_node *n, const char *prop, int *out);
 /** Report the first property of `n` not in NULL-terminated `known`. */
 int prop_check_known(const struct prop_node *n, const char *const known[]);
 
+/**
+ * Report the first property of NULL-terminated `own` that `n` has: they
+ * belong to another kind of node ("only a OWNER has 'PROP'").
+ */
+int prop_check_absent(const struct prop_node *n, const char *const own[], const char *owner);
+
 /** Report the first child node of `n`, if `n` must have none. */
 int prop_check_leaf(const struct prop_node *n);
 

@@ -33,13 +33,9 @@ static int xconn_list(const struct prop_node *n, const char *prop, unsigned max,
 int xconn_read(struct desc *d, const struct prop_node *n, const struct cv_spec_vm_device *dev,
                uint32_t index)
 {
-    static const char *const own[] = {"dataports", "emits", "consumes"};
-    if (dev->kind != CV_SPEC_VDEV_XCONN) {
-        for (unsigned i = 0; i < 3; i++)
-            if (prop_has(n, own[i]))
-                return prop_error(n, own[i], "only a cross-connector has '%s'", own[i]);
-        return 0;
-    }
+    static const char *const own[] = {"dataports", "emits", "consumes", NULL};
+    if (dev->kind != CV_SPEC_VDEV_XCONN)
+        return prop_check_absent(n, own, "cross-connector");
     if (xconn_list(n, "dataports", CV_SPEC_XCONN_DATAPORTS, 1, "dataports",
                    " (too many BARs: BAR 0 is its registers, one BAR a dataport)") ||
         xconn_list(n, "emits", CV_SPEC_XCONN_EMITS, 0, "events the guest emits", "") ||
