@@ -318,6 +318,66 @@ static struct conform_result debug_step(void)
     return x == 2 ? CONFORM_PASS : CONFORM_FAILED("the stepped code did not run once");
 }
 
+/*
+ * Breakpoint and watchpoint values (not enabled) are each vCPU's own and
+ * outlive exits: vCPU 0's are there after an exit (a PSCI call), vCPU 1
+ * (on vCPU 0's core in smp1) reads its own, not vCPU 0's, and vCPU 0's
+ * are there again after vCPU 1 ran. The kernel switches them only for a
+ * vCPU that touches them (docs/vmm.md), which each read here does.
+ */
+#define DEBUG_OWN_BVR 0x4a5a1000ull
+#define DEBUG_OWN_WVR 0x4b5b2000ull
+static volatile uint64_t debug_own_seen[2];
+static volatile int debug_own_mode, debug_own_done;
+
+static const char *debug_own_check(const char *why)
+{
+    uint64_t b = SYSREG_RD(dbgbvr1_el1), w = SYSREG_RD(dbgwvr1_el1);
+    conform_got(b);
+    return b == DEBUG_OWN_BVR && w == DEBUG_OWN_WVR ? 0 : why;
+}
+
+/* vCPU 1 reads its registers (conform_secondary_main) and turns off:
+ * CPU_ON's result (-2: no vCPU 1), or why that failed. */
+static int64_t debug_own_partner(const char **why)
+{
+    debug_own_mode = 1;
+    int64_t r = (int64_t)conform_hvc(PSCI_CPU_ON, 1, (uint64_t)conform_secondary, 1);
+    uint64_t end = conform_now() + 20 * conform_hz();
+    while (r == 0 && !debug_own_done && conform_now() < end)
+        __asm__ volatile("wfe"); /* under QEMU: lets vCPU 1's core run */
+    while (r == 0 && conform_hvc(PSCI_AFFINITY_INFO, 1, 0, 0) != PSCI_AFF_OFF &&
+           conform_now() < end)
+        ;
+    debug_own_mode = 0;
+    if (r != 0 && r != -2) {
+        conform_got((uint64_t)r);
+        *why = "CPU_ON refused";
+    } else if (r == 0 && !debug_own_done) {
+        *why = "vCPU 1 did not read its registers";
+    } else if (r == 0 &&
+               (debug_own_seen[0] == DEBUG_OWN_BVR || debug_own_seen[1] == DEBUG_OWN_WVR)) {
+        *why = "vCPU 1 read vCPU 0's values";
+    } else if (r == 0) {
+        *why = debug_own_check("vCPU 0's values changed while vCPU 1 ran");
+    }
+    return r;
+}
+
+static struct conform_result debug_own(void)
+{
+    SYSREG_WR(dbgbvr1_el1, DEBUG_OWN_BVR);
+    SYSREG_WR(dbgwvr1_el1, DEBUG_OWN_WVR);
+    (void)conform_hvc(PSCI_VERSION, 0, 0, 0);
+    const char *why = debug_own_check("lost across an exit");
+    int64_t r = why ? 0 : debug_own_partner(&why);
+    SYSREG_WR(dbgbvr1_el1, 0);
+    SYSREG_WR(dbgwvr1_el1, 0);
+    if (why)
+        return CONFORM_FAILED(why);
+    return r == -2 ? CONFORM_SKIPPED("one vCPU") : CONFORM_PASS;
+}
+
 /* Secondary vCPUs (smp_cpu_on): each writes its MPIDR_EL1.Aff0 + 1 to its
  * slot, then turns itself off; in smp.ipi each is vCPU 0's partner first;
  * after the cases, vCPU 1 has its last words (conform_last_words). */
@@ -336,6 +396,12 @@ void conform_secondary_main(uint64_t index)
                   * (QEMU never traps it) hands QEMU's one TCG thread on under
                   * -icount, where a bare spin holds it for whole slices */
             __asm__ volatile("wfe");
+    }
+    if (debug_own_mode) {
+        debug_own_seen[0] = SYSREG_RD(dbgbvr1_el1);
+        debug_own_seen[1] = SYSREG_RD(dbgwvr1_el1);
+        debug_own_done = 1;
+        conform_hvc(PSCI_CPU_OFF, 0, 0, 0);
     }
     if (conform_power_mode) {
         conform_power_secondary((unsigned)index);
@@ -419,6 +485,7 @@ const struct conform_case conform_cases[] = {
     {"debug.breakpoint", debug_breakpoint},
     {"debug.watchpoint", debug_watchpoint},
     {"debug.step", debug_step},
+    {"debug.own", debug_own},
     {"abort.data_unbacked", abort_data_unbacked},
     {"abort.insn_unbacked", abort_insn_unbacked},
     {"timer.virt_fires", timer_virt_fires},

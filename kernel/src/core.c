@@ -57,18 +57,37 @@ void kernel_sync_from_user(void)
     sync_slow();
 }
 
+/*
+ * A guest's own timer is delivered without saving the guest if the lock is
+ * free (vcpu_irq_fast): nobody then waits for this core to leave the
+ * guest, and in_user stays. Otherwise, or for another interrupt, the state
+ * is saved and in_user cleared before the handling, as enter_kernel does.
+ */
 void kernel_irq_from_user(void)
 {
     struct core *c = this_core();
-    enter_kernel(c, c->cur);
-    irq_handle();
+    struct tcb *t = c->cur;
+    if (!t->vcpu || !lock_try(&kernel_lock)) {
+        enter_kernel(c, t);
+        irq_handle(arch_irq_ack());
+        kernel_exit();
+    }
+    c->kernel_entries++;
+    uint32_t irq = arch_irq_ack();
+    if (vcpu_irq_fast(c, t, irq)) {
+        lock_release(&kernel_lock);
+        arch_return_to_guest(&t->regs);
+    }
+    vcpu_entry_save(t);
+    __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
+    irq_handle(irq);
     kernel_exit();
 }
 
 void kernel_irq_from_idle(void)
 {
     lock_acquire(&kernel_lock);
-    irq_handle();
+    irq_handle(arch_irq_ack());
     lock_release(&kernel_lock);
 }
 

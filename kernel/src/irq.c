@@ -56,9 +56,8 @@ static void timer_tick(void)
     this_core()->resched = true;
 }
 
-void irq_handle(void)
+void irq_handle(uint32_t irq)
 {
-    uint32_t irq = arch_irq_ack();
     if (irq >= IRQ_MAX)
         return;     /* spurious */
     if (irq < 16) { /* IPI: the other core changed something for us */

@@ -203,7 +203,8 @@ static uint32_t timer_ppi(uint32_t k)
     return k == VCPU_TIMER_PHYS ? plat.timer_phys_ppi : plat.timer_virt_ppi;
 }
 
-static void set_timer_irq(struct core *c, uint32_t k, bool enable)
+static inline __attribute__((always_inline)) void set_timer_irq(struct core *c, uint32_t k,
+                                                                bool enable)
 {
     uint8_t bit = (uint8_t)(1u << k);
     if (!(c->timer_irq_on & bit) == !enable)
@@ -452,7 +453,7 @@ static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
 /* A trapped system register: the kernel answers the ID registers, the VMM the rest. */
 static void exit_sysreg(struct tcb *t, uint64_t esr)
 {
-    if (arch_sysreg_local(&t->regs, esr))
+    if (arch_vcpu_dbg_trap(t->vcpu, esr) || arch_sysreg_local(&t->regs, esr))
         return;
     uint64_t m[CV_MSG_REGS] = {t->regs.pc, esr, arch_sysreg_value(&t->regs, esr), 0};
     fault_raise_n(t, CV_FAULT_VM_SYSREG, m, 3);
@@ -585,6 +586,22 @@ static void timer_fired(struct tcb *t, uint32_t k)
         uint64_t m[CV_MSG_REGS] = {t->regs.pc, 0, 0, 0};
         fault_raise_n(t, CV_FAULT_VM_VTIMER, m, 1);
     }
+}
+
+bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq)
+{
+    struct vcpu *v = t->vcpu;
+    uint32_t k = irq == timer_ppi(VCPU_TIMER_PHYS) ? VCPU_TIMER_PHYS : VCPU_TIMER_VIRT;
+    /* the LR state in memory may be older, but only busier (the guest's EOIs) */
+    if (irq != timer_ppi(k) || !v->timer[k].intid || v->timer_in_lr || !v->timer_lr_own ||
+        !c->guest_mode || c->resched || c->handoff || t->state != TS_RUNNABLE)
+        return false;
+    set_timer_irq(c, k, false);
+    timer_fired(t, k);
+    if (v->timer_in_lr)
+        arch_vcpu_set_lr(lr_count - 1, &v->lr[lr_count - 1]);
+    arch_irq_eoi(irq);
+    return true;
 }
 
 bool vcpu_handle_irq(uint32_t irq)

@@ -256,6 +256,11 @@ static void gicv2_vif_restore(const struct irqc_lr *lr, uint32_t n, const struct
     *gich(GICH_HCR) = GICH_HCR_EN;
 }
 
+static void gicv2_vif_set_lr(uint32_t i, const struct irqc_lr *lr)
+{
+    gich(GICH_LR0)[i] = lr_encode(lr);
+}
+
 const struct irqc_ops irqc_gicv2 = {
     .version = 2,
     .init = gicv2_init,
@@ -270,4 +275,5 @@ const struct irqc_ops irqc_gicv2 = {
     .vif_init_core = gicv2_vif_init_core,
     .vif_save = gicv2_vif_save,
     .vif_restore = gicv2_vif_restore,
+    .vif_set_lr = gicv2_vif_set_lr,
 };

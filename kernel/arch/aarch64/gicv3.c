@@ -352,6 +352,11 @@ static void gicv3_vif_restore(const struct irqc_lr *lr, uint32_t n, const struct
     __asm__ volatile("isb");
 }
 
+static void gicv3_vif_set_lr(uint32_t i, const struct irqc_lr *lr)
+{
+    lr_write(i, lr_encode(lr));
+}
+
 const struct irqc_ops irqc_gicv3 = {
     .version = 3,
     .init = gicv3_init,
@@ -366,4 +371,5 @@ const struct irqc_ops irqc_gicv3 = {
     .vif_init_core = gicv3_vif_init_core,
     .vif_save = gicv3_vif_save,
     .vif_restore = gicv3_vif_restore,
+    .vif_set_lr = gicv3_vif_set_lr,
 };

@@ -200,7 +200,7 @@ el2_setup:
     msr cptr_el2, x0
     mrs x0, mdcr_el2
     and x0, x0, #MDCR_HPMN_MASK
-    mov x2, #(MDCR_TPMCR | MDCR_TPM | MDCR_TDRA)
+    mov x2, #(MDCR_TPMCR | MDCR_TPM | MDCR_TDRA | MDCR_TDA | MDCR_TDOSA)
     orr x0, x0, x2
     msr mdcr_el2, x0
     msr pmuserenr_el0, xzr

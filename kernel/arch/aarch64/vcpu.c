@@ -219,15 +219,62 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
      * an endless IRQ loop). Outside the guest they run on too, and a PPI is
      * disabled if its timer fires (vcpu.c vcpu_handle_irq). */
     irqc->vif_save(v->lr, lrs, &v->vif);
-    /* The guest's debug registers (MDCR_EL2.TDE 0: its debug exceptions are
-     * its own), then disarmed: with MDSCR_EL1.MDE, KDE and SS clear no
-     * breakpoint, watchpoint or step reaches a native thread, the kernel or
-     * another vCPU before that one loads its own (ARM ARM D2.4, D2.12). */
+    /* The guest's debug registers if it had them (MDCR_EL2.TDE 0: its debug
+     * exceptions are its own), then disarmed: with MDSCR_EL1.MDE, KDE and SS
+     * clear no breakpoint, watchpoint or step reaches a native thread, the
+     * kernel or another vCPU before that one loads its own (ARM ARM D2.4,
+     * D2.12). A lazy vCPU's MDSCR_EL1 has them clear (dbg_enter). */
+    if (v->arch.dbg_state != ARCH_DBG_LOADED)
+        return;
     arch_dbg_save(v->arch.dbg);
     v->arch.dbg[ARCH_DBG_MDSCR] = RD(mdscr_el1);
     v->arch.dbg[ARCH_DBG_OSLSR] = RD(oslsr_el1);
     v->arch.dbg[ARCH_DBG_OSDLR] = RD(osdlr_el1);
     WR(mdscr_el1, MDSCR_TDCC);
+    v->arch.dbg_state = ARCH_DBG_LAZY;
+}
+
+/*
+ * Debug registers are switched only for a vCPU that uses them, as KVM
+ * does: one armed (MDSCR_EL1.MDE, KDE or SS) or whose access trapped
+ * (MDCR_EL2.TDA, TDOSA; arch_sysreg_local) since its last exit. Any other
+ * runs with them trapped and its MDSCR_EL1 (armed by nothing) loaded: the
+ * other registers may hold another vCPU's values, which it can neither
+ * read nor be stopped by. That spares ~60 instructions a save and a load.
+ */
+#define MDSCR_ARMED    (1ull << 0 | 1ull << 13 | 1ull << 15) /* SS, KDE, MDE */
+#define MDCR_DBG_TRAPS (MDCR_TDA | MDCR_TDOSA)
+
+static void dbg_enter(struct vcpu *v, bool live)
+{
+    const uint64_t *d = v->arch.dbg;
+    uint64_t mdcr = RD(mdcr_el2);
+    if (!live)
+        v->arch.dbg_hw = false;
+    if (v->arch.dbg_state == ARCH_DBG_LAZY && !(d[ARCH_DBG_MDSCR] & MDSCR_ARMED)) {
+        if (!(mdcr & MDCR_DBG_TRAPS))
+            WR(mdcr_el2, mdcr | MDCR_DBG_TRAPS);
+        WR_CHANGED(mdscr_el1, d[ARCH_DBG_MDSCR]);
+        return;
+    }
+    if (!v->arch.dbg_hw) {
+        arch_dbg_restore(d);
+        WR(oslar_el1, (d[ARCH_DBG_OSLSR] & OSLSR_OSLK) >> 1);
+        WR(osdlr_el1, d[ARCH_DBG_OSDLR]);
+        v->arch.dbg_hw = true;
+    }
+    WR(mdscr_el1, d[ARCH_DBG_MDSCR]);
+    if (mdcr & MDCR_DBG_TRAPS)
+        WR(mdcr_el2, mdcr & ~(uint64_t)MDCR_DBG_TRAPS);
+    v->arch.dbg_state = ARCH_DBG_LOADED;
+}
+
+bool arch_vcpu_dbg_trap(struct vcpu *v, uint64_t esr)
+{
+    if (((esr >> 20) & 3u) != 2u || v->arch.dbg_state != ARCH_DBG_LAZY)
+        return false; /* not a debug register (Op0 2), or one trapped while loaded (TDRA) */
+    v->arch.dbg_state = ARCH_DBG_WANTED; /* loaded at the entry, where it runs again */
+    return true;
 }
 
 /* The EL1 context native mode leaves alone (arch_enter_native_mode). */
@@ -252,16 +299,12 @@ static void restore_el1_context(const uint64_t *r)
     WR(csselr_el1, r[CV_VCPU_CSSELR]);
 }
 
-void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
+void arch_vcpu_restore(struct vcpu *v, uint32_t lrs, bool el1_live)
 {
     const uint64_t *r = v->arch.reg;
-    if (!el1_live) { /* else only this vCPU wrote the debug registers here */
+    if (!el1_live)
         restore_el1_context(r);
-        arch_dbg_restore(v->arch.dbg);
-        WR(oslar_el1, (v->arch.dbg[ARCH_DBG_OSLSR] & OSLSR_OSLK) >> 1);
-        WR(osdlr_el1, v->arch.dbg[ARCH_DBG_OSDLR]);
-    }
-    WR(mdscr_el1, v->arch.dbg[ARCH_DBG_MDSCR]);
+    dbg_enter(v, el1_live);
     WR(sctlr_el1, r[CV_VCPU_SCTLR]);
     WR(tpidrro_el0, r[CV_VCPU_TPIDRRO_EL0]); /* native mode clears it */
     WR(cpacr_el1, r[CV_VCPU_CPACR]);
@@ -276,6 +319,11 @@ void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
         WR(cntp_ctl_el0, r[CV_VCPU_CNTP_CTL]);
     irqc->vif_restore(v->lr, lrs, &v->vif);
     __asm__ volatile("isb");
+}
+
+void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr)
+{
+    irqc->vif_set_lr(i, lr);
 }
 
 /* ISS of a data abort (ARM ARM D17.2.40): DFSC 0b0011xx is a permission

@@ -336,11 +336,24 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
     (void)lrs;
 }
 
-void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live)
+void arch_vcpu_restore(struct vcpu *v, uint32_t lrs, bool el1_live)
 {
     (void)v;
     (void)lrs;
     (void)el1_live;
+}
+
+void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr)
+{
+    (void)i;
+    (void)lr;
+}
+
+bool arch_vcpu_dbg_trap(struct vcpu *v, uint64_t syndrome)
+{
+    (void)v;
+    (void)syndrome;
+    return false;
 }
 
 bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value)

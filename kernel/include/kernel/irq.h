@@ -16,8 +16,8 @@ void irq_handler_destroy(const struct cap *h);
 void irq_uart_taken_back(void);
 /** Puts an irq handler cap for `irq` in empty slot dest (a child of parent); masked. */
 void irq_give(uint32_t irq, struct cte *dest, struct cte *parent);
-/** Kernel IRQ dispatch (timer, IPIs, user interrupts). */
-void irq_handle(void);
+/** Kernel IRQ dispatch (timer, IPIs, user interrupts) of `irq`, acknowledged. */
+void irq_handle(uint32_t irq);
 /** This core's timer arms for the end of a timeslice from now. */
 void timer_start(void);
 /**

@@ -60,6 +60,8 @@ struct irqc_ops {
     void (*vif_save)(struct irqc_lr *lr, uint32_t n, struct irqc_vif *s);
     /** Loads them and turns the interface on. */
     void (*vif_restore)(const struct irqc_lr *lr, uint32_t n, const struct irqc_vif *s);
+    /** Writes LR i of the interface on (the guest's, not saved: vcpu_irq_fast). */
+    void (*vif_set_lr)(uint32_t i, const struct irqc_lr *lr);
 };
 
 extern const struct irqc_ops irqc_gicv2;

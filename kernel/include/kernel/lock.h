@@ -23,6 +23,14 @@ static inline __attribute__((always_inline)) void lock_acquire(struct ticket_loc
         arch_relax();
 }
 
+/* Takes the lock if it is free (no ticket out: next == owner), else false. */
+static inline __attribute__((always_inline)) bool lock_try(struct ticket_lock *l)
+{
+    uint32_t free = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+    return __atomic_compare_exchange_n(&l->next, &free, free + 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
 static inline __attribute__((always_inline)) void lock_release(struct ticket_lock *l)
 {
     __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);

@@ -117,6 +117,13 @@ bool vcpu_posted_fast(struct tcb *t);
 uint64_t vcpu_fault_flags(const struct tcb *t);
 /** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
 void vcpu_posted_tick(struct core *c);
+/**
+ * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state
+ * not saved, the lock held: true if it was t's timer and is now in the
+ * hardware list register (or waits for it) with nothing else to do, so t
+ * goes on. Else nothing is done and it takes the general path.
+ */
+bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq);
 /** Interrupts for vCPUs: the EL1 timers and the GIC maintenance PPI. */
 bool vcpu_handle_irq(uint32_t irq);
 /** Timer tick: wakes vCPUs whose WFI deadline passed; next deadline or 0. */
@@ -143,7 +150,12 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
  * so only what native mode overwrites is loaded again: every EL1 context
  * write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
  */
-void arch_vcpu_restore(const struct vcpu *v, uint32_t lrs, bool el1_live);
+void arch_vcpu_restore(struct vcpu *v, uint32_t lrs, bool el1_live);
+/** Writes list register i of the running vCPU (its state not saved). */
+void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr);
+/** A trapped access the arch takes as a request for state it switches
+ * lazily (AArch64: the debug registers); the guest retries it. */
+bool arch_vcpu_dbg_trap(struct vcpu *v, uint64_t syndrome);
 /**
  * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault
  * outside a table walk, where the architecture leaves it UNKNOWN and the

@@ -101,10 +101,12 @@
 #define CPTR_EL2_RES1 0x33ff
 #define CPTR_TFP      SR_BIT(10)
 
-/* MDCR_EL2: trap EL0/EL1 PMU accesses and MDRAR_EL1 to EL2 (the debug
- * registers are each vCPU's own: vcpu.c arch_vcpu_save). */
+/* MDCR_EL2: trap EL0/EL1 PMU accesses and MDRAR_EL1 to EL2; the other
+ * debug registers (TDA, TDOSA) until a vCPU uses them (vcpu.c dbg_enter). */
 #define MDCR_TPMCR     SR_BIT(5)
 #define MDCR_TPM       SR_BIT(6)
+#define MDCR_TDA       SR_BIT(9)
+#define MDCR_TDOSA     SR_BIT(10)
 #define MDCR_TDRA      SR_BIT(11)
 #define MDCR_HPMN_MASK 0x1f
 
