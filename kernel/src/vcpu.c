@@ -443,11 +443,10 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
 static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
 {
     _Static_assert(CV_VMEXIT_MSG_LEN - 2 == 8, "pc, esr and the eight argument registers");
-    uint64_t m[CV_VMEXIT_MSG_LEN]; /* all written: no zeroing (a memset call) on each hypercall */
-    m[0] = t->regs.pc;
-    m[1] = esr;
-    arch_call_args(&t->regs, &m[2], CV_VMEXIT_MSG_LEN - 2);
-    fault_raise_n(t, label, m, CV_VMEXIT_MSG_LEN);
+    t->fault_msg[0] = t->regs.pc; /* written in place: every word, once */
+    t->fault_msg[1] = esr;
+    arch_call_args(&t->regs, &t->fault_msg[2], CV_VMEXIT_MSG_LEN - 2);
+    fault_send(t, label, CV_VMEXIT_MSG_LEN);
 }
 
 /* A trapped system register: the kernel answers the ID registers, the VMM the rest. */
