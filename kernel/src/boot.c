@@ -1,11 +1,7 @@
 /*
- * Boot: platform discovery, the root thread and its capabilities, the
- * untyped memory handed to it, and bringing up the other cores.
- *
- * The kernel allocates only what the root thread needs to start (its
- * cspace, vspace, tcb, stack, IPC buffer, boot info and image) from free
- * RAM; everything else becomes untyped capabilities in the root's cspace.
- * Afterwards the kernel never allocates memory again.
+ * Boot: platform discovery, the root thread and its capabilities, its untyped memory, the other
+ * cores. The kernel allocates only what the root needs to start (cspace, vspace, tcb, stack, IPC
+ * buffer, boot info, image); the rest of RAM becomes untyped caps, and it never allocates again.
  */
 #include <kernel/core.h>
 #include <kernel/fdt.h>
@@ -92,8 +88,7 @@ static paddr_t boot_alloc_page(void)
 
 /* ---------------- root objects ---------------- */
 
-/* An object of the root's in its `slot`; the first is the root cnode, which
- * holds its own cap. */
+/* An object of the root's in its `slot`; the first, the root cnode, holds its own cap. */
 static struct cte *root_make(uint32_t slot, uint32_t type, uint32_t size_bits)
 {
     struct cap c;
@@ -175,12 +170,8 @@ static const struct cv_archive_entry *archive_find(const char *name)
     kpanic("boot: '%s' missing from the boot archive", name);
 }
 
-/*
- * The archive, read-only, at CV_ROOT_ARCHIVE_VADDR: 2 MiB blocks where the
- * virtual and physical addresses allow, 4 KiB pages elsewhere. Mapping its
- * 30-odd MiB page by page cost a boot 0.8 M instructions (8,000 entries)
- * and 16 page tables.
- */
+/* The archive, read-only, at CV_ROOT_ARCHIVE_VADDR: 2 MiB blocks where the addresses allow (its
+ * 30-odd MiB page by page cost a boot 0.8 M instructions and 16 page tables), else pages. */
 static void map_root_archive(struct vspace *vs)
 {
     uint64_t asize = archive_size(), off = 0;
@@ -276,12 +267,10 @@ static uint64_t device_top(void)
     return top;
 }
 
-/* Device memory for user level: the MMIO below RAM except the kernel's
- * (and never RAM, wherever the device tree puts its banks). */
+/* Device memory for user level: the MMIO below RAM but the kernel's (never RAM, wherever). */
 static void device_untyped(void)
 {
-    /* GICv2: distributor, CPU and hypervisor interfaces (GICV is given
-     * out); GICv3: distributor and redistributors. An absent one is empty.
+    /* GICv2: GICD, GICC, GICH (GICV is given out); GICv3: GICD, GICR; absent ones are empty.
      * Sizes from the DTB: QEMU's frames are 64 KiB apart, Tegra's 8 KiB. */
     struct range kernel_dev[] = {{plat.gicd.v, plat.gicd.v + plat.gic_size[0]},
                                  {plat.gicc.v, plat.gicc.v + plat.gic_size[1]},
@@ -308,14 +297,11 @@ static void device_untyped(void)
 }
 
 /*
- * Frame caps over the archive's whole 2 MiB blocks, after the untypeds:
- * the loader maps large boot files (a guest's kernel) from there instead
- * of copying them into fresh frames. The archive is part of the kernel
- * image, never in an untyped: these caps are its only handles. They have
- * all rights because a VM's own kernel file becomes that guest's RAM (the
- * loader hands it over read-write only when no one else has the file,
- * and every shared file read-only); the kernel never reads the archive
- * after it started the root.
+ * Frame caps over the archive's whole 2 MiB blocks, after the untypeds: the loader maps large
+ * boot files (a guest's kernel) from there instead of copying them. The archive is in the kernel
+ * image, never in an untyped: these caps are its only handles. They have all rights because a
+ * VM's own kernel file becomes its RAM (the loader hands it over read-write only when no one
+ * else has the file); the kernel never reads the archive after it started the root.
  */
 static void archive_frames(void)
 {
@@ -395,10 +381,9 @@ static void start_secondaries(void)
 }
 
 /*
- * Where the kernel's reservation starts: the base of the RAM bank it is in,
- * so the RAM below it stays reserved too (firmware may keep data there,
- * and the DTB's memory reservations are not read yet), whatever order the
- * DTB lists its banks in. Only the kernel itself if no bank holds it.
+ * Where the kernel's reservation starts: the base of its RAM bank, so the RAM below stays
+ * reserved (firmware may keep data there; the DTB's reservations are not read yet), whatever
+ * the banks' order. Only the kernel itself if no bank holds it.
  */
 static uint64_t kernel_bank_base(void)
 {

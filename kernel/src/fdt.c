@@ -1,11 +1,8 @@
 /*
- * Flattened devicetree reader (Devicetree Specification v0.4, chapter 5)
- * and the platform description taken from it. See kernel/fdt.h.
- *
- * One pass over the structure block. For every node we remember, per
- * depth, the properties we care about (pointers into the blob, already
- * bounds-checked) and the #address-cells/#size-cells it sets for its
- * children; a node is interpreted at its FDT_END_NODE, when all its
+ * Flattened devicetree reader (Devicetree Specification v0.4, chapter 5) and the platform
+ * description taken from it. One pass over the structure block, remembering per depth the
+ * properties we care about (bounds-checked pointers into the blob) and the #address-cells/
+ * #size-cells for the children; a node is interpreted at its FDT_END_NODE, when all its
  * properties are known (properties precede subnodes, spec 5.4.1).
  */
 #include <kernel/fdt.h>
@@ -170,7 +167,21 @@ static void fdt_take_memory(struct fdt_walk *w, const struct fdt_node *n,
     }
 }
 
-static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid);
+/** INTID of GIC interrupt specifier `i` (3 cells: type, number, flags). */
+static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid)
+{
+    uint64_t type, num;
+    uint32_t off = i * 12;
+    if (!fdt_val_cells(v, &off, 1, &type) || !fdt_val_cells(v, &off, 1, &num))
+        return false;
+    if (type == 1 && num < 16)
+        *intid = (uint32_t)num + 16; /* PPI */
+    else if (type == 0 && num < 988)
+        *intid = (uint32_t)num + 32; /* SPI */
+    else
+        return false;
+    return true;
+}
 
 static void fdt_take_uart(struct fdt_walk *w, const struct fdt_node *n,
                           const struct fdt_node *parent, uint32_t kind)
@@ -218,22 +229,6 @@ static void fdt_take_gicv3(struct fdt_walk *w, const struct fdt_node *n,
     w->out->gicr_size = rsize;
     w->out->gic_version = 3;
     w->have_gic = true;
-}
-
-/** INTID of GIC interrupt specifier `i` (3 cells: type, number, flags). */
-static bool fdt_gic_intid(struct fdt_val v, uint32_t i, uint32_t *intid)
-{
-    uint64_t type, num;
-    uint32_t off = i * 12;
-    if (!fdt_val_cells(v, &off, 1, &type) || !fdt_val_cells(v, &off, 1, &num))
-        return false;
-    if (type == 1 && num < 16)
-        *intid = (uint32_t)num + 16; /* PPI */
-    else if (type == 0 && num < 988)
-        *intid = (uint32_t)num + 32; /* SPI */
-    else
-        return false;
-    return true;
 }
 
 /** Timer interrupts: secure phys, non-secure phys, virtual, hyp (arm,arch_timer binding). */

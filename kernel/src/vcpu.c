@@ -1,8 +1,4 @@
-/*
- * Virtual CPUs: binding, state switching, guest exits, virtual interrupts.
- * See kernel/include/kernel/vcpu.h for the design; list registers are in
- * the interrupt controller's neutral form (kernel/irqc.h).
- */
+/* Virtual CPUs: binding, state switching, guest exits, virtual interrupts (design: vcpu.h). */
 #include <arch/cpu.h>
 #include <kernel/cnode.h>
 #include <kernel/core.h>
@@ -16,10 +12,9 @@
 
 static uint32_t lr_count;
 static struct tcb *wfi_head; /* vCPU threads blocked in WFI, all cores */
-/* The next posted write's stamp (abi.h CV_POSTED_STAMP), of every vCPU.
- * An atomic, not the kernel lock: the fast path takes no lock. A guest
- * that orders two writes (a lock's release on one core, its acquire on
- * another) orders the increments around them too. */
+/* The next posted write's stamp (abi.h CV_POSTED_STAMP), of every vCPU. An atomic: the fast
+ * path takes no lock. A guest that orders two writes (a lock's release on one core, its acquire
+ * on another) orders the increments around them too. */
 static uint32_t posted_stamp;
 
 void vcpu_init(struct vcpu *v)
@@ -43,11 +38,8 @@ void vcpu_unbind(struct tcb *t)
     if (!v)
         return;
     core_wait_thread_out(t);
-    /* Its guest cannot go on: the EL1 state is the VCPU's, and the thread
-     * must not run the guest's code as a plain EL0 thread (it did, at the
-     * VCPU's deletion under a guest running on another core: kernel_tests
-     * vcpu.delete_vcpu_running). A vCPU waiting for an interrupt could
-     * never get one. So the thread is suspended (its ipc_cancel also takes
+    /* Suspended: it must not run the guest's code as a plain EL0 thread (it did: kernel_tests
+     * vcpu.delete_vcpu_running), and in WFI it could never get an interrupt (ipc_cancel takes
      * it off the WFI list or out of a fault). */
     if (t->state != TS_INACTIVE)
         tcb_suspend(t);
@@ -92,8 +84,7 @@ static uint32_t vmm_lr_count(const struct vcpu *v)
     return v->timer_lr_own ? lr_count - 1 : lr_count;
 }
 
-/* The guest EOI'd the timer in the kernel's LR: that timer runs again, and
- * so does one that fired meanwhile (it fires again if it is still due). */
+/* The guest EOI'd the timer in the kernel's LR: it runs again, as does one that fired meanwhile. */
 static void timer_lr_freed(struct vcpu *v)
 {
     v->timer[v->timer_in_lr - 1].masked = false;
@@ -104,8 +95,7 @@ static void timer_lr_freed(struct vcpu *v)
     }
 }
 
-/* LRs the guest EOI'd with maintenance requested: now free, reported once;
- * the kernel's timer LR is not reported: the timers run again instead. */
+/* LRs EOI'd with maintenance requested: freed, reported once (the kernel's timer LR is not). */
 static void collect_eoi(struct vcpu *v)
 {
     for (uint32_t i = 0; i < lr_count; i++) {
@@ -128,10 +118,9 @@ static uint32_t lr_find(const struct vcpu *v, uint32_t intid)
     return i;
 }
 
-/* What other cores injected while v ran (inbox_put) goes into its LRs,
- * now in memory: pending added to the LR holding its INTID, else into the
- * LR it was given, free unless the VMM erred (then it waits there, as it
- * does while the kernel's LR holds its INTID: one copy of an INTID). */
+/* What other cores injected while v ran (inbox_put) goes into its LRs, now in memory: pending
+ * added to the LR holding its INTID, else into the LR it was given, free unless the VMM erred
+ * (then it waits, as while the kernel's LR holds its INTID: one copy of an INTID). */
 static void inbox_flush(struct vcpu *v)
 {
     for (uint32_t m = v->inbox_mask; m; m &= m - 1) {
@@ -148,8 +137,7 @@ static void inbox_flush(struct vcpu *v)
     }
 }
 
-/* Makes v's state the caller's (the kernel lock held) to read and change:
- * its thread leaves its core, and what was injected meanwhile is in its LRs. */
+/* Makes v's state the (locked) caller's: its thread leaves its core, its inbox is flushed. */
 static void vcpu_take(struct vcpu *v)
 {
     if (v->tcb)
@@ -157,8 +145,7 @@ static void vcpu_take(struct vcpu *v)
     inbox_flush(v);
 }
 
-/* Timer k fired in the guest and has an INTID: into the kernel's LR if it
- * is free (it is, unless the other timer's interrupt is still in it). */
+/* Timer k fired and has an INTID: into the kernel's LR unless the other timer still holds it. */
 static bool timer_inject(struct vcpu *v, uint32_t k)
 {
     uint32_t last = lr_count - 1;
@@ -173,10 +160,9 @@ static bool timer_inject(struct vcpu *v, uint32_t k)
     return true;
 }
 
-/* A timer's output is a level (ARM ARM D11.2.4) and the guest writes its
- * timers untrapped, so each entry from the guest resamples it: a timer no
- * longer due (off, IMASK, CVAL ahead) stops waiting for the kernel's LR, or
- * leaves it if only pending there (an active one stays until its EOI). */
+/* A timer's output is a level (ARM ARM D11.2.4), written untrapped, so each guest entry
+ * resamples it: one no longer due (off, IMASK, CVAL ahead) stops waiting for the kernel's LR,
+ * or leaves it if only pending there (an active one stays until its EOI). */
 static void timer_resample(struct vcpu *v, uint64_t now)
 {
     for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
@@ -239,12 +225,9 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t)
     return true;
 }
 
-/* The timer PPIs stay as the vCPU left them, and so do the guest's timers:
- * one rarely fires in the few microseconds an exit takes, and if it does,
- * vcpu_handle_irq turns its PPI off until the vCPU runs again. Turning a
- * timer or its PPI off and on at each exit cost more: under QEMU a timer
- * register write wakes its main loop, a distributor access takes its
- * global lock. */
+/* The timer PPIs and the guest's timers stay as the vCPU left them: one rarely fires during an
+ * exit, and then vcpu_handle_irq turns its PPI off. Switching them at each exit cost more: under
+ * QEMU a timer write wakes its main loop, a distributor access takes its global lock. */
 void vcpu_exit_native(struct core *c)
 {
     if (!c->guest_mode)
@@ -255,16 +238,15 @@ void vcpu_exit_native(struct core *c)
 
 /* ---------------- posted writes (abi.h CV_OP_VCPU_SET_POSTED) ---------------- */
 
-/* Records a write of `width` bytes (its value masked to them: arch_store_value)
- * to the posted register; false if it must exit instead (another
- * address, 8 bytes, or the record is full). */
 static uint32_t posted_count(const struct vcpu *v)
 {
     return __atomic_load_n(&v->posted_tail, __ATOMIC_ACQUIRE) - v->posted_head;
 }
 
-/* The busy flag is set before the stamp is drawn (a full fence between),
- * so a taker that read the stamp counter after it sees the flag. */
+/* Records a write of `width` bytes (value masked: arch_store_value) to the posted register, or
+ * false: it exits (another address, 8 bytes, record full). The busy flag is set before the
+ * stamp is drawn (a full fence between), so a taker that read the stamp counter after it sees
+ * the flag. */
 static bool posted_record(struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t value)
 {
     uint32_t tail = v->posted_tail;
@@ -287,10 +269,8 @@ static void posted_exit(struct tcb *t, uint64_t why)
     fault_raise_n(t, CV_FAULT_VM_POSTED, m, 3);
 }
 
-/* A write of the value the steady register holds (zero-extended: a
- * narrower write matches only a value that fits): it changes nothing, so
- * there is nothing to record or emulate. Linux writes a PL011's registers
- * 2 bytes wide. */
+/* A write of the value the steady register holds (zero-extended: a narrower write matches only
+ * a value that fits; Linux writes a PL011's registers 2 bytes wide) changes nothing. */
 static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t width, uint64_t value)
 {
     return v->steady_ipa && ipa == v->steady_ipa && width < 8u && value == v->steady_value;
@@ -314,9 +294,8 @@ bool vcpu_posted_fast(struct tcb *t)
         arch_regs_skip(&t->regs);
         return true;
     }
-    /* for exit_data_abort, next in this kernel entry: every write the
-     * syndrome describes passes here while writes are posted (SET_POSTED
-     * forgets it), so one never finds the IPA of an earlier access */
+    /* for exit_data_abort, next in this entry: every described write passes here while writes
+     * are posted (SET_POSTED forgets it), so one never finds an earlier access's IPA */
     v->fault_ipa = ipa;
     v->fault_ipa_known = true;
     return false;
@@ -357,12 +336,10 @@ static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
 }
 
 /*
- * The check of the last LR reads the vCPU's saved state, so the vCPU is
- * first made to leave its core: the wait belongs to the decode. It changes
- * nothing the guest or the VMM can see (the guest runs on after it), so a
- * CV_E_BUSY after it leaves everything as it was. The physical timer never
- * exits: masked, it waited for this (an INTID) or for the LR, and fires
- * again if it is still due.
+ * The check of the last LR reads the saved state, so the wait for the vCPU to leave belongs to
+ * the decode; it changes nothing visible, so a CV_E_BUSY after it leaves everything as it was.
+ * The physical timer never exits: masked, it waited for this (an INTID) or for the LR, and
+ * fires again if still due.
  */
 static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
 {
@@ -385,14 +362,11 @@ static enum cv_err vcpu_set_vtimer(struct vcpu *v, const struct invocation *inv)
 }
 
 /*
- * A cut at the stamp counter, read first: every entry stamped before it is
- * taken (up to the limit, if one is given), none after it. A vCPU running
- * on another core is not made to leave (that cost a cross-core round trip
- * per take): its core may be between a stamp and its record, which takes
- * a few instructions, so the take waits for that only (posted_record).
- * Writes taken from a vCPU that runs on (not in an exit) may end a partial
- * line, so its next WFI exits too: the VMM learns when that output pauses
- * (CV_POSTED_AT_WFI).
+ * A cut at the stamp counter, read first: every entry stamped before it is taken (up to the
+ * limit, if given), none after. A vCPU running elsewhere is not made to leave (a cross-core round
+ * trip per take); the take waits only while its core is between a stamp and its record. Writes
+ * taken from a vCPU that runs on may end a partial line, so its next WFI exits too
+ * (CV_POSTED_AT_WFI): the VMM learns when that output pauses.
  */
 static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 {
@@ -422,10 +396,8 @@ static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 
 /* ---------------- guest exits ---------------- */
 
-/* The exit record (abi.h CV_VMEXIT_DA_*) is written where it leaves from
- * (fault_send): this is the exit every emulated device access takes. A
- * posted write never gets here (vcpu_posted_fast took it, or found the
- * record full: then it exits). */
+/* The exit of every emulated device access: its record (abi.h CV_VMEXIT_DA_*) is written in
+ * place (fault_send). A posted write gets here only when its record is full. */
 static void exit_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t *m = t->fault_msg;
@@ -469,8 +441,7 @@ static bool vcpu_irq_pending(const struct vcpu *v)
     return false;
 }
 
-/* Physical count at which the first of the guest's timers whose
- * interrupt would reach it fires, or 0 (the physical one without an
+/* When the first timer whose interrupt reaches the guest fires, or 0 (a physical one without an
  * INTID reaches nobody). */
 static uint64_t timer_deadline(const struct vcpu *v)
 {
@@ -572,9 +543,8 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
     }
 }
 
-/* Timer k of the guest running here fired (its PPI is now off): into the
- * kernel's LR, or it waits for that LR. Without an INTID the virtual
- * timer exits to the VMM and the physical one waits for an INTID. */
+/* Timer k of the guest running here fired (its PPI now off): into the kernel's LR, or it waits
+ * for it. Without an INTID the virtual timer exits to the VMM, the physical one waits. */
 static void timer_fired(struct tcb *t, uint32_t k)
 {
     struct vcpu_timer_irq *ti = &t->vcpu->timer[k];
@@ -641,27 +611,22 @@ static enum cv_err vcpu_regs(struct vcpu *v, struct invocation *inv, bool write)
     return CV_OK;
 }
 
-/* INJECT_IRQ, decoded: list register `index` becomes `lr`, now or, if the
- * vCPU runs on another core, when that core next enters it (inbox_put). */
+/* INJECT_IRQ, decoded: LR `index` becomes `lr`, now or when the remote core reenters v. */
 struct inject_args {
     uint32_t index;
     bool remote;
     struct irqc_lr lr;
 };
 
-/* LR i as an injection sees it: what another core left for it in the
- * inbox, else its saved state. That may be older than the LR of a vCPU
- * running elsewhere, but only the guest's EOIs changed it since: an LR free
- * there is free. */
+/* LR i as an injection sees it: the inbox's, else the saved state; older than the LR of a vCPU
+ * running elsewhere, but only the guest's EOIs changed it since: an LR free there is free. */
 static const struct irqc_lr *lr_view(const struct vcpu *v, uint32_t i)
 {
     return (v->inbox_mask >> i & 1u) ? &v->inbox[i] : &v->lr[i];
 }
 
-/* virq goes to the list register already holding it (a pending copy there
- * is enough, an active one gets the pending bit: pending+active), else to
- * a free one (MR2's, or any). A vCPU running on another core is not made
- * to wait for: its core is told to take the injection (inbox_put). */
+/* virq goes to the LR already holding it (an active one becomes pending+active), else to a free
+ * one (MR2's, or any). A vCPU running elsewhere is not waited for (inbox_put). */
 static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
                                  struct inject_args *a)
 {
@@ -699,10 +664,8 @@ static enum cv_err inject_decode(struct vcpu *v, const struct invocation *inv,
     return CV_OK;
 }
 
-/* Leaves an injection for the core the vCPU runs on and kicks that core
- * out of the guest (no wait, no reschedule: ARCH_IPI_KICK); it takes the
- * injection on its way back in (vcpu_exit_prepare). Its first one kicked
- * already if the inbox was not empty. */
+/* Leaves an injection for v's core and kicks it out of the guest (ARCH_IPI_KICK: no wait, no
+ * reschedule) unless the inbox's first one did; it takes it on its way back in. */
 static void inbox_put(struct vcpu *v, const struct inject_args *a)
 {
     bool kicked = v->inbox_mask != 0;

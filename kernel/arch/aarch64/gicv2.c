@@ -1,21 +1,15 @@
 /*
- * GICv2 driver (ARM IHI 0048B, "GIC Architecture Specification v2"): the
- * physical interrupts and the virtual CPU interface control (5.3, GICH).
+ * GICv2 driver (ARM IHI 0048B): the physical interrupts and the virtual CPU interface (5.3).
  *
- * All interrupts are Group 0 and signalled as IRQ: QEMU virt's GIC has no
- * Security Extensions visible to us, so Group 0 is just "the" group and
- * GICC_CTLR.FIQEn = 0 keeps it on the IRQ line (4.4.1). EOImode 0: one
- * write to GICC_EOIR both drops priority and deactivates (4.4.5).
+ * All interrupts are Group 0, signalled as IRQ: no Security Extensions are visible to us, and
+ * GICC_CTLR.FIQEn = 0 keeps Group 0 on the IRQ line (4.4.1). EOImode 0: one GICC_EOIR write
+ * drops priority and deactivates (4.4.5).
  *
- * CPU interface numbers: a core's interface number (used in ITARGETSR and
- * in the SGI target list) is read from the banked GICD_ITARGETSR0..7,
- * which return the reading core's own mask (4.3.12), in
- * arch_gic_init_core. Until a core has done that we assume interface n ==
- * core index n, which is how QEMU wires up to 8 cores.
+ * A core's CPU interface mask (ITARGETSR, SGI target list) is read from the banked
+ * GICD_ITARGETSR0..7 (4.3.12) in init_core; until then interface n == core n, as QEMU wires it.
  *
- * Locking: none. The distributor's per-INTID registers are set-/clear-
- * registers or byte-accessible fields, so cores never read-modify-write a
- * word that another core might change.
+ * Locking: none. The per-INTID registers are set/clear registers or byte-accessible fields,
+ * so cores never read-modify-write a word another core might change.
  */
 #include <arch/boot.h>
 #include <arch/sysreg.h>
@@ -77,10 +71,7 @@ static void gic_reset_range(uint32_t first, uint32_t last)
         gicd[GICD_IPRIORITYR + i] = GIC_PRIO_DEFAULT;
 }
 
-/**
- * Distributor (4.3): every SPI disabled, Group 0, default priority, routed
- * to core 0; then enabled. Boot core only, before any arch_gic_init_core.
- */
+/** Distributor (4.3): every SPI off, Group 0, default priority, to core 0; boot core first. */
 static void gicv2_init(const struct plat_info *p)
 {
     gicd = pa_ptr(p->gicd);
@@ -109,11 +100,7 @@ static uint8_t gic_own_mask(void)
     return 0;
 }
 
-/**
- * This core's banked SGIs/PPIs and its CPU interface (4.4): everything
- * off except the reschedule SGI and the EL2 timer PPI; PMR lets every
- * priority through; enabled with EOImode 0.
- */
+/** This core's banked SGIs/PPIs and CPU interface (4.4): all off but the IPIs and timer PPI. */
 static void gicv2_init_core(void)
 {
     uint32_t core = arch_core_index();
@@ -169,10 +156,7 @@ static void gicv2_set_target(uint32_t irq, uint32_t core)
     gicd[GICD_ITARGETSR + irq] = gic_cpuif_mask[core];
 }
 
-/**
- * GICD_SGIR (4.3.15): TargetListFilter 0 = the listed interfaces. The dsb
- * makes the sender's earlier memory writes visible before the SGI.
- */
+/** GICD_SGIR (4.3.15), TargetListFilter 0; the dsb makes earlier writes visible first. */
 static void gicv2_send_ipi(uint32_t core, uint32_t sgi)
 {
     if (core >= PLAT_MAX_CORES || sgi > 15)
@@ -230,9 +214,8 @@ static uint32_t lr_encode(const struct irqc_lr *lr)
            ((lr->flags & IRQC_LR_EOI) ? LR_EOI : 0) | ((lr->flags & IRQC_LR_GROUP1) ? LR_GRP1 : 0);
 }
 
-/* An empty LR (GICH_ELRSR) is not read: all that matters of it is
- * whether the guest EOI'd it with a maintenance request (GICH_EISR), which
- * vcpu.c collects. Most exits find every LR empty. */
+/* An empty LR (GICH_ELRSR) is not read, only whether it was EOI'd with a maintenance request
+ * (GICH_EISR), which vcpu.c collects. Most exits find every LR empty. */
 static void gicv2_vif_save(struct irqc_lr *lr, uint32_t n, struct irqc_vif *s)
 {
     uint32_t empty = *gich(GICH_ELRSR0), eoi = *gich(GICH_EISR0);

@@ -1,22 +1,15 @@
 /*
- * GICv3 driver (ARM IHI 0069, "GIC Architecture Specification v3 and v4"):
- * the distributor and this core's redistributor by MMIO, the CPU interface
- * and the virtual CPU interface control (ICH_*) by system registers.
+ * GICv3 driver (ARM IHI 0069): distributor and redistributors by MMIO, the CPU interface and
+ * the virtual CPU interface control (ICH_*) by system registers.
  *
- * Affinity routing is on (ARE): SPIs are routed by GICD_IROUTER<n> to a
- * core's MPIDR affinity, SGIs and PPIs are configured in each core's own
- * redistributor, found by matching GICR_TYPER.Affinity (12.11.36) against
- * MPIDR_EL1. Every interrupt is Group 1 and taken through ICC_IAR1_EL1,
- * so it is signalled as IRQ at EL2 whether or not the GIC has two security
- * states (4.6.2); EOImode 0: one ICC_EOIR1_EL1 write drops the priority
- * and deactivates.
+ * Affinity routing is on (ARE): SPIs are routed by GICD_IROUTER<n>, SGIs and PPIs configured in
+ * each core's redistributor (GICR_TYPER.Affinity, 12.11.36). Every interrupt is Group 1, taken
+ * through ICC_IAR1_EL1, so it is an IRQ at EL2 with or without two security states (4.6.2);
+ * EOImode 0: one ICC_EOIR1_EL1 write drops the priority and deactivates.
  *
- * Guests reach the virtual CPU interface through their own ICC_* system
- * register accesses (HCR_EL2.IMO/FMO route them to ICV_*); their
- * ICC_SGI1R_EL1 writes trap to EL2 (12.2.22) and reach the VMM as system
- * register exits. ICC_SRE_EL2.Enable lets EL1 use the system registers and
- * ICC_SRE_EL1.SRE is set for it: GICv3 guests get no memory-mapped CPU
- * interface.
+ * Guests' ICC_* accesses go to ICV_* (HCR_EL2.IMO/FMO); their ICC_SGI1R_EL1 writes trap
+ * (12.2.22) and reach the VMM as system register exits. ICC_SRE_EL1.SRE is set for them: no
+ * memory-mapped CPU interface.
  */
 #include <arch/boot.h>
 #include <arch/sysreg.h>
@@ -161,10 +154,8 @@ static volatile uint8_t *find_redist(uint64_t aff)
 }
 
 /**
- * This core: its redistributor awake (12.11.44 GICR_WAKER handshake), its
- * SGIs and PPIs off but the reschedule SGI and the EL2 timer, and its CPU
- * interface on: system registers for EL2 and EL1, every priority let
- * through, Group 1 enabled.
+ * This core: its redistributor awake (12.11.44 GICR_WAKER handshake), SGIs and PPIs off but the
+ * IPIs and the EL2 timer, CPU interface on (system registers for EL2 and EL1, Group 1).
  */
 static void gicv3_init_core(void)
 {
@@ -240,9 +231,8 @@ static void gicv3_set_target(uint32_t irq, uint32_t core)
 }
 
 /**
- * ICC_SGI1R_EL1 (12.2.22): the target's Aff3.Aff2.Aff1 and a bit for its
- * Aff0 in TargetList (Aff0 < 16: RS 0). The dsb makes the sender's memory
- * writes visible first.
+ * ICC_SGI1R_EL1 (12.2.22): the target's Aff3.Aff2.Aff1, its Aff0 a TargetList bit (Aff0 < 16:
+ * RS 0). The dsb makes the sender's memory writes visible first.
  */
 static void gicv3_send_ipi(uint32_t core, uint32_t sgi)
 {
@@ -267,8 +257,7 @@ static void gicv3_send_ipi(uint32_t core, uint32_t sgi)
 #define LR_GROUP       (1ull << 60)
 #define LR_STATE_SHIFT 62u /* 1 pending, 2 active, as IRQC_LR_* */
 
-/* ICH_LR<n>_EL2 is op0 3, op1 4, CRn 12, CRm 12 + n / 8, op2 n % 8: the
- * register is in the instruction, so each n is a case of its own. */
+/* ICH_LR<n>_EL2 is s3_4_c12_c<12 + n / 8>_<n % 8>, in the instruction: a case per n. */
 #define LR_OP2(X, crm)                                                                             \
     X(crm, 0) X(crm, 1) X(crm, 2) X(crm, 3) X(crm, 4) X(crm, 5) X(crm, 6) X(crm, 7)
 #define LR_CASE_READ(crm, op2)                                                                     \

@@ -1,21 +1,9 @@
 /*
- * Boot path of capvisor on AArch64 EL2 (non-VHE).
- *
- * QEMU's -kernel enters us at EL2 with the MMU and caches off, in one of
- * two forms (docs/build.md). The default image is the ELF, loaded at its
- * link address, the board's RAM base + 2 MiB (kernel.ld); x0 is 0 then and
- * the DTB is at the base of RAM (kernel_main looks there). image.bin, the
- * raw form, starts with the arm64 Image header (Linux
- * Documentation/arch/arm64/booting.rst): QEMU or U-Boot's booti loads it
- * at RAM base + text_offset (the same address) and passes the DTB's
- * physical address in x0.
- * Secondary cores enter at arch_secondary_entry through PSCI CPU_ON with
- * x0 = context_id = core index, again at EL2 with MMU and caches off.
- *
- * Both paths: mask exceptions, check EL2, program the EL2 controls
- * (el2_setup), turn the EL2 stage-1 identity map on, take their stack and
- * call into C. The boot core also builds the identity map first and
- * zeroes the BSS.
+ * Boot path of capvisor on AArch64 EL2 (non-VHE), entered at EL2 with the MMU and caches off
+ * (docs/build.md). The ELF is loaded at its link address, RAM base + 2 MiB (kernel.ld), with
+ * x0 = 0 and the DTB at the base of RAM; image.bin starts with the arm64 Image header (Linux
+ * Documentation/arch/arm64/booting.rst), loaded at RAM base + text_offset with x0 = the DTB.
+ * Secondary cores enter at arch_secondary_entry (PSCI CPU_ON, x0 = core index).
  */
 #include <arch/asm.h>
 #include <arch/pte.h>
@@ -35,12 +23,8 @@ _start:
     .long 0                     /* code1 */
     .quad 0x200000              /* text_offset: load at RAM base + 2 MiB */
     .quad __image_size          /* image_size, BSS included */
-    /*
-     * flags: bit 0 = 0 little endian, bits [2:1] = 1 4 KiB pages,
-     * bit 3 = 0: the kernel is not relocatable, it must sit at
-     * 2 MiB-aligned base + text_offset as close to the start of RAM as
-     * possible (0x40200000 on QEMU virt, 0x80200000 on Tegra).
-     */
+    /* flags: little endian, 4 KiB pages, bit 3 = 0: not relocatable, at 2 MiB-aligned
+     * base + text_offset as close to the start of RAM as possible (QEMU virt 0x40200000) */
     .quad 0x2
     .quad 0, 0, 0               /* res2..res4 */
     .ascii "ARM\x64"            /* magic */
@@ -52,11 +36,8 @@ primary_entry:
     bl check_el2_at_link_address
     bl mmu_build_identity_map
     bl el2_setup
-    /*
-     * BSS is zeroed only now, with the caches on, so no line a previous
-     * boot stage left dirty can later overwrite the zeroes. The identity
-     * table lives in its own section (.pagetable), outside the BSS.
-     */
+    /* BSS zeroed only now, caches on, so no line a previous boot stage left dirty can later
+     * overwrite the zeroes (the identity table is in .pagetable, outside the BSS). */
     adrp x0, __bss_start
     add x0, x0, :lo12:__bss_start
     adrp x1, __bss_end
@@ -73,10 +54,7 @@ primary_entry:
     b arch_halt
 
     .text
-/*
- * PSCI CPU_ON entry. x0 = context_id = core index. The identity map is
- * already built by the boot core.
- */
+/* PSCI CPU_ON entry, x0 = core index; the boot core built the identity map. */
     .global arch_secondary_entry
     .balign 8
 arch_secondary_entry:
@@ -92,11 +70,7 @@ arch_secondary_entry:
     bl kernel_secondary_main
     b arch_halt
 
-/*
- * Spins unless we run at EL2 at the address we were linked for (the code
- * is not position independent). Nothing can be printed yet: the UART
- * address comes from the DTB.
- */
+/* Spins unless at EL2 at the link address (not position independent); no UART known yet. */
 check_el2_at_link_address:
     mrs x0, CurrentEL
     cmp x0, #CURRENTEL_EL2
@@ -121,13 +95,10 @@ set_stack:
     ret
 
 /*
- * Builds the EL2 stage-1 level-1 table (39-bit VA, 1 GiB blocks): the
- * GiBs below the one the kernel runs in Device-nGnRnE (the boards put
- * their devices below RAM: QEMU virt's below 1 GiB, Tegra's below 2 GiB),
- * the rest Normal write-back inner shareable (the image is loaded 2 MiB
- * above the base of RAM: docs/build.md). Written with the MMU off, then
- * the lines are invalidated so the walker (cacheable per TCR_EL2.IRGN0)
- * cannot hit stale cache contents.
+ * Builds the EL2 stage-1 level-1 table (39-bit VA, 1 GiB blocks): the GiBs below the kernel's
+ * Device-nGnRnE (the boards' devices are below RAM), the rest Normal write-back inner shareable.
+ * Written with the MMU off, then invalidated so the walker (cacheable per TCR_EL2.IRGN0) cannot
+ * hit stale cache contents.
  */
 mmu_build_identity_map:
     adrp x0, arch_el2_l1_table
@@ -153,10 +124,7 @@ mmu_build_identity_map:
     dsb sy
     ret
 
-/*
- * Programs this core's EL2 controls and turns the identity map on.
- * Clobbers x0..x3. Stack-free (called before SP is set).
- */
+/* Programs this core's EL2 controls, identity map on. Clobbers x0..x3; no stack yet. */
 el2_setup:
     msr spsel, #1               /* the kernel runs on SP_EL2 */
     /* Known state with the MMU off (a firmware may have left bits set). */
@@ -206,8 +174,7 @@ el2_setup:
     msr pmuserenr_el0, xzr
     msr hstr_el2, xzr
 
-    /* Counters readable from EL0 (and EL1), timers not. EL1 reaches the
-     * counters and its timers untrapped: guests own them (vcpu.c). */
+    /* Counters readable from EL0, timers not; EL1 (guests) owns counters and timers untrapped. */
     mov x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
     msr cnthctl_el2, x0
     mov x0, #(CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN)

@@ -1,17 +1,13 @@
 /*
  * EL2 exception vectors (VBAR_EL2) and the EL0 entry/exit path.
  *
- * Vector table layout: ARM ARM D1.10.2 "Exception vectors": 16 slots of
- * 0x80 bytes, 2 KiB aligned: {current EL SP0, current EL SPx, lower EL
- * AArch64, lower EL AArch32} x {sync, IRQ, FIQ, SError}.
+ * Layout (ARM ARM D1.10.2): 16 slots of 0x80 bytes, 2 KiB aligned, kind = 4 * {current EL SP0,
+ * current EL SPx, lower EL AArch64, lower EL AArch32} + {sync, IRQ, FIQ, SError}.
  *
- * The kernel runs at EL2 on SP_EL2 with PSTATE.I set. Its only unmasked
- * window is arch_idle_wait, so a current-EL IRQ comes from the idle loop;
- * every other current-EL exception is a kernel bug and panics.
- * Lower-EL (EL0 thread) exceptions save the whole user context into
- * core->cur_regs (TPIDR_EL2 -> struct core, cur_regs at offset 0) and run
- * the generic handler on the core's kernel stack, which never returns:
- * the way back to EL0 is arch_return_to_user.
+ * The kernel runs on SP_EL2 with PSTATE.I set except in arch_idle_wait, so a current-EL IRQ
+ * comes from the idle loop; any other current-EL exception is a kernel bug and panics.
+ * Lower-EL exceptions save the user context into core->cur_regs (TPIDR_EL2 -> struct core) and
+ * run the generic handler, which never returns (the way back is arch_return_to_user).
  */
 #include <arch/asm.h>
 
@@ -42,10 +38,7 @@ arch_vectors:
     vec_branch user_sync
     vec_branch user_irq
     vec_panic ARCH_EXC_LOWER64_FIQ
-    /*
-     * An SError while at EL0 is attributed to the thread (its ESR has EC
-     * 0x2F): the generic kernel faults the thread rather than the system.
-     */
+    /* An SError at EL0 is the thread's (ESR EC 0x2F): it faults the thread, not the system. */
     vec_branch user_sync
     vec_panic ARCH_EXC_LOWER32_SYNC
     vec_panic (ARCH_EXC_LOWER32_SYNC + 1)
@@ -59,10 +52,7 @@ exc_panic:
     bl kernel_panic_exception
     b arch_halt
 
-/*
- * IRQ during arch_idle_wait: the interrupted code is C, so only the
- * caller-saved registers (x0..x18, x29, x30) and ELR/SPSR need saving.
- */
+/* IRQ during arch_idle_wait, in C: only x0..x18, x29, x30 and ELR/SPSR need saving. */
 #define IDLE_FRAME (22 * 8)
 idle_irq:
     sub sp, sp, #IDLE_FRAME
@@ -99,10 +89,9 @@ idle_irq:
     eret
 
 /*
- * Saves all user state into core->cur_regs and calls \handler (noreturn)
- * on an empty kernel stack: every return to EL0 or a guest leaves through
- * return_common, which leaves SP_EL2 at the top of this core's stack, so
- * it is there again on entry (no need to recompute it here).
+ * Saves all user state into core->cur_regs and calls \handler (noreturn) on an empty kernel
+ * stack: every return leaves through return_common, which leaves SP_EL2 at the top of this
+ * core's stack, so it is there again on entry.
  */
 .macro user_entry handler
     stp x0, x1, [sp, #-16]!
@@ -144,10 +133,8 @@ user_irq:
     user_entry kernel_irq_from_user
 
 /*
- * void arch_return_to_user(struct arch_regs *r)   (noreturn)
- * Makes r the core's current context, empties the kernel stack and
- * restores r. The SPSR is sanitized: whatever r->spsr says (a user can
- * set it), we return to EL0t, AArch64, with D/A/I/F clear.
+ * void arch_return_to_user(struct arch_regs *r): makes r the core's current context, empties
+ * the kernel stack and restores r, to EL0t with D/A/I/F clear whatever r->spsr says.
  */
     .text
     .global arch_return_to_user
@@ -157,11 +144,9 @@ arch_return_to_user:
     b return_common
 
 /*
- * void arch_return_to_guest(struct arch_regs *r)   (noreturn)
- * The same for a thread bound to a vCPU: it may return to EL1 (h or t) or
- * EL0 with its own D/A/I/F; AArch64 only. The kernel checked r->spsr when
- * it was written (tcb WRITE_REGS); the mask and the M[0] fix below keep
- * even an unchecked value at EL0t, EL1t or EL1h (asm.h).
+ * void arch_return_to_guest(struct arch_regs *r): the same for a vCPU thread, to EL1h, EL1t or
+ * EL0t with its own D/A/I/F. r->spsr was checked when written (tcb WRITE_REGS); the mask and
+ * the M[0] fix below keep even an unchecked value at one of those (asm.h).
  */
     .global arch_return_to_guest
     .type arch_return_to_guest, %function
@@ -170,8 +155,7 @@ arch_return_to_guest:
 return_common:
     mrs x1, tpidr_el2
     str x0, [x1, #CORE_CUR_REGS]
-    /* SP := top of the kernel stack holding SP - 1. Stacks are
-     * ARCH_STACK_SIZE-aligned and SP may already sit at the top, hence -1. */
+    /* SP := top of the kernel stack holding SP - 1 (SP may already sit at the top). */
     mov x1, sp
     sub x1, x1, #1
     orr x1, x1, #(ARCH_STACK_SIZE - 1)

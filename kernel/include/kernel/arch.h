@@ -1,18 +1,12 @@
-/*
- * The hooks the generic kernel needs from its architecture layer
- * (kernel/arch/aarch64/). Generic code never touches system registers,
- * the GIC or the UART directly; it calls these.
- */
+/* The hooks the generic kernel calls instead of touching system registers, GIC or UART. */
 #ifndef KERNEL_ARCH_H
 #define KERNEL_ARCH_H
 
 #include <kernel/types.h>
 
 /**
- * A thread's saved user context. The exception entry code (vectors.S)
- * saves into and restores from the `struct arch_regs` that the current
- * core's `struct core` points at (offset 0, see kernel/core.h): keep the
- * layout in sync with ARCH_REGS_* in arch/aarch64/include/arch/asm.h.
+ * A thread's saved user context, which vectors.S saves into and restores from via the
+ * core's `struct core` (offset 0): keep in sync with ARCH_REGS_* in arch/asm.h.
  */
 struct arch_regs {
     uint64_t x[31];
@@ -24,11 +18,9 @@ struct arch_regs {
 };
 
 /**
- * Steps over the (A64) instruction at pc, as the CPU would have: PSTATE's
- * branch type (SPSR.BTYPE, bits 11:10) becomes 0, as after any instruction
- * that is not a branch; a stale one could raise a Branch Target exception
- * at the next instruction on a guarded page. SPSR.SS (bit 21) becomes 0:
- * a guest stepping it takes its step exception next (ARM ARM D2.12).
+ * Steps over the A64 instruction at pc as the CPU would: SPSR.BTYPE (11:10) becomes 0, as after
+ * any non-branch (a stale one could raise a Branch Target exception on a guarded page); SPSR.SS
+ * (21) becomes 0, so a guest stepping it takes its step exception next (ARM ARM D2.12).
  */
 static inline void arch_regs_skip(struct arch_regs *r)
 {
@@ -66,17 +58,14 @@ enum plat_uart { PLAT_UART_PL011, PLAT_UART_NS16550_32 }; /* layouts: arch uart.
 /* ---- console ---- */
 void arch_uart_init(paddr_t base, uint32_t kind);
 void arch_uart_putc(char c);
-/** Non-blocking read: -1 when no character is waiting. */
-int arch_uart_getc(void);
+int arch_uart_getc(void); /* non-blocking: -1 when none */
 void arch_uart_rx_irq_enable(void);
 void arch_uart_rx_irq_ack(void);
-/** Receive interrupts off: the UART is handed to user level. */
-void arch_uart_rx_irq_disable(void);
+void arch_uart_rx_irq_disable(void); /* the UART is handed to user level */
 
 /* ---- per-core state ---- */
 struct core;
-/** Installs `c` as this core's `struct core` (TPIDR_EL2). */
-void arch_set_core(struct core *c);
+void arch_set_core(struct core *c); /* TPIDR_EL2 */
 struct core *arch_core(void);
 
 /** Restores `r` (the core's current thread) and erets to EL0. */
@@ -84,8 +73,7 @@ __attribute__((noreturn)) void arch_return_to_user(struct arch_regs *r);
 /** The same for a vCPU thread: to EL1 or EL0 as its SPSR says. */
 __attribute__((noreturn)) void arch_return_to_guest(struct arch_regs *r);
 
-/** Unmasks interrupts, waits for one (wfi), masks them again. */
-void arch_idle_wait(void);
+void arch_idle_wait(void); /* unmask, wfi, mask */
 
 /* ---- stage-2 address spaces (for EL0 threads: stage 1 is off) ---- */
 /** Makes the EL1&0 regime use `root` (level-1 table, 39-bit IPA) with `vmid`. */
@@ -94,8 +82,7 @@ void arch_vspace_activate(paddr_t root, uint16_t vmid);
 void arch_tlb_flush_vmid(uint16_t vmid);
 /** Invalidates the stage-2 entries of one IPA page of `vmid`, all cores. */
 void arch_tlb_flush_ipa(uint16_t vmid, uint64_t ipa);
-/** Makes page-table writes visible to the table walkers (dsb ishst). */
-void arch_pt_barrier(void);
+void arch_pt_barrier(void); /* page-table writes visible to the walkers (dsb ishst) */
 /** Cleans [p, p + len) from the data caches to the point of coherency. */
 void arch_dcache_clean_poc(const void *p, uint64_t len);
 /** VMID width of this machine: 16 with FEAT_VMID16 (VTCR_EL2.VS set), else 8. */
@@ -108,35 +95,29 @@ uint32_t arch_vmid_bits(void);
 #define ARCH_IRQ_MAINTENANCE 25u               /* GIC virtual interface maintenance PPI */
 void arch_gic_init(const struct plat_info *p); /* distributor: boot core only */
 void arch_gic_init_core(void);                 /* cpu interface: every core */
-/** Acknowledges the highest-priority pending interrupt; returns its INTID. */
-uint32_t arch_irq_ack(void);
+uint32_t arch_irq_ack(void);                   /* the highest-priority pending INTID */
 void arch_irq_eoi(uint32_t irq);
 void arch_irq_enable(uint32_t irq);
 void arch_irq_disable(uint32_t irq);
 /** Routes SPI `irq` to `core` (index into plat_info.cpu_mpidr). */
 void arch_irq_set_target(uint32_t irq, uint32_t core);
-/** Highest INTID the distributor implements (from GICD_TYPER). */
-uint32_t arch_irq_max(void);
+uint32_t arch_irq_max(void); /* highest INTID implemented (GICD_TYPER) */
 void arch_send_ipi(uint32_t core, uint32_t sgi);
 
 /* ---- time (EL2 physical timer, CNTHP) ---- */
 void arch_timer_init_core(void);
-uint64_t arch_timer_now(void);  /* CNTPCT */
-uint64_t arch_timer_freq(void); /* CNTFRQ */
-/** Fires the hyp timer PPI once, `ticks` from now. */
-void arch_timer_set(uint64_t ticks);
+uint64_t arch_timer_now(void);       /* CNTPCT */
+uint64_t arch_timer_freq(void);      /* CNTFRQ */
+void arch_timer_set(uint64_t ticks); /* the hyp timer PPI fires once, `ticks` from now */
 /**
- * Disarms the hyp timer. Its PPI is level-triggered: an expired, still
- * enabled timer keeps it asserted, so the handler must re-arm (arch_timer_set)
- * or cancel before the EOI.
+ * Disarms the hyp timer. Its PPI is level-triggered: an expired, enabled timer keeps it
+ * asserted, so the handler must re-arm (arch_timer_set) or cancel before the EOI.
  */
 void arch_timer_cancel(void);
 
 /* ---- cores ---- */
-/** PSCI CPU_ON of `core` (index), entering the kernel's secondary path. */
-int arch_cpu_on(uint32_t core, uint64_t mpidr);
-/** PSCI SYSTEM_OFF (used when the kernel has nothing left, and by tests). */
-__attribute__((noreturn)) void arch_system_off(void);
+int arch_cpu_on(uint32_t core, uint64_t mpidr);       /* PSCI CPU_ON into the secondary path */
+__attribute__((noreturn)) void arch_system_off(void); /* PSCI SYSTEM_OFF */
 __attribute__((noreturn)) void arch_halt(void);
 
 /* ---- exception syndrome ---- */
@@ -158,21 +139,9 @@ enum arch_trap {
     ARCH_TRAP_SMC,
     ARCH_TRAP_SYSREG, /* a trapped system register access */
 };
-/*
- * Inline in <arch/trap.h> (included at the end), for the hot paths:
- *   enum arch_trap arch_trap_kind(uint64_t syndrome, bool guest): a native
- *     thread's (guest false) or a vCPU's guest's (true) exception;
- *   bool arch_trap_is_syscall(uint64_t syndrome);
- *   uint64_t arch_abort_access(uint64_t syndrome): a data abort's access
- *     word (abi.h CV_DA_*), the syndrome in its top half;
- *   uint64_t arch_store_value(const struct arch_regs *r, uint64_t access):
- *     the value a decoded store writes, masked to its width (0 for loads).
- */
-/**
- * Makes the exception in hand happen again when the thread next runs: a
- * call instruction (SVC, HVC) is re-executed; the others (aborts, traps)
- * already leave the pc at the instruction.
- */
+/* Inline in <arch/trap.h> (included at the end) for the hot paths: arch_trap_kind,
+ * arch_trap_is_syscall, arch_abort_access (abi.h CV_DA_*), arch_store_value. */
+/** Makes the exception in hand happen again when the thread runs: SVC, HVC are re-executed. */
 void arch_trap_restart(struct arch_regs *r, uint64_t syndrome);
 /** Completes an emulated load of `value` (extended as the access says) and steps over it. */
 void arch_load_done(struct arch_regs *r, uint64_t access, uint64_t value);
@@ -201,12 +170,9 @@ __attribute__((noreturn)) void kernel_irq_from_user(void);
 /** IRQ while the kernel idles (arch_idle_wait); returns to the idle loop. */
 void kernel_irq_from_idle(void);
 /**
- * Any exception the kernel itself caused: prints and halts. `kind` is the
- * vector-table slot (0..15) = 4 * {0 current EL SP0, 1 current EL SPx,
- * 2 lower EL AArch64, 3 lower EL AArch32} + {0 sync, 1 IRQ, 2 FIQ,
- * 3 SError} (ARCH_EXC_* in arch/asm.h). Lower-EL FIQ and AArch32 entries
- * also come here; a lower-EL AArch64 SError goes to kernel_sync_from_user
- * (ESR EC 0x2F) so it faults the thread, not the system.
+ * Any exception the kernel itself caused: prints and halts. `kind` is the vector-table slot
+ * (ARCH_EXC_* in arch/asm.h). Lower-EL FIQ and AArch32 entries also come here; a lower-EL
+ * AArch64 SError goes to kernel_sync_from_user (EC 0x2F): it faults the thread, not the system.
  */
 __attribute__((noreturn)) void kernel_panic_exception(uint64_t esr, uint64_t elr, uint64_t far,
                                                       uint32_t kind);

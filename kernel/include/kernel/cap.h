@@ -1,13 +1,8 @@
 /*
- * Capabilities and capability table entries (cte), and the derivation
- * tree that links them.
- *
- * Every capability lives in a cte: in a CNode, in a TCB's internal slots
- * or in the kernel's IRQ table. The derivation tree (docs/capabilities.md)
- * records which cap was made from which: retyped objects are children of
- * their untyped, copies and mints are children of their source. All caps
- * to one object form one connected subtree (delete keeps this by promoting
- * a same-object child), so "is this the last cap to the object?" is O(1).
+ * Capabilities, the table entries (cte: in a CNode, a TCB's slots or the IRQ table) holding
+ * them, and the derivation tree (docs/capabilities.md): retyped objects are children of their
+ * untyped, copies and mints of their source. All caps to one object form one connected subtree
+ * (delete promotes a same-object child), so "is this the last cap to the object?" is O(1).
  */
 #ifndef KERNEL_CAP_H
 #define KERNEL_CAP_H
@@ -27,12 +22,9 @@
  *   untyped:   obj = base PA, size_bits, data0 = free offset (watermark)
  *   cnode:     obj = PA, size_bits = radix
  *   endpoint/notification: obj = PA, data0 = badge
- *   frame:     obj = PA, size_bits 12/21, extra = vspace id it is mapped
- *              in (0: unmapped), data1 = mapped vaddr
- *   page table: obj = PA, extra = vspace id, data1 = vaddr, level in
- *              size_bits (2 or 3; 0 while unmapped)
- *   vspace, tcb, vcpu: obj = PA
- *   irq handler: obj = INTID
+ *   frame:     obj = PA, size_bits 12/21, extra = vspace id (0: unmapped), data1 = vaddr
+ *   page table: obj = PA, extra = vspace id, data1 = vaddr, size_bits = level (2, 3; 0 unmapped)
+ *   vspace, tcb, vcpu: obj = PA; irq handler: obj = INTID
  */
 struct cap {
     uint8_t type; /* enum cv_obj, or CAP_ZOMBIE */
@@ -74,16 +66,12 @@ bool cte_is_final(const struct cte *s);
 void cte_move(struct cte *dest, struct cte *src);
 
 /**
- * Deletes the cap in `s` (nothing if empty). If it was the last cap to its
- * object, the object is destroyed (threads blocked on it woken with an
- * error, mappings removed, contained caps deleted). Cannot fail.
+ * Deletes the cap in `s` (if any); the last cap's object is destroyed (threads blocked on it
+ * woken with an error, mappings removed, contained caps deleted). Cannot fail.
  */
 void cte_delete(struct cte *s);
 
-/**
- * Makes kernel-held slot `slot` (a TCB's, the IRQ table's) hold a copy of
- * the cap in `src` (derived from it), or nothing if `src` is NULL.
- */
+/** Kernel-held `slot` (a TCB's, the IRQ table's) gets a copy derived from `src`, or nothing. */
 void cte_replace_copy(struct cte *slot, struct cte *src);
 
 /** Deletes every descendant of `s` in the derivation tree. Cannot fail. */
@@ -95,10 +83,7 @@ static inline bool cte_has_children(const struct cte *s)
     return s->child != NULL;
 }
 
-/**
- * Checks whether `src` may be copied/minted with `rights` and `badge`,
- * filling `out` with the derived cap. Returns CV_OK or the error.
- */
+/** Whether `src` may be copied/minted with `rights` and `badge`; fills `out` with the result. */
 enum cv_err cap_derive(const struct cap *src, uint8_t rights, uint64_t badge, bool mint,
                        struct cap *out);
 

@@ -1,23 +1,19 @@
 /*
  * Virtual CPUs: the guest state a thread runs with at EL1.
  *
- * A VCPU holds what a guest owns besides its general registers (which stay
- * in the bound TCB's arch_regs): the architecture's EL1 state (struct
- * vcpu_arch: system registers, the EL1 timers) and the GIC virtual CPU
- * interface (list registers in irqc.h's form, VMCR, APR). The
- * state is saved into the VCPU on every kernel entry from the guest and
- * restored on every return to it, so the kernel and the VMM always see it
- * in memory; a vCPU running on another core is first made to leave
- * (core_wait_thread_out) before its state is read or changed, except for
- * an injection: that waits in the vCPU's inbox, and its core, kicked,
- * moves it into the list registers on its way back into the guest.
+ * A VCPU holds what a guest owns besides its general registers (kept in the
+ * bound TCB's arch_regs): struct vcpu_arch (EL1 system registers, timers) and
+ * the GIC virtual CPU interface (list registers, VMCR, APR). It is saved on
+ * every kernel entry from the guest and restored on every return, so it is
+ * always in memory; a vCPU running on another core is first made to leave
+ * (core_wait_thread_out) before its state is read or changed, except for an
+ * injection, which waits in its inbox (docs/kernel.md "Injecting into a
+ * running vCPU").
  *
- * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except
- * posted writes (abi.h CV_OP_VCPU_SET_POSTED): writes to one register the
- * VMM names are recorded here and the guest goes on. An exit costs two
- * address-space switches, and under QEMU each one discards the guest's TLB,
- * so a console byte that exits costs more than a guest line of output that
- * does not; the record is taken in batches.
+ * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except posted
+ * writes (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on: an
+ * exit costs two address-space switches, each discarding the guest's TLB
+ * under QEMU.
  */
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H
@@ -57,19 +53,15 @@ struct vcpu {
     uint64_t posted_ipa; /* register whose writes are posted, or 0 */
     uint64_t steady_ipa; /* register whose writes of steady_value are dropped, or 0 */
     uint32_t steady_value;
-    /* posted[] is a ring of one producer, the vCPU's own core (lock-free:
-     * vcpu_posted_fast), and one consumer, TAKE_POSTED (under the lock):
-     * free-running indices, each written by its side only. */
+    /* posted[]: a ring of one producer, the vCPU's core (lock-free: vcpu_posted_fast),
+     * and one consumer, TAKE_POSTED (locked); free-running indices, each written by one side */
     uint32_t posted_head; /* entries taken */
     uint32_t posted_tail; /* entries recorded */
     uint32_t posted_busy; /* the vCPU's core is between a stamp and its record */
-    /* A tick handed writes over: the next WFI exits too (CV_POSTED_AT_WFI),
-     * so the VMM learns that the output it holds has paused. */
-    bool posted_wfi_due;
+    bool posted_wfi_due;  /* a tick handed writes over: the next WFI exits (CV_POSTED_AT_WFI) */
     uint64_t posted[CV_POSTED_MAX]; /* value, width, stamp (abi.h CV_POSTED_*) */
-    /* The IPA of the data abort in hand when vcpu_posted_fast worked it out
-     * (AT, a stage-1 walk) and did not post the write: the exit that
-     * follows in the same kernel entry reuses it. */
+    /* IPA of the abort in hand that vcpu_posted_fast worked out (AT) but did not post:
+     * the exit in the same kernel entry reuses it */
     uint64_t fault_ipa;
     bool fault_ipa_known;
 };
@@ -86,31 +78,25 @@ void vcpu_unbind(struct tcb *t);
 /** Checks an SPSR written for a vCPU thread (EL0t, EL1t, EL1h; AArch64). */
 bool vcpu_spsr_valid(uint64_t spsr);
 /*
- * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO,
- * PAN, SS (software step), SSBS, BTYPE, DAIF and M[3:0] (checked by vcpu_spsr_valid). The
- * guest sets these itself at EL1; dropping one at an exit would undo its
- * own protections (PAN, BTYPE) or guarantees (DIT). The return path keeps
- * the same bits but M[3] and M[1] (arch asm.h ARCH_SPSR_GUEST_MASK).
+ * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO, PAN, SS, SSBS, BTYPE,
+ * DAIF, M[3:0]. The guest sets these at EL1; dropping one at an exit would undo its own
+ * protections (PAN, BTYPE) or guarantees (DIT). The return path keeps them but M[3], M[1]
+ * (arch asm.h ARCH_SPSR_GUEST_MASK).
  */
 #define VCPU_SPSR_BITS 0xf1e01fcfull
 
 /** Kernel entry from a vCPU thread: save its state (before in_user clears). */
 void vcpu_entry_save(struct tcb *t);
-/**
- * Kernel exit to vCPU thread `t`: false if it must not run now (a pending
- * maintenance exit was raised instead); else restores its state.
- */
+/** Kernel exit to vCPU thread `t`: restores its state, or false: a maintenance exit raised. */
 bool vcpu_exit_prepare(struct core *c, struct tcb *t);
 /** Exit to a native thread: the core leaves guest mode if it was in it. */
 void vcpu_exit_native(struct core *c);
 /** A synchronous exception of a vCPU thread (a guest exit). */
 void vcpu_handle_exit(struct tcb *t, uint64_t esr);
 /**
- * Kernel entry from the guest on vCPU thread `t`, before anything is saved
- * or locked: true if it was a posted write, now recorded (the guest
- * continues after it). Only `t`'s core touches the record while `t` runs
- * (the invocations first make it leave: core_wait_thread_out), and
- * nothing else is read or written but the exception registers.
+ * Kernel entry from the guest on vCPU thread `t`, before anything is saved or locked: true if
+ * it was a posted write, now recorded (the guest continues). Only `t`'s core touches the
+ * record while `t` runs (invocations first make it leave), and only the exception registers.
  */
 bool vcpu_posted_fast(struct tcb *t);
 /** Label bits a fault message of `t` carries besides its type (CV_FAULT_VM_POSTED_FLAG). */
@@ -118,10 +104,9 @@ uint64_t vcpu_fault_flags(const struct tcb *t);
 /** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
 void vcpu_posted_tick(struct core *c);
 /**
- * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state
- * not saved, the lock held: true if it was t's timer and is now in the
- * hardware list register (or waits for it) with nothing else to do, so t
- * goes on. Else nothing is done and it takes the general path.
+ * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state not saved, the lock
+ * held: true if it was t's timer, now in (or waiting for) the hardware list register, so t goes
+ * on. Else nothing is done and it takes the general path.
  */
 bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq);
 /** Interrupts for vCPUs: the EL1 timers and the GIC maintenance PPI. */
@@ -138,35 +123,26 @@ uint32_t arch_vcpu_lr_count(void);
 void arch_vcpu_reset(struct vcpu *v);
 /** Where register `i` of VCPU_READ/WRITE_REGS (abi.h enum cv_vcpu_reg) is kept, or NULL. */
 uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i);
-/**
- * The physical count at which the guest's timer `timer` (enum vcpu_timer)
- * fires (it is enabled and unmasked), or 0.
- */
+/** The physical count at which the guest's enabled, unmasked timer `timer` fires, or 0. */
 uint64_t arch_vcpu_timer_due(const struct vcpu *v, uint32_t timer);
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
 /**
- * Loads v's state into this core. `el1_live`: the core's EL1 context
- * registers still hold v->reg (v ran here last and nobody wrote them since),
- * so only what native mode overwrites is loaded again: every EL1 context
- * write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
+ * Loads v's state into this core. `el1_live`: the core's EL1 registers still hold v->reg (v ran
+ * here last, nobody wrote them since), so only what native mode overwrites is loaded: every EL1
+ * context write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
  */
 void arch_vcpu_restore(struct vcpu *v, uint32_t lrs, bool el1_live);
 /** Writes list register i of the running vCPU (its state not saved). */
 void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr);
-/** A trapped access the arch takes as a request for state it switches
- * lazily (AArch64: the debug registers); the guest retries it. */
+/** A trapped access asking for state switched lazily (the debug registers); the guest retries. */
 bool arch_vcpu_dbg_trap(struct vcpu *v, uint64_t syndrome);
 /**
- * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault
- * outside a table walk, where the architecture leaves it UNKNOWN and the
- * guest's stage 1 translates FAR_EL2 (AT S1E1R; PAR_EL1 keeps the guest's
- * value). The guest's EL1 registers must be loaded.
+ * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault outside a table walk,
+ * where it is UNKNOWN and the guest's stage 1 translates FAR_EL2 (AT S1E1R; PAR_EL1 keeps the
+ * guest's value). The guest's EL1 registers must be loaded.
  */
 uint64_t arch_guest_fault_ipa(uint64_t esr);
-/**
- * What a guest reads from ID register op0 3, op1 0, CRn 0, CRm `crm`, op2
- * `op2` (the HCR_EL2.TID3 group): false if that is not one of them.
- */
+/** What a guest reads from ID register op0 3, op1 0, CRn 0, `crm`, `op2` (TID3), or false. */
 bool arch_vcpu_id_reg(uint32_t crm, uint32_t op2, uint64_t *value);
 void arch_enter_guest_mode(void);
 void arch_enter_native_mode(void);

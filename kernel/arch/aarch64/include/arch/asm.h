@@ -1,8 +1,4 @@
-/*
- * Constants shared by the aarch64 assembly (head.S, vectors.S) and C.
- * Must stay in sync with `struct arch_regs` in kernel/arch.h; arch.c checks
- * the offsets with _Static_assert.
- */
+/* Constants shared by the aarch64 assembly and C; cpu.c checks them against struct arch_regs. */
 #ifndef ARCH_ASM_H
 #define ARCH_ASM_H
 
@@ -21,38 +17,25 @@
 /* struct core: the lead guarantees `struct arch_regs *cur_regs` at offset 0. */
 #define CORE_CUR_REGS 0
 
-/*
- * Per-core kernel stacks: ARCH_STACK_SIZE each, aligned to their size so a
- * core's stack top (and index) follows from any SP inside its stack.
- */
+/* Per-core kernel stacks, aligned to their size: the core follows from any SP inside. */
 #define ARCH_STACK_SHIFT 14
 #define ARCH_STACK_SIZE  (1 << ARCH_STACK_SHIFT)
 
-/*
- * SPSR bits kept from a saved user SPSR on return to EL0: only the
- * condition flags NZCV (ARM ARM C5.2.19 SPSR_EL2). Everything else is
- * forced: M[4:0] = 0 (AArch64 EL0t), D/A/I/F = 0, IL/SS/PAN... = 0.
- */
+/* SPSR bits kept on return to EL0: only NZCV (ARM ARM C5.2.19); M = EL0t, the rest 0. */
 #define ARCH_SPSR_USER_MASK 0xf0000000
 /*
- * For vCPU threads: the bits of kernel vcpu.h VCPU_SPSR_BITS (NZCV, DIT,
- * UAO, PAN, SS, SSBS, BTYPE, DAIF) with only M[2] and M[0] of M (ARM ARM
- * C5.2.19). Without M[3] and M[1] no SPSR can name EL2 or EL3, whatever
- * reaches the return; the return path also clears M[0] at EL0 (EL0 has no
- * SP_ELx), so every value masked is EL0t, EL1t or EL1h.
+ * For vCPU threads: kernel vcpu.h VCPU_SPSR_BITS with only M[2] and M[0] of M. Without M[3] and
+ * M[1] no SPSR can name EL2 or EL3, whatever reaches the return; the return path also clears
+ * M[0] at EL0 (no SP_ELx), so every value masked is EL0t, EL1t or EL1h.
  */
 #define ARCH_SPSR_GUEST_MASK 0xf1e01fc5
 
-/* Slot numbers of the exception vector table, passed as `kind` to kernel_panic_exception. */
+/* Vector-table slots (layout: vectors.S) that reach kernel_panic_exception as `kind`. */
 #define ARCH_EXC_CUR_SP0_SYNC   0
 #define ARCH_EXC_CUR_SPX_SYNC   4
-#define ARCH_EXC_CUR_SPX_IRQ    5
 #define ARCH_EXC_CUR_SPX_FIQ    6
 #define ARCH_EXC_CUR_SPX_SERROR 7
-#define ARCH_EXC_LOWER64_SYNC   8
-#define ARCH_EXC_LOWER64_IRQ    9
 #define ARCH_EXC_LOWER64_FIQ    10
-#define ARCH_EXC_LOWER64_SERROR 11
 #define ARCH_EXC_LOWER32_SYNC   12
 
 #endif /* ARCH_ASM_H */
