@@ -4,11 +4,11 @@
  * A VCPU holds what a guest owns besides its general registers (kept in the
  * bound TCB's arch_regs): struct vcpu_arch (EL1 system registers, timers) and
  * the GIC virtual CPU interface (list registers, VMCR, APR). It is saved on
- * every kernel entry from the guest and restored on every return, so it is
- * always in memory; a vCPU running on another core is first made to leave
- * (core_wait_thread_out) before its state is read or changed, except for an
- * injection, which waits in its inbox (docs/kernel.md "Injecting into a
- * running vCPU").
+ * every kernel entry from the guest that others can see (not vcpu_irq_fast's)
+ * and restored on every return, so it is in memory then; a vCPU running on
+ * another core is first made to leave (core_wait_thread_out) before its
+ * state is read or changed, except for an injection, which waits in its
+ * inbox (docs/kernel.md "Injecting into a running vCPU").
  *
  * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except posted
  * writes (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on: an
