@@ -237,7 +237,7 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
 /*
  * Debug registers are switched only for a vCPU that uses them, as KVM
  * does: one armed (MDSCR_EL1.MDE, KDE or SS) or whose access trapped
- * (MDCR_EL2.TDA, TDOSA; arch_sysreg_local) since its last exit. Any other
+ * (MDCR_EL2.TDA, TDOSA; arch_vcpu_dbg_trap) since its last exit. Any other
  * runs with them trapped and its MDSCR_EL1 (armed by nothing) loaded: the
  * other registers may hold another vCPU's values, which it can neither
  * read nor be stopped by. That spares ~60 instructions a save and a load.

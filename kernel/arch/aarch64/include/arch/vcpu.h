@@ -17,7 +17,7 @@
 enum { ARCH_DBG_MDSCR = 64, ARCH_DBG_OSLSR, ARCH_DBG_OSDLR, ARCH_DBG_WORDS };
 
 /* Where a vCPU's debug registers are (vcpu.c dbg_enter): in dbg[] with its
- * accesses trapped (LAZY), wanted there by an access that trapped (WANTED),
+ * accesses trapped (LAZY), to be loaded after an access trapped (WANTED),
  * or loaded while it runs (LOADED). dbg_hw: this core's registers hold
  * dbg[] as of the last save (meaningful while its EL1 state is live). */
 enum { ARCH_DBG_LAZY, ARCH_DBG_WANTED, ARCH_DBG_LOADED };
