@@ -71,6 +71,40 @@ static void case_wakes_waiter(void)
     KT_EQ(t->out[1], 0x20);
 }
 
+/* Signals arg[0], then marks that it went on (counter). */
+static void h_signal_then_mark(struct kt_thread *t)
+{
+    t->out[0] = send_signal(t->arg[0]);
+    t->counter = 1;
+}
+
+/*
+ * Strict priority through notifications on one core (the fast path's
+ * direct switches, kernel/src/fastpath.c, must decide as the scheduler
+ * does): a woken waiter of higher priority runs before the signal
+ * returns; a blocking wait hands the core to the best ready thread; and
+ * that thread's signal back runs us at once, before it goes on.
+ */
+static void case_switch_order(void)
+{
+    uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0), back = kt_alloc(CV_OBJ_NOTIFICATION, 0), w = 0;
+    KT_NONZERO(n && back);
+    KT_THREAD(hi, kt_h_recv, KT_MAIN_PRIO + 10, 0);
+    KT_THREAD(lo, h_signal_then_mark, KT_MAIN_PRIO - 10, 0);
+    hi->arg[0] = n;
+    lo->arg[0] = back;
+    KT_OK(kt_thread_start(hi));
+    KT_TRUE(hi->started && !hi->done, "wait did not block");
+    KT_OK(send_signal(n));
+    KT_TRUE(hi->done, "the waiter of higher priority had not run when the signal returned");
+    KT_EQ(hi->out[1], 1);
+    KT_OK(kt_thread_start(lo));
+    KT_TRUE(!lo->started, "a thread of lower priority ran while we were runnable");
+    cv_wait(back, &w); /* lo runs (it outranks the heartbeat) and signals */
+    KT_EQ(w, 1);
+    KT_TRUE(lo->started && !lo->counter, "the signaller went on before the waiter it woke");
+}
+
 static void case_waiters_fifo(void)
 {
     uint64_t n = kt_alloc(CV_OBJ_NOTIFICATION, 0);
@@ -226,6 +260,7 @@ void kt_ntfn_tests(void)
     kt_run("ntfn.badges_or", case_badges_or);
     kt_run("ntfn.poll_empty", case_poll_empty);
     kt_run("ntfn.signal_wakes_waiter", case_wakes_waiter);
+    kt_run("ntfn.switch_order", case_switch_order);
     kt_run("ntfn.waiters_fifo", case_waiters_fifo);
     kt_run("ntfn.bound_wakes_endpoint_recv", case_bound_wakes_recv);
     kt_run("ntfn.bound_pending_on_recv", case_bound_pending);

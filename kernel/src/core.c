@@ -23,15 +23,19 @@ struct ticket_lock kernel_lock;
 
 __attribute__((noreturn)) static void exit_to_current(struct core *c);
 
-/* `t` is the thread that entered (NULL: entered from idle). */
-static inline __attribute__((always_inline)) void enter_kernel(struct core *c, struct tcb *t)
+/* `t` left user mode. A vCPU's state goes to memory before in_user
+ * clears: a core that sees NULL there may read it. */
+static inline __attribute__((always_inline)) void leave_user(struct core *c, struct tcb *t)
 {
-    /* before in_user clears: others then see the guest state in memory */
-    if (t && t->vcpu)
+    if (t->vcpu)
         vcpu_entry_save(t);
     __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
+}
+
+static inline __attribute__((always_inline)) void enter_kernel(struct core *c, struct tcb *t)
+{
+    leave_user(c, t);
     lock_acquire(&kernel_lock);
-    c->kernel_entries++;
 }
 
 /* Out of line: the general path's frame is large; the fast path needs none of it. */
@@ -72,14 +76,12 @@ void kernel_irq_from_user(void)
         irq_handle(arch_irq_ack());
         kernel_exit();
     }
-    c->kernel_entries++;
     uint32_t irq = arch_irq_ack();
     if (vcpu_irq_fast(c, t, irq)) {
         lock_release(&kernel_lock);
         arch_return_to_guest(&t->regs);
     }
-    vcpu_entry_save(t);
-    __atomic_store_n(&c->in_user, NULL, __ATOMIC_RELEASE);
+    leave_user(c, t); /* with the lock already held */
     irq_handle(irq);
     kernel_exit();
 }

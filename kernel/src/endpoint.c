@@ -261,17 +261,30 @@ static void ntfn_dequeue(struct notification *n, struct tcb *t)
     sleep_cancel(t);
 }
 
+void ntfn_enqueue(struct notification *n, struct tcb *t)
+{
+    tcbq_append(&n->queue, t);
+    t->blocked_on = n;
+}
+
+void ntfn_give(struct notification *n, uint64_t badge)
+{
+    struct tcb *w = n->queue.head;
+    ntfn_dequeue(n, w);
+    w->blocked_on = NULL;
+    w->regs.x[0] = (badge ? badge : 1) | n->word;
+    n->word = 0;
+    set_msginfo(w, CV_OK, false, 0);
+    w->state = TS_RUNNABLE;
+}
+
 void ntfn_signal(struct notification *n, uint64_t badge)
 {
     uint64_t bits = badge ? badge : 1;
     struct tcb *w = n->queue.head;
     if (w) {
-        ntfn_dequeue(n, w);
-        w->blocked_on = NULL;
-        w->regs.x[0] = bits | n->word;
-        n->word = 0;
-        set_msginfo(w, CV_OK, false, 0);
-        sched_wake(w);
+        ntfn_give(n, badge);
+        sched_enqueue(w);
         return;
     }
     struct tcb *b = n->bound;
@@ -300,8 +313,7 @@ void ntfn_wait(struct notification *n, bool blocking)
         set_msginfo(self, CV_E_WOULD_BLOCK, false, 0);
         return;
     }
-    tcbq_append(&n->queue, self);
-    self->blocked_on = n;
+    ntfn_enqueue(n, self);
     sched_block(self, TS_BLOCKED_NTFN);
 }
 

@@ -8,10 +8,13 @@
  * every other case (and whenever a check fails) the general path runs,
  * with the same effect: the fast path changes nothing before it is sure.
  *
- * Signal and wait on a notification skip only the general decode: they
- * run the same ntfn_signal / ntfn_wait, then go back to the caller at once
- * when that leaves nothing for the scheduler to decide, else through
- * kernel_exit as the general path would.
+ * Signal and wait on a notification skip the general decode. A signal
+ * that wakes a waiter of higher priority here runs it at once, and a wait
+ * that blocks runs the thread next in line, when sched_choose would pick
+ * that thread and it can run at once; otherwise they run the same
+ * ntfn_signal / ntfn_wait, then go back to the caller at once when that
+ * leaves nothing for the scheduler to decide, else through kernel_exit as
+ * the general path would.
  * docs/kernel.md has the conditions and the measured cost.
  */
 #include <kernel/core.h>
@@ -42,11 +45,15 @@ fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right, uint64
  * here, with an address space. Its FP/SIMD set-up is done last: the only
  * step with an effect, and it has none when it fails.
  */
-static inline __attribute__((always_inline)) bool runs_next(struct core *c, struct tcb *n)
+static inline __attribute__((always_inline)) bool runs_now(struct core *c, struct tcb *n)
 {
     return n->affinity == c->index && !n->vcpu &&
-           n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE &&
-           !sched_ready_at_least(c, n->prio) && fpu_switch_fast(c, n);
+           n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE && fpu_switch_fast(c, n);
+}
+
+static inline __attribute__((always_inline)) bool runs_next(struct core *c, struct tcb *n)
+{
+    return !sched_ready_at_least(c, n->prio) && runs_now(c, n);
 }
 
 /* The message: label and length from the sender's info word, MR0..MR3 in registers. */
@@ -118,25 +125,45 @@ static bool fast_resume(struct core *c, struct tcb *t)
     return true;
 }
 
-/* Send or NBSend on a notification: signal it (sys_send's effect). */
+/* Send or NBSend on a notification: signal it (sys_send's effect). A
+ * woken waiter that outranks t runs now and t, preempted, keeps its place
+ * (sched_choose's decision, taken here without the queues' round trip). */
 static bool fast_signal(struct core *c, struct tcb *t)
 {
     uint64_t badge;
     struct notification *n = fast_obj(t, t->regs.x[0], CV_OBJ_NOTIFICATION, CV_RIGHT_WRITE, &badge);
     if (!n)
         return false;
-    ntfn_signal(n, badge);
     t->regs.x[1] = CV_MSGINFO(CV_OK, 0, 0);
+    struct tcb *w = n->queue.head;
+    if (w && w->prio > t->prio && runs_next(c, w)) {
+        ntfn_give(n, badge);
+        sched_preempted(c, t);
+        c->cur = w;
+        return true;
+    }
+    ntfn_signal(n, badge);
     return fast_resume(c, t);
 }
 
-/* Recv or NBRecv on a notification: wait on it (sys_recv's effect). */
+/* Recv or NBRecv on a notification: wait on it (sys_recv's effect). If t
+ * blocks, the first thread of the highest ready priority here runs next,
+ * as sched_choose would pick it. */
 static bool fast_wait(struct core *c, struct tcb *t, bool blocking)
 {
     uint64_t badge;
     struct notification *n = fast_obj(t, t->regs.x[0], CV_OBJ_NOTIFICATION, CV_RIGHT_READ, &badge);
     if (!n)
         return false;
+    int best = sched_highest(c);
+    if (blocking && !n->word && best >= 0 && runs_now(c, c->ready_head[best])) {
+        /* ntfn_wait's effect; sched_block has nothing to add: t runs
+         * here only and is in no ready queue */
+        ntfn_enqueue(n, t);
+        t->state = TS_BLOCKED_NTFN;
+        c->cur = sched_pop(c, (uint32_t)best);
+        return true;
+    }
     ntfn_wait(n, blocking);
     return fast_resume(c, t);
 }

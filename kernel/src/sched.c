@@ -47,6 +47,26 @@ static void queue_append(struct core *c, struct tcb *t, bool at_head)
     bitmap_set(c, p);
 }
 
+void sched_preempted(struct core *c, struct tcb *t)
+{
+    queue_append(c, t, true);
+}
+
+struct tcb *sched_pop(struct core *c, uint32_t prio)
+{
+    struct tcb *t = c->ready_head[prio], *n = t->sched_next;
+    c->ready_head[prio] = n;
+    if (n)
+        n->sched_prev = NULL;
+    else
+        c->ready_tail[prio] = NULL;
+    if (!n)
+        bitmap_clear(c, prio);
+    t->sched_next = NULL;
+    t->in_ready_queue = false;
+    return t;
+}
+
 void sched_dequeue(struct tcb *t)
 {
     if (!t->in_ready_queue)
@@ -194,7 +214,5 @@ void sched_choose(struct core *c)
     best = sched_highest(c);
     if (best < 0)
         return;
-    struct tcb *next = c->ready_head[best];
-    sched_dequeue(next);
-    c->cur = next;
+    c->cur = sched_pop(c, (uint32_t)best);
 }

@@ -557,12 +557,21 @@ static void timer_fired(struct tcb *t, uint32_t k)
     }
 }
 
+/* The vCPU timer whose PPI `irq` is, or VCPU_TIMER_COUNT. */
+static inline __attribute__((always_inline)) uint32_t timer_of_ppi(uint32_t irq)
+{
+    uint32_t k = 0;
+    while (k < VCPU_TIMER_COUNT && irq != timer_ppi(k))
+        k++;
+    return k;
+}
+
 bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq)
 {
     struct vcpu *v = t->vcpu;
-    uint32_t k = irq == timer_ppi(VCPU_TIMER_PHYS) ? VCPU_TIMER_PHYS : VCPU_TIMER_VIRT;
+    uint32_t k = timer_of_ppi(irq);
     /* the LR state in memory may be older, but only busier (the guest's EOIs) */
-    if (irq != timer_ppi(k) || !v->timer[k].intid || v->timer_in_lr || !v->timer_lr_own ||
+    if (k == VCPU_TIMER_COUNT || !v->timer[k].intid || v->timer_in_lr || !v->timer_lr_own ||
         !c->guest_mode || c->resched || c->handoff || t->state != TS_RUNNABLE)
         return false;
     set_timer_irq(c, k, false);
@@ -577,9 +586,8 @@ bool vcpu_handle_irq(uint32_t irq)
 {
     struct core *c = this_core();
     struct tcb *t = c->cur;
-    for (uint32_t k = 0; k < VCPU_TIMER_COUNT; k++) {
-        if (irq != timer_ppi(k))
-            continue;
+    uint32_t k = timer_of_ppi(irq);
+    if (k < VCPU_TIMER_COUNT) {
         set_timer_irq(c, k, false); /* level-triggered: off until acked */
         if (t && t->vcpu && c->guest_mode)
             timer_fired(t, k);

@@ -40,8 +40,6 @@ struct core {
     struct tcb *ready_tail[TCB_PRIO_COUNT];
     uint64_t ready_bitmap[TCB_PRIO_COUNT / 64];
     uint64_t ready_words;
-    /* statistics */
-    uint64_t kernel_entries;
 };
 
 extern struct core cores[CV_MAX_CORES];

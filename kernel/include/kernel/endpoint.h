@@ -52,6 +52,11 @@ void ep_send_fault(struct tcb *t, struct endpoint *ep, uint64_t badge);
 void ep_destroy(struct endpoint *ep);
 
 void ntfn_signal(struct notification *n, uint64_t badge);
+/** `t` waits on n (at the tail); the caller blocks it (ntfn_wait, the fast path). */
+void ntfn_enqueue(struct notification *n, struct tcb *t);
+/** The signal to n's first waiter (there is one): it gets the word and is
+ * runnable, the caller queues it or runs it (ntfn_signal, the fast path). */
+void ntfn_give(struct notification *n, uint64_t badge);
 void ntfn_wait(struct notification *n, bool blocking);
 /**
  * CV_SYS_WAIT_UNTIL: waits on n until a signal or the physical count

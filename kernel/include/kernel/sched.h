@@ -9,6 +9,11 @@
 
 /** Makes `t` (runnable) eligible to run on its affinity core. */
 void sched_enqueue(struct tcb *t);
+/** `t`, current on `c` and runnable, gives way to a higher priority: it
+ * is queued at the head of its priority (as sched_choose does). */
+void sched_preempted(struct core *c, struct tcb *t);
+/** Takes the first thread of priority `prio` (there is one) out of c's queue. */
+struct tcb *sched_pop(struct core *c, uint32_t prio);
 /** Takes `t` out of its ready queue if it is in one. */
 void sched_dequeue(struct tcb *t);
 /** Makes `core` choose again: this core at its kernel exit, another by IPI. */
