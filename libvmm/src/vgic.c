@@ -321,15 +321,26 @@ static void commit_lr(struct vgic *v, unsigned vcpu, unsigned lr, const struct v
  */
 #define VGIC_BUSY_MAX 4u
 
+/* Whether next_pending has any candidate for `vcpu` at all (enabled and
+ * pending): most calls (after nearly every exit) find none, and this
+ * answers that without its set-up and per-word walk. */
+static bool any_candidate(const struct vgic *v, unsigned vcpu)
+{
+    uint64_t spi = 0;
+    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+        spi |= v->spi_enabled[w] & v->spi_pending[w];
+    return spi || (v->vcpu[vcpu].enabled & v->vcpu[vcpu].pending);
+}
+
 int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
 {
     int count = 0;
     unsigned busy = 0;
-    struct vgic_skip skip = {{0}};
     struct vgic_lr e;
 
-    if (vcpu >= v->vcpu_count)
+    if (vcpu >= v->vcpu_count || !free_lrs(&v->vcpu[vcpu]) || !any_candidate(v, vcpu))
         return 0;
+    struct vgic_skip skip = {{0}};
     for (;;) {
         uint64_t avail = free_lrs(&v->vcpu[vcpu]);
         if (!avail || !next_pending(v, vcpu, &skip, &e))
