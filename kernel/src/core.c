@@ -102,6 +102,7 @@ static void idle_wait(struct core *c)
     lock_release(&kernel_lock);
     arch_idle_wait();
     lock_acquire(&kernel_lock);
+    timer_idle_woken();
 }
 
 /* The vspace `t` runs in, or NULL if it has none (then it cannot run). */

@@ -26,5 +26,8 @@ void timer_start(void);
  * waiter stands).
  */
 void timer_wake_by(uint64_t deadline);
+/** This core leaves an idle wait: a thread may run now, whose timeslice
+ * the idle tick (SCHED_IDLE_TICK_MS) would not end in time. */
+void timer_idle_woken(void);
 
 #endif

@@ -6,6 +6,9 @@
 
 /** Timeslice in timer ticks of the EL2 physical timer: 5 ms. */
 #define SCHED_TIMESLICE_US 5000u
+/** The tick of an idle core, without a nearer deadline (a timed wait, a
+ * vCPU's WFI): 100 ms. */
+#define SCHED_IDLE_TICK_MS 100u
 
 /** Makes `t` (runnable) eligible to run on its affinity core. */
 void sched_enqueue(struct tcb *t);
