@@ -155,8 +155,8 @@ static bool fast_wait(struct core *c, struct tcb *t, bool blocking)
     struct notification *n = fast_obj(t, t->regs.x[0], CV_OBJ_NOTIFICATION, CV_RIGHT_READ, &badge);
     if (!n)
         return false;
-    int best = sched_highest(c);
-    if (blocking && !n->word && best >= 0 && runs_now(c, c->ready_head[best])) {
+    int best = blocking && !n->word ? sched_highest(c) : -1;
+    if (best >= 0 && runs_now(c, c->ready_head[best])) {
         /* ntfn_wait's effect; sched_block has nothing to add: t runs
          * here only and is in no ready queue */
         ntfn_enqueue(n, t);

@@ -57,7 +57,10 @@ static void timer_tick(void)
 {
     console_log_kick(); /* the log reaches its reader within a tick */
     uint64_t now = arch_timer_now();
-    uint64_t next = this_core()->cur ? timer_slice() : timer_idle_slice();
+    /* idle: nothing runs here nor waits to (a current thread destroyed
+     * meanwhile leaves cur NULL on the way to the next) */
+    bool idle = !this_core()->cur && !this_core()->ready_words;
+    uint64_t next = idle ? timer_idle_slice() : timer_slice();
     uint64_t wfi = vcpu_wfi_tick(this_core(), now);
     uint64_t sleep = ntfn_sleep_tick(this_core()->index, now);
     if (wfi && wfi > now && wfi - now < next)
