@@ -152,10 +152,11 @@ static void exits_unpack(const struct cv_sysret *r, uint64_t *mr)
     uint64_t len = CV_MSG_LEN(r->info), label = CV_MSG_LABEL(r->info);
     bool abort = (label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG) == CV_FAULT_VM_DATA_ABORT;
     uint64_t n = abort ? CV_MSG_REGS : CV_VMEXIT_MSG_LEN;
+    /* The copies below have fixed counts and are unrolled into plain loads
+     * and stores: as loops with a test a word they cost ~100 instructions
+     * an exit. */
     if (len < n)
         n = len;
-        /* Fixed counts, each loop unrolled into plain loads and stores: as
-         * loops with a test a word they cost ~100 instructions an exit. */
 #pragma GCC unroll 4
     for (unsigned i = 0; i < CV_MSG_REGS; i++)
         mr[i] = i < n ? r->mr[i] : 0;

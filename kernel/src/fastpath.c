@@ -117,7 +117,7 @@ static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
  * keep it (still current and runnable, nothing woken for a handoff, no
  * reschedule asked, nothing ready here that outranks it), else choose.
  */
-static bool fast_resume(struct core *c, struct tcb *t)
+static inline __attribute__((always_inline)) bool fast_resume(struct core *c, struct tcb *t)
 {
     if (c->cur != t || t->state != TS_RUNNABLE || c->resched || c->handoff ||
         (t->prio + 1u < TCB_PRIO_COUNT && sched_ready_at_least(c, t->prio + 1u)))

@@ -40,7 +40,8 @@ void sched_yield(void);
 /** The highest priority ready on `c`, or -1. */
 int sched_highest(const struct core *c);
 /** Whether a thread of priority `prio` or more is ready on `c` (the IPC fast path's test). */
-static inline bool sched_ready_at_least(const struct core *c, uint32_t prio)
+static inline __attribute__((always_inline)) bool sched_ready_at_least(const struct core *c,
+                                                                       uint32_t prio)
 {
     uint32_t w = prio / 64;
     return (c->ready_words >> w >> 1) || (c->ready_bitmap[w] >> (prio % 64));
