@@ -52,26 +52,9 @@ void sched_preempted(struct core *c, struct tcb *t)
     queue_append(c, t, true);
 }
 
-struct tcb *sched_pop(struct core *c, uint32_t prio)
+/* Takes t out of c's queue of its priority (it is in it). */
+static inline __attribute__((always_inline)) void queue_unlink(struct core *c, struct tcb *t)
 {
-    struct tcb *t = c->ready_head[prio], *n = t->sched_next;
-    c->ready_head[prio] = n;
-    if (n)
-        n->sched_prev = NULL;
-    else
-        c->ready_tail[prio] = NULL;
-    if (!n)
-        bitmap_clear(c, prio);
-    t->sched_next = NULL;
-    t->in_ready_queue = false;
-    return t;
-}
-
-void sched_dequeue(struct tcb *t)
-{
-    if (!t->in_ready_queue)
-        return;
-    struct core *c = &cores[t->affinity];
     uint32_t p = t->prio;
     if (t->sched_prev)
         t->sched_prev->sched_next = t->sched_next;
@@ -85,6 +68,19 @@ void sched_dequeue(struct tcb *t)
         bitmap_clear(c, p);
     t->sched_next = t->sched_prev = NULL;
     t->in_ready_queue = false;
+}
+
+struct tcb *sched_pop(struct core *c, uint32_t prio)
+{
+    struct tcb *t = c->ready_head[prio];
+    queue_unlink(c, t);
+    return t;
+}
+
+void sched_dequeue(struct tcb *t)
+{
+    if (t->in_ready_queue)
+        queue_unlink(&cores[t->affinity], t);
 }
 
 void sched_resched(uint32_t core)
