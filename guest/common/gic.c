@@ -4,7 +4,7 @@
 #include "gic.h"
 
 #define GICD_BASE 0x08000000ul
-#define GICC_BASE 0x08010000ul
+#define GICC_BASE GIC_CPU_BASE
 
 /* GICv2 spec 4.1.2 (distributor) and 4.1.3 (CPU interface) register maps. */
 #define GICD_CTLR       0x000u

@@ -24,6 +24,8 @@
 #define GIC_PRIO_LOWEST 0xffu /* GICC_PMR: let every priority through */
 #define GIC_PPI_VTIMER  27u   /* QEMU virt's timer PPIs (its DTB's timer node) */
 #define GIC_PPI_PTIMER  30u
+#define GIC_CPU_BASE    0x08010000ul          /* the CPU interface (GICV) */
+#define GIC_EOIR_ADDR   (GIC_CPU_BASE + 0x10) /* GICC_EOIR, for a write in assembly */
 
 /** Enables the distributor, for both groups (GICD_CTLR). Once per VM. */
 void gic_dist_init(void);

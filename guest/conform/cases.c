@@ -496,6 +496,7 @@ const struct conform_case conform_cases[] = {
     {"timer.ppi_off_nothing_pending", timer_ppi_off_nothing_pending},
     {"smp.cpu_on", smp_cpu_on},
     {"smp.ipi", smp_ipi},
+    {"irq.eoi_then_exit", irq_eoi_then_exit},
     {"psci.cpu_on_errors", psci_cpu_on_errors},
     {"psci.cpu_on_race", psci_cpu_on_race},
 };

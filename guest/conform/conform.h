@@ -86,6 +86,7 @@ struct conform_result timer_ppi_off_nothing_pending(void);
  * set runs conform_ipi_partner (SGIs to and from vCPU 0) before it turns
  * itself off. */
 struct conform_result smp_ipi(void);
+struct conform_result irq_eoi_then_exit(void);
 extern volatile uint32_t conform_ipi_mode;
 void conform_ipi_partner(void);
 void conform_secondary(void);
@@ -125,6 +126,8 @@ void conform_exc_clear(void);
 
 /** uint64_t conform_hvc: an SMCCC call over HVC #0; x0 back. */
 uint64_t conform_hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+/** uint64_t conform_eoi_hvc: GICC_EOIR <- iar (at eoir), then at once HVC #0 with x0; x0 back. */
+uint64_t conform_eoi_hvc(uint64_t eoir, uint32_t iar, uint64_t x0);
 
 /** The counter (CNTVCT_EL0) and its frequency (CNTFRQ_EL0). */
 uint64_t conform_now(void);

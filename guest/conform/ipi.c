@@ -116,3 +116,37 @@ struct conform_result smp_ipi(void)
     gic_enable(IPI_SGI, false);
     return n ? CONFORM_PASS : CONFORM_SKIPPED("one vCPU");
 }
+
+/*
+ * An exit right behind the EOI of an interrupt whose EOI the VMM asked to see (an SGI): the
+ * kernel finds the EOI at that exit's entry, and must tell the VMM (a maintenance exit) before
+ * the guest runs again, also when the VMM's reply to the exit takes the fast path. Each round
+ * sends this vCPU an SGI, acknowledges it with interrupts masked, then writes its EOI and
+ * calls PSCI_VERSION back to back; the call must answer as before, and the next SGI come.
+ */
+struct conform_result irq_eoi_then_exit(void)
+{
+    uint64_t version = conform_hvc(PSCI_VERSION, 0, 0, 0);
+    gic_enable(IPI_SGI, true);
+    for (uint32_t k = 1; k <= IPI_ROUNDS; k++) {
+        gic_send_sgi(IPI_SGI, 1u); /* to vCPU 0: this one */
+        uint32_t iar = GIC_SPURIOUS;
+        for (uint64_t end = conform_now() + conform_hz(); GIC_INTID(iar) == GIC_SPURIOUS;) {
+            iar = gic_ack();
+            if (GIC_INTID(iar) == GIC_SPURIOUS && conform_now() > end) {
+                gic_enable(IPI_SGI, false);
+                conform_got(k);
+                return CONFORM_FAILED("an SGI to this vCPU did not come (got: its number)");
+            }
+        }
+        uint64_t r = conform_eoi_hvc(GIC_EOIR_ADDR, iar, PSCI_VERSION);
+        if (GIC_INTID(iar) != IPI_SGI || r != version) {
+            gic_enable(IPI_SGI, false);
+            conform_got(GIC_INTID(iar) != IPI_SGI ? GIC_INTID(iar) : r);
+            return CONFORM_FAILED(GIC_INTID(iar) != IPI_SGI ? "another interrupt came (got: it)"
+                                                            : "PSCI_VERSION after the EOI (got: it)");
+        }
+    }
+    gic_enable(IPI_SGI, false);
+    return CONFORM_PASS;
+}

@@ -297,11 +297,11 @@ static void device_untyped(void)
 }
 
 /*
- * Frame caps over the archive's whole 2 MiB blocks, after the untypeds: the loader maps large
- * boot files (a guest's kernel) from there instead of copying them. The archive is in the kernel
- * image, never in an untyped: these caps are its only handles. They have all rights because a
- * VM's own kernel file becomes its RAM (the loader hands it over read-write only when no one
- * else has the file); the kernel never reads the archive after it started the root.
+ * Frame caps over the archive's whole 2 MiB blocks, after the untypeds: the loader maps large boot
+ * files (a guest's kernel) from there instead of copying them. The archive is in the kernel image,
+ * never in an untyped: these caps are its only handles. They have all rights because a VM's own
+ * kernel file becomes its RAM (the loader hands it over read-write only when no one else has the
+ * file); the kernel never reads the archive after it started the root.
  */
 static void archive_frames(void)
 {
@@ -381,9 +381,9 @@ static void start_secondaries(void)
 }
 
 /*
- * Where the kernel's reservation starts: the base of its RAM bank, so the RAM below stays
- * reserved (firmware may keep data there; the DTB's reservations are not read yet), whatever
- * the banks' order. Only the kernel itself if no bank holds it.
+ * Where the kernel's reservation starts: the base of its RAM bank, so the RAM below stays reserved
+ * (firmware may keep data there; the DTB's reservations are not read yet), whatever the banks'
+ * order. Only the kernel itself if no bank holds it.
  */
 static uint64_t kernel_bank_base(void)
 {
@@ -395,10 +395,9 @@ static uint64_t kernel_bank_base(void)
 }
 
 /*
- * Where the DTB is when the boot path passed none (x0 = 0). QEMU enters an
- * ELF image (our default, see docs/build.md) that way and puts the DTB at
- * the base of RAM instead: the board's data (plat/<board>/board.cmake), as
- * is the UART to say so on when there is no DTB.
+ * Where the DTB is when the boot path passed none (x0 = 0). QEMU enters an ELF image (our default,
+ * see docs/build.md) that way and puts the DTB at the base of RAM instead: the board's data
+ * (plat/<board>/board.cmake), as is the UART to say so on when there is no DTB.
  */
 void kernel_main(paddr_t dtb, uint64_t mpidr)
 {

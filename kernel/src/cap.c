@@ -1,14 +1,12 @@
 /*
  * The capability derivation tree, and deletion without recursion.
  *
- * Deleting the last cap to a CNode or TCB must delete the caps inside it,
- * which may be the last caps to further CNodes, and so on without bound.
- * Instead of recursing on the kernel stack, such a cap becomes a *zombie*
- * in place: it leaves the tree (so its link fields are free), is pushed on
- * a kernel-wide worklist through its `next` field, and reap() empties the
- * object slot by slot before destroying it. Every path through here runs
- * under the kernel lock and completes before the kernel exits, so the
- * memory of a zombie cannot be retyped while it is on the list.
+ * Deleting the last cap to a CNode or TCB must delete the caps inside it, which may be the last
+ * caps to further CNodes, and so on without bound. Instead of recursing on the kernel stack, such a
+ * cap becomes a *zombie* in place: it leaves the tree (so its link fields are free), is pushed on a
+ * kernel-wide worklist through its `next` field, and reap() empties the object slot by slot before
+ * destroying it. Every path through here runs under the kernel lock and completes before the kernel
+ * exits, so the memory of a zombie cannot be retyped while it is on the list.
  */
 #include <kernel/cap.h>
 #include <kernel/kprintf.h>
@@ -68,10 +66,9 @@ void cte_move(struct cte *dest, struct cte *src)
 }
 
 /*
- * Takes `s` out of the tree, keeping the invariant that all caps to one
- * object form a connected subtree: the first child naming the same object
- * takes s's place and adopts s's other same-object children; children
- * naming other objects (retyped from an untyped) move up to s's parent.
+ * Takes `s` out of the tree, keeping the invariant that all caps to one object form a connected
+ * subtree: the first child naming the same object takes s's place and adopts s's other same-object
+ * children; children naming other objects (retyped from an untyped) move up to s's parent.
  */
 static void tree_remove(struct cte *s)
 {

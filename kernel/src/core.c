@@ -1,10 +1,9 @@
 /*
  * Kernel entry and exit, the idle loop, and the cross-core waits.
  *
- * Entry from EL0: vectors.S saved the registers into the current thread;
- * we publish "not in user" (in_user = NULL), take the kernel lock, handle
- * the exception and leave through kernel_exit(), which picks the next
- * thread, publishes it in in_user and drops the lock just before eret.
+ * Entry from EL0: vectors.S saved the registers into the current thread; we publish "not in user"
+ * (in_user = NULL), take the kernel lock, handle the exception and leave through kernel_exit(),
+ * which picks the next thread, publishes it in in_user and drops the lock just before eret.
  */
 #include <kernel/core.h>
 #include <kernel/fastpath.h>
@@ -56,16 +55,15 @@ void kernel_sync_from_user(void)
         arch_return_to_guest(&t->regs);
     enter_kernel(c, t);
     /* c->cur again: another core may have destroyed t while we waited */
-    if (c->cur == t && !t->vcpu && fastpath_syscall(c, t))
+    if (c->cur == t && (t->vcpu ? fastpath_exit(c, t) : fastpath_syscall(c, t)))
         exit_to_current(c);
     sync_slow();
 }
 
 /*
- * A guest's own timer is delivered without saving the guest if the lock is
- * free (vcpu_irq_fast): nobody then waits for this core to leave the
- * guest, and in_user stays. Otherwise, or for another interrupt, the state
- * is saved and in_user cleared before the handling, as enter_kernel does.
+ * A guest's own timer is delivered without saving the guest if the lock is free (vcpu_irq_fast):
+ * nobody then waits for this core to leave the guest, and in_user stays. Otherwise, or for another
+ * interrupt, the state is saved and in_user cleared before the handling, as enter_kernel does.
  */
 void kernel_irq_from_user(void)
 {

@@ -1,8 +1,7 @@
 /*
- * Synchronous IPC over endpoints, and the message transfer shared with
- * fault delivery. A blocked sender's message stays in its own registers
- * and IPC buffer until a receiver arrives: nothing is buffered in the
- * kernel, so no IPC can run the kernel out of memory.
+ * Synchronous IPC over endpoints, and the message transfer shared with fault delivery. A blocked
+ * sender's message stays in its own registers and IPC buffer until a receiver arrives: nothing is
+ * buffered in the kernel, so no IPC can run the kernel out of memory.
  */
 #include <kernel/cnode.h>
 #include <kernel/core.h>
@@ -95,32 +94,35 @@ static void copy_to_mrs(struct tcb *r, const uint64_t *msg, uint64_t len)
     }
 }
 
+void ep_transfer_fault(struct tcb *s, struct tcb *r, uint64_t badge)
+{
+    uint64_t len = s->fault_len;
+    if (len > CV_MSG_REGS && !tcb_ipcbuf(r))
+        len = CV_MSG_REGS;
+    copy_to_mrs(r, s->fault_msg, len);
+    r->regs.x[0] = badge;
+    set_msginfo(r, s->fault_label | vcpu_fault_flags(s), false, len);
+}
+
 /* Copies the message of sender `s` to receiver `r` (badge into x0). */
 static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool grant)
 {
-    uint64_t label, len;
-    bool cap = false;
     if (s->in_fault) {
-        label = s->fault_label | vcpu_fault_flags(s);
-        len = s->fault_len;
-        if (len > CV_MSG_REGS && !tcb_ipcbuf(r))
-            len = CV_MSG_REGS;
-        copy_to_mrs(r, s->fault_msg, len);
-    } else {
-        uint64_t info = s->regs.x[1];
-        label = CV_MSG_LABEL(info);
-        len = CV_MSG_LEN(info);
-        if (len > CV_MSG_MAX)
-            len = CV_MSG_MAX;
-        if (len > CV_MSG_REGS && (!tcb_ipcbuf(s) || !tcb_ipcbuf(r)))
-            len = CV_MSG_REGS;
-        for (uint32_t i = 0; i < len; i++)
-            tcb_set_mr(r, i, tcb_get_mr(s, i));
-        if (CV_MSG_CAPS(info) && grant)
-            cap = transfer_cap(s, r);
+        ep_transfer_fault(s, r, badge);
+        return;
     }
+    uint64_t info = s->regs.x[1], len = CV_MSG_LEN(info);
+    bool cap = false;
+    if (len > CV_MSG_MAX)
+        len = CV_MSG_MAX;
+    if (len > CV_MSG_REGS && (!tcb_ipcbuf(s) || !tcb_ipcbuf(r)))
+        len = CV_MSG_REGS;
+    for (uint32_t i = 0; i < len; i++)
+        tcb_set_mr(r, i, tcb_get_mr(s, i));
+    if (CV_MSG_CAPS(info) && grant)
+        cap = transfer_cap(s, r);
     r->regs.x[0] = badge;
-    set_msginfo(r, label, cap, len);
+    set_msginfo(r, CV_MSG_LABEL(info), cap, len);
 }
 
 /* `caller` now waits for `server`'s reply. */

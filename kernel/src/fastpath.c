@@ -1,27 +1,18 @@
 /*
- * IPC fast paths: Call to an endpoint where a server waits, and ReplyRecv
- * answering a caller that waits for the reply, when the switch is the
- * simple case: one core, the message in registers, no capability, native
- * threads on both sides, and the thread switched to is the one the
- * scheduler would pick. Then the whole operation is one pass, without the
- * general decode, the message copy loops or the scheduler's choice. In
- * every other case (and whenever a check fails) the general path runs,
- * with the same effect: the fast path changes nothing before it is sure.
- *
- * Signal and wait on a notification skip the general decode. A signal
- * that wakes a waiter of higher priority here runs it at once, and a wait
- * that blocks runs the thread next in line, when sched_choose would pick
- * that thread and it can run at once; otherwise they run the same
- * ntfn_signal / ntfn_wait, then go back to the caller at once when that
- * leaves nothing for the scheduler to decide, else through kernel_exit as
- * the general path would.
- * docs/kernel.md has the conditions and the measured cost.
+ * Fast paths: the common IPC and guest-exit switches in one pass, without the general decode, the
+ * message copy loops or the scheduler's choice: Call and ReplyRecv between native threads on one
+ * core (message in registers, no capability); signal and wait on a notification; a guest's device
+ * access or firmware call to the VMM waiting for it here, and the ReplyRecv that completes it. Each
+ * checks everything before it changes anything and then has the general path's effect; anything
+ * else takes the general path. docs/kernel.md "IPC fast path" has the conditions.
  */
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/fastpath.h>
+#include <kernel/fault.h>
 #include <kernel/fpu.h>
 #include <kernel/sched.h>
+#include <kernel/vcpu.h>
 
 /* The object of `type` cptr names in t's cspace, with `right`; else NULL.
  * As cnode_lookup: an empty slot or a zombie has another type. */
@@ -39,11 +30,10 @@ fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right, uint64
 }
 
 /*
- * Whether `n` runs next on this core once the current thread blocks, as
- * sched_choose would decide for a thread woken by IPC (sched_take_handoff:
- * nothing ready with its priority or more), and can run at once: native,
- * here, with an address space. Its FP/SIMD set-up is done last: the only
- * step with an effect, and it has none when it fails.
+ * Whether `n` runs next on this core once the current thread blocks, as sched_choose would decide
+ * for a thread woken by IPC (sched_take_handoff: nothing ready with its priority or more), and can
+ * run at once: native, here, with an address space. Its FP/SIMD set-up is done last: the only step
+ * with an effect, and it has none when it fails.
  */
 static inline __attribute__((always_inline)) bool runs_now(struct core *c, struct tcb *n)
 {
@@ -66,56 +56,110 @@ static void fast_copy(struct tcb *to, const struct tcb *from, uint64_t info, uin
     to->regs.x[1] = CV_MSGINFO(CV_MSG_LABEL(info), 0, len);
 }
 
-/* Call: the first waiting receiver takes the message and the reply link. */
-static bool fast_call(struct core *c, struct tcb *t, uint64_t info)
+/* The first receiver waiting on ep, if it can take a Call from this core's thread at once. */
+static inline __attribute__((always_inline)) struct tcb *fast_receiver(struct core *c,
+                                                                       const struct endpoint *ep)
 {
-    uint64_t badge;
-    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_WRITE, &badge);
-    if (!ep || ep->state != EP_RECV)
-        return false;
-    struct tcb *r = ep->queue.head;
-    if (r->reply_to || !runs_next(c, r))
-        return false;
+    struct tcb *r = ep && ep->state == EP_RECV ? ep->queue.head : NULL;
+    return r && !r->reply_to && runs_next(c, r) ? r : NULL;
+}
+
+/* t's Call reached r (fast_receiver) with its message: r runs, t waits for the reply. */
+static void fast_call_to(struct core *c, struct endpoint *ep, struct tcb *r, struct tcb *t)
+{
     tcbq_remove(&ep->queue, r);
     if (!ep->queue.head)
         ep->state = EP_IDLE;
     r->blocked_on = NULL;
-    fast_copy(r, t, info, badge);
     r->reply_to = t;
     t->reply_from = r;
     t->state = TS_BLOCKED_REPLY;
     r->state = TS_RUNNABLE;
     c->cur = r;
+}
+
+/* Call: the first waiting receiver takes the message and the reply link. */
+static bool fast_call(struct core *c, struct tcb *t, uint64_t info)
+{
+    uint64_t badge;
+    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_WRITE, &badge);
+    struct tcb *r = fast_receiver(c, ep);
+    if (!r)
+        return false;
+    fast_copy(r, t, info, badge);
+    fast_call_to(c, ep, r, t);
     return true;
 }
 
-/* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. */
+/*
+ * As runs_next, for a vCPU a reply resumes: nothing else to raise first (a maintenance exit: then
+ * vcpu_exit_prepare cannot fail) and its FP/SIMD state in this core's registers.
+ */
+static inline __attribute__((always_inline)) bool guest_runs_next(struct core *c, struct tcb *g)
+{
+    return g->vcpu && g->affinity == c->index && !g->vcpu->eoi_pending &&
+           !sched_ready_at_least(c, g->prio) &&
+           g->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE && fpu_switch_fast(c, g);
+}
+
+/* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. A guest whose exit
+ * the reply completes (fault_reply_resumes) goes on at once, as fault_apply_reply and the
+ * scheduler's handoff would have it. */
 static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
 {
     struct tcb *caller = t->reply_to;
-    uint64_t badge;
-    if (!caller || caller->in_fault || caller->state != TS_BLOCKED_REPLY)
-        return false;
+    uint64_t badge, label = CV_MSG_LABEL(info);
     struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
-    if (!ep || ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word) ||
-        !runs_next(c, caller))
+    if (!caller || caller->state != TS_BLOCKED_REPLY || !ep || ep->state == EP_SEND ||
+        (t->bound_ntfn && t->bound_ntfn->word))
+        return false;
+    if (caller->in_fault ? !fault_reply_resumes(caller, label) || !guest_runs_next(c, caller)
+                         : !runs_next(c, caller))
         return false;
     t->reply_to = NULL;
     caller->reply_from = NULL;
-    fast_copy(caller, t, info, 0);
+    if (caller->in_fault)
+        fault_reply_regs(caller, label, t->regs.x[2]);
+    else
+        fast_copy(caller, t, info, 0);
+    caller->in_fault = false;
     caller->state = TS_RUNNABLE;
     ep->state = EP_RECV;
     tcbq_append(&ep->queue, t);
     t->blocked_on = ep;
     t->state = TS_BLOCKED_RECV;
     c->cur = caller;
+    if (caller->vcpu)
+        vcpu_exit_prepare(c, caller);
+    return true;
+}
+
+bool fastpath_exit(struct core *c, struct tcb *t)
+{
+    const struct cap *fc = &t->slot[TCB_SLOT_FAULT_EP].cap;
+    uint32_t len, label;
+    if (t->state != TS_RUNNABLE || c->handoff || c->resched || fc->type != CV_OBJ_ENDPOINT)
+        return false;
+    /* the record first: fast_receiver's last check sets the FP/SIMD trap when it passes */
+    if (!(label = vcpu_exit_record(t, arch_read_esr(), &len)))
+        return false;
+    struct endpoint *ep = pa_ptr(PA(fc->obj));
+    struct tcb *r = fast_receiver(c, ep);
+    if (!r)
+        return false;
+    t->in_fault = true; /* fault_send's effect */
+    t->fault_label = label;
+    t->fault_len = len;
+    ep_transfer_fault(t, r, fc->data0);
+    fast_call_to(c, ep, r, t);
+    vcpu_exit_native(c);
     return true;
 }
 
 /*
- * After a notification operation by t: back to t if the scheduler would
- * keep it (still current and runnable, nothing woken for a handoff, no
- * reschedule asked, nothing ready here that outranks it), else choose.
+ * After a notification operation by t: back to t if the scheduler would keep it (still current and
+ * runnable, nothing woken for a handoff, no reschedule asked, nothing ready here that outranks it),
+ * else choose.
  */
 static inline __attribute__((always_inline)) bool fast_resume(struct core *c, struct tcb *t)
 {
@@ -180,10 +224,7 @@ bool fastpath_syscall(struct core *c, struct tcb *t)
     switch (num) {
     case CV_SYS_CALL:
     case CV_SYS_REPLYRECV:
-        /* A VMM answering a guest exit (a fault reply) is the common slow
-         * case: out first. */
-        if ((num == CV_SYS_REPLYRECV && t->reply_to && t->reply_to->in_fault) ||
-            CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS)
+        if (CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS)
             return false;
         return num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info);
     case CV_SYS_SEND:

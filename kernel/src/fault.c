@@ -40,57 +40,60 @@ void fault_send(struct tcb *t, uint32_t label, uint32_t len)
 }
 
 /*
- * The VMM emulated the exit: a device read's value goes to its register
- * (the exit record's access word says how), a system register read's to
- * its, a firmware call's result to the call's; the guest continues after
- * the instruction. An access the kernel could not decode cannot be.
+ * A reply resumes `t` if it is RESUME, SKIP, SET_PC, or VM_EMULATED for an exit whose effect the
+ * kernel can complete: a firmware call's result, a system register or a decoded device read.
  */
-static bool fault_emulated(struct tcb *t, uint64_t value)
+bool fault_reply_resumes(const struct tcb *t, uint64_t label)
+{
+    if (label != CV_FAULT_VM_EMULATED)
+        return label <= CV_FAULT_SET_PC;
+    return t->fault_label == CV_FAULT_VM_SYSREG || t->fault_label == CV_FAULT_VM_HVC ||
+           t->fault_label == CV_FAULT_VM_SMC ||
+           (t->fault_label == CV_FAULT_VM_DATA_ABORT &&
+            CV_DA_WIDTH(t->fault_msg[CV_VMEXIT_DA_ACCESS]));
+}
+
+/* The emulated exit's effect: a device read's value goes to its register (the exit record's
+ * access word says how), a system register read's to its, a firmware call's result to the
+ * call's; the guest continues after the instruction. */
+static void fault_emulated(struct tcb *t, uint64_t value)
 {
     const uint64_t *m = t->fault_msg;
     switch (t->fault_label) {
     case CV_FAULT_VM_SYSREG:
         arch_sysreg_read_done(&t->regs, m[1], value);
-        return true;
-    case CV_FAULT_VM_HVC: /* the hvc's pc is past it already */
-        arch_call_result(&t->regs, value);
-        return true;
+        break;
     case CV_FAULT_VM_SMC:
         arch_call_result(&t->regs, value);
         arch_regs_skip(&t->regs);
-        return true;
-    case CV_FAULT_VM_DATA_ABORT:
-        if (CV_DA_WIDTH(m[CV_VMEXIT_DA_ACCESS])) {
-            arch_load_done(&t->regs, m[CV_VMEXIT_DA_ACCESS], value);
-            return true;
-        }
         break;
-    default:
+    case CV_FAULT_VM_DATA_ABORT:
+        arch_load_done(&t->regs, m[CV_VMEXIT_DA_ACCESS], value);
+        break;
+    default: /* CV_FAULT_VM_HVC: the hvc's pc is past it already */
+        arch_call_result(&t->regs, value);
         break;
     }
-    kprintf("kernel: %s: emulated reply to a non-decodable exit: stopped\n", t->name);
-    sched_block(t, TS_INACTIVE);
-    return false;
+}
+
+void fault_reply_regs(struct tcb *t, uint64_t label, uint64_t mr0)
+{
+    if (label == CV_FAULT_SKIP)
+        arch_regs_skip(&t->regs);
+    else if (label == CV_FAULT_SET_PC)
+        t->regs.pc = mr0;
+    else if (label == CV_FAULT_VM_EMULATED)
+        fault_emulated(t, mr0);
 }
 
 void fault_apply_reply(struct tcb *t, uint64_t label, uint64_t mr0)
 {
-    switch (label) {
-    case CV_FAULT_RESUME:
-        break;
-    case CV_FAULT_SKIP:
-        arch_regs_skip(&t->regs);
-        break;
-    case CV_FAULT_SET_PC:
-        t->regs.pc = mr0;
-        break;
-    case CV_FAULT_VM_EMULATED:
-        if (!fault_emulated(t, mr0))
-            return;
-        break;
-    default: /* CV_FAULT_STOP and anything else: leave it stopped */
+    if (!fault_reply_resumes(t, label)) { /* CV_FAULT_STOP and anything else: it stays stopped */
+        if (label == CV_FAULT_VM_EMULATED)
+            kprintf("kernel: %s: emulated reply to a non-decodable exit: stopped\n", t->name);
         sched_block(t, TS_INACTIVE);
         return;
     }
+    fault_reply_regs(t, label, mr0);
     sched_wake_ipc(t); /* a reply: the handler usually waits next */
 }

@@ -1,23 +1,10 @@
 /*
- * FP/SIMD registers: switched lazily, saved when another thread needs them.
- *
- * A core's registers hold the state of at most one thread, its owner
- * (fpu_owner[core]); t->fpu_core names that core, and the state is in the
- * TCB otherwise. The owner need not be running:
- * - Switching to a native thread leaves FP/SIMD trapped (CPTR_EL2.TFP) and
- *   the owner's state in place. Its first FP/SIMD instruction traps
- *   (fpu_trap), which saves the owner's state and loads its own. So a VMM
- *   that does not use FP/SIMD while it handles an exit (its hot path) costs
- *   its guest nothing: the guest gets its registers back untouched.
- * - Switching to a vCPU loads its state at once if it is not the owner: a
- *   guest never runs with FP/SIMD trapped. Under QEMU the trap setting is
- *   part of every translated block's key, so a guest that ran trapped after
- *   each exit had its kernel translated twice (75,000 translations to the
- *   shell instead of 62,000: 60 ms of the boot).
- * - Going idle saves the owner: an idle core holds nobody's state.
- * - An owner that moved to another core (tcb affinity) is saved by its old
- *   core at its next kernel exit. If the new core picks it first, it waits
- *   in TS_BLOCKED_FPU and the old core is told (IPI); saving it wakes it.
+ * FP/SIMD registers: switched lazily. A core's registers hold the state of at most one thread, its
+ * owner (fpu_owner[core], t->fpu_core), which need not be running: a native thread runs trapped
+ * (CPTR_EL2.TFP) unless it is the owner and loads its state at its first use (fpu_trap); a vCPU
+ * never runs trapped (QEMU translates a guest's code once per trap setting); an idle core saves its
+ * owner; an owner moved to another core is saved by its old one (TS_BLOCKED_FPU until then).
+ * docs/kernel.md "FP/SIMD".
  */
 #include <kernel/fpu.h>
 #include <kernel/sched.h>
@@ -88,7 +75,7 @@ bool fpu_runnable_here(struct core *c, struct tcb *t)
 bool fpu_switch_fast(struct core *c, struct tcb *t)
 {
     struct tcb *o = fpu_owner[c->index];
-    if ((t->fpu_core && t->fpu_core != c->index + 1) ||
+    if ((t->fpu_core && t->fpu_core != c->index + 1) || (t->vcpu && o != t) ||
         (o && o != t && (o->affinity != c->index || o->state == TS_BLOCKED_FPU)))
         return false;
     set_trap(c, o != t);

@@ -7,9 +7,8 @@
 static bool panicking;
 
 /**
- * Kernel output: to the UART, or to the console log once a serial server
- * has taken the UART (console.c). A panic always reaches the UART: whoever
- * reads the log may be what went wrong.
+ * Kernel output: to the UART, or to the console log once a serial server has taken the UART
+ * (console.c). A panic always reaches the UART: whoever reads the log may be what went wrong.
  */
 void kputs_n(const char *s, size_t n)
 {

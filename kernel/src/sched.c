@@ -1,7 +1,7 @@
 /*
- * Per-core scheduling: 256 priorities, FIFO within a priority, the current
- * thread is not in a queue while it runs. A thread runs only on its
- * affinity core; waking one for another core sends that core an IPI.
+ * Per-core scheduling: 256 priorities, FIFO within a priority, the current thread is not in a queue
+ * while it runs. A thread runs only on its affinity core; waking one for another core sends that
+ * core an IPI.
  */
 #include <kernel/core.h>
 #include <kernel/kprintf.h>
@@ -150,10 +150,9 @@ void sched_wake_ipc(struct tcb *t)
 }
 
 /*
- * The handoff thread runs now if the current one stopped (blocked, or
- * gone) and nothing ready here has its priority or more; otherwise, if it
- * is still runnable, it is queued as sched_wake would have. True if it
- * became current.
+ * The handoff thread runs now if the current one stopped (blocked, or gone) and nothing ready here
+ * has its priority or more; otherwise, if it is still runnable, it is queued as sched_wake would
+ * have. True if it became current.
  */
 static bool sched_take_handoff(struct core *c)
 {
@@ -174,9 +173,8 @@ static bool sched_take_handoff(struct core *c)
 }
 
 /*
- * Picks this core's next thread: the highest-priority ready thread, unless
- * the current one is still runnable here, has at least that priority and
- * has not used up its timeslice.
+ * Picks this core's next thread: the highest-priority ready thread, unless the current one is still
+ * runnable here, has at least that priority and has not used up its timeslice.
  */
 void sched_choose(struct core *c)
 {

@@ -1,8 +1,7 @@
 /*
- * System calls and exceptions of EL0 threads. Kernel invocations are a
- * Call on a capability to a kernel object: the object's *_invoke decodes
- * every argument first, then performs the operation, which cannot fail
- * (struct invocation, syscall.h; docs/kernel.md "Invocation path").
+ * System calls and exceptions of EL0 threads. Kernel invocations are a Call on a capability to a
+ * kernel object: the object's *_invoke decodes every argument first, then performs the operation,
+ * which cannot fail (struct invocation, syscall.h; docs/kernel.md "Invocation path").
  */
 #include <kernel/cnode.h>
 #include <kernel/console.h>
@@ -60,9 +59,9 @@ static enum cv_err (*const invoke_type[CV_OBJ_COUNT])(struct invocation *) = {
 };
 
 /*
- * A Call on a kernel object: the message is copied once into `inv`, on
- * this stack, before any of it is checked; the object decodes and performs
- * the operation; its results go back to the caller once, here.
+ * A Call on a kernel object: the message is copied once into `inv`, on this stack, before any of it
+ * is checked; the object decodes and performs the operation; its results go back to the caller
+ * once, here.
  */
 static void kernel_invocation(struct tcb *t, struct cte *slot)
 {

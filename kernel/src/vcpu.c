@@ -396,9 +396,9 @@ static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 
 /* ---------------- guest exits ---------------- */
 
-/* The exit of every emulated device access: its record (abi.h CV_VMEXIT_DA_*) is written in
- * place (fault_send). A posted write gets here only when its record is full. */
-static void exit_data_abort(struct tcb *t, uint64_t esr)
+/* The record of every emulated device access (abi.h CV_VMEXIT_DA_*), written in place. A posted
+ * write gets here only when its record is full. */
+static void record_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t *m = t->fault_msg;
     struct vcpu *vc = t->vcpu;
@@ -409,16 +409,31 @@ static void exit_data_abort(struct tcb *t, uint64_t esr)
     m[CV_VMEXIT_DA_IPA] = known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
     m[CV_VMEXIT_DA_VALUE] = arch_store_value(&t->regs, access);
     m[CV_VMEXIT_DA_ACCESS] = access;
-    fault_send(t, CV_FAULT_VM_DATA_ABORT, CV_VMEXIT_DA_LEN);
 }
 
-static void exit_call(struct tcb *t, uint32_t label, uint64_t esr)
+static void record_call(struct tcb *t, uint64_t esr)
 {
     _Static_assert(CV_VMEXIT_MSG_LEN - 2 == 8, "pc, esr and the eight argument registers");
     t->fault_msg[0] = t->regs.pc; /* written in place: every word, once */
     t->fault_msg[1] = esr;
     arch_call_args(&t->regs, &t->fault_msg[2], CV_VMEXIT_MSG_LEN - 2);
-    fault_send(t, label, CV_VMEXIT_MSG_LEN);
+}
+
+uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len)
+{
+    switch (arch_trap_kind(esr, true)) {
+    case ARCH_TRAP_DATA_ABORT:
+        record_data_abort(t, esr);
+        *len = CV_VMEXIT_DA_LEN;
+        return CV_FAULT_VM_DATA_ABORT;
+    case ARCH_TRAP_HVC:
+    case ARCH_TRAP_SMC:
+        record_call(t, esr);
+        *len = CV_VMEXIT_MSG_LEN;
+        return arch_trap_kind(esr, true) == ARCH_TRAP_HVC ? CV_FAULT_VM_HVC : CV_FAULT_VM_SMC;
+    default:
+        return 0;
+    }
 }
 
 /* A trapped system register: the kernel answers the ID registers, the VMM the rest. */
@@ -510,6 +525,11 @@ uint64_t vcpu_wfi_tick(struct core *c, uint64_t now)
 
 void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 {
+    uint32_t len, label = vcpu_exit_record(t, esr, &len);
+    if (label) {
+        fault_send(t, label, len);
+        return;
+    }
     switch (arch_trap_kind(esr, true)) {
     case ARCH_TRAP_FP:
         fpu_trap(t);
@@ -518,20 +538,11 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
     case ARCH_TRAP_WFE:
         exit_wfx(t, arch_trap_kind(esr, true) == ARCH_TRAP_WFE);
         break;
-    case ARCH_TRAP_DATA_ABORT:
-        exit_data_abort(t, esr);
-        break;
     case ARCH_TRAP_INSN_ABORT: {
         uint64_t m[CV_MSG_REGS] = {t->regs.pc, arch_insn_abort_ipa(), esr, 0};
         fault_raise_n(t, CV_FAULT_VM_INSN_ABORT, m, 3);
         break;
     }
-    case ARCH_TRAP_HVC:
-        exit_call(t, CV_FAULT_VM_HVC, esr);
-        break;
-    case ARCH_TRAP_SMC:
-        exit_call(t, CV_FAULT_VM_SMC, esr);
-        break;
     case ARCH_TRAP_SYSREG:
         exit_sysreg(t, esr);
         break;

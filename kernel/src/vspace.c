@@ -1,7 +1,6 @@
 /*
- * Stage-2 address spaces: table walks, frame and page-table mapping.
- * Descriptor format: ARM ARM D8.3 (VMSAv8-64 translation table format),
- * stage-2 attributes D8.5 (S2AP, MemAttr, XN).
+ * Stage-2 address spaces: table walks, frame and page-table mapping. Descriptor format: ARM ARM
+ * D8.3 (VMSAv8-64 translation table format), stage-2 attributes D8.5 (S2AP, MemAttr, XN).
  */
 #include <kernel/cnode.h>
 #include <kernel/core.h>

@@ -31,10 +31,9 @@ struct core *arch_core(void)
 }
 
 /**
- * WFI with IRQs still masked, then a short unmasked window. WFI wakes on a
- * pending interrupt even when PSTATE.I masks it (ARM ARM D1.16.2), so an
- * interrupt arriving after the caller decided to idle is never lost; it is
- * taken (kernel_irq_from_idle) between the daifclr and the daifset.
+ * WFI with IRQs still masked, then a short unmasked window. WFI wakes on a pending interrupt even
+ * when PSTATE.I masks it (ARM ARM D1.16.2), so an interrupt arriving after the caller decided to
+ * idle is never lost; it is taken (kernel_irq_from_idle) between the daifclr and the daifset.
  */
 void arch_idle_wait(void)
 {

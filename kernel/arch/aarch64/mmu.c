@@ -1,14 +1,12 @@
 /*
- * Stage-2 address spaces of EL0 threads: VTTBR_EL2 switching and TLB
- * maintenance. With HCR_EL2.{TGE,VM} = {1,1} and E2H = 0, EL0 accesses go
- * through the stage-2 tables only (stage 1 of EL1&0 is off), so an EL0
- * virtual address is the IPA. The tables themselves are built by the
+ * Stage-2 address spaces of EL0 threads: VTTBR_EL2 switching and TLB maintenance. With
+ * HCR_EL2.{TGE,VM} = {1,1} and E2H = 0, EL0 accesses go through the stage-2 tables only (stage 1 of
+ * EL1&0 is off), so an EL0 virtual address is the IPA. The tables themselves are built by the
  * generic kernel with the bits in arch/pte.h.
  *
- * TLB maintenance by VMID: the stage-2 TLBI instructions act on the VMID
- * currently in VTTBR_EL2 (ARM ARM D8.13 "TLB maintenance instructions"),
- * so to flush another VMID we switch VTTBR_EL2 to it briefly. The kernel
- * runs with interrupts masked, so nothing can run in between.
+ * TLB maintenance by VMID: the stage-2 TLBI instructions act on the VMID currently in VTTBR_EL2
+ * (ARM ARM D8.13 "TLB maintenance instructions"), so to flush another VMID we switch VTTBR_EL2 to
+ * it briefly. The kernel runs with interrupts masked, so nothing can run in between.
  */
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
@@ -25,10 +23,9 @@ void arch_vspace_activate(paddr_t root, uint16_t vmid)
 }
 
 /**
- * Runs with VTTBR_EL2.VMID = vmid (TLBI by VMID acts on the current one);
- * returns the previous VTTBR_EL2. Left alone when the VMID is already
- * current (the usual case: a thread unmapping from its own vspace): a
- * VTTBR_EL2 write is a full TLB flush under QEMU's TCG.
+ * Runs with VTTBR_EL2.VMID = vmid (TLBI by VMID acts on the current one); returns the previous
+ * VTTBR_EL2. Left alone when the VMID is already current (the usual case: a thread unmapping from
+ * its own vspace): a VTTBR_EL2 write is a full TLB flush under QEMU's TCG.
  */
 static uint64_t mmu_vmid_enter(uint16_t vmid)
 {
@@ -58,8 +55,8 @@ void arch_tlb_flush_vmid(uint16_t vmid)
 }
 
 /**
- * IPAS2E1IS drops the stage-2 entry; entries combining stage 1 and 2 may
- * still hold the old translation, so VMALLE1IS follows (ARM ARM D8.13.5).
+ * IPAS2E1IS drops the stage-2 entry; entries combining stage 1 and 2 may still hold the old
+ * translation, so VMALLE1IS follows (ARM ARM D8.13.5).
  */
 void arch_tlb_flush_ipa(uint16_t vmid, uint64_t ipa)
 {

@@ -1,10 +1,9 @@
 /*
  * PSCI (ARM DEN 0022) calls from EL2.
  *
- * The conduit is always SMC here: an HVC issued at EL2 is taken by our own
- * EL2 vectors, so the DTB's method = "hvc" (meant for an EL1 kernel) can
- * not be honoured from EL2. QEMU's virt machine with virtualization=on
- * (and no EL3) says "smc" and emulates PSCI on SMC.
+ * The conduit is always SMC here: an HVC issued at EL2 is taken by our own EL2 vectors, so the
+ * DTB's method = "hvc" (meant for an EL1 kernel) can not be honoured from EL2. QEMU's virt machine
+ * with virtualization=on (and no EL3) says "smc" and emulates PSCI on SMC.
  */
 #include <arch/boot.h>
 #include <kernel/arch.h>
@@ -28,9 +27,8 @@ uint64_t arch_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 }
 
 /**
- * CPU_ON (PSCI 5.1.4): the core starts at arch_secondary_entry (identity
- * mapped, so its address is physical) at EL2 with x0 = core index.
- * Returns 0 or a negative PSCI error (ALREADY_ON = -4, ...).
+ * CPU_ON (PSCI 5.1.4): the core starts at arch_secondary_entry (identity mapped, so its address is
+ * physical) at EL2 with x0 = core index. Returns 0 or a negative PSCI error (ALREADY_ON = -4, ...).
  */
 int arch_cpu_on(uint32_t core, uint64_t mpidr)
 {

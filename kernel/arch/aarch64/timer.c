@@ -1,8 +1,7 @@
 /*
- * EL2 physical timer (CNTHP, ARM ARM D11 "The Generic Timer"). Its PPI
- * (26 on QEMU virt) is enabled per core by arch_gic_init_core. The timer
- * output is level-triggered: it stays asserted until the compare value is
- * moved or the timer is disabled, so the interrupt handler must call
+ * EL2 physical timer (CNTHP, ARM ARM D11 "The Generic Timer"). Its PPI (26 on QEMU virt) is enabled
+ * per core by arch_gic_init_core. The timer output is level-triggered: it stays asserted until the
+ * compare value is moved or the timer is disabled, so the interrupt handler must call
  * arch_timer_set or arch_timer_cancel before the EOI.
  */
 #include <arch/sysreg.h>

@@ -1,10 +1,9 @@
 /*
- * What a synchronous exception from EL0 or a guest's EL1 is, decoded from
- * its syndrome once, here (ARM ARM D17.2.37 ESR_EL2: EC [31:26]; the ISS
- * of a data abort D17.2.40, of a trapped MSR/MRS D17.2.37 EC 0x18). The
- * generic kernel sees only enum arch_trap, the exit record's access word
- * (abi.h CV_DA_*) and the hooks below; the syndrome itself goes to user
- * level only as an opaque word in fault and exit messages.
+ * What a synchronous exception from EL0 or a guest's EL1 is, decoded from its syndrome once, here
+ * (ARM ARM D17.2.37 ESR_EL2: EC [31:26]; the ISS of a data abort D17.2.40, of a trapped MSR/MRS
+ * D17.2.37 EC 0x18). The generic kernel sees only enum arch_trap, the exit record's access word
+ * (abi.h CV_DA_*) and the hooks below; the syndrome itself goes to user level only as an opaque
+ * word in fault and exit messages.
  */
 #include <kernel/arch.h>
 #include <kernel/vcpu.h>

@@ -1,9 +1,8 @@
 /*
- * Polled console UART, a table entry per register layout (fdt.c picks it)
- * rather than a driver each: PL011 (QEMU virt; TRM DDI 0183 3.3), and the
- * 16550 with 32-bit registers 4 bytes apart (Tegra's "nvidia,tegra20-uart",
- * reg-shift 2). Data is at 0 in both; the firmware's baud rate is kept.
- * Until arch_uart_init runs (its address comes from the DTB) output is dropped.
+ * Polled console UART, a table entry per register layout (fdt.c picks it) rather than a driver
+ * each: PL011 (QEMU virt; TRM DDI 0183 3.3), and the 16550 with 32-bit registers 4 bytes apart
+ * (Tegra's "nvidia,tegra20-uart", reg-shift 2). Data is at 0 in both; the firmware's baud rate is
+ * kept. Until arch_uart_init runs (its address comes from the DTB) output is dropped.
  */
 #include <kernel/arch.h>
 

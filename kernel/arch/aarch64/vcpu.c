@@ -1,16 +1,14 @@
 /*
- * Guest state switching for vCPU threads: EL1 system registers, the
- * EL1 virtual and physical timers, the GIC virtual CPU interface (through
- * the driver, kernel/irqc.h), and the HCR_EL2 configurations of the two
- * modes.
+ * Guest state switching for vCPU threads: EL1 system registers, the EL1 virtual and physical
+ * timers, the GIC virtual CPU interface (through the driver, kernel/irqc.h), and the HCR_EL2
+ * configurations of the two modes.
  *
- * Both EL1 timers are the guest's own while it runs (CNTHCTL_EL2.EL1PCEN
- * and EL1PCTEN stay set, head.S): its accesses do not trap, and the
- * registers are switched here like the rest of its EL1 state. The
- * physical timer compares with the physical count (no offset: the guest
- * reads the real CNTPCT_EL0). Native threads reach neither timer: their
- * CNTKCTL_EL1 has EL0PTEN and EL0VTEN clear, so an EL0 access traps to EL2
- * (TGE) and is an undefined-instruction fault (ARM ARM D11.2, CNTKCTL_EL1).
+ * Both EL1 timers are the guest's own while it runs (CNTHCTL_EL2.EL1PCEN and EL1PCTEN stay set,
+ * head.S): its accesses do not trap, and the registers are switched here like the rest of its EL1
+ * state. The physical timer compares with the physical count (no offset: the guest reads the real
+ * CNTPCT_EL0). Native threads reach neither timer: their CNTKCTL_EL1 has EL0PTEN and EL0VTEN clear,
+ * so an EL0 access traps to EL2 (TGE) and is an undefined-instruction fault (ARM ARM D11.2,
+ * CNTKCTL_EL1).
  */
 #include <kernel/core.h>
 #include <kernel/irqc.h>
@@ -51,14 +49,12 @@
     } while (0)
 
 /*
- * ID registers a guest reads (HCR_EL2.TID3 traps them): the CPU's own, but
- * without what the kernel does not switch between guests and threads:
- * SVE and SME state, pointer authentication keys, MTE tags, activity
- * monitors, MPAM, the PMU, and the GICv3 system registers unless the machine's GIC
- * is a GICv3 (then the guest's is one too).
- * Registers of that space an ARMv8.0 CPU does not have read as 0, as the
- * architecture has them (and so are hidden, e.g. ID_AA64ISAR2's QARMA3).
- * ARM ARM D17.2 (ID_AA64PFR0/1, ID_AA64ISAR1).
+ * ID registers a guest reads (HCR_EL2.TID3 traps them): the CPU's own, but without what the kernel
+ * does not switch between guests and threads: SVE and SME state, pointer authentication keys, MTE
+ * tags, activity monitors, MPAM, the PMU, and the GICv3 system registers unless the machine's GIC
+ * is a GICv3 (then the guest's is one too). Registers of that space an ARMv8.0 CPU does not have
+ * read as 0, as the architecture has them (and so are hidden, e.g. ID_AA64ISAR2's QARMA3). ARM ARM
+ * D17.2 (ID_AA64PFR0/1, ID_AA64ISAR1).
  */
 #define ID_FIELD(shift) (0xfull << (shift))
 #define PFR0_GIC        ID_FIELD(24)
@@ -235,12 +231,11 @@ void arch_vcpu_save(struct vcpu *v, uint32_t lrs)
 }
 
 /*
- * Debug registers are switched only for a vCPU that uses them, as KVM
- * does: one armed (MDSCR_EL1.MDE, KDE or SS) or whose access trapped
- * (MDCR_EL2.TDA, TDOSA; arch_vcpu_dbg_trap) since its last exit. Any other
- * runs with them trapped and its MDSCR_EL1 (armed by nothing) loaded: the
- * other registers may hold another vCPU's values, which it can neither
- * read nor be stopped by. That spares ~60 instructions a save and a load.
+ * Debug registers are switched only for a vCPU that uses them, as KVM does: one armed
+ * (MDSCR_EL1.MDE, KDE or SS) or whose access trapped (MDCR_EL2.TDA, TDOSA; arch_vcpu_dbg_trap)
+ * since its last exit. Any other runs with them trapped and its MDSCR_EL1 (armed by nothing)
+ * loaded: the other registers may hold another vCPU's values, which it can neither read nor be
+ * stopped by. That spares ~60 instructions a save and a load.
  */
 #define MDSCR_ARMED    (1ull << 0 | 1ull << 13 | 1ull << 15) /* SS, KDE, MDE */
 #define MDCR_DBG_TRAPS (MDCR_TDA | MDCR_TDOSA)

@@ -1,14 +1,12 @@
 /*
  * Per-core state and the cross-core protocol.
  *
- * Each core's `struct core` is found through TPIDR_EL2 (arch_core()).
- * `in_user` is the thread this core is running at EL0, or NULL while the
- * core is in the kernel or idle: a core clears it (release) on every
- * kernel entry *before* taking the kernel lock. A core that, holding the
- * lock, destroys a thread or an address space another core may be
- * running sends that core an IPI and waits until `in_user` no longer
- * names it (core_wait_out); the other core needs no lock to leave, so
- * the wait cannot deadlock.
+ * Each core's `struct core` is found through TPIDR_EL2 (arch_core()). `in_user` is the thread this
+ * core is running at EL0, or NULL while the core is in the kernel or idle: a core clears it
+ * (release) on every kernel entry *before* taking the kernel lock. A core that, holding the lock,
+ * destroys a thread or an address space another core may be running sends that core an IPI and
+ * waits until `in_user` no longer names it (core_wait_out); the other core needs no lock to leave,
+ * so the wait cannot deadlock.
  */
 #ifndef KERNEL_CORE_H
 #define KERNEL_CORE_H

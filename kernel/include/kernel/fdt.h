@@ -1,12 +1,11 @@
 /*
- * A small, defensive flattened-devicetree (DTB) reader: enough to learn
- * the platform (memory, console, GIC, timer, cores, PSCI) from the DTB
- * the boot loader hands over. Devicetree Specification v0.4, chapter 5
- * ("Flattened Devicetree (DTB) Format").
+ * A small, defensive flattened-devicetree (DTB) reader: enough to learn the platform (memory,
+ * console, GIC, timer, cores, PSCI) from the DTB the boot loader hands over. Devicetree
+ * Specification v0.4, chapter 5 ("Flattened Devicetree (DTB) Format").
  *
- * Defensive: the blob is untrusted input. Every offset, length and string
- * is bounds-checked against the header and `max_size`; a corrupt blob
- * yields an error, never an out-of-bounds read. Portable C (host tested).
+ * Defensive: the blob is untrusted input. Every offset, length and string is bounds-checked against
+ * the header and `max_size`; a corrupt blob yields an error, never an out-of-bounds read. Portable
+ * C (host tested).
  */
 #ifndef KERNEL_FDT_H
 #define KERNEL_FDT_H
@@ -29,19 +28,17 @@ enum fdt_err {
 #define FDT_MAX_DEPTH 16
 
 /**
- * Checks the header of `dtb` (at most `max_size` bytes readable) and
- * returns its totalsize, or 0 when the header is invalid.
+ * Checks the header of `dtb` (at most `max_size` bytes readable) and returns its totalsize, or 0
+ * when the header is invalid.
  */
 size_t fdt_check_header(const void *dtb, size_t max_size);
 
 /**
- * Fills `out` from the platform nodes of `dtb`: memory nodes, the UART
- * (PL011 or Tegra's 16550) named by /chosen/stdout-path (else the first
- * enabled one), the GICv2 (GICD, GICC, GICH, GICV frames) or GICv3, the
- * generic timer's interrupts, /cpus/cpu@* (MPIDR affinity, rotated so
- * that `boot_mpidr`, the MPIDR_EL1 of the core that boots, is core 0) and
- * PSCI. `out` is zeroed first; on error its content is unspecified. Returns
- * FDT_OK or an fdt_err.
+ * Fills `out` from the platform nodes of `dtb`: memory nodes, the UART (PL011 or Tegra's 16550)
+ * named by /chosen/stdout-path (else the first enabled one), the GICv2 (GICD, GICC, GICH, GICV
+ * frames) or GICv3, the generic timer's interrupts, /cpus/cpu@* (MPIDR affinity, rotated so that
+ * `boot_mpidr`, the MPIDR_EL1 of the core that boots, is core 0) and PSCI. `out` is zeroed first;
+ * on error its content is unspecified. Returns FDT_OK or an fdt_err.
  */
 int fdt_plat_parse(const void *dtb, size_t max_size, uint64_t boot_mpidr, struct plat_info *out);
 

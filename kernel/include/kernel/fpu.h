@@ -1,8 +1,7 @@
 /*
- * FP/SIMD registers of EL0 threads and guests: a core keeps its owner's
- * state in its registers until another thread uses them (native threads
- * trap on their first use, CPTR_EL2.TFP; guests get theirs at once). The
- * rules are in kernel/src/fpu.c.
+ * FP/SIMD registers of EL0 threads and guests: a core keeps its owner's state in its registers
+ * until another thread uses them (native threads trap on their first use, CPTR_EL2.TFP; guests get
+ * theirs at once). The rules are in kernel/src/fpu.c.
  */
 #ifndef KERNEL_FPU_H
 #define KERNEL_FPU_H
@@ -15,8 +14,8 @@ void fpu_trap(struct tcb *t);
  * that woke a thread of higher priority here: the caller chooses again. */
 bool fpu_switch(struct core *c, struct tcb *t);
 /**
- * fpu_switch for a native thread `t` when that needs nothing saved, loaded
- * or waited for (IPC fast path): false, and nothing changed, otherwise.
+ * fpu_switch to `t` when that needs nothing saved, loaded or waited for (the fast paths; a vCPU
+ * must own the registers already): false, and nothing changed, otherwise.
  */
 bool fpu_switch_fast(struct core *c, struct tcb *t);
 /** False if `t`'s state is still in another core's registers: `t` then

@@ -21,9 +21,8 @@ void irq_handle(uint32_t irq);
 /** This core's timer arms for the end of a timeslice from now. */
 void timer_start(void);
 /**
- * This core's timer fires by `deadline` (physical count): brought forward
- * if it was set later, never put back (a nearer deadline of another
- * waiter stands).
+ * This core's timer fires by `deadline` (physical count): brought forward if it was set later,
+ * never put back (a nearer deadline of another waiter stands).
  */
 void timer_wake_by(uint64_t deadline);
 /** This core leaves an idle wait: a thread may run now, whose timeslice

@@ -1,14 +1,12 @@
 /*
- * The interrupt controller, as the generic kernel sees it: the physical
- * interrupts it takes (arch.h arch_irq_*) and the virtual CPU interface a
- * guest runs with. One driver per GIC architecture version sits behind
- * `struct irqc_ops` (arch/aarch64/gicv2.c, gicv3.c); the boot DTB chooses
- * it (plat_info.gic_version, arch/aarch64/irqc.c).
+ * The interrupt controller, as the generic kernel sees it: the physical interrupts it takes (arch.h
+ * arch_irq_*) and the virtual CPU interface a guest runs with. One driver per GIC architecture
+ * version sits behind `struct irqc_ops` (arch/aarch64/gicv2.c, gicv3.c); the boot DTB chooses it
+ * (plat_info.gic_version, arch/aarch64/irqc.c).
  *
- * List registers are kept in `struct irqc_lr`, a form of no particular
- * GIC: the driver converts at save and restore (GICv2 GICH_LRn, 32 bits;
- * GICv3 ICH_LR<n>_EL2, 64 bits). The generic vCPU code (vcpu.c) decides
- * what goes into them and never sees a register layout.
+ * List registers are kept in `struct irqc_lr`, a form of no particular GIC: the driver converts at
+ * save and restore (GICv2 GICH_LRn, 32 bits; GICv3 ICH_LR<n>_EL2, 64 bits). The generic vCPU code
+ * (vcpu.c) decides what goes into them and never sees a register layout.
  */
 #ifndef KERNEL_IRQC_H
 #define KERNEL_IRQC_H
@@ -30,9 +28,9 @@ struct irqc_lr {
 };
 
 /**
- * The virtual CPU interface state of a vCPU besides its list registers:
- * GICv2 GICH_VMCR and GICH_APR; GICv3 ICH_VMCR_EL2 and ICH_AP0R0_EL2 |
- * ICH_AP1R0_EL2 << 32 (five priority bits need one APR of each group).
+ * The virtual CPU interface state of a vCPU besides its list registers: GICv2 GICH_VMCR and
+ * GICH_APR; GICv3 ICH_VMCR_EL2 and ICH_AP0R0_EL2 | ICH_AP1R0_EL2 << 32 (five priority bits need one
+ * APR of each group).
  */
 struct irqc_vif {
     uint64_t vmcr;

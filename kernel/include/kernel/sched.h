@@ -26,10 +26,9 @@ void sched_block(struct tcb *t, uint32_t new_state);
 /** Makes a blocked `t` runnable. */
 void sched_wake(struct tcb *t);
 /**
- * Makes `t`, woken by IPC on this core (the partner of a Call, a reply, a
- * fault message), runnable. It most often runs next: rather than queued it
- * is left in the core's handoff slot, and the next scheduling decision here
- * runs it at once if no ready thread here has its priority or more (the
+ * Makes `t`, woken by IPC on this core (the partner of a Call, a reply, a fault message), runnable.
+ * It most often runs next: rather than queued it is left in the core's handoff slot, and the next
+ * scheduling decision here runs it at once if no ready thread here has its priority or more (the
  * order the queues would give as well), else queues it.
  */
 void sched_wake_ipc(struct tcb *t);

@@ -5,13 +5,12 @@
 #include <kernel/tcb.h>
 
 /**
- * A kernel invocation: a Call on a capability to a kernel object. It lives
- * on the stack of syscall.c's kernel_invocation, which copies the message
- * in once, before anything checks it (the words past the fourth are in
- * the caller's IPC buffer, which another core can rewrite meanwhile); mr[]
- * is zero past `len`. The object's *_invoke decodes mr[] and the caps it
- * names, then performs the operation and leaves its results in out[];
- * kernel_invocation copies them to the caller when the result is CV_OK.
+ * A kernel invocation: a Call on a capability to a kernel object. It lives on the stack of
+ * syscall.c's kernel_invocation, which copies the message in once, before anything checks it (the
+ * words past the fourth are in the caller's IPC buffer, which another core can rewrite meanwhile);
+ * mr[] is zero past `len`. The object's *_invoke decodes mr[] and the caps it names, then performs
+ * the operation and leaves its results in out[]; kernel_invocation copies them to the caller when
+ * the result is CV_OK.
  */
 struct invocation {
     struct tcb *thread; /* the caller */

@@ -1,19 +1,16 @@
 /*
  * Virtual CPUs: the guest state a thread runs with at EL1.
  *
- * A VCPU holds what a guest owns besides its general registers (kept in the
- * bound TCB's arch_regs): struct vcpu_arch (EL1 system registers, timers) and
- * the GIC virtual CPU interface (list registers, VMCR, APR). It is saved on
- * every kernel entry from the guest that others can see (not vcpu_irq_fast's)
- * and restored on every return, so it is in memory then; a vCPU running on
- * another core is first made to leave (core_wait_thread_out) before its
- * state is read or changed, except for an injection, which waits in its
- * inbox (docs/kernel.md "Injecting into a running vCPU").
+ * A VCPU holds what a guest owns besides its general registers (kept in the bound TCB's arch_regs):
+ * struct vcpu_arch (EL1 system registers, timers) and the GIC virtual CPU interface (list
+ * registers, VMCR, APR). It is saved on every kernel entry from the guest that others can see (not
+ * vcpu_irq_fast's) and restored on every return, so it is in memory then; a vCPU running on another
+ * core is first made to leave (core_wait_thread_out) before its state is read or changed, except
+ * for an injection, which waits in its inbox (docs/kernel.md "Injecting into a running vCPU").
  *
- * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except posted
- * writes (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on: an
- * exit costs two address-space switches, each discarding the guest's TLB
- * under QEMU.
+ * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except posted writes
+ * (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on: an exit costs two address-space
+ * switches, each discarding the guest's TLB under QEMU.
  */
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H
@@ -78,10 +75,10 @@ void vcpu_unbind(struct tcb *t);
 /** Checks an SPSR written for a vCPU thread (EL0t, EL1t, EL1h; AArch64). */
 bool vcpu_spsr_valid(uint64_t spsr);
 /*
- * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO, PAN, SS, SSBS, BTYPE,
- * DAIF, M[3:0]. The guest sets these at EL1; dropping one at an exit would undo its own
- * protections (PAN, BTYPE) or guarantees (DIT). The return path keeps them but M[3], M[1]
- * (arch asm.h ARCH_SPSR_GUEST_MASK).
+ * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO, PAN, SS, SSBS, BTYPE, DAIF,
+ * M[3:0]. The guest sets these at EL1; dropping one at an exit would undo its own protections (PAN,
+ * BTYPE) or guarantees (DIT). The return path keeps them but M[3], M[1] (arch asm.h
+ * ARCH_SPSR_GUEST_MASK).
  */
 #define VCPU_SPSR_BITS 0xf1e01fcfull
 
@@ -93,10 +90,13 @@ bool vcpu_exit_prepare(struct core *c, struct tcb *t);
 void vcpu_exit_native(struct core *c);
 /** A synchronous exception of a vCPU thread (a guest exit). */
 void vcpu_handle_exit(struct tcb *t, uint64_t esr);
+/** If the exit `esr` of `t` goes to the VMM as its record alone (a device access, a firmware
+ * call): writes that into t->fault_msg, its length into *len, and returns its label; else 0. */
+uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len);
 /**
- * Kernel entry from the guest on vCPU thread `t`, before anything is saved or locked: true if
- * it was a posted write, now recorded (the guest continues). Only `t`'s core touches the
- * record while `t` runs (invocations first make it leave), and only the exception registers.
+ * Kernel entry from the guest on vCPU thread `t`, before anything is saved or locked: true if it
+ * was a posted write, now recorded (the guest continues). Only `t`'s core touches the record while
+ * `t` runs (invocations first make it leave), and only the exception registers.
  */
 bool vcpu_posted_fast(struct tcb *t);
 /** Label bits a fault message of `t` carries besides its type (CV_FAULT_VM_POSTED_FLAG). */
@@ -104,9 +104,9 @@ uint64_t vcpu_fault_flags(const struct tcb *t);
 /** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
 void vcpu_posted_tick(struct core *c);
 /**
- * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state not saved, the lock
- * held: true if it was t's timer, now in (or waiting for) the hardware list register, so t goes
- * on. Else nothing is done and it takes the general path.
+ * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state not saved, the lock held:
+ * true if it was t's timer, now in (or waiting for) the hardware list register, so t goes on. Else
+ * nothing is done and it takes the general path.
  */
 bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq);
 /** Interrupts for vCPUs: the EL1 timers and the GIC maintenance PPI. */
@@ -137,9 +137,9 @@ void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr);
 /** A trapped access asking for state switched lazily (the debug registers); the guest retries. */
 bool arch_vcpu_dbg_trap(struct vcpu *v, uint64_t syndrome);
 /**
- * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault outside a table walk,
- * where it is UNKNOWN and the guest's stage 1 translates FAR_EL2 (AT S1E1R; PAR_EL1 keeps the
- * guest's value). The guest's EL1 registers must be loaded.
+ * IPA of a stage-2 data abort: HPFAR_EL2, except for a permission fault outside a table walk, where
+ * it is UNKNOWN and the guest's stage 1 translates FAR_EL2 (AT S1E1R; PAR_EL1 keeps the guest's
+ * value). The guest's EL1 registers must be loaded.
  */
 uint64_t arch_guest_fault_ipa(uint64_t esr);
 /** What a guest reads from ID register op0 3, op1 0, CRn 0, `crm`, `op2` (TID3), or false. */

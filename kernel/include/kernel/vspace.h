@@ -1,12 +1,10 @@
 /*
- * Address spaces: stage-2 translation tables (39-bit IPA, 4 KiB granule,
- * starting at level 1). EL0 threads run with stage 1 off, so a thread's
- * virtual address is the IPA these tables translate.
+ * Address spaces: stage-2 translation tables (39-bit IPA, 4 KiB granule, starting at level 1). EL0
+ * threads run with stage 1 off, so a thread's virtual address is the IPA these tables translate.
  *
- * A vspace object is 8 KiB: its level-1 table, then its metadata page.
- * Frames and page tables record where they are mapped in their cap as
- * (vspace id, vaddr); the id is VMID plus a generation, so a cap whose
- * vspace is gone (and whose VMID was reused) never touches the new one.
+ * A vspace object is 8 KiB: its level-1 table, then its metadata page. Frames and page tables
+ * record where they are mapped in their cap as (vspace id, vaddr); the id is VMID plus a
+ * generation, so a cap whose vspace is gone (and whose VMID was reused) never touches the new one.
  */
 #ifndef KERNEL_VSPACE_H
 #define KERNEL_VSPACE_H
@@ -50,8 +48,8 @@ void vspace_boot_map(struct vspace *vs, uint64_t vaddr, paddr_t pa, uint32_t rig
                      paddr_t (*alloc)(void));
 
 /**
- * Copies `len` bytes at user `vaddr` of `vs` to `dst`, checking every page
- * is mapped readable. Returns false (copying nothing useful) otherwise.
+ * Copies `len` bytes at user `vaddr` of `vs` to `dst`, checking every page is mapped readable.
+ * Returns false (copying nothing useful) otherwise.
  */
 bool vspace_copy_in(struct vspace *vs, uint64_t vaddr, void *dst, size_t len);
 

@@ -1,11 +1,10 @@
 /*
  * Translation-table descriptor bits, 4 KiB granule, VMSAv8-64.
  *
- * Stage 2 (VTTBR_EL2, EL0 threads' address spaces, built by the generic
- * kernel): ARM ARM D8.3 "Translation table descriptor formats" and
- * D8.5.5 "Stage 2 memory type and Cacheability attributes".
- * Stage 1 of EL2 (TTBR0_EL2, the kernel's identity map): same layout with
- * AttrIndx/AP instead of MemAttr/S2AP.
+ * Stage 2 (VTTBR_EL2, EL0 threads' address spaces, built by the generic kernel): ARM ARM D8.3
+ * "Translation table descriptor formats" and D8.5.5 "Stage 2 memory type and Cacheability
+ * attributes". Stage 1 of EL2 (TTBR0_EL2, the kernel's identity map): same layout with AttrIndx/AP
+ * instead of MemAttr/S2AP.
  */
 #ifndef ARCH_PTE_H
 #define ARCH_PTE_H

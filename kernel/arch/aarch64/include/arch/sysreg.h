@@ -1,7 +1,7 @@
 /*
- * AArch64 system-register field values used by the EL2 architecture layer,
- * and accessors. Usable from assembly (the #defines) and C (the accessors).
- * Field positions: ARM ARM (DDI 0487) chapter D17/D19 register descriptions.
+ * AArch64 system-register field values used by the EL2 architecture layer, and accessors. Usable
+ * from assembly (the #defines) and C (the accessors). Field positions: ARM ARM (DDI 0487) chapter
+ * D17/D19 register descriptions.
  */
 #ifndef ARCH_SYSREG_H
 #define ARCH_SYSREG_H
@@ -25,11 +25,10 @@
 #define SCTLR_I        SR_BIT(12) /* instruction cacheability */
 
 /*
- * SCTLR_EL1 as seen by EL0 with HCR_EL2.TGE=1 (M is treated as 0).
- * RES1 bits 11,20,22,23,28,29. UCI/UCT/DZE let EL0 do cache maintenance
- * to PoU (loaders writing code), read CTR_EL0 and use DC ZVA (libc
- * memset). nTWI/nTWE stay 0 so EL0 WFI/WFE trap to EL2 (EC 0x01) instead
- * of sleeping on the core. SA0: EL0 SP alignment check.
+ * SCTLR_EL1 as seen by EL0 with HCR_EL2.TGE=1 (M is treated as 0). RES1 bits 11,20,22,23,28,29.
+ * UCI/UCT/DZE let EL0 do cache maintenance to PoU (loaders writing code), read CTR_EL0 and use DC
+ * ZVA (libc memset). nTWI/nTWE stay 0 so EL0 WFI/WFE trap to EL2 (EC 0x01) instead of sleeping on
+ * the core. SA0: EL0 SP alignment check.
  */
 #define SCTLR_EL1_RES1 0x30d00800
 #define SCTLR_EL1_SA0  SR_BIT(4)
@@ -38,11 +37,10 @@
 #define SCTLR_EL1_UCI  SR_BIT(26)
 #define SCTLR_EL1_NTWE SR_BIT(18)
 /*
- * SCTLR_EL1 bits that do not act on a native EL0 thread (HCR_EL2.TGE 1,
- * E2H 0: stage 1 off, exceptions to EL2, AArch64 only): stage-1 and cache
- * enables (M, C, I, WXN), EL1-only controls (SA, EOS, IESB, EIS, SPAN, EE,
- * BT1, ITFSB, TCF, ATA, DSSBS, EPAN) and AArch32 EL0 ones (CP15BEN, ITD,
- * SED, UMA, nTLSMD, LSMAOE). ARM ARM D17.2.118.
+ * SCTLR_EL1 bits that do not act on a native EL0 thread (HCR_EL2.TGE 1, E2H 0: stage 1 off,
+ * exceptions to EL2, AArch64 only): stage-1 and cache enables (M, C, I, WXN), EL1-only controls
+ * (SA, EOS, IESB, EIS, SPAN, EE, BT1, ITFSB, TCF, ATA, DSSBS, EPAN) and AArch32 EL0 ones (CP15BEN,
+ * ITD, SED, UMA, nTLSMD, LSMAOE). ARM ARM D17.2.118.
  */
 #define SCTLR_EL1_NOT_EL0                                                                          \
     (SR_BIT(0) | SR_BIT(2) | SR_BIT(3) | SR_BIT(5) | SR_BIT(7) | SR_BIT(8) | SR_BIT(9) |           \

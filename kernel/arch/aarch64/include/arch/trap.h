@@ -1,8 +1,7 @@
 /*
- * The syndrome decode the hot paths need (a guest's posted write, its
- * device access exit, the IPC fast path), inline: ARM ARM D17.2.37
- * ESR_EL2: EC [31:26]; the ISS of a data abort D17.2.40. Declared for the
- * generic kernel in kernel/arch.h; the rest of the decode is in trap.c.
+ * The syndrome decode the hot paths need (a guest's posted write, its device access exit, the IPC
+ * fast path), inline: ARM ARM D17.2.37 ESR_EL2: EC [31:26]; the ISS of a data abort D17.2.40.
+ * Declared for the generic kernel in kernel/arch.h; the rest of the decode is in trap.c.
  */
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
