@@ -276,28 +276,28 @@ static bool steady_write(const struct vcpu *v, uint64_t ipa, uint32_t width, uin
     return v->steady_ipa && ipa == v->steady_ipa && width < 8u && value == v->steady_value;
 }
 
+static void record_data_abort(struct tcb *t, uint64_t esr);
+
 bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
     if (!v->posted_ipa) /* steady implies posted */
         return false;
-    uint64_t esr = arch_read_esr();
+    uint64_t esr = arch_read_esr(), *m = t->fault_msg;
     if (arch_trap_kind(esr, true) != ARCH_TRAP_DATA_ABORT)
-        return false;
-    uint64_t access = arch_abort_access(esr);
+        return false; /* a stale da_recorded is harmless: every abort passes here first */
+    record_data_abort(t, esr);
+    v->da_recorded = true;
+    uint64_t access = m[CV_VMEXIT_DA_ACCESS], ipa = m[CV_VMEXIT_DA_IPA];
     uint32_t width = CV_DA_WIDTH(access);
     if (!width || !(access & CV_DA_WRITE))
         return false; /* not a write the syndrome describes: never posted */
-    uint64_t value = arch_store_value(&t->regs, access);
-    uint64_t ipa = arch_guest_fault_ipa(esr);
-    if (posted_record(v, ipa, width, value) || steady_write(v, ipa, width, value)) {
+    if (posted_record(v, ipa, width, m[CV_VMEXIT_DA_VALUE]) ||
+        steady_write(v, ipa, width, m[CV_VMEXIT_DA_VALUE])) {
+        v->da_recorded = false;
         arch_regs_skip(&t->regs);
         return true;
     }
-    /* for exit_data_abort, next in this entry: every described write passes here while writes
-     * are posted (SET_POSTED forgets it), so one never finds an earlier access's IPA */
-    v->fault_ipa = ipa;
-    v->fault_ipa_known = true;
     return false;
 }
 
@@ -329,7 +329,7 @@ static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
     vcpu_take(v);
     v->posted_ipa = ipa;
     v->posted_wfi_due = v->posted_wfi_due && ipa;
-    v->fault_ipa_known = false; /* may be from a write that never reached its exit */
+    v->da_recorded = false; /* may be from an access that never reached its exit */
     v->steady_ipa = steady;
     v->steady_value = (uint32_t)value;
     return CV_OK;
@@ -401,12 +401,9 @@ static enum cv_err vcpu_take_posted(struct vcpu *v, struct invocation *inv)
 static void record_data_abort(struct tcb *t, uint64_t esr)
 {
     uint64_t *m = t->fault_msg;
-    struct vcpu *vc = t->vcpu;
     uint64_t access = arch_abort_access(esr);
-    /* vcpu_posted_fast says why a write it saw has its IPA known */
-    bool known = CV_DA_WIDTH(access) && (access & CV_DA_WRITE) && vc->fault_ipa_known;
     m[CV_VMEXIT_DA_PC] = t->regs.pc;
-    m[CV_VMEXIT_DA_IPA] = known ? vc->fault_ipa : arch_guest_fault_ipa(esr);
+    m[CV_VMEXIT_DA_IPA] = arch_guest_fault_ipa(esr);
     m[CV_VMEXIT_DA_VALUE] = arch_store_value(&t->regs, access);
     m[CV_VMEXIT_DA_ACCESS] = access;
 }
@@ -423,7 +420,9 @@ uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len)
 {
     switch (arch_trap_kind(esr, true)) {
     case ARCH_TRAP_DATA_ABORT:
-        record_data_abort(t, esr);
+        if (!t->vcpu->da_recorded) /* else vcpu_posted_fast wrote it in this entry */
+            record_data_abort(t, esr);
+        t->vcpu->da_recorded = false;
         *len = CV_VMEXIT_DA_LEN;
         return CV_FAULT_VM_DATA_ABORT;
     case ARCH_TRAP_HVC:

@@ -57,10 +57,9 @@ struct vcpu {
     uint32_t posted_busy; /* the vCPU's core is between a stamp and its record */
     bool posted_wfi_due;  /* a tick handed writes over: the next WFI exits (CV_POSTED_AT_WFI) */
     uint64_t posted[CV_POSTED_MAX]; /* value, width, stamp (abi.h CV_POSTED_*) */
-    /* IPA of the abort in hand that vcpu_posted_fast worked out (AT) but did not post:
-     * the exit in the same kernel entry reuses it */
-    uint64_t fault_ipa;
-    bool fault_ipa_known;
+    /* vcpu_posted_fast wrote the exit record (t->fault_msg) of the data abort in hand and did
+     * not post it: the exit of the same kernel entry sends it as it is (decoded once) */
+    bool da_recorded;
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
 
