@@ -45,17 +45,27 @@ __attribute__((noinline, noreturn)) static void sync_slow(void)
     kernel_exit();
 }
 
+/* A guest's exit. A posted write goes back to the guest at once: no state saved, no lock
+ * (vcpu_posted_fast says why none is needed). Out of line: a system call's entry pays nothing. */
+__attribute__((noinline, noreturn)) static void guest_sync(struct core *c, struct tcb *t)
+{
+    if (vcpu_posted_fast(t))
+        arch_return_to_guest(&t->regs);
+    enter_kernel(c, t);
+    if (c->cur == t && fastpath_exit(c, t)) /* c->cur: as below */
+        exit_to_current(c);
+    sync_slow();
+}
+
 void kernel_sync_from_user(void)
 {
     struct core *c = this_core();
     struct tcb *t = c->cur;
-    /* A posted write goes back to the guest at once: no state saved, no
-     * lock (vcpu_posted_fast says why none is needed). */
-    if (t->vcpu && vcpu_posted_fast(t))
-        arch_return_to_guest(&t->regs);
+    if (t->vcpu)
+        guest_sync(c, t);
     enter_kernel(c, t);
     /* c->cur again: another core may have destroyed t while we waited */
-    if (c->cur == t && (t->vcpu ? fastpath_exit(c, t) : fastpath_syscall(c, t)))
+    if (c->cur == t && fastpath_syscall(c, t))
         exit_to_current(c);
     sync_slow();
 }

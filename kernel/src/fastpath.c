@@ -14,10 +14,12 @@
 #include <kernel/sched.h>
 #include <kernel/vcpu.h>
 
+#define FAST_INLINE static inline __attribute__((always_inline)) /* one pass, no calls */
+
 /* The object of `type` cptr names in t's cspace, with `right`; else NULL.
  * As cnode_lookup: an empty slot or a zombie has another type. */
-static inline __attribute__((always_inline)) void *
-fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right, uint64_t *badge)
+FAST_INLINE void *fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right,
+                           uint64_t *badge)
 {
     const struct cap *root = &t->slot[TCB_SLOT_CSPACE].cap;
     if (root->type != CV_OBJ_CNODE || cptr == 0 || cptr >= (1ull << root->size_bits))
@@ -35,13 +37,13 @@ fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uint8_t right, uint64
  * run at once: native, here, with an address space. Its FP/SIMD set-up is done last: the only step
  * with an effect, and it has none when it fails.
  */
-static inline __attribute__((always_inline)) bool runs_now(struct core *c, struct tcb *n)
+FAST_INLINE bool runs_now(struct core *c, struct tcb *n)
 {
     return n->affinity == c->index && !n->vcpu &&
            n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE && fpu_switch_fast(c, n);
 }
 
-static inline __attribute__((always_inline)) bool runs_next(struct core *c, struct tcb *n)
+FAST_INLINE bool runs_next(struct core *c, struct tcb *n)
 {
     return !sched_ready_at_least(c, n->prio) && runs_now(c, n);
 }
@@ -57,15 +59,14 @@ static void fast_copy(struct tcb *to, const struct tcb *from, uint64_t info, uin
 }
 
 /* The first receiver waiting on ep, if it can take a Call from this core's thread at once. */
-static inline __attribute__((always_inline)) struct tcb *fast_receiver(struct core *c,
-                                                                       const struct endpoint *ep)
+FAST_INLINE struct tcb *fast_receiver(struct core *c, const struct endpoint *ep)
 {
     struct tcb *r = ep && ep->state == EP_RECV ? ep->queue.head : NULL;
     return r && !r->reply_to && runs_next(c, r) ? r : NULL;
 }
 
 /* t's Call reached r (fast_receiver) with its message: r runs, t waits for the reply. */
-static void fast_call_to(struct core *c, struct endpoint *ep, struct tcb *r, struct tcb *t)
+FAST_INLINE void fast_call_to(struct core *c, struct endpoint *ep, struct tcb *r, struct tcb *t)
 {
     tcbq_remove(&ep->queue, r);
     if (!ep->queue.head)
@@ -91,46 +92,54 @@ static bool fast_call(struct core *c, struct tcb *t, uint64_t info)
     return true;
 }
 
-/*
- * As runs_next, for a vCPU a reply resumes: nothing else to raise first (a maintenance exit: then
- * vcpu_exit_prepare cannot fail) and its FP/SIMD state in this core's registers.
- */
-static inline __attribute__((always_inline)) bool guest_runs_next(struct core *c, struct tcb *g)
+/* t waits on ep for its next message (its reply given), `r` runs. */
+FAST_INLINE void fast_recv_to(struct core *c, struct endpoint *ep, struct tcb *t, struct tcb *r)
 {
-    return g->vcpu && g->affinity == c->index && !g->vcpu->eoi_pending &&
-           !sched_ready_at_least(c, g->prio) &&
-           g->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE && fpu_switch_fast(c, g);
-}
-
-/* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. A guest whose exit
- * the reply completes (fault_reply_resumes) goes on at once, as fault_apply_reply and the
- * scheduler's handoff would have it. */
-static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
-{
-    struct tcb *caller = t->reply_to;
-    uint64_t badge, label = CV_MSG_LABEL(info);
-    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
-    if (!caller || caller->state != TS_BLOCKED_REPLY || !ep || ep->state == EP_SEND ||
-        (t->bound_ntfn && t->bound_ntfn->word))
-        return false;
-    if (caller->in_fault ? !fault_reply_resumes(caller, label) || !guest_runs_next(c, caller)
-                         : !runs_next(c, caller))
-        return false;
     t->reply_to = NULL;
-    caller->reply_from = NULL;
-    if (caller->in_fault)
-        fault_reply_regs(caller, label, t->regs.x[2]);
-    else
-        fast_copy(caller, t, info, 0);
-    caller->in_fault = false;
-    caller->state = TS_RUNNABLE;
+    r->reply_from = NULL;
+    r->state = TS_RUNNABLE;
     ep->state = EP_RECV;
     tcbq_append(&ep->queue, t);
     t->blocked_on = ep;
     t->state = TS_BLOCKED_RECV;
-    c->cur = caller;
-    if (caller->vcpu)
-        vcpu_exit_prepare(c, caller);
+    c->cur = r;
+}
+
+/* ReplyRecv completing a guest exit (fault_reply_resumes) of a vCPU that runs next here, has no
+ * maintenance exit due (vcpu_exit_prepare would raise it) and owns this core's FP/SIMD
+ * registers: the guest goes on at once, as fault_apply_reply and the handoff would have it. */
+static bool fast_reply_exit(struct core *c, struct tcb *t, struct tcb *g, uint64_t info)
+{
+    uint64_t badge, label = CV_MSG_LABEL(info);
+    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
+    if (!g->vcpu || g->state != TS_BLOCKED_REPLY || !ep || ep->state == EP_SEND ||
+        (t->bound_ntfn && t->bound_ntfn->word) || !fault_reply_resumes(g, label) ||
+        g->affinity != c->index || g->vcpu->eoi_pending || sched_ready_at_least(c, g->prio) ||
+        g->slot[TCB_SLOT_VSPACE].cap.type != CV_OBJ_VSPACE || g->fpu_core != c->index + 1 ||
+        !fpu_switch_fast(c, g))
+        return false;
+    g->in_fault = false;
+    fault_reply_regs(g, label, t->regs.x[2]);
+    fast_recv_to(c, ep, t, g);
+    vcpu_exit_prepare(c, g);
+    return true;
+}
+
+/* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. */
+static bool fast_reply_recv(struct core *c, struct tcb *t, uint64_t info)
+{
+    struct tcb *caller = t->reply_to;
+    uint64_t badge;
+    if (caller && caller->in_fault)
+        return fast_reply_exit(c, t, caller, info);
+    if (!caller || caller->state != TS_BLOCKED_REPLY)
+        return false;
+    struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
+    if (!ep || ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word) ||
+        !runs_next(c, caller))
+        return false;
+    fast_copy(caller, t, info, 0);
+    fast_recv_to(c, ep, t, caller);
     return true;
 }
 
@@ -161,7 +170,7 @@ bool fastpath_exit(struct core *c, struct tcb *t)
  * runnable, nothing woken for a handoff, no reschedule asked, nothing ready here that outranks it),
  * else choose.
  */
-static inline __attribute__((always_inline)) bool fast_resume(struct core *c, struct tcb *t)
+FAST_INLINE bool fast_resume(struct core *c, struct tcb *t)
 {
     if (c->cur != t || t->state != TS_RUNNABLE || c->resched || c->handoff ||
         (t->prio + 1u < TCB_PRIO_COUNT && sched_ready_at_least(c, t->prio + 1u)))
@@ -219,7 +228,7 @@ bool fastpath_syscall(struct core *c, struct tcb *t)
      * suspended by another core while it waited for the lock; a pending
      * scheduling decision or handoff goes the general way. */
     if (num == 0 || num > CV_SYS_NBRECV || num == CV_SYS_REPLY || t->state != TS_RUNNABLE ||
-        t->vcpu || c->handoff || c->resched || !arch_trap_is_syscall(arch_read_esr()))
+        c->handoff || c->resched || !arch_trap_is_syscall(arch_read_esr()))
         return false;
     switch (num) {
     case CV_SYS_CALL:

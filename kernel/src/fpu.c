@@ -75,7 +75,7 @@ bool fpu_runnable_here(struct core *c, struct tcb *t)
 bool fpu_switch_fast(struct core *c, struct tcb *t)
 {
     struct tcb *o = fpu_owner[c->index];
-    if ((t->fpu_core && t->fpu_core != c->index + 1) || (t->vcpu && o != t) ||
+    if ((t->fpu_core && t->fpu_core != c->index + 1) ||
         (o && o != t && (o->affinity != c->index || o->state == TS_BLOCKED_FPU)))
         return false;
     set_trap(c, o != t);

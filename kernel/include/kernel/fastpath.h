@@ -8,9 +8,10 @@
 #include <kernel/core.h>
 
 /**
- * On kernel entry from `t`, current on `c`, with the lock held: performs its system call if it is
- * one the fast path takes, and makes the thread to run next current (or leaves through kernel_exit
- * when the scheduler must choose). False: nothing changed, take the general path.
+ * On kernel entry from native thread `t`, current on `c`, with the lock held: performs its system
+ * call if it is one the fast path takes, and makes the thread to run next current (or leaves
+ * through kernel_exit when the scheduler must choose). False: nothing changed, take the general
+ * path.
  */
 bool fastpath_syscall(struct core *c, struct tcb *t);
 /**

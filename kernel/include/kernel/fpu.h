@@ -15,7 +15,8 @@ void fpu_trap(struct tcb *t);
 bool fpu_switch(struct core *c, struct tcb *t);
 /**
  * fpu_switch to `t` when that needs nothing saved, loaded or waited for (the fast paths; a vCPU
- * must own the registers already): false, and nothing changed, otherwise.
+ * runs untrapped, so only once its state is in this core's registers: t->fpu_core): false, and
+ * nothing changed, otherwise.
  */
 bool fpu_switch_fast(struct core *c, struct tcb *t);
 /** False if `t`'s state is still in another core's registers: `t` then

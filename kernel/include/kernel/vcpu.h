@@ -57,9 +57,7 @@ struct vcpu {
     uint32_t posted_busy; /* the vCPU's core is between a stamp and its record */
     bool posted_wfi_due;  /* a tick handed writes over: the next WFI exits (CV_POSTED_AT_WFI) */
     uint64_t posted[CV_POSTED_MAX]; /* value, width, stamp (abi.h CV_POSTED_*) */
-    /* vcpu_posted_fast wrote the exit record (t->fault_msg) of the data abort in hand and did
-     * not post it: the exit of the same kernel entry sends it as it is (decoded once) */
-    bool da_recorded;
+    bool da_recorded; /* vcpu_posted_fast wrote the abort's exit record (fault_msg), unposted */
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << VCPU_BITS), "vcpu size");
 
