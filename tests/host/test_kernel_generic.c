@@ -20,7 +20,7 @@
 #include <kernel/tcb.h>
 #include <kernel/vcpu.h>
 
-#define EXPECTED_CASES 12
+#define EXPECTED_CASES 13
 
 static int cases;
 
@@ -421,6 +421,8 @@ static void case_ready_bitmap(void)
  * reaches its VMM; the VMM's answer completes the load (extended as the
  * access says) and the guest goes on after the instruction.
  */
+static struct tcb *vmm_t, *guest_t; /* case_vcpu_mmio's, for case_vcpu_exit_order */
+
 static void case_vcpu_mmio(void)
 {
     struct tcb *vmm = thread(9, 200);
@@ -475,6 +477,41 @@ static void case_vcpu_mmio(void)
     CHECK(vmm->regs.x[2 + CV_VMEXIT_DA_VALUE] == 0xfeedface12345678ull);
     sys(vmm, CV_SYS_REPLYRECV, S_GUEST_EP, CV_MSGINFO(CV_FAULT_VM_EMULATED, 0, 0), NULL);
     CHECK(running() == g && g->regs.pc == 0x800c && g->regs.x[5] == 0xfeedface12345678ull);
+    vmm_t = vmm;
+    guest_t = g;
+}
+
+/*
+ * The order a guest exit and its reply leave the core in, whichever path takes them: a thread
+ * that outranks the VMM, ready here (woken from another core, its kick still on the way), runs
+ * before the VMM gets the exit; one that outranks only the guest runs before the reply resumes
+ * the guest. The fast paths take neither switch (they would run the VMM, then the guest).
+ */
+static void case_vcpu_exit_order(void)
+{
+    struct tcb *vmm = vmm_t, *g = guest_t, *x = thread(11, 210), *y = thread(12, 150);
+    CHECK(vmm && g && running() == g);
+    if (!vmm || !g || running() != g)
+        return;
+    x->state = TS_RUNNABLE;
+    sched_enqueue(x);
+    c0->resched = false;          /* as if the kick had not arrived */
+    g->regs.x[0] = 0x84000000ull; /* HVC PSCI_VERSION */
+    fake.esr = FAKE_EC_HVC;
+    CHECK(guest_exit(g) == FAKE_RAN_USER && running() == x);
+    CHECK(vmm->state == TS_RUNNABLE && g->state == TS_BLOCKED_REPLY);
+    sys(x, CV_SYS_RECV, S_NTFN3, 0, NULL); /* x blocks: the VMM has the exit */
+    CHECK(running() == vmm && label_of(vmm) == CV_FAULT_VM_HVC);
+    CHECK(vmm->regs.x[2 + 2] == 0x84000000ull); /* MR2: the guest's x0 */
+
+    y->state = TS_RUNNABLE;
+    sched_enqueue(y);
+    c0->resched = false;
+    uint64_t version[4] = {0x10001};
+    sys(vmm, CV_SYS_REPLYRECV, S_GUEST_EP, CV_MSGINFO(CV_FAULT_VM_EMULATED, 0, 1), version);
+    CHECK(running() == y && g->state == TS_RUNNABLE && vmm->state == TS_BLOCKED_RECV);
+    sys(y, CV_SYS_RECV, S_NTFN3, 0, NULL); /* y blocks: the guest goes on with its answer */
+    CHECK(running() == g && g->regs.x[0] == 0x10001 && fake.ran == &g->regs);
 }
 
 int main(void)
@@ -492,6 +529,7 @@ int main(void)
         case_stopped_while_entering,
         case_ready_bitmap,
         case_vcpu_mmio,
+        case_vcpu_exit_order,
     };
     setvbuf(stdout, NULL, _IONBF, 0);
     setup();
