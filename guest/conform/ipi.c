@@ -124,29 +124,37 @@ struct conform_result smp_ipi(void)
  * sends this vCPU an SGI, acknowledges it with interrupts masked, then writes its EOI and
  * calls PSCI_VERSION back to back; the call must answer as before, and the next SGI come.
  */
+/* Round k of irq_eoi_then_exit: why it failed, or 0. */
+static const char *eoi_then_exit_round(uint32_t k, uint64_t version)
+{
+    gic_send_sgi(IPI_SGI, 1u); /* to vCPU 0: this one */
+    uint32_t iar = GIC_SPURIOUS;
+    for (uint64_t end = conform_now() + conform_hz(); GIC_INTID(iar) == GIC_SPURIOUS;) {
+        iar = gic_ack();
+        if (GIC_INTID(iar) == GIC_SPURIOUS && conform_now() > end) {
+            conform_got(k);
+            return "an SGI to this vCPU did not come (got: its number)";
+        }
+    }
+    uint64_t r = conform_eoi_hvc(GIC_EOIR_ADDR, iar, PSCI_VERSION);
+    if (GIC_INTID(iar) != IPI_SGI) {
+        conform_got(GIC_INTID(iar));
+        return "another interrupt came (got: it)";
+    }
+    if (r != version) {
+        conform_got(r);
+        return "PSCI_VERSION after the EOI (got: it)";
+    }
+    return 0;
+}
+
 struct conform_result irq_eoi_then_exit(void)
 {
     uint64_t version = conform_hvc(PSCI_VERSION, 0, 0, 0);
+    const char *why = 0;
     gic_enable(IPI_SGI, true);
-    for (uint32_t k = 1; k <= IPI_ROUNDS; k++) {
-        gic_send_sgi(IPI_SGI, 1u); /* to vCPU 0: this one */
-        uint32_t iar = GIC_SPURIOUS;
-        for (uint64_t end = conform_now() + conform_hz(); GIC_INTID(iar) == GIC_SPURIOUS;) {
-            iar = gic_ack();
-            if (GIC_INTID(iar) == GIC_SPURIOUS && conform_now() > end) {
-                gic_enable(IPI_SGI, false);
-                conform_got(k);
-                return CONFORM_FAILED("an SGI to this vCPU did not come (got: its number)");
-            }
-        }
-        uint64_t r = conform_eoi_hvc(GIC_EOIR_ADDR, iar, PSCI_VERSION);
-        if (GIC_INTID(iar) != IPI_SGI || r != version) {
-            gic_enable(IPI_SGI, false);
-            conform_got(GIC_INTID(iar) != IPI_SGI ? GIC_INTID(iar) : r);
-            return CONFORM_FAILED(GIC_INTID(iar) != IPI_SGI ? "another interrupt came (got: it)"
-                                                            : "PSCI_VERSION after the EOI (got: it)");
-        }
-    }
+    for (uint32_t k = 1; k <= IPI_ROUNDS && !why; k++)
+        why = eoi_then_exit_round(k, version);
     gic_enable(IPI_SGI, false);
-    return CONFORM_PASS;
+    return why ? CONFORM_FAILED(why) : CONFORM_PASS;
 }

@@ -38,7 +38,7 @@ void tcbq_remove(struct tcb_queue *q, struct tcb *t)
     t->ipc_next = t->ipc_prev = NULL;
 }
 
-static struct tcb *ep_dequeue(struct endpoint *ep)
+struct tcb *ep_dequeue(struct endpoint *ep)
 {
     struct tcb *t = ep->queue.head;
     tcbq_remove(&ep->queue, t);

@@ -37,10 +37,15 @@ FAST_INLINE void *fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uin
  * run at once: native, here, with an address space. Its FP/SIMD set-up is done last: the only step
  * with an effect, and it has none when it fails.
  */
+FAST_INLINE bool can_run_here(struct core *c, struct tcb *n)
+{
+    return n->affinity == c->index && n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE &&
+           fpu_switch_fast(c, n);
+}
+
 FAST_INLINE bool runs_now(struct core *c, struct tcb *n)
 {
-    return n->affinity == c->index && !n->vcpu &&
-           n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE && fpu_switch_fast(c, n);
+    return !n->vcpu && can_run_here(c, n);
 }
 
 FAST_INLINE bool runs_next(struct core *c, struct tcb *n)
@@ -68,10 +73,7 @@ FAST_INLINE struct tcb *fast_receiver(struct core *c, const struct endpoint *ep)
 /* t's Call reached r (fast_receiver) with its message: r runs, t waits for the reply. */
 FAST_INLINE void fast_call_to(struct core *c, struct endpoint *ep, struct tcb *r, struct tcb *t)
 {
-    tcbq_remove(&ep->queue, r);
-    if (!ep->queue.head)
-        ep->state = EP_IDLE;
-    r->blocked_on = NULL;
+    ep_dequeue(ep); /* r, its head */
     r->reply_to = t;
     t->reply_from = r;
     t->state = TS_BLOCKED_REPLY;
@@ -114,9 +116,8 @@ static bool fast_reply_exit(struct core *c, struct tcb *t, struct tcb *g, uint64
     struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
     if (!g->vcpu || g->state != TS_BLOCKED_REPLY || !ep || ep->state == EP_SEND ||
         (t->bound_ntfn && t->bound_ntfn->word) || !fault_reply_resumes(g, label) ||
-        g->affinity != c->index || g->vcpu->eoi_pending || sched_ready_at_least(c, g->prio) ||
-        g->slot[TCB_SLOT_VSPACE].cap.type != CV_OBJ_VSPACE || g->fpu_core != c->index + 1 ||
-        !fpu_switch_fast(c, g))
+        g->vcpu->eoi_pending || sched_ready_at_least(c, g->prio) || g->fpu_core != c->index + 1 ||
+        !can_run_here(c, g))
         return false;
     g->in_fault = false;
     fault_reply_regs(g, label, t->regs.x[2]);

@@ -418,7 +418,8 @@ static void record_call(struct tcb *t, uint64_t esr)
 
 uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len)
 {
-    switch (arch_trap_kind(esr, true)) {
+    enum arch_trap kind = arch_trap_kind(esr, true);
+    switch (kind) {
     case ARCH_TRAP_DATA_ABORT:
         if (!t->vcpu->da_recorded) /* else vcpu_posted_fast wrote it in this entry */
             record_data_abort(t, esr);
@@ -429,7 +430,7 @@ uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len)
     case ARCH_TRAP_SMC:
         record_call(t, esr);
         *len = CV_VMEXIT_MSG_LEN;
-        return arch_trap_kind(esr, true) == ARCH_TRAP_HVC ? CV_FAULT_VM_HVC : CV_FAULT_VM_SMC;
+        return kind == ARCH_TRAP_HVC ? CV_FAULT_VM_HVC : CV_FAULT_VM_SMC;
     default:
         return 0;
     }

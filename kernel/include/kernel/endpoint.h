@@ -45,6 +45,8 @@ void ep_recv(struct endpoint *ep, bool blocking);
 /** The current thread replies to the thread that called it. */
 void ep_reply(void);
 
+/** Takes the first thread off ep's queue (there is one); the endpoint goes idle when it empties. */
+struct tcb *ep_dequeue(struct endpoint *ep);
 /** The fault message of `s` (in_fault) to receiver `r`, with `badge` in its x0. */
 void ep_transfer_fault(struct tcb *s, struct tcb *r, uint64_t badge);
 /** Sends the fault message of `t` on `ep` as a Call; `t` then waits. */
