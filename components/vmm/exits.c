@@ -173,7 +173,6 @@ static void exits_unpack(const struct cv_sysret *r, uint64_t *mr)
 /** Handles what one Recv returned. */
 static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *r)
 {
-    uint64_t mr[CV_VMEXIT_MSG_LEN];
     struct vmexit m;
     if (CV_MSG_LABEL(r->info) == CV_MSG_LABEL_NTFN) {
         console_input(vm);
@@ -188,8 +187,8 @@ static struct vmexit_result exits_handle(struct vm *vm, const struct cv_sysret *
     int i = vcpu_current(vm, r->badge);
     if (i < 0)
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};
-    exits_unpack(r, mr);
-    if (!vmexit_decode(CV_MSG_LABEL(r->info), (uint64_t)i + 1u, vm->vcpu_count, mr, &m)) {
+    exits_unpack(r, m.mr); /* decoded in place */
+    if (!vmexit_decode(CV_MSG_LABEL(r->info), (uint64_t)i + 1u, vm->vcpu_count, m.mr, &m)) {
         printf("[%s] message with unknown badge %llu ignored\n", vm->name,
                (unsigned long long)r->badge);
         return (struct vmexit_result){VMEXIT_NO_REPLY, 0, 0};

@@ -380,11 +380,9 @@ static void start_secondaries(void)
     }
 }
 
-/*
- * Where the kernel's reservation starts: the base of its RAM bank, so the RAM below stays reserved
+/* Where the kernel's reservation starts: the base of its RAM bank, so the RAM below stays reserved
  * (firmware may keep data there; the DTB's reservations are not read yet), whatever the banks'
- * order. Only the kernel itself if no bank holds it.
- */
+ * order. Only the kernel itself if no bank holds it. */
 static uint64_t kernel_bank_base(void)
 {
     uint64_t k = (uint64_t)(uintptr_t)__kernel_start;

@@ -65,11 +65,9 @@ void cte_move(struct cte *dest, struct cte *src)
     *src = (struct cte){0};
 }
 
-/*
- * Takes `s` out of the tree, keeping the invariant that all caps to one object form a connected
+/* Takes `s` out of the tree, keeping the invariant that all caps to one object form a connected
  * subtree: the first child naming the same object takes s's place and adopts s's other same-object
- * children; children naming other objects (retyped from an untyped) move up to s's parent.
- */
+ * children; children naming other objects (retyped from an untyped) move up to s's parent. */
 static void tree_remove(struct cte *s)
 {
     struct cte *heir = NULL;

@@ -70,11 +70,9 @@ void kernel_sync_from_user(void)
     sync_slow();
 }
 
-/*
- * A guest's own timer is delivered without saving the guest if the lock is free (vcpu_irq_fast):
+/* A guest's own timer is delivered without saving the guest if the lock is free (vcpu_irq_fast):
  * nobody then waits for this core to leave the guest, and in_user stays. Otherwise, or for another
- * interrupt, the state is saved and in_user cleared before the handling, as enter_kernel does.
- */
+ * interrupt, the state is saved and in_user cleared before the handling, as enter_kernel does. */
 void kernel_irq_from_user(void)
 {
     struct core *c = this_core();
@@ -107,9 +105,11 @@ void kernel_irq_from_idle(void)
 static void idle_wait(struct core *c)
 {
     fpu_release(c); /* an idle core holds nobody's FP/SIMD state */
+    c->idle = true;
     lock_release(&kernel_lock);
     arch_idle_wait();
     lock_acquire(&kernel_lock);
+    c->idle = false;
     timer_idle_woken();
 }
 

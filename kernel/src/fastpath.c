@@ -166,11 +166,9 @@ bool fastpath_exit(struct core *c, struct tcb *t)
     return true;
 }
 
-/*
- * After a notification operation by t: back to t if the scheduler would keep it (still current and
+/* After a notification operation by t: back to t if the scheduler would keep it (still current and
  * runnable, nothing woken for a handoff, no reschedule asked, nothing ready here that outranks it),
- * else choose.
- */
+ * else choose. */
 FAST_INLINE bool fast_resume(struct core *c, struct tcb *t)
 {
     if (c->cur != t || t->state != TS_RUNNABLE || c->resched || c->handoff ||

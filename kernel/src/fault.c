@@ -39,10 +39,8 @@ void fault_send(struct tcb *t, uint32_t label, uint32_t len)
     console_thread_stopped(t);
 }
 
-/*
- * A reply resumes `t` if it is RESUME, SKIP, SET_PC, or VM_EMULATED for an exit whose effect the
- * kernel can complete: a firmware call's result, a system register or a decoded device read.
- */
+/* A reply resumes `t` if it is RESUME, SKIP, SET_PC, or VM_EMULATED for an exit whose effect the
+ * kernel can complete: a firmware call's result, a system register or a decoded device read. */
 bool fault_reply_resumes(const struct tcb *t, uint64_t label)
 {
     if (label != CV_FAULT_VM_EMULATED)

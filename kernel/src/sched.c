@@ -83,11 +83,13 @@ void sched_dequeue(struct tcb *t)
         queue_unlink(&cores[t->affinity], t);
 }
 
+/* A core in the kernel and not idle chooses before it leaves, under the lock (and sees `resched`):
+ * an IPI would only bring it back out of the thread it then runs (docs/kernel.md "Concurrency"). */
 void sched_resched(uint32_t core)
 {
-    if (&cores[core] == this_core())
-        cores[core].resched = true;
-    else
+    struct core *c = &cores[core];
+    c->resched = true;
+    if (c != this_core() && (__atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE) || c->idle))
         arch_send_ipi(core, ARCH_IPI_RESCHEDULE);
 }
 
@@ -149,11 +151,9 @@ void sched_wake_ipc(struct tcb *t)
     c->handoff = t;
 }
 
-/*
- * The handoff thread runs now if the current one stopped (blocked, or gone) and nothing ready here
+/* The handoff thread runs now if the current one stopped (blocked, or gone) and nothing ready here
  * has its priority or more; otherwise, if it is still runnable, it is queued as sched_wake would
- * have. True if it became current.
- */
+ * have. True if it became current. */
 static bool sched_take_handoff(struct core *c)
 {
     struct tcb *t = c->handoff;
@@ -172,10 +172,8 @@ static bool sched_take_handoff(struct core *c)
     return false;
 }
 
-/*
- * Picks this core's next thread: the highest-priority ready thread, unless the current one is still
- * runnable here, has at least that priority and has not used up its timeslice.
- */
+/* Picks this core's next thread: the highest-priority ready thread, unless the current one is still
+ * runnable here, has at least that priority and has not used up its timeslice. */
 void sched_choose(struct core *c)
 {
     if (sched_take_handoff(c))

@@ -58,11 +58,9 @@ static enum cv_err (*const invoke_type[CV_OBJ_COUNT])(struct invocation *) = {
     [CV_OBJ_CONSOLE] = console_invoke,
 };
 
-/*
- * A Call on a kernel object: the message is copied once into `inv`, on this stack, before any of it
+/* A Call on a kernel object: the message is copied once into `inv`, on this stack, before any of it
  * is checked; the object decodes and performs the operation; its results go back to the caller
- * once, here.
- */
+ * once, here. */
 static void kernel_invocation(struct tcb *t, struct cte *slot)
 {
     struct invocation inv;
@@ -76,9 +74,9 @@ static void kernel_invocation(struct tcb *t, struct cte *slot)
     uint32_t i = 0;
     for (; i < inv.len; i++)
         inv.mr[i] = tcb_get_mr(t, i);
-    /* words past the message read as 0 (decode may read an argument left
-     * out); one memset, not a test per word: every invocation pays this */
-    memset(&inv.mr[i], 0, (CV_MSG_MAX - i) * sizeof(inv.mr[0]));
+    /* a decoder may read a fixed argument left out: it reads 0 (syscall.h INV_FIXED_ARGS) */
+    for (; i < INV_FIXED_ARGS; i++)
+        inv.mr[i] = 0;
     enum cv_err err = CV_E_INVALID_OP;
     if (type < CV_OBJ_COUNT && invoke_type[type])
         err = invoke_type[type](&inv);

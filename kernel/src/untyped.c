@@ -76,13 +76,8 @@ static enum cv_err retype_decode(const struct invocation *inv, struct retype_arg
     return CV_OK;
 }
 
-/*
- * Zeroes a new object. A frame is also cleaned to the point of coherency: the zeroes sit in the
- * cache as dirty lines, and a guest reading the frame with its MMU off or through a non-cacheable
- * mapping of its own goes straight to memory, where the frame's previous owner's data still is
- * until those lines are written back. Kernel objects are only ever accessed cacheably (the table
- * walkers too: VTCR_EL2/TCR_EL2 say write-back), so they need no clean.
- */
+/* Zeroes a new object. A frame is also cleaned to the point of coherency, or a guest reading it
+ * uncached could see its previous owner's data (docs/kernel.md "Execution model"). */
 static void retype_zero(uint32_t type, paddr_t pa, uint64_t size)
 {
     memset(pa_ptr(pa), 0, size);

@@ -77,6 +77,15 @@ const struct vgic_irq *vgic_irq_peek(const struct vgic *v, unsigned vcpu, unsign
     return vgic_irq_get((struct vgic *)v, vcpu, intid);
 }
 
+/* Recomputes spi_candidate after an SPI's enable or pending bit changed. */
+static void spi_summary(struct vgic *v)
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+        any |= v->spi_enabled[w] & v->spi_pending[w];
+    v->spi_candidate = any != 0;
+}
+
 void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on)
 {
     struct vgic_irq *irq = vgic_irq_get(v, vcpu, intid);
@@ -93,6 +102,7 @@ void vgic_irq_set_enabled(struct vgic *v, unsigned vcpu, unsigned intid, bool on
         uint64_t bit = 1ull << (intid % 64);
         uint64_t *w = &v->spi_enabled[intid / 64];
         *w = on ? *w | bit : *w & ~bit;
+        spi_summary(v);
     }
 }
 
@@ -127,6 +137,7 @@ void vgic_pending_update(struct vgic *v, unsigned vcpu, unsigned intid)
         uint64_t bit = 1ull << (intid % 64);
         uint64_t *w = &v->spi_pending[intid / 64];
         *w = on ? *w | bit : *w & ~bit;
+        spi_summary(v);
     }
 }
 
@@ -232,8 +243,10 @@ static bool skipped(const struct vgic_skip *s, unsigned id)
 }
 
 /** Whether `id` beats the best so far (`*best`, `*best_prio`): if so it becomes it. */
-static void consider(const struct vgic *v, unsigned vcpu, const struct vgic_skip *skip, unsigned id,
-                     unsigned *best, unsigned *best_prio)
+static inline __attribute__((always_inline)) void consider(const struct vgic *v, unsigned vcpu,
+                                                           const struct vgic_skip *skip,
+                                                           unsigned id, unsigned *best,
+                                                           unsigned *best_prio)
 {
     const struct vgic_irq *irq = vgic_irq_peek(v, vcpu, id);
     if (!irq || irq->priority >= *best_prio || skipped(skip, id) || !deliverable(v, vcpu, id, irq))
@@ -260,7 +273,7 @@ static bool next_pending(const struct vgic *v, unsigned vcpu, const struct vgic_
         return false;
     for (uint32_t m = v->vcpu[vcpu].enabled & v->vcpu[vcpu].pending; m; m &= m - 1u)
         consider(v, vcpu, skip, (unsigned)__builtin_ctz(m), &best, &best_prio);
-    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+    for (unsigned w = 0; v->spi_candidate && w < VGIC_MAX_IRQS / 64; w++)
         for (uint64_t m = v->spi_enabled[w] & v->spi_pending[w]; m; m &= m - 1u)
             consider(v, vcpu, skip, w * 64u + (unsigned)__builtin_ctzll(m), &best, &best_prio);
     if (best == VGIC_MAX_IRQS)
@@ -323,23 +336,20 @@ static void commit_lr(struct vgic *v, unsigned vcpu, unsigned lr, const struct v
 
 /* Whether next_pending has any candidate for `vcpu` at all (enabled and
  * pending): most calls (after nearly every exit) find none, and this
- * answers that without its set-up and per-word walk. */
+ * answers that from the summaries, without next_pending's set-up. */
 static bool any_candidate(const struct vgic *v, unsigned vcpu)
 {
-    uint64_t spi = 0;
-    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
-        spi |= v->spi_enabled[w] & v->spi_pending[w];
-    return spi || (v->vcpu[vcpu].enabled & v->vcpu[vcpu].pending);
+    return v->spi_candidate || (v->vcpu[vcpu].enabled & v->vcpu[vcpu].pending);
 }
 
-int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
+/* vgic_deliver once it has something to deliver: out of line, so that the
+ * far more common call with nothing to do does not pay for its frame. */
+static __attribute__((noinline)) int deliver_some(struct vgic *v, unsigned vcpu,
+                                                  const struct vgic_injector *inj)
 {
     int count = 0;
     unsigned busy = 0;
     struct vgic_lr e;
-
-    if (vcpu >= v->vcpu_count || !free_lrs(&v->vcpu[vcpu]) || !any_candidate(v, vcpu))
-        return 0;
     struct vgic_skip skip = {{0}};
     for (;;) {
         uint64_t avail = free_lrs(&v->vcpu[vcpu]);
@@ -357,7 +367,16 @@ int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
         }
         commit_lr(v, vcpu, lr, &e);
         count++;
+        if (!any_candidate(v, vcpu))
+            return count; /* the usual case: that was the only one */
     }
+}
+
+int vgic_deliver(struct vgic *v, unsigned vcpu, const struct vgic_injector *inj)
+{
+    if (vcpu >= v->vcpu_count || !free_lrs(&v->vcpu[vcpu]) || !any_candidate(v, vcpu))
+        return 0;
+    return deliver_some(v, vcpu, inj);
 }
 
 /** Empties the LRs in `freed` (GICH_ELRSR), then refills them. */

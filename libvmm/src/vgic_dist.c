@@ -106,7 +106,8 @@ static void wr_sgi_clrpend(struct vgic *v, unsigned c, uint32_t off, unsigned w,
     }
 }
 
-/* Besides the per-interrupt blocks 0x080..0x800 and 0xC00..0xD00. */
+/* Besides the per-interrupt blocks 0x080..0x800 and 0xC00..0xD00; sorted by base (vgic_regs.c
+ * find_in). */
 static const struct vgic_reg v2_regs[] = {
     {0x000, 0x004, VGIC_W32, 0, rd_ctlr, wr_ctlr, NULL},
     {0x004, 0x008, VGIC_W32, 0, rd_typer, NULL, NULL},

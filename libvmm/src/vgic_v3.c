@@ -92,7 +92,8 @@ static void wr_irouter(struct vgic *v, unsigned c, uint32_t off, unsigned w, uin
     v->spi[spi].targets = route_targets(v, r);
 }
 
-/* Besides the per-interrupt blocks 0x080..0x800 and 0xC00..0xD00. */
+/* Besides the per-interrupt blocks 0x080..0x800 and 0xC00..0xD00; sorted by base (vgic_regs.c
+ * find_in). */
 static const struct vgic_reg v3_dist_regs[] = {
     {0x0000, 0x0004, VGIC_W32, 0, rd_ctlr, wr_ctlr, NULL},
     {0x0004, 0x0008, VGIC_W32, 0, rd_typer, NULL, NULL},
@@ -150,7 +151,8 @@ static void wr_waker(struct vgic *v, unsigned c, uint32_t off, unsigned w, uint3
     v->vcpu[c].asleep = (val & WAKER_PROCESSOR_SLEEP) != 0;
 }
 
-/* Besides the per-interrupt blocks (INTIDs 0..31 only) of SGI_base. */
+/* Besides the per-interrupt blocks (INTIDs 0..31 only) of SGI_base; sorted by base (vgic_regs.c
+ * find_in). */
 static const struct vgic_reg redist_regs[] = {
     {0x00000, 0x00004, VGIC_W32, 0, NULL, NULL, NULL}, /* CTLR: no LPIs, RWP 0 */
     {0x00004, 0x00008, VGIC_W32, 0, vgic_regs_iidr, NULL, NULL},

@@ -37,7 +37,8 @@ bool vmexit_decode(uint64_t label, uint64_t badge, unsigned vcpu_count, const ui
     out->label = label & ~(uint64_t)CV_FAULT_VM_POSTED_FLAG;
     out->posted = (label & CV_FAULT_VM_POSTED_FLAG) != 0;
     out->kind = vmexit_kind_of(out->label);
-    memcpy(out->mr, mr, sizeof(out->mr));
+    if (mr != out->mr)
+        memcpy(out->mr, mr, sizeof(out->mr));
     return true;
 }
 

@@ -69,6 +69,10 @@ static void check_invariants(void)
         for (unsigned id = 0; id < VGIC_NR_PRIVATE; id++)
             REQUIRE(((vg.vcpu[c].pending >> id) & 1u) == vgic_irq_is_pending(&vg, c, id));
     }
+    bool candidate = false; /* and spi_candidate whether any SPI is enabled and pending */
+    for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+        candidate |= (vg.spi_enabled[w] & vg.spi_pending[w]) != 0;
+    REQUIRE(vg.spi_candidate == candidate);
     for (unsigned i = 0; i < vg.irq_count - VGIC_NR_PRIVATE; i++) {
         REQUIRE((vg.spi[i].targets >> vg.vcpu_count) == 0 && (vg.spi[i].priority & 7) == 0);
         /* GICv3: IROUTER without RES0 bits, and at most one target */

@@ -20,7 +20,7 @@
 #include <kernel/tcb.h>
 #include <kernel/vcpu.h>
 
-#define EXPECTED_CASES 13
+#define EXPECTED_CASES 14
 
 static int cases;
 
@@ -416,6 +416,34 @@ static void case_ready_bitmap(void)
     free(t);
 }
 
+/* Waking a thread of another core (core 1, nothing running there): an idle core or one running a
+ * thread gets a reschedule IPI; one in the kernel, not idle, only its `resched` flag, since it
+ * chooses before it leaves. */
+static void case_resched_kick(void)
+{
+    struct tcb x = {.affinity = 1, .prio = 7, .state = TS_RUNNABLE};
+    struct tcb other = {.affinity = 1};
+    struct core *q = &cores[1];
+    const struct {
+        struct tcb *in_user;
+        bool idle, ipi;
+    } states[] = {{NULL, false, false}, {NULL, true, true}, {&other, false, true}};
+    core_count = 2;
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+        uint32_t ipis = fake.ipis[1];
+        q->in_user = states[i].in_user;
+        q->idle = states[i].idle;
+        q->resched = false;
+        sched_enqueue(&x);
+        CHECK(fake.ipis[1] - ipis == (states[i].ipi ? 1u : 0u));
+        CHECK(q->resched);
+        sched_dequeue(&x);
+    }
+    q->in_user = NULL;
+    q->idle = q->resched = false;
+    core_count = 1;
+}
+
 /*
  * A vCPU's device access: the exit record (pc, IPA, value, decoded access)
  * reaches its VMM; the VMM's answer completes the load (extended as the
@@ -528,6 +556,7 @@ int main(void)
         case_unknown_syscall,
         case_stopped_while_entering,
         case_ready_bitmap,
+        case_resched_kick,
         case_vcpu_mmio,
         case_vcpu_exit_order,
     };

@@ -1,14 +1,9 @@
 /*
  * Guest state switching for vCPU threads: EL1 system registers, the EL1 virtual and physical
- * timers, the GIC virtual CPU interface (through the driver, kernel/irqc.h), and the HCR_EL2
- * configurations of the two modes.
- *
- * Both EL1 timers are the guest's own while it runs (CNTHCTL_EL2.EL1PCEN and EL1PCTEN stay set,
- * head.S): its accesses do not trap, and the registers are switched here like the rest of its EL1
- * state. The physical timer compares with the physical count (no offset: the guest reads the real
- * CNTPCT_EL0). Native threads reach neither timer: their CNTKCTL_EL1 has EL0PTEN and EL0VTEN clear,
- * so an EL0 access traps to EL2 (TGE) and is an undefined-instruction fault (ARM ARM D11.2,
- * CNTKCTL_EL1).
+ * timers (the guest's own while it runs, switched like the rest: docs/kernel.md "Timers"), the GIC
+ * virtual CPU interface (through the driver, kernel/irqc.h), and the HCR_EL2 configurations of the
+ * two modes. Native threads reach neither timer: their CNTKCTL_EL1 has EL0PTEN and EL0VTEN clear,
+ * so an EL0 access traps to EL2 (TGE) and is undefined (ARM ARM D11.2).
  */
 #include <kernel/core.h>
 #include <kernel/irqc.h>

@@ -7,10 +7,11 @@
 /**
  * A kernel invocation: a Call on a capability to a kernel object. It lives on the stack of
  * syscall.c's kernel_invocation, which copies the message in once, before anything checks it (the
- * words past the fourth are in the caller's IPC buffer, which another core can rewrite meanwhile);
- * mr[] is zero past `len`. The object's *_invoke decodes mr[] and the caps it names, then performs
- * the operation and leaves its results in out[]; kernel_invocation copies them to the caller when
- * the result is CV_OK.
+ * words past the fourth are in the caller's IPC buffer, which another core can rewrite meanwhile).
+ * The object's *_invoke decodes mr[] and the caps it names, then performs the operation and leaves
+ * its results in out[]; kernel_invocation copies them to the caller when the result is CV_OK. A
+ * decoder may read the first INV_FIXED_ARGS words unchecked (zero past `len`), the rest only below
+ * a `len` it checked (TCB and vCPU registers): mr[] is not zeroed further.
  */
 struct invocation {
     struct tcb *thread; /* the caller */
@@ -21,6 +22,7 @@ struct invocation {
     uint64_t mr[CV_MSG_MAX];
     uint64_t out[CV_MSG_MAX];
 };
+#define INV_FIXED_ARGS 8u /* more than any decoder reads unchecked (mr[0..4] today) */
 
 /** The object the invoked capability names (a tcb, a vcpu). */
 static inline void *inv_object(const struct invocation *inv)

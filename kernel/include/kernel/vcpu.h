@@ -7,10 +7,9 @@
  * vcpu_irq_fast's) and restored on every return, so it is in memory then; a vCPU running on another
  * core is first made to leave (core_wait_thread_out) before its state is read or changed, except
  * for an injection, which waits in its inbox (docs/kernel.md "Injecting into a running vCPU").
- *
  * Guest exits reach the VMM as fault IPC (abi.h CV_FAULT_VM_*), except posted writes
- * (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on: an exit costs two address-space
- * switches, each discarding the guest's TLB under QEMU.
+ * (CV_OP_VCPU_SET_POSTED), recorded here while the guest goes on (docs/kernel.md "Guests and
+ * what QEMU makes expensive").
  */
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H

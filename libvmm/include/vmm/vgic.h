@@ -100,6 +100,7 @@ struct vgic {
     uint64_t irouter[VGIC_MAX_IRQS - VGIC_NR_PRIVATE]; /* GICv3 GICD_IROUTER of each SPI */
     uint64_t spi_enabled[VGIC_MAX_IRQS / 64]; /* bit n: SPI n enabled (bits 0..31 unused) */
     uint64_t spi_pending[VGIC_MAX_IRQS / 64]; /* bit n: SPI n pending (bits 0..31 unused) */
+    bool spi_candidate;   /* some SPI both enabled and pending (vgic_deliver's first look) */
     uint32_t private_gen; /* changes with GICD_CTLR and an SGI/PPI's enable, group or priority:
                              what a PPI's delivery by the kernel (the timers) depends on */
     uint32_t logged[VGIC_LOG_WORDS];

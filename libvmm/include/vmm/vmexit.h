@@ -61,6 +61,7 @@ enum vmexit_kind vmexit_kind_of(uint64_t label);
  * Decodes a received fault message: the label (with its flags), the badge
  * (vCPU index + 1) and the message words. False if the badge names no vCPU
  * of the VM's `vcpu_count` (nothing that the kernel sends: not answered).
+ * `mr` may be out->mr itself, unpacked there by the caller: it is not copied.
  */
 bool vmexit_decode(uint64_t label, uint64_t badge, unsigned vcpu_count, const uint64_t *mr,
                    struct vmexit *out);
