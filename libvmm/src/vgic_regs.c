@@ -252,8 +252,7 @@ uint32_t vgic_regs_id(struct vgic *v, unsigned c, uint32_t off, unsigned w)
     return ids[off / 4u];
 }
 
-/* The per-interrupt blocks, from the start of the frame's block (0x080..0xD00); sorted (find_in).
- */
+/* The per-interrupt blocks from the start of the frame's block (0x080..0xD00), sorted (find_in). */
 static const struct vgic_reg irq_regs[] = {
     {0x080, 0x100, VGIC_W32, 1, rd_group, wr_group, NULL},
     {0x100, 0x180, VGIC_W32, 1, rd_enable, wr_set_enable, NULL},
