@@ -105,11 +105,9 @@ void kernel_irq_from_idle(void)
 static void idle_wait(struct core *c)
 {
     fpu_release(c); /* an idle core holds nobody's FP/SIMD state */
-    c->idle = true;
     lock_release(&kernel_lock);
     arch_idle_wait();
     lock_acquire(&kernel_lock);
-    c->idle = false;
     timer_idle_woken();
 }
 

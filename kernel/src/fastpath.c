@@ -31,18 +31,17 @@ FAST_INLINE void *fast_obj(const struct tcb *t, uint64_t cptr, uint8_t type, uin
     return pa_ptr(PA(c->obj));
 }
 
-/*
- * Whether `n` runs next on this core once the current thread blocks, as sched_choose would decide
- * for a thread woken by IPC (sched_take_handoff: nothing ready with its priority or more), and can
- * run at once: native, here, with an address space. Its FP/SIMD set-up is done last: the only step
- * with an effect, and it has none when it fails.
- */
+/* `n` can run at once: here, with an address space. Its FP/SIMD set-up is done last: the only
+ * step with an effect, and it has none when it fails. */
 FAST_INLINE bool can_run_here(struct core *c, struct tcb *n)
 {
     return n->affinity == c->index && n->slot[TCB_SLOT_VSPACE].cap.type == CV_OBJ_VSPACE &&
            fpu_switch_fast(c, n);
 }
 
+/* Whether `n` runs next on this core once the current thread blocks, as sched_choose would decide
+ * for a thread woken by IPC (sched_take_handoff: nothing ready with its priority or more), and can
+ * run at once, native (runs_now). */
 FAST_INLINE bool runs_now(struct core *c, struct tcb *n)
 {
     return !n->vcpu && can_run_here(c, n);

@@ -83,13 +83,15 @@ void sched_dequeue(struct tcb *t)
         queue_unlink(&cores[t->affinity], t);
 }
 
-/* A core in the kernel and not idle chooses before it leaves, under the lock (and sees `resched`):
- * an IPI would only bring it back out of the thread it then runs (docs/kernel.md "Concurrency"). */
+/* A core in the kernel with a current thread chooses before it leaves, under the lock (and sees
+ * `resched`): an IPI would only bring it back out of the thread it then runs. One running a thread
+ * or without one (idle: it waits in WFI, the lock released) needs the IPI (docs/kernel.md
+ * "Reschedule IPIs"). */
 void sched_resched(uint32_t core)
 {
     struct core *c = &cores[core];
     c->resched = true;
-    if (c != this_core() && (__atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE) || c->idle))
+    if (c != this_core() && (__atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE) || !c->cur))
         arch_send_ipi(core, ARCH_IPI_RESCHEDULE);
 }
 

@@ -416,31 +416,31 @@ static void case_ready_bitmap(void)
     free(t);
 }
 
-/* Waking a thread of another core (core 1, nothing running there): an idle core or one running a
- * thread gets a reschedule IPI; one in the kernel, not idle, only its `resched` flag, since it
- * chooses before it leaves. */
+/* Waking a thread of another core (core 1): an idle core (no current thread) or one running a
+ * thread gets a reschedule IPI; one in the kernel with a current thread only its `resched` flag,
+ * since it chooses before it leaves. */
 static void case_resched_kick(void)
 {
     struct tcb x = {.affinity = 1, .prio = 7, .state = TS_RUNNABLE};
     struct tcb other = {.affinity = 1};
     struct core *q = &cores[1];
     const struct {
-        struct tcb *in_user;
-        bool idle, ipi;
-    } states[] = {{NULL, false, false}, {NULL, true, true}, {&other, false, true}};
+        struct tcb *in_user, *cur;
+        bool ipi;
+    } states[] = {{NULL, &other, false}, {NULL, NULL, true}, {&other, &other, true}};
     core_count = 2;
     for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
         uint32_t ipis = fake.ipis[1];
         q->in_user = states[i].in_user;
-        q->idle = states[i].idle;
+        q->cur = states[i].cur;
         q->resched = false;
         sched_enqueue(&x);
         CHECK(fake.ipis[1] - ipis == (states[i].ipi ? 1u : 0u));
         CHECK(q->resched);
         sched_dequeue(&x);
     }
-    q->in_user = NULL;
-    q->idle = q->resched = false;
+    q->in_user = q->cur = NULL;
+    q->resched = false;
     core_count = 1;
 }
 

@@ -32,7 +32,6 @@ struct core {
     uint8_t timer_irq_on;         /* bit t: vCPU timer t's PPI enabled at the GIC (vcpu.h) */
     uint64_t timer_at;            /* when its kernel timer fires next (physical count) */
     const struct vcpu *live_vcpu; /* whose EL1 context the registers hold (vcpu.h) */
-    bool idle;                    /* waits in idle_wait, the lock released: an IPI wakes it */
     /* ready queues: one FIFO per priority, a bitmap of non-empty ones and
      * a summary of its non-zero words (so both tests below are O(1)) */
     struct tcb *ready_head[TCB_PRIO_COUNT];
