@@ -1,11 +1,20 @@
 # EL0 programs (components and the root loader), cross-compiled.
 
+# cv_whole_program(TARGET): link-time optimisation for an EL0 program or
+# library: a VMM's exit crosses a dozen small functions of the VMM, libvmm
+# and libcap (docs/vmm.md "Costs"). Guest images are left alone:
+# bench/vcpu compares them with themselves on bare QEMU.
+function(cv_whole_program target)
+  set_property(TARGET ${target} PROPERTY INTERPROCEDURAL_OPTIMIZATION TRUE)
+endfunction()
+
 # cv_add_program(NAME SOURCES...): an EL0 component program linked with
 # libcap (runtime + picolibc) at CV_COMP_IMAGE_BASE. It is put in the boot
 # archive under NAME, and a description's `program = "NAME"` refers to it.
 function(cv_add_program name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE cvcap)
+  cv_whole_program(${name})
   set_property(GLOBAL APPEND PROPERTY CV_PROGRAMS ${name})
 endfunction()
 

@@ -401,6 +401,30 @@ static void case_delete_running(void)
     KT_ERR(cv_tcb_resume(t->tcb), CV_E_INVALID_CAP);
 }
 
+/* A thread that revokes the only capability to its own address space (its TCB's copy, derived
+ * from arg[0]) is suspended when its call returns: the kernel has nothing to run it in. The call
+ * itself succeeds; nothing after it runs. */
+static void h_revoke_own_vspace(struct kt_thread *t)
+{
+    t->out[0] = cv_cnode_revoke(KT_CNODE, t->arg[0]);
+    t->out[1] = 1; /* must never run */
+}
+
+static void case_revoke_own_vspace(void)
+{
+    uint64_t vs = kt_slot();
+    KT_NONZERO(vs);
+    KT_OK(cv_cnode_copy(KT_CNODE, vs, 0, KT_VSPACE, CV_RIGHTS_ALL));
+    KT_THREAD(t, h_revoke_own_vspace, KT_MAIN_PRIO + 1, 0);
+    t->arg[0] = vs;
+    KT_OK(cv_tcb_configure(t->tcb, KT_CNODE, vs, 0, 0, 0));
+    KT_OK(
+        kt_thread_start(t)); /* it outranks us: runs, revokes and is stopped before this returns */
+    kt_yield_ms(20);
+    KT_EQ(t->out[1], 0);
+    KT_ERR(cv_tcb_resume(t->tcb), CV_E_INVALID_ARG); /* no address space to resume it in */
+}
+
 static void case_bind_ntfn(void)
 {
     uint64_t t1 = kt_alloc(CV_OBJ_TCB, 0), t2 = kt_alloc(CV_OBJ_TCB, 0);
@@ -467,6 +491,7 @@ void kt_tcb_tests(void)
     kt_run("tcb.migrate", case_migrate);
     kt_run("tcb.get_core_self", case_get_core_self);
     kt_run("tcb.delete_running", case_delete_running);
+    kt_run("tcb.revoke_own_vspace", case_revoke_own_vspace);
     kt_run("tcb.bind_ntfn", case_bind_ntfn);
     kt_run("tcb.set_fault_ep", case_set_fault_ep);
     kt_run("tcb.set_name", case_set_name);

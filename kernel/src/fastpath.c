@@ -6,12 +6,14 @@
  * checks everything before it changes anything and then has the general path's effect; anything
  * else takes the general path. docs/kernel.md "IPC fast path" has the conditions.
  */
+#include <kernel/cnode.h>
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/fpu.h>
 #include <kernel/sched.h>
+#include <kernel/syscall.h>
 #include <kernel/vcpu.h>
 
 #define FAST_INLINE static inline __attribute__((always_inline)) /* one pass, no calls */
@@ -106,23 +108,30 @@ FAST_INLINE void fast_recv_to(struct core *c, struct endpoint *ep, struct tcb *t
     c->cur = r;
 }
 
-/* ReplyRecv completing a guest exit (fault_reply_resumes) of a vCPU that runs next here, has no
- * maintenance exit due (vcpu_exit_prepare would raise it) and owns this core's FP/SIMD
- * registers: the guest goes on at once, as fault_apply_reply and the handoff would have it. */
+/* ReplyRecv completing a guest exit (fault_reply_resumes) of a vCPU of this core: the guest goes
+ * on at once if it runs next here, has no maintenance exit due (vcpu_exit_prepare would raise it)
+ * and owns this core's FP/SIMD registers; otherwise the scheduler chooses, as after the general
+ * path (fault_apply_reply's handoff, ep_recv's sched_block). */
 static bool fast_reply_exit(struct core *c, struct tcb *t, struct tcb *g, uint64_t info)
 {
     uint64_t badge, label = CV_MSG_LABEL(info);
     struct endpoint *ep = fast_obj(t, t->regs.x[0], CV_OBJ_ENDPOINT, CV_RIGHT_READ, &badge);
     if (!g->vcpu || g->state != TS_BLOCKED_REPLY || !ep || ep->state == EP_SEND ||
         (t->bound_ntfn && t->bound_ntfn->word) || !fault_reply_resumes(g, label) ||
-        g->vcpu->eoi_pending || sched_ready_at_least(c, g->prio) || g->fpu_core != c->index + 1 ||
-        !can_run_here(c, g))
+        g->affinity != c->index)
         return false;
     g->in_fault = false;
     fault_reply_regs(g, label, t->regs.x[2]);
     fast_recv_to(c, ep, t, g);
-    vcpu_exit_prepare(c, g);
-    return true;
+    if (!g->vcpu->eoi_pending && !sched_ready_at_least(c, g->prio) && g->fpu_core == c->index + 1 &&
+        can_run_here(c, g)) {
+        vcpu_exit_prepare(c, g);
+        return true;
+    }
+    c->cur = t;
+    c->handoff = g;
+    c->resched = true;
+    kernel_exit();
 }
 
 /* ReplyRecv: the caller gets the reply and runs; we wait on the endpoint. */
@@ -219,6 +228,24 @@ static bool fast_wait(struct core *c, struct tcb *t, bool blocking)
     return fast_resume(c, t);
 }
 
+/* Call on a kernel object, or on no capability: performed or refused as the general path would
+ * (kernel_invocation, reply_error); t goes on if it still can here (runs_now: it may have changed
+ * its own address space or core) and the scheduler would keep it (fast_resume). */
+static bool fast_invoke(struct core *c, struct tcb *t)
+{
+    enum cv_err err;
+    struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
+    if (s && s->cap.type == CV_OBJ_ENDPOINT)
+        return false;
+    if (s)
+        kernel_invocation(t, s);
+    else
+        t->regs.x[1] = CV_MSGINFO(err, 0, 0);
+    if (c->cur == t && !runs_now(c, t))
+        kernel_exit();
+    return fast_resume(c, t);
+}
+
 bool fastpath_syscall(struct core *c, struct tcb *t)
 {
     uint64_t num = t->regs.x[7], info = t->regs.x[1];
@@ -231,9 +258,10 @@ bool fastpath_syscall(struct core *c, struct tcb *t)
     switch (num) {
     case CV_SYS_CALL:
     case CV_SYS_REPLYRECV:
-        if (CV_MSG_CAPS(info) || CV_MSG_LEN(info) > CV_MSG_REGS)
-            return false;
-        return num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info);
+        if (!CV_MSG_CAPS(info) && CV_MSG_LEN(info) <= CV_MSG_REGS &&
+            (num == CV_SYS_CALL ? fast_call(c, t, info) : fast_reply_recv(c, t, info)))
+            return true;
+        return num == CV_SYS_CALL && fast_invoke(c, t);
     case CV_SYS_SEND:
     case CV_SYS_NBSEND:
         return fast_signal(c, t);

@@ -170,7 +170,7 @@ static bool sched_take_handoff(struct core *c)
         c->resched = false;
         return true;
     }
-    sched_enqueue(t);
+    queue_append(c, t, false); /* sched_enqueue's effect: t, blocked until now, runs nowhere */
     return false;
 }
 

@@ -61,7 +61,7 @@ static enum cv_err (*const invoke_type[CV_OBJ_COUNT])(struct invocation *) = {
 /* A Call on a kernel object: the message is copied once into `inv`, on this stack, before any of it
  * is checked; the object decodes and performs the operation; its results go back to the caller
  * once, here. */
-static void kernel_invocation(struct tcb *t, struct cte *slot)
+void kernel_invocation(struct tcb *t, struct cte *slot)
 {
     struct invocation inv;
     uint64_t info = t->regs.x[1];
@@ -72,9 +72,12 @@ static void kernel_invocation(struct tcb *t, struct cte *slot)
     inv.len = CV_MSG_LEN(info) < CV_MSG_MAX ? (uint32_t)CV_MSG_LEN(info) : CV_MSG_MAX;
     inv.out_len = 0;
     uint32_t i = 0;
+    /* a decoder may read a fixed argument left out: it reads 0 (syscall.h INV_FIXED_ARGS) */
+#pragma GCC unroll 4
+    for (; i < CV_MSG_REGS; i++) /* in registers: unrolled, no test a word */
+        inv.mr[i] = i < inv.len ? t->regs.x[2 + i] : 0;
     for (; i < inv.len; i++)
         inv.mr[i] = tcb_get_mr(t, i);
-    /* a decoder may read a fixed argument left out: it reads 0 (syscall.h INV_FIXED_ARGS) */
     for (; i < INV_FIXED_ARGS; i++)
         inv.mr[i] = 0;
     enum cv_err err = CV_E_INVALID_OP;

@@ -281,11 +281,12 @@ static void record_data_abort(struct tcb *t, uint64_t esr);
 bool vcpu_posted_fast(struct tcb *t)
 {
     struct vcpu *v = t->vcpu;
-    if (!v->posted_ipa) /* steady implies posted */
+    v->da_recorded = false; /* every guest exit passes here first: only this one's record counts */
+    if (!v->posted_ipa)     /* steady implies posted */
         return false;
     uint64_t esr = arch_read_esr(), *m = t->fault_msg;
     if (arch_trap_kind(esr, true) != ARCH_TRAP_DATA_ABORT)
-        return false; /* a stale da_recorded is harmless: every abort passes here first */
+        return false;
     record_data_abort(t, esr);
     v->da_recorded = true;
     uint64_t access = m[CV_VMEXIT_DA_ACCESS], ipa = m[CV_VMEXIT_DA_IPA];
@@ -329,7 +330,6 @@ static enum cv_err vcpu_set_posted(struct vcpu *v, const struct invocation *inv)
     vcpu_take(v);
     v->posted_ipa = ipa;
     v->posted_wfi_due = v->posted_wfi_due && ipa;
-    v->da_recorded = false; /* may be from an access that never reached its exit */
     v->steady_ipa = steady;
     v->steady_value = (uint32_t)value;
     return CV_OK;
@@ -418,7 +418,7 @@ static void record_call(struct tcb *t, uint64_t esr)
 
 uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len)
 {
-    enum arch_trap kind = arch_trap_kind(esr, true);
+    enum arch_trap kind = t->vcpu->da_recorded ? ARCH_TRAP_DATA_ABORT : arch_trap_kind(esr, true);
     switch (kind) {
     case ARCH_TRAP_DATA_ABORT:
         if (!t->vcpu->da_recorded) /* else vcpu_posted_fast wrote it in this entry */

@@ -34,10 +34,8 @@ struct notification {
 void tcbq_append(struct tcb_queue *q, struct tcb *t);
 void tcbq_remove(struct tcb_queue *q, struct tcb *t);
 
-/**
- * `s` sends on `ep` (`call`: and waits for the reply): to a waiting
- * receiver at once, else it waits in the queue unless it is an NBSend.
- */
+/** `s` sends on `ep` (`call`: and waits for the reply): to a waiting
+ * receiver at once, else it waits in the queue unless it is an NBSend. */
 void ep_send(struct tcb *s, struct endpoint *ep, uint64_t badge, bool can_grant, bool call,
              bool blocking);
 /** The current thread receives on `ep` (blocking or not). */
@@ -62,10 +60,8 @@ void ntfn_enqueue(struct notification *n, struct tcb *t);
  * runnable, the caller queues it or runs it (ntfn_signal, the fast path). */
 void ntfn_give(struct notification *n, uint64_t badge);
 void ntfn_wait(struct notification *n, bool blocking);
-/**
- * CV_SYS_WAIT_UNTIL: waits on n until a signal or the physical count
- * reaches `deadline`; x0 gets the word, 0 if the deadline came first.
- */
+/** CV_SYS_WAIT_UNTIL: waits on n until a signal or the physical count
+ * reaches `deadline`; x0 gets the word, 0 if the deadline came first. */
 void ntfn_wait_until(struct notification *n, uint64_t deadline);
 /** Timer tick on `core`: wakes its waiters whose deadline passed; the next deadline, or 0. */
 uint64_t ntfn_sleep_tick(uint32_t core, uint64_t now);

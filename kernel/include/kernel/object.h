@@ -13,10 +13,8 @@ uint32_t obj_size_bits(uint32_t type, uint32_t size_bits);
 /** Whether `type`/`size_bits` is something retype may create. */
 enum cv_err obj_check_retype(uint32_t type, uint32_t size_bits);
 
-/**
- * Initialises zeroed memory at `pa` as an object and fills `cap` with the capability to it (all
- * rights).
- */
+/** Initialises zeroed memory at `pa` as an object and fills `cap` with the capability to it (all
+ * rights). */
 void obj_init(uint32_t type, uint32_t size_bits, paddr_t pa, bool device, struct cap *cap);
 
 /**
@@ -32,10 +30,8 @@ void obj_destroy(const struct cap *cap);
 /** Per-cap cleanup on every delete, last or not (unmap frames and tables). */
 void obj_cap_removed(const struct cap *cap);
 
-/**
- * For a zombie object: the next cte inside it still holding a cap, or NULL when it is empty (then
- * obj_destroy finishes it).
- */
+/** For a zombie object: the next cte inside it still holding a cap, or NULL when it is empty (then
+ * obj_destroy finishes it). */
 struct cte *obj_zombie_next_slot(const struct cap *cap);
 
 #endif

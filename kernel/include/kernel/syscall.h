@@ -30,6 +30,8 @@ static inline void *inv_object(const struct invocation *inv)
     return pa_ptr(PA(inv->slot->cap.obj));
 }
 
+/** Performs the Call of `t` on the kernel object in `slot` (cnode_lookup found it). */
+void kernel_invocation(struct tcb *t, struct cte *slot);
 /** Handles a synchronous exception of the current thread. */
 void syscall_sync_exception(void);
 

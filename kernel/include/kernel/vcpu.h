@@ -70,12 +70,10 @@ enum cv_err vcpu_bind_invoke(struct invocation *inv);
 void vcpu_unbind(struct tcb *t);
 /** Checks an SPSR written for a vCPU thread (EL0t, EL1t, EL1h; AArch64). */
 bool vcpu_spsr_valid(uint64_t spsr);
-/*
- * The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO, PAN, SS, SSBS, BTYPE, DAIF,
+/* The SPSR bits a vCPU thread keeps (ARM ARM C5.2.19): NZCV, DIT, UAO, PAN, SS, SSBS, BTYPE, DAIF,
  * M[3:0]. The guest sets these at EL1; dropping one at an exit would undo its own protections (PAN,
  * BTYPE) or guarantees (DIT). The return path keeps them but M[3], M[1] (arch asm.h
- * ARCH_SPSR_GUEST_MASK).
- */
+ * ARCH_SPSR_GUEST_MASK). */
 #define VCPU_SPSR_BITS 0xf1e01fcfull
 
 /** Kernel entry from a vCPU thread: save its state (before in_user clears). */
@@ -89,21 +87,17 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr);
 /** If the exit `esr` of `t` goes to the VMM as its record alone (a device access, a firmware
  * call): writes that into t->fault_msg, its length into *len, and returns its label; else 0. */
 uint32_t vcpu_exit_record(struct tcb *t, uint64_t esr, uint32_t *len);
-/**
- * Kernel entry from the guest on vCPU thread `t`, before anything is saved or locked: true if it
+/** Kernel entry from the guest on vCPU thread `t`, before anything is saved or locked: true if it
  * was a posted write, now recorded (the guest continues). Only `t`'s core touches the record while
- * `t` runs (invocations first make it leave), and only the exception registers.
- */
+ * `t` runs (invocations first make it leave), and only the exception registers. */
 bool vcpu_posted_fast(struct tcb *t);
 /** Label bits a fault message of `t` carries besides its type (CV_FAULT_VM_POSTED_FLAG). */
 uint64_t vcpu_fault_flags(const struct tcb *t);
 /** Timer tick: a guest running here with posted writes waiting exits to its VMM. */
 void vcpu_posted_tick(struct core *c);
-/**
- * An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state not saved, the lock held:
+/** An interrupt `irq` (acknowledged) while vCPU thread `t` ran, its state not saved, the lock held:
  * true if it was t's timer, now in (or waiting for) the hardware list register, so t goes on. Else
- * nothing is done and it takes the general path.
- */
+ * nothing is done and it takes the general path. */
 bool vcpu_irq_fast(struct core *c, struct tcb *t, uint32_t irq);
 /** Interrupts for vCPUs: the EL1 timers and the GIC maintenance PPI. */
 bool vcpu_handle_irq(uint32_t irq);
@@ -122,11 +116,9 @@ uint64_t *arch_vcpu_reg(struct vcpu *v, uint32_t i);
 /** The physical count at which the guest's enabled, unmasked timer `timer` fires, or 0. */
 uint64_t arch_vcpu_timer_due(const struct vcpu *v, uint32_t timer);
 void arch_vcpu_save(struct vcpu *v, uint32_t lrs);
-/**
- * Loads v's state into this core. `el1_live`: the core's EL1 registers still hold v->reg (v ran
+/** Loads v's state into this core. `el1_live`: the core's EL1 registers still hold v->reg (v ran
  * here last, nobody wrote them since), so only what native mode overwrites is loaded: every EL1
- * context write is work, and some (TCR, TTBRs) are TLB flushes under QEMU.
- */
+ * context write is work, and some (TCR, TTBRs) are TLB flushes under QEMU. */
 void arch_vcpu_restore(struct vcpu *v, uint32_t lrs, bool el1_live);
 /** Writes list register i of the running vCPU (its state not saved). */
 void arch_vcpu_set_lr(uint32_t i, const struct irqc_lr *lr);
