@@ -403,7 +403,7 @@ static void case_delete_running(void)
 
 /* A thread that revokes the only capability to its own address space (its TCB's copy, derived
  * from arg[0]) is suspended when its call returns: the kernel has nothing to run it in. The call
- * itself succeeds; nothing after it runs. */
+ * itself succeeds (its reply is in its registers); nothing after it runs. */
 static void h_revoke_own_vspace(struct kt_thread *t)
 {
     t->out[0] = cv_cnode_revoke(KT_CNODE, t->arg[0]);
@@ -418,10 +418,13 @@ static void case_revoke_own_vspace(void)
     KT_THREAD(t, h_revoke_own_vspace, KT_MAIN_PRIO + 1, 0);
     t->arg[0] = vs;
     KT_OK(cv_tcb_configure(t->tcb, KT_CNODE, vs, 0, 0, 0));
-    KT_OK(
-        kt_thread_start(t)); /* it outranks us: runs, revokes and is stopped before this returns */
+    /* it outranks us: runs, revokes and is stopped before this returns */
+    KT_OK(kt_thread_start(t));
     kt_yield_ms(20);
     KT_EQ(t->out[1], 0);
+    struct cv_user_regs regs;
+    KT_OK(cv_tcb_read_regs(t->tcb, &regs));
+    KT_EQ(CV_MSG_LABEL(regs.x[1]), CV_OK); /* the revoke's reply, written before it stopped */
     KT_ERR(cv_tcb_resume(t->tcb), CV_E_INVALID_ARG); /* no address space to resume it in */
 }
 

@@ -129,8 +129,8 @@ static bool fast_reply_exit(struct core *c, struct tcb *t, struct tcb *g, uint64
         return true;
     }
     c->cur = t;
-    c->handoff = g;
-    c->resched = true;
+    sched_wake_ipc(g); /* fault_apply_reply's handoff */
+    c->resched = true; /* ep_recv's sched_block: t stopped here (sched_resched's effect) */
     kernel_exit();
 }
 
@@ -229,18 +229,15 @@ static bool fast_wait(struct core *c, struct tcb *t, bool blocking)
 }
 
 /* Call on a kernel object, or on no capability: performed or refused as the general path would
- * (kernel_invocation, reply_error); t goes on if it still can here (runs_now: it may have changed
- * its own address space or core) and the scheduler would keep it (fast_resume). */
+ * (kernel_invocation, syscall_invoked_slot); t goes on if it still can here (runs_now: it may have
+ * changed its own address space or core) and the scheduler would keep it (fast_resume). */
 static bool fast_invoke(struct core *c, struct tcb *t)
 {
-    enum cv_err err;
-    struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
+    struct cte *s = syscall_invoked_slot(t);
     if (s && s->cap.type == CV_OBJ_ENDPOINT)
         return false;
     if (s)
         kernel_invocation(t, s);
-    else
-        t->regs.x[1] = CV_MSGINFO(err, 0, 0);
     if (c->cur == t && !runs_now(c, t))
         kernel_exit();
     return fast_resume(c, t);

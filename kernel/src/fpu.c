@@ -2,8 +2,8 @@
  * FP/SIMD registers: switched lazily. A core's registers hold the state of at most one thread, its
  * owner (fpu_owner[core], t->fpu_core), which need not be running: a native thread runs trapped
  * (CPTR_EL2.TFP) unless it is the owner and loads its state at its first use (fpu_trap); a vCPU
- * never runs trapped (QEMU translates a guest's code once per trap setting); an idle core saves its
- * owner; an owner moved to another core is saved by its old one (TS_BLOCKED_FPU until then).
+ * never runs trapped (QEMU translates a guest's code once per trap setting); an owner moved to
+ * another core is saved by its old one (TS_BLOCKED_FPU until then), also when that core is idle.
  * docs/kernel.md "FP/SIMD".
  */
 #include <kernel/fpu.h>
@@ -51,11 +51,17 @@ static struct tcb *load(struct core *c, struct tcb *t)
     return woken;
 }
 
-void fpu_release(struct core *c)
+/* Whether the owner's state must leave this core's registers: it was moved to another core, where
+ * it may wait for it (TS_BLOCKED_FPU). */
+static bool owner_gone(const struct core *c, const struct tcb *o)
 {
-    if (fpu_owner[c->index])
-        save_owner(c);
-    set_trap(c, true);
+    return o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU);
+}
+
+void fpu_idle(struct core *c)
+{
+    if (owner_gone(c, fpu_owner[c->index]))
+        (void)save_owner(c);
 }
 
 void fpu_trap(struct tcb *t)
@@ -75,8 +81,7 @@ bool fpu_runnable_here(struct core *c, struct tcb *t)
 bool fpu_switch_fast(struct core *c, struct tcb *t)
 {
     struct tcb *o = fpu_owner[c->index];
-    if ((t->fpu_core && t->fpu_core != c->index + 1) ||
-        (o && o != t && (o->affinity != c->index || o->state == TS_BLOCKED_FPU)))
+    if ((t->fpu_core && t->fpu_core != c->index + 1) || (o != t && owner_gone(c, o)))
         return false;
     set_trap(c, o != t);
     return true;
@@ -95,7 +100,7 @@ bool fpu_switch(struct core *c, struct tcb *t)
     } else {
         /* it moved: it may run elsewhere next (or waits for this already,
          * and may have been moved back meanwhile) */
-        if (o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU))
+        if (owner_gone(c, o))
             woken = save_owner(c);
         set_trap(c, true);
     }

@@ -101,8 +101,7 @@ static bool need_right(struct tcb *t, const struct cap *c, uint8_t right)
     return false;
 }
 
-/* The slot named by x0, or NULL after replying with the lookup error. */
-static struct cte *invoked_slot(struct tcb *t)
+struct cte *syscall_invoked_slot(struct tcb *t)
 {
     enum cv_err err;
     struct cte *s = cnode_lookup(t, t->regs.x[0], &err);
@@ -114,7 +113,7 @@ static struct cte *invoked_slot(struct tcb *t)
 /* Send, NBSend and Call. */
 static void sys_send(struct tcb *t, uint64_t num)
 {
-    struct cte *s = invoked_slot(t);
+    struct cte *s = syscall_invoked_slot(t);
     if (!s)
         return;
     const struct cap *c = &s->cap;
@@ -137,7 +136,7 @@ static void sys_send(struct tcb *t, uint64_t num)
 /* Recv, NBRecv and WaitUntil (a notification only, x1 the deadline). */
 static void sys_recv(struct tcb *t, uint64_t num)
 {
-    struct cte *s = invoked_slot(t);
+    struct cte *s = syscall_invoked_slot(t);
     if (!s)
         return;
     const struct cap *c = &s->cap;

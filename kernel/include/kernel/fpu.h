@@ -22,8 +22,9 @@ bool fpu_switch_fast(struct core *c, struct tcb *t);
 /** False if `t`'s state is still in another core's registers: `t` then
  * waits (TS_BLOCKED_FPU) until that core saves it, and must not run. */
 bool fpu_runnable_here(struct core *c, struct tcb *t);
-/** Saves the live state of this core's owner (before idling). */
-void fpu_release(struct core *c);
+/** This core goes idle: saves its owner's state if another core needs it (fpu.c owner_gone); an
+ * owner that stays (a vCPU waiting for an interrupt) finds it in place. */
+void fpu_idle(struct core *c);
 /** `t` is destroyed: forget it as the registers' owner anywhere. */
 void fpu_forget(struct tcb *t);
 

@@ -32,6 +32,8 @@ static inline void *inv_object(const struct invocation *inv)
 
 /** Performs the Call of `t` on the kernel object in `slot` (cnode_lookup found it). */
 void kernel_invocation(struct tcb *t, struct cte *slot);
+/** The slot t's x0 names, or NULL after replying with the lookup's error. */
+struct cte *syscall_invoked_slot(struct tcb *t);
 /** Handles a synchronous exception of the current thread. */
 void syscall_sync_exception(void);
 
