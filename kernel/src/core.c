@@ -104,7 +104,8 @@ void kernel_irq_from_idle(void)
  * cannot run (fpu_runnable_here, a missing vspace) uses no more stack. */
 static void idle_wait(struct core *c)
 {
-    fpu_idle(c); /* an owner that moved: its new core may wait for it */
+    if (fpu_idle(c)) /* an owner that moved, and back: it runs here */
+        return;
     lock_release(&kernel_lock);
     arch_idle_wait();
     lock_acquire(&kernel_lock);

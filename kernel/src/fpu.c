@@ -58,10 +58,10 @@ static bool owner_gone(const struct core *c, const struct tcb *o)
     return o && (o->affinity != c->index || o->state == TS_BLOCKED_FPU);
 }
 
-void fpu_idle(struct core *c)
+bool fpu_idle(struct core *c)
 {
-    if (owner_gone(c, fpu_owner[c->index]))
-        (void)save_owner(c);
+    struct tcb *woken = owner_gone(c, fpu_owner[c->index]) ? save_owner(c) : NULL;
+    return woken && woken->affinity == c->index; /* moved back while it waited */
 }
 
 void fpu_trap(struct tcb *t)

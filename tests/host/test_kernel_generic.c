@@ -20,7 +20,7 @@
 #include <kernel/tcb.h>
 #include <kernel/vcpu.h>
 
-#define EXPECTED_CASES 14
+#define EXPECTED_CASES 15
 
 static int cases;
 
@@ -88,6 +88,7 @@ enum {
     S_VCPU,
     S_VMM_EP,
     S_GUEST_EP,
+    S_IDLE_NTFN,    /* case_fpu_idle_moved_back's */
     S_THREADS = 32, /* tcbs, then their IPC buffers at +64 */
 };
 
@@ -120,12 +121,12 @@ static enum fake_stop start(struct tcb *t)
     return fake_run(c0, kernel_exit);
 }
 
-/* The running thread `t` executes `svc` for system call `num`. */
-static enum fake_stop sys(struct tcb *t, uint64_t num, uint64_t x0, uint64_t info,
-                          const uint64_t *mr)
+/* The thread `t` running on core `c` executes `svc` for system call `num`. */
+static enum fake_stop sys_on(struct core *c, struct tcb *t, uint64_t num, uint64_t x0,
+                             uint64_t info, const uint64_t *mr)
 {
-    CHECK(running() == t);
-    if (running() != t)
+    CHECK(c->cur == t);
+    if (c->cur != t)
         return FAKE_HALTED; /* not an entry the hardware could make */
     t->regs.x[7] = num;
     t->regs.x[0] = x0;
@@ -134,7 +135,14 @@ static enum fake_stop sys(struct tcb *t, uint64_t num, uint64_t x0, uint64_t inf
         t->regs.x[2 + i] = mr ? mr[i] : 0;
     t->regs.pc += 4; /* the exception return address is past the svc */
     fake.esr = FAKE_EC_SVC;
-    return fake_run(c0, kernel_sync_from_user);
+    return fake_run(c, kernel_sync_from_user);
+}
+
+/* The same on core 0, where the cases run. */
+static enum fake_stop sys(struct tcb *t, uint64_t num, uint64_t x0, uint64_t info,
+                          const uint64_t *mr)
+{
+    return sys_on(c0, t, num, x0, info, mr);
 }
 
 static uint64_t label_of(const struct tcb *t)
@@ -194,6 +202,7 @@ static void setup(void)
     make(S_NTFN, CV_OBJ_NOTIFICATION, 0);
     make(S_NTFN2, CV_OBJ_NOTIFICATION, 0);
     make(S_NTFN3, CV_OBJ_NOTIFICATION, 0);
+    make(S_IDLE_NTFN, CV_OBJ_NOTIFICATION, 0);
     make(S_FRAME, CV_OBJ_FRAME_4K, 0);
 }
 
@@ -445,6 +454,53 @@ static void case_resched_kick(void)
 }
 
 /*
+ * An idle core keeps its FP/SIMD owner's state unless another core needs it (fpu_idle). Here the
+ * owner t is moved to core 1 while core 0 idles, picked there (it waits for its state:
+ * TS_BLOCKED_FPU, an IPI to core 0) and moved back before core 0 saved it. Core 0, woken, saves
+ * it on its way back to idle, which wakes t there: the core runs it rather than idle (without that
+ * it slept until some other interrupt came).
+ */
+static void case_fpu_idle_moved_back(void)
+{
+    struct tcb *t = thread(13, 150), *u = thread(14, 160);
+    struct core *c1 = &cores[1];
+    uint64_t one[4] = {1};
+    c1->index = 1;
+    core_count = 2;
+    CHECK(invoke(root, S_THREADS + 14, CV_OP_TCB_SET_AFFINITY, 1, one) == CV_OK);
+    start(t);
+    fake.esr = FAKE_EC_FP; /* its first FP/SIMD use: it owns core 0's registers */
+    CHECK(fake_run(c0, kernel_sync_from_user) == FAKE_RAN_USER && running() == t);
+    CHECK(t->fpu_core == 1);
+    sys(t, CV_SYS_RECV, S_NTFN3, 0, NULL);
+    CHECK(running() == root);
+    start(u); /* queued on core 1 */
+    CHECK(running() == root && c1->ready_head[u->prio] == u);
+    /* t3 (case_signal_no_switch) is ready below root: it stops meanwhile */
+    CHECK(invoke(root, S_THREADS + 3, CV_OP_TCB_SUSPEND, 0, NULL) == CV_OK);
+    CHECK(sys(root, CV_SYS_RECV, S_IDLE_NTFN, 0, NULL) == FAKE_IDLE); /* core 0 idles, t's kept */
+    CHECK(t->fpu_core == 1);
+    lock_acquire(&kernel_lock);
+    CHECK(fake_run(c1, kernel_exit) == FAKE_RAN_USER && c1->cur == u);
+    sys_on(c1, u, CV_SYS_CALL, S_THREADS + 13, CV_MSGINFO(CV_OP_TCB_SET_AFFINITY, 0, 1), one);
+    sys_on(c1, u, CV_SYS_SEND, S_NTFN3, 0, NULL); /* t: queued on core 1, below u */
+    uint32_t ipis = fake.ipis[0];
+    /* u stops; core 1 picks t, which waits for core 0 to save its state */
+    CHECK(sys_on(c1, u, CV_SYS_CALL, S_THREADS + 14, CV_MSGINFO(CV_OP_TCB_SUSPEND, 0, 0), NULL) ==
+          FAKE_IDLE);
+    CHECK(t->state == TS_BLOCKED_FPU && fake.ipis[0] == ipis + 1);
+    t->affinity = 0; /* moved back (TCB_SET_AFFINITY's whole effect on a thread in no queue) */
+    lock_acquire(&kernel_lock); /* core 0 takes the IPI: idle_wait returns into kernel_exit */
+    CHECK(fake_run(c0, kernel_exit) == FAKE_RAN_USER && running() == t);
+    CHECK(t->state == TS_RUNNABLE && t->fpu_core == 0);
+    sys(t, CV_SYS_SEND, S_IDLE_NTFN, 0, NULL);
+    sys(t, CV_SYS_RECV, S_NTFN3, 0, NULL);
+    CHECK(running() == root && label_of(root) == CV_OK);
+    CHECK(invoke(root, S_THREADS + 3, CV_OP_TCB_RESUME, 0, NULL) == CV_OK);
+    core_count = 1;
+}
+
+/*
  * A vCPU's device access: the exit record (pc, IPA, value, decoded access)
  * reaches its VMM; the VMM's answer completes the load (extended as the
  * access says) and the guest goes on after the instruction.
@@ -557,6 +613,7 @@ int main(void)
         case_stopped_while_entering,
         case_ready_bitmap,
         case_resched_kick,
+        case_fpu_idle_moved_back,
         case_vcpu_mmio,
         case_vcpu_exit_order,
     };

@@ -23,8 +23,9 @@ bool fpu_switch_fast(struct core *c, struct tcb *t);
  * waits (TS_BLOCKED_FPU) until that core saves it, and must not run. */
 bool fpu_runnable_here(struct core *c, struct tcb *t);
 /** This core goes idle: saves its owner's state if another core needs it (fpu.c owner_gone); an
- * owner that stays (a vCPU waiting for an interrupt) finds it in place. */
-void fpu_idle(struct core *c);
+ * owner that stays (a vCPU waiting for an interrupt) finds it in place. True if the save woke a
+ * thread of this core: the caller chooses again rather than idle. */
+bool fpu_idle(struct core *c);
 /** `t` is destroyed: forget it as the registers' owner anywhere. */
 void fpu_forget(struct tcb *t);
 
