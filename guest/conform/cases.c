@@ -497,6 +497,7 @@ const struct conform_case conform_cases[] = {
     {"smp.cpu_on", smp_cpu_on},
     {"smp.ipi", smp_ipi},
     {"irq.eoi_then_exit", irq_eoi_then_exit},
+    {"irq.eoi_then_wfi", irq_eoi_then_wfi},
     {"psci.cpu_on_errors", psci_cpu_on_errors},
     {"psci.cpu_on_race", psci_cpu_on_race},
 };

@@ -87,6 +87,7 @@ struct conform_result timer_ppi_off_nothing_pending(void);
  * itself off. */
 struct conform_result smp_ipi(void);
 struct conform_result irq_eoi_then_exit(void);
+struct conform_result irq_eoi_then_wfi(void);
 extern volatile uint32_t conform_ipi_mode;
 void conform_ipi_partner(void);
 void conform_secondary(void);
@@ -128,6 +129,8 @@ void conform_exc_clear(void);
 uint64_t conform_hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 /** uint64_t conform_eoi_hvc: GICC_EOIR <- iar (at eoir), then at once HVC #0 with x0; x0 back. */
 uint64_t conform_eoi_hvc(uint64_t eoir, uint32_t iar, uint64_t x0);
+/** void conform_eoi_wfi: GICC_EOIR <- iar (at eoir), then at once WFI. */
+void conform_eoi_wfi(uint64_t eoir, uint32_t iar);
 
 /** The counter (CNTVCT_EL0) and its frequency (CNTFRQ_EL0). */
 uint64_t conform_now(void);

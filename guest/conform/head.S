@@ -128,6 +128,14 @@ conform_eoi_hvc:
     hvc     #0
     ret
 
+/* void conform_eoi_wfi(eoir, iar): writes iar to GICC_EOIR at eoir, then WFI at once, in one
+ * translated block: the WFI's exit comes before the maintenance interrupt the EOI raises. */
+    .globl  conform_eoi_wfi
+conform_eoi_wfi:
+    str     w1, [x0]
+    wfi
+    ret
+
 /* uint64_t conform_load(addr): one load from addr. */
     .globl  conform_load
 conform_load:

@@ -117,6 +117,18 @@ struct conform_result smp_ipi(void)
     return n ? CONFORM_PASS : CONFORM_SKIPPED("one vCPU");
 }
 
+/* This vCPU's SGI IPI_SGI, acknowledged within a second; GIC_SPURIOUS if it did not come. */
+static uint32_t ack_sgi(void)
+{
+    uint32_t iar = GIC_SPURIOUS;
+    for (uint64_t end = conform_now() + conform_hz(); GIC_INTID(iar) == GIC_SPURIOUS;) {
+        iar = gic_ack();
+        if (GIC_INTID(iar) == GIC_SPURIOUS && conform_now() > end)
+            break;
+    }
+    return iar;
+}
+
 /*
  * An exit right behind the EOI of an interrupt whose EOI the VMM asked to see (an SGI): the
  * kernel finds the EOI at that exit's entry, and must tell the VMM (a maintenance exit) before
@@ -128,13 +140,10 @@ struct conform_result smp_ipi(void)
 static const char *eoi_then_exit_round(uint32_t k, uint64_t version)
 {
     gic_send_sgi(IPI_SGI, 1u); /* to vCPU 0: this one */
-    uint32_t iar = GIC_SPURIOUS;
-    for (uint64_t end = conform_now() + conform_hz(); GIC_INTID(iar) == GIC_SPURIOUS;) {
-        iar = gic_ack();
-        if (GIC_INTID(iar) == GIC_SPURIOUS && conform_now() > end) {
-            conform_got(k);
-            return "an SGI to this vCPU did not come (got: its number)";
-        }
+    uint32_t iar = ack_sgi();
+    if (GIC_INTID(iar) == GIC_SPURIOUS) {
+        conform_got(k);
+        return "an SGI to this vCPU did not come (got: its number)";
     }
     uint64_t r = conform_eoi_hvc(GIC_EOIR_ADDR, iar, PSCI_VERSION);
     if (GIC_INTID(iar) != IPI_SGI) {
@@ -155,6 +164,55 @@ struct conform_result irq_eoi_then_exit(void)
     gic_enable(IPI_SGI, true);
     for (uint32_t k = 1; k <= IPI_ROUNDS && !why; k++)
         why = eoi_then_exit_round(k, version);
+    gic_enable(IPI_SGI, false);
+    return why ? CONFORM_FAILED(why) : CONFORM_PASS;
+}
+
+/*
+ * A WFI right behind the EOI of an interrupt whose EOI the VMM asked to see, the same SGI pending
+ * again meanwhile (sent while it was active: the VMM's vGIC holds it until it learns of the EOI).
+ * The VMM must learn of the EOI before the vCPU sleeps: asleep, it would wait for the very
+ * interrupt held back. The virtual timer, armed a second ahead, ends such a wait; the second SGI
+ * must come well before it. Under QEMU the EOI's maintenance interrupt is pending when the WFI
+ * executes, and QEMU completes a WFI without trapping then: the interrupt's exit tells the VMM.
+ * The other order (the WFI's exit first, as a GIC slower to raise it allows) is
+ * test_kernel_generic's case_vcpu_eoi_then_wfi.
+ */
+static const char *eoi_then_wfi_round(uint32_t k)
+{
+    gic_send_sgi(IPI_SGI, 1u); /* to vCPU 0: this one */
+    uint32_t iar = ack_sgi();
+    if (GIC_INTID(iar) != IPI_SGI) {
+        conform_got(k);
+        return "the first SGI did not come (got: the round)";
+    }
+    gic_send_sgi(IPI_SGI, 1u); /* again, while the first is active */
+    uint64_t start = conform_now();
+    __asm__ volatile(
+        "msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(start + conform_hz()),
+        "r"(1ull));
+    conform_eoi_wfi(GIC_EOIR_ADDR, iar);
+    uint32_t again = ack_sgi();
+    uint64_t took = conform_now() - start;
+    __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
+    if (GIC_INTID(again) != IPI_SGI) {
+        conform_got(GIC_INTID(again));
+        return "the second SGI did not come (got: what came)";
+    }
+    gic_eoi(again);
+    if (took >= conform_hz() / 2) {
+        conform_got(took);
+        return "the second SGI came only with the timer: the WFI slept (got: ticks)";
+    }
+    return 0;
+}
+
+struct conform_result irq_eoi_then_wfi(void)
+{
+    const char *why = 0;
+    gic_enable(IPI_SGI, true);
+    for (uint32_t k = 1; k <= IPI_ROUNDS && !why; k++)
+        why = eoi_then_wfi_round(k);
     gic_enable(IPI_SGI, false);
     return why ? CONFORM_FAILED(why) : CONFORM_PASS;
 }

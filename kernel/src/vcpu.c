@@ -481,7 +481,9 @@ static void exit_wfx(struct tcb *t, bool wfe)
         return;
     }
     arch_regs_skip(&t->regs);
-    if (wfe || vcpu_irq_pending(v)) { /* a spin-wait, or work waiting */
+    /* An EOI the VMM asked to see is told before the guest waits (vcpu_exit_prepare at the
+     * re-entry): its vGIC may hold back the very interrupt the guest waits for until then. */
+    if (wfe || vcpu_irq_pending(v) || v->eoi_pending) { /* a spin-wait, or work waiting */
         sched_yield();
         return;
     }

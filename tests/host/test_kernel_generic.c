@@ -20,7 +20,7 @@
 #include <kernel/tcb.h>
 #include <kernel/vcpu.h>
 
-#define EXPECTED_CASES 15
+#define EXPECTED_CASES 16
 
 static int cases;
 
@@ -598,6 +598,27 @@ static void case_vcpu_exit_order(void)
     CHECK(running() == g && g->regs.x[0] == 0x10001 && fake.ran == &g->regs);
 }
 
+/*
+ * A WFI right behind an EOI the VMM asked to see (the LR's EOI flag, its state gone): the vCPU
+ * must not wait before the VMM knows, whose vGIC may hold back the interrupt it waits for until
+ * then. The WFI completes, and the maintenance exit reaches the VMM before the guest goes on.
+ */
+static void case_vcpu_eoi_then_wfi(void)
+{
+    struct tcb *vmm = vmm_t, *g = guest_t;
+    CHECK(vmm && g && running() == g);
+    if (!vmm || !g || running() != g)
+        return;
+    g->vcpu->lr[0] = (struct irqc_lr){.intid = 40, .flags = IRQC_LR_EOI}; /* EOI'd */
+    g->regs.pc = 0x9000;
+    fake.esr = FAKE_EC_WFI;
+    CHECK(guest_exit(g) == FAKE_RAN_USER && running() == vmm);
+    CHECK(label_of(vmm) == CV_FAULT_VM_MAINTENANCE && g->state == TS_BLOCKED_REPLY);
+    CHECK(vmm->regs.x[2 + 1] == 1u); /* MR1: the LRs whose EOI came, LR 0 */
+    sys(vmm, CV_SYS_REPLYRECV, S_GUEST_EP, CV_MSGINFO(CV_FAULT_RESUME, 0, 0), NULL);
+    CHECK(running() == g && g->regs.pc == 0x9004); /* past the WFI */
+}
+
 int main(void)
 {
     static void (*const all[])(void) = {
@@ -616,6 +637,7 @@ int main(void)
         case_fpu_idle_moved_back,
         case_vcpu_mmio,
         case_vcpu_exit_order,
+        case_vcpu_eoi_then_wfi,
     };
     setvbuf(stdout, NULL, _IONBF, 0);
     setup();
