@@ -74,6 +74,9 @@ struct conform_case {
 extern const struct conform_case conform_cases[];
 extern const unsigned conform_case_count;
 
+/** Programs the physical or virtual EL1 timer: CVAL, then CTL (as the guest of a hypervisor
+ * would), then an ISB. */
+void conform_timer_set(bool phys, uint64_t cval, uint64_t ctl);
 /* The timer cases (timer.c). */
 struct conform_result timer_virt_fires(void);
 struct conform_result timer_phys_fires(void);

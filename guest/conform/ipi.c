@@ -188,13 +188,11 @@ static const char *eoi_then_wfi_round(uint32_t k)
     }
     gic_send_sgi(IPI_SGI, 1u); /* again, while the first is active */
     uint64_t start = conform_now();
-    __asm__ volatile(
-        "msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(start + conform_hz()),
-        "r"(1ull));
+    conform_timer_set(false, start + conform_hz(), CNT_CTL_ENABLE);
     conform_eoi_wfi(GIC_EOIR_ADDR, iar);
     uint32_t again = ack_sgi();
     uint64_t took = conform_now() - start;
-    __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
+    conform_timer_set(false, 0, 0);
     if (GIC_INTID(again) != IPI_SGI) {
         conform_got(GIC_INTID(again));
         return "the second SGI did not come (got: what came)";

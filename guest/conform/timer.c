@@ -37,8 +37,7 @@ static uint64_t timer_count(bool phys)
     return v;
 }
 
-/* CVAL, then CTL (as the guest of a hypervisor would program it). */
-static void timer_set(bool phys, uint64_t cval, uint64_t ctl)
+void conform_timer_set(bool phys, uint64_t cval, uint64_t ctl)
 {
     if (phys)
         __asm__ volatile("msr cntp_cval_el0, %0\n\tmsr cntp_ctl_el0, %1\n\tisb" ::"r"(cval),
@@ -84,9 +83,9 @@ static const char *timer_fires(bool phys)
     timer_ppi_on(phys);
     conform_irq_clear();
     uint64_t cval = timer_count(phys) + conform_hz() / 100u;
-    timer_set(phys, cval, CNT_CTL_ENABLE);
+    conform_timer_set(phys, cval, CNT_CTL_ENABLE);
     irq_wait(WAIT_SECONDS * conform_hz());
-    timer_set(phys, 0, 0);
+    conform_timer_set(phys, 0, 0);
     volatile struct conform_irq *r = &conform_irq[conform_vcpu()];
     if (!r->count)
         return WHY(phys, "no interrupt within 5 s");
@@ -127,7 +126,7 @@ static const char *nothing_left(bool phys)
     uint64_t after = isr();
     uint32_t hppir = gic_highest_pending();
     irq_wait(conform_hz() / 1000u); /* 1 ms */
-    timer_set(phys, 0, 0);
+    conform_timer_set(phys, 0, 0);
     conform_got(hppir);
     if (after & ISR_I)
         return WHY(phys, "still pending after the exit (got: GICC_HPPIR)");
@@ -150,7 +149,7 @@ static const char *timer_nothing_pending(bool phys, enum timer_off off)
 {
     timer_ppi_on(phys);
     conform_irq_clear();
-    timer_set(phys, timer_count(phys), CNT_CTL_ENABLE);
+    conform_timer_set(phys, timer_count(phys), CNT_CTL_ENABLE);
     uint64_t end = conform_now() + WAIT_SECONDS * conform_hz();
     while (!(isr() & ISR_I) && conform_now() < end)
         ;
@@ -161,11 +160,11 @@ static const char *timer_nothing_pending(bool phys, enum timer_off off)
     if (GIC_INTID(hppir) != timer_ppi(phys))
         return WHY(phys, "the pending interrupt is not the timer's PPI");
     if (off == TIMER_DISABLE)
-        timer_set(phys, 0, 0);
+        conform_timer_set(phys, 0, 0);
     else if (off == TIMER_IMASK)
-        timer_set(phys, 0, CNT_CTL_ENABLE | CNT_CTL_IMASK);
+        conform_timer_set(phys, 0, CNT_CTL_ENABLE | CNT_CTL_IMASK);
     else
-        timer_set(phys, timer_count(phys) + 1000u * conform_hz(), CNT_CTL_ENABLE);
+        conform_timer_set(phys, timer_count(phys) + 1000u * conform_hz(), CNT_CTL_ENABLE);
     conform_hvc(PSCI_VERSION, 0, 0, 0); /* an exit: the level is resampled there */
     return nothing_left(phys);
 }
@@ -205,13 +204,13 @@ struct conform_result timer_ppi_off_nothing_pending(void)
 {
     gic_enable(GIC_PPI_VTIMER, false);
     conform_irq_clear();
-    timer_set(false, timer_count(false), CNT_CTL_ENABLE);
+    conform_timer_set(false, timer_count(false), CNT_CTL_ENABLE);
     uint64_t end = conform_now() + WAIT_SECONDS * conform_hz();
     while (!gic_pending(GIC_PPI_VTIMER) && conform_now() < end)
         ;
     if (!gic_pending(GIC_PPI_VTIMER))
         return CONFORM_FAILED("the disabled PPI never showed pending in GICD_ISPENDR0");
-    timer_set(false, 0, 0);
+    conform_timer_set(false, 0, 0);
     gic_enable(GIC_PPI_VTIMER, true);
     const char *why = nothing_left(false);
     return why ? CONFORM_FAILED(why) : CONFORM_PASS;

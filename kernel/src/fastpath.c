@@ -6,7 +6,6 @@
  * checks everything before it changes anything and then has the general path's effect; anything
  * else takes the general path. docs/kernel.md "IPC fast path" has the conditions.
  */
-#include <kernel/cnode.h>
 #include <kernel/core.h>
 #include <kernel/endpoint.h>
 #include <kernel/fastpath.h>
